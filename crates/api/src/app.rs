@@ -1,0 +1,177 @@
+//! Building and running the HTTP application. Tests start the same [`Application`] on port 0.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_cors::Cors;
+use actix_web::dev::{ResourceDef, Server, ServiceFactory, ServiceRequest};
+use actix_web::http::{Method, header};
+use actix_web::middleware::DefaultHeaders;
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+use anyhow::Context;
+use tracing_actix_web::TracingLogger;
+use utoipa::OpenApi;
+use utoipa_actix_web::{AppExt, UtoipaApp, scope};
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::auth::JwtKeys;
+use crate::config::Settings;
+use crate::error::ApiError;
+use crate::extract::{self, BODY_LIMIT};
+use crate::openapi::ApiDoc;
+use crate::state::AppState;
+use crate::{health, v1};
+
+/// Mounts every documented route; the OpenAPI document is collected from the same calls.
+pub fn mount<T>(app: UtoipaApp<T>) -> UtoipaApp<T>
+where
+    T: ServiceFactory<ServiceRequest, Config = (), Error = actix_web::Error, InitError = ()>,
+{
+    app.openapi(ApiDoc::openapi())
+        .service(health::health)
+        .service(health::ready)
+        .service(scope("/api/v1").configure(v1::configure))
+}
+
+/// The OpenAPI document the server serves.
+pub fn document() -> utoipa::openapi::OpenApi {
+    mount(App::new().into_utoipa_app()).split_for_parts().1
+}
+
+pub struct Application {
+    server: Server,
+    port: u16,
+}
+
+impl Application {
+    /// Connects, migrates, creates the first admin if asked to, and binds the listener.
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let jwt = JwtKeys::new(settings.jwt_secret.as_bytes(), settings.token_ttl_seconds)?;
+        let db = persistence::db::connect(&settings.database_url)
+            .await
+            .context("connecting to the database")?;
+        persistence::db::migrate(&db).await.context("running migrations")?;
+        if let (Some(email), Some(password)) = (&settings.admin_email, &settings.admin_password)
+            && let Some(admin) = v1::users::service::bootstrap_admin(&db, email, password)
+                .await
+                .map_err(|e| anyhow::anyhow!("creating the first admin: {e}"))?
+        {
+            tracing::info!(user_id = %admin.id, "created the first admin");
+        }
+        let listener = TcpListener::bind(&settings.listen).with_context(|| format!("binding {}", settings.listen))?;
+        let port = listener.local_addr()?.port();
+        let state = web::Data::new(AppState { db, jwt });
+        let routes = Arc::new(KnownRoutes::from_document(&document()));
+        let cors_origins = settings.cors_origins.clone();
+        let server = HttpServer::new(move || {
+            let (app, openapi) = mount(App::new().into_utoipa_app()).split_for_parts();
+            app.app_data(state.clone())
+                .app_data(web::PayloadConfig::new(BODY_LIMIT))
+                .app_data(web::QueryConfig::default().error_handler(extract::query_error))
+                .app_data(web::PathConfig::default().error_handler(extract::path_error))
+                .app_data(web::Data::from(routes.clone()))
+                .service(SwaggerUi::new("/swagger-ui/{_:.*}").url("/api-docs/openapi.json", openapi))
+                .default_service(web::to(fallback))
+                .wrap(cors(&cors_origins))
+                .wrap(
+                    DefaultHeaders::new()
+                        .add((header::CACHE_CONTROL, "no-store"))
+                        .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff")),
+                )
+                .wrap_fn(|req, srv| {
+                    use actix_web::HttpMessage;
+                    use actix_web::dev::Service;
+                    let request_id = req.extensions().get::<tracing_actix_web::RequestId>().copied();
+                    let response = srv.call(req);
+                    async move {
+                        let mut response = response.await?;
+                        if let Some(id) = request_id
+                            && let Ok(value) = header::HeaderValue::from_str(&id.to_string())
+                        {
+                            response.headers_mut().insert(header::HeaderName::from_static("x-request-id"), value);
+                        }
+                        Ok::<_, actix_web::Error>(response)
+                    }
+                })
+                .wrap(TracingLogger::default())
+        })
+        .listen(listener)?
+        .shutdown_timeout(30)
+        .run();
+        Ok(Self { server, port })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until SIGINT or SIGTERM, then finishes the requests in flight (up to 30 s).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// Browsers: no cross-origin access unless `CRM_CORS_ORIGINS` lists exact origins.
+fn cors(origins: &[String]) -> Cors {
+    origins
+        .iter()
+        .fold(Cors::default(), |cors, origin| cors.allowed_origin(origin))
+        .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
+        .allowed_headers([header::AUTHORIZATION, header::CONTENT_TYPE, header::IF_MATCH])
+        .expose_headers([header::ETAG, header::LOCATION])
+        .max_age(3600)
+}
+
+/// The documented paths and their methods, to tell a 405 from a 404.
+pub struct KnownRoutes(Vec<(ResourceDef, Vec<Method>)>);
+
+impl KnownRoutes {
+    fn from_document(document: &utoipa::openapi::OpenApi) -> Self {
+        let routes = document
+            .paths
+            .paths
+            .iter()
+            .map(|(path, item)| {
+                let methods = [
+                    (&item.get, Method::GET),
+                    (&item.post, Method::POST),
+                    (&item.put, Method::PUT),
+                    (&item.patch, Method::PATCH),
+                    (&item.delete, Method::DELETE),
+                ]
+                .into_iter()
+                .filter(|(operation, _)| operation.is_some())
+                .map(|(_, method)| method)
+                .collect();
+                (ResourceDef::new(path.as_str()), methods)
+            })
+            .collect();
+        Self(routes)
+    }
+
+    fn allowed(&self, path: &str) -> Option<Vec<Method>> {
+        let methods: Vec<Method> = self
+            .0
+            .iter()
+            .filter(|(def, _)| def.is_match(path))
+            .flat_map(|(_, methods)| methods.iter().cloned())
+            .collect();
+        (!methods.is_empty()).then_some(methods)
+    }
+}
+
+async fn fallback(req: HttpRequest, routes: web::Data<KnownRoutes>) -> HttpResponse {
+    use actix_web::ResponseError;
+    match routes.allowed(req.path()) {
+        Some(methods) if !methods.contains(req.method()) => {
+            let allow = methods.iter().map(Method::as_str).collect::<Vec<_>>().join(", ");
+            let mut response = ApiError::MethodNotAllowed.error_response();
+            if let Ok(value) = header::HeaderValue::from_str(&allow) {
+                response.headers_mut().insert(header::ALLOW, value);
+            }
+            response
+        }
+        _ => ApiError::NotFound { resource: "resource" }.error_response(),
+    }
+}
+

@@ -1,0 +1,64 @@
+//! What `crm-server` does with its command line.
+
+use anyhow::Context;
+use base64::Engine;
+use clap::Parser;
+use domain::user::UserInput;
+use rand::RngCore;
+
+use crate::app::{Application, document};
+use crate::config::{Cli, Command, Settings};
+use crate::openapi::to_json;
+use crate::v1::users::service::{self, NewUser};
+
+pub async fn run() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let mut settings = cli.settings;
+    crate::telemetry::init(&settings.log_format);
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            if settings.jwt_secret.is_empty() {
+                tracing::warn!("CRM_JWT_SECRET is not set: using a random secret; tokens end with this process");
+                settings.jwt_secret = random_secret();
+            }
+            let app = Application::build(settings).await?;
+            tracing::info!(port = app.port(), "serving");
+            app.run_until_stopped().await?;
+        }
+        Command::Migrate => {
+            let db = connect(&settings).await?;
+            persistence::db::migrate(&db).await.context("running migrations")?;
+            tracing::info!("migrations applied");
+        }
+        Command::Openapi => print!("{}", to_json(&document())),
+        Command::CreateUser(args) => {
+            let db = connect(&settings).await?;
+            persistence::db::migrate(&db).await.context("running migrations")?;
+            let new = NewUser {
+                input: UserInput {
+                    email: args.email,
+                    name: args.name,
+                    role: crate::v1::users::dto::Role::from(args.role).into(),
+                    team_id: None,
+                    active: true,
+                },
+                password: args.password,
+            };
+            let user = service::create(&db, new).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("{}", user.id);
+        }
+    }
+    Ok(())
+}
+
+async fn connect(settings: &Settings) -> anyhow::Result<persistence::DatabaseConnection> {
+    persistence::db::connect(&settings.database_url)
+        .await
+        .context("connecting to the database")
+}
+
+fn random_secret() -> String {
+    let mut bytes = [0u8; 48];
+    rand::rng().fill_bytes(&mut bytes);
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}

@@ -1,0 +1,87 @@
+//! The command line and its environment variables (api.md, "Running it").
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::v1::users::dto::Role;
+
+#[derive(Debug, Parser)]
+#[command(name = "crm-server", version, about = "A headless CRM: REST/JSON API server")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub settings: Settings,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run pending migrations, then serve (the default).
+    Serve,
+    /// Run pending migrations and exit.
+    Migrate,
+    /// Print the OpenAPI document and exit.
+    Openapi,
+    /// Create a user (runs pending migrations first).
+    CreateUser(CreateUser),
+}
+
+#[derive(Debug, Args)]
+pub struct CreateUser {
+    #[arg(long)]
+    pub email: String,
+    #[arg(long)]
+    pub name: String,
+    /// The password; prefer the environment variable, which stays out of the shell history.
+    #[arg(long, env = "CRM_NEW_USER_PASSWORD", hide_env_values = true)]
+    pub password: String,
+    #[arg(long, value_enum, default_value = "admin")]
+    pub role: RoleArg,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum RoleArg {
+    Admin,
+    Manager,
+    Sales,
+    Accountant,
+    Integrator,
+    Viewer,
+}
+
+impl From<RoleArg> for Role {
+    fn from(role: RoleArg) -> Self {
+        match role {
+            RoleArg::Admin => Role::Admin,
+            RoleArg::Manager => Role::Manager,
+            RoleArg::Sales => Role::Sales,
+            RoleArg::Accountant => Role::Accountant,
+            RoleArg::Integrator => Role::Integrator,
+            RoleArg::Viewer => Role::Viewer,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct Settings {
+    /// `sqlite://…` (embedded) or `postgres://…`.
+    #[arg(long, env = "CRM_DATABASE_URL", default_value = "sqlite://crm.db?mode=rwc", global = true)]
+    pub database_url: String,
+    #[arg(long, env = "CRM_LISTEN", default_value = "127.0.0.1:8080", global = true)]
+    pub listen: String,
+    /// HS256 key, at least 32 bytes. Without it a random one is made: tokens die with the process.
+    #[arg(long, env = "CRM_JWT_SECRET", hide_env_values = true, default_value = "", hide_default_value = true, global = true)]
+    pub jwt_secret: String,
+    #[arg(long, env = "CRM_TOKEN_TTL_SECONDS", default_value_t = 3600, global = true)]
+    pub token_ttl_seconds: i64,
+    /// Creates the first admin when there are no users yet (with `CRM_ADMIN_PASSWORD`).
+    #[arg(long, env = "CRM_ADMIN_EMAIL", global = true)]
+    pub admin_email: Option<String>,
+    #[arg(long, env = "CRM_ADMIN_PASSWORD", hide_env_values = true, global = true)]
+    pub admin_password: Option<String>,
+    /// Comma-separated exact origins allowed by CORS; empty means none.
+    #[arg(long, env = "CRM_CORS_ORIGINS", value_delimiter = ',', global = true)]
+    pub cors_origins: Vec<String>,
+    /// `json` for one JSON object per log line; anything else is human-readable text.
+    #[arg(long, env = "CRM_LOG_FORMAT", default_value = "text", global = true)]
+    pub log_format: String,
+}

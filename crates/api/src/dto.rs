@@ -1,0 +1,40 @@
+//! Pieces shared by the DTOs of every resource.
+
+use serde::{Deserialize, Deserializer};
+
+/// For PATCH bodies: tells an absent field (`None`) from an explicit `null` (`Some(None)`).
+pub fn double_option<'de, T, D>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    T: Deserialize<'de>,
+    D: Deserializer<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+/// An `i32` that also accepts a JSON number with a zero fraction (`30.0`): JSON Schema calls that
+/// an integer, so a generated client may send it.
+pub fn whole_i32<'de, D>(deserializer: D) -> Result<Option<i32>, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    Option::<serde_json::Number>::deserialize(deserializer)?
+        .map(|number| to_i32(&number).ok_or_else(|| serde::de::Error::custom(format!("expected a whole number in the 32-bit range, got {number}"))))
+        .transpose()
+}
+
+/// [`whole_i32`] for PATCH bodies, telling `null` from absent.
+pub fn whole_i32_patch<'de, D>(deserializer: D) -> Result<Option<Option<i32>>, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    whole_i32(deserializer).map(Some)
+}
+
+fn to_i32(number: &serde_json::Number) -> Option<i32> {
+    if let Some(n) = number.as_i64() {
+        return i32::try_from(n).ok();
+    }
+    let f = number.as_f64()?;
+    #[allow(clippy::cast_possible_truncation)] // Checked: whole and within range.
+    (f.fract() == 0.0 && f >= f64::from(i32::MIN) && f <= f64::from(i32::MAX)).then_some(f as i32)
+}

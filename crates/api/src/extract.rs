@@ -1,0 +1,185 @@
+//! Request extractors whose failures are problem+json, never actix's plain-text defaults.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::error::{PathError, QueryPayloadError};
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, web};
+use serde::de::DeserializeOwned;
+
+use crate::error::ApiError;
+
+/// Bodies above this are refused with 413 before they are read whole.
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+/// A JSON body deserialised with the path of the first offending field:
+/// syntax errors and unknown fields are 400, values of the wrong type or shape are 422.
+pub struct Body<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for Body<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<mime::Mime>().ok())
+            .is_some_and(|m| m.subtype() == mime::JSON || m.suffix() == Some(mime::JSON));
+        let bytes = web::Bytes::from_request(req, payload);
+        Box::pin(async move {
+            if !json {
+                return Err(ApiError::UnsupportedMediaType);
+            }
+            let bytes = bytes.await.map_err(|_| ApiError::PayloadTooLarge { limit: BODY_LIMIT })?;
+            parse(&bytes).map(Body)
+        })
+    }
+}
+
+pub(crate) fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    // serde would fill a struct from an array (`[null, null]`); every body of this API is an object.
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return match serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
+            Ok(_) => Err(ApiError::invalid("", "invalid_type", "the body must be a JSON object")),
+            Err(error) => Err(ApiError::bad_request("malformed_json", strip_position(&error.to_string()))),
+        };
+    }
+    let deserializer = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        let inner = error.into_inner();
+        match inner.classify() {
+            serde_json::error::Category::Data => {
+                let message = strip_position(&inner.to_string());
+                if message.starts_with("unknown field") {
+                    ApiError::bad_request("unknown_field", format!("{path}: {message}"))
+                } else {
+                    let (field, code) = field_of(&path, &message);
+                    ApiError::invalid(field, code, message)
+                }
+            }
+            _ => ApiError::bad_request("malformed_json", strip_position(&inner.to_string())),
+        }
+    })
+}
+
+/// serde's "missing field `x`" is reported at the parent; name the field itself.
+fn field_of(path: &str, message: &str) -> (String, &'static str) {
+    if let Some(rest) = message.strip_prefix("missing field `") {
+        let name = rest.split('`').next().unwrap_or_default();
+        let field = if path == "." || path.is_empty() { name.to_owned() } else { format!("{path}.{name}") };
+        return (field, "required");
+    }
+    let field = if path == "." { String::new() } else { path.to_owned() };
+    (field, "invalid_value")
+}
+
+/// serde_json appends " at line 1 column 17"; the client has the path instead.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+pub fn query_error(error: QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    let detail = match &error {
+        QueryPayloadError::Deserialize(e) => e.to_string(),
+        other => other.to_string(),
+    };
+    ApiError::bad_request("invalid_query", detail).into()
+}
+
+pub fn path_error(error: PathError, _req: &HttpRequest) -> actix_web::Error {
+    let detail = match &error {
+        PathError::Deserialize(e) => e.to_string(),
+        other => other.to_string(),
+    };
+    ApiError::bad_request("invalid_path", format!("a path parameter is malformed: {detail}")).into()
+}
+
+/// The `If-Match` request header, for the OpenAPI document of every operation that honours it.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Header)]
+pub struct IfMatch {
+    /// The ETag last read (`"3"`; a bare `3` is tolerated); a stale one is refused with 412.
+    /// `*` matches any version.
+    #[param(rename = "If-Match", value_type = String, required = false, pattern = r#"^(\*|[0-9]+|(W/)?"[0-9]+")$"#, example = "\"1\"")]
+    pub if_match: Option<String>,
+}
+
+/// `If-Match: "3"` as a version; absent or `*` means "whatever is current", a malformed one is a 400.
+/// A version beyond `i32` cannot be current: it is refused as stale (412), not as malformed.
+pub fn if_match(req: &HttpRequest) -> Result<Option<i32>, ApiError> {
+    let Some(value) = req.headers().get(header::IF_MATCH) else {
+        return Ok(None);
+    };
+    let text = value.to_str().unwrap_or_default().trim();
+    if text == "*" {
+        return Ok(None);
+    }
+    let text = text.strip_prefix("W/").unwrap_or(text);
+    let version = text.strip_prefix('"').and_then(|t| t.strip_suffix('"')).unwrap_or(text);
+    Some(version)
+        .filter(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
+        // No record reaches a version past i32, and none has version 0: both are simply stale.
+        .map(|v| Some(v.parse::<i32>().unwrap_or(0)))
+        .ok_or_else(|| ApiError::bad_request("invalid_if_match", "If-Match must be an ETag such as \"3\""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Sample {
+        name: String,
+        items: Vec<Item>,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Item {
+        quantity: u32,
+    }
+
+    fn field_of_error(body: &str) -> (String, String) {
+        match parse::<Sample>(body.as_bytes()).unwrap_err() {
+            ApiError::Validation(errors) => (errors[0].field.clone(), errors[0].code.to_owned()),
+            ApiError::BadRequest { code, .. } => (String::new(), code.to_owned()),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_wrong_type_names_its_path() {
+        let (field, code) = field_of_error(r#"{"name": "x", "items": [{"quantity": 1}, {"quantity": "two"}]}"#);
+        assert_eq!((field.as_str(), code.as_str()), ("items[1].quantity", "invalid_value"));
+    }
+
+    #[test]
+    fn a_missing_field_is_named_itself() {
+        let (field, code) = field_of_error(r#"{"items": []}"#);
+        assert_eq!((field.as_str(), code.as_str()), ("name", "required"));
+    }
+
+    #[test]
+    fn a_body_that_is_not_an_object_is_refused() {
+        assert_eq!(field_of_error("[null, null]").1, "invalid_type");
+        assert_eq!(field_of_error("[null, ").1, "malformed_json");
+        assert_eq!(field_of_error("").1, "malformed_json");
+    }
+
+    #[test]
+    fn unknown_fields_and_bad_syntax_are_bad_requests() {
+        assert_eq!(field_of_error(r#"{"name": "x", "items": [], "extra": 1}"#).1, "unknown_field");
+        assert_eq!(field_of_error(r#"{"name": "#).1, "malformed_json");
+    }
+}

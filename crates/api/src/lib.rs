@@ -1,0 +1,19 @@
+//! The HTTP API: actix-web application, handlers, DTOs, authentication, errors and OpenAPI.
+
+pub mod app;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod dto;
+pub mod error;
+pub mod extract;
+pub mod health;
+pub mod openapi;
+pub mod pagination;
+pub mod respond;
+pub mod state;
+pub mod telemetry;
+pub mod v1;
+
+pub use app::Application;
+pub use config::Settings;

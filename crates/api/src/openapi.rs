@@ -1,0 +1,76 @@
+//! The OpenAPI document: paths come from the same declarations that mount the routes
+//! (`utoipa_actix_web`); this module adds the info, the security scheme and the shared error responses.
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi, ToResponse};
+
+use crate::error::{FieldProblem, Problem};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "CRM API",
+        description = "A headless CRM: parties, activities, opportunities, offers, orders and invoices.\n\n\
+            Errors are RFC 9457 problem documents with a stable `code`. Decimals are strings. \
+            Lists are keyset-paginated with `limit` and `cursor`.",
+        license(name = "MIT", identifier = "MIT")
+    ),
+    components(schemas(Problem, FieldProblem), responses(
+        BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PreconditionFailed,
+        PayloadTooLarge, UnsupportedMediaType, UnprocessableEntity, ServiceUnavailable
+    )),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "auth", description = "Access tokens"),
+        (name = "parties", description = "Customers, prospects, suppliers, competitors, partners"),
+        (name = "users", description = "Users and their roles (admins only)"),
+        (name = "teams", description = "Teams of users (admins only)"),
+        (name = "health", description = "Probes"),
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some("A token from `POST /api/v1/auth/token`"))
+                    .build(),
+            ),
+        );
+    }
+}
+
+macro_rules! problem_response {
+    ($name:ident, $description:literal) => {
+        #[derive(ToResponse)]
+        #[response(description = $description, content_type = "application/problem+json")]
+        #[allow(dead_code)] // Only its type matters: it documents a response.
+        pub struct $name(Problem);
+    };
+}
+
+problem_response!(BadRequest, "Malformed JSON, an unknown field, or a bad query parameter, path or cursor");
+problem_response!(Unauthorized, "No token, or an invalid or expired one (`WWW-Authenticate: Bearer`)");
+problem_response!(Forbidden, "The caller's role may not do this");
+problem_response!(NotFound, "No such record, or one the caller may not see");
+problem_response!(Conflict, "The record's state or another record forbids it (`existing_id` names it)");
+problem_response!(PreconditionFailed, "`If-Match` does not match the current version (`current_version` has it)");
+problem_response!(PayloadTooLarge, "The body is over 1 MiB");
+problem_response!(UnsupportedMediaType, "The body is not `application/json`");
+problem_response!(UnprocessableEntity, "Invalid values; `errors` names every field");
+problem_response!(ServiceUnavailable, "The database is unreachable");
+
+/// Pretty JSON with a trailing newline, the form committed to the repository.
+pub fn to_json(document: &utoipa::openapi::OpenApi) -> String {
+    let mut text = document.to_pretty_json().expect("the document serializes");
+    text.push('\n');
+    text
+}

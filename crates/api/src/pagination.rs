@@ -1,0 +1,115 @@
+//! List pages: `limit` and an opaque `cursor`, and the `{items, next_cursor}` envelope.
+//!
+//! A cursor is the sort key and id of the last row seen, tagged with the sort it belongs to, in
+//! base64url JSON. Clients must treat it as opaque; a cursor from another sort is a 400.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, Utc};
+use persistence::page::{Cursor, Direction, Page, SortKey};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::error::ApiError;
+
+pub const DEFAULT_LIMIT: u64 = 50;
+pub const MAX_LIMIT: u64 = 200;
+
+/// A page of a list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PageOf<T> {
+    pub items: Vec<T>,
+    /// Pass as `cursor` to get the next page; null on the last page.
+    pub next_cursor: Option<String>,
+}
+
+impl<T> PageOf<T> {
+    pub fn from_page<D>(page: Page<D>, sort: &str, map: impl FnMut(D) -> T) -> Self {
+        Self {
+            items: page.items.into_iter().map(map).collect(),
+            next_cursor: page.next.map(|cursor| encode(sort, &cursor)),
+        }
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct Token {
+    /// The sort the cursor belongs to, e.g. `-name`.
+    s: String,
+    /// Text key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    t: Option<String>,
+    /// Time key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    d: Option<DateTime<Utc>>,
+    i: Uuid,
+}
+
+pub fn encode(sort: &str, cursor: &Cursor) -> String {
+    let (t, d) = match &cursor.key {
+        SortKey::Text(text) => (Some(text.clone()), None),
+        SortKey::Time(time) => (None, Some(*time)),
+    };
+    let token = Token {
+        s: sort.to_owned(),
+        t,
+        d,
+        i: cursor.id,
+    };
+    URL_SAFE_NO_PAD.encode(serde_json::to_vec(&token).expect("a cursor serializes"))
+}
+
+/// The cursor of a list request; absent or empty means the first page.
+pub fn after(sort: &str, cursor: Option<&str>) -> Result<Option<Cursor>, ApiError> {
+    cursor.filter(|text| !text.is_empty()).map(|text| decode(sort, text)).transpose()
+}
+
+pub fn decode(sort: &str, text: &str) -> Result<Cursor, ApiError> {
+    let bad = || ApiError::bad_request("invalid_cursor", "the cursor is malformed or belongs to another sort");
+    let bytes = URL_SAFE_NO_PAD.decode(text).map_err(|_| bad())?;
+    let token: Token = serde_json::from_slice(&bytes).map_err(|_| bad())?;
+    if token.s != sort {
+        return Err(bad());
+    }
+    let key = match (token.t, token.d) {
+        (Some(text), None) => SortKey::Text(text),
+        (None, Some(time)) => SortKey::Time(time),
+        _ => return Err(bad()),
+    };
+    Ok(Cursor { key, id: token.i })
+}
+
+/// Checks `limit` (1–200, default 50).
+pub fn limit(limit: Option<u64>) -> Result<u64, ApiError> {
+    match limit {
+        None => Ok(DEFAULT_LIMIT),
+        Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
+        Some(_) => Err(ApiError::bad_request("invalid_query", format!("limit must be between 1 and {MAX_LIMIT}"))),
+    }
+}
+
+/// Splits `sort=-name` into the field and its direction.
+pub fn direction(sort: &str) -> (&str, Direction) {
+    match sort.strip_prefix('-') {
+        Some(field) => (field, Direction::Desc),
+        None => (sort, Direction::Asc),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cursor_round_trips_for_its_sort_only() {
+        let cursor = Cursor {
+            key: SortKey::Text("Acme \"GmbH\"".into()),
+            id: Uuid::now_v7(),
+        };
+        let text = encode("-name", &cursor);
+        assert_eq!(decode("-name", &text).unwrap(), cursor);
+        assert!(decode("name", &text).is_err());
+        assert!(decode("-name", "garbage!").is_err());
+    }
+}

@@ -1,0 +1,17 @@
+//! What every handler shares: the pool and the token keys.
+
+use persistence::DatabaseConnection;
+
+use crate::auth::JwtKeys;
+
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub jwt: JwtKeys,
+}
+
+/// The current time at the precision both databases store (microseconds), so a value returned
+/// on create equals the value read back later.
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    use chrono::{SubsecRound, Utc};
+    Utc::now().trunc_subsecs(6)
+}

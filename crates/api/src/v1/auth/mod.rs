@@ -1,0 +1,76 @@
+//! `/api/v1/auth/token`: trade an email and password for an access token.
+
+use actix_web::{HttpResponse, post, web};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_actix_web::{scope, service_config::ServiceConfig};
+
+use crate::auth::password;
+use crate::error::ApiError;
+use crate::extract::Body;
+use crate::state::{AppState, now};
+
+pub fn configure(config: &mut ServiceConfig) {
+    config.service(scope("/auth").service(create_token));
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TokenRequest {
+    #[schema(max_length = 254, example = "admin@example.com")]
+    pub email: String,
+    #[schema(max_length = 128, format = Password)]
+    pub password: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenResponse {
+    pub access_token: String,
+    /// Always `Bearer`.
+    #[schema(example = "Bearer")]
+    pub token_type: String,
+    /// Seconds until the token expires.
+    pub expires_in: i64,
+}
+
+/// Get an access token.
+///
+/// A wrong email and a wrong password get the same 401, in the same time.
+#[utoipa::path(
+    tag = "auth",
+    operation_id = "create_token",
+    request_body = TokenRequest,
+    responses(
+        (status = 200, description = "A bearer token", body = TokenResponse),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 413, response = crate::openapi::PayloadTooLarge),
+        (status = 415, response = crate::openapi::UnsupportedMediaType),
+        (status = 422, response = crate::openapi::UnprocessableEntity),
+    ),
+    security(())
+)]
+#[post("/token")]
+pub async fn create_token(state: web::Data<AppState>, body: Body<TokenRequest>) -> Result<HttpResponse, ApiError> {
+    let TokenRequest { email, password } = body.0;
+    let found = if email.len() <= 254 {
+        persistence::users::find_for_login(&state.db, &email).await?
+    } else {
+        None
+    };
+    let (user, hash) = match found {
+        Some((user, hash)) if user.active => (Some(user), Some(hash)),
+        _ => (None, None),
+    };
+    let valid = password.len() <= 1024 && password::verify(password, hash).await?;
+    let user = user.filter(|_| valid).ok_or_else(|| ApiError::Unauthorized {
+        code: "invalid_credentials",
+        detail: "the email or password is wrong".to_owned(),
+    })?;
+    let token = state.jwt.issue(user.id, now()).map_err(ApiError::internal)?;
+    Ok(HttpResponse::Ok().json(TokenResponse {
+        access_token: token,
+        token_type: "Bearer".to_owned(),
+        expires_in: state.jwt.ttl_seconds,
+    }))
+}

@@ -1,0 +1,15 @@
+//! Version 1 of the API, under `/api/v1`.
+
+pub mod auth;
+pub mod parties;
+pub mod teams;
+pub mod users;
+
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub fn configure(config: &mut ServiceConfig) {
+    auth::configure(config);
+    parties::configure(config);
+    users::configure(config);
+    teams::configure(config);
+}

@@ -1,0 +1,245 @@
+//! Party endpoints: extract, check the permission, call the service, respond.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
+use domain::access::Permission;
+use persistence::parties::{PartyFilter, PartySort};
+use persistence::page::PageRequest;
+use uuid::Uuid;
+
+use super::dto::{PartyBody, PartyListQuery, PartyPatch, PartyResponse};
+use super::service::{self, Upserted};
+use crate::auth::AuthUser;
+use crate::error::ApiError;
+use crate::extract::{Body, IfMatch, if_match};
+use crate::pagination::{self, PageOf};
+use crate::respond::etag;
+use crate::state::AppState;
+
+type PartyPage = PageOf<PartyResponse>;
+const Q_MAX: usize = 200;
+
+/// Create a party.
+#[utoipa::path(
+    tag = "parties",
+    operation_id = "create_party",
+    request_body = PartyBody,
+    responses(
+        (status = 201, description = "Created", body = PartyResponse,
+            headers(("Location" = String, description = "URL of the new party"), ("ETag" = String, description = "The version, quoted"))),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 409, response = crate::openapi::Conflict),
+        (status = 413, response = crate::openapi::PayloadTooLarge),
+        (status = 415, response = crate::openapi::UnsupportedMediaType),
+        (status = 422, response = crate::openapi::UnprocessableEntity),
+    ),
+    security(("bearer" = []))
+)]
+#[post("")]
+pub async fn create_party(state: web::Data<AppState>, user: AuthUser, body: Body<PartyBody>) -> Result<HttpResponse, ApiError> {
+    let caller = user.require(Permission::WriteParties)?;
+    let party = service::create(&state.db, &caller, body.0.into()).await?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/api/v1/parties/{}", party.id)))
+        .insert_header(etag(party.version))
+        .json(PartyResponse::from(party)))
+}
+
+/// List parties, filtered, sorted and paginated by cursor.
+#[utoipa::path(
+    tag = "parties",
+    operation_id = "list_parties",
+    params(PartyListQuery),
+    responses(
+        (status = 200, description = "A page of parties", body = PartyPage),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
+    ),
+    security(("bearer" = []))
+)]
+#[get("")]
+pub async fn list_parties(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    query: web::Query<PartyListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = user.require(Permission::ReadParties)?;
+    let query = query.into_inner();
+    if query.q.as_ref().is_some_and(|q| q.chars().count() > Q_MAX) {
+        return Err(ApiError::bad_request("invalid_query", format!("q must be at most {Q_MAX} characters")));
+    }
+    let default_sort = if query.updated_since.is_some() { "updated_at" } else { "name" };
+    let sort_text = query.sort.clone().unwrap_or_else(|| default_sort.to_owned());
+    let (field, direction) = pagination::direction(&sort_text);
+    let sort = match field {
+        "name" => PartySort::Name,
+        "created_at" => PartySort::CreatedAt,
+        "updated_at" => PartySort::UpdatedAt,
+        _ => {
+            return Err(ApiError::bad_request(
+                "invalid_query",
+                "sort must be one of name, created_at, updated_at, optionally prefixed with -",
+            ));
+        }
+    };
+    let request = PageRequest {
+        sort,
+        direction,
+        limit: pagination::limit(query.limit)?,
+        after: pagination::after(&sort_text, query.cursor.as_deref())?,
+    };
+    let filter = PartyFilter {
+        kind: query.kind.map(Into::into),
+        role: query.role.map(Into::into),
+        owner_id: query.owner_id,
+        organization_id: query.organization_id,
+        customer_group: query.customer_group,
+        tag: query.tag,
+        external_id: query.external_id,
+        q: query.q,
+        updated_since: query.updated_since,
+        include_archived: query.include_archived.unwrap_or(false),
+    };
+    let page = service::list(&state.db, &caller, &filter, &request).await?;
+    Ok(HttpResponse::Ok().json(PageOf::from_page(page, &sort_text, PartyResponse::from)))
+}
+
+/// Read a party (archived ones too).
+#[utoipa::path(
+    tag = "parties",
+    operation_id = "get_party",
+    params(("id" = Uuid, Path, description = "Party id")),
+    responses(
+        (status = 200, description = "The party", body = PartyResponse,
+            headers(("ETag" = String, description = "The version, quoted"))),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 404, response = crate::openapi::NotFound),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/{id}")]
+pub async fn get_party(state: web::Data<AppState>, user: AuthUser, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+    let caller = user.require(Permission::ReadParties)?;
+    let party = service::get(&state.db, &caller, id.into_inner()).await?;
+    Ok(HttpResponse::Ok().insert_header(etag(party.version)).json(PartyResponse::from(party)))
+}
+
+/// Change a party: fields present are set, `null` clears, absent fields are kept.
+#[utoipa::path(
+    tag = "parties",
+    operation_id = "update_party",
+    params(
+        ("id" = Uuid, Path, description = "Party id"),
+        IfMatch,
+    ),
+    request_body = PartyPatch,
+    responses(
+        (status = 200, description = "The changed party", body = PartyResponse,
+            headers(("ETag" = String, description = "The new version, quoted"))),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 409, response = crate::openapi::Conflict),
+        (status = 412, response = crate::openapi::PreconditionFailed),
+        (status = 413, response = crate::openapi::PayloadTooLarge),
+        (status = 415, response = crate::openapi::UnsupportedMediaType),
+        (status = 422, response = crate::openapi::UnprocessableEntity),
+    ),
+    security(("bearer" = []))
+)]
+#[patch("/{id}")]
+pub async fn update_party(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    body: Body<PartyPatch>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = user.require(Permission::WriteParties)?;
+    let patch = body.0;
+    let party = service::update(&state.db, &caller, id.into_inner(), if_match(&req)?, |input| patch.apply_to(input)).await?;
+    Ok(HttpResponse::Ok().insert_header(etag(party.version)).json(PartyResponse::from(party)))
+}
+
+/// Archive a party: it stays readable by id, leaves the lists and takes no new documents.
+#[utoipa::path(
+    tag = "parties",
+    operation_id = "archive_party",
+    params(
+        ("id" = Uuid, Path, description = "Party id"),
+        IfMatch,
+    ),
+    responses(
+        (status = 204, description = "Archived"),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 412, response = crate::openapi::PreconditionFailed),
+    ),
+    security(("bearer" = []))
+)]
+#[delete("/{id}")]
+pub async fn archive_party(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = user.require(Permission::WriteParties)?;
+    service::archive(&state.db, &caller, id.into_inner(), if_match(&req)?).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Create or replace the party with this external id (the body is the whole record).
+#[utoipa::path(
+    tag = "parties",
+    operation_id = "upsert_party_by_external_id",
+    params(
+        ("external_id" = String, Path, description = "The party's id in the integrator's system"),
+        IfMatch,
+    ),
+    request_body = PartyBody,
+    responses(
+        (status = 200, description = "Replaced", body = PartyResponse,
+            headers(("ETag" = String, description = "The new version, quoted"))),
+        (status = 201, description = "Created", body = PartyResponse,
+            headers(("Location" = String, description = "URL of the new party"), ("ETag" = String, description = "The version, quoted"))),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 409, response = crate::openapi::Conflict),
+        (status = 412, response = crate::openapi::PreconditionFailed),
+        (status = 413, response = crate::openapi::PayloadTooLarge),
+        (status = 415, response = crate::openapi::UnsupportedMediaType),
+        (status = 422, response = crate::openapi::UnprocessableEntity),
+    ),
+    security(("bearer" = []))
+)]
+#[put("/by-external-id/{external_id}")]
+pub async fn upsert_party_by_external_id(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    req: HttpRequest,
+    external_id: web::Path<String>,
+    body: Body<PartyBody>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = user.require(Permission::WriteParties)?;
+    let upserted = service::upsert(&state.db, &caller, &external_id, body.0.into(), if_match(&req)?).await?;
+    Ok(match upserted {
+        Upserted::Created(party) => HttpResponse::Created()
+            .insert_header((header::LOCATION, format!("/api/v1/parties/{}", party.id)))
+            .insert_header(etag(party.version))
+            .json(PartyResponse::from(party)),
+        Upserted::Replaced(party) => HttpResponse::Ok()
+            .insert_header(etag(party.version))
+            .json(PartyResponse::from(party)),
+    })
+}

@@ -1,0 +1,19 @@
+//! `/api/v1/parties`: customers, prospects, suppliers, competitors and partners.
+
+pub mod dto;
+pub mod handlers;
+pub mod service;
+
+use utoipa_actix_web::{scope, service_config::ServiceConfig};
+
+pub fn configure(config: &mut ServiceConfig) {
+    config.service(
+        scope("/parties")
+            .service(handlers::create_party)
+            .service(handlers::list_parties)
+            .service(handlers::upsert_party_by_external_id)
+            .service(handlers::get_party)
+            .service(handlers::update_party)
+            .service(handlers::archive_party),
+    );
+}

@@ -1,0 +1,250 @@
+//! Party use cases: each mutating one is a single transaction, opened and committed here.
+
+use domain::party::{Party, PartyFields, PartyInput, PartyKind};
+use domain::access::Role;
+use persistence::parties::{self, PartyFilter, PartySort};
+use persistence::page::{Page, PageRequest};
+use persistence::{ConnectionTrait, DatabaseConnection, TransactionTrait};
+use uuid::Uuid;
+
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::state::now;
+
+const RESOURCE: &str = "party";
+
+/// Whether an upsert created the record or replaced it.
+pub enum Upserted {
+    Created(Party),
+    Replaced(Party),
+}
+
+pub async fn create(db: &DatabaseConnection, caller: &Caller, input: PartyInput) -> Result<Party, ApiError> {
+    let txn = db.begin().await?;
+    let party = insert_new(&txn, caller, input).await?;
+    txn.commit().await?;
+    Ok(party)
+}
+
+pub async fn get(db: &DatabaseConnection, caller: &Caller, id: Uuid) -> Result<Party, ApiError> {
+    parties::find(db, id, caller.visibility())
+        .await?
+        .ok_or(ApiError::NotFound { resource: RESOURCE })
+}
+
+pub async fn list(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    filter: &PartyFilter,
+    request: &PageRequest<PartySort>,
+) -> Result<Page<Party>, ApiError> {
+    Ok(parties::list(db, filter, caller.visibility(), request).await?)
+}
+
+/// Applies `change` to the current record and writes it if its version is still the one read
+/// (and the one in `If-Match`, when given).
+pub async fn update(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: Uuid,
+    if_match: Option<i32>,
+    change: impl FnOnce(&mut PartyInput),
+) -> Result<Party, ApiError> {
+    let txn = db.begin().await?;
+    let current = parties::find(&txn, id, caller.visibility())
+        .await?
+        .ok_or(ApiError::NotFound { resource: RESOURCE })?;
+    check_version(&current, if_match)?;
+    let mut input = PartyInput::from(current.fields.clone());
+    change(&mut input);
+    let fields = input.validate()?;
+    check_references(&txn, caller, &fields, Some(&current)).await?;
+    let party = write_new_version(&txn, current, fields, None).await?;
+    txn.commit().await?;
+    Ok(party)
+}
+
+/// Archives the party: it stays readable by id and leaves the lists. Archiving twice is harmless.
+pub async fn archive(db: &DatabaseConnection, caller: &Caller, id: Uuid, if_match: Option<i32>) -> Result<(), ApiError> {
+    let txn = db.begin().await?;
+    let current = parties::find(&txn, id, caller.visibility())
+        .await?
+        .ok_or(ApiError::NotFound { resource: RESOURCE })?;
+    check_version(&current, if_match)?;
+    if !current.is_archived() {
+        let fields = current.fields.clone();
+        write_new_version(&txn, current, fields, Some(now())).await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+/// `PUT /parties/by-external-id/{external_id}`: creates the party, or replaces the whole record
+/// (omitted fields get their defaults). A party the caller may not see is not replaced but refused,
+/// because creating a second one would break the uniqueness of external ids.
+pub async fn upsert(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    external_id: &str,
+    mut input: PartyInput,
+    if_match: Option<i32>,
+) -> Result<Upserted, ApiError> {
+    match input.external_id.as_deref().map(str::trim).filter(|id| !id.is_empty()) {
+        Some(body_id) if body_id != external_id => {
+            return Err(ApiError::invalid(
+                "external_id",
+                "mismatch",
+                "must be absent or equal the external id in the path",
+            ));
+        }
+        _ => input.external_id = Some(external_id.to_owned()),
+    }
+    let txn = db.begin().await?;
+    let existing = parties::find_by_external_id(&txn, external_id).await?;
+    let result = match existing {
+        None => {
+            if if_match.is_some() {
+                return Err(ApiError::NotFound { resource: RESOURCE });
+            }
+            Upserted::Created(insert_new(&txn, caller, input).await?)
+        }
+        Some(current) => {
+            if parties::find(&txn, current.id, caller.visibility()).await?.is_none() {
+                return Err(ApiError::conflict(
+                    "duplicate_external_id",
+                    "a party you cannot see already has this external id",
+                    None,
+                ));
+            }
+            check_version(&current, if_match)?;
+            let fields = input.validate()?;
+            check_references(&txn, caller, &fields, Some(&current)).await?;
+            Upserted::Replaced(write_new_version(&txn, current, fields, None).await?)
+        }
+    };
+    txn.commit().await?;
+    Ok(result)
+}
+
+async fn insert_new(conn: &impl ConnectionTrait, caller: &Caller, mut input: PartyInput) -> Result<Party, ApiError> {
+    // A sales user's new party is theirs unless they name a teammate: otherwise they could not see it.
+    if caller.role == Role::Sales && input.owner_id.is_none() {
+        input.owner_id = Some(caller.id);
+    }
+    let fields = input.validate()?;
+    check_references(conn, caller, &fields, None).await?;
+    let at = now();
+    let party = Party {
+        id: Uuid::now_v7(),
+        fields,
+        archived_at: None,
+        version: 1,
+        created_at: at,
+        updated_at: at,
+    };
+    parties::insert(conn, &party).await.map_err(|e| duplicate_external_id(e, &party))?;
+    Ok(party)
+}
+
+async fn write_new_version(
+    conn: &impl ConnectionTrait,
+    current: Party,
+    fields: PartyFields,
+    archived_at: Option<chrono::DateTime<chrono::Utc>>,
+) -> Result<Party, ApiError> {
+    let party = Party {
+        fields,
+        archived_at: archived_at.or(current.archived_at),
+        version: current.version + 1,
+        updated_at: now(),
+        ..current
+    };
+    let written = parties::update(conn, &party, current.version)
+        .await
+        .map_err(|e| duplicate_external_id(e, &party))?;
+    if !written {
+        // Someone committed a change between our read and our write.
+        return Err(ApiError::PreconditionFailed {
+            current_version: current.version + 1,
+        });
+    }
+    Ok(party)
+}
+
+fn check_version(current: &Party, if_match: Option<i32>) -> Result<(), ApiError> {
+    match if_match {
+        Some(version) if version != current.version => Err(ApiError::PreconditionFailed {
+            current_version: current.version,
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// The references a party holds must exist: its organization (an organization, not archived) and its
+/// owner (an active user; for sales users, themselves or a teammate). Its external id must be free;
+/// the unique index is the backstop when two requests race.
+async fn check_references(
+    conn: &impl ConnectionTrait,
+    caller: &Caller,
+    fields: &PartyFields,
+    current: Option<&Party>,
+) -> Result<(), ApiError> {
+    let mut errors = domain::validation::ValidationErrors::new();
+    if let Some(org_id) = fields.organization_id
+        && current.and_then(|c| c.fields.organization_id) != Some(org_id)
+    {
+        match parties::kind_of(conn, org_id).await? {
+            None => errors.add("organization_id", "not_found", "no party with this id"),
+            Some((PartyKind::Person, _)) => {
+                errors.add("organization_id", "not_an_organization", "the party is a person");
+            }
+            Some((PartyKind::Organization, true)) => {
+                return Err(ApiError::conflict("party_archived", "the organization is archived", Some(org_id)));
+            }
+            Some((PartyKind::Organization, false)) => {}
+        }
+    }
+    if let Some(owner_id) = fields.owner_id
+        && current.and_then(|c| c.fields.owner_id) != Some(owner_id)
+    {
+        match persistence::users::find(conn, owner_id).await? {
+            Some(owner) if owner.active => {
+                let teammate = caller.team_id.is_some() && owner.team_id == caller.team_id;
+                if caller.role == Role::Sales && owner.id != caller.id && !teammate {
+                    errors.add("owner_id", "not_in_team", "sales users assign parties to themselves or a teammate");
+                }
+            }
+            _ => errors.add("owner_id", "not_found", "no active user with this id"),
+        }
+    }
+    if fields.price_list_id.is_some() && current.and_then(|c| c.fields.price_list_id) != fields.price_list_id {
+        // Price lists arrive with the pricing module; until then no id can refer to one.
+        errors.add("price_list_id", "not_found", "no price list with this id");
+    }
+    if let Some(external_id) = fields.external_id.as_deref()
+        && current.and_then(|c| c.fields.external_id.as_deref()) != Some(external_id)
+        && let Some(other) = parties::find_by_external_id(conn, external_id).await?
+    {
+        return Err(ApiError::conflict(
+            "duplicate_external_id",
+            format!("another party has the external id `{external_id}`"),
+            Some(other.id),
+        ));
+    }
+    if errors.is_empty() { Ok(()) } else { Err(errors.into()) }
+}
+
+fn duplicate_external_id(error: persistence::StoreError, party: &Party) -> ApiError {
+    if error.is_duplicate_of("external_id") {
+        ApiError::conflict(
+            "duplicate_external_id",
+            format!(
+                "another party has the external id `{}`",
+                party.fields.external_id.as_deref().unwrap_or_default()
+            ),
+            None,
+        )
+    } else {
+        error.into()
+    }
+}

@@ -1,0 +1,130 @@
+//! Team endpoints (admins only).
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use domain::access::Permission;
+use persistence::page::{Direction, PageRequest};
+use uuid::Uuid;
+
+use super::dto::{TeamBody, TeamListQuery, TeamPatch, TeamResponse};
+use super::service;
+use crate::auth::AuthUser;
+use crate::error::ApiError;
+use crate::extract::{Body, IfMatch, if_match};
+use crate::pagination::{self, PageOf};
+use crate::respond::etag;
+use crate::state::AppState;
+
+type TeamPage = PageOf<TeamResponse>;
+const SORT: &str = "created_at";
+
+/// Create a team.
+#[utoipa::path(
+    tag = "teams",
+    operation_id = "create_team",
+    request_body = TeamBody,
+    responses(
+        (status = 201, description = "Created", body = TeamResponse,
+            headers(("Location" = String, description = "URL of the new team"), ("ETag" = String, description = "The version, quoted"))),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 409, response = crate::openapi::Conflict),
+        (status = 413, response = crate::openapi::PayloadTooLarge),
+        (status = 415, response = crate::openapi::UnsupportedMediaType),
+        (status = 422, response = crate::openapi::UnprocessableEntity),
+    ),
+    security(("bearer" = []))
+)]
+#[post("")]
+pub async fn create_team(state: web::Data<AppState>, user: AuthUser, body: Body<TeamBody>) -> Result<HttpResponse, ApiError> {
+    user.require(Permission::ManageTeams)?;
+    let team = service::create(&state.db, &body.0.name).await?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/api/v1/teams/{}", team.id)))
+        .insert_header(etag(team.version))
+        .json(TeamResponse::from(team)))
+}
+
+/// List teams, oldest first.
+#[utoipa::path(
+    tag = "teams",
+    operation_id = "list_teams",
+    params(TeamListQuery),
+    responses(
+        (status = 200, description = "A page of teams", body = TeamPage),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
+    ),
+    security(("bearer" = []))
+)]
+#[get("")]
+pub async fn list_teams(state: web::Data<AppState>, user: AuthUser, query: web::Query<TeamListQuery>) -> Result<HttpResponse, ApiError> {
+    user.require(Permission::ManageTeams)?;
+    let request = PageRequest {
+        sort: (),
+        direction: Direction::Asc,
+        limit: pagination::limit(query.limit)?,
+        after: pagination::after(SORT, query.cursor.as_deref())?,
+    };
+    let page = service::list(&state.db, &request).await?;
+    Ok(HttpResponse::Ok().json(PageOf::from_page(page, SORT, TeamResponse::from)))
+}
+
+/// Read a team.
+#[utoipa::path(
+    tag = "teams",
+    operation_id = "get_team",
+    params(("id" = Uuid, Path, description = "Team id")),
+    responses(
+        (status = 200, description = "The team", body = TeamResponse, headers(("ETag" = String, description = "The version, quoted"))),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 404, response = crate::openapi::NotFound),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/{id}")]
+pub async fn get_team(state: web::Data<AppState>, user: AuthUser, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+    user.require(Permission::ManageTeams)?;
+    let team = service::get(&state.db, id.into_inner()).await?;
+    Ok(HttpResponse::Ok().insert_header(etag(team.version)).json(TeamResponse::from(team)))
+}
+
+/// Rename a team.
+#[utoipa::path(
+    tag = "teams",
+    operation_id = "update_team",
+    params(
+        ("id" = Uuid, Path, description = "Team id"),
+        IfMatch,
+    ),
+    request_body = TeamPatch,
+    responses(
+        (status = 200, description = "The changed team", body = TeamResponse, headers(("ETag" = String, description = "The new version, quoted"))),
+        (status = 400, response = crate::openapi::BadRequest),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
+        (status = 404, response = crate::openapi::NotFound),
+        (status = 409, response = crate::openapi::Conflict),
+        (status = 412, response = crate::openapi::PreconditionFailed),
+        (status = 413, response = crate::openapi::PayloadTooLarge),
+        (status = 415, response = crate::openapi::UnsupportedMediaType),
+        (status = 422, response = crate::openapi::UnprocessableEntity),
+    ),
+    security(("bearer" = []))
+)]
+#[patch("/{id}")]
+pub async fn update_team(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    body: Body<TeamPatch>,
+) -> Result<HttpResponse, ApiError> {
+    user.require(Permission::ManageTeams)?;
+    let team = service::rename(&state.db, id.into_inner(), if_match(&req)?, body.0.name.as_deref()).await?;
+    Ok(HttpResponse::Ok().insert_header(etag(team.version)).json(TeamResponse::from(team)))
+}

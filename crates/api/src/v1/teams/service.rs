@@ -1,0 +1,66 @@
+//! Team use cases.
+
+use domain::team::{self, Team};
+use persistence::page::{Page, PageRequest};
+use persistence::{DatabaseConnection, StoreError, TransactionTrait, teams};
+use uuid::Uuid;
+
+use crate::error::ApiError;
+use crate::state::now;
+
+const RESOURCE: &str = "team";
+
+pub async fn create(db: &DatabaseConnection, name: &str) -> Result<Team, ApiError> {
+    let at = now();
+    let team = Team {
+        id: Uuid::now_v7(),
+        name: team::validate_name(name)?,
+        version: 1,
+        created_at: at,
+        updated_at: at,
+    };
+    teams::insert(db, &team).await.map_err(duplicate_name)?;
+    Ok(team)
+}
+
+pub async fn get(db: &DatabaseConnection, id: Uuid) -> Result<Team, ApiError> {
+    teams::find(db, id).await?.ok_or(ApiError::NotFound { resource: RESOURCE })
+}
+
+pub async fn list(db: &DatabaseConnection, request: &PageRequest<()>) -> Result<Page<Team>, ApiError> {
+    Ok(teams::list(db, request).await?)
+}
+
+pub async fn rename(db: &DatabaseConnection, id: Uuid, if_match: Option<i32>, name: Option<&str>) -> Result<Team, ApiError> {
+    let txn = db.begin().await?;
+    let current = teams::find(&txn, id).await?.ok_or(ApiError::NotFound { resource: RESOURCE })?;
+    if if_match.is_some_and(|v| v != current.version) {
+        return Err(ApiError::PreconditionFailed {
+            current_version: current.version,
+        });
+    }
+    let Some(name) = name else {
+        return Ok(current);
+    };
+    let team = Team {
+        name: team::validate_name(name)?,
+        version: current.version + 1,
+        updated_at: now(),
+        ..current.clone()
+    };
+    if !teams::update(&txn, &team, current.version).await.map_err(duplicate_name)? {
+        return Err(ApiError::PreconditionFailed {
+            current_version: current.version + 1,
+        });
+    }
+    txn.commit().await?;
+    Ok(team)
+}
+
+fn duplicate_name(error: StoreError) -> ApiError {
+    if error.is_duplicate_of("name") {
+        ApiError::conflict("duplicate_name", "another team has this name", None)
+    } else {
+        error.into()
+    }
+}

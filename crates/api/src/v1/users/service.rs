@@ -1,0 +1,164 @@
+//! User use cases. Also used at start-up to create the first admin.
+
+use domain::access::Role;
+use domain::user::{self, User, UserInput};
+use domain::validation::ValidationErrors;
+use persistence::page::{Page, PageRequest};
+use persistence::users::{self, UserFilter};
+use persistence::{ConnectionTrait, DatabaseConnection, StoreError, TransactionTrait, teams};
+use uuid::Uuid;
+
+use crate::auth::{Caller, password};
+use crate::error::ApiError;
+use crate::state::now;
+
+const RESOURCE: &str = "user";
+
+pub struct NewUser {
+    pub input: UserInput,
+    pub password: String,
+}
+
+pub async fn create(db: &DatabaseConnection, new: NewUser) -> Result<User, ApiError> {
+    let mut errors = ValidationErrors::new();
+    let team_id = new.input.team_id;
+    let fields = match new.input.validate() {
+        Ok(fields) => Some(fields),
+        Err(e) => {
+            errors.extend(e);
+            None
+        }
+    };
+    user::check_password(&new.password, &mut errors);
+    if let Some(team_id) = team_id {
+        check_team(db, team_id, &mut errors).await?;
+    }
+    let fields = match fields {
+        Some(fields) if errors.is_empty() => fields,
+        _ => return Err(errors.into()),
+    };
+    let hash = password::hash(new.password).await?;
+    let at = now();
+    let user = User {
+        id: Uuid::now_v7(),
+        email: fields.email,
+        name: fields.name,
+        role: fields.role,
+        team_id: fields.team_id,
+        active: fields.active,
+        version: 1,
+        created_at: at,
+        updated_at: at,
+    };
+    users::insert(db, &user, &hash).await.map_err(duplicate_email)?;
+    Ok(user)
+}
+
+pub async fn get(db: &DatabaseConnection, id: Uuid) -> Result<User, ApiError> {
+    users::find(db, id).await?.ok_or(ApiError::NotFound { resource: RESOURCE })
+}
+
+pub async fn list(db: &DatabaseConnection, filter: &UserFilter, request: &PageRequest<()>) -> Result<Page<User>, ApiError> {
+    Ok(users::list(db, filter, request).await?)
+}
+
+pub async fn update(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: Uuid,
+    if_match: Option<i32>,
+    change: impl FnOnce(&mut UserInput),
+    new_password: Option<String>,
+) -> Result<User, ApiError> {
+    let txn = db.begin().await?;
+    let current = users::find(&txn, id).await?.ok_or(ApiError::NotFound { resource: RESOURCE })?;
+    if if_match.is_some_and(|v| v != current.version) {
+        return Err(ApiError::PreconditionFailed {
+            current_version: current.version,
+        });
+    }
+    let mut input = UserInput::from(&current);
+    change(&mut input);
+    let mut errors = ValidationErrors::new();
+    let fields = match input.validate() {
+        Ok(fields) => Some(fields),
+        Err(e) => {
+            errors.extend(e);
+            None
+        }
+    };
+    if let Some(password) = &new_password {
+        user::check_password(password, &mut errors);
+    }
+    if let Some(team_id) = fields.as_ref().and_then(|f| f.team_id).filter(|t| Some(*t) != current.team_id) {
+        check_team(&txn, team_id, &mut errors).await?;
+    }
+    let fields = match fields {
+        Some(fields) if errors.is_empty() => fields,
+        _ => return Err(errors.into()),
+    };
+    // Only an admin can change users, so an admin who cannot demote themselves cannot leave the
+    // system without an active admin.
+    let demoted = current.role == Role::Admin && current.active && (fields.role != Role::Admin || !fields.active);
+    if demoted && current.id == caller.id {
+        return Err(ApiError::conflict(
+            "self_lockout",
+            "admins cannot demote or deactivate themselves: ask another admin",
+            Some(current.id),
+        ));
+    }
+    let hash = match new_password {
+        Some(password) => Some(password::hash(password).await?),
+        None => None,
+    };
+    let user = User {
+        email: fields.email,
+        name: fields.name,
+        role: fields.role,
+        team_id: fields.team_id,
+        active: fields.active,
+        version: current.version + 1,
+        updated_at: now(),
+        ..current.clone()
+    };
+    if !users::update(&txn, &user, current.version, hash.as_deref()).await.map_err(duplicate_email)? {
+        return Err(ApiError::PreconditionFailed {
+            current_version: current.version + 1,
+        });
+    }
+    txn.commit().await?;
+    Ok(user)
+}
+
+async fn check_team(conn: &impl ConnectionTrait, team_id: Uuid, errors: &mut ValidationErrors) -> Result<(), ApiError> {
+    if teams::find(conn, team_id).await?.is_none() {
+        errors.add("team_id", "not_found", "no team with this id");
+    }
+    Ok(())
+}
+
+fn duplicate_email(error: StoreError) -> ApiError {
+    if error.is_duplicate_of("email") {
+        ApiError::conflict("duplicate_email", "another user has this email", None)
+    } else {
+        error.into()
+    }
+}
+
+/// Creates the first admin from `CRM_ADMIN_EMAIL`/`CRM_ADMIN_PASSWORD` when there are no users yet.
+pub async fn bootstrap_admin(db: &DatabaseConnection, email: &str, password: &str) -> Result<Option<User>, ApiError> {
+    if users::count(db).await? > 0 {
+        return Ok(None);
+    }
+    let new = NewUser {
+        input: UserInput {
+            email: email.to_owned(),
+            name: "Administrator".to_owned(),
+            role: Role::Admin,
+            team_id: None,
+            active: true,
+        },
+        password: password.to_owned(),
+    };
+    create(db, new).await.map(Some)
+}

@@ -1,0 +1,58 @@
+//! Connecting and migrating: the only place that knows which database is behind the URL.
+
+use std::time::Duration;
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::sqlx::sqlite::SqliteJournalMode;
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr};
+
+/// Opens the pool for `url` (`sqlite://…` or `postgres://…`).
+///
+/// PostgreSQL: sqlx pings a connection on every acquire by default, a round trip per request;
+/// we ping only connections idle for 30 s, which catches the ones a server or proxy dropped.
+/// (sqlx 0.9 also pings on release, in the background after the request; that cannot be turned off.)
+///
+/// SQLite: a single connection. SQLite has one writer anyway, ignores `FOR UPDATE`, and a
+/// transaction that reads then writes on a second connection can fail with "database is locked";
+/// one connection makes every transaction serial, which is correct and simple.
+pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    let mut options = ConnectOptions::new(url);
+    options
+        .sqlx_logging(false)
+        .acquire_timeout(Duration::from_secs(10))
+        .connect_timeout(Duration::from_secs(10));
+    if is_sqlite(url) {
+        options
+            .max_connections(1)
+            .min_connections(1)
+            // Never close the one connection: an in-memory database would vanish with it.
+            .idle_timeout(None::<Duration>)
+            .max_lifetime(None::<Duration>)
+            .test_before_acquire(false)
+            .map_sqlx_sqlite_opts(|opts| {
+                opts.journal_mode(SqliteJournalMode::Wal)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(10))
+            });
+    } else {
+        options
+            .max_connections(16)
+            .min_connections(1)
+            .test_before_acquire_if_idle_for(Duration::from_secs(30));
+    }
+    Database::connect(options).await
+}
+
+pub fn is_sqlite(url: &str) -> bool {
+    url.starts_with("sqlite:")
+}
+
+/// Applies every pending migration.
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    Migrator::up(db, None).await
+}
+
+/// A round trip to the database, for `/ready`.
+pub async fn ping(db: &DatabaseConnection) -> Result<(), DbErr> {
+    db.execute_unprepared("SELECT 1").await.map(|_| ())
+}

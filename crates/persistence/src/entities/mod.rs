@@ -1,0 +1,5 @@
+//! Table mappings only; behaviour lives in the repositories beside them.
+
+pub mod party;
+pub mod team;
+pub mod user;

@@ -1,0 +1,16 @@
+//! Storage: sea-orm entities, and repositories that map rows to domain types and back.
+//!
+//! Repositories take `&impl ConnectionTrait`, so the same function runs on the pool or inside the
+//! transaction that the use case opened; they never begin or commit themselves.
+
+pub mod db;
+pub mod decimal_text;
+pub mod entities;
+pub mod error;
+pub mod page;
+pub mod parties;
+pub mod teams;
+pub mod users;
+
+pub use error::StoreError;
+pub use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait};

@@ -1,0 +1,99 @@
+//! Keyset pagination: a page is "the next `limit` rows after this (key, id)", so page 10 000 costs
+//! what page 1 costs, and every list sort has an index on (key, id) to scan.
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::IntoCondition;
+use sea_orm::{ColumnTrait, Condition, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect, Select, Value};
+use uuid::Uuid;
+
+/// The sort key of the last row of a page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SortKey {
+    Text(String),
+    Time(DateTime<Utc>),
+}
+
+impl From<SortKey> for Value {
+    fn from(key: SortKey) -> Self {
+        match key {
+            SortKey::Text(text) => text.into(),
+            SortKey::Time(time) => time.into(),
+        }
+    }
+}
+
+/// Where the previous page ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cursor {
+    pub key: SortKey,
+    pub id: Uuid,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    Asc,
+    Desc,
+}
+
+#[derive(Debug, Clone)]
+pub struct PageRequest<S> {
+    pub sort: S,
+    pub direction: Direction,
+    pub limit: u64,
+    pub after: Option<Cursor>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// Present when more rows may follow.
+    pub next: Option<Cursor>,
+}
+
+/// Orders `select` by (key, id) in `direction`, starts after `after`, and fetches one row more than
+/// `limit` so the caller knows whether another page follows.
+pub fn keyset<E, C>(select: Select<E>, key: C, id: C, direction: Direction, after: Option<&Cursor>, limit: u64) -> Select<E>
+where
+    E: EntityTrait,
+    C: ColumnTrait,
+{
+    let order = match direction {
+        Direction::Asc => Order::Asc,
+        Direction::Desc => Order::Desc,
+    };
+    let mut select = select.order_by(key, order.clone()).order_by(id, order);
+    if let Some(cursor) = after {
+        let value: Value = cursor.key.clone().into();
+        let past = |column: C, value: Value| match direction {
+            Direction::Asc => column.gt(value),
+            Direction::Desc => column.lt(value),
+        };
+        select = select.filter(
+            Condition::any()
+                .add(past(key, value.clone()))
+                .add(
+                    Condition::all()
+                        .add(key.eq(value))
+                        .add(past(id, cursor.id.into()))
+                        .into_condition(),
+                ),
+        );
+    }
+    select.limit(limit + 1)
+}
+
+/// Cuts the extra row off and makes the cursor of the page's last row.
+pub fn finish<T>(mut rows: Vec<T>, limit: u64, key_of: impl Fn(&T) -> (SortKey, Uuid)) -> Page<T> {
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    let more = rows.len() > limit;
+    rows.truncate(limit);
+    let next = if more {
+        rows.last().map(|row| {
+            let (key, id) = key_of(row);
+            Cursor { key, id }
+        })
+    } else {
+        None
+    };
+    Page { items: rows, next }
+}

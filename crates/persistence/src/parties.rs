@@ -1,0 +1,302 @@
+//! The parties table: rows <-> `domain::party::Party`, lists with filters and keyset pages.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Utc};
+use domain::party::{Address, BankAccount, Party, PartyFields, PartyKind, PartyRole};
+use sea_orm::sea_query::{Expr, Func, Query};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter,
+};
+use uuid::Uuid;
+
+use crate::decimal_text::DecimalText;
+use crate::entities::party::{ActiveModel, Column, Entity, Model};
+use crate::entities::user;
+use crate::error::StoreError;
+use crate::page::{self, Page, PageRequest, SortKey};
+
+const TABLE: &str = "parties";
+
+/// Which parties a caller may see: all, or those owned by the caller or a member of their team.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Visibility {
+    All,
+    OwnedBy { user_id: Uuid, team_id: Option<Uuid> },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartySort {
+    Name,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct PartyFilter {
+    pub kind: Option<PartyKind>,
+    pub role: Option<PartyRole>,
+    pub owner_id: Option<Uuid>,
+    pub organization_id: Option<Uuid>,
+    pub customer_group: Option<String>,
+    pub tag: Option<String>,
+    pub external_id: Option<String>,
+    pub q: Option<String>,
+    pub updated_since: Option<DateTime<Utc>>,
+    pub include_archived: bool,
+}
+
+pub async fn insert(conn: &impl ConnectionTrait, party: &Party) -> Result<(), StoreError> {
+    Entity::insert(to_active_model(party)).exec_without_returning(conn).await?;
+    Ok(())
+}
+
+/// Writes `party` (whose `version` is already the new one) if the stored version is still
+/// `expected_version`; `false` means someone else changed it first and nothing was written.
+pub async fn update(conn: &impl ConnectionTrait, party: &Party, expected_version: i32) -> Result<bool, StoreError> {
+    let mut model = to_active_model(party);
+    model.id = sea_orm::ActiveValue::NotSet;
+    model.created_at = sea_orm::ActiveValue::NotSet;
+    let result = Entity::update_many()
+        .set(model)
+        .filter(Column::Id.eq(party.id))
+        .filter(Column::Version.eq(expected_version))
+        .exec(conn)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+pub async fn find(conn: &impl ConnectionTrait, id: Uuid, visibility: Visibility) -> Result<Option<Party>, StoreError> {
+    Entity::find()
+        .filter(Column::Id.eq(id))
+        .filter(visible_to(visibility))
+        .one(conn)
+        .await?
+        .map(Party::try_from_model)
+        .transpose()
+}
+
+/// External ids are unique across all parties, so this ignores visibility: the caller decides
+/// what a hidden match means (an upsert must not create a duplicate of a party it cannot see).
+pub async fn find_by_external_id(conn: &impl ConnectionTrait, external_id: &str) -> Result<Option<Party>, StoreError> {
+    Entity::find()
+        .filter(Column::ExternalId.eq(external_id))
+        .one(conn)
+        .await?
+        .map(Party::try_from_model)
+        .transpose()
+}
+
+/// The kind and archived state of a party, to check a reference to it (`organization_id`).
+pub async fn kind_of(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<(PartyKind, bool)>, StoreError> {
+    let row = Entity::find().filter(Column::Id.eq(id)).one(conn).await?;
+    row.map(|m| {
+        let kind = PartyKind::parse(&m.kind).ok_or_else(|| StoreError::corrupt(TABLE, &m.kind))?;
+        Ok((kind, m.archived_at.is_some()))
+    })
+    .transpose()
+}
+
+pub async fn list(
+    conn: &impl ConnectionTrait,
+    filter: &PartyFilter,
+    visibility: Visibility,
+    request: &PageRequest<PartySort>,
+) -> Result<Page<Party>, StoreError> {
+    let mut select = Entity::find().filter(visible_to(visibility));
+    if !filter.include_archived {
+        select = select.filter(Column::ArchivedAt.is_null());
+    }
+    if let Some(kind) = filter.kind {
+        select = select.filter(Column::Kind.eq(kind.as_str()));
+    }
+    if let Some(role) = filter.role {
+        select = select.filter(Column::Roles.like(format!("%\"{}\"%", role.as_str())));
+    }
+    if let Some(owner_id) = filter.owner_id {
+        select = select.filter(Column::OwnerId.eq(owner_id));
+    }
+    if let Some(organization_id) = filter.organization_id {
+        select = select.filter(Column::OrganizationId.eq(organization_id));
+    }
+    if let Some(group) = &filter.customer_group {
+        select = select.filter(Column::CustomerGroup.eq(group.as_str()));
+    }
+    if let Some(tag) = &filter.tag {
+        // Tags hold no `"` or `\` (a domain rule), so the quoted tag is a substring of the JSON array.
+        select = select.filter(Expr::col(Column::Tags).like(
+            sea_orm::sea_query::LikeExpr::new(format!("%\"{}\"%", escape_like(tag))).escape('\\'),
+        ));
+    }
+    if let Some(external_id) = &filter.external_id {
+        select = select.filter(Column::ExternalId.eq(external_id.as_str()));
+    }
+    if let Some(q) = &filter.q {
+        let pattern = format!("%{}%", escape_like(&q.to_lowercase()));
+        let matches = |column: Column| {
+            Expr::expr(Func::lower(Expr::col(column)))
+                .like(sea_orm::sea_query::LikeExpr::new(pattern.clone()).escape('\\'))
+        };
+        select = select.filter(
+            Condition::any()
+                .add(matches(Column::Name))
+                .add(matches(Column::Email))
+                .add(matches(Column::ExternalId)),
+        );
+    }
+    if let Some(since) = filter.updated_since {
+        select = select.filter(Column::UpdatedAt.gte(since));
+    }
+    let key = match request.sort {
+        PartySort::Name => Column::Name,
+        PartySort::CreatedAt => Column::CreatedAt,
+        PartySort::UpdatedAt => Column::UpdatedAt,
+    };
+    let select = page::keyset(select, key, Column::Id, request.direction, request.after.as_ref(), request.limit);
+    let rows = select
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(Party::try_from_model)
+        .collect::<Result<Vec<_>, _>>()?;
+    let sort = request.sort;
+    Ok(page::finish(rows, request.limit, |party| {
+        let key = match sort {
+            PartySort::Name => SortKey::Text(party.fields.name.clone()),
+            PartySort::CreatedAt => SortKey::Time(party.created_at),
+            PartySort::UpdatedAt => SortKey::Time(party.updated_at),
+        };
+        (key, party.id)
+    }))
+}
+
+fn visible_to(visibility: Visibility) -> Condition {
+    match visibility {
+        Visibility::All => Condition::all(),
+        Visibility::OwnedBy { user_id, team_id } => {
+            let mut owners = Condition::any().add(Column::OwnerId.eq(user_id));
+            if let Some(team_id) = team_id {
+                owners = owners.add(
+                    Column::OwnerId.in_subquery(
+                        Query::select()
+                            .column(user::Column::Id)
+                            .from(user::Entity)
+                            .and_where(user::Column::TeamId.eq(team_id))
+                            .to_owned(),
+                    ),
+                );
+            }
+            owners
+        }
+    }
+}
+
+/// Escapes LIKE wildcards so user text matches literally (with `ESCAPE '\'`).
+fn escape_like(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).expect("domain values always serialize")
+}
+
+fn to_active_model(party: &Party) -> ActiveModel {
+    let f = &party.fields;
+    ActiveModel {
+        id: Set(party.id),
+        kind: Set(f.kind.as_str().to_owned()),
+        name: Set(f.name.clone()),
+        organization_id: Set(f.organization_id),
+        roles: Set(to_json(&f.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>())),
+        email: Set(f.email.as_ref().map(|e| e.as_str().to_owned())),
+        phone: Set(f.phone.clone()),
+        website: Set(f.website.clone()),
+        vat_id: Set(f.vat_id.clone()),
+        addresses: Set(to_json(&f.addresses)),
+        bank_accounts: Set(to_json(&f.bank_accounts)),
+        payment_terms_days: Set(f.payment_terms_days),
+        credit_limit: Set(f.credit_limit.map(DecimalText)),
+        currency: Set(f.currency.map(|c| c.code().to_owned())),
+        price_list_id: Set(f.price_list_id),
+        customer_group: Set(f.customer_group.clone()),
+        owner_id: Set(f.owner_id),
+        tags: Set(to_json(&f.tags)),
+        notes: Set(f.notes.clone()),
+        external_id: Set(f.external_id.clone()),
+        archived_at: Set(party.archived_at),
+        version: Set(party.version),
+        created_at: Set(party.created_at),
+        updated_at: Set(party.updated_at),
+    }
+}
+
+trait FromModel: Sized {
+    fn try_from_model(model: Model) -> Result<Self, StoreError>;
+}
+
+impl FromModel for Party {
+    fn try_from_model(m: Model) -> Result<Self, StoreError> {
+        let corrupt = |what: &str| StoreError::corrupt(TABLE, format!("{} in row {}", what, m.id));
+        let json = |text: &str, what: &str| -> Result<serde_json::Value, StoreError> {
+            serde_json::from_str(text).map_err(|_| corrupt(what))
+        };
+        let roles: Vec<String> = serde_json::from_value(json(&m.roles, "roles")?).map_err(|_| corrupt("roles"))?;
+        let roles = roles
+            .iter()
+            .map(|r| PartyRole::parse(r).ok_or_else(|| corrupt("roles")))
+            .collect::<Result<BTreeSet<_>, _>>()?;
+        let addresses: Vec<Address> =
+            serde_json::from_value(json(&m.addresses, "addresses")?).map_err(|_| corrupt("addresses"))?;
+        let bank_accounts: Vec<BankAccount> = serde_json::from_value(json(&m.bank_accounts, "bank_accounts")?)
+            .map_err(|_| corrupt("bank_accounts"))?;
+        let tags: BTreeSet<String> = serde_json::from_value(json(&m.tags, "tags")?).map_err(|_| corrupt("tags"))?;
+        let email = m
+            .email
+            .as_deref()
+            .map(domain::email::Email::parse)
+            .transpose()
+            .map_err(|_| corrupt("email"))?;
+        let currency = m
+            .currency
+            .as_deref()
+            .map(domain::currency::Currency::parse)
+            .transpose()
+            .map_err(|_| corrupt("currency"))?;
+        let kind = PartyKind::parse(&m.kind).ok_or_else(|| corrupt("kind"))?;
+        Ok(Party {
+            id: m.id,
+            fields: PartyFields {
+                kind,
+                name: m.name,
+                organization_id: m.organization_id,
+                roles,
+                email,
+                phone: m.phone,
+                website: m.website,
+                vat_id: m.vat_id,
+                addresses,
+                bank_accounts,
+                payment_terms_days: m.payment_terms_days,
+                credit_limit: m.credit_limit.map(|d| d.0),
+                currency,
+                price_list_id: m.price_list_id,
+                customer_group: m.customer_group,
+                owner_id: m.owner_id,
+                tags,
+                notes: m.notes,
+                external_id: m.external_id,
+            },
+            archived_at: m.archived_at,
+            version: m.version,
+            created_at: m.created_at,
+            updated_at: m.updated_at,
+        })
+    }
+}

@@ -1,0 +1,57 @@
+//! The teams table.
+
+use domain::team::Team;
+use sea_orm::{ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use uuid::Uuid;
+
+use crate::entities::team::{ActiveModel, Column, Entity, Model};
+use crate::error::StoreError;
+use crate::page::{self, Direction, Page, PageRequest, SortKey};
+
+pub async fn insert(conn: &impl ConnectionTrait, team: &Team) -> Result<(), StoreError> {
+    Entity::insert(to_active_model(team)).exec_without_returning(conn).await?;
+    Ok(())
+}
+
+pub async fn update(conn: &impl ConnectionTrait, team: &Team, expected_version: i32) -> Result<bool, StoreError> {
+    let mut model = to_active_model(team);
+    model.id = NotSet;
+    model.created_at = NotSet;
+    let result = Entity::update_many()
+        .set(model)
+        .filter(Column::Id.eq(team.id))
+        .filter(Column::Version.eq(expected_version))
+        .exec(conn)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+pub async fn find(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<Team>, StoreError> {
+    Ok(Entity::find_by_id(id).one(conn).await?.map(to_team))
+}
+
+pub async fn list(conn: &impl ConnectionTrait, request: &PageRequest<()>) -> Result<Page<Team>, StoreError> {
+    let select = page::keyset(Entity::find(), Column::CreatedAt, Column::Id, Direction::Asc, request.after.as_ref(), request.limit);
+    let rows = select.all(conn).await?.into_iter().map(to_team).collect();
+    Ok(page::finish(rows, request.limit, |team: &Team| (SortKey::Time(team.created_at), team.id)))
+}
+
+fn to_active_model(team: &Team) -> ActiveModel {
+    ActiveModel {
+        id: Set(team.id),
+        name: Set(team.name.clone()),
+        version: Set(team.version),
+        created_at: Set(team.created_at),
+        updated_at: Set(team.updated_at),
+    }
+}
+
+fn to_team(m: Model) -> Team {
+    Team {
+        id: m.id,
+        name: m.name,
+        version: m.version,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+    }
+}

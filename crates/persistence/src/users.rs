@@ -1,0 +1,115 @@
+//! The users table. The password hash never leaves this module but for the login check.
+
+use domain::access::Role;
+use domain::email::Email;
+use domain::user::User;
+use sea_orm::{ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use uuid::Uuid;
+
+use crate::entities::user::{ActiveModel, Column, Entity, Model};
+use crate::error::StoreError;
+use crate::page::{self, Direction, Page, PageRequest, SortKey};
+
+const TABLE: &str = "users";
+
+#[derive(Debug, Clone, Default)]
+pub struct UserFilter {
+    pub role: Option<Role>,
+    pub team_id: Option<Uuid>,
+    pub active: Option<bool>,
+}
+
+pub async fn insert(conn: &impl ConnectionTrait, user: &User, password_hash: &str) -> Result<(), StoreError> {
+    let mut model = to_active_model(user);
+    model.password_hash = Set(password_hash.to_owned());
+    Entity::insert(model).exec_without_returning(conn).await?;
+    Ok(())
+}
+
+/// Writes `user` if the stored version is still `expected_version`; a new hash replaces the old one.
+pub async fn update(
+    conn: &impl ConnectionTrait,
+    user: &User,
+    expected_version: i32,
+    new_password_hash: Option<&str>,
+) -> Result<bool, StoreError> {
+    let mut model = to_active_model(user);
+    model.id = NotSet;
+    model.created_at = NotSet;
+    if let Some(hash) = new_password_hash {
+        model.password_hash = Set(hash.to_owned());
+    }
+    let result = Entity::update_many()
+        .set(model)
+        .filter(Column::Id.eq(user.id))
+        .filter(Column::Version.eq(expected_version))
+        .exec(conn)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+pub async fn find(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<User>, StoreError> {
+    Entity::find_by_id(id).one(conn).await?.map(to_user).transpose()
+}
+
+/// The user and password hash for a login (emails are stored lower-cased).
+pub async fn find_for_login(conn: &impl ConnectionTrait, email: &str) -> Result<Option<(User, String)>, StoreError> {
+    let Some(model) = Entity::find()
+        .filter(Column::Email.eq(email.to_lowercase()))
+        .one(conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let hash = model.password_hash.clone();
+    Ok(Some((to_user(model)?, hash)))
+}
+
+pub async fn count(conn: &impl ConnectionTrait) -> Result<u64, StoreError> {
+    Ok(Entity::find().count(conn).await?)
+}
+
+pub async fn list(conn: &impl ConnectionTrait, filter: &UserFilter, request: &PageRequest<()>) -> Result<Page<User>, StoreError> {
+    let mut select = Entity::find();
+    if let Some(role) = filter.role {
+        select = select.filter(Column::Role.eq(role.as_str()));
+    }
+    if let Some(team_id) = filter.team_id {
+        select = select.filter(Column::TeamId.eq(team_id));
+    }
+    if let Some(active) = filter.active {
+        select = select.filter(Column::Active.eq(active));
+    }
+    let select = page::keyset(select, Column::CreatedAt, Column::Id, Direction::Asc, request.after.as_ref(), request.limit);
+    let rows = select.all(conn).await?.into_iter().map(to_user).collect::<Result<Vec<_>, _>>()?;
+    Ok(page::finish(rows, request.limit, |user| (SortKey::Time(user.created_at), user.id)))
+}
+
+fn to_active_model(user: &User) -> ActiveModel {
+    ActiveModel {
+        id: Set(user.id),
+        email: Set(user.email.as_str().to_lowercase()),
+        name: Set(user.name.clone()),
+        role: Set(user.role.as_str().to_owned()),
+        team_id: Set(user.team_id),
+        active: Set(user.active),
+        password_hash: NotSet,
+        version: Set(user.version),
+        created_at: Set(user.created_at),
+        updated_at: Set(user.updated_at),
+    }
+}
+
+fn to_user(m: Model) -> Result<User, StoreError> {
+    Ok(User {
+        id: m.id,
+        email: Email::parse(&m.email).map_err(|_| StoreError::corrupt(TABLE, format!("email of {}", m.id)))?,
+        role: Role::parse(&m.role).ok_or_else(|| StoreError::corrupt(TABLE, format!("role of {}", m.id)))?,
+        name: m.name,
+        team_id: m.team_id,
+        active: m.active,
+        version: m.version,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+    })
+}

@@ -1,0 +1,192 @@
+//! `spawn_app()` and typed helpers shared by the test files.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use api::{Application, Settings};
+use reqwest::{Method, Response, StatusCode};
+use sea_orm::{ConnectionTrait, Database};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+pub const ADMIN_EMAIL: &str = "admin@example.com";
+pub const ADMIN_PASSWORD: &str = "correct horse battery staple";
+pub const PASSWORD: &str = "a long enough password";
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub admin_token: String,
+    _db: TestDb,
+}
+
+/// A database of its own, removed when the test ends.
+enum TestDb {
+    Sqlite(std::path::PathBuf),
+    Postgres { admin_url: String, name: String },
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        match self {
+            TestDb::Sqlite(path) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+                }
+            }
+            TestDb::Postgres { admin_url, name } => {
+                let (admin_url, name) = (admin_url.clone(), name.clone());
+                // Drop runs inside the test's runtime, which cannot block: use a runtime of our own.
+                let _ = std::thread::spawn(move || {
+                    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                    runtime.block_on(async {
+                        if let Ok(db) = Database::connect(&admin_url).await {
+                            let _ = db.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await;
+                        }
+                    });
+                })
+                .join();
+            }
+        }
+    }
+}
+
+async fn fresh_database() -> (String, TestDb) {
+    let id = Uuid::now_v7().simple().to_string();
+    match std::env::var("CRM_TEST_DATABASE_URL") {
+        Ok(admin_url) if !admin_url.is_empty() => {
+            let name = format!("crm_test_{id}");
+            let db = Database::connect(&admin_url).await.expect("CRM_TEST_DATABASE_URL must be reachable");
+            db.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.expect("create the test database");
+            let (base, _) = admin_url.rsplit_once('/').expect("a database URL ends in /name");
+            (format!("{base}/{name}"), TestDb::Postgres { admin_url, name })
+        }
+        _ => {
+            let path = std::env::temp_dir().join(format!("crm-test-{id}.db"));
+            (format!("sqlite://{}?mode=rwc", path.display()), TestDb::Sqlite(path))
+        }
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    if std::env::var_os("TEST_LOG").is_some() {
+        api::telemetry::init("text");
+    }
+    let (database_url, db) = fresh_database().await;
+    let settings = Settings {
+        database_url,
+        listen: "127.0.0.1:0".to_owned(),
+        jwt_secret: "test secret that is long enough for HS256".to_owned(),
+        token_ttl_seconds: 600,
+        admin_email: Some(ADMIN_EMAIL.to_owned()),
+        admin_password: Some(ADMIN_PASSWORD.to_owned()),
+        cors_origins: Vec::new(),
+        log_format: "text".to_owned(),
+    };
+    let app = Application::build(settings).await.expect("the application builds");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    let client = reqwest::Client::new();
+    let mut test_app = TestApp {
+        address,
+        client,
+        admin_token: String::new(),
+        _db: db,
+    };
+    test_app.admin_token = test_app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    test_app
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn request(&self, method: Method, path: &str, token: Option<&str>, body: Option<&Value>) -> Response {
+        let mut request = self.client.request(method, self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        request.send().await.expect("the request is sent")
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.request(Method::GET, path, Some(&self.admin_token), None).await
+    }
+
+    pub async fn post(&self, path: &str, body: &Value) -> Response {
+        self.request(Method::POST, path, Some(&self.admin_token), Some(body)).await
+    }
+
+    pub async fn patch(&self, path: &str, body: &Value) -> Response {
+        self.request(Method::PATCH, path, Some(&self.admin_token), Some(body)).await
+    }
+
+    pub async fn put(&self, path: &str, body: &Value) -> Response {
+        self.request(Method::PUT, path, Some(&self.admin_token), Some(body)).await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> String {
+        let response = self
+            .request(Method::POST, "/api/v1/auth/token", None, Some(&json!({"email": email, "password": password})))
+            .await;
+        assert_eq!(response.status(), StatusCode::OK, "login of {email}");
+        let body: Value = response.json().await.unwrap();
+        body["access_token"].as_str().unwrap().to_owned()
+    }
+
+    /// Creates a user with `role` (and team) and returns its id and a token.
+    pub async fn user_with_role(&self, role: &str, team_id: Option<&str>) -> (String, String) {
+        static COUNTER: AtomicU32 = AtomicU32::new(0);
+        let email = format!("{role}{}@example.com", COUNTER.fetch_add(1, Ordering::Relaxed));
+        let response = self
+            .post(
+                "/api/v1/users",
+                &json!({"email": email, "name": role, "password": PASSWORD, "role": role, "team_id": team_id}),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let user: Value = response.json().await.unwrap();
+        let token = self.login(&email, PASSWORD).await;
+        (user["id"].as_str().unwrap().to_owned(), token)
+    }
+
+    pub async fn create_team(&self, name: &str) -> String {
+        let response = self.post("/api/v1/teams", &json!({"name": name})).await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let team: Value = response.json().await.unwrap();
+        team["id"].as_str().unwrap().to_owned()
+    }
+
+    /// Creates a party as admin and returns it.
+    pub async fn post_party(&self, body: &Value) -> Value {
+        let response = self.post("/api/v1/parties", body).await;
+        assert_eq!(response.status(), StatusCode::CREATED, "creating {body}");
+        response.json().await.unwrap()
+    }
+}
+
+/// Reads a problem+json response and checks its status and code.
+pub async fn assert_problem(response: Response, status: StatusCode, code: &str) -> Value {
+    assert_eq!(response.status(), status);
+    assert_eq!(
+        response.headers()["content-type"].to_str().unwrap(),
+        "application/problem+json"
+    );
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["code"], code, "{body}");
+    assert_eq!(body["status"], status.as_u16());
+    body
+}
+
+/// The fields named in a 422's `errors`.
+pub fn error_fields(problem: &Value) -> Vec<String> {
+    problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap().to_owned())
+        .collect()
+}

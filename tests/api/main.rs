@@ -1,0 +1,11 @@
+//! Black-box tests over HTTP: every test starts the real application on port 0 with a fresh
+//! database (SQLite by default, PostgreSQL when `CRM_TEST_DATABASE_URL` is set).
+
+mod auth;
+mod health;
+mod helpers;
+mod openapi;
+mod parties;
+mod party_lists;
+mod teams;
+mod users;
