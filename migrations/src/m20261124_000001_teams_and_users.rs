@@ -1,4 +1,7 @@
-use sea_orm_migration::{prelude::*, schema::*};
+use sea_orm_migration::prelude::{
+    DbErr, DeriveMigrationName, ForeignKey, Index, MigrationTrait, SchemaManager, Table, async_trait,
+};
+use sea_orm_migration::schema::{boolean, integer, pk_uuid, string_len, text, timestamp_with_time_zone, uuid_null};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;

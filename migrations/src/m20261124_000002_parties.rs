@@ -1,4 +1,10 @@
-use sea_orm_migration::{prelude::*, schema::*};
+use sea_orm_migration::prelude::{
+    DbErr, DeriveMigrationName, ForeignKey, Index, MigrationTrait, SchemaManager, Table, async_trait,
+};
+use sea_orm_migration::schema::{
+    integer, pk_uuid, string_len, string_len_null, text, text_null, timestamp_with_time_zone,
+    timestamp_with_time_zone_null, uuid_null,
+};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;

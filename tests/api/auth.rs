@@ -9,16 +9,29 @@ use crate::helpers::{ADMIN_EMAIL, ADMIN_PASSWORD, assert_problem, spawn_app};
 async fn a_token_is_issued_for_the_right_password_only() {
     let app = spawn_app().await;
     let response = app
-        .request(Method::POST, "/api/v1/auth/token", None, Some(&json!({"email": ADMIN_EMAIL.to_uppercase(), "password": ADMIN_PASSWORD})))
+        .request(
+            Method::POST,
+            "/api/v1/auth/token",
+            None,
+            Some(&json!({"email": ADMIN_EMAIL.to_uppercase(), "password": ADMIN_PASSWORD})),
+        )
         .await;
     assert_eq!(response.status(), StatusCode::OK);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["token_type"], "Bearer");
     assert_eq!(body["expires_in"], 600);
 
-    for (email, password) in [(ADMIN_EMAIL, "wrong password!!"), ("nobody@example.com", ADMIN_PASSWORD)] {
+    for (email, password) in [
+        (ADMIN_EMAIL, "wrong password!!"),
+        ("nobody@example.com", ADMIN_PASSWORD),
+    ] {
         let response = app
-            .request(Method::POST, "/api/v1/auth/token", None, Some(&json!({"email": email, "password": password})))
+            .request(
+                Method::POST,
+                "/api/v1/auth/token",
+                None,
+                Some(&json!({"email": email, "password": password})),
+            )
             .await;
         assert_problem(response, StatusCode::UNAUTHORIZED, "invalid_credentials").await;
     }
@@ -31,7 +44,9 @@ async fn a_deactivated_users_token_stops_working_at_once() {
     let before = app.request(Method::GET, "/api/v1/parties", Some(&token), None).await;
     assert_eq!(before.status(), StatusCode::OK);
 
-    let response = app.patch(&format!("/api/v1/users/{id}"), &json!({"active": false})).await;
+    let response = app
+        .patch(&format!("/api/v1/users/{id}"), &json!({"active": false}))
+        .await;
     assert_eq!(response.status(), StatusCode::OK);
     let after = app.request(Method::GET, "/api/v1/parties", Some(&token), None).await;
     assert_problem(after, StatusCode::UNAUTHORIZED, "invalid_token").await;
@@ -42,9 +57,14 @@ async fn a_role_change_applies_to_existing_tokens() {
     let app = spawn_app().await;
     let (id, token) = app.user_with_role("viewer", None).await;
     let body = json!({"kind": "person", "name": "Jane"});
-    let refused = app.request(Method::POST, "/api/v1/parties", Some(&token), Some(&body)).await;
+    let refused = app
+        .request(Method::POST, "/api/v1/parties", Some(&token), Some(&body))
+        .await;
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
-    app.patch(&format!("/api/v1/users/{id}"), &json!({"role": "manager"})).await;
-    let allowed = app.request(Method::POST, "/api/v1/parties", Some(&token), Some(&body)).await;
+    app.patch(&format!("/api/v1/users/{id}"), &json!({"role": "manager"}))
+        .await;
+    let allowed = app
+        .request(Method::POST, "/api/v1/parties", Some(&token), Some(&body))
+        .await;
     assert_eq!(allowed.status(), StatusCode::CREATED);
 }

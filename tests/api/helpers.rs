@@ -37,10 +37,15 @@ impl Drop for TestDb {
                 let (admin_url, name) = (admin_url.clone(), name.clone());
                 // Drop runs inside the test's runtime, which cannot block: use a runtime of our own.
                 let _ = std::thread::spawn(move || {
-                    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                    let runtime = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .unwrap();
                     runtime.block_on(async {
                         if let Ok(db) = Database::connect(&admin_url).await {
-                            let _ = db.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await;
+                            let _ = db
+                                .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                                .await;
                         }
                     });
                 })
@@ -55,8 +60,12 @@ async fn fresh_database() -> (String, TestDb) {
     match std::env::var("CRM_TEST_DATABASE_URL") {
         Ok(admin_url) if !admin_url.is_empty() => {
             let name = format!("crm_test_{id}");
-            let db = Database::connect(&admin_url).await.expect("CRM_TEST_DATABASE_URL must be reachable");
-            db.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.expect("create the test database");
+            let db = Database::connect(&admin_url)
+                .await
+                .expect("CRM_TEST_DATABASE_URL must be reachable");
+            db.execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                .await
+                .expect("create the test database");
             let (base, _) = admin_url.rsplit_once('/').expect("a database URL ends in /name");
             (format!("{base}/{name}"), TestDb::Postgres { admin_url, name })
         }
@@ -117,20 +126,28 @@ impl TestApp {
     }
 
     pub async fn post(&self, path: &str, body: &Value) -> Response {
-        self.request(Method::POST, path, Some(&self.admin_token), Some(body)).await
+        self.request(Method::POST, path, Some(&self.admin_token), Some(body))
+            .await
     }
 
     pub async fn patch(&self, path: &str, body: &Value) -> Response {
-        self.request(Method::PATCH, path, Some(&self.admin_token), Some(body)).await
+        self.request(Method::PATCH, path, Some(&self.admin_token), Some(body))
+            .await
     }
 
     pub async fn put(&self, path: &str, body: &Value) -> Response {
-        self.request(Method::PUT, path, Some(&self.admin_token), Some(body)).await
+        self.request(Method::PUT, path, Some(&self.admin_token), Some(body))
+            .await
     }
 
     pub async fn login(&self, email: &str, password: &str) -> String {
         let response = self
-            .request(Method::POST, "/api/v1/auth/token", None, Some(&json!({"email": email, "password": password})))
+            .request(
+                Method::POST,
+                "/api/v1/auth/token",
+                None,
+                Some(&json!({"email": email, "password": password})),
+            )
             .await;
         assert_eq!(response.status(), StatusCode::OK, "login of {email}");
         let body: Value = response.json().await.unwrap();

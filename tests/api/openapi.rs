@@ -14,7 +14,15 @@ async fn the_committed_document_is_the_one_generated_and_served() {
         "openapi/openapi.json is stale: regenerate it with `cargo run -- openapi > openapi/openapi.json` (make openapi)"
     );
     let app = spawn_app().await;
-    let served: Value = app.client.get(app.url("/api-docs/openapi.json")).send().await.unwrap().json().await.unwrap();
+    let served: Value = app
+        .client
+        .get(app.url("/api-docs/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let committed: Value = serde_json::from_str(COMMITTED).unwrap();
     assert_eq!(served, committed);
 }
@@ -25,9 +33,14 @@ fn every_operation_has_an_id_a_tag_and_documented_errors() {
     let mut ids = std::collections::HashSet::new();
     for (path, item) in document["paths"].as_object().unwrap() {
         for (method, operation) in item.as_object().unwrap() {
-            let id = operation["operationId"].as_str().unwrap_or_else(|| panic!("{method} {path} has no operationId"));
+            let id = operation["operationId"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{method} {path} has no operationId"));
             assert!(ids.insert(id.to_owned()), "duplicate operationId {id}");
-            assert!(operation["tags"].as_array().is_some_and(|t| !t.is_empty()), "{id} has no tag");
+            assert!(
+                operation["tags"].as_array().is_some_and(|t| !t.is_empty()),
+                "{id} has no tag"
+            );
             assert!(operation.get("security").is_some(), "{id} declares no security");
             let responses = operation["responses"].as_object().unwrap();
             let public = path == "/health" || path == "/ready" || path == "/api/v1/auth/token";

@@ -56,11 +56,21 @@ async fn creating_a_party_returns_it_with_location_and_etag() {
 #[tokio::test]
 async fn decimals_round_trip_exactly() {
     let app = spawn_app().await;
-    for amount in ["12345678901234567.89", "0.0000000000000000000000000001", "79228162514264337593543950335", "10.10"] {
+    for amount in [
+        "12345678901234567.89",
+        "0.0000000000000000000000000001",
+        "79228162514264337593543950335",
+        "10.10",
+    ] {
         let party = app
             .post_party(&json!({"kind": "organization", "name": "Exact", "credit_limit": amount, "currency": "EUR"}))
             .await;
-        let read: Value = app.get(&format!("/api/v1/parties/{}", party["id"].as_str().unwrap())).await.json().await.unwrap();
+        let read: Value = app
+            .get(&format!("/api/v1/parties/{}", party["id"].as_str().unwrap()))
+            .await
+            .json()
+            .await
+            .unwrap();
         assert_eq!(read["credit_limit"], amount);
     }
 }
@@ -86,21 +96,42 @@ async fn invalid_values_are_all_named_and_nothing_is_created() {
     let problem = assert_problem(response, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
     assert_eq!(
         error_fields(&problem),
-        vec!["name", "email", "addresses[0].country", "bank_accounts[0].iban", "payment_terms_days", "currency", "tags[1]"]
+        vec![
+            "name",
+            "email",
+            "addresses[0].country",
+            "bank_accounts[0].iban",
+            "payment_terms_days",
+            "currency",
+            "tags[1]"
+        ]
     );
-    let list: Value = app.get("/api/v1/parties?include_archived=true").await.json().await.unwrap();
+    let list: Value = app
+        .get("/api/v1/parties?include_archived=true")
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(list["items"], json!([]));
 }
 
 #[tokio::test]
 async fn malformed_bodies_are_refused_with_problems() {
     let app = spawn_app().await;
-    let unknown = app.post("/api/v1/parties", &json!({"kind": "person", "name": "A", "colour": "red"})).await;
+    let unknown = app
+        .post(
+            "/api/v1/parties",
+            &json!({"kind": "person", "name": "A", "colour": "red"}),
+        )
+        .await;
     let problem = assert_problem(unknown, StatusCode::BAD_REQUEST, "unknown_field").await;
     assert!(problem["detail"].as_str().unwrap().contains("colour"));
 
     let wrong_type = app
-        .post("/api/v1/parties", &json!({"kind": "person", "name": "A", "addresses": [{"line1": "x", "city": 5, "country": "DE"}]}))
+        .post(
+            "/api/v1/parties",
+            &json!({"kind": "person", "name": "A", "addresses": [{"line1": "x", "city": 5, "country": "DE"}]}),
+        )
         .await;
     let problem = assert_problem(wrong_type, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
     assert_eq!(error_fields(&problem), vec!["addresses[0].city"]);
@@ -109,11 +140,16 @@ async fn malformed_bodies_are_refused_with_problems() {
     let problem = assert_problem(missing, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
     assert_eq!(error_fields(&problem), vec!["name"]);
 
-    let bad_enum = app.post("/api/v1/parties", &json!({"kind": "robot", "name": "A"})).await;
+    let bad_enum = app
+        .post("/api/v1/parties", &json!({"kind": "robot", "name": "A"}))
+        .await;
     assert_problem(bad_enum, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
 
     let bad_decimal = app
-        .post("/api/v1/parties", &json!({"kind": "person", "name": "A", "credit_limit": "1,5", "currency": "EUR"}))
+        .post(
+            "/api/v1/parties",
+            &json!({"kind": "person", "name": "A", "credit_limit": "1,5", "currency": "EUR"}),
+        )
         .await;
     let problem = assert_problem(bad_decimal, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
     assert_eq!(error_fields(&problem), vec!["credit_limit"]);
@@ -160,7 +196,10 @@ async fn patch_sets_present_fields_clears_nulls_and_keeps_the_rest() {
     let party = app.post_party(&full_party()).await;
     let path = format!("/api/v1/parties/{}", party["id"].as_str().unwrap());
     let response = app
-        .patch(&path, &json!({"name": "Acme AG", "phone": null, "tags": ["gold"], "payment_terms_days": null}))
+        .patch(
+            &path,
+            &json!({"name": "Acme AG", "phone": null, "tags": ["gold"], "payment_terms_days": null}),
+        )
         .await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["etag"], "\"2\"");
@@ -246,7 +285,12 @@ async fn archiving_hides_a_party_from_lists_but_not_from_reads() {
     assert_eq!(read["version"], 2);
     let listed: Value = app.get("/api/v1/parties").await.json().await.unwrap();
     assert_eq!(listed["items"], json!([]));
-    let with_archived: Value = app.get("/api/v1/parties?include_archived=true").await.json().await.unwrap();
+    let with_archived: Value = app
+        .get("/api/v1/parties?include_archived=true")
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(with_archived["items"][0]["id"], party["id"]);
 
     let again = app.request(Method::DELETE, &path, Some(&app.admin_token), None).await;
@@ -265,15 +309,22 @@ async fn a_person_may_belong_to_an_active_organization_only() {
     assert_eq!(person["organization_id"], org["id"]);
 
     let under_person = app
-        .post("/api/v1/parties", &json!({"kind": "person", "name": "Joe", "organization_id": person["id"]}))
+        .post(
+            "/api/v1/parties",
+            &json!({"kind": "person", "name": "Joe", "organization_id": person["id"]}),
+        )
         .await;
     let problem = assert_problem(under_person, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
     assert_eq!(problem["errors"][0]["code"], "not_an_organization");
 
     let org_path = format!("/api/v1/parties/{}", org["id"].as_str().unwrap());
-    app.request(Method::DELETE, &org_path, Some(&app.admin_token), None).await;
+    app.request(Method::DELETE, &org_path, Some(&app.admin_token), None)
+        .await;
     let under_archived = app
-        .post("/api/v1/parties", &json!({"kind": "person", "name": "Joe", "organization_id": org["id"]}))
+        .post(
+            "/api/v1/parties",
+            &json!({"kind": "person", "name": "Joe", "organization_id": org["id"]}),
+        )
         .await;
     let problem = assert_problem(under_archived, StatusCode::CONFLICT, "party_archived").await;
     assert_eq!(problem["existing_id"], org["id"]);
@@ -283,7 +334,12 @@ async fn a_person_may_belong_to_an_active_organization_only() {
 async fn upsert_by_external_id_creates_then_replaces() {
     let app = spawn_app().await;
     let path = "/api/v1/parties/by-external-id/ERP-42";
-    let created = app.put(path, &json!({"kind": "organization", "name": "Acme", "phone": "123", "tags": ["a"]})).await;
+    let created = app
+        .put(
+            path,
+            &json!({"kind": "organization", "name": "Acme", "phone": "123", "tags": ["a"]}),
+        )
+        .await;
     assert_eq!(created.status(), StatusCode::CREATED);
     let created: Value = created.json().await.unwrap();
     assert_eq!(created["external_id"], "ERP-42");
@@ -297,14 +353,29 @@ async fn upsert_by_external_id_creates_then_replaces() {
     assert_eq!(replaced["tags"], json!([]));
     assert_eq!(replaced["version"], 2);
 
-    let mismatch = app.put(path, &json!({"kind": "organization", "name": "X", "external_id": "OTHER"})).await;
+    let mismatch = app
+        .put(
+            path,
+            &json!({"kind": "organization", "name": "X", "external_id": "OTHER"}),
+        )
+        .await;
     assert_problem(mismatch, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
 
-    let duplicate = app.post("/api/v1/parties", &json!({"kind": "organization", "name": "Dup", "external_id": "ERP-42"})).await;
+    let duplicate = app
+        .post(
+            "/api/v1/parties",
+            &json!({"kind": "organization", "name": "Dup", "external_id": "ERP-42"}),
+        )
+        .await;
     let problem = assert_problem(duplicate, StatusCode::CONFLICT, "duplicate_external_id").await;
     assert_eq!(problem["existing_id"], created["id"]);
 
-    let listed: Value = app.get("/api/v1/parties?external_id=ERP-42").await.json().await.unwrap();
+    let listed: Value = app
+        .get("/api/v1/parties?external_id=ERP-42")
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(listed["items"].as_array().unwrap().len(), 1);
 }
 
@@ -313,7 +384,9 @@ async fn roles_are_enforced() {
     let app = spawn_app().await;
     let (_, viewer) = app.user_with_role("viewer", None).await;
     let body = json!({"kind": "person", "name": "Jane"});
-    let refused = app.request(Method::POST, "/api/v1/parties", Some(&viewer), Some(&body)).await;
+    let refused = app
+        .request(Method::POST, "/api/v1/parties", Some(&viewer), Some(&body))
+        .await;
     assert_problem(refused, StatusCode::FORBIDDEN, "forbidden").await;
     let listed = app.request(Method::GET, "/api/v1/parties", Some(&viewer), None).await;
     assert_eq!(listed.status(), StatusCode::OK);
@@ -321,7 +394,9 @@ async fn roles_are_enforced() {
     let anonymous = app.request(Method::GET, "/api/v1/parties", None, None).await;
     assert_eq!(anonymous.headers()["www-authenticate"], "Bearer");
     assert_problem(anonymous, StatusCode::UNAUTHORIZED, "missing_token").await;
-    let forged = app.request(Method::GET, "/api/v1/parties", Some("not.a.token"), None).await;
+    let forged = app
+        .request(Method::GET, "/api/v1/parties", Some("not.a.token"), None)
+        .await;
     assert_problem(forged, StatusCode::UNAUTHORIZED, "invalid_token").await;
 }
 
@@ -335,7 +410,9 @@ async fn sales_users_see_their_own_and_their_teams_parties_only() {
     let (carol_id, carol) = app.user_with_role("sales", Some(&south)).await;
 
     let body = json!({"kind": "organization", "name": "Alice's client"});
-    let created = app.request(Method::POST, "/api/v1/parties", Some(&alice), Some(&body)).await;
+    let created = app
+        .request(Method::POST, "/api/v1/parties", Some(&alice), Some(&body))
+        .await;
     assert_eq!(created.status(), StatusCode::CREATED);
     let party: Value = created.json().await.unwrap();
     assert_eq!(party["owner_id"], alice_id.as_str(), "a sales user's party is theirs");
@@ -345,9 +422,16 @@ async fn sales_users_see_their_own_and_their_teams_parties_only() {
     assert_eq!(teammate.status(), StatusCode::OK);
     let outsider = app.request(Method::GET, &path, Some(&carol), None).await;
     assert_problem(outsider, StatusCode::NOT_FOUND, "not_found").await;
-    let outsider_list: Value = app.request(Method::GET, "/api/v1/parties", Some(&carol), None).await.json().await.unwrap();
+    let outsider_list: Value = app
+        .request(Method::GET, "/api/v1/parties", Some(&carol), None)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(outsider_list["items"], json!([]));
-    let outsider_patch = app.request(Method::PATCH, &path, Some(&carol), Some(&json!({"name": "Mine"}))).await;
+    let outsider_patch = app
+        .request(Method::PATCH, &path, Some(&carol), Some(&json!({"name": "Mine"})))
+        .await;
     assert_problem(outsider_patch, StatusCode::NOT_FOUND, "not_found").await;
 
     let give_away = app
@@ -360,7 +444,9 @@ async fn sales_users_see_their_own_and_their_teams_parties_only() {
 #[tokio::test]
 async fn an_unknown_method_on_a_known_path_is_405() {
     let app = spawn_app().await;
-    let response = app.request(Method::PUT, "/api/v1/parties", Some(&app.admin_token), None).await;
+    let response = app
+        .request(Method::PUT, "/api/v1/parties", Some(&app.admin_token), None)
+        .await;
     assert_eq!(response.headers()["allow"], "GET, POST");
     assert_problem(response, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed").await;
     let unknown = app.get("/api/v1/nothing-here").await;

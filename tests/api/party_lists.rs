@@ -12,10 +12,10 @@ async fn walk(app: &TestApp, query: &str) -> Vec<String> {
     let mut ids = Vec::new();
     let mut cursor: Option<String> = None;
     loop {
-        let mut path = format!("/api/v1/parties?limit=3&{query}");
-        if let Some(cursor) = &cursor {
-            path.push_str(&format!("&cursor={cursor}"));
-        }
+        let path = match &cursor {
+            Some(cursor) => format!("/api/v1/parties?limit=3&{query}&cursor={cursor}"),
+            None => format!("/api/v1/parties?limit=3&{query}"),
+        };
         let response = app.get(&path).await;
         assert_eq!(response.status(), StatusCode::OK, "{path}");
         let page: Value = response.json().await.unwrap();
@@ -35,13 +35,22 @@ async fn walk(app: &TestApp, query: &str) -> Vec<String> {
 async fn every_sort_visits_every_party_exactly_once_in_order() {
     let app = spawn_app().await;
     // Duplicate names force the id tie-breaker to do its work.
-    let names = ["Delta", "Alpha", "Charlie", "Alpha", "Bravo", "Echo", "Alpha", "Bravo", "Foxtrot", "Golf"];
+    let names = [
+        "Delta", "Alpha", "Charlie", "Alpha", "Bravo", "Echo", "Alpha", "Bravo", "Foxtrot", "Golf",
+    ];
     let mut created = Vec::new();
     for name in names {
         created.push(app.post_party(&json!({"kind": "organization", "name": name})).await);
     }
     let all: HashSet<String> = created.iter().map(|p| p["id"].as_str().unwrap().to_owned()).collect();
-    for sort in ["name", "-name", "created_at", "-created_at", "updated_at", "-updated_at"] {
+    for sort in [
+        "name",
+        "-name",
+        "created_at",
+        "-created_at",
+        "updated_at",
+        "-updated_at",
+    ] {
         let ids = walk(&app, &format!("sort={sort}")).await;
         assert_eq!(ids.len(), names.len(), "{sort}: no row twice");
         assert_eq!(ids.iter().cloned().collect::<HashSet<_>>(), all, "{sort}: every row");
@@ -69,10 +78,17 @@ async fn filters_narrow_the_list() {
         .post_party(&json!({"kind": "person", "name": "Jane Roe", "email": "jane@acme.example", "organization_id": acme["id"], "roles": ["prospect"]}))
         .await;
     let rival = app
-        .post_party(&json!({"kind": "organization", "name": "Rival 100%", "roles": ["competitor"], "tags": ["vip_like"]}))
+        .post_party(
+            &json!({"kind": "organization", "name": "Rival 100%", "roles": ["competitor"], "tags": ["vip_like"]}),
+        )
         .await;
     let ids = |page: Value| -> Vec<String> {
-        page["items"].as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap().to_owned()).collect()
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["id"].as_str().unwrap().to_owned())
+            .collect()
     };
     let id = |party: &Value| party["id"].as_str().unwrap().to_owned();
     let cases = [
@@ -98,24 +114,65 @@ async fn updated_since_lists_changes_oldest_first() {
     let second = app.post_party(&json!({"kind": "organization", "name": "Second"})).await;
     let since = second["updated_at"].as_str().unwrap().to_owned();
     let path = format!("/api/v1/parties/{}", first["id"].as_str().unwrap());
-    let changed: Value = app.patch(&path, &json!({"name": "First, changed"})).await.json().await.unwrap();
+    let changed: Value = app
+        .patch(&path, &json!({"name": "First, changed"}))
+        .await
+        .json()
+        .await
+        .unwrap();
 
     let encoded = since.replace('+', "%2B").replace(':', "%3A");
-    let page: Value = app.get(&format!("/api/v1/parties?updated_since={encoded}")).await.json().await.unwrap();
-    let ids: Vec<&str> = page["items"].as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap()).collect();
-    assert_eq!(ids, vec![second["id"].as_str().unwrap(), changed["id"].as_str().unwrap()]);
+    let page: Value = app
+        .get(&format!("/api/v1/parties?updated_since={encoded}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let ids: Vec<&str> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        vec![second["id"].as_str().unwrap(), changed["id"].as_str().unwrap()]
+    );
 
-    let by_name: Value = app.get(&format!("/api/v1/parties?updated_since={encoded}&sort=-name")).await.json().await.unwrap();
-    let names: Vec<&str> = by_name["items"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
+    let by_name: Value = app
+        .get(&format!("/api/v1/parties?updated_since={encoded}&sort=-name"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let names: Vec<&str> = by_name["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
     assert_eq!(names, vec!["Second", "First, changed"], "an explicit sort wins");
 }
 
 #[tokio::test]
 async fn bad_list_parameters_are_400() {
     let app = spawn_app().await;
-    for query in ["limit=0", "limit=201", "limit=x", "sort=colour", "colour=red", "cursor=garbage", "kind=robot", "owner_id=nope"] {
+    for query in [
+        "limit=0",
+        "limit=201",
+        "limit=x",
+        "sort=colour",
+        "colour=red",
+        "cursor=garbage",
+        "kind=robot",
+        "owner_id=nope",
+    ] {
         let response = app.get(&format!("/api/v1/parties?{query}")).await;
-        let code = if query.starts_with("cursor") { "invalid_cursor" } else { "invalid_query" };
+        let code = if query.starts_with("cursor") {
+            "invalid_cursor"
+        } else {
+            "invalid_query"
+        };
         assert_problem(response, StatusCode::BAD_REQUEST, code).await;
     }
     // A cursor made for one sort is refused by another.
@@ -124,6 +181,8 @@ async fn bad_list_parameters_are_400() {
     }
     let page: Value = app.get("/api/v1/parties?limit=1&sort=name").await.json().await.unwrap();
     let cursor = page["next_cursor"].as_str().unwrap();
-    let response = app.get(&format!("/api/v1/parties?limit=1&sort=-name&cursor={cursor}")).await;
+    let response = app
+        .get(&format!("/api/v1/parties?limit=1&sort=-name&cursor={cursor}"))
+        .await;
     assert_problem(response, StatusCode::BAD_REQUEST, "invalid_cursor").await;
 }

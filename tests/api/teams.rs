@@ -12,7 +12,12 @@ async fn teams_are_created_renamed_and_unique_by_name() {
     let duplicate = app.post("/api/v1/teams", &json!({"name": "North"})).await;
     assert_problem(duplicate, StatusCode::CONFLICT, "duplicate_name").await;
 
-    let renamed: Value = app.patch(&format!("/api/v1/teams/{id}"), &json!({"name": "North-East"})).await.json().await.unwrap();
+    let renamed: Value = app
+        .patch(&format!("/api/v1/teams/{id}"), &json!({"name": "North-East"}))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(renamed["name"], "North-East");
     assert_eq!(renamed["version"], 2);
     let list: Value = app.get("/api/v1/teams").await.json().await.unwrap();

@@ -26,7 +26,12 @@ async fn an_admin_creates_lists_and_changes_users_without_ever_seeing_a_password
     assert_eq!(list["items"].as_array().unwrap().len(), 1);
 
     let path = format!("/api/v1/users/{}", user["id"].as_str().unwrap());
-    let changed: Value = app.patch(&path, &json!({"team_id": null, "password": "another long password"})).await.json().await.unwrap();
+    let changed: Value = app
+        .patch(&path, &json!({"team_id": null, "password": "another long password"}))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(changed["team_id"], Value::Null);
     assert_eq!(changed["version"], 2);
     app.login("jane@example.com", "another long password").await;
@@ -35,7 +40,12 @@ async fn an_admin_creates_lists_and_changes_users_without_ever_seeing_a_password
 #[tokio::test]
 async fn bad_users_are_refused() {
     let app = spawn_app().await;
-    let weak = app.post("/api/v1/users", &json!({"email": "x", "name": "", "password": "short", "role": "sales"})).await;
+    let weak = app
+        .post(
+            "/api/v1/users",
+            &json!({"email": "x", "name": "", "password": "short", "role": "sales"}),
+        )
+        .await;
     let problem = assert_problem(weak, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
     assert_eq!(error_fields(&problem), vec!["email", "name", "password"]);
 
@@ -46,7 +56,10 @@ async fn bad_users_are_refused() {
     assert_eq!(error_fields(&problem), vec!["team_id"]);
 
     let duplicate = app
-        .post("/api/v1/users", &json!({"email": "ADMIN@example.com", "name": "A", "password": PASSWORD, "role": "sales"}))
+        .post(
+            "/api/v1/users",
+            &json!({"email": "ADMIN@example.com", "name": "A", "password": PASSWORD, "role": "sales"}),
+        )
         .await;
     assert_problem(duplicate, StatusCode::CONFLICT, "duplicate_email").await;
 }
@@ -56,7 +69,9 @@ async fn only_admins_manage_users() {
     let app = spawn_app().await;
     let (_, manager) = app.user_with_role("manager", None).await;
     let body = json!({"email": "b@example.com", "name": "B", "password": PASSWORD, "role": "admin"});
-    let refused = app.request(Method::POST, "/api/v1/users", Some(&manager), Some(&body)).await;
+    let refused = app
+        .request(Method::POST, "/api/v1/users", Some(&manager), Some(&body))
+        .await;
     assert_problem(refused, StatusCode::FORBIDDEN, "forbidden").await;
     let list = app.request(Method::GET, "/api/v1/users", Some(&manager), None).await;
     assert_problem(list, StatusCode::FORBIDDEN, "forbidden").await;
@@ -72,13 +87,25 @@ async fn admins_cannot_lock_themselves_or_everyone_out() {
     let response = app.patch(&my_path, &json!({"active": false})).await;
     assert_problem(response, StatusCode::CONFLICT, "self_lockout").await;
     let unchanged: Value = app.get(&my_path).await.json().await.unwrap();
-    assert_eq!((unchanged["role"].as_str(), unchanged["active"].as_bool()), (Some("admin"), Some(true)));
+    assert_eq!(
+        (unchanged["role"].as_str(), unchanged["active"].as_bool()),
+        (Some("admin"), Some(true))
+    );
 
     // A second admin may demote the first, but not then itself: someone must remain.
     let (other_id, other) = app.user_with_role("admin", None).await;
-    let demote_first = app.request(Method::PATCH, &my_path, Some(&other), Some(&json!({"role": "manager"}))).await;
+    let demote_first = app
+        .request(Method::PATCH, &my_path, Some(&other), Some(&json!({"role": "manager"})))
+        .await;
     assert_eq!(demote_first.status(), StatusCode::OK);
     let other_path = format!("/api/v1/users/{other_id}");
-    let demote_last = app.request(Method::PATCH, &other_path, Some(&other), Some(&json!({"active": false}))).await;
+    let demote_last = app
+        .request(
+            Method::PATCH,
+            &other_path,
+            Some(&other),
+            Some(&json!({"active": false})),
+        )
+        .await;
     assert_problem(demote_last, StatusCode::CONFLICT, "self_lockout").await;
 }

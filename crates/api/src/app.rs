@@ -88,7 +88,9 @@ impl Application {
                         if let Some(id) = request_id
                             && let Ok(value) = header::HeaderValue::from_str(&id.to_string())
                         {
-                            response.headers_mut().insert(header::HeaderName::from_static("x-request-id"), value);
+                            response
+                                .headers_mut()
+                                .insert(header::HeaderName::from_static("x-request-id"), value);
                         }
                         Ok::<_, actix_web::Error>(response)
                     }
@@ -174,4 +176,3 @@ async fn fallback(req: HttpRequest, routes: web::Data<KnownRoutes>) -> HttpRespo
         _ => ApiError::NotFound { resource: "resource" }.error_response(),
     }
 }
-

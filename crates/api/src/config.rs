@@ -64,12 +64,24 @@ impl From<RoleArg> for Role {
 #[derive(Debug, Clone, Args)]
 pub struct Settings {
     /// `sqlite://…` (embedded) or `postgres://…`.
-    #[arg(long, env = "CRM_DATABASE_URL", default_value = "sqlite://crm.db?mode=rwc", global = true)]
+    #[arg(
+        long,
+        env = "CRM_DATABASE_URL",
+        default_value = "sqlite://crm.db?mode=rwc",
+        global = true
+    )]
     pub database_url: String,
     #[arg(long, env = "CRM_LISTEN", default_value = "127.0.0.1:8080", global = true)]
     pub listen: String,
     /// HS256 key, at least 32 bytes. Without it a random one is made: tokens die with the process.
-    #[arg(long, env = "CRM_JWT_SECRET", hide_env_values = true, default_value = "", hide_default_value = true, global = true)]
+    #[arg(
+        long,
+        env = "CRM_JWT_SECRET",
+        hide_env_values = true,
+        default_value = "",
+        hide_default_value = true,
+        global = true
+    )]
     pub jwt_secret: String,
     #[arg(long, env = "CRM_TOKEN_TTL_SECONDS", default_value_t = 3600, global = true)]
     pub token_ttl_seconds: i64,

@@ -18,7 +18,11 @@ where
     D: Deserializer<'de>,
 {
     Option::<serde_json::Number>::deserialize(deserializer)?
-        .map(|number| to_i32(&number).ok_or_else(|| serde::de::Error::custom(format!("expected a whole number in the 32-bit range, got {number}"))))
+        .map(|number| {
+            to_i32(&number).ok_or_else(|| {
+                serde::de::Error::custom(format!("expected a whole number in the 32-bit range, got {number}"))
+            })
+        })
         .transpose()
 }
 

@@ -89,9 +89,9 @@ impl ApiError {
     /// The stable code clients switch on.
     pub fn code(&self) -> &'static str {
         match self {
-            ApiError::BadRequest { code, .. } | ApiError::Unauthorized { code, .. } | ApiError::Conflict { code, .. } => {
-                code
-            }
+            ApiError::BadRequest { code, .. }
+            | ApiError::Unauthorized { code, .. }
+            | ApiError::Conflict { code, .. } => code,
             ApiError::Forbidden => "forbidden",
             ApiError::NotFound { .. } => "not_found",
             ApiError::MethodNotAllowed => "method_not_allowed",
@@ -238,8 +238,14 @@ impl From<StoreError> for ApiError {
     /// request conflicts with stored state, and it changed nothing (its transaction rolls back).
     fn from(error: StoreError) -> Self {
         match error {
-            StoreError::Duplicate(_) => ApiError::conflict("duplicate", "a record with these unique values already exists", None),
-            StoreError::ForeignKey(_) => ApiError::conflict("reference_conflict", "a referenced record does not exist or is still referenced", None),
+            StoreError::Duplicate(_) => {
+                ApiError::conflict("duplicate", "a record with these unique values already exists", None)
+            }
+            StoreError::ForeignKey(_) => ApiError::conflict(
+                "reference_conflict",
+                "a referenced record does not exist or is still referenced",
+                None,
+            ),
             other => ApiError::internal(other),
         }
     }

@@ -34,7 +34,9 @@ impl<T: DeserializeOwned + 'static> FromRequest for Body<T> {
             if !json {
                 return Err(ApiError::UnsupportedMediaType);
             }
-            let bytes = bytes.await.map_err(|_| ApiError::PayloadTooLarge { limit: BODY_LIMIT })?;
+            let bytes = bytes
+                .await
+                .map_err(|_| ApiError::PayloadTooLarge { limit: BODY_LIMIT })?;
             parse(&bytes).map(Body)
         })
     }
@@ -45,7 +47,10 @@ pub(crate) fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
         return match serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
             Ok(_) => Err(ApiError::invalid("", "invalid_type", "the body must be a JSON object")),
-            Err(error) => Err(ApiError::bad_request("malformed_json", strip_position(&error.to_string()))),
+            Err(error) => Err(ApiError::bad_request(
+                "malformed_json",
+                strip_position(&error.to_string()),
+            )),
         };
     }
     let deserializer = &mut serde_json::Deserializer::from_slice(bytes);
@@ -71,14 +76,18 @@ pub(crate) fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
 fn field_of(path: &str, message: &str) -> (String, &'static str) {
     if let Some(rest) = message.strip_prefix("missing field `") {
         let name = rest.split('`').next().unwrap_or_default();
-        let field = if path == "." || path.is_empty() { name.to_owned() } else { format!("{path}.{name}") };
+        let field = if path == "." || path.is_empty() {
+            name.to_owned()
+        } else {
+            format!("{path}.{name}")
+        };
         return (field, "required");
     }
     let field = if path == "." { String::new() } else { path.to_owned() };
     (field, "invalid_value")
 }
 
-/// serde_json appends " at line 1 column 17"; the client has the path instead.
+/// `serde_json` appends " at line 1 column 17"; the client has the path instead.
 fn strip_position(message: &str) -> String {
     match message.rfind(" at line ") {
         Some(i) => message[..i].to_owned(),
@@ -179,7 +188,10 @@ mod tests {
 
     #[test]
     fn unknown_fields_and_bad_syntax_are_bad_requests() {
-        assert_eq!(field_of_error(r#"{"name": "x", "items": [], "extra": 1}"#).1, "unknown_field");
+        assert_eq!(
+            field_of_error(r#"{"name": "x", "items": [], "extra": 1}"#).1,
+            "unknown_field"
+        );
         assert_eq!(field_of_error(r#"{"name": "#).1, "malformed_json");
     }
 }

@@ -17,7 +17,9 @@ pub struct Health {
 #[utoipa::path(tag = "health", operation_id = "health", responses((status = 200, description = "Alive", body = Health)), security(()))]
 #[get("/health")]
 pub async fn health() -> HttpResponse {
-    HttpResponse::Ok().json(Health { status: "ok".to_owned() })
+    HttpResponse::Ok().json(Health {
+        status: "ok".to_owned(),
+    })
 }
 
 /// The database answers.
@@ -33,7 +35,9 @@ pub async fn health() -> HttpResponse {
 #[get("/ready")]
 pub async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     match persistence::db::ping(&state.db).await {
-        Ok(()) => Ok(HttpResponse::Ok().json(Health { status: "ok".to_owned() })),
+        Ok(()) => Ok(HttpResponse::Ok().json(Health {
+            status: "ok".to_owned(),
+        })),
         Err(error) => {
             tracing::warn!(%error, "readiness check failed");
             Err(ApiError::Unavailable)

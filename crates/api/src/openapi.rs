@@ -57,12 +57,24 @@ macro_rules! problem_response {
     };
 }
 
-problem_response!(BadRequest, "Malformed JSON, an unknown field, or a bad query parameter, path or cursor");
-problem_response!(Unauthorized, "No token, or an invalid or expired one (`WWW-Authenticate: Bearer`)");
+problem_response!(
+    BadRequest,
+    "Malformed JSON, an unknown field, or a bad query parameter, path or cursor"
+);
+problem_response!(
+    Unauthorized,
+    "No token, or an invalid or expired one (`WWW-Authenticate: Bearer`)"
+);
 problem_response!(Forbidden, "The caller's role may not do this");
 problem_response!(NotFound, "No such record, or one the caller may not see");
-problem_response!(Conflict, "The record's state or another record forbids it (`existing_id` names it)");
-problem_response!(PreconditionFailed, "`If-Match` does not match the current version (`current_version` has it)");
+problem_response!(
+    Conflict,
+    "The record's state or another record forbids it (`existing_id` names it)"
+);
+problem_response!(
+    PreconditionFailed,
+    "`If-Match` does not match the current version (`current_version` has it)"
+);
 problem_response!(PayloadTooLarge, "The body is over 1 MiB");
 problem_response!(UnsupportedMediaType, "The body is not `application/json`");
 problem_response!(UnprocessableEntity, "Invalid values; `errors` names every field");

@@ -62,7 +62,10 @@ pub fn encode(sort: &str, cursor: &Cursor) -> String {
 
 /// The cursor of a list request; absent or empty means the first page.
 pub fn after(sort: &str, cursor: Option<&str>) -> Result<Option<Cursor>, ApiError> {
-    cursor.filter(|text| !text.is_empty()).map(|text| decode(sort, text)).transpose()
+    cursor
+        .filter(|text| !text.is_empty())
+        .map(|text| decode(sort, text))
+        .transpose()
 }
 
 pub fn decode(sort: &str, text: &str) -> Result<Cursor, ApiError> {
@@ -85,7 +88,10 @@ pub fn limit(limit: Option<u64>) -> Result<u64, ApiError> {
     match limit {
         None => Ok(DEFAULT_LIMIT),
         Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
-        Some(_) => Err(ApiError::bad_request("invalid_query", format!("limit must be between 1 and {MAX_LIMIT}"))),
+        Some(_) => Err(ApiError::bad_request(
+            "invalid_query",
+            format!("limit must be between 1 and {MAX_LIMIT}"),
+        )),
     }
 }
 

@@ -54,9 +54,7 @@ impl Role {
     pub fn sales_scope(self) -> Scope {
         match self {
             Role::Sales => Scope::OwnAndTeam,
-            Role::Admin | Role::Manager | Role::Accountant | Role::Integrator | Role::Viewer => {
-                Scope::All
-            }
+            Role::Admin | Role::Manager | Role::Accountant | Role::Integrator | Role::Viewer => Scope::All,
         }
     }
 }
@@ -117,7 +115,11 @@ mod tests {
     #[test]
     fn only_sales_is_limited_to_its_own_and_its_teams_records() {
         for role in Role::ALL {
-            let expected = if *role == Role::Sales { Scope::OwnAndTeam } else { Scope::All };
+            let expected = if *role == Role::Sales {
+                Scope::OwnAndTeam
+            } else {
+                Scope::All
+            };
             assert_eq!(role.sales_scope(), expected);
         }
     }

@@ -1,7 +1,7 @@
 //! Money: exact decimals and the one rounding rule of the product.
 //!
-//! Every amount that is shown or stored is rounded to its currency's minor unit, half away from zero
-//! (domain.md, "Money"). Intermediate products (quantity × price × discount) stay unrounded until then.
+//! Every amount that is shown or stored is rounded to its currency's minor unit, half away from zero.
+//! Intermediate products (quantity × price, discounts, taxes) stay unrounded until then.
 
 use std::fmt;
 
@@ -10,19 +10,25 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use crate::currency::Currency;
 
 /// Rounds `amount` to the minor unit of `currency`, half away from zero, with exactly that many
-/// decimals (8.785 EUR → 8.79, 2 EUR → 2.00, 2.5 JPY → 3).
+/// decimals (8.785 EUR → 8.79, 2 EUR → 2.00, 2.5 JPY → 3), so stored and shown text agree.
+/// Amounts too large for 28 significant digits keep as many decimals as fit.
+#[must_use]
 pub fn round_to_minor(amount: Decimal, currency: Currency) -> Decimal {
-    let mut rounded = amount.round_dp_with_strategy(currency.exponent(), RoundingStrategy::MidpointAwayFromZero);
-    rounded.rescale(currency.exponent());
+    let exponent = currency.exponent();
+    let mut rounded = amount.round_dp_with_strategy(exponent, RoundingStrategy::MidpointAwayFromZero);
+    rounded.rescale(exponent);
     rounded
 }
 
 /// `amount × percent / 100`, unrounded: taxes and discounts round once, at the end.
+///
+/// Panics only beyond `Decimal`'s range (about 7.9 × 10²⁸), which validated inputs never reach.
+#[must_use]
 pub fn percent_of(amount: Decimal, percent: Decimal) -> Decimal {
     amount * percent / Decimal::ONE_HUNDRED
 }
 
-/// An amount in a currency, always at the currency's minor unit.
+/// An amount in a currency, always rounded to the currency's minor unit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Money {
     amount: Decimal,
@@ -31,14 +37,26 @@ pub struct Money {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MoneyError {
-    #[error("cannot combine {left} with {right}")]
+    #[error("cannot add an amount in {right} to one in {left}: convert to one currency first")]
     CurrencyMismatch { left: Currency, right: Currency },
-    #[error("amount out of range")]
+    #[error("the amount is too large")]
     Overflow,
+}
+
+impl MoneyError {
+    /// Stable code for clients to switch on.
+    #[must_use]
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::CurrencyMismatch { .. } => "currency_mismatch",
+            Self::Overflow => "amount_out_of_range",
+        }
+    }
 }
 
 impl Money {
     /// Rounds `amount` to the minor unit of `currency`.
+    #[must_use]
     pub fn new(amount: Decimal, currency: Currency) -> Self {
         Self {
             amount: round_to_minor(amount, currency),
@@ -46,18 +64,25 @@ impl Money {
         }
     }
 
+    #[must_use]
     pub fn zero(currency: Currency) -> Self {
         Self::new(Decimal::ZERO, currency)
     }
 
+    #[must_use]
     pub fn amount(&self) -> Decimal {
         self.amount
     }
 
+    #[must_use]
     pub fn currency(&self) -> Currency {
         self.currency
     }
 
+    /// The sum of two amounts in the same currency.
+    ///
+    /// # Errors
+    /// Different currencies, or a sum that no longer fits at the minor unit.
     pub fn checked_add(&self, other: &Money) -> Result<Money, MoneyError> {
         if self.currency != other.currency {
             return Err(MoneyError::CurrencyMismatch {
@@ -65,8 +90,12 @@ impl Money {
                 right: other.currency,
             });
         }
-        let sum = self.amount.checked_add(other.amount).ok_or(MoneyError::Overflow)?;
-        Ok(Money::new(sum, self.currency))
+        let sum = Money::new(
+            self.amount.checked_add(other.amount).ok_or(MoneyError::Overflow)?,
+            self.currency,
+        );
+        // Near the top of the range the minor unit no longer fits: refuse rather than show "1E+28 EUR".
+        if sum.amount.scale() == self.currency.exponent() { Ok(sum) } else { Err(MoneyError::Overflow) }
     }
 }
 
@@ -92,60 +121,100 @@ mod tests {
         Currency::parse(code).unwrap()
     }
 
-    /// The worked example of domain.md, to the cent.
+    /// The worked example of the product, to the cent: three EUR lines, taxes at 20 % and 7 %.
     #[test]
     fn the_worked_example_holds() {
         let eur = cur("EUR");
         let line = |qty: &str, price: &str, discount: &str| {
-            round_to_minor(d(qty) * d(price) * (Decimal::ONE - d(discount) / Decimal::ONE_HUNDRED), eur)
+            let gross = d(qty) * d(price);
+            round_to_minor(gross - percent_of(gross, d(discount)), eur)
         };
         let lines = [line("3", "19.99", "0"), line("2.5", "10.00", "10"), line("7", "1.255", "0")];
         assert_eq!(lines.map(|l| l.to_string()), ["59.97", "22.50", "8.79"]);
+
         let net_20 = lines[0] + lines[1];
         let net_7 = lines[2];
-        assert_eq!(net_20, d("82.47"));
+        assert_eq!(net_20.to_string(), "82.47");
+        assert_eq!(percent_of(net_20, d("20")), d("16.494"));
+        assert_eq!(percent_of(net_7, d("7")), d("0.6153"));
         let tax_20 = round_to_minor(percent_of(net_20, d("20")), eur);
         let tax_7 = round_to_minor(percent_of(net_7, d("7")), eur);
         assert_eq!((tax_20.to_string(), tax_7.to_string()), ("16.49".into(), "0.62".into()));
-        let net_total = net_20 + net_7;
-        let tax_total = tax_20 + tax_7;
+
+        let net = round_to_minor(net_20 + net_7, eur);
+        let tax = round_to_minor(tax_20 + tax_7, eur);
+        let total = round_to_minor(net + tax, eur);
         assert_eq!(
-            (net_total.to_string(), tax_total.to_string(), (net_total + tax_total).to_string()),
-            ("91.26".into(), "17.11".into(), "108.37".into())
+            [net, tax, total].map(|x| x.to_string()),
+            ["91.26", "17.11", "108.37"]
         );
     }
 
     #[test]
     fn half_way_rounds_away_from_zero_at_every_exponent() {
-        assert_eq!(round_to_minor(d("2.5"), cur("JPY")), d("3"));
-        assert_eq!(round_to_minor(d("-2.5"), cur("JPY")), d("-3"));
-        assert_eq!(round_to_minor(d("1.0005"), cur("KWD")).to_string(), "1.001");
-        assert_eq!(round_to_minor(d("0.125"), cur("EUR")).to_string(), "0.13");
-        assert_eq!(round_to_minor(d("2"), cur("EUR")).to_string(), "2.00");
+        for (amount, code, expected) in [
+            ("2.5", "JPY", "3"),
+            ("-2.5", "JPY", "-3"),
+            ("5", "JPY", "5"),
+            ("1.0005", "KWD", "1.001"),
+            ("1.2345", "KWD", "1.235"),
+            ("8.785", "EUR", "8.79"),
+            ("-8.785", "EUR", "-8.79"),
+            ("2", "EUR", "2.00"),
+            ("0.00005", "CLF", "0.0001"),
+        ] {
+            assert_eq!(round_to_minor(d(amount), cur(code)).to_string(), expected, "{amount} {code}");
+        }
     }
 
     #[test]
-    fn money_refuses_mixed_currencies() {
-        let eur = Money::new(d("1.005"), cur("EUR"));
-        assert_eq!(eur.amount().to_string(), "1.01");
+    fn money_is_rounded_and_shown_with_its_currency() {
+        let eur = cur("EUR");
+        assert_eq!(Money::new(d("12.3"), eur).to_string(), "12.30 EUR");
+        assert_eq!(Money::new(d("1.005"), eur).amount().to_string(), "1.01");
+        assert_eq!(Money::zero(cur("JPY")).to_string(), "0 JPY");
+        assert_eq!(Money::zero(eur).currency(), eur);
+    }
+
+    #[test]
+    fn money_adds_only_within_one_currency() {
+        let eur = Money::new(d("1.01"), cur("EUR"));
         let usd = Money::new(d("1"), cur("USD"));
-        assert!(matches!(eur.checked_add(&usd), Err(MoneyError::CurrencyMismatch { .. })));
         assert_eq!(eur.checked_add(&eur).unwrap().to_string(), "2.02 EUR");
+        let error = eur.checked_add(&usd).unwrap_err();
+        assert_eq!(
+            error,
+            MoneyError::CurrencyMismatch {
+                left: cur("EUR"),
+                right: cur("USD")
+            }
+        );
+        assert_eq!(error.code(), "currency_mismatch");
+    }
+
+    #[test]
+    fn money_refuses_overflow() {
+        let eur = cur("EUR");
+        let big = Money::new(Decimal::MAX, eur);
+        assert_eq!(big.checked_add(&big), Err(MoneyError::Overflow));
+        // 5 × 10²⁶ still fits with cents; twice that does not.
+        let near_max = Money::new(d(&format!("5{}", "0".repeat(26))), eur);
+        assert_eq!(near_max.amount().scale(), 2);
+        assert_eq!(near_max.checked_add(&near_max).unwrap_err().code(), "amount_out_of_range");
     }
 
     proptest! {
         #[test]
         fn rounding_is_idempotent_and_within_half_a_minor_unit(
-            units in -1_000_000_000_000i64..1_000_000_000_000,
-            scale in 0u32..8,
+            units in -1_000_000_000_000_000i64..1_000_000_000_000_000,
+            scale in 0u32..10,
             code in prop::sample::select(vec!["EUR", "JPY", "KWD"]),
         ) {
             let currency = cur(code);
             let x = Decimal::new(units, scale);
             let rounded = round_to_minor(x, currency);
             prop_assert_eq!(round_to_minor(rounded, currency), rounded);
-            let half_unit = Decimal::new(5, currency.exponent() + 1);
-            prop_assert!((rounded - x).abs() <= half_unit);
+            prop_assert!((rounded - x).abs() <= Decimal::new(5, currency.exponent() + 1));
             prop_assert_eq!(rounded.scale(), currency.exponent());
         }
     }

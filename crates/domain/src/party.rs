@@ -243,10 +243,7 @@ impl PartyInput {
         if self.credit_limit.is_some() && self.currency.is_none() {
             errors.add("currency", "required", "a credit limit needs a currency");
         }
-        let customer_group = errors.check(
-            "customer_group",
-            text::optional(self.customer_group.as_deref(), 100),
-        );
+        let customer_group = errors.check("customer_group", text::optional(self.customer_group.as_deref(), 100));
         let tags = validate_tags(self.tags, &mut errors);
         let notes = errors.check("notes", text::optional_multiline(self.notes.as_deref(), NOTES_MAX));
         let external_id = errors.check(
@@ -369,7 +366,9 @@ fn validate_bank_accounts(inputs: Vec<BankAccountInput>, errors: &mut Validation
         let iban = errors.check(format!("bank_accounts[{i}].iban"), Iban::parse(&input.iban));
         let bic = match input.bic.as_deref().map(str::trim) {
             None | Some("") => Some(None),
-            Some(raw) => errors.check(format!("bank_accounts[{i}].bic"), Bic::parse(raw)).map(Some),
+            Some(raw) => errors
+                .check(format!("bank_accounts[{i}].bic"), Bic::parse(raw))
+                .map(Some),
         };
         let holder = errors.check(
             format!("bank_accounts[{i}].holder"),
@@ -416,7 +415,9 @@ mod tests {
 
     #[test]
     fn a_minimal_organization_gets_the_defaults() {
-        let fields = PartyInput::new(PartyKind::Organization, "  Acme GmbH ").validate().unwrap();
+        let fields = PartyInput::new(PartyKind::Organization, "  Acme GmbH ")
+            .validate()
+            .unwrap();
         assert_eq!(fields.name, "Acme GmbH");
         assert_eq!(fields.payment_terms_days, DEFAULT_PAYMENT_TERMS_DAYS);
         assert!(fields.roles.is_empty());

@@ -22,18 +22,16 @@ impl From<DecimalText> for Value {
 impl TryGetable for DecimalText {
     fn try_get_by<I: ColIdx>(res: &QueryResult, index: I) -> Result<Self, TryGetError> {
         let text = String::try_get_by(res, index)?;
-        Decimal::from_str(&text).map(DecimalText).map_err(|e| {
-            TryGetError::DbErr(DbErr::Type(format!("stored decimal `{text}` does not parse: {e}")))
-        })
+        Decimal::from_str(&text)
+            .map(DecimalText)
+            .map_err(|e| TryGetError::DbErr(DbErr::Type(format!("stored decimal `{text}` does not parse: {e}"))))
     }
 }
 
 impl ValueType for DecimalText {
     fn try_from(v: Value) -> Result<Self, ValueTypeErr> {
         match v {
-            Value::String(Some(text)) => Decimal::from_str(&text)
-                .map(DecimalText)
-                .map_err(|_| ValueTypeErr),
+            Value::String(Some(text)) => Decimal::from_str(&text).map(DecimalText).map_err(|_| ValueTypeErr),
             _ => Err(ValueTypeErr),
         }
     }

@@ -52,7 +52,14 @@ pub struct Page<T> {
 
 /// Orders `select` by (key, id) in `direction`, starts after `after`, and fetches one row more than
 /// `limit` so the caller knows whether another page follows.
-pub fn keyset<E, C>(select: Select<E>, key: C, id: C, direction: Direction, after: Option<&Cursor>, limit: u64) -> Select<E>
+pub fn keyset<E, C>(
+    select: Select<E>,
+    key: C,
+    id: C,
+    direction: Direction,
+    after: Option<&Cursor>,
+    limit: u64,
+) -> Select<E>
 where
     E: EntityTrait,
     C: ColumnTrait,
@@ -69,14 +76,12 @@ where
             Direction::Desc => column.lt(value),
         };
         select = select.filter(
-            Condition::any()
-                .add(past(key, value.clone()))
-                .add(
-                    Condition::all()
-                        .add(key.eq(value))
-                        .add(past(id, cursor.id.into()))
-                        .into_condition(),
-                ),
+            Condition::any().add(past(key, value.clone())).add(
+                Condition::all()
+                    .add(key.eq(value))
+                    .add(past(id, cursor.id.into()))
+                    .into_condition(),
+            ),
         );
     }
     select.limit(limit + 1)

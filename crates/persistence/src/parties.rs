@@ -5,9 +5,7 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 use domain::party::{Address, BankAccount, Party, PartyFields, PartyKind, PartyRole};
 use sea_orm::sea_query::{Expr, Func, Query};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter};
 use uuid::Uuid;
 
 use crate::decimal_text::DecimalText;
@@ -47,7 +45,9 @@ pub struct PartyFilter {
 }
 
 pub async fn insert(conn: &impl ConnectionTrait, party: &Party) -> Result<(), StoreError> {
-    Entity::insert(to_active_model(party)).exec_without_returning(conn).await?;
+    Entity::insert(to_active_model(party))
+        .exec_without_returning(conn)
+        .await?;
     Ok(())
 }
 
@@ -124,9 +124,10 @@ pub async fn list(
     }
     if let Some(tag) = &filter.tag {
         // Tags hold no `"` or `\` (a domain rule), so the quoted tag is a substring of the JSON array.
-        select = select.filter(Expr::col(Column::Tags).like(
-            sea_orm::sea_query::LikeExpr::new(format!("%\"{}\"%", escape_like(tag))).escape('\\'),
-        ));
+        select = select.filter(
+            Expr::col(Column::Tags)
+                .like(sea_orm::sea_query::LikeExpr::new(format!("%\"{}\"%", escape_like(tag))).escape('\\')),
+        );
     }
     if let Some(external_id) = &filter.external_id {
         select = select.filter(Column::ExternalId.eq(external_id.as_str()));
@@ -152,7 +153,14 @@ pub async fn list(
         PartySort::CreatedAt => Column::CreatedAt,
         PartySort::UpdatedAt => Column::UpdatedAt,
     };
-    let select = page::keyset(select, key, Column::Id, request.direction, request.after.as_ref(), request.limit);
+    let select = page::keyset(
+        select,
+        key,
+        Column::Id,
+        request.direction,
+        request.after.as_ref(),
+        request.limit,
+    );
     let rows = select
         .all(conn)
         .await?
@@ -254,8 +262,8 @@ impl FromModel for Party {
             .collect::<Result<BTreeSet<_>, _>>()?;
         let addresses: Vec<Address> =
             serde_json::from_value(json(&m.addresses, "addresses")?).map_err(|_| corrupt("addresses"))?;
-        let bank_accounts: Vec<BankAccount> = serde_json::from_value(json(&m.bank_accounts, "bank_accounts")?)
-            .map_err(|_| corrupt("bank_accounts"))?;
+        let bank_accounts: Vec<BankAccount> =
+            serde_json::from_value(json(&m.bank_accounts, "bank_accounts")?).map_err(|_| corrupt("bank_accounts"))?;
         let tags: BTreeSet<String> = serde_json::from_value(json(&m.tags, "tags")?).map_err(|_| corrupt("tags"))?;
         let email = m
             .email

@@ -9,7 +9,9 @@ use crate::error::StoreError;
 use crate::page::{self, Direction, Page, PageRequest, SortKey};
 
 pub async fn insert(conn: &impl ConnectionTrait, team: &Team) -> Result<(), StoreError> {
-    Entity::insert(to_active_model(team)).exec_without_returning(conn).await?;
+    Entity::insert(to_active_model(team))
+        .exec_without_returning(conn)
+        .await?;
     Ok(())
 }
 
@@ -31,9 +33,18 @@ pub async fn find(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<Team>,
 }
 
 pub async fn list(conn: &impl ConnectionTrait, request: &PageRequest<()>) -> Result<Page<Team>, StoreError> {
-    let select = page::keyset(Entity::find(), Column::CreatedAt, Column::Id, Direction::Asc, request.after.as_ref(), request.limit);
+    let select = page::keyset(
+        Entity::find(),
+        Column::CreatedAt,
+        Column::Id,
+        Direction::Asc,
+        request.after.as_ref(),
+        request.limit,
+    );
     let rows = select.all(conn).await?.into_iter().map(to_team).collect();
-    Ok(page::finish(rows, request.limit, |team: &Team| (SortKey::Time(team.created_at), team.id)))
+    Ok(page::finish(rows, request.limit, |team: &Team| {
+        (SortKey::Time(team.created_at), team.id)
+    }))
 }
 
 fn to_active_model(team: &Team) -> ActiveModel {

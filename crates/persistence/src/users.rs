@@ -3,7 +3,9 @@
 use domain::access::Role;
 use domain::email::Email;
 use domain::user::User;
-use sea_orm::{ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{
+    ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+};
 use uuid::Uuid;
 
 use crate::entities::user::{ActiveModel, Column, Entity, Model};
@@ -69,7 +71,11 @@ pub async fn count(conn: &impl ConnectionTrait) -> Result<u64, StoreError> {
     Ok(Entity::find().count(conn).await?)
 }
 
-pub async fn list(conn: &impl ConnectionTrait, filter: &UserFilter, request: &PageRequest<()>) -> Result<Page<User>, StoreError> {
+pub async fn list(
+    conn: &impl ConnectionTrait,
+    filter: &UserFilter,
+    request: &PageRequest<()>,
+) -> Result<Page<User>, StoreError> {
     let mut select = Entity::find();
     if let Some(role) = filter.role {
         select = select.filter(Column::Role.eq(role.as_str()));
@@ -80,9 +86,23 @@ pub async fn list(conn: &impl ConnectionTrait, filter: &UserFilter, request: &Pa
     if let Some(active) = filter.active {
         select = select.filter(Column::Active.eq(active));
     }
-    let select = page::keyset(select, Column::CreatedAt, Column::Id, Direction::Asc, request.after.as_ref(), request.limit);
-    let rows = select.all(conn).await?.into_iter().map(to_user).collect::<Result<Vec<_>, _>>()?;
-    Ok(page::finish(rows, request.limit, |user| (SortKey::Time(user.created_at), user.id)))
+    let select = page::keyset(
+        select,
+        Column::CreatedAt,
+        Column::Id,
+        Direction::Asc,
+        request.after.as_ref(),
+        request.limit,
+    );
+    let rows = select
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(to_user)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(page::finish(rows, request.limit, |user| {
+        (SortKey::Time(user.created_at), user.id)
+    }))
 }
 
 fn to_active_model(user: &User) -> ActiveModel {

@@ -73,7 +73,8 @@ impl FromRequest for AuthUser {
             });
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::internal(anyhow::anyhow!("AppState missing")))?;
-            let token = token.ok_or_else(|| unauthorized("missing_token", "an `Authorization: Bearer` token is required"))?;
+            let token =
+                token.ok_or_else(|| unauthorized("missing_token", "an `Authorization: Bearer` token is required"))?;
             let claims = state
                 .jwt
                 .validate(&token)

@@ -101,7 +101,10 @@ mod tests {
         let old = Utc::now() - chrono::Duration::hours(2);
         assert!(keys.validate(&keys.issue(Uuid::now_v7(), old).unwrap()).is_err());
         let other = JwtKeys::new(b"another secret of at least 32 bytes!", 60).unwrap();
-        assert!(keys.validate(&other.issue(Uuid::now_v7(), Utc::now()).unwrap()).is_err());
+        assert!(
+            keys.validate(&other.issue(Uuid::now_v7(), Utc::now()).unwrap())
+                .is_err()
+        );
     }
 
     #[test]

@@ -336,7 +336,8 @@ impl PartyPatch {
         set(&mut input.organization_id, self.organization_id);
         set(
             &mut input.roles,
-            self.roles.map(|r| r.unwrap_or_default().into_iter().map(Into::into).collect()),
+            self.roles
+                .map(|r| r.unwrap_or_default().into_iter().map(Into::into).collect()),
         );
         set(&mut input.email, self.email);
         set(&mut input.phone, self.phone);
@@ -344,11 +345,13 @@ impl PartyPatch {
         set(&mut input.vat_id, self.vat_id);
         set(
             &mut input.addresses,
-            self.addresses.map(|a| a.unwrap_or_default().into_iter().map(Into::into).collect()),
+            self.addresses
+                .map(|a| a.unwrap_or_default().into_iter().map(Into::into).collect()),
         );
         set(
             &mut input.bank_accounts,
-            self.bank_accounts.map(|b| b.unwrap_or_default().into_iter().map(Into::into).collect()),
+            self.bank_accounts
+                .map(|b| b.unwrap_or_default().into_iter().map(Into::into).collect()),
         );
         set(&mut input.payment_terms_days, self.payment_terms_days);
         set(&mut input.credit_limit, self.credit_limit);

@@ -3,8 +3,8 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
 use domain::access::Permission;
-use persistence::parties::{PartyFilter, PartySort};
 use persistence::page::PageRequest;
+use persistence::parties::{PartyFilter, PartySort};
 use uuid::Uuid;
 
 use super::dto::{PartyBody, PartyListQuery, PartyPatch, PartyResponse};
@@ -38,7 +38,11 @@ const Q_MAX: usize = 200;
     security(("bearer" = []))
 )]
 #[post("")]
-pub async fn create_party(state: web::Data<AppState>, user: AuthUser, body: Body<PartyBody>) -> Result<HttpResponse, ApiError> {
+pub async fn create_party(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: Body<PartyBody>,
+) -> Result<HttpResponse, ApiError> {
     let caller = user.require(Permission::WriteParties)?;
     let party = service::create(&state.db, &caller, body.0.into()).await?;
     Ok(HttpResponse::Created()
@@ -69,9 +73,16 @@ pub async fn list_parties(
     let caller = user.require(Permission::ReadParties)?;
     let query = query.into_inner();
     if query.q.as_ref().is_some_and(|q| q.chars().count() > Q_MAX) {
-        return Err(ApiError::bad_request("invalid_query", format!("q must be at most {Q_MAX} characters")));
+        return Err(ApiError::bad_request(
+            "invalid_query",
+            format!("q must be at most {Q_MAX} characters"),
+        ));
     }
-    let default_sort = if query.updated_since.is_some() { "updated_at" } else { "name" };
+    let default_sort = if query.updated_since.is_some() {
+        "updated_at"
+    } else {
+        "name"
+    };
     let sort_text = query.sort.clone().unwrap_or_else(|| default_sort.to_owned());
     let (field, direction) = pagination::direction(&sort_text);
     let sort = match field {
@@ -123,10 +134,16 @@ pub async fn list_parties(
     security(("bearer" = []))
 )]
 #[get("/{id}")]
-pub async fn get_party(state: web::Data<AppState>, user: AuthUser, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+pub async fn get_party(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
     let caller = user.require(Permission::ReadParties)?;
     let party = service::get(&state.db, &caller, id.into_inner()).await?;
-    Ok(HttpResponse::Ok().insert_header(etag(party.version)).json(PartyResponse::from(party)))
+    Ok(HttpResponse::Ok()
+        .insert_header(etag(party.version))
+        .json(PartyResponse::from(party)))
 }
 
 /// Change a party: fields present are set, `null` clears, absent fields are kept.
@@ -163,8 +180,13 @@ pub async fn update_party(
 ) -> Result<HttpResponse, ApiError> {
     let caller = user.require(Permission::WriteParties)?;
     let patch = body.0;
-    let party = service::update(&state.db, &caller, id.into_inner(), if_match(&req)?, |input| patch.apply_to(input)).await?;
-    Ok(HttpResponse::Ok().insert_header(etag(party.version)).json(PartyResponse::from(party)))
+    let party = service::update(&state.db, &caller, id.into_inner(), if_match(&req)?, |input| {
+        patch.apply_to(input);
+    })
+    .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(etag(party.version))
+        .json(PartyResponse::from(party)))
 }
 
 /// Archive a party: it stays readable by id, leaves the lists and takes no new documents.

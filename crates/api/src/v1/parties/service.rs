@@ -1,9 +1,9 @@
 //! Party use cases: each mutating one is a single transaction, opened and committed here.
 
-use domain::party::{Party, PartyFields, PartyInput, PartyKind};
 use domain::access::Role;
-use persistence::parties::{self, PartyFilter, PartySort};
+use domain::party::{Party, PartyFields, PartyInput, PartyKind};
 use persistence::page::{Page, PageRequest};
+use persistence::parties::{self, PartyFilter, PartySort};
 use persistence::{ConnectionTrait, DatabaseConnection, TransactionTrait};
 use uuid::Uuid;
 
@@ -65,7 +65,12 @@ pub async fn update(
 }
 
 /// Archives the party: it stays readable by id and leaves the lists. Archiving twice is harmless.
-pub async fn archive(db: &DatabaseConnection, caller: &Caller, id: Uuid, if_match: Option<i32>) -> Result<(), ApiError> {
+pub async fn archive(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: Uuid,
+    if_match: Option<i32>,
+) -> Result<(), ApiError> {
     let txn = db.begin().await?;
     let current = parties::find(&txn, id, caller.visibility())
         .await?
@@ -142,7 +147,9 @@ async fn insert_new(conn: &impl ConnectionTrait, caller: &Caller, mut input: Par
         created_at: at,
         updated_at: at,
     };
-    parties::insert(conn, &party).await.map_err(|e| duplicate_external_id(e, &party))?;
+    parties::insert(conn, &party)
+        .await
+        .map_err(|e| duplicate_external_id(e, &party))?;
     Ok(party)
 }
 
@@ -199,7 +206,11 @@ async fn check_references(
                 errors.add("organization_id", "not_an_organization", "the party is a person");
             }
             Some((PartyKind::Organization, true)) => {
-                return Err(ApiError::conflict("party_archived", "the organization is archived", Some(org_id)));
+                return Err(ApiError::conflict(
+                    "party_archived",
+                    "the organization is archived",
+                    Some(org_id),
+                ));
             }
             Some((PartyKind::Organization, false)) => {}
         }
@@ -211,7 +222,11 @@ async fn check_references(
             Some(owner) if owner.active => {
                 let teammate = caller.team_id.is_some() && owner.team_id == caller.team_id;
                 if caller.role == Role::Sales && owner.id != caller.id && !teammate {
-                    errors.add("owner_id", "not_in_team", "sales users assign parties to themselves or a teammate");
+                    errors.add(
+                        "owner_id",
+                        "not_in_team",
+                        "sales users assign parties to themselves or a teammate",
+                    );
                 }
             }
             _ => errors.add("owner_id", "not_found", "no active user with this id"),

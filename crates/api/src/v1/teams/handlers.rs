@@ -37,7 +37,11 @@ const SORT: &str = "created_at";
     security(("bearer" = []))
 )]
 #[post("")]
-pub async fn create_team(state: web::Data<AppState>, user: AuthUser, body: Body<TeamBody>) -> Result<HttpResponse, ApiError> {
+pub async fn create_team(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: Body<TeamBody>,
+) -> Result<HttpResponse, ApiError> {
     user.require(Permission::ManageTeams)?;
     let team = service::create(&state.db, &body.0.name).await?;
     Ok(HttpResponse::Created()
@@ -60,7 +64,11 @@ pub async fn create_team(state: web::Data<AppState>, user: AuthUser, body: Body<
     security(("bearer" = []))
 )]
 #[get("")]
-pub async fn list_teams(state: web::Data<AppState>, user: AuthUser, query: web::Query<TeamListQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn list_teams(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    query: web::Query<TeamListQuery>,
+) -> Result<HttpResponse, ApiError> {
     user.require(Permission::ManageTeams)?;
     let request = PageRequest {
         sort: (),
@@ -87,10 +95,16 @@ pub async fn list_teams(state: web::Data<AppState>, user: AuthUser, query: web::
     security(("bearer" = []))
 )]
 #[get("/{id}")]
-pub async fn get_team(state: web::Data<AppState>, user: AuthUser, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+pub async fn get_team(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
     user.require(Permission::ManageTeams)?;
     let team = service::get(&state.db, id.into_inner()).await?;
-    Ok(HttpResponse::Ok().insert_header(etag(team.version)).json(TeamResponse::from(team)))
+    Ok(HttpResponse::Ok()
+        .insert_header(etag(team.version))
+        .json(TeamResponse::from(team)))
 }
 
 /// Rename a team.
@@ -126,5 +140,7 @@ pub async fn update_team(
 ) -> Result<HttpResponse, ApiError> {
     user.require(Permission::ManageTeams)?;
     let team = service::rename(&state.db, id.into_inner(), if_match(&req)?, body.0.name.as_deref()).await?;
-    Ok(HttpResponse::Ok().insert_header(etag(team.version)).json(TeamResponse::from(team)))
+    Ok(HttpResponse::Ok()
+        .insert_header(etag(team.version))
+        .json(TeamResponse::from(team)))
 }

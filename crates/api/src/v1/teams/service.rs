@@ -24,16 +24,25 @@ pub async fn create(db: &DatabaseConnection, name: &str) -> Result<Team, ApiErro
 }
 
 pub async fn get(db: &DatabaseConnection, id: Uuid) -> Result<Team, ApiError> {
-    teams::find(db, id).await?.ok_or(ApiError::NotFound { resource: RESOURCE })
+    teams::find(db, id)
+        .await?
+        .ok_or(ApiError::NotFound { resource: RESOURCE })
 }
 
 pub async fn list(db: &DatabaseConnection, request: &PageRequest<()>) -> Result<Page<Team>, ApiError> {
     Ok(teams::list(db, request).await?)
 }
 
-pub async fn rename(db: &DatabaseConnection, id: Uuid, if_match: Option<i32>, name: Option<&str>) -> Result<Team, ApiError> {
+pub async fn rename(
+    db: &DatabaseConnection,
+    id: Uuid,
+    if_match: Option<i32>,
+    name: Option<&str>,
+) -> Result<Team, ApiError> {
     let txn = db.begin().await?;
-    let current = teams::find(&txn, id).await?.ok_or(ApiError::NotFound { resource: RESOURCE })?;
+    let current = teams::find(&txn, id)
+        .await?
+        .ok_or(ApiError::NotFound { resource: RESOURCE })?;
     if if_match.is_some_and(|v| v != current.version) {
         return Err(ApiError::PreconditionFailed {
             current_version: current.version,
@@ -48,7 +57,10 @@ pub async fn rename(db: &DatabaseConnection, id: Uuid, if_match: Option<i32>, na
         updated_at: now(),
         ..current.clone()
     };
-    if !teams::update(&txn, &team, current.version).await.map_err(duplicate_name)? {
+    if !teams::update(&txn, &team, current.version)
+        .await
+        .map_err(duplicate_name)?
+    {
         return Err(ApiError::PreconditionFailed {
             current_version: current.version + 1,
         });

@@ -39,7 +39,11 @@ const SORT: &str = "created_at";
     security(("bearer" = []))
 )]
 #[post("")]
-pub async fn create_user(state: web::Data<AppState>, user: AuthUser, body: Body<UserBody>) -> Result<HttpResponse, ApiError> {
+pub async fn create_user(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: Body<UserBody>,
+) -> Result<HttpResponse, ApiError> {
     user.require(Permission::ManageUsers)?;
     let body = body.0;
     let new = NewUser {
@@ -73,7 +77,11 @@ pub async fn create_user(state: web::Data<AppState>, user: AuthUser, body: Body<
     security(("bearer" = []))
 )]
 #[get("")]
-pub async fn list_users(state: web::Data<AppState>, user: AuthUser, query: web::Query<UserListQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn list_users(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    query: web::Query<UserListQuery>,
+) -> Result<HttpResponse, ApiError> {
     user.require(Permission::ManageUsers)?;
     let query = query.into_inner();
     let request = PageRequest {
@@ -106,10 +114,16 @@ pub async fn list_users(state: web::Data<AppState>, user: AuthUser, query: web::
     security(("bearer" = []))
 )]
 #[get("/{id}")]
-pub async fn get_user(state: web::Data<AppState>, user: AuthUser, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+pub async fn get_user(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
     user.require(Permission::ManageUsers)?;
     let found = service::get(&state.db, id.into_inner()).await?;
-    Ok(HttpResponse::Ok().insert_header(etag(found.version)).json(UserResponse::from(found)))
+    Ok(HttpResponse::Ok()
+        .insert_header(etag(found.version))
+        .json(UserResponse::from(found)))
 }
 
 /// Change a user: profile, role, team, active flag or password.
@@ -162,6 +176,16 @@ pub async fn update_user(
             input.active = active;
         }
     };
-    let updated = service::update(&state.db, &caller, id.into_inner(), if_match(&req)?, change, patch.password).await?;
-    Ok(HttpResponse::Ok().insert_header(etag(updated.version)).json(UserResponse::from(updated)))
+    let updated = service::update(
+        &state.db,
+        &caller,
+        id.into_inner(),
+        if_match(&req)?,
+        change,
+        patch.password,
+    )
+    .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(etag(updated.version))
+        .json(UserResponse::from(updated)))
 }

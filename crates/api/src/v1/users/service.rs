@@ -55,10 +55,16 @@ pub async fn create(db: &DatabaseConnection, new: NewUser) -> Result<User, ApiEr
 }
 
 pub async fn get(db: &DatabaseConnection, id: Uuid) -> Result<User, ApiError> {
-    users::find(db, id).await?.ok_or(ApiError::NotFound { resource: RESOURCE })
+    users::find(db, id)
+        .await?
+        .ok_or(ApiError::NotFound { resource: RESOURCE })
 }
 
-pub async fn list(db: &DatabaseConnection, filter: &UserFilter, request: &PageRequest<()>) -> Result<Page<User>, ApiError> {
+pub async fn list(
+    db: &DatabaseConnection,
+    filter: &UserFilter,
+    request: &PageRequest<()>,
+) -> Result<Page<User>, ApiError> {
     Ok(users::list(db, filter, request).await?)
 }
 
@@ -71,7 +77,9 @@ pub async fn update(
     new_password: Option<String>,
 ) -> Result<User, ApiError> {
     let txn = db.begin().await?;
-    let current = users::find(&txn, id).await?.ok_or(ApiError::NotFound { resource: RESOURCE })?;
+    let current = users::find(&txn, id)
+        .await?
+        .ok_or(ApiError::NotFound { resource: RESOURCE })?;
     if if_match.is_some_and(|v| v != current.version) {
         return Err(ApiError::PreconditionFailed {
             current_version: current.version,
@@ -90,7 +98,11 @@ pub async fn update(
     if let Some(password) = &new_password {
         user::check_password(password, &mut errors);
     }
-    if let Some(team_id) = fields.as_ref().and_then(|f| f.team_id).filter(|t| Some(*t) != current.team_id) {
+    if let Some(team_id) = fields
+        .as_ref()
+        .and_then(|f| f.team_id)
+        .filter(|t| Some(*t) != current.team_id)
+    {
         check_team(&txn, team_id, &mut errors).await?;
     }
     let fields = match fields {
@@ -121,7 +133,10 @@ pub async fn update(
         updated_at: now(),
         ..current.clone()
     };
-    if !users::update(&txn, &user, current.version, hash.as_deref()).await.map_err(duplicate_email)? {
+    if !users::update(&txn, &user, current.version, hash.as_deref())
+        .await
+        .map_err(duplicate_email)?
+    {
         return Err(ApiError::PreconditionFailed {
             current_version: current.version + 1,
         });
