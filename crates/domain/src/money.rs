@@ -95,7 +95,11 @@ impl Money {
             self.currency,
         );
         // Near the top of the range the minor unit no longer fits: refuse rather than show "1E+28 EUR".
-        if sum.amount.scale() == self.currency.exponent() { Ok(sum) } else { Err(MoneyError::Overflow) }
+        if sum.amount.scale() == self.currency.exponent() {
+            Ok(sum)
+        } else {
+            Err(MoneyError::Overflow)
+        }
     }
 }
 
@@ -129,7 +133,11 @@ mod tests {
             let gross = d(qty) * d(price);
             round_to_minor(gross - percent_of(gross, d(discount)), eur)
         };
-        let lines = [line("3", "19.99", "0"), line("2.5", "10.00", "10"), line("7", "1.255", "0")];
+        let lines = [
+            line("3", "19.99", "0"),
+            line("2.5", "10.00", "10"),
+            line("7", "1.255", "0"),
+        ];
         assert_eq!(lines.map(|l| l.to_string()), ["59.97", "22.50", "8.79"]);
 
         let net_20 = lines[0] + lines[1];
@@ -144,10 +152,7 @@ mod tests {
         let net = round_to_minor(net_20 + net_7, eur);
         let tax = round_to_minor(tax_20 + tax_7, eur);
         let total = round_to_minor(net + tax, eur);
-        assert_eq!(
-            [net, tax, total].map(|x| x.to_string()),
-            ["91.26", "17.11", "108.37"]
-        );
+        assert_eq!([net, tax, total].map(|x| x.to_string()), ["91.26", "17.11", "108.37"]);
     }
 
     #[test]
@@ -163,7 +168,11 @@ mod tests {
             ("2", "EUR", "2.00"),
             ("0.00005", "CLF", "0.0001"),
         ] {
-            assert_eq!(round_to_minor(d(amount), cur(code)).to_string(), expected, "{amount} {code}");
+            assert_eq!(
+                round_to_minor(d(amount), cur(code)).to_string(),
+                expected,
+                "{amount} {code}"
+            );
         }
     }
 
@@ -200,7 +209,10 @@ mod tests {
         // 5 × 10²⁶ still fits with cents; twice that does not.
         let near_max = Money::new(d(&format!("5{}", "0".repeat(26))), eur);
         assert_eq!(near_max.amount().scale(), 2);
-        assert_eq!(near_max.checked_add(&near_max).unwrap_err().code(), "amount_out_of_range");
+        assert_eq!(
+            near_max.checked_add(&near_max).unwrap_err().code(),
+            "amount_out_of_range"
+        );
     }
 
     proptest! {

@@ -54,10 +54,11 @@ pub async fn update(
     let current = parties::find(&txn, id, caller.visibility())
         .await?
         .ok_or(ApiError::NotFound { resource: RESOURCE })?;
-    check_version(&current, if_match)?;
     let mut input = PartyInput::from(current.fields.clone());
     change(&mut input);
+    // Invalid input is reported as such even with a stale If-Match: fixing it is the first step.
     let fields = input.validate()?;
+    check_version(&current, if_match)?;
     check_references(&txn, caller, &fields, Some(&current)).await?;
     let party = write_new_version(&txn, current, fields, None).await?;
     txn.commit().await?;
@@ -121,8 +122,8 @@ pub async fn upsert(
                     None,
                 ));
             }
-            check_version(&current, if_match)?;
             let fields = input.validate()?;
+            check_version(&current, if_match)?;
             check_references(&txn, caller, &fields, Some(&current)).await?;
             Upserted::Replaced(write_new_version(&txn, current, fields, None).await?)
         }

@@ -43,6 +43,7 @@ pub async fn rename(
     let current = teams::find(&txn, id)
         .await?
         .ok_or(ApiError::NotFound { resource: RESOURCE })?;
+    let name = name.map(team::validate_name).transpose()?;
     if if_match.is_some_and(|v| v != current.version) {
         return Err(ApiError::PreconditionFailed {
             current_version: current.version,
@@ -52,7 +53,7 @@ pub async fn rename(
         return Ok(current);
     };
     let team = Team {
-        name: team::validate_name(name)?,
+        name,
         version: current.version + 1,
         updated_at: now(),
         ..current.clone()

@@ -80,11 +80,6 @@ pub async fn update(
     let current = users::find(&txn, id)
         .await?
         .ok_or(ApiError::NotFound { resource: RESOURCE })?;
-    if if_match.is_some_and(|v| v != current.version) {
-        return Err(ApiError::PreconditionFailed {
-            current_version: current.version,
-        });
-    }
     let mut input = UserInput::from(&current);
     change(&mut input);
     let mut errors = ValidationErrors::new();
@@ -109,6 +104,11 @@ pub async fn update(
         Some(fields) if errors.is_empty() => fields,
         _ => return Err(errors.into()),
     };
+    if if_match.is_some_and(|v| v != current.version) {
+        return Err(ApiError::PreconditionFailed {
+            current_version: current.version,
+        });
+    }
     // Only an admin can change users, so an admin who cannot demote themselves cannot leave the
     // system without an active admin.
     let demoted = current.role == Role::Admin && current.active && (fields.role != Role::Admin || !fields.active);
