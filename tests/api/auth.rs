@@ -35,6 +35,12 @@ async fn a_token_is_issued_for_the_right_password_only() {
             .await;
         assert_problem(response, StatusCode::UNAUTHORIZED, "invalid_credentials").await;
     }
+
+    // Hashing megabytes with Argon2 would be a denial of service: refused before any hashing.
+    let huge = json!({"email": ADMIN_EMAIL, "password": "x".repeat(100_000)});
+    let response = app.request(Method::POST, "/api/v1/auth/token", None, Some(&huge)).await;
+    let problem = assert_problem(response, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(problem["errors"][0]["field"], "password");
 }
 
 #[tokio::test]

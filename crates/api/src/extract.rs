@@ -7,18 +7,22 @@ use actix_web::dev::Payload;
 use actix_web::error::{PathError, QueryPayloadError};
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
+use domain::validation::FieldError;
 use serde::de::DeserializeOwned;
+use validator::{Validate, ValidationErrors, ValidationErrorsKind};
 
 use crate::error::ApiError;
 
 /// Bodies above this are refused with 413 before they are read whole.
 pub const BODY_LIMIT: usize = 1024 * 1024;
 
-/// A JSON body deserialised with the path of the first offending field:
-/// syntax errors and unknown fields are 400, values of the wrong type or shape are 422.
+/// A JSON body deserialised with the path of the first offending field, then checked against the
+/// DTO's transport limits (`validator` rules): syntax errors and unknown fields are 400, values of
+/// the wrong type or shape and broken limits are 422. The rules of the domain come after, in the
+/// service.
 pub struct Body<T>(pub T);
 
-impl<T: DeserializeOwned + 'static> FromRequest for Body<T> {
+impl<T: DeserializeOwned + Validate + 'static> FromRequest for Body<T> {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
@@ -37,7 +41,10 @@ impl<T: DeserializeOwned + 'static> FromRequest for Body<T> {
             let bytes = bytes
                 .await
                 .map_err(|_| ApiError::PayloadTooLarge { limit: BODY_LIMIT })?;
-            parse(&bytes).map(Body)
+            let body: T = parse(&bytes)?;
+            body.validate()
+                .map_err(|errors| ApiError::Validation(field_errors(&errors)))?;
+            Ok(Body(body))
         })
     }
 }
@@ -70,6 +77,45 @@ pub(crate) fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             _ => ApiError::bad_request("malformed_json", strip_position(&inner.to_string())),
         }
     })
+}
+
+/// `validator`'s nested error map as a flat list of JSON paths, sorted for stable output.
+fn field_errors(errors: &ValidationErrors) -> Vec<FieldError> {
+    fn flatten(prefix: &str, errors: &ValidationErrors, out: &mut Vec<FieldError>) {
+        for (name, kind) in errors.errors() {
+            let path = if prefix.is_empty() {
+                name.to_string()
+            } else {
+                format!("{prefix}.{name}")
+            };
+            match kind {
+                ValidationErrorsKind::Field(list) => out.extend(list.iter().map(|error| {
+                    FieldError {
+                        field: path.clone(),
+                        code: if error.code == "length" {
+                            "invalid_length"
+                        } else {
+                            "invalid_value"
+                        },
+                        message: error
+                            .message
+                            .as_deref()
+                            .map_or_else(|| error.to_string(), str::to_owned),
+                    }
+                })),
+                ValidationErrorsKind::Struct(inner) => flatten(&path, inner, out),
+                ValidationErrorsKind::List(items) => {
+                    for (i, inner) in items {
+                        flatten(&format!("{path}[{i}]"), inner, out);
+                    }
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    flatten("", errors, &mut out);
+    out.sort_by(|a, b| a.field.cmp(&b.field));
+    out
 }
 
 /// serde's "missing field `x`" is reported at the parent; name the field itself.

@@ -4,6 +4,7 @@ use actix_web::{HttpResponse, post, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
+use validator::Validate;
 
 use crate::auth::password;
 use crate::error::ApiError;
@@ -14,12 +15,15 @@ pub fn configure(config: &mut ServiceConfig) {
     config.service(scope("/auth").service(create_token));
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct TokenRequest {
+    #[validate(length(max = 254, message = "must be at most 254 characters"))]
     #[schema(max_length = 254, example = "admin@example.com")]
     pub email: String,
-    #[schema(max_length = 128, format = Password)]
+    /// Longer passwords are refused before hashing: Argon2 over megabytes is a denial of service.
+    #[validate(length(max = 1024, message = "must be at most 1024 characters"))]
+    #[schema(max_length = 1024, format = Password)]
     pub password: String,
 }
 
@@ -53,16 +57,12 @@ pub struct TokenResponse {
 #[post("/token")]
 pub async fn create_token(state: web::Data<AppState>, body: Body<TokenRequest>) -> Result<HttpResponse, ApiError> {
     let TokenRequest { email, password } = body.0;
-    let found = if email.len() <= 254 {
-        persistence::users::find_for_login(&state.db, &email).await?
-    } else {
-        None
-    };
+    let found = persistence::users::find_for_login(&state.db, &email).await?;
     let (user, hash) = match found {
         Some((user, hash)) if user.active => (Some(user), Some(hash)),
         _ => (None, None),
     };
-    let valid = password.len() <= 1024 && password::verify(password, hash).await?;
+    let valid = password::verify(password, hash).await?;
     let user = user.filter(|_| valid).ok_or_else(|| ApiError::Unauthorized {
         code: "invalid_credentials",
         detail: "the email or password is wrong".to_owned(),

@@ -6,6 +6,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
+use validator::Validate;
 
 use crate::dto::{double_option, whole_i32, whole_i32_patch};
 
@@ -73,7 +74,7 @@ pub struct BankAccount {
 }
 
 /// A party: the whole record, for create and for upsert by external id.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct PartyBody {
     pub kind: PartyKind,
@@ -136,7 +137,7 @@ pub struct PartyBody {
 }
 
 /// A change: fields present are set, `null` clears, absent fields are kept.
-#[derive(Debug, Default, Deserialize, ToSchema)]
+#[derive(Debug, Default, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct PartyPatch {
     #[serde(default)]

@@ -4,6 +4,7 @@ use domain::user::User;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
+use validator::Validate;
 
 use crate::dto::double_option;
 
@@ -44,7 +45,7 @@ impl From<access::Role> for Role {
     }
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct UserBody {
     #[schema(max_length = 254, format = Email, example = "jane@example.com")]
@@ -63,7 +64,7 @@ pub struct UserBody {
 }
 
 /// A change: fields present are set, absent fields are kept; `team_id: null` removes the team.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct UserPatch {
     #[serde(default)]
