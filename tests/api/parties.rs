@@ -1,5 +1,6 @@
 //! Parties: create, read, change, archive, upsert, and the rules that refuse bad requests.
 
+use futures::future::join_all;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -451,4 +452,50 @@ async fn an_unknown_method_on_a_known_path_is_405() {
     assert_problem(response, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed").await;
     let unknown = app.get("/api/v1/nothing-here").await;
     assert_problem(unknown, StatusCode::NOT_FOUND, "not_found").await;
+}
+
+#[tokio::test]
+async fn concurrent_changes_are_serialised_and_none_is_lost() {
+    let app = spawn_app().await;
+    let party = app.post_party(&json!({"kind": "organization", "name": "Race"})).await;
+    let path = format!("/api/v1/parties/{}", party["id"].as_str().unwrap());
+
+    // Ten writers with the same If-Match: exactly one wins, the others learn they were stale.
+    let stale_writers = (0..10).map(|i| {
+        app.client
+            .patch(app.url(&path))
+            .bearer_auth(&app.admin_token)
+            .header("if-match", "\"1\"")
+            .json(&json!({"name": format!("Writer {i}")}))
+            .send()
+    });
+    let statuses: Vec<StatusCode> = join_all(stale_writers)
+        .await
+        .into_iter()
+        .map(|r| r.unwrap().status())
+        .collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == StatusCode::OK).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses
+            .iter()
+            .all(|s| *s == StatusCode::OK || *s == StatusCode::PRECONDITION_FAILED)
+    );
+
+    // Ten writers without If-Match: each applies on top of the previous one, every version once.
+    let bodies: Vec<Value> = (0..10).map(|i| json!({"notes": format!("note {i}")})).collect();
+    let writers = bodies.iter().map(|body| app.patch(&path, body));
+    let mut versions: Vec<i64> = Vec::new();
+    for response in join_all(writers).await {
+        assert_eq!(response.status(), StatusCode::OK);
+        let body: Value = response.json().await.unwrap();
+        versions.push(body["version"].as_i64().unwrap());
+    }
+    versions.sort_unstable();
+    assert_eq!(versions, (3..=12).collect::<Vec<i64>>());
+    let read: Value = app.get(&path).await.json().await.unwrap();
+    assert_eq!(read["version"], 12);
 }

@@ -5,7 +5,9 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 use domain::party::{Address, BankAccount, Party, PartyFields, PartyKind, PartyRole};
 use sea_orm::sea_query::{Expr, Func, Query};
-use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter, QuerySelect,
+};
 use uuid::Uuid;
 
 use crate::decimal_text::DecimalText;
@@ -76,11 +78,31 @@ pub async fn find(conn: &impl ConnectionTrait, id: Uuid, visibility: Visibility)
         .transpose()
 }
 
+/// [`find`] for a read-modify-write: on PostgreSQL the row stays locked until the transaction
+/// ends, so a concurrent change waits and then sees this one. (SQLite has no row locks; its single
+/// connection already serialises transactions.)
+pub async fn find_for_update(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+    visibility: Visibility,
+) -> Result<Option<Party>, StoreError> {
+    Entity::find()
+        .filter(Column::Id.eq(id))
+        .filter(visible_to(visibility))
+        .lock_exclusive()
+        .one(conn)
+        .await?
+        .map(Party::try_from_model)
+        .transpose()
+}
+
 /// External ids are unique across all parties, so this ignores visibility: the caller decides
 /// what a hidden match means (an upsert must not create a duplicate of a party it cannot see).
+/// The row is locked like [`find_for_update`]: an upsert reads it to replace it.
 pub async fn find_by_external_id(conn: &impl ConnectionTrait, external_id: &str) -> Result<Option<Party>, StoreError> {
     Entity::find()
         .filter(Column::ExternalId.eq(external_id))
+        .lock_exclusive()
         .one(conn)
         .await?
         .map(Party::try_from_model)

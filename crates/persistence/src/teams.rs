@@ -1,7 +1,9 @@
 //! The teams table.
 
 use domain::team::Team;
-use sea_orm::{ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
+};
 use uuid::Uuid;
 
 use crate::entities::team::{ActiveModel, Column, Entity, Model};
@@ -30,6 +32,11 @@ pub async fn update(conn: &impl ConnectionTrait, team: &Team, expected_version: 
 
 pub async fn find(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<Team>, StoreError> {
     Ok(Entity::find_by_id(id).one(conn).await?.map(to_team))
+}
+
+/// [`find`] that locks the row until the transaction ends (PostgreSQL; a no-op on SQLite).
+pub async fn find_for_update(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<Team>, StoreError> {
+    Ok(Entity::find_by_id(id).lock_exclusive().one(conn).await?.map(to_team))
 }
 
 pub async fn list(conn: &impl ConnectionTrait, request: &PageRequest<()>) -> Result<Page<Team>, StoreError> {

@@ -5,6 +5,7 @@ use domain::email::Email;
 use domain::user::User;
 use sea_orm::{
     ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QuerySelect,
 };
 use uuid::Uuid;
 
@@ -52,6 +53,16 @@ pub async fn update(
 
 pub async fn find(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<User>, StoreError> {
     Entity::find_by_id(id).one(conn).await?.map(to_user).transpose()
+}
+
+/// [`find`] that locks the row until the transaction ends (PostgreSQL; a no-op on SQLite).
+pub async fn find_for_update(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<User>, StoreError> {
+    Entity::find_by_id(id)
+        .lock_exclusive()
+        .one(conn)
+        .await?
+        .map(to_user)
+        .transpose()
 }
 
 /// The user and password hash for a login (emails are stored lower-cased).

@@ -51,7 +51,7 @@ pub async fn update(
     change: impl FnOnce(&mut PartyInput),
 ) -> Result<Party, ApiError> {
     let txn = db.begin().await?;
-    let current = parties::find(&txn, id, caller.visibility())
+    let current = parties::find_for_update(&txn, id, caller.visibility())
         .await?
         .ok_or(ApiError::NotFound { resource: RESOURCE })?;
     let mut input = PartyInput::from(current.fields.clone());
@@ -73,7 +73,7 @@ pub async fn archive(
     if_match: Option<i32>,
 ) -> Result<(), ApiError> {
     let txn = db.begin().await?;
-    let current = parties::find(&txn, id, caller.visibility())
+    let current = parties::find_for_update(&txn, id, caller.visibility())
         .await?
         .ok_or(ApiError::NotFound { resource: RESOURCE })?;
     check_version(&current, if_match)?;
@@ -171,12 +171,19 @@ async fn write_new_version(
         .await
         .map_err(|e| duplicate_external_id(e, &party))?;
     if !written {
-        // Someone committed a change between our read and our write.
-        return Err(ApiError::PreconditionFailed {
-            current_version: current.version + 1,
-        });
+        // The row was locked when read, so only a writer bypassing that lock gets here.
+        return Err(concurrent_update());
     }
     Ok(party)
+}
+
+/// A write lost to another one that committed first; a retry reads the new state.
+pub(crate) fn concurrent_update() -> ApiError {
+    ApiError::conflict(
+        "concurrent_update",
+        "the record was changed by another request meanwhile: read it again and retry",
+        None,
+    )
 }
 
 fn check_version(current: &Party, if_match: Option<i32>) -> Result<(), ApiError> {

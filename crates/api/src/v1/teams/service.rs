@@ -62,9 +62,7 @@ pub async fn rename(
         .await
         .map_err(duplicate_name)?
     {
-        return Err(ApiError::PreconditionFailed {
-            current_version: current.version + 1,
-        });
+        return Err(crate::v1::parties::service::concurrent_update());
     }
     txn.commit().await?;
     Ok(team)

@@ -137,9 +137,7 @@ pub async fn update(
         .await
         .map_err(duplicate_email)?
     {
-        return Err(ApiError::PreconditionFailed {
-            current_version: current.version + 1,
-        });
+        return Err(crate::v1::parties::service::concurrent_update());
     }
     txn.commit().await?;
     Ok(user)
