@@ -39,6 +39,9 @@ impl MigrationTrait for Migration {
                     .col(text("tags"))
                     .col(text_null("notes"))
                     .col(string_len_null("external_id", 200))
+                    // Lower-cased name, email and external id, for `q`: lowered in Rust, so the
+                    // search is case-insensitive for every script on both databases.
+                    .col(text("search_text"))
                     .col(timestamp_with_time_zone_null("archived_at"))
                     .col(integer("version"))
                     .col(timestamp_with_time_zone("created_at"))

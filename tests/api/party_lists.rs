@@ -82,6 +82,7 @@ async fn filters_narrow_the_list() {
             &json!({"kind": "organization", "name": "Rival 100%", "roles": ["competitor"], "tags": ["vip_like"]}),
         )
         .await;
+    let umlaut = app.post_party(&json!({"kind": "organization", "name": "Ärger & Söhne"})).await;
     let ids = |page: Value| -> Vec<String> {
         page["items"]
             .as_array()
@@ -100,6 +101,8 @@ async fn filters_narrow_the_list() {
         ("q=ACME", vec![id(&acme), id(&jane)]),
         ("q=100%25", vec![id(&rival)]),
         ("q=_", vec![]),
+        ("q=%C3%A4RGER", vec![id(&umlaut)]),
+        ("q=S%C3%96HNE", vec![id(&umlaut)]),
     ];
     for (query, expected) in cases {
         let page: Value = app.get(&format!("/api/v1/parties?{query}")).await.json().await.unwrap();

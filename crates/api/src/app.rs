@@ -173,6 +173,6 @@ async fn fallback(req: HttpRequest, routes: web::Data<KnownRoutes>) -> HttpRespo
             }
             response
         }
-        _ => ApiError::NotFound { resource: "resource" }.error_response(),
+        _ => ApiError::NoRoute.error_response(),
     }
 }

@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
 use domain::party::{Address, BankAccount, Party, PartyFields, PartyKind, PartyRole};
-use sea_orm::sea_query::{Expr, Func, Query};
+use sea_orm::sea_query::{Expr, LikeExpr, Query};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter, QuerySelect,
 };
@@ -156,16 +156,7 @@ pub async fn list(
     }
     if let Some(q) = &filter.q {
         let pattern = format!("%{}%", escape_like(&q.to_lowercase()));
-        let matches = |column: Column| {
-            Expr::expr(Func::lower(Expr::col(column)))
-                .like(sea_orm::sea_query::LikeExpr::new(pattern.clone()).escape('\\'))
-        };
-        select = select.filter(
-            Condition::any()
-                .add(matches(Column::Name))
-                .add(matches(Column::Email))
-                .add(matches(Column::ExternalId)),
-        );
+        select = select.filter(Expr::col(Column::SearchText).like(LikeExpr::new(pattern).escape('\\')));
     }
     if let Some(since) = filter.updated_since {
         select = select.filter(Column::UpdatedAt.gte(since));
@@ -233,6 +224,17 @@ fn escape_like(text: &str) -> String {
     escaped
 }
 
+/// What `q` searches: name, email and external id, lower-cased with Unicode rules.
+fn search_text(fields: &PartyFields) -> String {
+    let email = fields.email.as_ref().map(domain::email::Email::as_str);
+    [Some(fields.name.as_str()), email, fields.external_id.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join("\n")
+        .to_lowercase()
+}
+
 fn to_json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string(value).expect("domain values always serialize")
 }
@@ -260,6 +262,7 @@ fn to_active_model(party: &Party) -> ActiveModel {
         tags: Set(to_json(&f.tags)),
         notes: Set(f.notes.clone()),
         external_id: Set(f.external_id.clone()),
+        search_text: Set(search_text(f)),
         archived_at: Set(party.archived_at),
         version: Set(party.version),
         created_at: Set(party.created_at),

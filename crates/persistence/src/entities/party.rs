@@ -31,6 +31,8 @@ pub struct Model {
     pub tags: String,
     pub notes: Option<String>,
     pub external_id: Option<String>,
+    /// Lower-cased name, email and external id, for text search.
+    pub search_text: String,
     pub archived_at: Option<DateTimeUtc>,
     pub version: i32,
     pub created_at: DateTimeUtc,
