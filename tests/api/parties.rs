@@ -499,3 +499,29 @@ async fn concurrent_changes_are_serialised_and_none_is_lost() {
     let read: Value = app.get(&path).await.json().await.unwrap();
     assert_eq!(read["version"], 12);
 }
+
+#[tokio::test]
+async fn racing_first_upserts_of_one_external_id_make_one_party() {
+    let app = spawn_app().await;
+    let body = json!({"kind": "organization", "name": "Raced"});
+    let puts = (0..10).map(|_| app.put("/api/v1/parties/by-external-id/ERP-RACE", &body));
+    let statuses: Vec<StatusCode> = join_all(puts).await.iter().map(reqwest::Response::status).collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == StatusCode::CREATED).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == StatusCode::OK).count(),
+        9,
+        "{statuses:?}"
+    );
+    let listed: Value = app
+        .get("/api/v1/parties?external_id=ERP-RACE")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed["items"].as_array().unwrap().len(), 1);
+    assert_eq!(listed["items"][0]["version"], 10);
+}

@@ -82,7 +82,9 @@ async fn filters_narrow_the_list() {
             &json!({"kind": "organization", "name": "Rival 100%", "roles": ["competitor"], "tags": ["vip_like"]}),
         )
         .await;
-    let umlaut = app.post_party(&json!({"kind": "organization", "name": "Ärger & Söhne"})).await;
+    let umlaut = app
+        .post_party(&json!({"kind": "organization", "name": "Ärger & Söhne"}))
+        .await;
     let ids = |page: Value| -> Vec<String> {
         page["items"]
             .as_array()

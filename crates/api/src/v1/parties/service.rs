@@ -88,6 +88,10 @@ pub async fn archive(
 /// `PUT /parties/by-external-id/{external_id}`: creates the party, or replaces the whole record
 /// (omitted fields get their defaults). A party the caller may not see is not replaced but refused,
 /// because creating a second one would break the uniqueness of external ids.
+///
+/// Two first upserts of one external id may race: both find nothing and insert, and the unique
+/// index refuses the second. That one is then retried, finds the first, and replaces it, so a
+/// client that retries blindly never sees a spurious conflict.
 pub async fn upsert(
     db: &DatabaseConnection,
     caller: &Caller,
@@ -95,6 +99,7 @@ pub async fn upsert(
     mut input: PartyInput,
     if_match: Option<i32>,
 ) -> Result<Upserted, ApiError> {
+    let external_id = external_id.trim();
     match input.external_id.as_deref().map(str::trim).filter(|id| !id.is_empty()) {
         Some(body_id) if body_id != external_id => {
             return Err(ApiError::invalid(
@@ -105,9 +110,25 @@ pub async fn upsert(
         }
         _ => input.external_id = Some(external_id.to_owned()),
     }
+    match upsert_once(db, caller, external_id, input.clone(), if_match).await {
+        Err(ApiError::Conflict {
+            code: "duplicate_external_id",
+            existing_id: None,
+            ..
+        }) => upsert_once(db, caller, external_id, input, if_match).await,
+        other => other,
+    }
+}
+
+async fn upsert_once(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    external_id: &str,
+    input: PartyInput,
+    if_match: Option<i32>,
+) -> Result<Upserted, ApiError> {
     let txn = db.begin().await?;
-    let existing = parties::find_by_external_id(&txn, external_id).await?;
-    let result = match existing {
+    let result = match parties::find_by_external_id(&txn, external_id).await? {
         None => {
             if if_match.is_some() {
                 return Err(ApiError::NotFound { resource: RESOURCE });
@@ -119,7 +140,7 @@ pub async fn upsert(
                 return Err(ApiError::conflict(
                     "duplicate_external_id",
                     "a party you cannot see already has this external id",
-                    None,
+                    Some(current.id),
                 ));
             }
             let fields = input.validate()?;
