@@ -6,7 +6,7 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
-use persistence::page::{Cursor, Direction, Page, SortKey};
+use persistence::page::{Cursor, Direction, Page, PageRequest, SortKey};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -81,6 +81,19 @@ pub fn decode(sort: &str, text: &str) -> Result<Cursor, ApiError> {
         _ => return Err(bad()),
     };
     Ok(Cursor { key, id: token.i })
+}
+
+/// The sort of lists that have only one: oldest first.
+pub const CREATED_AT: &str = "created_at";
+
+/// A page request for a list that is always oldest first (users, teams).
+pub fn oldest_first(limit: Option<u64>, cursor: Option<&str>) -> Result<PageRequest<()>, ApiError> {
+    Ok(PageRequest {
+        sort: (),
+        direction: Direction::Asc,
+        limit: self::limit(limit)?,
+        after: after(CREATED_AT, cursor)?,
+    })
 }
 
 /// Checks `limit` (1–200, default 50).

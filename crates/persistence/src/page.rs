@@ -3,8 +3,12 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::IntoCondition;
-use sea_orm::{ColumnTrait, Condition, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect, Select, Value};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect, Select, Value,
+};
 use uuid::Uuid;
+
+use crate::error::StoreError;
 
 /// The sort key of the last row of a page.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,16 +54,37 @@ pub struct Page<T> {
     pub next: Option<Cursor>,
 }
 
+/// One page of `select`: ordered by (`key`, `id`), starting after the request's cursor, rows mapped
+/// to domain values by `map`, and the cursor of the last one (`key_of`) when more rows follow.
+pub async fn fetch<E, C, S, T>(
+    conn: &impl ConnectionTrait,
+    select: Select<E>,
+    (key, id): (C, C),
+    request: &PageRequest<S>,
+    map: impl Fn(E::Model) -> Result<T, StoreError>,
+    key_of: impl Fn(&T) -> (SortKey, Uuid),
+) -> Result<Page<T>, StoreError>
+where
+    E: EntityTrait,
+    C: ColumnTrait,
+{
+    let rows = keyset(
+        select,
+        key,
+        id,
+        request.direction,
+        request.after.as_ref(),
+        request.limit,
+    )
+    .all(conn)
+    .await?;
+    let items = rows.into_iter().map(map).collect::<Result<Vec<_>, _>>()?;
+    Ok(finish(items, request.limit, key_of))
+}
+
 /// Orders `select` by (key, id) in `direction`, starts after `after`, and fetches one row more than
 /// `limit` so the caller knows whether another page follows.
-pub fn keyset<E, C>(
-    select: Select<E>,
-    key: C,
-    id: C,
-    direction: Direction,
-    after: Option<&Cursor>,
-    limit: u64,
-) -> Select<E>
+fn keyset<E, C>(select: Select<E>, key: C, id: C, direction: Direction, after: Option<&Cursor>, limit: u64) -> Select<E>
 where
     E: EntityTrait,
     C: ColumnTrait,
@@ -88,7 +113,7 @@ where
 }
 
 /// Cuts the extra row off and makes the cursor of the page's last row.
-pub fn finish<T>(mut rows: Vec<T>, limit: u64, key_of: impl Fn(&T) -> (SortKey, Uuid)) -> Page<T> {
+fn finish<T>(mut rows: Vec<T>, limit: u64, key_of: impl Fn(&T) -> (SortKey, Uuid)) -> Page<T> {
     let limit = usize::try_from(limit).unwrap_or(usize::MAX);
     let more = rows.len() > limit;
     rows.truncate(limit);

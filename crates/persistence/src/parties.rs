@@ -166,29 +166,23 @@ pub async fn list(
         PartySort::CreatedAt => Column::CreatedAt,
         PartySort::UpdatedAt => Column::UpdatedAt,
     };
-    let select = page::keyset(
-        select,
-        key,
-        Column::Id,
-        request.direction,
-        request.after.as_ref(),
-        request.limit,
-    );
-    let rows = select
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(Party::try_from_model)
-        .collect::<Result<Vec<_>, _>>()?;
     let sort = request.sort;
-    Ok(page::finish(rows, request.limit, |party| {
-        let key = match sort {
-            PartySort::Name => SortKey::Text(party.fields.name.clone()),
-            PartySort::CreatedAt => SortKey::Time(party.created_at),
-            PartySort::UpdatedAt => SortKey::Time(party.updated_at),
-        };
-        (key, party.id)
-    }))
+    page::fetch(
+        conn,
+        select,
+        (key, Column::Id),
+        request,
+        Party::try_from_model,
+        |party| {
+            let key = match sort {
+                PartySort::Name => SortKey::Text(party.fields.name.clone()),
+                PartySort::CreatedAt => SortKey::Time(party.created_at),
+                PartySort::UpdatedAt => SortKey::Time(party.updated_at),
+            };
+            (key, party.id)
+        },
+    )
+    .await
 }
 
 fn visible_to(visibility: Visibility) -> Condition {

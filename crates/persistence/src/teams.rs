@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use crate::entities::team::{ActiveModel, Column, Entity, Model};
 use crate::error::StoreError;
-use crate::page::{self, Direction, Page, PageRequest, SortKey};
+use crate::page::{self, Page, PageRequest, SortKey};
 
 pub async fn insert(conn: &impl ConnectionTrait, team: &Team) -> Result<(), StoreError> {
     Entity::insert(to_active_model(team))
@@ -40,18 +40,16 @@ pub async fn find_for_update(conn: &impl ConnectionTrait, id: Uuid) -> Result<Op
 }
 
 pub async fn list(conn: &impl ConnectionTrait, request: &PageRequest<()>) -> Result<Page<Team>, StoreError> {
-    let select = page::keyset(
-        Entity::find(),
-        Column::CreatedAt,
-        Column::Id,
-        Direction::Asc,
-        request.after.as_ref(),
-        request.limit,
-    );
-    let rows = select.all(conn).await?.into_iter().map(to_team).collect();
-    Ok(page::finish(rows, request.limit, |team: &Team| {
-        (SortKey::Time(team.created_at), team.id)
-    }))
+    let select = Entity::find();
+    page::fetch(
+        conn,
+        select,
+        (Column::CreatedAt, Column::Id),
+        request,
+        |m| Ok(to_team(m)),
+        |team| (SortKey::Time(team.created_at), team.id),
+    )
+    .await
 }
 
 fn to_active_model(team: &Team) -> ActiveModel {

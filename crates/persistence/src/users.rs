@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::entities::user::{ActiveModel, Column, Entity, Model};
 use crate::error::StoreError;
-use crate::page::{self, Direction, Page, PageRequest, SortKey};
+use crate::page::{self, Page, PageRequest, SortKey};
 
 const TABLE: &str = "users";
 
@@ -97,23 +97,15 @@ pub async fn list(
     if let Some(active) = filter.active {
         select = select.filter(Column::Active.eq(active));
     }
-    let select = page::keyset(
+    page::fetch(
+        conn,
         select,
-        Column::CreatedAt,
-        Column::Id,
-        Direction::Asc,
-        request.after.as_ref(),
-        request.limit,
-    );
-    let rows = select
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(to_user)
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(page::finish(rows, request.limit, |user| {
-        (SortKey::Time(user.created_at), user.id)
-    }))
+        (Column::CreatedAt, Column::Id),
+        request,
+        to_user,
+        |user| (SortKey::Time(user.created_at), user.id),
+    )
+    .await
 }
 
 fn to_active_model(user: &User) -> ActiveModel {

@@ -3,7 +3,6 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use domain::access::Permission;
-use persistence::page::{Direction, PageRequest};
 use uuid::Uuid;
 
 use super::dto::{TeamBody, TeamListQuery, TeamPatch, TeamResponse};
@@ -16,7 +15,6 @@ use crate::respond::etag;
 use crate::state::AppState;
 
 type TeamPage = PageOf<TeamResponse>;
-const SORT: &str = "created_at";
 
 /// Create a team.
 #[utoipa::path(
@@ -70,14 +68,9 @@ pub async fn list_teams(
     query: web::Query<TeamListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Permission::ManageTeams)?;
-    let request = PageRequest {
-        sort: (),
-        direction: Direction::Asc,
-        limit: pagination::limit(query.limit)?,
-        after: pagination::after(SORT, query.cursor.as_deref())?,
-    };
+    let request = pagination::oldest_first(query.limit, query.cursor.as_deref())?;
     let page = service::list(&state.db, &request).await?;
-    Ok(HttpResponse::Ok().json(PageOf::from_page(page, SORT, TeamResponse::from)))
+    Ok(HttpResponse::Ok().json(PageOf::from_page(page, pagination::CREATED_AT, TeamResponse::from)))
 }
 
 /// Read a team.

@@ -4,7 +4,6 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use domain::access::Permission;
 use domain::user::UserInput;
-use persistence::page::{Direction, PageRequest};
 use persistence::users::UserFilter;
 use uuid::Uuid;
 
@@ -18,7 +17,6 @@ use crate::respond::etag;
 use crate::state::AppState;
 
 type UserPage = PageOf<UserResponse>;
-const SORT: &str = "created_at";
 
 /// Create a user.
 #[utoipa::path(
@@ -84,19 +82,14 @@ pub async fn list_users(
 ) -> Result<HttpResponse, ApiError> {
     user.require(Permission::ManageUsers)?;
     let query = query.into_inner();
-    let request = PageRequest {
-        sort: (),
-        direction: Direction::Asc,
-        limit: pagination::limit(query.limit)?,
-        after: pagination::after(SORT, query.cursor.as_deref())?,
-    };
+    let request = pagination::oldest_first(query.limit, query.cursor.as_deref())?;
     let filter = UserFilter {
         role: query.role.map(Into::into),
         team_id: query.team_id,
         active: query.active,
     };
     let page = service::list(&state.db, &filter, &request).await?;
-    Ok(HttpResponse::Ok().json(PageOf::from_page(page, SORT, UserResponse::from)))
+    Ok(HttpResponse::Ok().json(PageOf::from_page(page, pagination::CREATED_AT, UserResponse::from)))
 }
 
 /// Read a user.
