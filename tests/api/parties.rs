@@ -283,6 +283,7 @@ async fn archiving_hides_a_party_from_lists_but_not_from_reads() {
 
     let read: Value = app.get(&path).await.json().await.unwrap();
     assert!(read["archived_at"].is_string());
+    assert_eq!(read["archived_at"], read["updated_at"], "archiving is the change");
     assert_eq!(read["version"], 2);
     let listed: Value = app.get("/api/v1/parties").await.json().await.unwrap();
     assert_eq!(listed["items"], json!([]));

@@ -60,7 +60,7 @@ pub async fn update(
     let fields = input.validate()?;
     check_version(&current, if_match)?;
     check_references(&txn, caller, &fields, Some(&current)).await?;
-    let party = write_new_version(&txn, current, fields, None).await?;
+    let party = write_new_version(&txn, current, fields, false).await?;
     txn.commit().await?;
     Ok(party)
 }
@@ -79,7 +79,7 @@ pub async fn archive(
     check_version(&current, if_match)?;
     if !current.is_archived() {
         let fields = current.fields.clone();
-        write_new_version(&txn, current, fields, Some(now())).await?;
+        write_new_version(&txn, current, fields, true).await?;
     }
     txn.commit().await?;
     Ok(())
@@ -146,7 +146,7 @@ async fn upsert_once(
             let fields = input.validate()?;
             check_version(&current, if_match)?;
             check_references(&txn, caller, &fields, Some(&current)).await?;
-            Upserted::Replaced(write_new_version(&txn, current, fields, None).await?)
+            Upserted::Replaced(write_new_version(&txn, current, fields, false).await?)
         }
     };
     txn.commit().await?;
@@ -175,17 +175,19 @@ async fn insert_new(conn: &impl ConnectionTrait, caller: &Caller, mut input: Par
     Ok(party)
 }
 
+/// Writes `fields` as the next version of `current`, archiving it too when `archive` is set.
 async fn write_new_version(
     conn: &impl ConnectionTrait,
     current: Party,
     fields: PartyFields,
-    archived_at: Option<chrono::DateTime<chrono::Utc>>,
+    archive: bool,
 ) -> Result<Party, ApiError> {
+    let at = now();
     let party = Party {
         fields,
-        archived_at: archived_at.or(current.archived_at),
+        archived_at: current.archived_at.or(archive.then_some(at)),
         version: current.version + 1,
-        updated_at: now(),
+        updated_at: at,
         ..current
     };
     let written = parties::update(conn, &party, current.version)
