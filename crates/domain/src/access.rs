@@ -2,6 +2,7 @@
 //! and a new permission is refused to every role until someone decides otherwise here.
 
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -57,6 +58,31 @@ impl Role {
             Role::Admin | Role::Manager | Role::Accountant | Role::Integrator | Role::Viewer => Scope::All,
         }
     }
+}
+
+/// A user as far as ownership goes: who, and in which team.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Member {
+    pub user_id: Uuid,
+    pub team_id: Option<Uuid>,
+}
+
+impl Member {
+    fn is_teammate_of(self, other: Member) -> bool {
+        self.team_id.is_some() && self.team_id == other.team_id
+    }
+}
+
+/// Whether `caller` (with `role`) may make `owner` responsible for a record. Sales users may only
+/// pick themselves or a teammate: anyone else would take the record out of their sight.
+pub fn may_assign_owner(role: Role, caller: Member, owner: Member) -> bool {
+    role.sales_scope() == Scope::All || owner.user_id == caller.user_id || owner.is_teammate_of(caller)
+}
+
+/// The owner of a record created without one: a sales user's record is theirs, or they could not
+/// see it; for other roles it stays unassigned.
+pub fn default_owner(role: Role, caller: Member) -> Option<Uuid> {
+    (role.sales_scope() == Scope::OwnAndTeam).then_some(caller.user_id)
 }
 
 /// One operation a caller may or may not perform; every handler declares the one it needs.
@@ -122,6 +148,41 @@ mod tests {
             };
             assert_eq!(role.sales_scope(), expected);
         }
+    }
+
+    #[test]
+    fn sales_users_assign_owners_within_their_team_only() {
+        let team = Some(Uuid::from_u128(1));
+        let me = Member {
+            user_id: Uuid::from_u128(10),
+            team_id: team,
+        };
+        let teammate = Member {
+            user_id: Uuid::from_u128(11),
+            team_id: team,
+        };
+        let stranger = Member {
+            user_id: Uuid::from_u128(12),
+            team_id: Some(Uuid::from_u128(2)),
+        };
+        let loner = Member {
+            user_id: Uuid::from_u128(13),
+            team_id: None,
+        };
+        let no_team_me = Member {
+            user_id: me.user_id,
+            team_id: None,
+        };
+        assert!(may_assign_owner(Role::Sales, me, me));
+        assert!(may_assign_owner(Role::Sales, me, teammate));
+        assert!(!may_assign_owner(Role::Sales, me, stranger));
+        assert!(
+            !may_assign_owner(Role::Sales, no_team_me, loner),
+            "no team is not a shared team"
+        );
+        assert!(may_assign_owner(Role::Manager, me, stranger));
+        assert_eq!(default_owner(Role::Sales, me), Some(me.user_id));
+        assert_eq!(default_owner(Role::Manager, me), None);
     }
 
     #[test]

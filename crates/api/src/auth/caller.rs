@@ -10,7 +10,7 @@ use std::pin::Pin;
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
-use domain::access::{Permission, Role, Scope};
+use domain::access::{Member, Permission, Role, Scope};
 use persistence::parties::Visibility;
 use uuid::Uuid;
 
@@ -38,6 +38,14 @@ impl AuthUser {
 }
 
 impl Caller {
+    /// The caller as an owner of records.
+    pub fn member(&self) -> Member {
+        Member {
+            user_id: self.id,
+            team_id: self.team_id,
+        }
+    }
+
     /// The sales records this caller sees.
     pub fn visibility(&self) -> Visibility {
         match self.role.sales_scope() {

@@ -1,6 +1,6 @@
 //! Party use cases: each mutating one is a single transaction, opened and committed here.
 
-use domain::access::Role;
+use domain::access::{self, Member};
 use domain::party::{Party, PartyFields, PartyInput, PartyKind};
 use persistence::page::{Page, PageRequest};
 use persistence::parties::{self, PartyFilter, PartySort};
@@ -154,9 +154,8 @@ async fn upsert_once(
 }
 
 async fn insert_new(conn: &impl ConnectionTrait, caller: &Caller, mut input: PartyInput) -> Result<Party, ApiError> {
-    // A sales user's new party is theirs unless they name a teammate: otherwise they could not see it.
-    if caller.role == Role::Sales && input.owner_id.is_none() {
-        input.owner_id = Some(caller.id);
+    if input.owner_id.is_none() {
+        input.owner_id = access::default_owner(caller.role, caller.member());
     }
     let fields = input.validate()?;
     check_references(conn, caller, &fields, None).await?;
@@ -251,8 +250,11 @@ async fn check_references(
     {
         match persistence::users::find(conn, owner_id).await? {
             Some(owner) if owner.active => {
-                let teammate = caller.team_id.is_some() && owner.team_id == caller.team_id;
-                if caller.role == Role::Sales && owner.id != caller.id && !teammate {
+                let owner = Member {
+                    user_id: owner.id,
+                    team_id: owner.team_id,
+                };
+                if !access::may_assign_owner(caller.role, caller.member(), owner) {
                     errors.add(
                         "owner_id",
                         "not_in_team",
