@@ -32,6 +32,16 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
+            .create_index(
+                Index::create()
+                    .name("ix_teams_created")
+                    .table("teams")
+                    .col("created_at")
+                    .col("id")
+                    .to_owned(),
+            )
+            .await?;
+        manager
             .create_table(
                 Table::create()
                     .table("users")

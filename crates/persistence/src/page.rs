@@ -2,9 +2,9 @@
 //! what page 1 costs, and every list sort has an index on (key, id) to scan.
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::IntoCondition;
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect, Select, Value,
+    ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, Order, QueryFilter, QueryOrder, QuerySelect, Select, Value,
 };
 use uuid::Uuid;
 
@@ -95,19 +95,15 @@ where
     };
     let mut select = select.order_by(key, order.clone()).order_by(id, order);
     if let Some(cursor) = after {
-        let value: Value = cursor.key.clone().into();
-        let past = |column: C, value: Value| match direction {
-            Direction::Asc => column.gt(value),
-            Direction::Desc => column.lt(value),
-        };
-        select = select.filter(
-            Condition::any().add(past(key, value.clone())).add(
-                Condition::all()
-                    .add(key.eq(value))
-                    .add(past(id, cursor.id.into()))
-                    .into_condition(),
-            ),
-        );
+        // A row-value comparison, `(key, id) > (k, i)`: PostgreSQL turns it into an index range
+        // condition (an OR of the two halves is only a filter, whose cost grows with the page
+        // number), and SQLite evaluates it the same way.
+        let columns = Expr::tuple([Expr::col(key.as_column_ref()), Expr::col(id.as_column_ref())]);
+        let values = Expr::tuple([Expr::val(Value::from(cursor.key.clone())), Expr::val(cursor.id)]);
+        select = select.filter(match direction {
+            Direction::Asc => columns.gt(values),
+            Direction::Desc => columns.lt(values),
+        });
     }
     select.limit(limit + 1)
 }
