@@ -86,3 +86,51 @@ pub fn to_json(document: &utoipa::openapi::OpenApi) -> String {
     text.push('\n');
     text
 }
+
+/// Declares a set of error responses that operations share, each a reference to one of the
+/// problem responses above, so a handler lists its successes and names one set for its errors.
+macro_rules! error_set {
+    ($(#[$doc:meta])* $name:ident { $($status:literal => $response:ident),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(utoipa::IntoResponses)]
+        #[allow(dead_code)] // Only its type matters: it documents responses.
+        pub enum $name {
+            $(#[response(status = $status)] $response(#[ref_response] $response),)+
+        }
+    };
+}
+
+error_set!(
+    /// Errors of a list.
+    ListErrors { 400 => BadRequest, 401 => Unauthorized, 403 => Forbidden }
+);
+error_set!(
+    /// Errors of reading one record.
+    ReadErrors { 400 => BadRequest, 401 => Unauthorized, 403 => Forbidden, 404 => NotFound }
+);
+error_set!(
+    /// Errors of creating a record.
+    CreateErrors {
+        400 => BadRequest, 401 => Unauthorized, 403 => Forbidden, 409 => Conflict,
+        413 => PayloadTooLarge, 415 => UnsupportedMediaType, 422 => UnprocessableEntity,
+    }
+);
+error_set!(
+    /// Errors of changing or replacing a record.
+    ChangeErrors {
+        400 => BadRequest, 401 => Unauthorized, 403 => Forbidden, 404 => NotFound, 409 => Conflict,
+        412 => PreconditionFailed, 413 => PayloadTooLarge, 415 => UnsupportedMediaType,
+        422 => UnprocessableEntity,
+    }
+);
+error_set!(
+    /// Errors of archiving or deleting a record.
+    DeleteErrors { 400 => BadRequest, 401 => Unauthorized, 403 => Forbidden, 404 => NotFound, 412 => PreconditionFailed }
+);
+error_set!(
+    /// Errors of getting a token.
+    TokenErrors {
+        400 => BadRequest, 401 => Unauthorized, 413 => PayloadTooLarge, 415 => UnsupportedMediaType,
+        422 => UnprocessableEntity,
+    }
+);

@@ -27,13 +27,7 @@ const Q_MAX: usize = 200;
     responses(
         (status = 201, description = "Created", body = PartyResponse,
             headers(("Location" = String, description = "URL of the new party"), ("ETag" = String, description = "The version, quoted"))),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::UnprocessableEntity),
+        crate::openapi::CreateErrors,
     ),
     security(("bearer" = []))
 )]
@@ -58,9 +52,7 @@ pub async fn create_party(
     params(PartyListQuery),
     responses(
         (status = 200, description = "A page of parties", body = PartyPage),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
+        crate::openapi::ListErrors,
     ),
     security(("bearer" = []))
 )]
@@ -126,10 +118,7 @@ pub async fn list_parties(
     responses(
         (status = 200, description = "The party", body = PartyResponse,
             headers(("ETag" = String, description = "The version, quoted"))),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
+        crate::openapi::ReadErrors,
     ),
     security(("bearer" = []))
 )]
@@ -158,15 +147,7 @@ pub async fn get_party(
     responses(
         (status = 200, description = "The changed party", body = PartyResponse,
             headers(("ETag" = String, description = "The new version, quoted"))),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::UnprocessableEntity),
+        crate::openapi::ChangeErrors,
     ),
     security(("bearer" = []))
 )]
@@ -199,11 +180,7 @@ pub async fn update_party(
     ),
     responses(
         (status = 204, description = "Archived"),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 412, response = crate::openapi::PreconditionFailed),
+        crate::openapi::DeleteErrors,
     ),
     security(("bearer" = []))
 )]
@@ -233,15 +210,7 @@ pub async fn archive_party(
             headers(("ETag" = String, description = "The new version, quoted"))),
         (status = 201, description = "Created", body = PartyResponse,
             headers(("Location" = String, description = "URL of the new party"), ("ETag" = String, description = "The version, quoted"))),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::UnprocessableEntity),
+        crate::openapi::ChangeErrors,
     ),
     security(("bearer" = []))
 )]

@@ -24,13 +24,7 @@ type TeamPage = PageOf<TeamResponse>;
     responses(
         (status = 201, description = "Created", body = TeamResponse,
             headers(("Location" = String, description = "URL of the new team"), ("ETag" = String, description = "The version, quoted"))),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::UnprocessableEntity),
+        crate::openapi::CreateErrors,
     ),
     security(("bearer" = []))
 )]
@@ -55,9 +49,7 @@ pub async fn create_team(
     params(TeamListQuery),
     responses(
         (status = 200, description = "A page of teams", body = TeamPage),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
+        crate::openapi::ListErrors,
     ),
     security(("bearer" = []))
 )]
@@ -80,10 +72,7 @@ pub async fn list_teams(
     params(("id" = Uuid, Path, description = "Team id")),
     responses(
         (status = 200, description = "The team", body = TeamResponse, headers(("ETag" = String, description = "The version, quoted"))),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
+        crate::openapi::ReadErrors,
     ),
     security(("bearer" = []))
 )]
@@ -111,15 +100,7 @@ pub async fn get_team(
     request_body = TeamPatch,
     responses(
         (status = 200, description = "The changed team", body = TeamResponse, headers(("ETag" = String, description = "The new version, quoted"))),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::UnprocessableEntity),
+        crate::openapi::ChangeErrors,
     ),
     security(("bearer" = []))
 )]

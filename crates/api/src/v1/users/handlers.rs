@@ -26,13 +26,7 @@ type UserPage = PageOf<UserResponse>;
     responses(
         (status = 201, description = "Created", body = UserResponse,
             headers(("Location" = String, description = "URL of the new user"), ("ETag" = String, description = "The version, quoted"))),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::UnprocessableEntity),
+        crate::openapi::CreateErrors,
     ),
     security(("bearer" = []))
 )]
@@ -68,9 +62,7 @@ pub async fn create_user(
     params(UserListQuery),
     responses(
         (status = 200, description = "A page of users", body = UserPage),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
+        crate::openapi::ListErrors,
     ),
     security(("bearer" = []))
 )]
@@ -99,10 +91,7 @@ pub async fn list_users(
     params(("id" = Uuid, Path, description = "User id")),
     responses(
         (status = 200, description = "The user", body = UserResponse, headers(("ETag" = String, description = "The version, quoted"))),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
+        crate::openapi::ReadErrors,
     ),
     security(("bearer" = []))
 )]
@@ -130,15 +119,7 @@ pub async fn get_user(
     request_body = UserPatch,
     responses(
         (status = 200, description = "The changed user", body = UserResponse, headers(("ETag" = String, description = "The new version, quoted"))),
-        (status = 400, response = crate::openapi::BadRequest),
-        (status = 401, response = crate::openapi::Unauthorized),
-        (status = 403, response = crate::openapi::Forbidden),
-        (status = 404, response = crate::openapi::NotFound),
-        (status = 409, response = crate::openapi::Conflict),
-        (status = 412, response = crate::openapi::PreconditionFailed),
-        (status = 413, response = crate::openapi::PayloadTooLarge),
-        (status = 415, response = crate::openapi::UnsupportedMediaType),
-        (status = 422, response = crate::openapi::UnprocessableEntity),
+        crate::openapi::ChangeErrors,
     ),
     security(("bearer" = []))
 )]
