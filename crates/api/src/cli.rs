@@ -38,7 +38,7 @@ pub async fn run() -> anyhow::Result<()> {
                 input: UserInput {
                     email: args.email,
                     name: args.name,
-                    role: crate::v1::users::dto::Role::from(args.role).into(),
+                    role: args.role.into(),
                     team_id: None,
                     active: true,
                 },

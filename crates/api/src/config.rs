@@ -35,30 +35,7 @@ pub struct CreateUser {
     #[arg(long, env = "CRM_NEW_USER_PASSWORD", hide_env_values = true)]
     pub password: String,
     #[arg(long, value_enum, default_value = "admin")]
-    pub role: RoleArg,
-}
-
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-pub enum RoleArg {
-    Admin,
-    Manager,
-    Sales,
-    Accountant,
-    Integrator,
-    Viewer,
-}
-
-impl From<RoleArg> for Role {
-    fn from(role: RoleArg) -> Self {
-        match role {
-            RoleArg::Admin => Role::Admin,
-            RoleArg::Manager => Role::Manager,
-            RoleArg::Sales => Role::Sales,
-            RoleArg::Accountant => Role::Accountant,
-            RoleArg::Integrator => Role::Integrator,
-            RoleArg::Viewer => Role::Viewer,
-        }
-    }
+    pub role: Role,
 }
 
 #[derive(Debug, Clone, Args)]
