@@ -50,7 +50,7 @@ pub enum ApiError {
     #[error("the request body must be application/json")]
     UnsupportedMediaType,
     /// 422: well-formed input with invalid values, every one of them.
-    #[error("invalid fields")]
+    #[error("invalid fields: {}", describe_fields(.0))]
     Validation(Vec<FieldError>),
     /// 503: the database is unreachable (for `/ready`) or saturated.
     #[error("service unavailable")]
@@ -123,16 +123,21 @@ impl ApiError {
             ApiError::Internal(_) => "Internal server error",
         }
     }
+}
 
-    fn detail(&self) -> String {
-        match self {
-            ApiError::Validation(errors) => {
-                let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
-                format!("invalid fields: {}", fields.join(", "))
+/// `name: must not be empty; addresses[0].country: unknown country code…`
+fn describe_fields(errors: &[FieldError]) -> String {
+    let described: Vec<String> = errors
+        .iter()
+        .map(|e| {
+            if e.field.is_empty() {
+                e.message.clone()
+            } else {
+                format!("{}: {}", e.field, e.message)
             }
-            other => other.to_string(),
-        }
-    }
+        })
+        .collect();
+    described.join("; ")
 }
 
 /// An RFC 9457 problem document.
@@ -193,7 +198,7 @@ impl ResponseError for ApiError {
             type_: "about:blank".to_owned(),
             title: self.title().to_owned(),
             status: status.as_u16(),
-            detail: self.detail(),
+            detail: self.to_string(),
             code: self.code().to_owned(),
             errors: match self {
                 ApiError::Validation(errors) => errors
