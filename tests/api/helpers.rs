@@ -77,11 +77,16 @@ async fn fresh_database() -> (String, TestDb) {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// [`spawn_app`] with settings of the test's own.
+pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     if std::env::var_os("TEST_LOG").is_some() {
         api::telemetry::init("text");
     }
     let (database_url, db) = fresh_database().await;
-    let settings = Settings {
+    let mut settings = Settings {
         database_url,
         listen: "127.0.0.1:0".to_owned(),
         jwt_secret: "test secret that is long enough for HS256".to_owned(),
@@ -91,6 +96,7 @@ pub async fn spawn_app() -> TestApp {
         cors_origins: Vec::new(),
         log_format: "text".to_owned(),
     };
+    configure(&mut settings);
     let app = Application::build(settings).await.expect("the application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
