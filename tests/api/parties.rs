@@ -137,6 +137,18 @@ async fn malformed_bodies_are_refused_with_problems() {
     let problem = assert_problem(wrong_type, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
     assert_eq!(error_fields(&problem), vec!["addresses[0].city"]);
 
+    let many = app
+        .post(
+            "/api/v1/parties",
+            &json!({"kind": "person", "name": "A", "email": 5, "payment_terms_days": "x", "tags": "vip", "credit_limit": 3}),
+        )
+        .await;
+    let problem = assert_problem(many, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(
+        error_fields(&problem),
+        vec!["credit_limit", "email", "payment_terms_days", "tags"]
+    );
+
     let missing = app.post("/api/v1/parties", &json!({"kind": "person"})).await;
     let problem = assert_problem(missing, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
     assert_eq!(error_fields(&problem), vec!["name"]);

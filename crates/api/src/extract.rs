@@ -9,6 +9,9 @@ use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
 use domain::validation::FieldError;
 use serde::de::DeserializeOwned;
+use serde_json::Value;
+use serde_json::error::Category;
+use serde_path_to_error::{Path, Segment};
 use validator::{Validate, ValidationErrors, ValidationErrorsKind};
 
 use crate::error::ApiError;
@@ -61,22 +64,81 @@ pub(crate) fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         };
     }
     let deserializer = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(deserializer).map_err(|error| {
-        let path = error.path().to_string();
-        let inner = error.into_inner();
-        match inner.classify() {
-            serde_json::error::Category::Data => {
-                let message = strip_position(&inner.to_string());
-                if message.starts_with("unknown field") {
-                    ApiError::bad_request("unknown_field", format!("{path}: {message}"))
-                } else {
-                    let (field, code) = field_of(&path, &message);
-                    ApiError::invalid(field, code, message)
-                }
-            }
-            _ => ApiError::bad_request("malformed_json", strip_position(&inner.to_string())),
+    match serde_path_to_error::deserialize(deserializer) {
+        Ok(body) => Ok(body),
+        Err(error) if error.inner().classify() == Category::Data => Err(shape_errors::<T>(bytes, &error)),
+        Err(error) => Err(ApiError::bad_request(
+            "malformed_json",
+            strip_position(&error.into_inner().to_string()),
+        )),
+    }
+}
+
+/// At most this many wrong-typed fields are reported in one response.
+const MAX_SHAPE_ERRORS: usize = 50;
+
+/// The slow path, taken only for a body that failed: deserialises again from a JSON tree, removing
+/// each offending field in turn, so that a 422 names every field of the wrong type, not the first.
+/// An unknown field anywhere is a 400. A missing required field, or a bad element of a list (which
+/// cannot be removed without shifting the others), ends the search.
+fn shape_errors<T: DeserializeOwned>(bytes: &[u8], first: &serde_path_to_error::Error<serde_json::Error>) -> ApiError {
+    let report = |path: &Path, error: &serde_json::Error| {
+        let message = strip_position(&error.to_string());
+        if message.starts_with("unknown field") {
+            return Err(ApiError::bad_request("unknown_field", format!("{path}: {message}")));
         }
-    })
+        let (field, code) = field_of(&path.to_string(), &message);
+        Ok(FieldError { field, code, message })
+    };
+    let mut errors = Vec::new();
+    if let Ok(mut tree) = serde_json::from_slice::<Value>(bytes) {
+        while errors.len() < MAX_SHAPE_ERRORS {
+            let Err(error) = serde_path_to_error::deserialize::<_, T>(&tree) else {
+                break;
+            };
+            let found = match report(error.path(), error.inner()) {
+                Ok(found) => found,
+                Err(unknown_field) => return unknown_field,
+            };
+            let last = found.code == "required" || errors.iter().any(|e: &FieldError| e.field == found.field);
+            errors.push(found);
+            if last || !remove(&mut tree, error.path()) {
+                break;
+            }
+        }
+    }
+    if errors.is_empty() {
+        match report(first.path(), first.inner()) {
+            Ok(found) => errors.push(found),
+            Err(unknown_field) => return unknown_field,
+        }
+    }
+    errors.dedup_by(|a, b| a.field == b.field);
+    ApiError::Validation(errors)
+}
+
+/// Removes the member at `path` from `tree`; `false` when it is not an object member.
+fn remove(tree: &mut Value, path: &Path) -> bool {
+    let segments: Vec<&Segment> = path.iter().collect();
+    let Some((last, parents)) = segments.split_last() else {
+        return false;
+    };
+    let mut node = tree;
+    for segment in parents {
+        let next = match (segment, node) {
+            (Segment::Map { key }, Value::Object(members)) => members.get_mut(key),
+            (Segment::Seq { index }, Value::Array(items)) => items.get_mut(*index),
+            _ => None,
+        };
+        match next {
+            Some(child) => node = child,
+            None => return false,
+        }
+    }
+    match (last, node) {
+        (Segment::Map { key }, Value::Object(members)) => members.remove(key).is_some(),
+        _ => false,
+    }
 }
 
 /// `validator`'s nested error map as a flat list of JSON paths, sorted for stable output.
@@ -195,6 +257,10 @@ mod tests {
     #[allow(dead_code)]
     struct Sample {
         name: String,
+        #[serde(default)]
+        note: Option<u32>,
+        #[serde(default)]
+        count: Option<u32>,
         items: Vec<Item>,
     }
 
@@ -217,6 +283,21 @@ mod tests {
     fn a_wrong_type_names_its_path() {
         let (field, code) = field_of_error(r#"{"name": "x", "items": [{"quantity": 1}, {"quantity": "two"}]}"#);
         assert_eq!((field.as_str(), code.as_str()), ("items[1].quantity", "invalid_value"));
+    }
+
+    #[test]
+    fn every_wrongly_typed_field_is_named() {
+        let body = r#"{"name": "x", "note": "a", "items": [{"quantity": 1}, {"quantity": "two"}], "extra": 1}"#;
+        // `extra` is unknown: that makes the whole body a 400, wherever it stands.
+        assert_eq!(field_of_error(body).1, "unknown_field");
+        let body = r#"{"name": "x", "note": "a", "count": "b", "items": []}"#;
+        match parse::<Sample>(body.as_bytes()).unwrap_err() {
+            ApiError::Validation(errors) => {
+                let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+                assert_eq!(fields, vec!["count", "note"]);
+            }
+            other => panic!("unexpected {other:?}"),
+        }
     }
 
     #[test]
