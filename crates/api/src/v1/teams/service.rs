@@ -40,7 +40,7 @@ pub async fn rename(
     name: Option<&str>,
 ) -> Result<Team, ApiError> {
     let txn = db.begin().await?;
-    let current = teams::find(&txn, id)
+    let current = teams::find_for_update(&txn, id)
         .await?
         .ok_or(ApiError::NotFound { resource: RESOURCE })?;
     let name = name.map(team::validate_name).transpose()?;

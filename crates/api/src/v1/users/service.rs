@@ -77,7 +77,7 @@ pub async fn update(
     new_password: Option<String>,
 ) -> Result<User, ApiError> {
     let txn = db.begin().await?;
-    let current = users::find(&txn, id)
+    let current = users::find_for_update(&txn, id)
         .await?
         .ok_or(ApiError::NotFound { resource: RESOURCE })?;
     let mut input = UserInput::from(&current);
