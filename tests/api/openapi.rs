@@ -52,3 +52,25 @@ fn every_operation_has_an_id_a_tag_and_documented_errors() {
         }
     }
 }
+
+/// Generic page types once collapsed into one schema, so every list claimed to return teams.
+#[test]
+fn every_list_documents_its_own_item_type() {
+    let document: Value = serde_json::from_str(COMMITTED).unwrap();
+    for (path, item) in [
+        ("/api/v1/parties", "PartyResponse"),
+        ("/api/v1/users", "UserResponse"),
+        ("/api/v1/teams", "TeamResponse"),
+    ] {
+        let page_ref =
+            document["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+                .as_str()
+                .unwrap();
+        let page = &document["components"]["schemas"][page_ref.rsplit('/').next().unwrap()];
+        assert_eq!(
+            page["properties"]["items"]["items"]["$ref"],
+            format!("#/components/schemas/{item}"),
+            "{path}"
+        );
+    }
+}

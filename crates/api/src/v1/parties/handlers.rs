@@ -16,7 +16,6 @@ use crate::pagination::{self, PageOf};
 use crate::respond::etag;
 use crate::state::AppState;
 
-type PartyPage = PageOf<PartyResponse>;
 const Q_MAX: usize = 200;
 
 /// Create a party.
@@ -51,7 +50,7 @@ pub async fn create_party(
     operation_id = "list_parties",
     params(PartyListQuery),
     responses(
-        (status = 200, description = "A page of parties", body = PartyPage),
+        (status = 200, description = "A page of parties", body = PageOf<PartyResponse>),
         crate::openapi::ListErrors,
     ),
     security(("bearer" = []))

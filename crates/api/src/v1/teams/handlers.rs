@@ -14,8 +14,6 @@ use crate::pagination::{self, PageOf};
 use crate::respond::etag;
 use crate::state::AppState;
 
-type TeamPage = PageOf<TeamResponse>;
-
 /// Create a team.
 #[utoipa::path(
     tag = "teams",
@@ -48,7 +46,7 @@ pub async fn create_team(
     operation_id = "list_teams",
     params(TeamListQuery),
     responses(
-        (status = 200, description = "A page of teams", body = TeamPage),
+        (status = 200, description = "A page of teams", body = PageOf<TeamResponse>),
         crate::openapi::ListErrors,
     ),
     security(("bearer" = []))

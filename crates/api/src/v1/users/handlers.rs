@@ -16,8 +16,6 @@ use crate::pagination::{self, PageOf};
 use crate::respond::etag;
 use crate::state::AppState;
 
-type UserPage = PageOf<UserResponse>;
-
 /// Create a user.
 #[utoipa::path(
     tag = "users",
@@ -61,7 +59,7 @@ pub async fn create_user(
     operation_id = "list_users",
     params(UserListQuery),
     responses(
-        (status = 200, description = "A page of users", body = UserPage),
+        (status = 200, description = "A page of users", body = PageOf<UserResponse>),
         crate::openapi::ListErrors,
     ),
     security(("bearer" = []))
