@@ -53,7 +53,7 @@ fn every_operation_has_an_id_a_tag_and_documented_errors() {
     }
 }
 
-/// Generic page types once collapsed into one schema, so every list claimed to return teams.
+/// A generic page type once collapsed into one schema, so every list claimed to return teams.
 #[test]
 fn every_list_documents_its_own_item_type() {
     let document: Value = serde_json::from_str(COMMITTED).unwrap();

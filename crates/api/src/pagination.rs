@@ -8,7 +8,6 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 use persistence::page::{Cursor, Direction, Page, PageRequest, SortKey};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::error::ApiError;
@@ -16,22 +15,33 @@ use crate::error::ApiError;
 pub const DEFAULT_LIMIT: u64 = 50;
 pub const MAX_LIMIT: u64 = 200;
 
-/// A page of a list.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PageOf<T> {
-    pub items: Vec<T>,
-    /// Pass as `cursor` to get the next page; null on the last page.
-    pub next_cursor: Option<String>,
+/// The items of a page and the cursor of the next one (none on the last page).
+pub fn parts<D, T>(page: Page<D>, sort: &str, map: impl FnMut(D) -> T) -> (Vec<T>, Option<String>) {
+    let next_cursor = page.next.as_ref().map(|cursor| encode(sort, cursor));
+    (page.items.into_iter().map(map).collect(), next_cursor)
 }
 
-impl<T> PageOf<T> {
-    pub fn from_page<D>(page: Page<D>, sort: &str, map: impl FnMut(D) -> T) -> Self {
-        Self {
-            items: page.items.into_iter().map(map).collect(),
-            next_cursor: page.next.map(|cursor| encode(sort, &cursor)),
+/// Declares the page type of one resource's list, `{items, next_cursor}`: a named schema per
+/// resource, so generated clients get typed pages (a generic page type would be one schema).
+macro_rules! page_of {
+    ($(#[$doc:meta])* $name:ident($item:ty)) => {
+        $(#[$doc])*
+        #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+        pub struct $name {
+            pub items: Vec<$item>,
+            /// Pass as `cursor` to get the next page; null on the last page.
+            pub next_cursor: Option<String>,
         }
-    }
+
+        impl $name {
+            pub fn new<D>(page: persistence::page::Page<D>, sort: &str, map: impl FnMut(D) -> $item) -> Self {
+                let (items, next_cursor) = $crate::pagination::parts(page, sort, map);
+                Self { items, next_cursor }
+            }
+        }
+    };
 }
+pub(crate) use page_of;
 
 #[derive(Serialize, Deserialize)]
 struct Token {

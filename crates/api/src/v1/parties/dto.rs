@@ -417,3 +417,8 @@ impl From<Party> for PartyResponse {
         }
     }
 }
+
+crate::pagination::page_of!(
+    /// A page of parties.
+    PartyPage(PartyResponse)
+);

@@ -7,12 +7,12 @@ use persistence::page::PageRequest;
 use persistence::parties::{PartyFilter, PartySort};
 use uuid::Uuid;
 
-use super::dto::{PartyBody, PartyListQuery, PartyPatch, PartyResponse};
+use super::dto::{PartyBody, PartyListQuery, PartyPage, PartyPatch, PartyResponse};
 use super::service::{self, Upserted};
 use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::extract::{Body, IfMatch, if_match};
-use crate::pagination::{self, PageOf};
+use crate::pagination;
 use crate::respond::etag;
 use crate::state::AppState;
 
@@ -50,7 +50,7 @@ pub async fn create_party(
     operation_id = "list_parties",
     params(PartyListQuery),
     responses(
-        (status = 200, description = "A page of parties", body = PageOf<PartyResponse>),
+        (status = 200, description = "A page of parties", body = PartyPage),
         crate::openapi::ListErrors,
     ),
     security(("bearer" = []))
@@ -106,7 +106,7 @@ pub async fn list_parties(
         include_archived: query.include_archived.unwrap_or(false),
     };
     let page = service::list(&state.db, &caller, &filter, &request).await?;
-    Ok(HttpResponse::Ok().json(PageOf::from_page(page, &sort_text, PartyResponse::from)))
+    Ok(HttpResponse::Ok().json(PartyPage::new(page, &sort_text, PartyResponse::from)))
 }
 
 /// Read a party (archived ones too).

@@ -51,3 +51,8 @@ pub struct TeamListQuery {
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
 }
+
+crate::pagination::page_of!(
+    /// A page of teams.
+    TeamPage(TeamResponse)
+);

@@ -5,12 +5,12 @@ use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use domain::access::Permission;
 use uuid::Uuid;
 
-use super::dto::{TeamBody, TeamListQuery, TeamPatch, TeamResponse};
+use super::dto::{TeamBody, TeamListQuery, TeamPage, TeamPatch, TeamResponse};
 use super::service;
 use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::extract::{Body, IfMatch, if_match};
-use crate::pagination::{self, PageOf};
+use crate::pagination;
 use crate::respond::etag;
 use crate::state::AppState;
 
@@ -46,7 +46,7 @@ pub async fn create_team(
     operation_id = "list_teams",
     params(TeamListQuery),
     responses(
-        (status = 200, description = "A page of teams", body = PageOf<TeamResponse>),
+        (status = 200, description = "A page of teams", body = TeamPage),
         crate::openapi::ListErrors,
     ),
     security(("bearer" = []))
@@ -60,7 +60,7 @@ pub async fn list_teams(
     user.require(Permission::ManageTeams)?;
     let request = pagination::oldest_first(query.limit, query.cursor.as_deref())?;
     let page = service::list(&state.db, &request).await?;
-    Ok(HttpResponse::Ok().json(PageOf::from_page(page, pagination::CREATED_AT, TeamResponse::from)))
+    Ok(HttpResponse::Ok().json(TeamPage::new(page, pagination::CREATED_AT, TeamResponse::from)))
 }
 
 /// Read a team.

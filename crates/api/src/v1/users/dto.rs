@@ -127,3 +127,8 @@ pub struct UserListQuery {
     pub team_id: Option<Uuid>,
     pub active: Option<bool>,
 }
+
+crate::pagination::page_of!(
+    /// A page of users.
+    UserPage(UserResponse)
+);

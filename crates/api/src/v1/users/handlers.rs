@@ -7,12 +7,12 @@ use domain::user::UserInput;
 use persistence::users::UserFilter;
 use uuid::Uuid;
 
-use super::dto::{UserBody, UserListQuery, UserPatch, UserResponse};
+use super::dto::{UserBody, UserListQuery, UserPage, UserPatch, UserResponse};
 use super::service::{self, NewUser};
 use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::extract::{Body, IfMatch, if_match};
-use crate::pagination::{self, PageOf};
+use crate::pagination;
 use crate::respond::etag;
 use crate::state::AppState;
 
@@ -59,7 +59,7 @@ pub async fn create_user(
     operation_id = "list_users",
     params(UserListQuery),
     responses(
-        (status = 200, description = "A page of users", body = PageOf<UserResponse>),
+        (status = 200, description = "A page of users", body = UserPage),
         crate::openapi::ListErrors,
     ),
     security(("bearer" = []))
@@ -79,7 +79,7 @@ pub async fn list_users(
         active: query.active,
     };
     let page = service::list(&state.db, &filter, &request).await?;
-    Ok(HttpResponse::Ok().json(PageOf::from_page(page, pagination::CREATED_AT, UserResponse::from)))
+    Ok(HttpResponse::Ok().json(UserPage::new(page, pagination::CREATED_AT, UserResponse::from)))
 }
 
 /// Read a user.
