@@ -10,7 +10,7 @@ test:
 	cargo test --workspace
 
 test-pg:
-	CRM_TEST_DATABASE_URL=$(PG_URL) cargo test --test api
+	CRM_TEST_DATABASE_URL=$(PG_URL) cargo test --workspace --test api
 
 lint:
 	cargo clippy --workspace --all-targets -- -D warnings
@@ -22,7 +22,7 @@ openapi:
 	cargo run --quiet -- openapi > openapi/openapi.json
 
 openapi-check:
-	cargo test --test api openapi
+	cargo test --workspace --test api openapi
 
 contract:
 	bash .ci/contract
