@@ -103,11 +103,14 @@ async fn filters_narrow_the_list() {
         ("q=ACME", vec![id(&acme), id(&jane)]),
         ("q=100%25", vec![id(&rival)]),
         ("q=_", vec![]),
+        ("tag=vip%22", vec![]),
+        ("tag=%20vip%20", vec![id(&acme)]),
         ("q=%C3%A4RGER", vec![id(&umlaut)]),
         ("q=S%C3%96HNE", vec![id(&umlaut)]),
     ];
     for (query, expected) in cases {
         let page: Value = app.get(&format!("/api/v1/parties?{query}")).await.json().await.unwrap();
+        assert!(page["items"].is_array(), "{query}: {page}");
         assert_eq!(ids(page), expected, "{query}");
     }
 }

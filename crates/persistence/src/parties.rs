@@ -145,6 +145,13 @@ pub async fn list(
         select = select.filter(Column::CustomerGroup.eq(group.as_str()));
     }
     if let Some(tag) = &filter.tag {
+        if !domain::party::is_valid_tag(tag) {
+            // No party can carry it, and a `"` in it would break the substring match below.
+            return Ok(Page {
+                items: Vec::new(),
+                next: None,
+            });
+        }
         // Tags hold no `"` or `\` (a domain rule), so the quoted tag is a substring of the JSON array.
         select = select.filter(
             Expr::col(Column::Tags)

@@ -99,7 +99,7 @@ pub async fn list_parties(
         owner_id: query.owner_id,
         organization_id: query.organization_id,
         customer_group: query.customer_group,
-        tag: query.tag,
+        tag: query.tag.map(|tag| tag.trim().to_owned()),
         external_id: query.external_id,
         q: query.q,
         updated_since: query.updated_since,
