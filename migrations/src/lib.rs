@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261124_000001_teams_and_users;
 mod m20261124_000002_parties;
+mod m20261124_000003_history;
 
 pub struct Migrator;
 
@@ -13,6 +14,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261124_000001_teams_and_users::Migration),
             Box::new(m20261124_000002_parties::Migration),
+            Box::new(m20261124_000003_history::Migration),
         ]
     }
 }

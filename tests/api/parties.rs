@@ -536,5 +536,76 @@ async fn racing_first_upserts_of_one_external_id_make_one_party() {
         .await
         .unwrap();
     assert_eq!(listed["items"].as_array().unwrap().len(), 1);
-    assert_eq!(listed["items"][0]["version"], 10);
+    assert_eq!(
+        listed["items"][0]["version"], 1,
+        "resending the same record changes nothing"
+    );
+}
+
+#[tokio::test]
+async fn the_history_of_a_party_names_who_changed_what() {
+    let app = spawn_app().await;
+    let (sales_id, sales) = app.user_with_role("sales", None).await;
+    let body = json!({"kind": "organization", "name": "Acme", "phone": "123"});
+    let created = app
+        .request(Method::POST, "/api/v1/parties", Some(&sales), Some(&body))
+        .await;
+    let party: Value = created.json().await.unwrap();
+    let path = format!("/api/v1/parties/{}", party["id"].as_str().unwrap());
+    let change = json!({"name": "Acme AG", "phone": null});
+    app.request(Method::PATCH, &path, Some(&sales), Some(&change)).await;
+    let unchanged = app.request(Method::PATCH, &path, Some(&sales), Some(&change)).await;
+    let unchanged: Value = unchanged.json().await.unwrap();
+    assert_eq!(unchanged["version"], 2, "a change to the same values is no change");
+    app.request(Method::DELETE, &path, Some(&sales), None).await;
+
+    let response = app
+        .request(Method::GET, &format!("{path}/history?limit=2"), Some(&sales), None)
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let first: Value = response.json().await.unwrap();
+    let cursor = first["next_cursor"].as_str().unwrap();
+    let second: Value = app
+        .request(
+            Method::GET,
+            &format!("{path}/history?limit=2&cursor={cursor}"),
+            Some(&sales),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(second["next_cursor"], Value::Null);
+    let entries: Vec<&Value> = first["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(second["items"].as_array().unwrap())
+        .collect();
+    let actions: Vec<&str> = entries.iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert_eq!(actions, vec!["created", "updated", "archived"]);
+    assert!(entries.iter().all(|e| e["actor_id"] == sales_id.as_str()));
+    assert_eq!(
+        entries[1]["changes"],
+        json!([
+            {"field": "name", "from": "Acme", "to": "Acme AG"},
+            {"field": "phone", "from": "123", "to": null}
+        ])
+    );
+    assert_eq!(entries[2]["changes"][0]["field"], "archived_at");
+    let created_fields: Vec<&str> = entries[0]["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["field"].as_str().unwrap())
+        .collect();
+    assert!(created_fields.contains(&"name") && created_fields.contains(&"owner_id"));
+
+    // Whoever may not see the party may not see its history either.
+    let (_, outsider) = app.user_with_role("sales", None).await;
+    let hidden = app
+        .request(Method::GET, &format!("{path}/history"), Some(&outsider), None)
+        .await;
+    assert_problem(hidden, StatusCode::NOT_FOUND, "not_found").await;
 }

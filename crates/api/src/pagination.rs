@@ -98,11 +98,16 @@ pub const CREATED_AT: &str = "created_at";
 
 /// A page request for a list that is always oldest first (users, teams).
 pub fn oldest_first(limit: Option<u64>, cursor: Option<&str>) -> Result<PageRequest<()>, ApiError> {
+    oldest_first_by(CREATED_AT, limit, cursor)
+}
+
+/// A page request for a list that is always in ascending order of `sort` (history: `occurred_at`).
+pub fn oldest_first_by(sort: &str, limit: Option<u64>, cursor: Option<&str>) -> Result<PageRequest<()>, ApiError> {
     Ok(PageRequest {
         sort: (),
         direction: Direction::Asc,
         limit: self::limit(limit)?,
-        after: after(CREATED_AT, cursor)?,
+        after: after(sort, cursor)?,
     })
 }
 

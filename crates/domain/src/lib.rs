@@ -5,6 +5,7 @@ pub mod access;
 pub mod country;
 pub mod currency;
 pub mod email;
+pub mod history;
 pub mod iban;
 pub mod money;
 pub mod party;

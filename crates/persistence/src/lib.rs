@@ -7,6 +7,7 @@ pub mod db;
 pub mod decimal_text;
 pub mod entities;
 pub mod error;
+pub mod history;
 pub mod page;
 pub mod parties;
 pub mod teams;

@@ -1,6 +1,7 @@
 //! Version 1 of the API, under `/api/v1`.
 
 pub mod auth;
+pub mod history;
 pub mod parties;
 pub mod teams;
 pub mod users;

@@ -1,5 +1,6 @@
 //! Table mappings only; behaviour lives in the repositories beside them.
 
+pub mod history_entry;
 pub mod party;
 pub mod team;
 pub mod user;

@@ -15,8 +15,10 @@ use crate::extract::{Body, IfMatch, if_match};
 use crate::pagination;
 use crate::respond::etag;
 use crate::state::AppState;
+use crate::v1::history::dto::{HistoryEntryResponse, HistoryPage, HistoryQuery};
 
 const Q_MAX: usize = 200;
+const HISTORY_SORT: &str = "occurred_at";
 
 /// Create a party.
 #[utoipa::path(
@@ -232,4 +234,28 @@ pub async fn upsert_party_by_external_id(
             .insert_header(etag(party.version))
             .json(PartyResponse::from(party)),
     })
+}
+
+/// The history of a party: who changed which fields, from what to what, oldest first.
+#[utoipa::path(
+    tag = "parties",
+    operation_id = "list_party_history",
+    params(("id" = Uuid, Path, description = "Party id"), HistoryQuery),
+    responses(
+        (status = 200, description = "A page of history entries", body = HistoryPage),
+        crate::openapi::ReadErrors,
+    ),
+    security(("bearer" = []))
+)]
+#[get("/{id}/history")]
+pub async fn list_party_history(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    query: web::Query<HistoryQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = user.require(Permission::ReadParties)?;
+    let request = pagination::oldest_first_by(HISTORY_SORT, query.limit, query.cursor.as_deref())?;
+    let page = service::history(&state.db, &caller, id.into_inner(), &request).await?;
+    Ok(HttpResponse::Ok().json(HistoryPage::new(page, HISTORY_SORT, HistoryEntryResponse::from)))
 }

@@ -13,6 +13,7 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(handlers::list_parties)
             .service(handlers::upsert_party_by_external_id)
             .service(handlers::get_party)
+            .service(handlers::list_party_history)
             .service(handlers::update_party)
             .service(handlers::archive_party),
     );

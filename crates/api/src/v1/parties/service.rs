@@ -1,15 +1,18 @@
 //! Party use cases: each mutating one is a single transaction, opened and committed here.
 
 use domain::access::{self, Member};
+use domain::history::Action;
 use domain::party::{Party, PartyFields, PartyInput, PartyKind};
 use persistence::page::{Page, PageRequest};
 use persistence::parties::{self, PartyFilter, PartySort};
 use persistence::{ConnectionTrait, DatabaseConnection, TransactionTrait};
 use uuid::Uuid;
 
+use super::dto::PartyResponse;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::state::now;
+use crate::v1::history::service as history;
 
 const RESOURCE: &str = "party";
 
@@ -30,6 +33,17 @@ pub async fn get(db: &DatabaseConnection, caller: &Caller, id: Uuid) -> Result<P
     parties::find(db, id, caller.visibility())
         .await?
         .ok_or(ApiError::NotFound { resource: RESOURCE })
+}
+
+/// The history of a party the caller may see.
+pub async fn history(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: Uuid,
+    request: &PageRequest<()>,
+) -> Result<Page<persistence::history::Entry>, ApiError> {
+    get(db, caller, id).await?;
+    history::list(db, RESOURCE, id, request).await
 }
 
 pub async fn list(
@@ -60,7 +74,7 @@ pub async fn update(
     let fields = input.validate()?;
     check_version(&current, if_match)?;
     check_references(&txn, caller, &fields, Some(&current)).await?;
-    let party = write_new_version(&txn, current, fields, false).await?;
+    let party = write_new_version(&txn, caller, current, fields, false).await?;
     txn.commit().await?;
     Ok(party)
 }
@@ -79,7 +93,7 @@ pub async fn archive(
     check_version(&current, if_match)?;
     if !current.is_archived() {
         let fields = current.fields.clone();
-        write_new_version(&txn, current, fields, true).await?;
+        write_new_version(&txn, caller, current, fields, true).await?;
     }
     txn.commit().await?;
     Ok(())
@@ -146,7 +160,7 @@ async fn upsert_once(
             let fields = input.validate()?;
             check_version(&current, if_match)?;
             check_references(&txn, caller, &fields, Some(&current)).await?;
-            Upserted::Replaced(write_new_version(&txn, current, fields, false).await?)
+            Upserted::Replaced(write_new_version(&txn, caller, current, fields, false).await?)
         }
     };
     txn.commit().await?;
@@ -171,16 +185,25 @@ async fn insert_new(conn: &impl ConnectionTrait, caller: &Caller, mut input: Par
     parties::insert(conn, &party)
         .await
         .map_err(|e| duplicate_external_id(e, &party))?;
+    let after = PartyResponse::from(party.clone());
+    history::record(conn, caller, RESOURCE, party.id, Action::Created, None, &after).await?;
     Ok(party)
 }
 
-/// Writes `fields` as the next version of `current`, archiving it too when `archive` is set.
+/// Writes `fields` as the next version of `current`, archiving it too when `archive` is set, and
+/// records the change in the history. Identical fields write nothing.
 async fn write_new_version(
     conn: &impl ConnectionTrait,
+    caller: &Caller,
     current: Party,
     fields: PartyFields,
     archive: bool,
 ) -> Result<Party, ApiError> {
+    if fields == current.fields && !archive {
+        // Nothing changes: no new version, so a sync client resending a record doubles nothing.
+        return Ok(current);
+    }
+    let before = PartyResponse::from(current.clone());
     let at = now();
     let party = Party {
         fields,
@@ -196,6 +219,9 @@ async fn write_new_version(
         // The row was locked when read, so only a writer bypassing that lock gets here.
         return Err(concurrent_update());
     }
+    let action = if archive { Action::Archived } else { Action::Updated };
+    let after = PartyResponse::from(party.clone());
+    history::record(conn, caller, RESOURCE, party.id, action, Some(&before), &after).await?;
     Ok(party)
 }
 

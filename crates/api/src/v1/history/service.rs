@@ -1,0 +1,52 @@
+//! Recording and reading history entries.
+
+use domain::history::{self, Action};
+use persistence::history::{self as store, Entry};
+use persistence::page::{Page, PageRequest};
+use persistence::{ConnectionTrait, DatabaseConnection};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::auth::Caller;
+use crate::error::ApiError;
+
+/// Records a change of one record, in the caller's transaction. `before` is the record's public
+/// form before the change (none on creation), `after` the form after it. An update that changed
+/// no field leaves no entry.
+pub async fn record<T: Serialize>(
+    conn: &impl ConnectionTrait,
+    caller: &Caller,
+    resource_type: &'static str,
+    resource_id: Uuid,
+    action: Action,
+    before: Option<&T>,
+    after: &T,
+) -> Result<(), ApiError> {
+    let to_json = |value: &T| serde_json::to_value(value).map_err(ApiError::internal);
+    let before = before.map(to_json).transpose()?;
+    let after = to_json(after)?;
+    let changes = history::diff(before.as_ref(), &after);
+    if changes.is_empty() && action == Action::Updated {
+        return Ok(());
+    }
+    let entry = Entry {
+        id: Uuid::now_v7(),
+        resource_type,
+        resource_id,
+        action,
+        actor_id: Some(caller.id),
+        occurred_at: crate::state::now(),
+        changes,
+    };
+    Ok(store::record(conn, &entry).await?)
+}
+
+/// The entries of one record, oldest first. The caller has checked that the record is visible.
+pub async fn list(
+    db: &DatabaseConnection,
+    resource_type: &'static str,
+    resource_id: Uuid,
+    request: &PageRequest<()>,
+) -> Result<Page<Entry>, ApiError> {
+    Ok(store::list(db, resource_type, resource_id, request).await?)
+}
