@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261124_000001_teams_and_users;
 mod m20261124_000002_parties;
 mod m20261124_000003_history;
+mod m20261124_000004_pipeline_stages;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000001_teams_and_users::Migration),
             Box::new(m20261124_000002_parties::Migration),
             Box::new(m20261124_000003_history::Migration),
+            Box::new(m20261124_000004_pipeline_stages::Migration),
         ]
     }
 }

@@ -7,5 +7,6 @@ mod helpers;
 mod openapi;
 mod parties;
 mod party_lists;
+mod pipeline_stages;
 mod teams;
 mod users;

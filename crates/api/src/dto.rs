@@ -42,3 +42,11 @@ fn to_i32(number: &serde_json::Number) -> Option<i32> {
     #[allow(clippy::cast_possible_truncation)] // Checked: whole and within range.
     (f.fract() == 0.0 && f >= f64::from(i32::MIN) && f <= f64::from(i32::MAX)).then_some(f as i32)
 }
+
+/// [`whole_i32`] for a required field.
+pub fn required_whole_i32<'de, D>(deserializer: D) -> Result<i32, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    whole_i32(deserializer)?.ok_or_else(|| serde::de::Error::custom("expected a whole number, got null"))
+}

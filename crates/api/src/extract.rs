@@ -248,6 +248,14 @@ pub fn if_match(req: &HttpRequest) -> Result<Option<i32>, ApiError> {
         .ok_or_else(|| ApiError::bad_request("invalid_if_match", "If-Match must be an ETag such as \"3\""))
 }
 
+/// Refuses a stale `If-Match` (412, naming the current version); no `If-Match` means any version.
+pub fn check_version(current_version: i32, if_match: Option<i32>) -> Result<(), ApiError> {
+    match if_match {
+        Some(version) if version != current_version => Err(ApiError::PreconditionFailed { current_version }),
+        _ => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -23,6 +23,7 @@ use crate::error::{FieldProblem, Problem};
     tags(
         (name = "auth", description = "Access tokens"),
         (name = "parties", description = "Customers, prospects, suppliers, competitors, partners"),
+        (name = "pipeline-stages", description = "The steps of the sales pipeline"),
         (name = "users", description = "Users and their roles (admins only)"),
         (name = "teams", description = "Teams of users (admins only)"),
         (name = "health", description = "Probes"),

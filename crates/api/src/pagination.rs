@@ -53,18 +53,23 @@ struct Token {
     /// Time key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     d: Option<DateTime<Utc>>,
+    /// Integer key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    n: Option<i64>,
     i: Uuid,
 }
 
 pub fn encode(sort: &str, cursor: &Cursor) -> String {
-    let (t, d) = match &cursor.key {
-        SortKey::Text(text) => (Some(text.clone()), None),
-        SortKey::Time(time) => (None, Some(*time)),
+    let (t, d, n) = match &cursor.key {
+        SortKey::Text(text) => (Some(text.clone()), None, None),
+        SortKey::Time(time) => (None, Some(*time), None),
+        SortKey::Int(number) => (None, None, Some(*number)),
     };
     let token = Token {
         s: sort.to_owned(),
         t,
         d,
+        n,
         i: cursor.id,
     };
     URL_SAFE_NO_PAD.encode(serde_json::to_vec(&token).expect("a cursor serializes"))
@@ -85,9 +90,10 @@ pub fn decode(sort: &str, text: &str) -> Result<Cursor, ApiError> {
     if token.s != sort {
         return Err(bad());
     }
-    let key = match (token.t, token.d) {
-        (Some(text), None) => SortKey::Text(text),
-        (None, Some(time)) => SortKey::Time(time),
+    let key = match (token.t, token.d, token.n) {
+        (Some(text), None, None) => SortKey::Text(text),
+        (None, Some(time), None) => SortKey::Time(time),
+        (None, None, Some(number)) => SortKey::Int(number),
         _ => return Err(bad()),
     };
     Ok(Cursor { key, id: token.i })

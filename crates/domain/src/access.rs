@@ -45,9 +45,10 @@ impl Role {
         use Permission as P;
         match self {
             Role::Admin => true,
-            Role::Manager | Role::Integrator => matches!(permission, P::ReadParties | P::WriteParties),
-            Role::Sales => matches!(permission, P::ReadParties | P::WriteParties),
-            Role::Accountant | Role::Viewer => matches!(permission, P::ReadParties),
+            Role::Manager | Role::Integrator | Role::Sales => {
+                matches!(permission, P::ReadParties | P::WriteParties | P::ReadPipeline)
+            }
+            Role::Accountant | Role::Viewer => matches!(permission, P::ReadParties | P::ReadPipeline),
         }
     }
 
@@ -92,6 +93,10 @@ pub enum Permission {
     WriteParties,
     ManageUsers,
     ManageTeams,
+    /// Read the pipeline stages (everyone who works with opportunities).
+    ReadPipeline,
+    /// Add, rename, reorder, retire and delete pipeline stages (admins).
+    ManagePipeline,
 }
 
 impl Permission {
@@ -100,6 +105,8 @@ impl Permission {
         Permission::WriteParties,
         Permission::ManageUsers,
         Permission::ManageTeams,
+        Permission::ReadPipeline,
+        Permission::ManagePipeline,
     ];
 }
 
@@ -121,11 +128,11 @@ mod tests {
     fn the_permission_matrix_is_as_designed() {
         let allowed: &[(Role, &[Permission])] = &[
             (Role::Admin, Permission::ALL),
-            (Role::Manager, &[P::ReadParties, P::WriteParties]),
-            (Role::Sales, &[P::ReadParties, P::WriteParties]),
-            (Role::Accountant, &[P::ReadParties]),
-            (Role::Integrator, &[P::ReadParties, P::WriteParties]),
-            (Role::Viewer, &[P::ReadParties]),
+            (Role::Manager, &[P::ReadParties, P::WriteParties, P::ReadPipeline]),
+            (Role::Sales, &[P::ReadParties, P::WriteParties, P::ReadPipeline]),
+            (Role::Accountant, &[P::ReadParties, P::ReadPipeline]),
+            (Role::Integrator, &[P::ReadParties, P::WriteParties, P::ReadPipeline]),
+            (Role::Viewer, &[P::ReadParties, P::ReadPipeline]),
         ];
         for (role, permissions) in allowed {
             for permission in Permission::ALL {

@@ -13,6 +13,7 @@ pub enum Action {
     Created,
     Updated,
     Archived,
+    Deleted,
 }
 
 impl Action {
@@ -21,11 +22,12 @@ impl Action {
             Action::Created => "created",
             Action::Updated => "updated",
             Action::Archived => "archived",
+            Action::Deleted => "deleted",
         }
     }
 
     pub fn parse(text: &str) -> Option<Self> {
-        [Action::Created, Action::Updated, Action::Archived]
+        [Action::Created, Action::Updated, Action::Archived, Action::Deleted]
             .into_iter()
             .find(|action| action.as_str() == text)
     }

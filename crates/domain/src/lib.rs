@@ -9,6 +9,7 @@ pub mod history;
 pub mod iban;
 pub mod money;
 pub mod party;
+pub mod pipeline;
 pub mod team;
 pub mod text;
 pub mod user;

@@ -10,6 +10,7 @@ pub mod error;
 pub mod history;
 pub mod page;
 pub mod parties;
+pub mod pipeline_stages;
 pub mod teams;
 pub mod users;
 

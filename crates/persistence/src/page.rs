@@ -15,6 +15,7 @@ use crate::error::StoreError;
 pub enum SortKey {
     Text(String),
     Time(DateTime<Utc>),
+    Int(i64),
 }
 
 impl From<SortKey> for Value {
@@ -22,6 +23,7 @@ impl From<SortKey> for Value {
         match key {
             SortKey::Text(text) => text.into(),
             SortKey::Time(time) => time.into(),
+            SortKey::Int(number) => number.into(),
         }
     }
 }

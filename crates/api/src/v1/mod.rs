@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod history;
 pub mod parties;
+pub mod pipeline_stages;
 pub mod teams;
 pub mod users;
 
@@ -11,6 +12,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 pub fn configure(config: &mut ServiceConfig) {
     auth::configure(config);
     parties::configure(config);
+    pipeline_stages::configure(config);
     users::configure(config);
     teams::configure(config);
 }

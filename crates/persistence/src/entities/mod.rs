@@ -2,5 +2,6 @@
 
 pub mod history_entry;
 pub mod party;
+pub mod pipeline_stage;
 pub mod team;
 pub mod user;

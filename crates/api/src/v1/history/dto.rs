@@ -12,6 +12,7 @@ pub enum HistoryAction {
     Created,
     Updated,
     Archived,
+    Deleted,
 }
 
 /// One field's change: its value before (null on creation) and after.
@@ -41,6 +42,7 @@ impl From<Entry> for HistoryEntryResponse {
                 Action::Created => HistoryAction::Created,
                 Action::Updated => HistoryAction::Updated,
                 Action::Archived => HistoryAction::Archived,
+                Action::Deleted => HistoryAction::Deleted,
             },
             actor_id: entry.actor_id,
             occurred_at: entry.occurred_at,

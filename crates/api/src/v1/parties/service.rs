@@ -11,6 +11,7 @@ use uuid::Uuid;
 use super::dto::PartyResponse;
 use crate::auth::Caller;
 use crate::error::ApiError;
+use crate::extract::check_version;
 use crate::state::now;
 use crate::v1::history::service as history;
 
@@ -72,7 +73,7 @@ pub async fn update(
     change(&mut input);
     // Invalid input is reported as such even with a stale If-Match: fixing it is the first step.
     let fields = input.validate()?;
-    check_version(&current, if_match)?;
+    check_version(current.version, if_match)?;
     check_references(&txn, caller, &fields, Some(&current)).await?;
     let party = write_new_version(&txn, caller, current, fields, false).await?;
     txn.commit().await?;
@@ -90,7 +91,7 @@ pub async fn archive(
     let current = parties::find_for_update(&txn, id, caller.visibility())
         .await?
         .ok_or(ApiError::NotFound { resource: RESOURCE })?;
-    check_version(&current, if_match)?;
+    check_version(current.version, if_match)?;
     if !current.is_archived() {
         let fields = current.fields.clone();
         write_new_version(&txn, caller, current, fields, true).await?;
@@ -158,7 +159,7 @@ async fn upsert_once(
                 ));
             }
             let fields = input.validate()?;
-            check_version(&current, if_match)?;
+            check_version(current.version, if_match)?;
             check_references(&txn, caller, &fields, Some(&current)).await?;
             Upserted::Replaced(write_new_version(&txn, caller, current, fields, false).await?)
         }
@@ -232,15 +233,6 @@ pub(crate) fn concurrent_update() -> ApiError {
         "the record was changed by another request meanwhile: read it again and retry",
         None,
     )
-}
-
-fn check_version(current: &Party, if_match: Option<i32>) -> Result<(), ApiError> {
-    match if_match {
-        Some(version) if version != current.version => Err(ApiError::PreconditionFailed {
-            current_version: current.version,
-        }),
-        _ => Ok(()),
-    }
 }
 
 /// The references a party holds must exist: its organization (an organization, not archived) and its

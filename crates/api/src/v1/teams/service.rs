@@ -6,6 +6,7 @@ use persistence::{DatabaseConnection, StoreError, TransactionTrait, teams};
 use uuid::Uuid;
 
 use crate::error::ApiError;
+use crate::extract::check_version;
 use crate::state::now;
 
 const RESOURCE: &str = "team";
@@ -44,11 +45,7 @@ pub async fn rename(
         .await?
         .ok_or(ApiError::NotFound { resource: RESOURCE })?;
     let name = name.map(team::validate_name).transpose()?;
-    if if_match.is_some_and(|v| v != current.version) {
-        return Err(ApiError::PreconditionFailed {
-            current_version: current.version,
-        });
-    }
+    check_version(current.version, if_match)?;
     let Some(name) = name else {
         return Ok(current);
     };

@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use crate::auth::{Caller, password};
 use crate::error::ApiError;
+use crate::extract::check_version;
 use crate::state::now;
 
 const RESOURCE: &str = "user";
@@ -104,11 +105,7 @@ pub async fn update(
         Some(fields) if errors.is_empty() => fields,
         _ => return Err(errors.into()),
     };
-    if if_match.is_some_and(|v| v != current.version) {
-        return Err(ApiError::PreconditionFailed {
-            current_version: current.version,
-        });
-    }
+    check_version(current.version, if_match)?;
     // Only an admin can change users, so an admin who cannot demote themselves cannot leave the
     // system without an active admin.
     let demoted = current.role == Role::Admin && current.active && (fields.role != Role::Admin || !fields.active);

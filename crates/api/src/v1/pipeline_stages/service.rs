@@ -1,0 +1,147 @@
+//! Pipeline stage use cases. Every change is recorded in the history.
+
+use domain::history::Action;
+use domain::pipeline::{PipelineStage, StageInput, StageKind};
+use persistence::page::{Page, PageRequest};
+use persistence::{DatabaseConnection, StoreError, TransactionTrait, pipeline_stages};
+use uuid::Uuid;
+
+use super::dto::StageResponse;
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::extract::check_version;
+use crate::state::now;
+use crate::v1::history::service as history;
+
+pub const RESOURCE: &str = "pipeline_stage";
+
+/// Creates a stage; without a position it goes after the last one.
+pub async fn create(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    name: String,
+    position: Option<i32>,
+    default_probability: i32,
+    kind: Option<StageKind>,
+) -> Result<PipelineStage, ApiError> {
+    let txn = db.begin().await?;
+    let position = match position {
+        Some(position) => position,
+        None => next_position(&txn).await?,
+    };
+    let input = StageInput {
+        name,
+        position,
+        default_probability,
+        kind: kind.unwrap_or(StageKind::Open),
+        retired: false,
+    };
+    let at = now();
+    let stage = PipelineStage {
+        id: Uuid::now_v7(),
+        fields: input.validate()?,
+        version: 1,
+        created_at: at,
+        updated_at: at,
+    };
+    pipeline_stages::insert(&txn, &stage).await?;
+    let after = StageResponse::from(stage.clone());
+    history::record(&txn, caller, RESOURCE, stage.id, Action::Created, None, &after).await?;
+    txn.commit().await?;
+    Ok(stage)
+}
+
+pub async fn get(db: &DatabaseConnection, id: Uuid) -> Result<PipelineStage, ApiError> {
+    pipeline_stages::find(db, id)
+        .await?
+        .ok_or(ApiError::NotFound { resource: RESOURCE })
+}
+
+pub async fn list(
+    db: &DatabaseConnection,
+    include_retired: bool,
+    request: &PageRequest<()>,
+) -> Result<Page<PipelineStage>, ApiError> {
+    Ok(pipeline_stages::list(db, include_retired, request).await?)
+}
+
+pub async fn update(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: Uuid,
+    if_match: Option<i32>,
+    change: impl FnOnce(&mut StageInput),
+) -> Result<PipelineStage, ApiError> {
+    let txn = db.begin().await?;
+    let current = pipeline_stages::find_for_update(&txn, id)
+        .await?
+        .ok_or(ApiError::NotFound { resource: RESOURCE })?;
+    let mut input = StageInput::from(current.fields.clone());
+    change(&mut input);
+    let fields = input.validate()?;
+    check_version(current.version, if_match)?;
+    if fields == current.fields {
+        return Ok(current);
+    }
+    let stage = PipelineStage {
+        fields,
+        version: current.version + 1,
+        updated_at: now(),
+        ..current.clone()
+    };
+    if !pipeline_stages::update(&txn, &stage, current.version).await? {
+        return Err(crate::v1::parties::service::concurrent_update());
+    }
+    let (before, after) = (StageResponse::from(current), StageResponse::from(stage.clone()));
+    history::record(&txn, caller, RESOURCE, stage.id, Action::Updated, Some(&before), &after).await?;
+    txn.commit().await?;
+    Ok(stage)
+}
+
+/// Deletes a stage that nothing uses; one in use is a 409 (retire it instead).
+pub async fn delete(db: &DatabaseConnection, caller: &Caller, id: Uuid, if_match: Option<i32>) -> Result<(), ApiError> {
+    let txn = db.begin().await?;
+    let current = pipeline_stages::find_for_update(&txn, id)
+        .await?
+        .ok_or(ApiError::NotFound { resource: RESOURCE })?;
+    check_version(current.version, if_match)?;
+    match pipeline_stages::delete(&txn, id).await {
+        Ok(_) => {}
+        Err(StoreError::ForeignKey(_)) => {
+            return Err(ApiError::conflict(
+                "stage_in_use",
+                "opportunities are in this stage: retire it instead",
+                Some(id),
+            ));
+        }
+        Err(other) => return Err(other.into()),
+    }
+    let before = serde_json::to_value(StageResponse::from(current)).map_err(ApiError::internal)?;
+    history::record(
+        &txn,
+        caller,
+        RESOURCE,
+        id,
+        Action::Deleted,
+        Some(&before),
+        &serde_json::Value::Null,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+async fn next_position(conn: &impl persistence::ConnectionTrait) -> Result<i32, ApiError> {
+    // The list is small; its last page holds the highest position.
+    let request = PageRequest {
+        sort: (),
+        direction: persistence::page::Direction::Desc,
+        limit: 1,
+        after: None,
+    };
+    let last = pipeline_stages::list(conn, true, &request).await?;
+    Ok(last
+        .items
+        .first()
+        .map_or(0, |stage| stage.fields.position.saturating_add(10)))
+}

@@ -1,0 +1,109 @@
+//! The `pipeline_stages` table.
+
+use domain::pipeline::{PipelineStage, StageFields, StageKind};
+use sea_orm::{
+    ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
+};
+use uuid::Uuid;
+
+use crate::entities::pipeline_stage::{ActiveModel, Column, Entity, Model};
+use crate::error::StoreError;
+use crate::page::{self, Page, PageRequest, SortKey};
+
+pub async fn insert(conn: &impl ConnectionTrait, stage: &PipelineStage) -> Result<(), StoreError> {
+    Entity::insert(to_active_model(stage))
+        .exec_without_returning(conn)
+        .await?;
+    Ok(())
+}
+
+/// Writes `stage` if the stored version is still `expected_version`.
+pub async fn update(
+    conn: &impl ConnectionTrait,
+    stage: &PipelineStage,
+    expected_version: i32,
+) -> Result<bool, StoreError> {
+    let mut model = to_active_model(stage);
+    model.id = NotSet;
+    model.created_at = NotSet;
+    let result = Entity::update_many()
+        .set(model)
+        .filter(Column::Id.eq(stage.id))
+        .filter(Column::Version.eq(expected_version))
+        .exec(conn)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Deletes a stage. A stage that records still use is refused by the database (a foreign key),
+/// which surfaces as [`StoreError::ForeignKey`].
+pub async fn delete(conn: &impl ConnectionTrait, id: Uuid) -> Result<bool, StoreError> {
+    Ok(Entity::delete_by_id(id).exec(conn).await?.rows_affected == 1)
+}
+
+pub async fn find(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<PipelineStage>, StoreError> {
+    Entity::find_by_id(id).one(conn).await?.map(to_stage).transpose()
+}
+
+/// [`find`] that locks the row until the transaction ends (PostgreSQL; a no-op on SQLite).
+pub async fn find_for_update(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<PipelineStage>, StoreError> {
+    Entity::find_by_id(id)
+        .lock_exclusive()
+        .one(conn)
+        .await?
+        .map(to_stage)
+        .transpose()
+}
+
+/// Stages in pipeline order; retired ones only when asked for.
+pub async fn list(
+    conn: &impl ConnectionTrait,
+    include_retired: bool,
+    request: &PageRequest<()>,
+) -> Result<Page<PipelineStage>, StoreError> {
+    let mut select = Entity::find();
+    if !include_retired {
+        select = select.filter(Column::Retired.eq(false));
+    }
+    page::fetch(
+        conn,
+        select,
+        (Column::Position, Column::Id),
+        request,
+        to_stage,
+        |stage| (SortKey::Int(i64::from(stage.fields.position)), stage.id),
+    )
+    .await
+}
+
+fn to_active_model(stage: &PipelineStage) -> ActiveModel {
+    let f = &stage.fields;
+    ActiveModel {
+        id: Set(stage.id),
+        name: Set(f.name.clone()),
+        position: Set(f.position),
+        default_probability: Set(f.default_probability),
+        kind: Set(f.kind.as_str().to_owned()),
+        retired: Set(f.retired),
+        version: Set(stage.version),
+        created_at: Set(stage.created_at),
+        updated_at: Set(stage.updated_at),
+    }
+}
+
+fn to_stage(m: Model) -> Result<PipelineStage, StoreError> {
+    let kind = StageKind::parse(&m.kind).ok_or_else(|| StoreError::corrupt("pipeline_stages", &m.kind))?;
+    Ok(PipelineStage {
+        id: m.id,
+        fields: StageFields {
+            name: m.name,
+            position: m.position,
+            default_probability: m.default_probability,
+            kind,
+            retired: m.retired,
+        },
+        version: m.version,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+    })
+}
