@@ -76,6 +76,16 @@ impl ApiError {
         }
     }
 
+    /// A write lost to another one that committed first (a backstop: rows are locked when read for
+    /// a change); a retry reads the new state.
+    pub fn concurrent_update() -> Self {
+        ApiError::conflict(
+            "concurrent_update",
+            "the record was changed by another request meanwhile: read it again and retry",
+            None,
+        )
+    }
+
     /// A single invalid field.
     pub fn invalid(field: impl Into<String>, code: &'static str, message: impl Into<String>) -> Self {
         ApiError::Validation(vec![FieldError {

@@ -218,21 +218,12 @@ async fn write_new_version(
         .map_err(|e| duplicate_external_id(e, &party))?;
     if !written {
         // The row was locked when read, so only a writer bypassing that lock gets here.
-        return Err(concurrent_update());
+        return Err(ApiError::concurrent_update());
     }
     let action = if archive { Action::Archived } else { Action::Updated };
     let after = PartyResponse::from(party.clone());
     history::record(conn, caller, RESOURCE, party.id, action, Some(&before), &after).await?;
     Ok(party)
-}
-
-/// A write lost to another one that committed first; a retry reads the new state.
-pub(crate) fn concurrent_update() -> ApiError {
-    ApiError::conflict(
-        "concurrent_update",
-        "the record was changed by another request meanwhile: read it again and retry",
-        None,
-    )
 }
 
 /// The references a party holds must exist: its organization (an organization, not archived) and its

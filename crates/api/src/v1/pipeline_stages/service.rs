@@ -90,7 +90,7 @@ pub async fn update(
         ..current.clone()
     };
     if !pipeline_stages::update(&txn, &stage, current.version).await? {
-        return Err(crate::v1::parties::service::concurrent_update());
+        return Err(ApiError::concurrent_update());
     }
     let (before, after) = (StageResponse::from(current), StageResponse::from(stage.clone()));
     history::record(&txn, caller, RESOURCE, stage.id, Action::Updated, Some(&before), &after).await?;

@@ -59,7 +59,7 @@ pub async fn rename(
         .await
         .map_err(duplicate_name)?
     {
-        return Err(crate::v1::parties::service::concurrent_update());
+        return Err(ApiError::concurrent_update());
     }
     txn.commit().await?;
     Ok(team)

@@ -134,7 +134,7 @@ pub async fn update(
         .await
         .map_err(duplicate_email)?
     {
-        return Err(crate::v1::parties::service::concurrent_update());
+        return Err(ApiError::concurrent_update());
     }
     txn.commit().await?;
     Ok(user)
