@@ -104,9 +104,9 @@ pub async fn archive(
 /// (omitted fields get their defaults). A party the caller may not see is not replaced but refused,
 /// because creating a second one would break the uniqueness of external ids.
 ///
-/// Two first upserts of one external id may race: both find nothing and insert, and the unique
-/// index refuses the second. That one is then retried, finds the first, and replaces it, so a
-/// client that retries blindly never sees a spurious conflict.
+/// Two first upserts of one external id may race: both find nothing and try to insert, and the
+/// second is refused. That one is then retried, finds the first, and replaces it, so a client that
+/// retries blindly never sees a spurious conflict.
 pub async fn upsert(
     db: &DatabaseConnection,
     caller: &Caller,
@@ -125,10 +125,11 @@ pub async fn upsert(
         }
         _ => input.external_id = Some(external_id.to_owned()),
     }
+    // The loser learns of the winner either from the unique index or from the check before its
+    // insert, whichever comes first; either way the retry finds the winner's row and replaces it.
     match upsert_once(db, caller, external_id, input.clone(), if_match).await {
         Err(ApiError::Conflict {
             code: "duplicate_external_id",
-            existing_id: None,
             ..
         }) => upsert_once(db, caller, external_id, input, if_match).await,
         other => other,
