@@ -7,6 +7,8 @@ mod m20261124_000001_teams_and_users;
 mod m20261124_000002_parties;
 mod m20261124_000003_history;
 mod m20261124_000004_pipeline_stages;
+mod m20261125_000005_opportunities;
+mod m20261125_000006_activities;
 
 pub struct Migrator;
 
@@ -17,6 +19,33 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000002_parties::Migration),
             Box::new(m20261124_000003_history::Migration),
             Box::new(m20261124_000004_pipeline_stages::Migration),
+            Box::new(m20261125_000005_opportunities::Migration),
+            Box::new(m20261125_000006_activities::Migration),
         ]
     }
+}
+
+/// Creates the named, non-unique indexes of `table`, each over its columns in order.
+async fn create_indexes(
+    manager: &SchemaManager<'_>,
+    table: &'static str,
+    indexes: &[(&str, &[&'static str])],
+) -> Result<(), DbErr> {
+    for (name, columns) in indexes {
+        let mut index = Index::create().name(*name).table(table).to_owned();
+        for column in *columns {
+            index.col(*column);
+        }
+        manager.create_index(index).await?;
+    }
+    Ok(())
+}
+
+/// A foreign key from `table.column` to `target.id`, named `fk_{table}_{column}`.
+fn reference(table: &'static str, column: &'static str, target: &'static str) -> ForeignKeyCreateStatement {
+    ForeignKey::create()
+        .name(format!("fk_{table}_{column}"))
+        .from(table, column)
+        .to(target, "id")
+        .to_owned()
 }

@@ -183,6 +183,29 @@ impl TestApp {
         team["id"].as_str().unwrap().to_owned()
     }
 
+    /// POSTs `body` (none for a transition without one) with `token` and returns the response.
+    pub async fn post_as(&self, token: &str, path: &str, body: Option<&Value>) -> Response {
+        self.request(Method::POST, path, Some(token), body).await
+    }
+
+    /// POSTs as admin, checks the status and returns the body.
+    pub async fn post_expect(&self, path: &str, body: &Value, status: StatusCode) -> Value {
+        let response = self.post(path, body).await;
+        let actual = response.status();
+        let text = response.text().await.unwrap();
+        assert_eq!(actual, status, "POST {path} {body}: {text}");
+        serde_json::from_str(&text).unwrap()
+    }
+
+    /// GETs as admin, checks for 200 and returns the body.
+    pub async fn get_json(&self, path: &str) -> Value {
+        let response = self.get(path).await;
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        assert_eq!(status, StatusCode::OK, "GET {path}: {text}");
+        serde_json::from_str(&text).unwrap()
+    }
+
     /// Creates a party as admin and returns it.
     pub async fn post_party(&self, body: &Value) -> Value {
         let response = self.post("/api/v1/parties", body).await;
@@ -211,5 +234,20 @@ pub fn error_fields(problem: &Value) -> Vec<String> {
         .unwrap()
         .iter()
         .map(|e| e["field"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// The `id` of a record in a response body.
+pub fn id(record: &Value) -> &str {
+    record["id"].as_str().expect("the record has an id")
+}
+
+/// The ids of the items of a page, in order.
+pub fn item_ids(page: &Value) -> Vec<String> {
+    page["items"]
+        .as_array()
+        .expect("a page has items")
+        .iter()
+        .map(|item| id(item).to_owned())
         .collect()
 }

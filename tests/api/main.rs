@@ -1,6 +1,7 @@
 //! Black-box tests over HTTP: every test starts the real application on port 0 with a fresh
 //! database (SQLite by default, PostgreSQL when `CRM_TEST_DATABASE_URL` is set).
 
+mod activities;
 mod auth;
 mod health;
 mod helpers;

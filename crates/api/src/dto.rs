@@ -2,6 +2,23 @@
 
 use serde::{Deserialize, Deserializer};
 
+/// Conversions both ways between an API enum (with its schema) and the domain enum it mirrors.
+macro_rules! mirror_enum {
+    ($dto:ident <-> $domain:path { $($variant:ident),+ $(,)? }) => {
+        impl From<$dto> for $domain {
+            fn from(value: $dto) -> Self {
+                match value { $($dto::$variant => <$domain>::$variant),+ }
+            }
+        }
+        impl From<$domain> for $dto {
+            fn from(value: $domain) -> Self {
+                match value { $(<$domain>::$variant => $dto::$variant),+ }
+            }
+        }
+    };
+}
+pub(crate) use mirror_enum;
+
 /// For PATCH bodies: tells an absent field (`None`) from an explicit `null` (`Some(None)`).
 pub fn double_option<'de, T, D>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
 where

@@ -5,6 +5,7 @@
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, ResponseError};
+use domain::transition::TransitionError;
 use domain::validation::{FieldError, ValidationErrors};
 use persistence::StoreError;
 use serde::Serialize;
@@ -39,6 +40,15 @@ pub enum ApiError {
         code: &'static str,
         detail: String,
         existing_id: Option<Uuid>,
+    },
+    /// 409: the action is not allowed from the record's current status.
+    #[error(
+        "cannot {action} a {resource} that is {from}; `{action}` is allowed from: {allowed}",
+        action = .error.action, from = .error.from, allowed = .error.allowed_from.join(", ")
+    )]
+    InvalidTransition {
+        resource: &'static str,
+        error: TransitionError,
     },
     /// 412: `If-Match` named another version than the current one.
     #[error("the record is at version {current_version}, not the one in If-Match")]
@@ -86,6 +96,10 @@ impl ApiError {
         )
     }
 
+    pub fn invalid_transition(resource: &'static str, error: TransitionError) -> Self {
+        ApiError::InvalidTransition { resource, error }
+    }
+
     /// A single invalid field.
     pub fn invalid(field: impl Into<String>, code: &'static str, message: impl Into<String>) -> Self {
         ApiError::Validation(vec![FieldError {
@@ -108,6 +122,7 @@ impl ApiError {
             ApiError::Forbidden => "forbidden",
             ApiError::NotFound { .. } | ApiError::NoRoute => "not_found",
             ApiError::MethodNotAllowed => "method_not_allowed",
+            ApiError::InvalidTransition { .. } => "invalid_state_transition",
             ApiError::PreconditionFailed { .. } => "version_mismatch",
             ApiError::PayloadTooLarge { .. } => "payload_too_large",
             ApiError::UnsupportedMediaType => "unsupported_media_type",
@@ -124,7 +139,7 @@ impl ApiError {
             ApiError::Forbidden => "Forbidden",
             ApiError::NotFound { .. } | ApiError::NoRoute => "Not found",
             ApiError::MethodNotAllowed => "Method not allowed",
-            ApiError::Conflict { .. } => "Conflict",
+            ApiError::Conflict { .. } | ApiError::InvalidTransition { .. } => "Conflict",
             ApiError::PreconditionFailed { .. } => "Precondition failed",
             ApiError::PayloadTooLarge { .. } => "Payload too large",
             ApiError::UnsupportedMediaType => "Unsupported media type",
@@ -171,6 +186,12 @@ pub struct Problem {
     /// The record's current version (412).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current_version: Option<i32>,
+    /// The record's current status (409 `invalid_state_transition`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_status: Option<String>,
+    /// The statuses the refused action is allowed from (409 `invalid_state_transition`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed_from: Option<Vec<String>>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -189,7 +210,7 @@ impl ResponseError for ApiError {
             ApiError::Forbidden => StatusCode::FORBIDDEN,
             ApiError::NotFound { .. } | ApiError::NoRoute => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::Conflict { .. } => StatusCode::CONFLICT,
+            ApiError::Conflict { .. } | ApiError::InvalidTransition { .. } => StatusCode::CONFLICT,
             ApiError::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -227,6 +248,16 @@ impl ResponseError for ApiError {
             },
             current_version: match self {
                 ApiError::PreconditionFailed { current_version } => Some(*current_version),
+                _ => None,
+            },
+            current_status: match self {
+                ApiError::InvalidTransition { error, .. } => Some(error.from.to_owned()),
+                _ => None,
+            },
+            allowed_from: match self {
+                ApiError::InvalidTransition { error, .. } => {
+                    Some(error.allowed_from.iter().map(|s| (*s).to_owned()).collect())
+                }
                 _ => None,
             },
         };

@@ -30,12 +30,7 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for Body<T> {
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let json = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<mime::Mime>().ok())
-            .is_some_and(|m| m.subtype() == mime::JSON || m.suffix() == Some(mime::JSON));
+        let json = is_json(req);
         let bytes = web::Bytes::from_request(req, payload);
         Box::pin(async move {
             if !json {
@@ -44,12 +39,54 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for Body<T> {
             let bytes = bytes
                 .await
                 .map_err(|_| ApiError::PayloadTooLarge { limit: BODY_LIMIT })?;
-            let body: T = parse(&bytes)?;
-            body.validate()
-                .map_err(|errors| ApiError::Validation(field_errors(&errors)))?;
-            Ok(Body(body))
+            checked(&bytes).map(Body)
         })
     }
+}
+
+/// A JSON body that may be left out (`POST …/complete` with nothing to say): no body at all, or
+/// JSON `null`, is `None`; any other body is read like [`Body`].
+pub struct OptionalBody<T>(pub Option<T>);
+
+impl<T: DeserializeOwned + Validate + 'static> FromRequest for OptionalBody<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let json = is_json(req);
+        let bytes = web::Bytes::from_request(req, payload);
+        Box::pin(async move {
+            let bytes = bytes
+                .await
+                .map_err(|_| ApiError::PayloadTooLarge { limit: BODY_LIMIT })?;
+            if bytes.trim_ascii().is_empty() {
+                return Ok(OptionalBody(None));
+            }
+            if !json {
+                return Err(ApiError::UnsupportedMediaType);
+            }
+            if bytes.trim_ascii() == b"null" {
+                return Ok(OptionalBody(None));
+            }
+            checked(&bytes).map(|body| OptionalBody(Some(body)))
+        })
+    }
+}
+
+fn is_json(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<mime::Mime>().ok())
+        .is_some_and(|m| m.subtype() == mime::JSON || m.suffix() == Some(mime::JSON))
+}
+
+/// Parses and checks the transport limits.
+fn checked<T: DeserializeOwned + Validate>(bytes: &[u8]) -> Result<T, ApiError> {
+    let body: T = parse(bytes)?;
+    body.validate()
+        .map_err(|errors| ApiError::Validation(field_errors(&errors)))?;
+    Ok(body)
 }
 
 pub(crate) fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {

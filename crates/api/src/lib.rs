@@ -10,6 +10,7 @@ pub mod extract;
 pub mod health;
 pub mod openapi;
 pub mod pagination;
+pub mod query;
 pub mod respond;
 pub mod state;
 pub mod telemetry;

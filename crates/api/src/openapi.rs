@@ -23,6 +23,9 @@ use crate::error::{FieldProblem, Problem};
     tags(
         (name = "auth", description = "Access tokens"),
         (name = "parties", description = "Customers, prospects, suppliers, competitors, partners"),
+        (name = "activities", description = "Calls, meetings, emails, tasks, appointments, visits and notes: \
+            the contact history of a party and the agenda of a user"),
+        (name = "opportunities", description = "Sales prospects moving through the pipeline"),
         (name = "pipeline-stages", description = "The steps of the sales pipeline"),
         (name = "users", description = "Users and their roles (admins only)"),
         (name = "teams", description = "Teams of users (admins only)"),
@@ -122,6 +125,13 @@ error_set!(
         400 => BadRequest, 401 => Unauthorized, 403 => Forbidden, 404 => NotFound, 409 => Conflict,
         412 => PreconditionFailed, 413 => PayloadTooLarge, 415 => UnsupportedMediaType,
         422 => UnprocessableEntity,
+    }
+);
+error_set!(
+    /// Errors of a transition without a body (`POST …/{id}/start`).
+    TransitionErrors {
+        400 => BadRequest, 401 => Unauthorized, 403 => Forbidden, 404 => NotFound, 409 => Conflict,
+        412 => PreconditionFailed,
     }
 );
 error_set!(

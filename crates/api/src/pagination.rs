@@ -129,6 +129,34 @@ pub fn limit(limit: Option<u64>) -> Result<u64, ApiError> {
     }
 }
 
+/// The page request of a list with several sorts: `sort` (`field` or `-field`, else `default`)
+/// must name one of `fields`; the cursor must belong to that sort. Returns the request and the
+/// sort's text, which tags the cursors of the page.
+pub fn sorted<S: Copy>(
+    sort: Option<&str>,
+    default: &str,
+    fields: &[(&str, S)],
+    limit: Option<u64>,
+    cursor: Option<&str>,
+) -> Result<(PageRequest<S>, String), ApiError> {
+    let text = sort.unwrap_or(default).to_owned();
+    let (field, direction) = self::direction(&text);
+    let Some((_, key)) = fields.iter().find(|(name, _)| *name == field) else {
+        let names: Vec<&str> = fields.iter().map(|(name, _)| *name).collect();
+        return Err(ApiError::bad_request(
+            "invalid_query",
+            format!("sort must be one of {}, optionally prefixed with -", names.join(", ")),
+        ));
+    };
+    let request = PageRequest {
+        sort: *key,
+        direction,
+        limit: self::limit(limit)?,
+        after: after(&text, cursor)?,
+    };
+    Ok((request, text))
+}
+
 /// Splits `sort=-name` into the field and its direction.
 pub fn direction(sort: &str) -> (&str, Direction) {
     match sort.strip_prefix('-') {

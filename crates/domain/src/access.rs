@@ -45,10 +45,20 @@ impl Role {
         use Permission as P;
         match self {
             Role::Admin => true,
-            Role::Manager | Role::Integrator | Role::Sales => {
-                matches!(permission, P::ReadParties | P::WriteParties | P::ReadPipeline)
-            }
-            Role::Accountant | Role::Viewer => matches!(permission, P::ReadParties | P::ReadPipeline),
+            Role::Manager | Role::Integrator | Role::Sales => matches!(
+                permission,
+                P::ReadParties
+                    | P::WriteParties
+                    | P::ReadPipeline
+                    | P::ReadActivities
+                    | P::WriteActivities
+                    | P::ReadOpportunities
+                    | P::WriteOpportunities
+            ),
+            Role::Accountant | Role::Viewer => matches!(
+                permission,
+                P::ReadParties | P::ReadPipeline | P::ReadActivities | P::ReadOpportunities
+            ),
         }
     }
 
@@ -80,6 +90,11 @@ pub fn may_assign_owner(role: Role, caller: Member, owner: Member) -> bool {
     role.sales_scope() == Scope::All || owner.user_id == caller.user_id || owner.is_teammate_of(caller)
 }
 
+/// Whether `role` may leave a record without an owner: a sales user would lose sight of it.
+pub fn may_leave_unassigned(role: Role) -> bool {
+    role.sales_scope() == Scope::All
+}
+
 /// The owner of a record created without one: a sales user's record is theirs, or they could not
 /// see it; for other roles it stays unassigned.
 pub fn default_owner(role: Role, caller: Member) -> Option<Uuid> {
@@ -97,6 +112,12 @@ pub enum Permission {
     ReadPipeline,
     /// Add, rename, reorder, retire and delete pipeline stages (admins).
     ManagePipeline,
+    ReadActivities,
+    /// Create and change activities, and move them through their states.
+    WriteActivities,
+    ReadOpportunities,
+    /// Create opportunities and move them through the pipeline.
+    WriteOpportunities,
 }
 
 impl Permission {
@@ -107,6 +128,10 @@ impl Permission {
         Permission::ManageTeams,
         Permission::ReadPipeline,
         Permission::ManagePipeline,
+        Permission::ReadActivities,
+        Permission::WriteActivities,
+        Permission::ReadOpportunities,
+        Permission::WriteOpportunities,
     ];
 }
 
@@ -126,13 +151,23 @@ mod tests {
     /// The whole matrix, spelled out: a change to a role's rights must change this table.
     #[test]
     fn the_permission_matrix_is_as_designed() {
+        let sales_data: &[Permission] = &[
+            P::ReadParties,
+            P::WriteParties,
+            P::ReadPipeline,
+            P::ReadActivities,
+            P::WriteActivities,
+            P::ReadOpportunities,
+            P::WriteOpportunities,
+        ];
+        let read_only: &[Permission] = &[P::ReadParties, P::ReadPipeline, P::ReadActivities, P::ReadOpportunities];
         let allowed: &[(Role, &[Permission])] = &[
             (Role::Admin, Permission::ALL),
-            (Role::Manager, &[P::ReadParties, P::WriteParties, P::ReadPipeline]),
-            (Role::Sales, &[P::ReadParties, P::WriteParties, P::ReadPipeline]),
-            (Role::Accountant, &[P::ReadParties, P::ReadPipeline]),
-            (Role::Integrator, &[P::ReadParties, P::WriteParties, P::ReadPipeline]),
-            (Role::Viewer, &[P::ReadParties, P::ReadPipeline]),
+            (Role::Manager, sales_data),
+            (Role::Sales, sales_data),
+            (Role::Accountant, read_only),
+            (Role::Integrator, sales_data),
+            (Role::Viewer, read_only),
         ];
         for (role, permissions) in allowed {
             for permission in Permission::ALL {
@@ -189,6 +224,8 @@ mod tests {
         );
         assert!(may_assign_owner(Role::Manager, me, stranger));
         assert_eq!(default_owner(Role::Sales, me), Some(me.user_id));
+        assert!(!may_leave_unassigned(Role::Sales));
+        assert!(may_leave_unassigned(Role::Integrator));
         assert_eq!(default_owner(Role::Manager, me), None);
     }
 

@@ -28,6 +28,48 @@ pub fn percent_of(amount: Decimal, percent: Decimal) -> Decimal {
     amount * percent / Decimal::ONE_HUNDRED
 }
 
+/// Amounts a record accepts stay below this: 15 integer digits. Far above any real deal, and far
+/// enough below `Decimal`'s range that sums and percentages of such amounts cannot overflow.
+pub const AMOUNT_LIMIT: i64 = 1_000_000_000_000_000;
+
+/// Why an amount was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum AmountError {
+    #[error("must not be negative")]
+    Negative,
+    #[error("must be below 10^15")]
+    TooLarge,
+    #[error("has more decimals than the currency's minor unit ({0})")]
+    TooManyDecimals(u32),
+}
+
+impl crate::validation::CodedError for AmountError {
+    fn code(&self) -> &'static str {
+        match self {
+            Self::Negative | Self::TooLarge => "out_of_range",
+            Self::TooManyDecimals(_) => "too_many_decimals",
+        }
+    }
+}
+
+/// A non-negative amount of `currency` as a record stores it: at most as many decimals as the
+/// minor unit (never silently rounded: `10.005 EUR` is refused), shown with exactly that many.
+pub fn check_amount(amount: Decimal, currency: Currency) -> Result<Decimal, AmountError> {
+    if amount.is_sign_negative() && !amount.is_zero() {
+        return Err(AmountError::Negative);
+    }
+    if amount >= Decimal::from(AMOUNT_LIMIT) {
+        return Err(AmountError::TooLarge);
+    }
+    let exponent = currency.exponent();
+    if amount.normalize().scale() > exponent {
+        return Err(AmountError::TooManyDecimals(exponent));
+    }
+    let mut exact = amount.abs();
+    exact.rescale(exponent);
+    Ok(exact)
+}
+
 /// An amount in a currency, always rounded to the currency's minor unit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Money {
@@ -213,6 +255,25 @@ mod tests {
             near_max.checked_add(&near_max).unwrap_err().code(),
             "amount_out_of_range"
         );
+    }
+
+    #[test]
+    fn stored_amounts_keep_the_minor_unit_and_refuse_more() {
+        assert_eq!(check_amount(d("12.5"), cur("EUR")).unwrap().to_string(), "12.50");
+        assert_eq!(check_amount(d("12.500"), cur("EUR")).unwrap().to_string(), "12.50");
+        assert_eq!(
+            check_amount(d("12.005"), cur("EUR")),
+            Err(AmountError::TooManyDecimals(2))
+        );
+        assert_eq!(check_amount(d("1.5"), cur("JPY")), Err(AmountError::TooManyDecimals(0)));
+        assert_eq!(check_amount(d("1.005"), cur("KWD")).unwrap().to_string(), "1.005");
+        assert_eq!(check_amount(d("-0.01"), cur("EUR")), Err(AmountError::Negative));
+        assert_eq!(check_amount(d("-0"), cur("EUR")).unwrap().to_string(), "0.00");
+        assert_eq!(
+            check_amount(d("1000000000000000"), cur("EUR")),
+            Err(AmountError::TooLarge)
+        );
+        assert!(check_amount(d("999999999999999.99"), cur("EUR")).is_ok());
     }
 
     proptest! {

@@ -53,22 +53,6 @@ pub enum AddressKind {
     Other,
 }
 
-macro_rules! str_enum {
-    ($ty:ty { $($variant:ident => $text:literal),+ $(,)? }) => {
-        impl $ty {
-            pub const ALL: &'static [$ty] = &[$(<$ty>::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $(<$ty>::$variant => $text),+ }
-            }
-
-            pub fn parse(text: &str) -> Option<Self> {
-                match text { $($text => Some(<$ty>::$variant),)+ _ => None }
-            }
-        }
-    };
-}
-
 str_enum!(PartyKind { Organization => "organization", Person => "person" });
 str_enum!(PartyRole {
     Customer => "customer",
@@ -134,6 +118,12 @@ pub struct Party {
 impl Party {
     pub fn is_archived(&self) -> bool {
         self.archived_at.is_some()
+    }
+
+    /// Whether this party can be the contact person of `party_id` on a record: a person who
+    /// belongs to that organization.
+    pub fn is_contact_of(&self, party_id: Uuid) -> bool {
+        self.fields.kind == PartyKind::Person && self.fields.organization_id == Some(party_id)
     }
 }
 

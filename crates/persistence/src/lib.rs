@@ -3,16 +3,20 @@
 //! Repositories take `&impl ConnectionTrait`, so the same function runs on the pool or inside the
 //! transaction that the use case opened; they never begin or commit themselves.
 
+pub mod activities;
 pub mod db;
 pub mod decimal_text;
 pub mod entities;
 pub mod error;
 pub mod history;
+pub mod opportunities;
 pub mod page;
 pub mod parties;
 pub mod pipeline_stages;
+pub mod search;
 pub mod teams;
 pub mod users;
+pub mod visibility;
 
 pub use error::StoreError;
 pub use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait};

@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
 use domain::party::{Address, BankAccount, Party, PartyFields, PartyKind, PartyRole};
-use sea_orm::sea_query::{Expr, LikeExpr, Query};
+use sea_orm::sea_query::{Expr, LikeExpr};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter, QuerySelect,
 };
@@ -12,18 +12,12 @@ use uuid::Uuid;
 
 use crate::decimal_text::DecimalText;
 use crate::entities::party::{ActiveModel, Column, Entity, Model};
-use crate::entities::user;
 use crate::error::StoreError;
 use crate::page::{self, Page, PageRequest, SortKey};
+use crate::search::{self, escape_like};
+use crate::visibility::{self, Visibility};
 
 const TABLE: &str = "parties";
-
-/// Which parties a caller may see: all, or those owned by the caller or a member of their team.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Visibility {
-    All,
-    OwnedBy { user_id: Uuid, team_id: Option<Uuid> },
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PartySort {
@@ -153,17 +147,14 @@ pub async fn list(
             });
         }
         // Tags hold no `"` or `\` (a domain rule), so the quoted tag is a substring of the JSON array.
-        select = select.filter(
-            Expr::col(Column::Tags)
-                .like(sea_orm::sea_query::LikeExpr::new(format!("%\"{}\"%", escape_like(tag))).escape('\\')),
-        );
+        select = select
+            .filter(Expr::col(Column::Tags).like(LikeExpr::new(format!("%\"{}\"%", escape_like(tag))).escape('\\')));
     }
     if let Some(external_id) = &filter.external_id {
         select = select.filter(Column::ExternalId.eq(external_id.as_str()));
     }
     if let Some(q) = &filter.q {
-        let pattern = format!("%{}%", escape_like(&q.to_lowercase()));
-        select = select.filter(Expr::col(Column::SearchText).like(LikeExpr::new(pattern).escape('\\')));
+        select = select.filter(search::contains(Column::SearchText, q));
     }
     if let Some(since) = filter.updated_since {
         select = select.filter(Column::UpdatedAt.gte(since));
@@ -193,36 +184,7 @@ pub async fn list(
 }
 
 fn visible_to(visibility: Visibility) -> Condition {
-    match visibility {
-        Visibility::All => Condition::all(),
-        Visibility::OwnedBy { user_id, team_id } => {
-            let mut owners = Condition::any().add(Column::OwnerId.eq(user_id));
-            if let Some(team_id) = team_id {
-                owners = owners.add(
-                    Column::OwnerId.in_subquery(
-                        Query::select()
-                            .column(user::Column::Id)
-                            .from(user::Entity)
-                            .and_where(user::Column::TeamId.eq(team_id))
-                            .to_owned(),
-                    ),
-                );
-            }
-            owners
-        }
-    }
-}
-
-/// Escapes LIKE wildcards so user text matches literally (with `ESCAPE '\'`).
-fn escape_like(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            escaped.push('\\');
-        }
-        escaped.push(c);
-    }
-    escaped
+    visibility::condition(Column::OwnerId, visibility)
 }
 
 /// What `q` searches: name, email and external id, lower-cased with Unicode rules.

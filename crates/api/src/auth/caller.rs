@@ -11,7 +11,7 @@ use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
 use domain::access::{Member, Permission, Role, Scope};
-use persistence::parties::Visibility;
+use persistence::visibility::Visibility;
 use uuid::Uuid;
 
 use crate::error::ApiError;

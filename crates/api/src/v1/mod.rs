@@ -1,9 +1,11 @@
 //! Version 1 of the API, under `/api/v1`.
 
+pub mod activities;
 pub mod auth;
 pub mod history;
 pub mod parties;
 pub mod pipeline_stages;
+pub mod references;
 pub mod teams;
 pub mod users;
 
@@ -12,6 +14,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 pub fn configure(config: &mut ServiceConfig) {
     auth::configure(config);
     parties::configure(config);
+    activities::configure(config);
     pipeline_stages::configure(config);
     users::configure(config);
     teams::configure(config);

@@ -1,6 +1,8 @@
 //! Table mappings only; behaviour lives in the repositories beside them.
 
+pub mod activity;
 pub mod history_entry;
+pub mod opportunity;
 pub mod party;
 pub mod pipeline_stage;
 pub mod team;

@@ -6,6 +6,9 @@ use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+/// The one sort of a history: oldest first, by when the change happened.
+pub const HISTORY_SORT: &str = "occurred_at";
+
 #[derive(Debug, Clone, Copy, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum HistoryAction {

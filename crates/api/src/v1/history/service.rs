@@ -22,7 +22,7 @@ pub async fn record<T: Serialize>(
     before: Option<&T>,
     after: &T,
 ) -> Result<(), ApiError> {
-    let to_json = |value: &T| serde_json::to_value(value).map_err(ApiError::internal);
+    let to_json = |value: &T| snapshot(value);
     let before = before.map(to_json).transpose()?;
     let after = to_json(after)?;
     let changes = history::diff(before.as_ref(), &after);
@@ -39,6 +39,16 @@ pub async fn record<T: Serialize>(
         changes,
     };
     Ok(store::record(conn, &entry).await?)
+}
+
+/// A record's public form as history keeps it. `allowed_actions` says what the acting caller may
+/// do next, not what the record is: it is left out, so no entry shows a caller's buttons.
+fn snapshot<T: Serialize>(value: &T) -> Result<serde_json::Value, ApiError> {
+    let mut json = serde_json::to_value(value).map_err(ApiError::internal)?;
+    if let Some(fields) = json.as_object_mut() {
+        fields.remove("allowed_actions");
+    }
+    Ok(json)
 }
 
 /// The entries of one record, oldest first. The caller has checked that the record is visible.

@@ -8,7 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
 
-use crate::dto::{double_option, whole_i32, whole_i32_patch};
+use crate::dto::{double_option, mirror_enum, whole_i32, whole_i32_patch};
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -253,21 +253,6 @@ pub struct PartyListQuery {
     pub updated_since: Option<DateTime<Utc>>,
     /// Include archived parties (default false).
     pub include_archived: Option<bool>,
-}
-
-macro_rules! mirror_enum {
-    ($dto:ident <-> $domain:path { $($variant:ident),+ }) => {
-        impl From<$dto> for $domain {
-            fn from(value: $dto) -> Self {
-                match value { $($dto::$variant => <$domain>::$variant),+ }
-            }
-        }
-        impl From<$domain> for $dto {
-            fn from(value: $domain) -> Self {
-                match value { $(<$domain>::$variant => $dto::$variant),+ }
-            }
-        }
-    };
 }
 
 mirror_enum!(PartyKind <-> model::PartyKind { Organization, Person });

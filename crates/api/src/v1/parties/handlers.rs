@@ -3,7 +3,6 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
 use domain::access::Permission;
-use persistence::page::PageRequest;
 use persistence::parties::{PartyFilter, PartySort};
 use uuid::Uuid;
 
@@ -15,10 +14,7 @@ use crate::extract::{Body, IfMatch, if_match};
 use crate::pagination;
 use crate::respond::etag;
 use crate::state::AppState;
-use crate::v1::history::dto::{HistoryEntryResponse, HistoryPage, HistoryQuery};
-
-const Q_MAX: usize = 200;
-const HISTORY_SORT: &str = "occurred_at";
+use crate::v1::history::dto::{HISTORY_SORT, HistoryEntryResponse, HistoryPage, HistoryQuery};
 
 /// Create a party.
 #[utoipa::path(
@@ -65,36 +61,22 @@ pub async fn list_parties(
 ) -> Result<HttpResponse, ApiError> {
     let caller = user.require(Permission::ReadParties)?;
     let query = query.into_inner();
-    if query.q.as_ref().is_some_and(|q| q.chars().count() > Q_MAX) {
-        return Err(ApiError::bad_request(
-            "invalid_query",
-            format!("q must be at most {Q_MAX} characters"),
-        ));
-    }
     let default_sort = if query.updated_since.is_some() {
         "updated_at"
     } else {
         "name"
     };
-    let sort_text = query.sort.clone().unwrap_or_else(|| default_sort.to_owned());
-    let (field, direction) = pagination::direction(&sort_text);
-    let sort = match field {
-        "name" => PartySort::Name,
-        "created_at" => PartySort::CreatedAt,
-        "updated_at" => PartySort::UpdatedAt,
-        _ => {
-            return Err(ApiError::bad_request(
-                "invalid_query",
-                "sort must be one of name, created_at, updated_at, optionally prefixed with -",
-            ));
-        }
-    };
-    let request = PageRequest {
-        sort,
-        direction,
-        limit: pagination::limit(query.limit)?,
-        after: pagination::after(&sort_text, query.cursor.as_deref())?,
-    };
+    let (request, sort) = pagination::sorted(
+        query.sort.as_deref(),
+        default_sort,
+        &[
+            ("name", PartySort::Name),
+            ("created_at", PartySort::CreatedAt),
+            ("updated_at", PartySort::UpdatedAt),
+        ],
+        query.limit,
+        query.cursor.as_deref(),
+    )?;
     let filter = PartyFilter {
         kind: query.kind.map(Into::into),
         role: query.role.map(Into::into),
@@ -103,12 +85,12 @@ pub async fn list_parties(
         customer_group: query.customer_group,
         tag: query.tag.map(|tag| tag.trim().to_owned()),
         external_id: query.external_id,
-        q: query.q,
-        updated_since: query.updated_since,
+        q: crate::query::search(query.q)?,
+        updated_since: crate::query::instant("updated_since", query.updated_since)?,
         include_archived: query.include_archived.unwrap_or(false),
     };
     let page = service::list(&state.db, &caller, &filter, &request).await?;
-    Ok(HttpResponse::Ok().json(PartyPage::new(page, &sort_text, PartyResponse::from)))
+    Ok(HttpResponse::Ok().json(PartyPage::new(page, &sort, PartyResponse::from)))
 }
 
 /// Read a party (archived ones too).

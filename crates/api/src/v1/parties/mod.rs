@@ -14,6 +14,7 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(handlers::upsert_party_by_external_id)
             .service(handlers::get_party)
             .service(handlers::list_party_history)
+            .service(crate::v1::activities::handlers::list_party_activities)
             .service(handlers::update_party)
             .service(handlers::archive_party),
     );

@@ -1,6 +1,6 @@
 //! Party use cases: each mutating one is a single transaction, opened and committed here.
 
-use domain::access::{self, Member};
+use domain::access;
 use domain::history::Action;
 use domain::party::{Party, PartyFields, PartyInput, PartyKind};
 use persistence::page::{Page, PageRequest};
@@ -14,6 +14,7 @@ use crate::error::ApiError;
 use crate::extract::check_version;
 use crate::state::now;
 use crate::v1::history::service as history;
+use crate::v1::references::{References, changed};
 
 const RESOURCE: &str = "party";
 
@@ -124,6 +125,10 @@ pub async fn upsert(
             ));
         }
         _ => input.external_id = Some(external_id.to_owned()),
+    }
+    // The body is the whole record; an omitted owner gets its default in a replace as in a create.
+    if input.owner_id.is_none() {
+        input.owner_id = access::default_owner(caller.role, caller.member());
     }
     // The loser learns of the winner either from the unique index or from the check before its
     // insert, whichever comes first; either way the retry finds the winner's row and replaces it.
@@ -236,14 +241,13 @@ async fn check_references(
     fields: &PartyFields,
     current: Option<&Party>,
 ) -> Result<(), ApiError> {
-    let mut errors = domain::validation::ValidationErrors::new();
-    if let Some(org_id) = fields.organization_id
-        && current.and_then(|c| c.fields.organization_id) != Some(org_id)
-    {
+    let mut references = References::new(conn, caller);
+    let current_fields = current.map(|c| &c.fields);
+    if let Some(org_id) = changed(fields.organization_id, current_fields.and_then(|c| c.organization_id)) {
         match parties::kind_of(conn, org_id).await? {
-            None => errors.add("organization_id", "not_found", "no party with this id"),
+            None => references.add("organization_id", "not_found", "no party with this id"),
             Some((PartyKind::Person, _)) => {
-                errors.add("organization_id", "not_an_organization", "the party is a person");
+                references.add("organization_id", "not_an_organization", "the party is a person");
             }
             Some((PartyKind::Organization, true)) => {
                 return Err(ApiError::conflict(
@@ -255,32 +259,15 @@ async fn check_references(
             Some((PartyKind::Organization, false)) => {}
         }
     }
-    if let Some(owner_id) = fields.owner_id
-        && current.and_then(|c| c.fields.owner_id) != Some(owner_id)
-    {
-        match persistence::users::find(conn, owner_id).await? {
-            Some(owner) if owner.active => {
-                let owner = Member {
-                    user_id: owner.id,
-                    team_id: owner.team_id,
-                };
-                if !access::may_assign_owner(caller.role, caller.member(), owner) {
-                    errors.add(
-                        "owner_id",
-                        "not_in_team",
-                        "sales users assign parties to themselves or a teammate",
-                    );
-                }
-            }
-            _ => errors.add("owner_id", "not_found", "no active user with this id"),
-        }
+    if current_fields.map_or(fields.owner_id.is_some(), |c| c.owner_id != fields.owner_id) {
+        references.responsible_user("owner_id", fields.owner_id).await?;
     }
-    if fields.price_list_id.is_some() && current.and_then(|c| c.fields.price_list_id) != fields.price_list_id {
+    if changed(fields.price_list_id, current_fields.and_then(|c| c.price_list_id)).is_some() {
         // Price lists arrive with the pricing module; until then no id can refer to one.
-        errors.add("price_list_id", "not_found", "no price list with this id");
+        references.add("price_list_id", "not_found", "no price list with this id");
     }
     if let Some(external_id) = fields.external_id.as_deref()
-        && current.and_then(|c| c.fields.external_id.as_deref()) != Some(external_id)
+        && current_fields.and_then(|c| c.external_id.as_deref()) != Some(external_id)
         && let Some(other) = parties::find_by_external_id(conn, external_id).await?
     {
         return Err(ApiError::conflict(
@@ -289,7 +276,7 @@ async fn check_references(
             Some(other.id),
         ));
     }
-    if errors.is_empty() { Ok(()) } else { Err(errors.into()) }
+    references.finish()
 }
 
 fn duplicate_external_id(error: persistence::StoreError, party: &Party) -> ApiError {

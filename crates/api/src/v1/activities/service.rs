@@ -1,0 +1,223 @@
+//! Activity use cases: each mutating one is a single transaction with its history entry.
+
+use domain::access::{self, Permission};
+use domain::activity::{ActionError, Activity, ActivityAction, ActivityFields, ActivityInput, ActivityState, Outcome};
+use domain::history::Action;
+use persistence::activities::{self, ActivityFilter, ActivitySort};
+use persistence::page::{Page, PageRequest};
+use persistence::{ConnectionTrait, DatabaseConnection, TransactionTrait, opportunities};
+use uuid::Uuid;
+
+use super::dto::ActivityResponse;
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::extract::check_version;
+use crate::state::now;
+use crate::v1::history::service as history;
+use crate::v1::references::{References, changed};
+
+pub const RESOURCE: &str = "activity";
+
+pub async fn create(db: &DatabaseConnection, caller: &Caller, mut input: ActivityInput) -> Result<Activity, ApiError> {
+    if input.assignee_id.is_none() {
+        input.assignee_id = access::default_owner(caller.role, caller.member());
+    }
+    let fields = input.validate()?;
+    let txn = db.begin().await?;
+    check_references(&txn, caller, &fields, None).await?;
+    let at = now();
+    let activity = Activity {
+        id: Uuid::now_v7(),
+        fields,
+        state: ActivityState::PLANNED,
+        version: 1,
+        created_at: at,
+        updated_at: at,
+    };
+    activities::insert(&txn, &activity).await?;
+    let after = snapshot(&activity);
+    history::record(&txn, caller, RESOURCE, activity.id, Action::Created, None, &after).await?;
+    txn.commit().await?;
+    Ok(activity)
+}
+
+pub async fn get(db: &DatabaseConnection, caller: &Caller, id: Uuid) -> Result<Activity, ApiError> {
+    activities::find(db, id, caller.visibility())
+        .await?
+        .ok_or(ApiError::NotFound { resource: RESOURCE })
+}
+
+pub async fn list(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    filter: &ActivityFilter,
+    request: &PageRequest<ActivitySort>,
+) -> Result<Page<Activity>, ApiError> {
+    Ok(activities::list(db, filter, caller.visibility(), request).await?)
+}
+
+/// The contact history of a party the caller may see: activities with it as the party or as the
+/// contact person.
+pub async fn list_of_party(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    party_id: Uuid,
+    filter: ActivityFilter,
+    request: &PageRequest<ActivitySort>,
+) -> Result<Page<Activity>, ApiError> {
+    crate::v1::parties::service::get(db, caller, party_id).await?;
+    let filter = ActivityFilter {
+        involving: Some(party_id),
+        ..filter
+    };
+    list(db, caller, &filter, request).await
+}
+
+/// The history of an activity the caller may see.
+pub async fn history(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: Uuid,
+    request: &PageRequest<()>,
+) -> Result<Page<persistence::history::Entry>, ApiError> {
+    get(db, caller, id).await?;
+    history::list(db, RESOURCE, id, request).await
+}
+
+/// Applies `change` to the current content and writes it if the version is still the one read
+/// (and the one in `If-Match`, when given). The status is not content: transitions change it.
+pub async fn update(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: Uuid,
+    if_match: Option<i32>,
+    change: impl FnOnce(&mut ActivityInput),
+) -> Result<Activity, ApiError> {
+    let txn = db.begin().await?;
+    let current = find_for_update(&txn, caller, id).await?;
+    let mut input = ActivityInput::from(current.fields.clone());
+    change(&mut input);
+    let fields = input.validate()?;
+    current.check_revision(&fields)?;
+    check_version(current.version, if_match)?;
+    check_references(&txn, caller, &fields, Some(&current.fields)).await?;
+    let state = current.state;
+    let activity = write_new_version(&txn, caller, current, fields, state).await?;
+    txn.commit().await?;
+    Ok(activity)
+}
+
+/// `POST /activities/{id}/{action}`: the status the action leads to, or a 409 that names the
+/// current status and the ones the action is allowed from.
+pub async fn act(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: Uuid,
+    if_match: Option<i32>,
+    action: ActivityAction,
+    outcome: Option<Outcome>,
+) -> Result<Activity, ApiError> {
+    let txn = db.begin().await?;
+    let current = find_for_update(&txn, caller, id).await?;
+    check_version(current.version, if_match)?;
+    let state = current.act(action, outcome, now()).map_err(|error| match error {
+        ActionError::State(error) => ApiError::invalid_transition(RESOURCE, error),
+        ActionError::Invalid(errors) => errors.into(),
+    })?;
+    let fields = current.fields.clone();
+    let activity = write_new_version(&txn, caller, current, fields, state).await?;
+    txn.commit().await?;
+    Ok(activity)
+}
+
+async fn find_for_update(conn: &impl ConnectionTrait, caller: &Caller, id: Uuid) -> Result<Activity, ApiError> {
+    activities::find_for_update(conn, id, caller.visibility())
+        .await?
+        .ok_or(ApiError::NotFound { resource: RESOURCE })
+}
+
+/// Writes the next version of `current` and records the change; identical content writes nothing.
+async fn write_new_version(
+    conn: &impl ConnectionTrait,
+    caller: &Caller,
+    current: Activity,
+    fields: ActivityFields,
+    state: ActivityState,
+) -> Result<Activity, ApiError> {
+    if fields == current.fields && state == current.state {
+        return Ok(current);
+    }
+    let (before, expected_version) = (snapshot(&current), current.version);
+    let activity = Activity {
+        fields,
+        state,
+        version: current.version + 1,
+        updated_at: now(),
+        ..current
+    };
+    if !activities::update(conn, &activity, expected_version).await? {
+        // The row was locked when read, so only a writer bypassing that lock gets here.
+        return Err(ApiError::concurrent_update());
+    }
+    let after = snapshot(&activity);
+    history::record(
+        conn,
+        caller,
+        RESOURCE,
+        activity.id,
+        Action::Updated,
+        Some(&before),
+        &after,
+    )
+    .await?;
+    Ok(activity)
+}
+
+/// The record's public form, for the history (which leaves out `allowed_actions`).
+fn snapshot(activity: &Activity) -> ActivityResponse {
+    ActivityResponse::new(activity.clone(), false)
+}
+
+/// The records an activity refers to, when they change: a party the caller sees and that is not
+/// archived, a contact person of that party, a responsible user the caller may choose, and an
+/// opportunity the caller sees, of the same party.
+async fn check_references(
+    conn: &impl ConnectionTrait,
+    caller: &Caller,
+    fields: &ActivityFields,
+    current: Option<&ActivityFields>,
+) -> Result<(), ApiError> {
+    let mut references = References::new(conn, caller);
+    let party_changed = changed(fields.party_id, current.and_then(|c| c.party_id)).is_some();
+    if let Some(party_id) = fields.party_id.filter(|_| party_changed) {
+        references.party("party_id", party_id).await?;
+    }
+    if let (Some(contact_id), Some(party_id)) = (fields.contact_id, fields.party_id)
+        && (party_changed || changed(fields.contact_id, current.and_then(|c| c.contact_id)).is_some())
+    {
+        references.contact("contact_id", contact_id, party_id).await?;
+    }
+    if current.map_or(fields.assignee_id.is_some(), |c| c.assignee_id != fields.assignee_id) {
+        references.responsible_user("assignee_id", fields.assignee_id).await?;
+    }
+    let opportunity_changed = changed(fields.opportunity_id, current.and_then(|c| c.opportunity_id)).is_some();
+    if let Some(opportunity_id) = fields.opportunity_id.filter(|_| opportunity_changed || party_changed) {
+        match opportunities::find(conn, opportunity_id, caller.visibility()).await? {
+            None => references.add("opportunity_id", "not_found", "no opportunity with this id"),
+            Some(opportunity) if fields.party_id.is_some_and(|p| p != opportunity.fields.party_id) => {
+                references.add(
+                    "opportunity_id",
+                    "other_party",
+                    "the opportunity belongs to another party than the activity",
+                );
+            }
+            Some(_) => {}
+        }
+    }
+    references.finish()
+}
+
+/// Whether the caller may perform transitions: what `allowed_actions` offers.
+pub fn may_act(caller: &Caller) -> bool {
+    caller.role.can(Permission::WriteActivities)
+}

@@ -1,0 +1,234 @@
+//! The activities table: rows <-> `domain::activity::Activity`, agendas and contact histories.
+
+use chrono::{DateTime, TimeDelta, Utc};
+use domain::activity::{
+    Activity, ActivityFields, ActivityKind, ActivityState, ActivityStatus, MAX_SPAN_DAYS, Outcome, Priority,
+};
+use sea_orm::{
+    ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QuerySelect,
+};
+use uuid::Uuid;
+
+use crate::entities::activity::{ActiveModel, Column, Entity, Model};
+use crate::error::StoreError;
+use crate::page::{self, Page, PageRequest, SortKey};
+use crate::visibility::{self, Visibility};
+
+const TABLE: &str = "activities";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActivitySort {
+    /// When the activity takes place (see `Activity::occurs_at`).
+    OccursAt,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ActivityFilter {
+    pub party_id: Option<Uuid>,
+    pub contact_id: Option<Uuid>,
+    /// The party or the contact: the contact history of a party.
+    pub involving: Option<Uuid>,
+    pub assignee_id: Option<Uuid>,
+    pub kind: Option<ActivityKind>,
+    pub status: Option<ActivityStatus>,
+    pub opportunity_id: Option<Uuid>,
+    /// Activities that are not over before this instant…
+    pub from: Option<DateTime<Utc>>,
+    /// …and take place before this one.
+    pub to: Option<DateTime<Utc>>,
+    pub updated_since: Option<DateTime<Utc>>,
+}
+
+pub async fn insert(conn: &impl ConnectionTrait, activity: &Activity) -> Result<(), StoreError> {
+    Entity::insert(to_active_model(activity))
+        .exec_without_returning(conn)
+        .await?;
+    Ok(())
+}
+
+/// Writes `activity` if the stored version is still `expected_version`.
+pub async fn update(
+    conn: &impl ConnectionTrait,
+    activity: &Activity,
+    expected_version: i32,
+) -> Result<bool, StoreError> {
+    let mut model = to_active_model(activity);
+    model.id = NotSet;
+    model.created_at = NotSet;
+    let result = Entity::update_many()
+        .set(model)
+        .filter(Column::Id.eq(activity.id))
+        .filter(Column::Version.eq(expected_version))
+        .exec(conn)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+pub async fn find(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+    visibility: Visibility,
+) -> Result<Option<Activity>, StoreError> {
+    Entity::find()
+        .filter(Column::Id.eq(id))
+        .filter(visible_to(visibility))
+        .one(conn)
+        .await?
+        .map(to_activity)
+        .transpose()
+}
+
+/// [`find`] that locks the row until the transaction ends (PostgreSQL; SQLite's single
+/// connection already serialises transactions).
+pub async fn find_for_update(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+    visibility: Visibility,
+) -> Result<Option<Activity>, StoreError> {
+    Entity::find()
+        .filter(Column::Id.eq(id))
+        .filter(visible_to(visibility))
+        .lock_exclusive()
+        .one(conn)
+        .await?
+        .map(to_activity)
+        .transpose()
+}
+
+pub async fn list(
+    conn: &impl ConnectionTrait,
+    filter: &ActivityFilter,
+    visibility: Visibility,
+    request: &PageRequest<ActivitySort>,
+) -> Result<Page<Activity>, StoreError> {
+    let mut condition = Condition::all().add(visible_to(visibility));
+    let exact = [
+        (Column::PartyId, filter.party_id),
+        (Column::ContactId, filter.contact_id),
+        (Column::AssigneeId, filter.assignee_id),
+        (Column::OpportunityId, filter.opportunity_id),
+    ];
+    for (column, value) in exact {
+        if let Some(id) = value {
+            condition = condition.add(column.eq(id));
+        }
+    }
+    if let Some(id) = filter.involving {
+        condition = condition.add(
+            Condition::any()
+                .add(Column::PartyId.eq(id))
+                .add(Column::ContactId.eq(id)),
+        );
+    }
+    if let Some(kind) = filter.kind {
+        condition = condition.add(Column::Kind.eq(kind.as_str()));
+    }
+    if let Some(status) = filter.status {
+        condition = condition.add(Column::Status.eq(status.as_str()));
+    }
+    if let Some(from) = filter.from {
+        condition = condition.add(Column::OccursUntil.gte(from));
+        // Nothing lasts longer than MAX_SPAN_DAYS, so this bound loses no row and gives the
+        // `occurs_at` index a lower end.
+        if let Some(earliest) = from.checked_sub_signed(TimeDelta::days(MAX_SPAN_DAYS)) {
+            condition = condition.add(Column::OccursAt.gte(earliest));
+        }
+    }
+    if let Some(to) = filter.to {
+        condition = condition.add(Column::OccursAt.lt(to));
+    }
+    if let Some(since) = filter.updated_since {
+        condition = condition.add(Column::UpdatedAt.gte(since));
+    }
+    let key = match request.sort {
+        ActivitySort::OccursAt => Column::OccursAt,
+        ActivitySort::CreatedAt => Column::CreatedAt,
+        ActivitySort::UpdatedAt => Column::UpdatedAt,
+    };
+    let sort = request.sort;
+    page::fetch(
+        conn,
+        Entity::find().filter(condition),
+        (key, Column::Id),
+        request,
+        to_activity,
+        |a| {
+            let key = match sort {
+                ActivitySort::OccursAt => a.occurs_at(),
+                ActivitySort::CreatedAt => a.created_at,
+                ActivitySort::UpdatedAt => a.updated_at,
+            };
+            (SortKey::Time(key), a.id)
+        },
+    )
+    .await
+}
+
+fn visible_to(visibility: Visibility) -> Condition {
+    visibility::condition(Column::AssigneeId, visibility)
+}
+
+fn to_active_model(a: &Activity) -> ActiveModel {
+    let f = &a.fields;
+    ActiveModel {
+        id: Set(a.id),
+        kind: Set(f.kind.as_str().to_owned()),
+        subject: Set(f.subject.clone()),
+        description: Set(f.description.clone()),
+        party_id: Set(f.party_id),
+        contact_id: Set(f.contact_id),
+        assignee_id: Set(f.assignee_id),
+        priority: Set(f.priority.as_str().to_owned()),
+        starts_at: Set(f.starts_at),
+        ends_at: Set(f.ends_at),
+        duration_minutes: Set(f.duration_minutes),
+        due_at: Set(f.due_at),
+        remind_at: Set(f.remind_at),
+        opportunity_id: Set(f.opportunity_id),
+        status: Set(a.state.status.as_str().to_owned()),
+        outcome: Set(a.state.outcome.map(|o| o.as_str().to_owned())),
+        completed_at: Set(a.state.completed_at),
+        occurs_at: Set(a.occurs_at()),
+        occurs_until: Set(a.occurs_until()),
+        version: Set(a.version),
+        created_at: Set(a.created_at),
+        updated_at: Set(a.updated_at),
+    }
+}
+
+fn to_activity(m: Model) -> Result<Activity, StoreError> {
+    let corrupt = |what: &str| StoreError::corrupt(TABLE, format!("{what} in row {}", m.id));
+    let outcome = match m.outcome.as_deref() {
+        None => None,
+        Some(text) => Some(Outcome::parse(text).ok_or_else(|| corrupt("outcome"))?),
+    };
+    Ok(Activity {
+        id: m.id,
+        fields: ActivityFields {
+            kind: ActivityKind::parse(&m.kind).ok_or_else(|| corrupt("kind"))?,
+            priority: Priority::parse(&m.priority).ok_or_else(|| corrupt("priority"))?,
+            subject: m.subject,
+            description: m.description,
+            party_id: m.party_id,
+            contact_id: m.contact_id,
+            assignee_id: m.assignee_id,
+            starts_at: m.starts_at,
+            ends_at: m.ends_at,
+            duration_minutes: m.duration_minutes,
+            due_at: m.due_at,
+            remind_at: m.remind_at,
+            opportunity_id: m.opportunity_id,
+        },
+        state: ActivityState {
+            status: ActivityStatus::parse(&m.status).ok_or_else(|| corrupt("status"))?,
+            outcome,
+            completed_at: m.completed_at,
+        },
+        version: m.version,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+    })
+}

@@ -1,0 +1,222 @@
+//! The opportunities table: rows <-> `domain::opportunity::Opportunity`, lists with filters.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::currency::Currency;
+use domain::opportunity::{Opportunity, OpportunityFields, OpportunityStatus};
+use sea_orm::{
+    ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QuerySelect,
+};
+use uuid::Uuid;
+
+use crate::decimal_text::DecimalText;
+use crate::entities::opportunity::{ActiveModel, Column, Entity, Model};
+use crate::error::StoreError;
+use crate::page::{self, Page, PageRequest, SortKey};
+use crate::search;
+use crate::visibility::{self, Visibility};
+
+const TABLE: &str = "opportunities";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpportunitySort {
+    CreatedAt,
+    UpdatedAt,
+    Title,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct OpportunityFilter {
+    pub owner_id: Option<Uuid>,
+    pub party_id: Option<Uuid>,
+    pub stage_id: Option<Uuid>,
+    pub status: Option<OpportunityStatus>,
+    /// Expected to close on or after this day.
+    pub close_from: Option<NaiveDate>,
+    /// Expected to close on or before this day.
+    pub close_to: Option<NaiveDate>,
+    pub q: Option<String>,
+    pub updated_since: Option<DateTime<Utc>>,
+}
+
+pub async fn insert(conn: &impl ConnectionTrait, opportunity: &Opportunity) -> Result<(), StoreError> {
+    Entity::insert(to_active_model(opportunity))
+        .exec_without_returning(conn)
+        .await?;
+    Ok(())
+}
+
+/// Writes `opportunity` if the stored version is still `expected_version`.
+pub async fn update(
+    conn: &impl ConnectionTrait,
+    opportunity: &Opportunity,
+    expected_version: i32,
+) -> Result<bool, StoreError> {
+    let mut model = to_active_model(opportunity);
+    model.id = NotSet;
+    model.created_at = NotSet;
+    let result = Entity::update_many()
+        .set(model)
+        .filter(Column::Id.eq(opportunity.id))
+        .filter(Column::Version.eq(expected_version))
+        .exec(conn)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+pub async fn find(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+    visibility: Visibility,
+) -> Result<Option<Opportunity>, StoreError> {
+    Entity::find()
+        .filter(Column::Id.eq(id))
+        .filter(visible_to(visibility))
+        .one(conn)
+        .await?
+        .map(to_opportunity)
+        .transpose()
+}
+
+/// [`find`] that locks the row until the transaction ends (PostgreSQL; SQLite's single
+/// connection already serialises transactions).
+pub async fn find_for_update(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+    visibility: Visibility,
+) -> Result<Option<Opportunity>, StoreError> {
+    Entity::find()
+        .filter(Column::Id.eq(id))
+        .filter(visible_to(visibility))
+        .lock_exclusive()
+        .one(conn)
+        .await?
+        .map(to_opportunity)
+        .transpose()
+}
+
+/// Whether any opportunity is in the stage (whose kind then must not change under it).
+pub async fn any_in_stage(conn: &impl ConnectionTrait, stage_id: Uuid) -> Result<bool, StoreError> {
+    let count = Entity::find()
+        .filter(Column::StageId.eq(stage_id))
+        .limit(1)
+        .count(conn)
+        .await?;
+    Ok(count > 0)
+}
+
+pub async fn list(
+    conn: &impl ConnectionTrait,
+    filter: &OpportunityFilter,
+    visibility: Visibility,
+    request: &PageRequest<OpportunitySort>,
+) -> Result<Page<Opportunity>, StoreError> {
+    let mut condition = Condition::all().add(visible_to(visibility));
+    if let Some(owner_id) = filter.owner_id {
+        condition = condition.add(Column::OwnerId.eq(owner_id));
+    }
+    if let Some(party_id) = filter.party_id {
+        condition = condition.add(Column::PartyId.eq(party_id));
+    }
+    if let Some(stage_id) = filter.stage_id {
+        condition = condition.add(Column::StageId.eq(stage_id));
+    }
+    if let Some(status) = filter.status {
+        condition = condition.add(Column::Status.eq(status.as_str()));
+    }
+    if let Some(from) = filter.close_from {
+        condition = condition.add(Column::ExpectedCloseDate.gte(from));
+    }
+    if let Some(to) = filter.close_to {
+        condition = condition.add(Column::ExpectedCloseDate.lte(to));
+    }
+    if let Some(q) = &filter.q {
+        condition = condition.add(search::contains(Column::SearchText, q));
+    }
+    if let Some(since) = filter.updated_since {
+        condition = condition.add(Column::UpdatedAt.gte(since));
+    }
+    let key = match request.sort {
+        OpportunitySort::CreatedAt => Column::CreatedAt,
+        OpportunitySort::UpdatedAt => Column::UpdatedAt,
+        OpportunitySort::Title => Column::Title,
+    };
+    let sort = request.sort;
+    page::fetch(
+        conn,
+        Entity::find().filter(condition),
+        (key, Column::Id),
+        request,
+        to_opportunity,
+        |o| {
+            let key = match sort {
+                OpportunitySort::CreatedAt => SortKey::Time(o.created_at),
+                OpportunitySort::UpdatedAt => SortKey::Time(o.updated_at),
+                OpportunitySort::Title => SortKey::Text(o.fields.title.clone()),
+            };
+            (key, o.id)
+        },
+    )
+    .await
+}
+
+fn visible_to(visibility: Visibility) -> Condition {
+    visibility::condition(Column::OwnerId, visibility)
+}
+
+fn to_active_model(o: &Opportunity) -> ActiveModel {
+    let f = &o.fields;
+    ActiveModel {
+        id: Set(o.id),
+        title: Set(f.title.clone()),
+        party_id: Set(f.party_id),
+        contact_id: Set(f.contact_id),
+        owner_id: Set(f.owner_id),
+        stage_id: Set(f.stage_id),
+        status: Set(o.status.as_str().to_owned()),
+        amount: Set(f.amount.map(DecimalText)),
+        currency: Set(f.currency.map(|c| c.code().to_owned())),
+        probability: Set(f.probability),
+        expected_close_date: Set(f.expected_close_date),
+        source: Set(f.source.clone()),
+        competitor_ids: Set(serde_json::to_string(&f.competitor_ids).expect("uuids serialize")),
+        lost_reason: Set(f.lost_reason.clone()),
+        closed_at: Set(o.closed_at),
+        search_text: Set(f.title.to_lowercase()),
+        version: Set(o.version),
+        created_at: Set(o.created_at),
+        updated_at: Set(o.updated_at),
+    }
+}
+
+fn to_opportunity(m: Model) -> Result<Opportunity, StoreError> {
+    let corrupt = |what: &str| StoreError::corrupt(TABLE, format!("{what} in row {}", m.id));
+    let currency = m
+        .currency
+        .as_deref()
+        .map(Currency::parse)
+        .transpose()
+        .map_err(|_| corrupt("currency"))?;
+    Ok(Opportunity {
+        id: m.id,
+        status: OpportunityStatus::parse(&m.status).ok_or_else(|| corrupt("status"))?,
+        fields: OpportunityFields {
+            competitor_ids: serde_json::from_str(&m.competitor_ids).map_err(|_| corrupt("competitor_ids"))?,
+            title: m.title,
+            party_id: m.party_id,
+            contact_id: m.contact_id,
+            owner_id: m.owner_id,
+            stage_id: m.stage_id,
+            amount: m.amount.map(|a| a.0),
+            currency,
+            probability: m.probability,
+            expected_close_date: m.expected_close_date,
+            source: m.source,
+            lost_reason: m.lost_reason,
+        },
+        closed_at: m.closed_at,
+        version: m.version,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+    })
+}
