@@ -6,6 +6,7 @@ mod auth;
 mod health;
 mod helpers;
 mod openapi;
+mod opportunities;
 mod parties;
 mod party_lists;
 mod pipeline_stages;

@@ -11,14 +11,14 @@ pub const Q_MAX: usize = 200;
 /// An instant within the years every record may hold (`domain::time`).
 pub fn instant(name: &str, value: Option<DateTime<Utc>>) -> Result<Option<DateTime<Utc>>, ApiError> {
     value
-        .map(|at| domain::time::instant(at).map_err(|e| out_of_range(name, &e)))
+        .map(|at| domain::time::instant(at).map_err(|e| out_of_range(name, e)))
         .transpose()
 }
 
 /// A date within the years every record may hold.
 pub fn date(name: &str, value: Option<NaiveDate>) -> Result<Option<NaiveDate>, ApiError> {
     value
-        .map(|day| domain::time::date(day).map_err(|e| out_of_range(name, &e)))
+        .map(|day| domain::time::date(day).map_err(|e| out_of_range(name, e)))
         .transpose()
 }
 
@@ -33,6 +33,6 @@ pub fn search(value: Option<String>) -> Result<Option<String>, ApiError> {
     }
 }
 
-fn out_of_range(name: &str, error: &domain::time::OutOfRange) -> ApiError {
+fn out_of_range(name: &str, error: domain::time::OutOfRange) -> ApiError {
     ApiError::bad_request("invalid_query", format!("{name} {error}"))
 }

@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use crate::currency::Currency;
 use crate::money::{self, percent_of, round_to_minor};
-use crate::pipeline::{StageFields, StageKind};
+use crate::pipeline::{PipelineStage, StageFields, StageKind};
 use crate::text;
 use crate::time;
 use crate::validation::ValidationErrors;
@@ -109,7 +109,8 @@ pub struct OpportunityInput {
     pub party_id: Uuid,
     pub contact_id: Option<Uuid>,
     pub owner_id: Option<Uuid>,
-    pub stage_id: Uuid,
+    /// None: the pipeline's first open stage.
+    pub stage_id: Option<Uuid>,
     pub amount: Option<Decimal>,
     pub currency: Option<String>,
     /// None: the stage's default probability.
@@ -121,7 +122,7 @@ pub struct OpportunityInput {
 }
 
 impl OpportunityInput {
-    pub fn new(title: impl Into<String>, party_id: Uuid, stage_id: Uuid) -> Self {
+    pub fn new(title: impl Into<String>, party_id: Uuid, stage_id: Option<Uuid>) -> Self {
         Self {
             title: title.into(),
             party_id,
@@ -141,21 +142,32 @@ impl OpportunityInput {
     /// Moves the opportunity to another stage: the probability goes back to the new stage's
     /// default and a lost reason is forgotten, unless the same change sets them again.
     pub fn move_to_stage(&mut self, stage_id: Uuid) {
-        if stage_id != self.stage_id {
-            self.stage_id = stage_id;
+        if Some(stage_id) != self.stage_id {
+            self.stage_id = Some(stage_id);
             self.probability = None;
             self.lost_reason = None;
         }
     }
 
-    /// Checks every rule against `stage`, the stage the opportunity is to be in (none when no
-    /// such stage exists), and reports all broken ones.
-    pub fn validate(self, stage: Option<&StageFields>) -> Result<OpportunityFields, ValidationErrors> {
+    /// Checks every rule against `stage`, the stage the opportunity is to be in (the one named,
+    /// or the pipeline's first open one; none when there is no such stage), and reports all
+    /// broken ones.
+    pub fn validate(self, stage: Option<&PipelineStage>) -> Result<OpportunityFields, ValidationErrors> {
         let mut errors = ValidationErrors::new();
         let title = errors.check("title", text::required(&self.title, TITLE_MAX));
+        let stage_id = stage.map_or(Uuid::nil(), |s| s.id);
+        let stage = stage.map(|s| &s.fields);
         let probability = match stage {
-            None => {
+            None if self.stage_id.is_some() => {
                 errors.add("stage_id", "not_found", "no pipeline stage with this id");
+                0
+            }
+            None => {
+                errors.add(
+                    "stage_id",
+                    "required",
+                    "the pipeline has no open stage to start in: name one",
+                );
                 0
             }
             Some(stage) => check_probability(&mut errors, self.probability, stage),
@@ -200,7 +212,7 @@ impl OpportunityInput {
             party_id: self.party_id,
             contact_id: self.contact_id,
             owner_id: self.owner_id,
-            stage_id: self.stage_id,
+            stage_id,
             amount,
             currency,
             probability,
@@ -265,7 +277,7 @@ impl From<OpportunityFields> for OpportunityInput {
             party_id: f.party_id,
             contact_id: f.contact_id,
             owner_id: f.owner_id,
-            stage_id: f.stage_id,
+            stage_id: Some(f.stage_id),
             amount: f.amount,
             currency: f.currency.map(|c| c.code().to_owned()),
             probability: Some(f.probability),
@@ -283,18 +295,25 @@ mod tests {
 
     use super::*;
 
-    fn stage(kind: StageKind, probability: i32) -> StageFields {
-        StageFields {
-            name: "Stage".into(),
-            position: 0,
-            default_probability: probability,
-            kind,
-            retired: false,
+    fn stage(kind: StageKind, probability: i32) -> PipelineStage {
+        let at = DateTime::<Utc>::UNIX_EPOCH;
+        PipelineStage {
+            id: Uuid::from_u128(2),
+            fields: StageFields {
+                name: "Stage".into(),
+                position: 0,
+                default_probability: probability,
+                kind,
+                retired: false,
+            },
+            version: 1,
+            created_at: at,
+            updated_at: at,
         }
     }
 
     fn input() -> OpportunityInput {
-        OpportunityInput::new("Fleet renewal", Uuid::from_u128(1), Uuid::from_u128(2))
+        OpportunityInput::new("Fleet renewal", Uuid::from_u128(1), Some(Uuid::from_u128(2)))
     }
 
     fn fields_of(errors: &ValidationErrors) -> Vec<&str> {
@@ -347,7 +366,7 @@ mod tests {
         reopened.move_to_stage(Uuid::from_u128(3));
         assert_eq!((reopened.probability, reopened.lost_reason), (None, None));
         let mut same = lost.clone();
-        same.move_to_stage(lost.stage_id);
+        same.move_to_stage(lost.stage_id.unwrap());
         assert_eq!(same, lost, "staying in the stage changes nothing");
     }
 
@@ -392,6 +411,9 @@ mod tests {
             fields_of(&no_currency.validate(None).unwrap_err()),
             vec!["stage_id", "currency"]
         );
+        let mut no_pipeline = input();
+        no_pipeline.stage_id = None;
+        assert_eq!(no_pipeline.validate(None).unwrap_err().errors()[0].code, "required");
     }
 
     #[test]

@@ -2,7 +2,8 @@
 
 use domain::pipeline::{PipelineStage, StageFields, StageKind};
 use sea_orm::{
-    ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
+    ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use uuid::Uuid;
 
@@ -49,6 +50,19 @@ pub async fn find(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<Pipeli
 pub async fn find_for_update(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<PipelineStage>, StoreError> {
     Entity::find_by_id(id)
         .lock_exclusive()
+        .one(conn)
+        .await?
+        .map(to_stage)
+        .transpose()
+}
+
+/// The first open stage of the pipeline that is not retired: where a new opportunity starts.
+pub async fn first_open(conn: &impl ConnectionTrait) -> Result<Option<PipelineStage>, StoreError> {
+    Entity::find()
+        .filter(Column::Retired.eq(false))
+        .filter(Column::Kind.eq(StageKind::Open.as_str()))
+        .order_by_asc(Column::Position)
+        .order_by_asc(Column::Id)
         .one(conn)
         .await?
         .map(to_stage)

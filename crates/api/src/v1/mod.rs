@@ -3,6 +3,7 @@
 pub mod activities;
 pub mod auth;
 pub mod history;
+pub mod opportunities;
 pub mod parties;
 pub mod pipeline_stages;
 pub mod references;
@@ -15,6 +16,7 @@ pub fn configure(config: &mut ServiceConfig) {
     auth::configure(config);
     parties::configure(config);
     activities::configure(config);
+    opportunities::configure(config);
     pipeline_stages::configure(config);
     users::configure(config);
     teams::configure(config);

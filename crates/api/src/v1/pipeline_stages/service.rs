@@ -3,7 +3,7 @@
 use domain::history::Action;
 use domain::pipeline::{PipelineStage, StageInput, StageKind};
 use persistence::page::{Page, PageRequest};
-use persistence::{DatabaseConnection, StoreError, TransactionTrait, pipeline_stages};
+use persistence::{DatabaseConnection, StoreError, TransactionTrait, opportunities, pipeline_stages};
 use uuid::Uuid;
 
 use super::dto::StageResponse;
@@ -82,6 +82,15 @@ pub async fn update(
     check_version(current.version, if_match)?;
     if fields == current.fields {
         return Ok(current);
+    }
+    // An opportunity's status follows its stage's kind: changing the kind under it would win or
+    // lose deals that nobody touched.
+    if fields.kind != current.fields.kind && opportunities::any_in_stage(&txn, id).await? {
+        return Err(ApiError::conflict(
+            "stage_in_use",
+            "opportunities are in this stage: its kind cannot change (add a stage of the new kind instead)",
+            Some(id),
+        ));
     }
     let stage = PipelineStage {
         fields,

@@ -1,0 +1,206 @@
+//! Opportunity use cases: each mutating one is a single transaction with its history entry, so a
+//! stage change is recorded (from, to, by, at) where pipeline velocity can be read from.
+
+use domain::access;
+use domain::history::Action;
+use domain::opportunity::{self, Opportunity, OpportunityFields, OpportunityInput};
+use domain::pipeline::PipelineStage;
+use persistence::opportunities::{self, OpportunityFilter, OpportunitySort};
+use persistence::page::{Page, PageRequest};
+use persistence::{ConnectionTrait, DatabaseConnection, TransactionTrait, pipeline_stages};
+use uuid::Uuid;
+
+use super::dto::OpportunityResponse;
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::extract::check_version;
+use crate::state::now;
+use crate::v1::history::service as history;
+use crate::v1::references::{References, changed};
+
+pub const RESOURCE: &str = "opportunity";
+
+pub async fn create(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    mut input: OpportunityInput,
+) -> Result<Opportunity, ApiError> {
+    if input.owner_id.is_none() {
+        input.owner_id = access::default_owner(caller.role, caller.member());
+    }
+    let txn = db.begin().await?;
+    let stage = stage_of(&txn, input.stage_id).await?;
+    let fields = input.validate(stage.as_ref())?;
+    let stage = stage.expect("validation found the stage");
+    refuse_retired(&stage)?;
+    check_references(&txn, caller, &fields, None).await?;
+    let at = now();
+    let (status, closed_at) = opportunity::closing(None, stage.fields.kind, at);
+    let created = Opportunity {
+        id: Uuid::now_v7(),
+        fields,
+        status,
+        closed_at,
+        version: 1,
+        created_at: at,
+        updated_at: at,
+    };
+    opportunities::insert(&txn, &created).await?;
+    let after = OpportunityResponse::from(created.clone());
+    history::record(&txn, caller, RESOURCE, created.id, Action::Created, None, &after).await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+pub async fn get(db: &DatabaseConnection, caller: &Caller, id: Uuid) -> Result<Opportunity, ApiError> {
+    opportunities::find(db, id, caller.visibility())
+        .await?
+        .ok_or(ApiError::NotFound { resource: RESOURCE })
+}
+
+pub async fn list(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    filter: &OpportunityFilter,
+    request: &PageRequest<OpportunitySort>,
+) -> Result<Page<Opportunity>, ApiError> {
+    Ok(opportunities::list(db, filter, caller.visibility(), request).await?)
+}
+
+/// The opportunities of a party the caller may see.
+pub async fn list_of_party(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    party_id: Uuid,
+    filter: OpportunityFilter,
+    request: &PageRequest<OpportunitySort>,
+) -> Result<Page<Opportunity>, ApiError> {
+    crate::v1::parties::service::get(db, caller, party_id).await?;
+    let filter = OpportunityFilter {
+        party_id: Some(party_id),
+        ..filter
+    };
+    list(db, caller, &filter, request).await
+}
+
+/// The history of an opportunity the caller may see: every stage change is there.
+pub async fn history(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: Uuid,
+    request: &PageRequest<()>,
+) -> Result<Page<persistence::history::Entry>, ApiError> {
+    get(db, caller, id).await?;
+    history::list(db, RESOURCE, id, request).await
+}
+
+/// Applies `change` to the current record and writes it if its version is still the one read
+/// (and the one in `If-Match`, when given). The status follows the (new) stage.
+pub async fn update(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: Uuid,
+    if_match: Option<i32>,
+    change: impl FnOnce(&mut OpportunityInput),
+) -> Result<Opportunity, ApiError> {
+    let txn = db.begin().await?;
+    let current = opportunities::find_for_update(&txn, id, caller.visibility())
+        .await?
+        .ok_or(ApiError::NotFound { resource: RESOURCE })?;
+    let mut input = OpportunityInput::from(current.fields.clone());
+    change(&mut input);
+    let stage = stage_of(&txn, input.stage_id).await?;
+    let fields = input.validate(stage.as_ref())?;
+    let stage = stage.expect("validation found the stage");
+    check_version(current.version, if_match)?;
+    if stage.id != current.fields.stage_id {
+        refuse_retired(&stage)?;
+    }
+    check_references(&txn, caller, &fields, Some(&current.fields)).await?;
+    if fields == current.fields {
+        // Nothing changes: no new version, so a client resending a record doubles nothing.
+        return Ok(current);
+    }
+    let at = now();
+    let (status, closed_at) = opportunity::closing(Some((current.status, current.closed_at)), stage.fields.kind, at);
+    let before = OpportunityResponse::from(current.clone());
+    let changed = Opportunity {
+        fields,
+        status,
+        closed_at,
+        version: current.version + 1,
+        updated_at: at,
+        ..current
+    };
+    if !opportunities::update(&txn, &changed, current.version).await? {
+        // The row was locked when read, so only a writer bypassing that lock gets here.
+        return Err(ApiError::concurrent_update());
+    }
+    let after = OpportunityResponse::from(changed.clone());
+    history::record(
+        &txn,
+        caller,
+        RESOURCE,
+        changed.id,
+        Action::Updated,
+        Some(&before),
+        &after,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(changed)
+}
+
+/// The stage named, or the pipeline's first open stage when none is; none when there is no such.
+async fn stage_of(conn: &impl ConnectionTrait, stage_id: Option<Uuid>) -> Result<Option<PipelineStage>, ApiError> {
+    Ok(match stage_id {
+        Some(id) => pipeline_stages::find(conn, id).await?,
+        None => pipeline_stages::first_open(conn).await?,
+    })
+}
+
+/// A retired stage keeps the opportunities it has and takes no new ones.
+fn refuse_retired(stage: &PipelineStage) -> Result<(), ApiError> {
+    if stage.fields.retired {
+        return Err(ApiError::conflict(
+            "stage_retired",
+            format!(
+                "the stage `{}` is retired and takes no opportunities",
+                stage.fields.name
+            ),
+            Some(stage.id),
+        ));
+    }
+    Ok(())
+}
+
+/// The records an opportunity refers to, when they change: a party the caller sees and that is
+/// not archived, a contact person of it, a responsible user the caller may choose, competitors.
+async fn check_references(
+    conn: &impl ConnectionTrait,
+    caller: &Caller,
+    fields: &OpportunityFields,
+    current: Option<&OpportunityFields>,
+) -> Result<(), ApiError> {
+    let mut references = References::new(conn, caller);
+    let party_changed = current.is_none_or(|c| c.party_id != fields.party_id);
+    if party_changed {
+        references.party("party_id", fields.party_id).await?;
+    }
+    if let Some(contact_id) = fields.contact_id
+        && (party_changed || changed(fields.contact_id, current.and_then(|c| c.contact_id)).is_some())
+    {
+        references.contact("contact_id", contact_id, fields.party_id).await?;
+    }
+    if current.map_or(fields.owner_id.is_some(), |c| c.owner_id != fields.owner_id) {
+        references.responsible_user("owner_id", fields.owner_id).await?;
+    }
+    for (i, competitor_id) in fields.competitor_ids.iter().enumerate() {
+        if current.is_none_or(|c| !c.competitor_ids.contains(competitor_id)) {
+            references
+                .competitor(&format!("competitor_ids[{i}]"), *competitor_id)
+                .await?;
+        }
+    }
+    references.finish()
+}
