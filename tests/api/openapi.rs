@@ -61,6 +61,11 @@ fn every_list_documents_its_own_item_type() {
         ("/api/v1/parties", "PartyResponse"),
         ("/api/v1/users", "UserResponse"),
         ("/api/v1/teams", "TeamResponse"),
+        ("/api/v1/activities", "ActivityResponse"),
+        ("/api/v1/parties/{id}/activities", "ActivityResponse"),
+        ("/api/v1/opportunities", "OpportunityResponse"),
+        ("/api/v1/parties/{id}/opportunities", "OpportunityResponse"),
+        ("/api/v1/activities/{id}/history", "HistoryEntryResponse"),
     ] {
         let page_ref =
             document["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]

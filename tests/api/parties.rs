@@ -453,6 +453,39 @@ async fn sales_users_see_their_own_and_their_teams_parties_only() {
         .await;
     let problem = assert_problem(give_away, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
     assert_eq!(problem["errors"][0]["code"], "not_in_team");
+    // Unassigned, the party would leave every sales user's sight, Alice's first.
+    let orphan = app
+        .request(Method::PATCH, &path, Some(&alice), Some(&json!({"owner_id": null})))
+        .await;
+    let problem = assert_problem(orphan, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(
+        (&problem["errors"][0]["field"], &problem["errors"][0]["code"]),
+        (&json!("owner_id"), &json!("required"))
+    );
+    let upserted = app
+        .request(
+            Method::PUT,
+            "/api/v1/parties/by-external-id/ALICE-1",
+            Some(&alice),
+            Some(&json!({"kind": "organization", "name": "Upserted"})),
+        )
+        .await;
+    assert_eq!(upserted.status(), StatusCode::CREATED);
+    let replaced = app
+        .request(
+            Method::PUT,
+            "/api/v1/parties/by-external-id/ALICE-1",
+            Some(&alice),
+            Some(&json!({"kind": "organization", "name": "Replaced"})),
+        )
+        .await;
+    assert_eq!(
+        replaced.status(),
+        StatusCode::OK,
+        "an omitted owner is the caller again"
+    );
+    let replaced: Value = replaced.json().await.unwrap();
+    assert_eq!(replaced["owner_id"], alice_id.as_str());
 }
 
 #[tokio::test]
