@@ -137,6 +137,8 @@ async fn every_transition_is_allowed_or_refused_as_the_table_says() {
                     let problem = assert_problem(response, StatusCode::CONFLICT, "invalid_state_transition").await;
                     assert_eq!(problem["current_status"], status.as_str());
                     assert_eq!(problem["allowed_from"], json!(refusal.allowed_from));
+                    let detail = problem["detail"].as_str().unwrap();
+                    assert!(detail.contains(&format!("it is {}", status.as_str())), "{detail}");
                     let after = app.get_json(&format!("{ACTIVITIES}/{}", id(&record))).await;
                     assert_eq!(after, before, "a refused transition changes nothing");
                 }

@@ -118,6 +118,21 @@ async fn admins_add_rename_reorder_retire_and_delete_stages() {
     let deleted = app.request(Method::DELETE, &path, Some(&app.admin_token), None).await;
     assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
     assert_problem(app.get(&path).await, StatusCode::NOT_FOUND, "not_found").await;
+
+    // Its history outlives it: who added, moved, retired and deleted it.
+    let history: Value = app.get(&format!("{path}/history")).await.json().await.unwrap();
+    let actions: Vec<&str> = history["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, vec!["created", "updated", "updated", "deleted"]);
+    assert_eq!(history["items"][1]["changes"][0]["field"], "name");
+    let never = app
+        .get("/api/v1/pipeline-stages/01890a5d-ac96-774b-bcce-b302099a8057/history")
+        .await;
+    assert_problem(never, StatusCode::NOT_FOUND, "not_found").await;
 }
 
 #[tokio::test]

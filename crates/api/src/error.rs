@@ -43,7 +43,7 @@ pub enum ApiError {
     },
     /// 409: the action is not allowed from the record's current status.
     #[error(
-        "cannot {action} a {resource} that is {from}; `{action}` is allowed from: {allowed}",
+        "cannot {action} the {resource}: it is {from}, and `{action}` is allowed from {allowed}",
         action = .error.action, from = .error.from, allowed = .error.allowed_from.join(", ")
     )]
     InvalidTransition {

@@ -12,6 +12,7 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(handlers::create_pipeline_stage)
             .service(handlers::list_pipeline_stages)
             .service(handlers::get_pipeline_stage)
+            .service(handlers::list_pipeline_stage_history)
             .service(handlers::update_pipeline_stage)
             .service(handlers::delete_pipeline_stage),
     );

@@ -57,6 +57,20 @@ pub async fn get(db: &DatabaseConnection, id: Uuid) -> Result<PipelineStage, Api
         .ok_or(ApiError::NotFound { resource: RESOURCE })
 }
 
+/// The history of a stage, also of a deleted one (which then ends with its deletion): an admin
+/// wants to see who removed a stage from the pipeline.
+pub async fn history(
+    db: &DatabaseConnection,
+    id: Uuid,
+    request: &PageRequest<()>,
+) -> Result<Page<persistence::history::Entry>, ApiError> {
+    let page = history::list(db, RESOURCE, id, request).await?;
+    if page.items.is_empty() && request.after.is_none() && pipeline_stages::find(db, id).await?.is_none() {
+        return Err(ApiError::NotFound { resource: RESOURCE });
+    }
+    Ok(page)
+}
+
 pub async fn list(
     db: &DatabaseConnection,
     include_retired: bool,
