@@ -185,6 +185,18 @@ async fn a_task_runs_to_confirmed_or_rejected() {
     let problem = assert_problem(turned_into_call, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
     assert_eq!(error_fields(&problem), vec!["kind"]);
 
+    let call = activity(&app, &json!({"kind": "call", "subject": "Logged call"})).await;
+    assert_eq!(act(&app, &call, "complete", None).await.status(), StatusCode::OK);
+    let call_into_task = app
+        .patch(&format!("{ACTIVITIES}/{}", id(&call)), &json!({"kind": "task"}))
+        .await;
+    let problem = assert_problem(call_into_task, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(
+        error_fields(&problem),
+        vec!["kind"],
+        "no completed task without an outcome"
+    );
+
     let reopened: Value = act(&app, &task, "reopen", None).await.json().await.unwrap();
     assert_eq!(
         (&reopened["status"], &reopened["outcome"]),
@@ -269,6 +281,27 @@ async fn the_agenda_of_a_user_is_a_time_window() {
     assert_problem(far, StatusCode::BAD_REQUEST, "invalid_query").await;
     let bad_sort = app.get(&format!("{ACTIVITIES}?sort=subject")).await;
     assert_problem(bad_sort, StatusCode::BAD_REQUEST, "invalid_query").await;
+    // A cursor forged with a text key for a time sort never reaches the database.
+    let forged = base64_url(&format!(r#"{{"s":"occurs_at","t":"x","i":"{}"}}"#, created["morning"]));
+    let response = app.get(&format!("{ACTIVITIES}?cursor={forged}")).await;
+    assert_problem(response, StatusCode::BAD_REQUEST, "invalid_cursor").await;
+}
+
+/// Base64url without padding, as cursors are written.
+fn base64_url(text: &str) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let bytes = text.as_bytes();
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, b)| n | (u32::from(*b) << (16 - 8 * i)));
+        for i in 0..=chunk.len() {
+            out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]));
+        }
+    }
+    out
 }
 
 #[tokio::test]

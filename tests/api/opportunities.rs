@@ -251,6 +251,18 @@ async fn bad_values_and_references_are_refused_and_change_nothing() {
         error_fields(&problem),
         vec!["contact_id", "owner_id", "competitor_ids[0]"]
     );
+    let twice = app
+        .post(
+            OPPORTUNITIES,
+            &json!({"title": "x", "party_id": id(&acme), "competitor_ids": [nowhere, nowhere, id(&other)]}),
+        )
+        .await;
+    let problem = assert_problem(twice, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(
+        error_fields(&problem),
+        vec!["competitor_ids[1]"],
+        "a duplicate is named where it was sent"
+    );
     let unknown_party = app
         .post(OPPORTUNITIES, &json!({"title": "x", "party_id": nowhere}))
         .await;
@@ -390,7 +402,14 @@ async fn lists_filter_by_owner_party_stage_status_and_close_window() {
         .get_json(&format!("/api/v1/parties/{}/opportunities?status=won", id(&acme)))
         .await;
     assert_eq!(item_ids(&won_of_acme), vec![id(&second)]);
-    for bad in ["status=maybe", "close_from=31.12.2026", "sort=amount", "colour=red"] {
+    for bad in [
+        "status=maybe",
+        "close_from=31.12.2026",
+        "sort=amount",
+        "colour=red",
+        "q=a%00b",
+        "close_to=%2B12345-01-01",
+    ] {
         let response = app.get(&format!("{OPPORTUNITIES}?{bad}")).await;
         assert_problem(response, StatusCode::BAD_REQUEST, "invalid_query").await;
     }
@@ -449,4 +468,44 @@ async fn sales_users_work_on_their_teams_opportunities() {
         .request(Method::PATCH, &path, Some(&viewer), Some(&json!({"title": "x"})))
         .await;
     assert_problem(refused, StatusCode::FORBIDDEN, "forbidden").await;
+    // Another team's party is not found, whether or not it is a competitor in disguise.
+    let carls = app
+        .post_as(
+            &carl,
+            "/api/v1/parties",
+            Some(&json!({"kind": "organization", "name": "Carl's client"})),
+        )
+        .await;
+    let carls: Value = carls.json().await.unwrap();
+    let probe = app
+        .request(
+            Method::PATCH,
+            &path,
+            Some(&anna),
+            Some(&json!({"competitor_ids": [id(&rival), id(&carls)]})),
+        )
+        .await;
+    let problem = assert_problem(probe, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(problem["errors"][0]["field"], "competitor_ids[1]");
+    assert_eq!(problem["errors"][0]["code"], "not_found");
+}
+
+#[tokio::test]
+async fn an_opportunity_keeps_the_party_its_activities_concern() {
+    let app = spawn_app().await;
+    let acme = customer(&app, "Acme").await;
+    let globex = customer(&app, "Globex").await;
+    let deal = opportunity(&app, &json!({"title": "Deal", "party_id": id(&acme)})).await;
+    let path = format!("{OPPORTUNITIES}/{}", id(&deal));
+    let moved = app.patch(&path, &json!({"party_id": id(&globex)})).await;
+    assert_eq!(moved.status(), StatusCode::OK, "no activity ties it yet");
+    app.post_expect(
+        "/api/v1/activities",
+        &json!({"kind": "call", "subject": "x", "party_id": id(&globex), "opportunity_id": id(&deal)}),
+        StatusCode::CREATED,
+    )
+    .await;
+    let refused = app.patch(&path, &json!({"party_id": id(&acme)})).await;
+    assert_problem(refused, StatusCode::CONFLICT, "activities_of_other_party").await;
+    assert_eq!(app.get_json(&path).await["party_id"], id(&globex));
 }

@@ -347,6 +347,14 @@ async fn a_person_may_belong_to_an_active_organization_only() {
 #[tokio::test]
 async fn upsert_by_external_id_creates_then_replaces() {
     let app = spawn_app().await;
+    let control = app
+        .put(
+            "/api/v1/parties/by-external-id/ERP%00",
+            &json!({"kind": "organization", "name": "Acme"}),
+        )
+        .await;
+    let problem = assert_problem(control, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(error_fields(&problem), vec!["external_id"]);
     let path = "/api/v1/parties/by-external-id/ERP-42";
     let created = app
         .put(
@@ -453,6 +461,26 @@ async fn sales_users_see_their_own_and_their_teams_parties_only() {
         .await;
     let problem = assert_problem(give_away, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
     assert_eq!(problem["errors"][0]["code"], "not_in_team");
+    // Another team's organization is not there for Alice: not found, whatever it is.
+    let carols_org = app
+        .request(
+            Method::POST,
+            "/api/v1/parties",
+            Some(&carol),
+            Some(&json!({"kind": "organization", "name": "Carol's client"})),
+        )
+        .await;
+    let carols_org: Value = carols_org.json().await.unwrap();
+    let alices_person = app
+        .request(
+            Method::POST,
+            "/api/v1/parties",
+            Some(&alice),
+            Some(&json!({"kind": "person", "name": "Pat", "organization_id": carols_org["id"]})),
+        )
+        .await;
+    let problem = assert_problem(alices_person, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(problem["errors"][0]["code"], "not_found");
     // Unassigned, the party would leave every sales user's sight, Alice's first.
     let orphan = app
         .request(Method::PATCH, &path, Some(&alice), Some(&json!({"owner_id": null})))

@@ -174,6 +174,11 @@ async fn bad_list_parameters_are_400() {
         "cursor=garbage",
         "kind=robot",
         "owner_id=nope",
+        // PostgreSQL refuses a NUL byte in text: it must never reach it.
+        "q=a%00",
+        "tag=a%00",
+        "external_id=%00",
+        "updated_since=%2B20000-01-01T00:00:00Z",
     ] {
         let response = app.get(&format!("/api/v1/parties?{query}")).await;
         let code = if query.starts_with("cursor") {

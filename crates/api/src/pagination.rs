@@ -75,25 +75,39 @@ pub fn encode(sort: &str, cursor: &Cursor) -> String {
     URL_SAFE_NO_PAD.encode(serde_json::to_vec(&token).expect("a cursor serializes"))
 }
 
+/// The type of a sort's key. A cursor must carry a key of its sort's type, and one that a
+/// stored row could have: a forged cursor is a 400, never a query the database refuses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyKind {
+    Text,
+    Time,
+    Int,
+}
+
+/// A list's sort, as far as cursors go.
+pub trait Keyed: Copy {
+    fn key_kind(self) -> KeyKind;
+}
+
 /// The cursor of a list request; absent or empty means the first page.
-pub fn after(sort: &str, cursor: Option<&str>) -> Result<Option<Cursor>, ApiError> {
+pub fn after(sort: &str, kind: KeyKind, cursor: Option<&str>) -> Result<Option<Cursor>, ApiError> {
     cursor
         .filter(|text| !text.is_empty())
-        .map(|text| decode(sort, text))
+        .map(|text| decode(sort, kind, text))
         .transpose()
 }
 
-pub fn decode(sort: &str, text: &str) -> Result<Cursor, ApiError> {
+pub fn decode(sort: &str, kind: KeyKind, text: &str) -> Result<Cursor, ApiError> {
     let bad = || ApiError::bad_request("invalid_cursor", "the cursor is malformed or belongs to another sort");
     let bytes = URL_SAFE_NO_PAD.decode(text).map_err(|_| bad())?;
     let token: Token = serde_json::from_slice(&bytes).map_err(|_| bad())?;
     if token.s != sort {
         return Err(bad());
     }
-    let key = match (token.t, token.d, token.n) {
-        (Some(text), None, None) => SortKey::Text(text),
-        (None, Some(time), None) => SortKey::Time(time),
-        (None, None, Some(number)) => SortKey::Int(number),
+    let key = match (kind, token.t, token.d, token.n) {
+        (KeyKind::Text, Some(text), None, None) if !text.contains(char::is_control) => SortKey::Text(text),
+        (KeyKind::Time, None, Some(time), None) if domain::time::instant(time).is_ok() => SortKey::Time(time),
+        (KeyKind::Int, None, None, Some(number)) => SortKey::Int(number),
         _ => return Err(bad()),
     };
     Ok(Cursor { key, id: token.i })
@@ -104,16 +118,21 @@ pub const CREATED_AT: &str = "created_at";
 
 /// A page request for a list that is always oldest first (users, teams).
 pub fn oldest_first(limit: Option<u64>, cursor: Option<&str>) -> Result<PageRequest<()>, ApiError> {
-    oldest_first_by(CREATED_AT, limit, cursor)
+    oldest_first_by(CREATED_AT, KeyKind::Time, limit, cursor)
 }
 
 /// A page request for a list that is always in ascending order of `sort` (history: `occurred_at`).
-pub fn oldest_first_by(sort: &str, limit: Option<u64>, cursor: Option<&str>) -> Result<PageRequest<()>, ApiError> {
+pub fn oldest_first_by(
+    sort: &str,
+    kind: KeyKind,
+    limit: Option<u64>,
+    cursor: Option<&str>,
+) -> Result<PageRequest<()>, ApiError> {
     Ok(PageRequest {
         sort: (),
         direction: Direction::Asc,
         limit: self::limit(limit)?,
-        after: after(sort, cursor)?,
+        after: after(sort, kind, cursor)?,
     })
 }
 
@@ -132,7 +151,7 @@ pub fn limit(limit: Option<u64>) -> Result<u64, ApiError> {
 /// The page request of a list with several sorts: `sort` (`field` or `-field`, else `default`)
 /// must name one of `fields`; the cursor must belong to that sort. Returns the request and the
 /// sort's text, which tags the cursors of the page.
-pub fn sorted<S: Copy>(
+pub fn sorted<S: Keyed>(
     sort: Option<&str>,
     default: &str,
     fields: &[(&str, S)],
@@ -152,7 +171,7 @@ pub fn sorted<S: Copy>(
         sort: *key,
         direction,
         limit: self::limit(limit)?,
-        after: after(&text, cursor)?,
+        after: after(&text, key.key_kind(), cursor)?,
     };
     Ok((request, text))
 }
@@ -176,8 +195,64 @@ mod tests {
             id: Uuid::now_v7(),
         };
         let text = encode("-name", &cursor);
-        assert_eq!(decode("-name", &text).unwrap(), cursor);
-        assert!(decode("name", &text).is_err());
-        assert!(decode("-name", "garbage!").is_err());
+        assert_eq!(decode("-name", KeyKind::Text, &text).unwrap(), cursor);
+        assert!(decode("name", KeyKind::Text, &text).is_err());
+        assert!(decode("-name", KeyKind::Text, "garbage!").is_err());
+    }
+
+    /// A forged cursor would reach the database as a comparison it refuses (text against a
+    /// timestamp, a year PostgreSQL cannot store, a NUL byte): it is a 400 instead.
+    #[test]
+    fn a_cursor_must_carry_a_key_a_row_could_have() {
+        let id = Uuid::now_v7();
+        let text_key = encode(
+            "created_at",
+            &Cursor {
+                key: SortKey::Text("x".into()),
+                id,
+            },
+        );
+        assert!(decode("created_at", KeyKind::Time, &text_key).is_err());
+        let far = DateTime::parse_from_rfc3339("9999-12-31T00:00:00Z").unwrap().to_utc() + chrono::TimeDelta::days(400);
+        let far_key = encode(
+            "created_at",
+            &Cursor {
+                key: SortKey::Time(far),
+                id,
+            },
+        );
+        assert!(decode("created_at", KeyKind::Time, &far_key).is_err());
+        let nul_key = encode(
+            "name",
+            &Cursor {
+                key: SortKey::Text("a\0b".into()),
+                id,
+            },
+        );
+        assert!(decode("name", KeyKind::Text, &nul_key).is_err());
+    }
+}
+
+impl Keyed for persistence::parties::PartySort {
+    fn key_kind(self) -> KeyKind {
+        match self {
+            Self::Name => KeyKind::Text,
+            Self::CreatedAt | Self::UpdatedAt => KeyKind::Time,
+        }
+    }
+}
+
+impl Keyed for persistence::activities::ActivitySort {
+    fn key_kind(self) -> KeyKind {
+        KeyKind::Time
+    }
+}
+
+impl Keyed for persistence::opportunities::OpportunitySort {
+    fn key_kind(self) -> KeyKind {
+        match self {
+            Self::Title => KeyKind::Text,
+            Self::CreatedAt | Self::UpdatedAt => KeyKind::Time,
+        }
     }
 }

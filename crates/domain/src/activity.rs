@@ -236,17 +236,24 @@ impl Activity {
             .map_err(ActionError::Invalid)
     }
 
-    /// Checks new content against the state: a task completed with an outcome stays a task.
+    /// Checks new content against the state: a completed activity keeps its kind, since an
+    /// outcome belongs to a completed task and only to one. Reopening it lifts the rule.
     pub fn check_revision(&self, fields: &ActivityFields) -> Result<(), ValidationErrors> {
         let mut errors = ValidationErrors::new();
-        if self.state.outcome.is_some() && fields.kind != ActivityKind::Task {
+        if self.state.status == ActivityStatus::Completed && fields.kind != self.fields.kind {
             errors.add(
                 "kind",
                 "not_allowed",
-                "a completed task keeps its kind (it has an outcome): reopen it first",
+                "a completed activity keeps its kind: reopen it first",
             );
         }
         errors.finish(|| ())
+    }
+
+    /// Whether `opportunity_party` may be the party of the opportunity this activity relates to:
+    /// an activity about a deal is about that deal's party.
+    pub fn may_relate_to(party_id: Option<Uuid>, opportunity_party: Uuid) -> bool {
+        party_id.is_none_or(|party| party == opportunity_party)
     }
 }
 
@@ -512,13 +519,20 @@ mod tests {
     }
 
     #[test]
-    fn a_task_with_an_outcome_keeps_its_kind() {
+    fn a_completed_activity_keeps_its_kind() {
         let mut task = activity(ActivityKind::Task, S::Completed);
         task.state.outcome = Some(Outcome::Confirmed);
         let mut fields = task.fields.clone();
         fields.kind = ActivityKind::Call;
         assert!(task.check_revision(&fields).is_err());
+        let call = activity(ActivityKind::Call, S::Completed);
+        let mut fields = call.fields.clone();
         fields.kind = ActivityKind::Task;
-        assert!(task.check_revision(&fields).is_ok());
+        assert!(
+            call.check_revision(&fields).is_err(),
+            "no completed task without outcome"
+        );
+        let planned = activity(ActivityKind::Call, S::Planned);
+        assert!(planned.check_revision(&fields).is_ok());
     }
 }

@@ -58,7 +58,7 @@ pub struct OpportunityFields {
     pub probability: i32,
     pub expected_close_date: Option<NaiveDate>,
     pub source: Option<String>,
-    /// Parties with the role competitor, in the order given, without duplicates.
+    /// Parties with the role competitor, in the order given, each once.
     pub competitor_ids: Vec<Uuid>,
     pub lost_reason: Option<String>,
 }
@@ -254,19 +254,19 @@ fn check_competitors(errors: &mut ValidationErrors, ids: Vec<Uuid>, party_id: Uu
         );
         return Vec::new();
     }
-    let mut unique = Vec::with_capacity(ids.len());
-    for (i, id) in ids.into_iter().enumerate() {
-        if id == party_id {
+    // Duplicates are refused, not merged: every later error names an index of the list sent.
+    for (i, id) in ids.iter().enumerate() {
+        if *id == party_id {
             errors.add(
                 format!("competitor_ids[{i}]"),
                 "not_allowed",
                 "the opportunity's own party is not its competitor",
             );
-        } else if !unique.contains(&id) {
-            unique.push(id);
+        } else if ids[..i].contains(id) {
+            errors.add(format!("competitor_ids[{i}]"), "duplicate", "listed twice");
         }
     }
-    unique
+    ids
 }
 
 impl From<OpportunityFields> for OpportunityInput {
@@ -404,7 +404,10 @@ mod tests {
         bad.currency = Some("EUR".into());
         bad.competitor_ids = vec![Uuid::from_u128(9), Uuid::from_u128(9), bad.party_id];
         let errors = bad.validate(Some(&stage(StageKind::Open, 10))).unwrap_err();
-        assert_eq!(fields_of(&errors), vec!["amount", "competitor_ids[2]"]);
+        assert_eq!(
+            fields_of(&errors),
+            vec!["amount", "competitor_ids[1]", "competitor_ids[2]"]
+        );
         let mut no_currency = input();
         no_currency.amount = Some(d("10"));
         assert_eq!(

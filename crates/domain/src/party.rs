@@ -120,6 +120,11 @@ impl Party {
         self.archived_at.is_some()
     }
 
+    /// Whether records may name this party as a competitor.
+    pub fn is_competitor(&self) -> bool {
+        self.fields.roles.contains(&PartyRole::Competitor)
+    }
+
     /// Whether this party can be the contact person of `party_id` on a record: a person who
     /// belongs to that organization.
     pub fn is_contact_of(&self, party_id: Uuid) -> bool {

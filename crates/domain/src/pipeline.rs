@@ -53,6 +53,22 @@ pub struct PipelineStage {
     pub updated_at: DateTime<Utc>,
 }
 
+impl PipelineStage {
+    /// A retired stage keeps the opportunities it has and takes no new ones.
+    pub fn takes_new_opportunities(&self) -> bool {
+        !self.fields.retired
+    }
+}
+
+impl StageFields {
+    /// Whether the stage may become `new`: an opportunity's status follows its stage's kind, so
+    /// a stage with opportunities in it keeps its kind (changing it would win or lose deals
+    /// nobody touched).
+    pub fn may_become(&self, new: &StageFields, in_use: bool) -> bool {
+        !in_use || new.kind == self.kind
+    }
+}
+
 /// What a client asked a stage to be.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StageInput {

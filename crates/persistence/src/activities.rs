@@ -98,6 +98,22 @@ pub async fn find_for_update(
         .transpose()
 }
 
+/// An activity related to `opportunity_id` whose party is not `party_id`, if any: the opportunity
+/// cannot move to that party without leaving it behind.
+pub async fn one_of_opportunity_elsewhere(
+    conn: &impl ConnectionTrait,
+    opportunity_id: Uuid,
+    party_id: Uuid,
+) -> Result<Option<Uuid>, StoreError> {
+    let row = Entity::find()
+        .filter(Column::OpportunityId.eq(opportunity_id))
+        .filter(Column::PartyId.is_not_null())
+        .filter(Column::PartyId.ne(party_id))
+        .one(conn)
+        .await?;
+    Ok(row.map(|m| m.id))
+}
+
 pub async fn list(
     conn: &impl ConnectionTrait,
     filter: &ActivityFilter,

@@ -103,16 +103,6 @@ pub async fn find_by_external_id(conn: &impl ConnectionTrait, external_id: &str)
         .transpose()
 }
 
-/// The kind and archived state of a party, to check a reference to it (`organization_id`).
-pub async fn kind_of(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<(PartyKind, bool)>, StoreError> {
-    let row = Entity::find().filter(Column::Id.eq(id)).one(conn).await?;
-    row.map(|m| {
-        let kind = PartyKind::parse(&m.kind).ok_or_else(|| StoreError::corrupt(TABLE, &m.kind))?;
-        Ok((kind, m.archived_at.is_some()))
-    })
-    .transpose()
-}
-
 pub async fn list(
     conn: &impl ConnectionTrait,
     filter: &PartyFilter,

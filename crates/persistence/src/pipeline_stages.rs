@@ -56,13 +56,26 @@ pub async fn find_for_update(conn: &impl ConnectionTrait, id: Uuid) -> Result<Op
         .transpose()
 }
 
+/// [`find`] for a record that is about to enter the stage: on PostgreSQL the row is share-locked
+/// until the transaction ends, so an admin cannot change its kind or retire it in between.
+pub async fn find_for_share(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<PipelineStage>, StoreError> {
+    Entity::find_by_id(id)
+        .lock_shared()
+        .one(conn)
+        .await?
+        .map(to_stage)
+        .transpose()
+}
+
 /// The first open stage of the pipeline that is not retired: where a new opportunity starts.
+/// Share-locked like [`find_for_share`].
 pub async fn first_open(conn: &impl ConnectionTrait) -> Result<Option<PipelineStage>, StoreError> {
     Entity::find()
         .filter(Column::Retired.eq(false))
         .filter(Column::Kind.eq(StageKind::Open.as_str()))
         .order_by_asc(Column::Position)
         .order_by_asc(Column::Id)
+        .lock_shared()
         .one(conn)
         .await?
         .map(to_stage)

@@ -3,8 +3,9 @@
 //! at once); an archived party is a 409, because its state, not the request, forbids it.
 
 use domain::access::{self, Member};
-use domain::party::{Party, PartyRole};
+use domain::party::Party;
 use domain::validation::ValidationErrors;
+use persistence::visibility::Visibility;
 use persistence::{ConnectionTrait, parties, users};
 use uuid::Uuid;
 
@@ -57,15 +58,15 @@ impl<'a, C: ConnectionTrait> References<'a, C> {
     }
 
     /// A party with the role competitor. Competitors are shared knowledge, so a sales user may name
-    /// one that another team owns.
+    /// one that another team owns; any other party they cannot see is simply not found.
     pub async fn competitor(&mut self, field: &str, id: Uuid) -> Result<(), ApiError> {
-        match parties::find(self.conn, id, persistence::visibility::Visibility::All).await? {
-            None => self.errors.add(field, "not_found", "no party with this id"),
-            Some(party) if !party.fields.roles.contains(&PartyRole::Competitor) => {
+        match parties::find(self.conn, id, Visibility::All).await? {
+            Some(party) if party.is_competitor() => {}
+            Some(_) if parties::find(self.conn, id, self.caller.visibility()).await?.is_some() => {
                 self.errors
                     .add(field, "not_a_competitor", "the party does not have the role competitor");
             }
-            Some(_) => {}
+            _ => self.errors.add(field, "not_found", "no competitor with this id"),
         }
         Ok(())
     }

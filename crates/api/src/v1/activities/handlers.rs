@@ -14,7 +14,7 @@ use super::service;
 use crate::auth::{AuthUser, Caller};
 use crate::error::ApiError;
 use crate::extract::{Body, IfMatch, OptionalBody, if_match};
-use crate::pagination;
+use crate::pagination::{self, KeyKind};
 use crate::query;
 use crate::respond::etag;
 use crate::state::AppState;
@@ -322,7 +322,7 @@ pub async fn list_activity_history(
     query: web::Query<HistoryQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let caller = user.require(Permission::ReadActivities)?;
-    let request = pagination::oldest_first_by(HISTORY_SORT, query.limit, query.cursor.as_deref())?;
+    let request = pagination::oldest_first_by(HISTORY_SORT, KeyKind::Time, query.limit, query.cursor.as_deref())?;
     let page = service::history(&state.db, &caller, id.into_inner(), &request).await?;
     Ok(HttpResponse::Ok().json(HistoryPage::new(page, HISTORY_SORT, HistoryEntryResponse::from)))
 }

@@ -204,7 +204,7 @@ async fn check_references(
     if let Some(opportunity_id) = fields.opportunity_id.filter(|_| opportunity_changed || party_changed) {
         match opportunities::find(conn, opportunity_id, caller.visibility()).await? {
             None => references.add("opportunity_id", "not_found", "no opportunity with this id"),
-            Some(opportunity) if fields.party_id.is_some_and(|p| p != opportunity.fields.party_id) => {
+            Some(opportunity) if !Activity::may_relate_to(fields.party_id, opportunity.fields.party_id) => {
                 references.add(
                     "opportunity_id",
                     "other_party",

@@ -7,7 +7,7 @@ use domain::opportunity::{self, Opportunity, OpportunityFields, OpportunityInput
 use domain::pipeline::PipelineStage;
 use persistence::opportunities::{self, OpportunityFilter, OpportunitySort};
 use persistence::page::{Page, PageRequest};
-use persistence::{ConnectionTrait, DatabaseConnection, TransactionTrait, pipeline_stages};
+use persistence::{ConnectionTrait, DatabaseConnection, TransactionTrait, activities, pipeline_stages};
 use uuid::Uuid;
 
 use super::dto::OpportunityResponse;
@@ -33,7 +33,7 @@ pub async fn create(
     let fields = input.validate(stage.as_ref())?;
     let stage = stage.expect("validation found the stage");
     refuse_retired(&stage)?;
-    check_references(&txn, caller, &fields, None).await?;
+    check_references(&txn, caller, None, &fields, None).await?;
     let at = now();
     let (status, closed_at) = opportunity::closing(None, stage.fields.kind, at);
     let created = Opportunity {
@@ -116,7 +116,7 @@ pub async fn update(
     if stage.id != current.fields.stage_id {
         refuse_retired(&stage)?;
     }
-    check_references(&txn, caller, &fields, Some(&current.fields)).await?;
+    check_references(&txn, caller, Some(current.id), &fields, Some(&current.fields)).await?;
     if fields == current.fields {
         // Nothing changes: no new version, so a client resending a record doubles nothing.
         return Ok(current);
@@ -152,16 +152,16 @@ pub async fn update(
 }
 
 /// The stage named, or the pipeline's first open stage when none is; none when there is no such.
+/// It stays share-locked until the change commits.
 async fn stage_of(conn: &impl ConnectionTrait, stage_id: Option<Uuid>) -> Result<Option<PipelineStage>, ApiError> {
     Ok(match stage_id {
-        Some(id) => pipeline_stages::find(conn, id).await?,
+        Some(id) => pipeline_stages::find_for_share(conn, id).await?,
         None => pipeline_stages::first_open(conn).await?,
     })
 }
 
-/// A retired stage keeps the opportunities it has and takes no new ones.
 fn refuse_retired(stage: &PipelineStage) -> Result<(), ApiError> {
-    if stage.fields.retired {
+    if !stage.takes_new_opportunities() {
         return Err(ApiError::conflict(
             "stage_retired",
             format!(
@@ -175,10 +175,12 @@ fn refuse_retired(stage: &PipelineStage) -> Result<(), ApiError> {
 }
 
 /// The records an opportunity refers to, when they change: a party the caller sees and that is
-/// not archived, a contact person of it, a responsible user the caller may choose, competitors.
+/// not archived (and that the activities about the opportunity `id` concern too), a contact person
+/// of it, a responsible user the caller may choose, competitors.
 async fn check_references(
     conn: &impl ConnectionTrait,
     caller: &Caller,
+    id: Option<Uuid>,
     fields: &OpportunityFields,
     current: Option<&OpportunityFields>,
 ) -> Result<(), ApiError> {
@@ -186,6 +188,17 @@ async fn check_references(
     let party_changed = current.is_none_or(|c| c.party_id != fields.party_id);
     if party_changed {
         references.party("party_id", fields.party_id).await?;
+    }
+    if let Some(id) = id.filter(|_| party_changed)
+        && activities::one_of_opportunity_elsewhere(conn, id, fields.party_id)
+            .await?
+            .is_some()
+    {
+        return Err(ApiError::conflict(
+            "activities_of_other_party",
+            "activities about this opportunity concern its current party: relate them elsewhere first",
+            None,
+        ));
     }
     if let Some(contact_id) = fields.contact_id
         && (party_changed || changed(fields.contact_id, current.and_then(|c| c.contact_id)).is_some())

@@ -11,7 +11,7 @@ use super::service::{self, Upserted};
 use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::extract::{Body, IfMatch, if_match};
-use crate::pagination;
+use crate::pagination::{self, KeyKind};
 use crate::respond::etag;
 use crate::state::AppState;
 use crate::v1::history::dto::{HISTORY_SORT, HistoryEntryResponse, HistoryPage, HistoryQuery};
@@ -82,9 +82,9 @@ pub async fn list_parties(
         role: query.role.map(Into::into),
         owner_id: query.owner_id,
         organization_id: query.organization_id,
-        customer_group: query.customer_group,
-        tag: query.tag.map(|tag| tag.trim().to_owned()),
-        external_id: query.external_id,
+        customer_group: crate::query::text("customer_group", query.customer_group)?,
+        tag: crate::query::text("tag", query.tag)?.map(|tag| tag.trim().to_owned()),
+        external_id: crate::query::text("external_id", query.external_id)?,
         q: crate::query::search(query.q)?,
         updated_since: crate::query::instant("updated_since", query.updated_since)?,
         include_archived: query.include_archived.unwrap_or(false),
@@ -237,7 +237,7 @@ pub async fn list_party_history(
     query: web::Query<HistoryQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let caller = user.require(Permission::ReadParties)?;
-    let request = pagination::oldest_first_by(HISTORY_SORT, query.limit, query.cursor.as_deref())?;
+    let request = pagination::oldest_first_by(HISTORY_SORT, KeyKind::Time, query.limit, query.cursor.as_deref())?;
     let page = service::history(&state.db, &caller, id.into_inner(), &request).await?;
     Ok(HttpResponse::Ok().json(HistoryPage::new(page, HISTORY_SORT, HistoryEntryResponse::from)))
 }

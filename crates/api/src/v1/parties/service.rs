@@ -115,7 +115,10 @@ pub async fn upsert(
     mut input: PartyInput,
     if_match: Option<i32>,
 ) -> Result<Upserted, ApiError> {
-    let external_id = external_id.trim();
+    // Checked before it reaches a query: PostgreSQL refuses a NUL byte in text outright.
+    let external_id = domain::text::required(external_id, domain::party::SHORT_TEXT_MAX)
+        .map_err(|e| ApiError::invalid("external_id", domain::validation::CodedError::code(&e), e.to_string()))?;
+    let external_id = external_id.as_str();
     match input.external_id.as_deref().map(str::trim).filter(|id| !id.is_empty()) {
         Some(body_id) if body_id != external_id => {
             return Err(ApiError::invalid(
@@ -232,9 +235,9 @@ async fn write_new_version(
     Ok(party)
 }
 
-/// The references a party holds must exist: its organization (an organization, not archived) and its
-/// owner (an active user; for sales users, themselves or a teammate). Its external id must be free;
-/// the unique index is the backstop when two requests race.
+/// The references a party holds must exist: its organization (one the caller sees, an organization,
+/// not archived) and its owner (an active user; for sales users, themselves or a teammate). Its
+/// external id must be free; the unique index is the backstop when two requests race.
 async fn check_references(
     conn: &impl ConnectionTrait,
     caller: &Caller,
@@ -243,21 +246,11 @@ async fn check_references(
 ) -> Result<(), ApiError> {
     let mut references = References::new(conn, caller);
     let current_fields = current.map(|c| &c.fields);
-    if let Some(org_id) = changed(fields.organization_id, current_fields.and_then(|c| c.organization_id)) {
-        match parties::kind_of(conn, org_id).await? {
-            None => references.add("organization_id", "not_found", "no party with this id"),
-            Some((PartyKind::Person, _)) => {
-                references.add("organization_id", "not_an_organization", "the party is a person");
-            }
-            Some((PartyKind::Organization, true)) => {
-                return Err(ApiError::conflict(
-                    "party_archived",
-                    "the organization is archived",
-                    Some(org_id),
-                ));
-            }
-            Some((PartyKind::Organization, false)) => {}
-        }
+    if let Some(org_id) = changed(fields.organization_id, current_fields.and_then(|c| c.organization_id))
+        && let Some(organization) = references.party("organization_id", org_id).await?
+        && organization.fields.kind != PartyKind::Organization
+    {
+        references.add("organization_id", "not_an_organization", "the party is a person");
     }
     if current_fields.map_or(fields.owner_id.is_some(), |c| c.owner_id != fields.owner_id) {
         references.responsible_user("owner_id", fields.owner_id).await?;

@@ -11,7 +11,7 @@ use super::service;
 use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::extract::{Body, IfMatch, if_match};
-use crate::pagination;
+use crate::pagination::{self, KeyKind};
 use crate::respond::etag;
 use crate::state::AppState;
 use crate::v1::history::dto::{HISTORY_SORT, HistoryEntryResponse, HistoryPage, HistoryQuery};
@@ -69,7 +69,7 @@ pub async fn list_pipeline_stages(
     query: web::Query<StageListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Permission::ReadPipeline)?;
-    let request = pagination::oldest_first_by(SORT, query.limit, query.cursor.as_deref())?;
+    let request = pagination::oldest_first_by(SORT, KeyKind::Int, query.limit, query.cursor.as_deref())?;
     let page = service::list(&state.db, query.include_retired.unwrap_or(false), &request).await?;
     Ok(HttpResponse::Ok().json(StagePage::new(page, SORT, StageResponse::from)))
 }
@@ -173,7 +173,7 @@ pub async fn list_pipeline_stage_history(
     query: web::Query<HistoryQuery>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Permission::ReadPipeline)?;
-    let request = pagination::oldest_first_by(HISTORY_SORT, query.limit, query.cursor.as_deref())?;
+    let request = pagination::oldest_first_by(HISTORY_SORT, KeyKind::Time, query.limit, query.cursor.as_deref())?;
     let page = service::history(&state.db, id.into_inner(), &request).await?;
     Ok(HttpResponse::Ok().json(HistoryPage::new(page, HISTORY_SORT, HistoryEntryResponse::from)))
 }

@@ -97,9 +97,11 @@ pub async fn update(
     if fields == current.fields {
         return Ok(current);
     }
-    // An opportunity's status follows its stage's kind: changing the kind under it would win or
-    // lose deals that nobody touched.
-    if fields.kind != current.fields.kind && opportunities::any_in_stage(&txn, id).await? {
+    if fields.kind != current.fields.kind
+        && !current
+            .fields
+            .may_become(&fields, opportunities::any_in_stage(&txn, id).await?)
+    {
         return Err(ApiError::conflict(
             "stage_in_use",
             "opportunities are in this stage: its kind cannot change (add a stage of the new kind instead)",
