@@ -184,6 +184,30 @@ pub fn direction(sort: &str) -> (&str, Direction) {
     }
 }
 
+impl Keyed for persistence::parties::PartySort {
+    fn key_kind(self) -> KeyKind {
+        match self {
+            Self::Name => KeyKind::Text,
+            Self::CreatedAt | Self::UpdatedAt => KeyKind::Time,
+        }
+    }
+}
+
+impl Keyed for persistence::activities::ActivitySort {
+    fn key_kind(self) -> KeyKind {
+        KeyKind::Time
+    }
+}
+
+impl Keyed for persistence::opportunities::OpportunitySort {
+    fn key_kind(self) -> KeyKind {
+        match self {
+            Self::Title => KeyKind::Text,
+            Self::CreatedAt | Self::UpdatedAt => KeyKind::Time,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -230,29 +254,5 @@ mod tests {
             },
         );
         assert!(decode("name", KeyKind::Text, &nul_key).is_err());
-    }
-}
-
-impl Keyed for persistence::parties::PartySort {
-    fn key_kind(self) -> KeyKind {
-        match self {
-            Self::Name => KeyKind::Text,
-            Self::CreatedAt | Self::UpdatedAt => KeyKind::Time,
-        }
-    }
-}
-
-impl Keyed for persistence::activities::ActivitySort {
-    fn key_kind(self) -> KeyKind {
-        KeyKind::Time
-    }
-}
-
-impl Keyed for persistence::opportunities::OpportunitySort {
-    fn key_kind(self) -> KeyKind {
-        match self {
-            Self::Title => KeyKind::Text,
-            Self::CreatedAt | Self::UpdatedAt => KeyKind::Time,
-        }
     }
 }
