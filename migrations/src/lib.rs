@@ -9,6 +9,7 @@ mod m20261124_000003_history;
 mod m20261124_000004_pipeline_stages;
 mod m20261125_000005_opportunities;
 mod m20261125_000006_activities;
+mod m20261125_000007_products;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000004_pipeline_stages::Migration),
             Box::new(m20261125_000005_opportunities::Migration),
             Box::new(m20261125_000006_activities::Migration),
+            Box::new(m20261125_000007_products::Migration),
         ]
     }
 }

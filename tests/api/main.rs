@@ -10,5 +10,6 @@ mod opportunities;
 mod parties;
 mod party_lists;
 mod pipeline_stages;
+mod products;
 mod teams;
 mod users;

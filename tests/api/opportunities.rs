@@ -389,6 +389,7 @@ async fn lists_filter_by_owner_party_stage_status_and_close_window() {
         ("close_from=2026-12-01&close_to=2026-12-31".to_owned(), vec![id(&first)]),
         ("close_from=2027-01-10".to_owned(), vec![id(&second)]),
         ("q=fleet".to_owned(), vec![id(&first), id(&third)]),
+        ("q=fle%00et".to_owned(), vec![]),
         ("sort=-title".to_owned(), vec![id(&second), id(&third), id(&first)]),
     ] {
         let page = app.get_json(&format!("{OPPORTUNITIES}?{query}")).await;
@@ -407,7 +408,6 @@ async fn lists_filter_by_owner_party_stage_status_and_close_window() {
         "close_from=31.12.2026",
         "sort=amount",
         "colour=red",
-        "q=a%00b",
         "close_to=%2B12345-01-01",
     ] {
         let response = app.get(&format!("{OPPORTUNITIES}?{bad}")).await;

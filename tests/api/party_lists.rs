@@ -174,10 +174,6 @@ async fn bad_list_parameters_are_400() {
         "cursor=garbage",
         "kind=robot",
         "owner_id=nope",
-        // PostgreSQL refuses a NUL byte in text: it must never reach it.
-        "q=a%00",
-        "tag=a%00",
-        "external_id=%00",
         "updated_since=%2B20000-01-01T00:00:00Z",
     ] {
         let response = app.get(&format!("/api/v1/parties?{query}")).await;
@@ -188,8 +184,17 @@ async fn bad_list_parameters_are_400() {
         };
         assert_problem(response, StatusCode::BAD_REQUEST, code).await;
     }
+    // No stored text holds a NUL byte (and PostgreSQL refuses one): such a filter matches nothing.
+    app.post_party(
+        &json!({"kind": "organization", "name": "A", "customer_group": "a", "tags": ["a"], "external_id": "a"}),
+    )
+    .await;
+    for query in ["q=a%00", "tag=a%00", "external_id=a%00", "customer_group=a%00"] {
+        let page: Value = app.get(&format!("/api/v1/parties?{query}")).await.json().await.unwrap();
+        assert_eq!(page["items"], json!([]), "{query}");
+    }
     // A cursor made for one sort is refused by another.
-    for name in ["A", "B"] {
+    for name in ["B", "C"] {
         app.post_party(&json!({"kind": "organization", "name": name})).await;
     }
     let page: Value = app.get("/api/v1/parties?limit=1&sort=name").await.json().await.unwrap();

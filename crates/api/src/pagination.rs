@@ -193,6 +193,15 @@ impl Keyed for persistence::parties::PartySort {
     }
 }
 
+impl Keyed for persistence::products::ProductSort {
+    fn key_kind(self) -> KeyKind {
+        match self {
+            Self::Name | Self::Sku => KeyKind::Text,
+            Self::CreatedAt | Self::UpdatedAt => KeyKind::Time,
+        }
+    }
+}
+
 impl Keyed for persistence::activities::ActivitySort {
     fn key_kind(self) -> KeyKind {
         KeyKind::Time

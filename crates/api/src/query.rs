@@ -24,22 +24,10 @@ pub fn date(name: &str, value: Option<NaiveDate>) -> Result<Option<NaiveDate>, A
 
 /// A text search term of at most [`Q_MAX`] characters.
 pub fn search(value: Option<String>) -> Result<Option<String>, ApiError> {
-    match text("q", value)? {
+    match value {
         Some(q) if q.chars().count() > Q_MAX => Err(ApiError::bad_request(
             "invalid_query",
             format!("q must be at most {Q_MAX} characters"),
-        )),
-        other => Ok(other),
-    }
-}
-
-/// A text filter: no control characters, which no stored text holds (and which PostgreSQL
-/// refuses outright in the case of NUL).
-pub fn text(name: &str, value: Option<String>) -> Result<Option<String>, ApiError> {
-    match value {
-        Some(text) if text.contains(char::is_control) => Err(ApiError::bad_request(
-            "invalid_query",
-            format!("{name} must not contain control characters"),
         )),
         other => Ok(other),
     }

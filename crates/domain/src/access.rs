@@ -43,22 +43,27 @@ impl Role {
     /// Whether this role may perform `permission` at all (record scope is checked separately).
     pub fn can(self, permission: Permission) -> bool {
         use Permission as P;
+        let reads = matches!(
+            permission,
+            P::ReadParties
+                | P::ReadPipeline
+                | P::ReadActivities
+                | P::ReadOpportunities
+                | P::ReadProducts
+                | P::ReadPricing
+                | P::ReadOffers
+        );
+        let sells = matches!(
+            permission,
+            P::WriteParties | P::WriteActivities | P::WriteOpportunities | P::WriteOffers
+        );
+        let prices = matches!(permission, P::WriteProducts | P::ManagePricing);
         match self {
             Role::Admin => true,
-            Role::Manager | Role::Integrator | Role::Sales => matches!(
-                permission,
-                P::ReadParties
-                    | P::WriteParties
-                    | P::ReadPipeline
-                    | P::ReadActivities
-                    | P::WriteActivities
-                    | P::ReadOpportunities
-                    | P::WriteOpportunities
-            ),
-            Role::Accountant | Role::Viewer => matches!(
-                permission,
-                P::ReadParties | P::ReadPipeline | P::ReadActivities | P::ReadOpportunities
-            ),
+            // Managers and integrators keep the catalog and prices; sales users only read them.
+            Role::Manager | Role::Integrator => reads || sells || prices,
+            Role::Sales => reads || sells,
+            Role::Accountant | Role::Viewer => reads,
         }
     }
 
@@ -118,6 +123,16 @@ pub enum Permission {
     ReadOpportunities,
     /// Create opportunities and move them through the pipeline.
     WriteOpportunities,
+    ReadProducts,
+    /// Create, change and archive products.
+    WriteProducts,
+    /// Read price lists and discount rules, and resolve prices.
+    ReadPricing,
+    /// Create, change and delete price lists and discount rules.
+    ManagePricing,
+    ReadOffers,
+    /// Create offers, change drafts, and move offers through their states.
+    WriteOffers,
 }
 
 impl Permission {
@@ -132,6 +147,12 @@ impl Permission {
         Permission::WriteActivities,
         Permission::ReadOpportunities,
         Permission::WriteOpportunities,
+        Permission::ReadProducts,
+        Permission::WriteProducts,
+        Permission::ReadPricing,
+        Permission::ManagePricing,
+        Permission::ReadOffers,
+        Permission::WriteOffers,
     ];
 }
 
@@ -151,22 +172,32 @@ mod tests {
     /// The whole matrix, spelled out: a change to a role's rights must change this table.
     #[test]
     fn the_permission_matrix_is_as_designed() {
-        let sales_data: &[Permission] = &[
+        let read_only: &[Permission] = &[
             P::ReadParties,
-            P::WriteParties,
             P::ReadPipeline,
             P::ReadActivities,
-            P::WriteActivities,
             P::ReadOpportunities,
-            P::WriteOpportunities,
+            P::ReadProducts,
+            P::ReadPricing,
+            P::ReadOffers,
         ];
-        let read_only: &[Permission] = &[P::ReadParties, P::ReadPipeline, P::ReadActivities, P::ReadOpportunities];
+        let sales: &[Permission] = &[
+            read_only,
+            &[
+                P::WriteParties,
+                P::WriteActivities,
+                P::WriteOpportunities,
+                P::WriteOffers,
+            ],
+        ]
+        .concat();
+        let catalog: &[Permission] = &[sales, &[P::WriteProducts, P::ManagePricing]].concat();
         let allowed: &[(Role, &[Permission])] = &[
             (Role::Admin, Permission::ALL),
-            (Role::Manager, sales_data),
-            (Role::Sales, sales_data),
+            (Role::Manager, catalog),
+            (Role::Sales, sales),
             (Role::Accountant, read_only),
-            (Role::Integrator, sales_data),
+            (Role::Integrator, catalog),
             (Role::Viewer, read_only),
         ];
         for (role, permissions) in allowed {

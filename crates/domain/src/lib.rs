@@ -35,6 +35,8 @@ pub mod money;
 pub mod opportunity;
 pub mod party;
 pub mod pipeline;
+pub mod pricing;
+pub mod product;
 pub mod team;
 pub mod text;
 pub mod time;

@@ -70,6 +70,90 @@ pub fn check_amount(amount: Decimal, currency: Currency) -> Result<Decimal, Amou
     Ok(exact)
 }
 
+/// Bounds of the numbers a document line is made of. They keep every product and sum of up to
+/// 1000 lines far inside `Decimal`'s 28 significant digits, so line arithmetic is exact (a
+/// line net of 10^13 still keeps all 14 decimals its factors can produce).
+pub const QUANTITY_LIMIT: i64 = 1_000_000_000;
+pub const QUANTITY_DECIMALS: u32 = 4;
+pub const UNIT_PRICE_LIMIT: i64 = 1_000_000_000_000;
+pub const UNIT_PRICE_DECIMALS: u32 = 6;
+pub const PERCENT_DECIMALS: u32 = 2;
+
+/// Why a quantity, unit price or percentage was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum BoundError {
+    #[error("must be greater than 0")]
+    NotPositive,
+    #[error("must not be negative")]
+    Negative,
+    #[error("must be below {0}")]
+    TooLarge(i64),
+    #[error("must be at most 100")]
+    OverHundred,
+    #[error("may have at most {0} decimals")]
+    TooManyDecimals(u32),
+}
+
+impl crate::validation::CodedError for BoundError {
+    fn code(&self) -> &'static str {
+        match self {
+            Self::TooManyDecimals(_) => "too_many_decimals",
+            _ => "out_of_range",
+        }
+    }
+}
+
+fn decimals(value: Decimal, max: u32) -> Result<Decimal, BoundError> {
+    let normal = value.normalize();
+    if normal.scale() > max {
+        Err(BoundError::TooManyDecimals(max))
+    } else {
+        Ok(normal)
+    }
+}
+
+/// A quantity on a line: greater than 0, below 10^9, at most 4 decimals.
+pub fn check_quantity(quantity: Decimal) -> Result<Decimal, BoundError> {
+    if quantity <= Decimal::ZERO {
+        return Err(BoundError::NotPositive);
+    }
+    check_min_quantity(quantity)
+}
+
+/// A quantity threshold (a tier's or a rule's minimum): like a quantity, but 0 is allowed.
+pub fn check_min_quantity(quantity: Decimal) -> Result<Decimal, BoundError> {
+    if quantity.is_sign_negative() && !quantity.is_zero() {
+        return Err(BoundError::Negative);
+    }
+    if quantity >= Decimal::from(QUANTITY_LIMIT) {
+        return Err(BoundError::TooLarge(QUANTITY_LIMIT));
+    }
+    decimals(quantity.abs(), QUANTITY_DECIMALS)
+}
+
+/// A unit price: not negative, below 10^12, at most 6 decimals (1.255 EUR is a price; only
+/// line totals round to the minor unit).
+pub fn check_unit_price(price: Decimal) -> Result<Decimal, BoundError> {
+    if price.is_sign_negative() && !price.is_zero() {
+        return Err(BoundError::Negative);
+    }
+    if price >= Decimal::from(UNIT_PRICE_LIMIT) {
+        return Err(BoundError::TooLarge(UNIT_PRICE_LIMIT));
+    }
+    decimals(price.abs(), UNIT_PRICE_DECIMALS)
+}
+
+/// A percentage (tax rate, discount): 0 to 100, at most 2 decimals.
+pub fn check_percent(percent: Decimal) -> Result<Decimal, BoundError> {
+    if percent.is_sign_negative() && !percent.is_zero() {
+        return Err(BoundError::Negative);
+    }
+    if percent > Decimal::ONE_HUNDRED {
+        return Err(BoundError::OverHundred);
+    }
+    decimals(percent.abs(), PERCENT_DECIMALS)
+}
+
 /// An amount in a currency, always rounded to the currency's minor unit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Money {
@@ -274,6 +358,24 @@ mod tests {
             Err(AmountError::TooLarge)
         );
         assert!(check_amount(d("999999999999999.99"), cur("EUR")).is_ok());
+    }
+
+    #[test]
+    fn line_numbers_are_bounded() {
+        assert_eq!(check_quantity(d("2.50")).unwrap().to_string(), "2.5");
+        assert_eq!(check_quantity(d("0")), Err(BoundError::NotPositive));
+        assert_eq!(check_quantity(d("0.00001")), Err(BoundError::TooManyDecimals(4)));
+        assert_eq!(
+            check_quantity(d("1000000000")),
+            Err(BoundError::TooLarge(QUANTITY_LIMIT))
+        );
+        assert_eq!(check_min_quantity(d("0")).unwrap(), Decimal::ZERO);
+        assert_eq!(check_unit_price(d("1.255")).unwrap().to_string(), "1.255");
+        assert_eq!(check_unit_price(d("-1")), Err(BoundError::Negative));
+        assert_eq!(check_unit_price(d("0.0000001")), Err(BoundError::TooManyDecimals(6)));
+        assert_eq!(check_percent(d("100.00")).unwrap().to_string(), "100");
+        assert_eq!(check_percent(d("100.01")), Err(BoundError::OverHundred));
+        assert_eq!(check_percent(d("7.125")), Err(BoundError::TooManyDecimals(2)));
     }
 
     proptest! {

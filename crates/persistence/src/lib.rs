@@ -13,6 +13,7 @@ pub mod opportunities;
 pub mod page;
 pub mod parties;
 pub mod pipeline_stages;
+pub mod products;
 pub mod search;
 pub mod teams;
 pub mod users;

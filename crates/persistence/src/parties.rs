@@ -126,7 +126,7 @@ pub async fn list(
         select = select.filter(Column::OrganizationId.eq(organization_id));
     }
     if let Some(group) = &filter.customer_group {
-        select = select.filter(Column::CustomerGroup.eq(group.as_str()));
+        select = select.filter(search::equals(Column::CustomerGroup, group));
     }
     if let Some(tag) = &filter.tag {
         if !domain::party::is_valid_tag(tag) {
@@ -141,7 +141,7 @@ pub async fn list(
             .filter(Expr::col(Column::Tags).like(LikeExpr::new(format!("%\"{}\"%", escape_like(tag))).escape('\\')));
     }
     if let Some(external_id) = &filter.external_id {
-        select = select.filter(Column::ExternalId.eq(external_id.as_str()));
+        select = select.filter(search::equals(Column::ExternalId, external_id));
     }
     if let Some(q) = &filter.q {
         select = select.filter(search::contains(Column::SearchText, q));

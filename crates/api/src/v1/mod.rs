@@ -6,8 +6,10 @@ pub mod history;
 pub mod opportunities;
 pub mod parties;
 pub mod pipeline_stages;
+pub mod products;
 pub mod references;
 pub mod teams;
+pub mod upsert;
 pub mod users;
 
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -17,6 +19,7 @@ pub fn configure(config: &mut ServiceConfig) {
     parties::configure(config);
     activities::configure(config);
     opportunities::configure(config);
+    products::configure(config);
     pipeline_stages::configure(config);
     users::configure(config);
     teams::configure(config);

@@ -5,5 +5,6 @@ pub mod history_entry;
 pub mod opportunity;
 pub mod party;
 pub mod pipeline_stage;
+pub mod product;
 pub mod team;
 pub mod user;

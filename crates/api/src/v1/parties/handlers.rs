@@ -7,7 +7,7 @@ use persistence::parties::{PartyFilter, PartySort};
 use uuid::Uuid;
 
 use super::dto::{PartyBody, PartyListQuery, PartyPage, PartyPatch, PartyResponse};
-use super::service::{self, Upserted};
+use super::service;
 use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::extract::{Body, IfMatch, if_match};
@@ -82,9 +82,9 @@ pub async fn list_parties(
         role: query.role.map(Into::into),
         owner_id: query.owner_id,
         organization_id: query.organization_id,
-        customer_group: crate::query::text("customer_group", query.customer_group)?,
-        tag: crate::query::text("tag", query.tag)?.map(|tag| tag.trim().to_owned()),
-        external_id: crate::query::text("external_id", query.external_id)?,
+        customer_group: query.customer_group,
+        tag: query.tag.map(|tag| tag.trim().to_owned()),
+        external_id: query.external_id,
         q: crate::query::search(query.q)?,
         updated_since: crate::query::instant("updated_since", query.updated_since)?,
         include_archived: query.include_archived.unwrap_or(false),
@@ -207,15 +207,12 @@ pub async fn upsert_party_by_external_id(
 ) -> Result<HttpResponse, ApiError> {
     let caller = user.require(Permission::WriteParties)?;
     let upserted = service::upsert(&state.db, &caller, &external_id, body.0.into(), if_match(&req)?).await?;
-    Ok(match upserted {
-        Upserted::Created(party) => HttpResponse::Created()
-            .insert_header((header::LOCATION, format!("/api/v1/parties/{}", party.id)))
-            .insert_header(etag(party.version))
-            .json(PartyResponse::from(party)),
-        Upserted::Replaced(party) => HttpResponse::Ok()
-            .insert_header(etag(party.version))
-            .json(PartyResponse::from(party)),
-    })
+    Ok(crate::v1::upsert::respond(
+        upserted,
+        |party| format!("/api/v1/parties/{}", party.id),
+        |party| party.version,
+        PartyResponse::from,
+    ))
 }
 
 /// The history of a party: who changed which fields, from what to what, oldest first.

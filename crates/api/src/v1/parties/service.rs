@@ -15,14 +15,9 @@ use crate::extract::check_version;
 use crate::state::now;
 use crate::v1::history::service as history;
 use crate::v1::references::{References, changed};
+use crate::v1::upsert::{self, Upserted};
 
 const RESOURCE: &str = "party";
-
-/// Whether an upsert created the record or replaced it.
-pub enum Upserted {
-    Created(Party),
-    Replaced(Party),
-}
 
 pub async fn create(db: &DatabaseConnection, caller: &Caller, input: PartyInput) -> Result<Party, ApiError> {
     let txn = db.begin().await?;
@@ -104,44 +99,19 @@ pub async fn archive(
 /// `PUT /parties/by-external-id/{external_id}`: creates the party, or replaces the whole record
 /// (omitted fields get their defaults). A party the caller may not see is not replaced but refused,
 /// because creating a second one would break the uniqueness of external ids.
-///
-/// Two first upserts of one external id may race: both find nothing and try to insert, and the
-/// second is refused. That one is then retried, finds the first, and replaces it, so a client that
-/// retries blindly never sees a spurious conflict.
 pub async fn upsert(
     db: &DatabaseConnection,
     caller: &Caller,
     external_id: &str,
     mut input: PartyInput,
     if_match: Option<i32>,
-) -> Result<Upserted, ApiError> {
-    // Checked before it reaches a query: PostgreSQL refuses a NUL byte in text outright.
-    let external_id = domain::text::required(external_id, domain::party::SHORT_TEXT_MAX)
-        .map_err(|e| ApiError::invalid("external_id", domain::validation::CodedError::code(&e), e.to_string()))?;
-    let external_id = external_id.as_str();
-    match input.external_id.as_deref().map(str::trim).filter(|id| !id.is_empty()) {
-        Some(body_id) if body_id != external_id => {
-            return Err(ApiError::invalid(
-                "external_id",
-                "mismatch",
-                "must be absent or equal the external id in the path",
-            ));
-        }
-        _ => input.external_id = Some(external_id.to_owned()),
-    }
+) -> Result<Upserted<Party>, ApiError> {
+    let external_id = upsert::claim_external_id(external_id, &mut input.external_id, domain::party::SHORT_TEXT_MAX)?;
     // The body is the whole record; an omitted owner gets its default in a replace as in a create.
     if input.owner_id.is_none() {
         input.owner_id = access::default_owner(caller.role, caller.member());
     }
-    // The loser learns of the winner either from the unique index or from the check before its
-    // insert, whichever comes first; either way the retry finds the winner's row and replaces it.
-    match upsert_once(db, caller, external_id, input.clone(), if_match).await {
-        Err(ApiError::Conflict {
-            code: "duplicate_external_id",
-            ..
-        }) => upsert_once(db, caller, external_id, input, if_match).await,
-        other => other,
-    }
+    upsert::retrying_a_lost_race(|| upsert_once(db, caller, &external_id, input.clone(), if_match)).await
 }
 
 async fn upsert_once(
@@ -150,7 +120,7 @@ async fn upsert_once(
     external_id: &str,
     input: PartyInput,
     if_match: Option<i32>,
-) -> Result<Upserted, ApiError> {
+) -> Result<Upserted<Party>, ApiError> {
     let txn = db.begin().await?;
     let result = match parties::find_by_external_id(&txn, external_id).await? {
         None => {

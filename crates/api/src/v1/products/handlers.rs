@@ -1,0 +1,236 @@
+//! Product endpoints: everyone who works with documents reads the catalog; managers, integrators
+//! and admins keep it.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
+use domain::access::Permission;
+use persistence::products::{ProductFilter, ProductSort};
+use uuid::Uuid;
+
+use super::dto::{ProductBody, ProductListQuery, ProductPage, ProductPatch, ProductResponse};
+use super::service;
+use crate::auth::AuthUser;
+use crate::error::ApiError;
+use crate::extract::{Body, IfMatch, if_match};
+use crate::pagination::{self, KeyKind};
+use crate::query;
+use crate::respond::etag;
+use crate::state::AppState;
+use crate::v1::history::dto::{HISTORY_SORT, HistoryEntryResponse, HistoryPage, HistoryQuery};
+
+/// Add a product to the catalog; a SKU that is taken is a 409 `duplicate_sku` naming its product.
+#[utoipa::path(
+    tag = "products",
+    operation_id = "create_product",
+    request_body = ProductBody,
+    responses(
+        (status = 201, description = "Created", body = ProductResponse,
+            headers(("Location" = String, description = "URL of the new product"), ("ETag" = String, description = "The version, quoted"))),
+        crate::openapi::CreateErrors,
+    ),
+    security(("bearer" = []))
+)]
+#[post("")]
+pub async fn create_product(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: Body<ProductBody>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = user.require(Permission::WriteProducts)?;
+    let product = service::create(&state.db, &caller, body.0.into()).await?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/api/v1/products/{}", product.id)))
+        .insert_header(etag(product.version))
+        .json(ProductResponse::from(product)))
+}
+
+/// List the catalog, filtered, sorted and paginated by cursor.
+#[utoipa::path(
+    tag = "products",
+    operation_id = "list_products",
+    params(ProductListQuery),
+    responses(
+        (status = 200, description = "A page of products", body = ProductPage),
+        crate::openapi::ListErrors,
+    ),
+    security(("bearer" = []))
+)]
+#[get("")]
+pub async fn list_products(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    query: web::Query<ProductListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    user.require(Permission::ReadProducts)?;
+    let query = query.into_inner();
+    let default_sort = if query.updated_since.is_some() {
+        "updated_at"
+    } else {
+        "name"
+    };
+    let (request, sort) = pagination::sorted(
+        query.sort.as_deref(),
+        default_sort,
+        &[
+            ("name", ProductSort::Name),
+            ("sku", ProductSort::Sku),
+            ("created_at", ProductSort::CreatedAt),
+            ("updated_at", ProductSort::UpdatedAt),
+        ],
+        query.limit,
+        query.cursor.as_deref(),
+    )?;
+    let filter = ProductFilter {
+        kind: query.kind.map(Into::into),
+        product_group: query.product_group,
+        active: query.active,
+        sku: query.sku,
+        external_id: query.external_id,
+        q: query::search(query.q)?,
+        updated_since: query::instant("updated_since", query.updated_since)?,
+        include_archived: query.include_archived.unwrap_or(false),
+    };
+    let page = service::list(&state.db, &filter, &request).await?;
+    Ok(HttpResponse::Ok().json(ProductPage::new(page, &sort, ProductResponse::from)))
+}
+
+/// Read a product (archived ones too).
+#[utoipa::path(
+    tag = "products",
+    operation_id = "get_product",
+    params(("id" = Uuid, Path, description = "Product id")),
+    responses(
+        (status = 200, description = "The product", body = ProductResponse,
+            headers(("ETag" = String, description = "The version, quoted"))),
+        crate::openapi::ReadErrors,
+    ),
+    security(("bearer" = []))
+)]
+#[get("/{id}")]
+pub async fn get_product(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    user.require(Permission::ReadProducts)?;
+    let product = service::get(&state.db, id.into_inner()).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(etag(product.version))
+        .json(ProductResponse::from(product)))
+}
+
+/// Change a product: fields present are set, `null` clears, absent fields are kept. Lines already
+/// on documents keep the price, tax rate and text they were written with.
+#[utoipa::path(
+    tag = "products",
+    operation_id = "update_product",
+    params(("id" = Uuid, Path, description = "Product id"), IfMatch),
+    request_body = ProductPatch,
+    responses(
+        (status = 200, description = "The changed product", body = ProductResponse,
+            headers(("ETag" = String, description = "The new version, quoted"))),
+        crate::openapi::ChangeErrors,
+    ),
+    security(("bearer" = []))
+)]
+#[patch("/{id}")]
+pub async fn update_product(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    body: Body<ProductPatch>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = user.require(Permission::WriteProducts)?;
+    let patch = body.0;
+    let product = service::update(&state.db, &caller, id.into_inner(), if_match(&req)?, |input| {
+        patch.apply_to(input);
+    })
+    .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(etag(product.version))
+        .json(ProductResponse::from(product)))
+}
+
+/// Archive a product: it stays readable by id, leaves the lists and takes no new lines.
+#[utoipa::path(
+    tag = "products",
+    operation_id = "archive_product",
+    params(("id" = Uuid, Path, description = "Product id"), IfMatch),
+    responses(
+        (status = 204, description = "Archived"),
+        crate::openapi::DeleteErrors,
+    ),
+    security(("bearer" = []))
+)]
+#[delete("/{id}")]
+pub async fn archive_product(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = user.require(Permission::WriteProducts)?;
+    service::archive(&state.db, &caller, id.into_inner(), if_match(&req)?).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Create or replace the product with this external id (the body is the whole record).
+#[utoipa::path(
+    tag = "products",
+    operation_id = "upsert_product_by_external_id",
+    params(
+        ("external_id" = String, Path, description = "The product's id in the integrator's system"),
+        IfMatch,
+    ),
+    request_body = ProductBody,
+    responses(
+        (status = 200, description = "Replaced", body = ProductResponse,
+            headers(("ETag" = String, description = "The new version, quoted"))),
+        (status = 201, description = "Created", body = ProductResponse,
+            headers(("Location" = String, description = "URL of the new product"), ("ETag" = String, description = "The version, quoted"))),
+        crate::openapi::ChangeErrors,
+    ),
+    security(("bearer" = []))
+)]
+#[put("/by-external-id/{external_id}")]
+pub async fn upsert_product_by_external_id(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    req: HttpRequest,
+    external_id: web::Path<String>,
+    body: Body<ProductBody>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = user.require(Permission::WriteProducts)?;
+    let upserted = service::upsert(&state.db, &caller, &external_id, body.0.into(), if_match(&req)?).await?;
+    Ok(crate::v1::upsert::respond(
+        upserted,
+        |product| format!("/api/v1/products/{}", product.id),
+        |product| product.version,
+        ProductResponse::from,
+    ))
+}
+
+/// The history of a product: who changed which fields, from what to what, oldest first.
+#[utoipa::path(
+    tag = "products",
+    operation_id = "list_product_history",
+    params(("id" = Uuid, Path, description = "Product id"), HistoryQuery),
+    responses(
+        (status = 200, description = "A page of history entries", body = HistoryPage),
+        crate::openapi::ReadErrors,
+    ),
+    security(("bearer" = []))
+)]
+#[get("/{id}/history")]
+pub async fn list_product_history(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    query: web::Query<HistoryQuery>,
+) -> Result<HttpResponse, ApiError> {
+    user.require(Permission::ReadProducts)?;
+    let request = pagination::oldest_first_by(HISTORY_SORT, KeyKind::Time, query.limit, query.cursor.as_deref())?;
+    let page = service::history(&state.db, id.into_inner(), &request).await?;
+    Ok(HttpResponse::Ok().json(HistoryPage::new(page, HISTORY_SORT, HistoryEntryResponse::from)))
+}
