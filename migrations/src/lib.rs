@@ -10,6 +10,7 @@ mod m20261124_000004_pipeline_stages;
 mod m20261125_000005_opportunities;
 mod m20261125_000006_activities;
 mod m20261125_000007_products;
+mod m20261125_000008_pricing;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000005_opportunities::Migration),
             Box::new(m20261125_000006_activities::Migration),
             Box::new(m20261125_000007_products::Migration),
+            Box::new(m20261125_000008_pricing::Migration),
         ]
     }
 }

@@ -10,6 +10,7 @@ mod opportunities;
 mod parties;
 mod party_lists;
 mod pipeline_stages;
+mod pricing;
 mod products;
 mod teams;
 mod users;

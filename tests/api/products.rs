@@ -178,7 +178,7 @@ async fn an_integrator_upserts_by_external_id_without_doubles() {
     let replaced: Value = replaced.json().await.unwrap();
     assert_eq!(
         (replaced["list_price"].as_str(), replaced["product_group"].as_str()),
-        (Some("1.3"), Some("hardware"))
+        (Some("1.30"), Some("hardware"))
     );
     let mismatch = app
         .request(

@@ -27,6 +27,7 @@ use crate::error::{FieldProblem, Problem};
             the contact history of a party and the agenda of a user"),
         (name = "opportunities", description = "Sales prospects moving through the pipeline"),
         (name = "products", description = "The catalog that document lines refer to"),
+        (name = "pricing", description = "Price lists, discount rules, and why a price is what it is"),
         (name = "pipeline-stages", description = "The steps of the sales pipeline"),
         (name = "users", description = "Users and their roles (admins only)"),
         (name = "teams", description = "Teams of users (admins only)"),

@@ -143,6 +143,17 @@ pub fn check_unit_price(price: Decimal) -> Result<Decimal, BoundError> {
     decimals(price.abs(), UNIT_PRICE_DECIMALS)
 }
 
+/// A unit price as it is shown: with at least the currency's minor unit (1.20 EUR), and more
+/// decimals only where the price has them (1.255 EUR). Stored prices are normalized ("1.2").
+#[must_use]
+pub fn shown_price(price: Decimal, currency: Currency) -> Decimal {
+    let mut shown = price.normalize();
+    if shown.scale() < currency.exponent() {
+        shown.rescale(currency.exponent());
+    }
+    shown
+}
+
 /// A percentage (tax rate, discount): 0 to 100, at most 2 decimals.
 pub fn check_percent(percent: Decimal) -> Result<Decimal, BoundError> {
     if percent.is_sign_negative() && !percent.is_zero() {
@@ -371,6 +382,9 @@ mod tests {
         );
         assert_eq!(check_min_quantity(d("0")).unwrap(), Decimal::ZERO);
         assert_eq!(check_unit_price(d("1.255")).unwrap().to_string(), "1.255");
+        assert_eq!(shown_price(d("1.2"), cur("EUR")).to_string(), "1.20");
+        assert_eq!(shown_price(d("1.2550"), cur("EUR")).to_string(), "1.255");
+        assert_eq!(shown_price(d("5.0"), cur("JPY")).to_string(), "5");
         assert_eq!(check_unit_price(d("-1")), Err(BoundError::Negative));
         assert_eq!(check_unit_price(d("0.0000001")), Err(BoundError::TooManyDecimals(6)));
         assert_eq!(check_percent(d("100.00")).unwrap().to_string(), "100");

@@ -678,11 +678,7 @@ fn group_of(who: &str, group: Option<&str>) -> String {
 /// An amount as a salesperson reads it: at least the currency's minor unit (9.50 EUR), more
 /// decimals only where a unit price has them (1.255 EUR).
 fn amount(value: Decimal, currency: Currency) -> String {
-    let mut shown = value.normalize();
-    if shown.scale() < currency.exponent() {
-        shown.rescale(currency.exponent());
-    }
-    format!("{shown} {currency}")
+    format!("{} {currency}", money::shown_price(value, currency))
 }
 
 fn units(quantity: Decimal) -> String {

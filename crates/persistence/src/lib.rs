@@ -6,6 +6,7 @@
 pub mod activities;
 pub mod db;
 pub mod decimal_text;
+pub mod discount_rules;
 pub mod entities;
 pub mod error;
 pub mod history;
@@ -13,9 +14,11 @@ pub mod opportunities;
 pub mod page;
 pub mod parties;
 pub mod pipeline_stages;
+pub mod price_lists;
 pub mod products;
 pub mod search;
 pub mod teams;
+pub mod turnover;
 pub mod users;
 pub mod visibility;
 

@@ -103,6 +103,15 @@ pub async fn find_by_external_id(conn: &impl ConnectionTrait, external_id: &str)
         .transpose()
 }
 
+/// Whether any party, archived ones included, is priced by this list.
+pub async fn uses_price_list(conn: &impl ConnectionTrait, price_list_id: Uuid) -> Result<bool, StoreError> {
+    Ok(Entity::find()
+        .filter(Column::PriceListId.eq(price_list_id))
+        .one(conn)
+        .await?
+        .is_some())
+}
+
 pub async fn list(
     conn: &impl ConnectionTrait,
     filter: &PartyFilter,

@@ -2,10 +2,13 @@
 
 pub mod activities;
 pub mod auth;
+pub mod discount_rules;
 pub mod history;
 pub mod opportunities;
 pub mod parties;
 pub mod pipeline_stages;
+pub mod price_lists;
+pub mod pricing;
 pub mod products;
 pub mod references;
 pub mod teams;
@@ -20,6 +23,9 @@ pub fn configure(config: &mut ServiceConfig) {
     activities::configure(config);
     opportunities::configure(config);
     products::configure(config);
+    price_lists::configure(config);
+    discount_rules::configure(config);
+    pricing::configure(config);
     pipeline_stages::configure(config);
     users::configure(config);
     teams::configure(config);

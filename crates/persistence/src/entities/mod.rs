@@ -1,10 +1,13 @@
 //! Table mappings only; behaviour lives in the repositories beside them.
 
 pub mod activity;
+pub mod discount_rule;
 pub mod history_entry;
 pub mod opportunity;
 pub mod party;
 pub mod pipeline_stage;
+pub mod price_list;
+pub mod price_list_entry;
 pub mod product;
 pub mod team;
 pub mod user;

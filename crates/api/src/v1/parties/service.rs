@@ -225,8 +225,9 @@ async fn check_references(
     if current_fields.map_or(fields.owner_id.is_some(), |c| c.owner_id != fields.owner_id) {
         references.responsible_user("owner_id", fields.owner_id).await?;
     }
-    if changed(fields.price_list_id, current_fields.and_then(|c| c.price_list_id)).is_some() {
-        // Price lists arrive with the pricing module; until then no id can refer to one.
+    if let Some(price_list_id) = changed(fields.price_list_id, current_fields.and_then(|c| c.price_list_id))
+        && !persistence::price_lists::exists(conn, price_list_id).await?
+    {
         references.add("price_list_id", "not_found", "no price list with this id");
     }
     if let Some(external_id) = fields.external_id.as_deref()

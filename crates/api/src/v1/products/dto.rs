@@ -130,7 +130,7 @@ impl From<Product> for ProductResponse {
             description: f.description,
             kind: f.kind.into(),
             unit: f.unit,
-            list_price: f.list_price,
+            list_price: domain::money::shown_price(f.list_price, f.currency),
             currency: f.currency.code().to_owned(),
             tax_rate: f.tax_rate,
             product_group: f.product_group,

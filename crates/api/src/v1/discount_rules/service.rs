@@ -1,0 +1,117 @@
+//! Discount rule use cases, each one transaction with its history entry.
+
+use domain::history::Action;
+use domain::pricing::{DiscountRule, DiscountRuleInput};
+use persistence::page::{Page, PageRequest};
+use persistence::{DatabaseConnection, TransactionTrait, discount_rules};
+use uuid::Uuid;
+
+use super::dto::DiscountRuleResponse;
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::extract::check_version;
+use crate::state::now;
+use crate::v1::history::service as history;
+
+pub const RESOURCE: &str = "discount_rule";
+
+pub async fn create(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    input: DiscountRuleInput,
+) -> Result<DiscountRule, ApiError> {
+    let fields = input.validate()?;
+    let txn = db.begin().await?;
+    let at = now();
+    let rule = DiscountRule {
+        id: Uuid::now_v7(),
+        fields,
+        version: 1,
+        created_at: at,
+        updated_at: at,
+    };
+    discount_rules::insert(&txn, &rule).await?;
+    let after = DiscountRuleResponse::from(rule.clone());
+    history::record(&txn, caller, RESOURCE, rule.id, Action::Created, None, &after).await?;
+    txn.commit().await?;
+    Ok(rule)
+}
+
+pub async fn get(db: &DatabaseConnection, id: Uuid) -> Result<DiscountRule, ApiError> {
+    discount_rules::find(db, id)
+        .await?
+        .ok_or(ApiError::NotFound { resource: RESOURCE })
+}
+
+pub async fn list(db: &DatabaseConnection, request: &PageRequest<()>) -> Result<Page<DiscountRule>, ApiError> {
+    Ok(discount_rules::list(db, request).await?)
+}
+
+pub async fn history(
+    db: &DatabaseConnection,
+    id: Uuid,
+    request: &PageRequest<()>,
+) -> Result<Page<persistence::history::Entry>, ApiError> {
+    let page = history::list(db, RESOURCE, id, request).await?;
+    if page.items.is_empty() && request.after.is_none() && discount_rules::find(db, id).await?.is_none() {
+        return Err(ApiError::NotFound { resource: RESOURCE });
+    }
+    Ok(page)
+}
+
+pub async fn update(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: Uuid,
+    if_match: Option<i32>,
+    change: impl FnOnce(&mut DiscountRuleInput),
+) -> Result<DiscountRule, ApiError> {
+    let txn = db.begin().await?;
+    let current = discount_rules::find_for_update(&txn, id)
+        .await?
+        .ok_or(ApiError::NotFound { resource: RESOURCE })?;
+    let mut input = DiscountRuleInput::from(current.fields.clone());
+    change(&mut input);
+    let fields = input.validate()?;
+    check_version(current.version, if_match)?;
+    if fields == current.fields {
+        return Ok(current);
+    }
+    let before = DiscountRuleResponse::from(current.clone());
+    let rule = DiscountRule {
+        fields,
+        version: current.version + 1,
+        updated_at: now(),
+        ..current
+    };
+    if !discount_rules::update(&txn, &rule, before.version).await? {
+        return Err(ApiError::concurrent_update());
+    }
+    let after = DiscountRuleResponse::from(rule.clone());
+    history::record(&txn, caller, RESOURCE, rule.id, Action::Updated, Some(&before), &after).await?;
+    txn.commit().await?;
+    Ok(rule)
+}
+
+/// Deletes a rule; documents priced with it keep their discount, and its history stays readable.
+pub async fn delete(db: &DatabaseConnection, caller: &Caller, id: Uuid, if_match: Option<i32>) -> Result<(), ApiError> {
+    let txn = db.begin().await?;
+    let current = discount_rules::find_for_update(&txn, id)
+        .await?
+        .ok_or(ApiError::NotFound { resource: RESOURCE })?;
+    check_version(current.version, if_match)?;
+    discount_rules::delete(&txn, id).await?;
+    let before = serde_json::to_value(DiscountRuleResponse::from(current)).map_err(ApiError::internal)?;
+    history::record(
+        &txn,
+        caller,
+        RESOURCE,
+        id,
+        Action::Deleted,
+        Some(&before),
+        &serde_json::Value::Null,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}

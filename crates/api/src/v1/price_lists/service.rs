@@ -1,0 +1,146 @@
+//! Price list use cases. A list is written whole, with its history entry, in one transaction.
+
+use domain::history::Action;
+use domain::pricing::{PriceList, PriceListFields, PriceListInput};
+use persistence::page::{Page, PageRequest};
+use persistence::price_lists::{self, PriceListSummary};
+use persistence::{ConnectionTrait, DatabaseConnection, TransactionTrait, parties, products};
+use uuid::Uuid;
+
+use super::dto::PriceListResponse;
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::extract::check_version;
+use crate::state::now;
+use crate::v1::history::service as history;
+
+pub const RESOURCE: &str = "price_list";
+
+pub async fn create(db: &DatabaseConnection, caller: &Caller, input: PriceListInput) -> Result<PriceList, ApiError> {
+    let fields = input.validate()?;
+    let txn = db.begin().await?;
+    check_products(&txn, &fields).await?;
+    let at = now();
+    let list = PriceList {
+        id: Uuid::now_v7(),
+        fields,
+        version: 1,
+        created_at: at,
+        updated_at: at,
+    };
+    price_lists::insert(&txn, &list).await?;
+    let after = PriceListResponse::from(list.clone());
+    history::record(&txn, caller, RESOURCE, list.id, Action::Created, None, &after).await?;
+    txn.commit().await?;
+    Ok(list)
+}
+
+pub async fn get(db: &DatabaseConnection, id: Uuid) -> Result<PriceList, ApiError> {
+    price_lists::find(db, id)
+        .await?
+        .ok_or(ApiError::NotFound { resource: RESOURCE })
+}
+
+pub async fn list(db: &DatabaseConnection, request: &PageRequest<()>) -> Result<Page<PriceListSummary>, ApiError> {
+    Ok(price_lists::list(db, request).await?)
+}
+
+pub async fn history(
+    db: &DatabaseConnection,
+    id: Uuid,
+    request: &PageRequest<()>,
+) -> Result<Page<persistence::history::Entry>, ApiError> {
+    let page = history::list(db, RESOURCE, id, request).await?;
+    if page.items.is_empty() && request.after.is_none() && !price_lists::exists(db, id).await? {
+        return Err(ApiError::NotFound { resource: RESOURCE });
+    }
+    Ok(page)
+}
+
+pub async fn update(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: Uuid,
+    if_match: Option<i32>,
+    change: impl FnOnce(&mut PriceListInput),
+) -> Result<PriceList, ApiError> {
+    let txn = db.begin().await?;
+    let current = price_lists::find_for_update(&txn, id)
+        .await?
+        .ok_or(ApiError::NotFound { resource: RESOURCE })?;
+    let mut input = PriceListInput::from(current.fields.clone());
+    change(&mut input);
+    let fields = input.validate()?;
+    check_version(current.version, if_match)?;
+    if fields == current.fields {
+        return Ok(current);
+    }
+    check_products(&txn, &fields).await?;
+    let before = PriceListResponse::from(current.clone());
+    let list = PriceList {
+        fields,
+        version: current.version + 1,
+        updated_at: now(),
+        ..current
+    };
+    if !price_lists::update(&txn, &list, before.version).await? {
+        return Err(ApiError::concurrent_update());
+    }
+    let after = PriceListResponse::from(list.clone());
+    history::record(&txn, caller, RESOURCE, list.id, Action::Updated, Some(&before), &after).await?;
+    txn.commit().await?;
+    Ok(list)
+}
+
+/// Deletes a list no party is priced by; one in use is a 409 (assign the parties another first).
+pub async fn delete(db: &DatabaseConnection, caller: &Caller, id: Uuid, if_match: Option<i32>) -> Result<(), ApiError> {
+    let txn = db.begin().await?;
+    let current = price_lists::find_for_update(&txn, id)
+        .await?
+        .ok_or(ApiError::NotFound { resource: RESOURCE })?;
+    check_version(current.version, if_match)?;
+    if parties::uses_price_list(&txn, id).await? {
+        return Err(ApiError::conflict(
+            "price_list_in_use",
+            "parties are priced by this list: give them another one first",
+            Some(id),
+        ));
+    }
+    price_lists::delete(&txn, id).await?;
+    let before = serde_json::to_value(PriceListResponse::from(current)).map_err(ApiError::internal)?;
+    history::record(
+        &txn,
+        caller,
+        RESOURCE,
+        id,
+        Action::Deleted,
+        Some(&before),
+        &serde_json::Value::Null,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Every entry names a product of the catalog.
+async fn check_products(conn: &impl ConnectionTrait, fields: &PriceListFields) -> Result<(), ApiError> {
+    let mut ids: Vec<Uuid> = fields.entries.iter().map(|e| e.product_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let known: std::collections::HashSet<Uuid> = products::find_many(conn, &ids)
+        .await?
+        .into_iter()
+        .map(|p| p.id)
+        .collect();
+    let mut errors = domain::validation::ValidationErrors::new();
+    for (i, entry) in fields.entries.iter().enumerate() {
+        if !known.contains(&entry.product_id) {
+            errors.add(
+                format!("entries[{i}].product_id"),
+                "not_found",
+                "no product with this id",
+            );
+        }
+    }
+    errors.finish(|| ()).map_err(Into::into)
+}

@@ -1,0 +1,53 @@
+//! `GET /pricing/resolve`: why a price is what it is.
+
+use actix_web::{HttpResponse, get, web};
+use domain::access::Permission;
+use domain::currency::Currency;
+use rust_decimal::Decimal;
+
+use super::dto::{ResolutionResponse, ResolveQuery};
+use super::service::PricingContext;
+use crate::auth::AuthUser;
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::v1::{parties, products};
+
+/// Resolve the unit price and discount of a product for a party: the price list tier or the list
+/// price, the single best discount rule, and an explanation of every rule considered.
+#[utoipa::path(
+    tag = "pricing",
+    operation_id = "resolve_price",
+    params(ResolveQuery),
+    responses(
+        (status = 200, description = "The price and why", body = ResolutionResponse),
+        crate::openapi::ReadErrors,
+    ),
+    security(("bearer" = []))
+)]
+#[get("/resolve")]
+pub async fn resolve_price(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    query: web::Query<ResolveQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = user.require(Permission::ReadPricing)?;
+    let query = query.into_inner();
+    let quantity = query.quantity.unwrap_or(Decimal::ONE);
+    let quantity = domain::money::check_quantity(quantity)
+        .map_err(|e| ApiError::bad_request("invalid_query", format!("quantity {e}")))?;
+    let date = crate::query::date("date", query.date)?.unwrap_or_else(|| crate::state::now().date_naive());
+    let wanted = query
+        .currency
+        .as_deref()
+        .map(Currency::parse)
+        .transpose()
+        .map_err(|e| ApiError::bad_request("invalid_query", format!("currency: {e}")))?;
+    let party = parties::service::get(&state.db, &caller, query.party_id).await?;
+    let product = products::service::get(&state.db, query.product_id).await?;
+    let currency = wanted.or(party.fields.currency).unwrap_or(product.fields.currency);
+    let context = PricingContext::load(&state.db, &party, &[product.id], date).await?;
+    let resolution = context.resolve(&product, quantity, currency);
+    Ok(HttpResponse::Ok().json(ResolutionResponse::new(
+        party.id, product.id, quantity, date, resolution,
+    )))
+}

@@ -1,0 +1,76 @@
+//! Pricing use cases: resolving the price of products for a party, for `GET /pricing/resolve` and
+//! for the lines of documents. The rules are the domain's (`domain::pricing::resolve`); this loads
+//! what they need, in a fixed number of queries however many lines there are.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use domain::currency::Currency;
+use domain::party::Party;
+use domain::pricing::{self, DiscountRule, PriceList, PricedProduct, PricingQuery, Resolution, TurnoverPeriod};
+use domain::product::Product;
+use persistence::{ConnectionTrait, discount_rules, price_lists, turnover};
+use rust_decimal::Decimal;
+use uuid::Uuid;
+
+use crate::error::ApiError;
+
+/// What pricing a party's lines on one date needs: its price list (only the entries of the
+/// products at hand), every discount rule, and its turnover for the rules' periods.
+pub struct PricingContext {
+    customer_group: Option<String>,
+    price_list: Option<PriceList>,
+    rules: Vec<DiscountRule>,
+    turnover: HashMap<(TurnoverPeriod, Currency), Decimal>,
+    date: NaiveDate,
+}
+
+impl PricingContext {
+    /// Loads the context for pricing `product_ids` for `party` on `date`.
+    pub async fn load(
+        conn: &impl ConnectionTrait,
+        party: &Party,
+        product_ids: &[Uuid],
+        date: NaiveDate,
+    ) -> Result<Self, ApiError> {
+        let price_list = match party.fields.price_list_id {
+            Some(id) => price_lists::find_for_products(conn, id, product_ids).await?,
+            None => None,
+        };
+        let rules = discount_rules::all(conn).await?;
+        let mut turnover = HashMap::new();
+        for (period, currency) in pricing::turnover_conditions(&rules) {
+            let (first, last) = period.previous(date);
+            let amount = turnover::invoiced(conn, party.id, first, last, currency).await?;
+            turnover.insert((period, currency), amount);
+        }
+        Ok(Self {
+            customer_group: party.fields.customer_group.clone(),
+            price_list,
+            rules,
+            turnover,
+            date,
+        })
+    }
+
+    /// The price of `quantity` of `product` in `currency`, with its explanation.
+    pub fn resolve(&self, product: &Product, quantity: Decimal, currency: Currency) -> Resolution {
+        let query = PricingQuery {
+            product: PricedProduct {
+                id: product.id,
+                list_price: product.fields.list_price,
+                currency: product.fields.currency,
+                product_group: product.fields.product_group.as_deref(),
+            },
+            customer_group: self.customer_group.as_deref(),
+            price_list: self.price_list.as_ref(),
+            rules: &self.rules,
+            quantity,
+            date: self.date,
+            currency,
+        };
+        pricing::resolve(&query, |period, currency| {
+            self.turnover.get(&(period, currency)).copied().unwrap_or_default()
+        })
+    }
+}

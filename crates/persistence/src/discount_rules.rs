@@ -1,0 +1,137 @@
+//! The discount rules table.
+
+use domain::currency::Currency;
+use domain::pricing::{DiscountRule, DiscountRuleFields, TurnoverCondition, TurnoverPeriod};
+use sea_orm::{
+    ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+use uuid::Uuid;
+
+use crate::decimal_text::DecimalText;
+use crate::entities::discount_rule::{ActiveModel, Column, Entity, Model};
+use crate::error::StoreError;
+use crate::page::{self, Page, PageRequest, SortKey};
+
+const TABLE: &str = "discount_rules";
+
+pub async fn insert(conn: &impl ConnectionTrait, rule: &DiscountRule) -> Result<(), StoreError> {
+    Entity::insert(to_active_model(rule))
+        .exec_without_returning(conn)
+        .await?;
+    Ok(())
+}
+
+/// Writes `rule` if the stored version is still `expected_version`.
+pub async fn update(
+    conn: &impl ConnectionTrait,
+    rule: &DiscountRule,
+    expected_version: i32,
+) -> Result<bool, StoreError> {
+    let mut model = to_active_model(rule);
+    model.id = NotSet;
+    model.created_at = NotSet;
+    let result = Entity::update_many()
+        .set(model)
+        .filter(Column::Id.eq(rule.id))
+        .filter(Column::Version.eq(expected_version))
+        .exec(conn)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+pub async fn delete(conn: &impl ConnectionTrait, id: Uuid) -> Result<bool, StoreError> {
+    Ok(Entity::delete_by_id(id).exec(conn).await?.rows_affected == 1)
+}
+
+pub async fn find(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<DiscountRule>, StoreError> {
+    Entity::find_by_id(id).one(conn).await?.map(to_rule).transpose()
+}
+
+/// [`find`] that locks the row until the transaction ends (PostgreSQL).
+pub async fn find_for_update(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<DiscountRule>, StoreError> {
+    Entity::find_by_id(id)
+        .lock_exclusive()
+        .one(conn)
+        .await?
+        .map(to_rule)
+        .transpose()
+}
+
+/// Every rule, in the order pricing breaks ties in: by name, then id. Inactive ones too, so that
+/// an explanation can say a rule was switched off.
+pub async fn all(conn: &impl ConnectionTrait) -> Result<Vec<DiscountRule>, StoreError> {
+    Entity::find()
+        .order_by_asc(Column::Name)
+        .order_by_asc(Column::Id)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(to_rule)
+        .collect()
+}
+
+/// Rules by name.
+pub async fn list(conn: &impl ConnectionTrait, request: &PageRequest<()>) -> Result<Page<DiscountRule>, StoreError> {
+    page::fetch(
+        conn,
+        Entity::find(),
+        (Column::Name, Column::Id),
+        request,
+        to_rule,
+        |r| (SortKey::Text(r.fields.name.clone()), r.id),
+    )
+    .await
+}
+
+fn to_active_model(rule: &DiscountRule) -> ActiveModel {
+    let f = &rule.fields;
+    let turnover = f.turnover.as_ref();
+    ActiveModel {
+        id: Set(rule.id),
+        name: Set(f.name.clone()),
+        percent: Set(DecimalText(f.percent)),
+        customer_group: Set(f.customer_group.clone()),
+        product_group: Set(f.product_group.clone()),
+        min_quantity: Set(f.min_quantity.map(DecimalText)),
+        valid_from: Set(f.valid_from),
+        valid_to: Set(f.valid_to),
+        turnover_period: Set(turnover.map(|t| t.period.as_str().to_owned())),
+        turnover_threshold: Set(turnover.map(|t| DecimalText(t.threshold))),
+        turnover_currency: Set(turnover.map(|t| t.currency.code().to_owned())),
+        active: Set(f.active),
+        version: Set(rule.version),
+        created_at: Set(rule.created_at),
+        updated_at: Set(rule.updated_at),
+    }
+}
+
+fn to_rule(m: Model) -> Result<DiscountRule, StoreError> {
+    let corrupt = |what: &str| StoreError::corrupt(TABLE, format!("{what} in row {}", m.id));
+    let turnover = match (&m.turnover_period, m.turnover_threshold, &m.turnover_currency) {
+        (None, None, None) => None,
+        (Some(period), Some(threshold), Some(currency)) => Some(TurnoverCondition {
+            period: TurnoverPeriod::parse(period).ok_or_else(|| corrupt("turnover_period"))?,
+            threshold: threshold.0,
+            currency: Currency::parse(currency).map_err(|_| corrupt("turnover_currency"))?,
+        }),
+        _ => return Err(corrupt("turnover")),
+    };
+    Ok(DiscountRule {
+        id: m.id,
+        fields: DiscountRuleFields {
+            name: m.name,
+            percent: m.percent.0,
+            customer_group: m.customer_group,
+            product_group: m.product_group,
+            min_quantity: m.min_quantity.map(|q| q.0),
+            valid_from: m.valid_from,
+            valid_to: m.valid_to,
+            turnover,
+            active: m.active,
+        },
+        version: m.version,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+    })
+}

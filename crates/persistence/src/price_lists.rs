@@ -1,0 +1,202 @@
+//! The price lists and their entries. A list is written whole: its row and all its entries, the
+//! entries in one statement.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::currency::Currency;
+use domain::pricing::{PriceList, PriceListEntry, PriceListFields};
+use sea_orm::{
+    ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+use uuid::Uuid;
+
+use crate::decimal_text::DecimalText;
+use crate::entities::price_list::{ActiveModel, Column, Entity, Model};
+use crate::entities::price_list_entry as entry;
+use crate::error::StoreError;
+use crate::page::{self, Page, PageRequest, SortKey};
+
+const TABLE: &str = "price_lists";
+
+/// A price list without its entries, as lists show it (a list may hold 10 000 entries).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PriceListSummary {
+    pub id: Uuid,
+    pub name: String,
+    pub currency: Currency,
+    pub valid_from: Option<NaiveDate>,
+    pub valid_to: Option<NaiveDate>,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+pub async fn insert(conn: &impl ConnectionTrait, list: &PriceList) -> Result<(), StoreError> {
+    Entity::insert(to_active_model(list))
+        .exec_without_returning(conn)
+        .await?;
+    insert_entries(conn, list).await
+}
+
+/// Writes `list` and replaces its entries if the stored version is still `expected_version`.
+pub async fn update(conn: &impl ConnectionTrait, list: &PriceList, expected_version: i32) -> Result<bool, StoreError> {
+    let mut model = to_active_model(list);
+    model.id = NotSet;
+    model.created_at = NotSet;
+    let result = Entity::update_many()
+        .set(model)
+        .filter(Column::Id.eq(list.id))
+        .filter(Column::Version.eq(expected_version))
+        .exec(conn)
+        .await?;
+    if result.rows_affected != 1 {
+        return Ok(false);
+    }
+    entry::Entity::delete_many()
+        .filter(entry::Column::PriceListId.eq(list.id))
+        .exec(conn)
+        .await?;
+    insert_entries(conn, list).await?;
+    Ok(true)
+}
+
+/// Deletes the list and its entries.
+pub async fn delete(conn: &impl ConnectionTrait, id: Uuid) -> Result<bool, StoreError> {
+    entry::Entity::delete_many()
+        .filter(entry::Column::PriceListId.eq(id))
+        .exec(conn)
+        .await?;
+    Ok(Entity::delete_by_id(id).exec(conn).await?.rows_affected == 1)
+}
+
+/// The list with all its entries.
+pub async fn find(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<PriceList>, StoreError> {
+    let Some(row) = Entity::find_by_id(id).one(conn).await? else {
+        return Ok(None);
+    };
+    let entries = entry::Entity::find()
+        .filter(entry::Column::PriceListId.eq(id))
+        .order_by_asc(entry::Column::Position)
+        .all(conn)
+        .await?;
+    to_price_list(row, entries).map(Some)
+}
+
+/// [`find`] that locks the list's row until the transaction ends (PostgreSQL).
+pub async fn find_for_update(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<PriceList>, StoreError> {
+    if Entity::find_by_id(id).lock_exclusive().one(conn).await?.is_none() {
+        return Ok(None);
+    }
+    find(conn, id).await
+}
+
+/// The list with only the entries of these products: what pricing a document needs.
+pub async fn find_for_products(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+    product_ids: &[Uuid],
+) -> Result<Option<PriceList>, StoreError> {
+    let Some(row) = Entity::find_by_id(id).one(conn).await? else {
+        return Ok(None);
+    };
+    let entries = entry::Entity::find()
+        .filter(entry::Column::PriceListId.eq(id))
+        .filter(entry::Column::ProductId.is_in(product_ids.iter().copied()))
+        .order_by_asc(entry::Column::Position)
+        .all(conn)
+        .await?;
+    to_price_list(row, entries).map(Some)
+}
+
+/// Whether a list with this id exists.
+pub async fn exists(conn: &impl ConnectionTrait, id: Uuid) -> Result<bool, StoreError> {
+    Ok(Entity::find_by_id(id).one(conn).await?.is_some())
+}
+
+/// Price lists by name, without their entries.
+pub async fn list(
+    conn: &impl ConnectionTrait,
+    request: &PageRequest<()>,
+) -> Result<Page<PriceListSummary>, StoreError> {
+    page::fetch(
+        conn,
+        Entity::find(),
+        (Column::Name, Column::Id),
+        request,
+        to_summary,
+        |s| (SortKey::Text(s.name.clone()), s.id),
+    )
+    .await
+}
+
+async fn insert_entries(conn: &impl ConnectionTrait, list: &PriceList) -> Result<(), StoreError> {
+    if list.fields.entries.is_empty() {
+        return Ok(());
+    }
+    let rows = (1..).zip(&list.fields.entries).map(|(position, e)| entry::ActiveModel {
+        price_list_id: Set(list.id),
+        position: Set(position),
+        product_id: Set(e.product_id),
+        unit_price: Set(DecimalText(e.unit_price)),
+        min_quantity: Set(DecimalText(e.min_quantity)),
+    });
+    // One statement for all entries, in chunks that stay under SQLite's bound-parameter limit.
+    let rows: Vec<_> = rows.collect();
+    for chunk in rows.chunks(5_000) {
+        entry::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(conn)
+            .await?;
+    }
+    Ok(())
+}
+
+fn to_active_model(list: &PriceList) -> ActiveModel {
+    let f = &list.fields;
+    ActiveModel {
+        id: Set(list.id),
+        name: Set(f.name.clone()),
+        currency: Set(f.currency.code().to_owned()),
+        valid_from: Set(f.valid_from),
+        valid_to: Set(f.valid_to),
+        version: Set(list.version),
+        created_at: Set(list.created_at),
+        updated_at: Set(list.updated_at),
+    }
+}
+
+fn to_summary(m: Model) -> Result<PriceListSummary, StoreError> {
+    Ok(PriceListSummary {
+        currency: Currency::parse(&m.currency).map_err(|_| StoreError::corrupt(TABLE, &m.currency))?,
+        id: m.id,
+        name: m.name,
+        valid_from: m.valid_from,
+        valid_to: m.valid_to,
+        version: m.version,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+    })
+}
+
+fn to_price_list(m: Model, entries: Vec<entry::Model>) -> Result<PriceList, StoreError> {
+    let summary = to_summary(m)?;
+    Ok(PriceList {
+        id: summary.id,
+        fields: PriceListFields {
+            name: summary.name,
+            currency: summary.currency,
+            valid_from: summary.valid_from,
+            valid_to: summary.valid_to,
+            entries: entries
+                .into_iter()
+                .map(|e| PriceListEntry {
+                    product_id: e.product_id,
+                    unit_price: e.unit_price.0,
+                    min_quantity: e.min_quantity.0,
+                })
+                .collect(),
+        },
+        version: summary.version,
+        created_at: summary.created_at,
+        updated_at: summary.updated_at,
+    })
+}
