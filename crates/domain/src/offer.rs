@@ -260,6 +260,7 @@ impl Offer {
 
     /// The next revision: a draft with the same number and content, revision + 1, new line ids,
     /// and no choice of optional lines yet.
+    #[must_use]
     pub fn next_revision(&self, id: Uuid, mut new_line_id: impl FnMut() -> Uuid, at: DateTime<Utc>) -> Offer {
         let lines = self
             .fields
