@@ -11,6 +11,7 @@ mod m20261125_000005_opportunities;
 mod m20261125_000006_activities;
 mod m20261125_000007_products;
 mod m20261125_000008_pricing;
+mod m20261125_000009_offers;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000006_activities::Migration),
             Box::new(m20261125_000007_products::Migration),
             Box::new(m20261125_000008_pricing::Migration),
+            Box::new(m20261125_000009_offers::Migration),
         ]
     }
 }

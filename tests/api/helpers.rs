@@ -16,6 +16,7 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub admin_token: String,
+    database_url: String,
     _db: TestDb,
 }
 
@@ -87,7 +88,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     }
     let (database_url, db) = fresh_database().await;
     let mut settings = Settings {
-        database_url,
+        database_url: database_url.clone(),
         listen: "127.0.0.1:0".to_owned(),
         jwt_secret: "test secret that is long enough for HS256".to_owned(),
         token_ttl_seconds: 600,
@@ -105,6 +106,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
         address,
         client,
         admin_token: String::new(),
+        database_url,
         _db: db,
     };
     test_app.admin_token = test_app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
@@ -114,6 +116,13 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
 impl TestApp {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
+    }
+
+    /// Runs a statement on the app's database behind its back: only for what no request can do,
+    /// such as letting time pass for a record.
+    pub async fn execute_sql(&self, sql: &str) {
+        let db = Database::connect(&self.database_url).await.expect("the test database");
+        db.execute_unprepared(sql).await.expect("the statement runs");
     }
 
     pub async fn request(&self, method: Method, path: &str, token: Option<&str>, body: Option<&Value>) -> Response {

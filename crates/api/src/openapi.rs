@@ -28,6 +28,7 @@ use crate::error::{FieldProblem, Problem};
         (name = "opportunities", description = "Sales prospects moving through the pipeline"),
         (name = "products", description = "The catalog that document lines refer to"),
         (name = "pricing", description = "Price lists, discount rules, and why a price is what it is"),
+        (name = "offers", description = "Quotes: lines, optional lines, revisions, exact totals"),
         (name = "pipeline-stages", description = "The steps of the sales pipeline"),
         (name = "users", description = "Users and their roles (admins only)"),
         (name = "teams", description = "Teams of users (admins only)"),

@@ -202,6 +202,15 @@ impl Keyed for persistence::products::ProductSort {
     }
 }
 
+impl Keyed for persistence::offers::OfferSort {
+    fn key_kind(self) -> KeyKind {
+        match self {
+            Self::Number => KeyKind::Text,
+            Self::CreatedAt | Self::UpdatedAt => KeyKind::Time,
+        }
+    }
+}
+
 impl Keyed for persistence::activities::ActivitySort {
     fn key_kind(self) -> KeyKind {
         KeyKind::Time

@@ -337,8 +337,8 @@ pub struct OfferInput {
 
 impl OfferInput {
     /// Checks every rule; `defaults[i]` is what the product of `lines[i]` offers (none for a line
-    /// without a product, or whose product the caller reports as wrong itself). Line ids come from
-    /// `new_line_id`.
+    /// without a product; for a line with one, none means there is no such product). Line ids come
+    /// from `new_line_id`.
     pub fn validate(
         self,
         defaults: &[Option<LineDefaults>],
@@ -368,6 +368,22 @@ impl OfferInput {
             notes: notes.flatten(),
             lines,
         })
+    }
+}
+
+impl OfferFields {
+    /// Checks a change of a draft: its currency changes only together with its lines, whose
+    /// prices are in the old currency.
+    pub fn check_change(&self, input: &OfferInput, lines_replaced: bool) -> Result<(), ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        if !lines_replaced && input.currency.as_deref() != Some(self.currency.code()) {
+            errors.add(
+                "currency",
+                "needs_lines",
+                "the lines are priced in the old currency: send them again with the new one",
+            );
+        }
+        errors.finish(|| ())
     }
 }
 
@@ -415,6 +431,12 @@ fn validate_lines(
     for (i, input) in inputs.into_iter().enumerate() {
         let path = |field: &str| format!("lines[{i}].{field}");
         let defaults = defaults.get(i).and_then(Option::as_ref);
+        if input.product_id.is_some() && defaults.is_none() {
+            // What the line leaves out would come from a product that is not there: that is the
+            // one fault to report.
+            errors.add(path("product_id"), "not_found", "no product with this id");
+            continue;
+        }
         let quantity = errors.check(path("quantity"), money::check_quantity(input.quantity));
         let description = match (input.description.as_deref(), defaults) {
             (Some(text), _) => errors.check(path("description"), text::required(text, DESCRIPTION_MAX)),

@@ -10,6 +10,8 @@ pub mod discount_rules;
 pub mod entities;
 pub mod error;
 pub mod history;
+pub mod numbers;
+pub mod offers;
 pub mod opportunities;
 pub mod page;
 pub mod parties;

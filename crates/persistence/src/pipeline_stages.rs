@@ -70,9 +70,15 @@ pub async fn find_for_share(conn: &impl ConnectionTrait, id: Uuid) -> Result<Opt
 /// The first open stage of the pipeline that is not retired: where a new opportunity starts.
 /// Share-locked like [`find_for_share`].
 pub async fn first_open(conn: &impl ConnectionTrait) -> Result<Option<PipelineStage>, StoreError> {
+    first_of_kind(conn, StageKind::Open).await
+}
+
+/// The first stage of `kind` in pipeline order that is not retired, share-locked like
+/// [`find_for_share`]: where an opportunity starts (open) or goes when its offer is accepted (won).
+pub async fn first_of_kind(conn: &impl ConnectionTrait, kind: StageKind) -> Result<Option<PipelineStage>, StoreError> {
     Entity::find()
         .filter(Column::Retired.eq(false))
-        .filter(Column::Kind.eq(StageKind::Open.as_str()))
+        .filter(Column::Kind.eq(kind.as_str()))
         .order_by_asc(Column::Position)
         .order_by_asc(Column::Id)
         .lock_shared()

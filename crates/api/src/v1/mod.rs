@@ -4,6 +4,7 @@ pub mod activities;
 pub mod auth;
 pub mod discount_rules;
 pub mod history;
+pub mod offers;
 pub mod opportunities;
 pub mod parties;
 pub mod pipeline_stages;
@@ -26,6 +27,7 @@ pub fn configure(config: &mut ServiceConfig) {
     price_lists::configure(config);
     discount_rules::configure(config);
     pricing::configure(config);
+    offers::configure(config);
     pipeline_stages::configure(config);
     users::configure(config);
     teams::configure(config);

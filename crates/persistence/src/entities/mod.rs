@@ -3,6 +3,9 @@
 pub mod activity;
 pub mod discount_rule;
 pub mod history_entry;
+pub mod number_sequence;
+pub mod offer;
+pub mod offer_line;
 pub mod opportunity;
 pub mod party;
 pub mod pipeline_stage;

@@ -3,10 +3,11 @@
 
 use domain::access;
 use domain::history::Action;
-use domain::opportunity::{self, Opportunity, OpportunityFields, OpportunityInput};
-use domain::pipeline::PipelineStage;
+use domain::opportunity::{self, Opportunity, OpportunityFields, OpportunityInput, OpportunityStatus};
+use domain::pipeline::{PipelineStage, StageKind};
 use persistence::opportunities::{self, OpportunityFilter, OpportunitySort};
 use persistence::page::{Page, PageRequest};
+use persistence::visibility::Visibility;
 use persistence::{ConnectionTrait, DatabaseConnection, TransactionTrait, activities, pipeline_stages};
 use uuid::Uuid;
 
@@ -117,8 +118,42 @@ pub async fn update(
         refuse_retired(&stage)?;
     }
     check_references(&txn, caller, Some(current.id), &fields, Some(&current.fields)).await?;
+    let changed = write_new_version(&txn, caller, current, fields, &stage).await?;
+    txn.commit().await?;
+    Ok(changed)
+}
+
+/// Moves the opportunity to the pipeline's first won stage, in the caller's transaction: an
+/// offer for it was accepted. Whoever accepted the offer may not see the opportunity; the deal
+/// is won all the same. Nothing happens when it is won already or no won stage exists.
+pub async fn win(conn: &impl ConnectionTrait, caller: &Caller, id: Uuid) -> Result<(), ApiError> {
+    let Some(current) = opportunities::find_for_update(conn, id, Visibility::All).await? else {
+        return Ok(());
+    };
+    let Some(stage) = pipeline_stages::first_of_kind(conn, StageKind::Won).await? else {
+        tracing::warn!(opportunity_id = %id, "no won stage to move an opportunity to");
+        return Ok(());
+    };
+    if current.status == OpportunityStatus::Won {
+        return Ok(());
+    }
+    let mut input = OpportunityInput::from(current.fields.clone());
+    input.move_to_stage(stage.id);
+    let fields = input.validate(Some(&stage))?;
+    write_new_version(conn, caller, current, fields, &stage).await?;
+    Ok(())
+}
+
+/// Writes `fields` as the next version of `current`, its status following `stage`, and records
+/// the change. Identical fields write nothing, so a client resending a record doubles nothing.
+async fn write_new_version(
+    conn: &impl ConnectionTrait,
+    caller: &Caller,
+    current: Opportunity,
+    fields: OpportunityFields,
+    stage: &PipelineStage,
+) -> Result<Opportunity, ApiError> {
     if fields == current.fields {
-        // Nothing changes: no new version, so a client resending a record doubles nothing.
         return Ok(current);
     }
     let at = now();
@@ -132,13 +167,13 @@ pub async fn update(
         updated_at: at,
         ..current
     };
-    if !opportunities::update(&txn, &changed, current.version).await? {
+    if !opportunities::update(conn, &changed, before.version).await? {
         // The row was locked when read, so only a writer bypassing that lock gets here.
         return Err(ApiError::concurrent_update());
     }
     let after = OpportunityResponse::from(changed.clone());
     history::record(
-        &txn,
+        conn,
         caller,
         RESOURCE,
         changed.id,
@@ -147,7 +182,6 @@ pub async fn update(
         &after,
     )
     .await?;
-    txn.commit().await?;
     Ok(changed)
 }
 

@@ -16,6 +16,7 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(handlers::list_party_history)
             .service(crate::v1::activities::handlers::list_party_activities)
             .service(crate::v1::opportunities::handlers::list_party_opportunities)
+            .service(crate::v1::offers::handlers::list_party_offers)
             .service(handlers::update_party)
             .service(handlers::archive_party),
     );

@@ -1,0 +1,409 @@
+//! Offer use cases: each mutating one is a single transaction with its history entry. Lines are
+//! priced with a fixed number of queries however many there are (products, price list entries,
+//! discount rules and turnover each read once) and written in one statement.
+
+use std::collections::HashMap;
+
+use chrono::{Datelike, NaiveDate};
+use domain::access::{self, Permission};
+use domain::history::Action;
+use domain::offer::{self, ActionError, LineDefaults, Offer, OfferAction, OfferFields, OfferInput, OfferStatus};
+use domain::party::Party;
+use domain::product::Product;
+use persistence::offers::{self, OfferFilter, OfferSort};
+use persistence::page::{Page, PageRequest};
+use persistence::visibility::Visibility;
+use persistence::{ConnectionTrait, DatabaseConnection, TransactionTrait, numbers, opportunities, parties, products};
+use rust_decimal::Decimal;
+use uuid::Uuid;
+
+use super::dto::OfferResponse;
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::extract::check_version;
+use crate::state::now;
+use crate::v1::history::service as history;
+use crate::v1::opportunities::service as opportunity_service;
+use crate::v1::pricing::service::PricingContext;
+use crate::v1::references::{References, changed};
+
+pub const RESOURCE: &str = "offer";
+const SERIES: &str = "OF";
+
+/// Today in UTC: the day offers expire by.
+pub fn today() -> NaiveDate {
+    now().date_naive()
+}
+
+/// Whether the caller may perform transitions: what `allowed_actions` offers.
+pub fn may_act(caller: &Caller) -> bool {
+    caller.role.can(Permission::WriteOffers)
+}
+
+pub async fn create(db: &DatabaseConnection, caller: &Caller, mut input: OfferInput) -> Result<Offer, ApiError> {
+    if input.owner_id.is_none() {
+        input.owner_id = access::default_owner(caller.role, caller.member());
+    }
+    let txn = db.begin().await?;
+    let party = party_of(&txn, caller, input.party_id).await?;
+    let fields = priced(&txn, &party, input).await?;
+    check_references(&txn, caller, &fields, None).await?;
+    let at = now();
+    let sequence = numbers::next(&txn, SERIES, at.year()).await?;
+    let created = Offer {
+        id: Uuid::now_v7(),
+        number: offer::number(at.year(), sequence),
+        revision: 1,
+        revises_id: None,
+        status: OfferStatus::Draft,
+        fields,
+        sent_at: None,
+        closed_at: None,
+        version: 1,
+        created_at: at,
+        updated_at: at,
+    };
+    offers::insert(&txn, &created).await?;
+    record(&txn, caller, &created, Action::Created, None).await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+pub async fn get(db: &DatabaseConnection, caller: &Caller, id: Uuid) -> Result<Offer, ApiError> {
+    offers::find(db, id, caller.visibility())
+        .await?
+        .ok_or(ApiError::NotFound { resource: RESOURCE })
+}
+
+pub async fn list(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    filter: &OfferFilter,
+    request: &PageRequest<OfferSort>,
+) -> Result<Page<Offer>, ApiError> {
+    Ok(offers::list(db, filter, caller.visibility(), request).await?)
+}
+
+/// The offers of a party the caller may see.
+pub async fn list_of_party(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    party_id: Uuid,
+    filter: OfferFilter,
+    request: &PageRequest<OfferSort>,
+) -> Result<Page<Offer>, ApiError> {
+    crate::v1::parties::service::get(db, caller, party_id).await?;
+    let filter = OfferFilter {
+        party_id: Some(party_id),
+        ..filter
+    };
+    list(db, caller, &filter, request).await
+}
+
+pub async fn history(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: Uuid,
+    request: &PageRequest<()>,
+) -> Result<Page<persistence::history::Entry>, ApiError> {
+    get(db, caller, id).await?;
+    history::list(db, RESOURCE, id, request).await
+}
+
+/// Changes a draft: anything but a draft is a 409 `document_immutable`. New lines are priced
+/// again; lines left alone keep their prices.
+pub async fn update(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: Uuid,
+    if_match: Option<i32>,
+    change: impl FnOnce(&mut OfferInput),
+) -> Result<Offer, ApiError> {
+    let txn = db.begin().await?;
+    let current = find_for_update(&txn, caller, id).await?;
+    if !current.is_draft() {
+        return Err(ApiError::conflict(
+            "document_immutable",
+            format!(
+                "only drafts are editable; this offer is {} (revise it for a new draft)",
+                current.status_on(today()).as_str()
+            ),
+            None,
+        ));
+    }
+    let unchanged = OfferInput::from(current.fields.clone());
+    let mut input = unchanged.clone();
+    change(&mut input);
+    let lines_replaced = input.lines != unchanged.lines;
+    current.fields.check_change(&input, lines_replaced)?;
+    let party = if input.party_id == current.fields.party_id {
+        parties::find(&txn, input.party_id, Visibility::All).await?
+    } else {
+        Some(party_of(&txn, caller, input.party_id).await?)
+    }
+    .ok_or_else(|| ApiError::internal(anyhow::anyhow!("the offer's party {} is gone", input.party_id)))?;
+    let fields = if lines_replaced {
+        priced(&txn, &party, input).await?
+    } else {
+        // The lines stay as they are, ids included.
+        OfferFields {
+            lines: current.fields.lines.clone(),
+            ..input.validate(&[], Uuid::now_v7)?
+        }
+    };
+    check_version(current.version, if_match)?;
+    check_references(&txn, caller, &fields, Some(&current.fields)).await?;
+    if fields == current.fields {
+        return Ok(current);
+    }
+    let changed = Offer {
+        fields,
+        ..current.clone()
+    };
+    let written = write(&txn, caller, &current, changed, lines_replaced).await?;
+    txn.commit().await?;
+    Ok(written)
+}
+
+/// `send`, `reject` or `cancel`: the status the action leads to, or a 409 naming the current
+/// status and the ones it is allowed from.
+pub async fn act(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: Uuid,
+    if_match: Option<i32>,
+    action: OfferAction,
+) -> Result<Offer, ApiError> {
+    let txn = db.begin().await?;
+    let current = find_for_update(&txn, caller, id).await?;
+    check_version(current.version, if_match)?;
+    let status = current.act(action, today()).map_err(action_error)?;
+    let at = now();
+    let changed = Offer {
+        status,
+        sent_at: if action == OfferAction::Send {
+            Some(at)
+        } else {
+            current.sent_at
+        },
+        closed_at: if action == OfferAction::Send { None } else { Some(at) },
+        ..current.clone()
+    };
+    let written = write(&txn, caller, &current, changed, false).await?;
+    txn.commit().await?;
+    Ok(written)
+}
+
+/// The customer accepts, choosing some optional lines; the opportunity the offer is for is won.
+pub async fn accept(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: Uuid,
+    if_match: Option<i32>,
+    selected_optional_line_ids: &[Uuid],
+) -> Result<Offer, ApiError> {
+    let txn = db.begin().await?;
+    let current = find_for_update(&txn, caller, id).await?;
+    check_version(current.version, if_match)?;
+    let lines = current
+        .accept(selected_optional_line_ids, today())
+        .map_err(action_error)?;
+    let changed = Offer {
+        status: OfferStatus::Accepted,
+        fields: OfferFields {
+            lines,
+            ..current.fields.clone()
+        },
+        closed_at: Some(now()),
+        ..current.clone()
+    };
+    let written = write(&txn, caller, &current, changed, true).await?;
+    if let Some(opportunity_id) = written.fields.opportunity_id {
+        opportunity_service::win(&txn, caller, opportunity_id).await?;
+    }
+    txn.commit().await?;
+    Ok(written)
+}
+
+/// Supersedes the offer with a new draft: same number, revision + 1, same content.
+pub async fn revise(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: Uuid,
+    if_match: Option<i32>,
+) -> Result<Offer, ApiError> {
+    let txn = db.begin().await?;
+    let current = find_for_update(&txn, caller, id).await?;
+    check_version(current.version, if_match)?;
+    let status = current.act(OfferAction::Revise, today()).map_err(action_error)?;
+    let at = now();
+    let revision = current.next_revision(Uuid::now_v7(), Uuid::now_v7, at);
+    let superseded = Offer {
+        status,
+        closed_at: Some(at),
+        ..current.clone()
+    };
+    write(&txn, caller, &current, superseded, false).await?;
+    offers::insert(&txn, &revision).await?;
+    record(&txn, caller, &revision, Action::Created, None).await?;
+    txn.commit().await?;
+    Ok(revision)
+}
+
+async fn find_for_update(conn: &impl ConnectionTrait, caller: &Caller, id: Uuid) -> Result<Offer, ApiError> {
+    offers::find_for_update(conn, id, caller.visibility())
+        .await?
+        .ok_or(ApiError::NotFound { resource: RESOURCE })
+}
+
+/// Writes `changed` as the next version of `current` and records the change.
+async fn write(
+    conn: &impl ConnectionTrait,
+    caller: &Caller,
+    current: &Offer,
+    changed: Offer,
+    lines_changed: bool,
+) -> Result<Offer, ApiError> {
+    let changed = Offer {
+        version: current.version + 1,
+        updated_at: now(),
+        ..changed
+    };
+    if !offers::update(conn, &changed, current.version, lines_changed).await? {
+        // The row was locked when read, so only a writer bypassing that lock gets here.
+        return Err(ApiError::concurrent_update());
+    }
+    record(conn, caller, &changed, Action::Updated, Some(current)).await?;
+    Ok(changed)
+}
+
+async fn record(
+    conn: &impl ConnectionTrait,
+    caller: &Caller,
+    offer: &Offer,
+    action: Action,
+    before: Option<&Offer>,
+) -> Result<(), ApiError> {
+    let day = today();
+    let before = before.map(|b| OfferResponse::new(b.clone(), day, false));
+    let after = OfferResponse::new(offer.clone(), day, false);
+    history::record(conn, caller, RESOURCE, offer.id, action, before.as_ref(), &after).await
+}
+
+fn action_error(error: ActionError) -> ApiError {
+    match error {
+        ActionError::State(error) => ApiError::invalid_transition(RESOURCE, error),
+        ActionError::Invalid(errors) => errors.into(),
+    }
+}
+
+/// The party an offer is made to: one the caller sees, not archived.
+async fn party_of(conn: &impl ConnectionTrait, caller: &Caller, party_id: Uuid) -> Result<Party, ApiError> {
+    let mut references = References::new(conn, caller);
+    match references.party("party_id", party_id).await? {
+        Some(party) => Ok(party),
+        None => Err(references.finish().expect_err("a missing party is an error")),
+    }
+}
+
+/// Validates `input`, its lines completed from their products and priced for `party` on today's
+/// date in the offer's currency (by default the party's).
+async fn priced(conn: &impl ConnectionTrait, party: &Party, mut input: OfferInput) -> Result<OfferFields, ApiError> {
+    if input.currency.is_none() {
+        input.currency = party.fields.currency.map(|c| c.code().to_owned());
+    }
+    let products = products_of(conn, &input).await?;
+    let currency = input
+        .currency
+        .as_deref()
+        .and_then(|code| domain::currency::Currency::parse(code).ok());
+    let pricing = match currency {
+        Some(_) if !products.is_empty() => {
+            let ids: Vec<Uuid> = products.keys().copied().collect();
+            Some(PricingContext::load(conn, party, &ids, today()).await?)
+        }
+        _ => None,
+    };
+    let defaults: Vec<Option<LineDefaults>> = input
+        .lines
+        .iter()
+        .map(|line| {
+            let product = products.get(&line.product_id?)?;
+            // Without a valid currency there is no price to find; the currency is reported.
+            let resolution = pricing
+                .as_ref()
+                .zip(currency)
+                .map(|(pricing, currency)| pricing.resolve(product, line.quantity, currency));
+            Some(LineDefaults {
+                description: product.fields.name.clone(),
+                unit: product.fields.unit.clone(),
+                tax_rate: product.fields.tax_rate,
+                unit_price: resolution.as_ref().and_then(|r| r.unit_price),
+                discount_percent: resolution.map_or(Decimal::ZERO, |r| r.discount_percent),
+            })
+        })
+        .collect();
+    Ok(input.validate(&defaults, Uuid::now_v7)?)
+}
+
+/// The products the lines name, read at once (one the domain does not find here is reported on
+/// its line); one that takes no new lines (inactive or archived) is a 409.
+async fn products_of(conn: &impl ConnectionTrait, input: &OfferInput) -> Result<HashMap<Uuid, Product>, ApiError> {
+    let mut ids: Vec<Uuid> = input.lines.iter().filter_map(|l| l.product_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let found: HashMap<Uuid, Product> = products::find_many(conn, &ids)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    for (i, line) in input.lines.iter().enumerate() {
+        if let Some(product) = line.product_id.and_then(|id| found.get(&id))
+            && !product.is_sellable()
+        {
+            return Err(ApiError::conflict(
+                "product_unavailable",
+                format!("lines[{i}]: the product {} is inactive or archived", product.fields.sku),
+                Some(product.id),
+            ));
+        }
+    }
+    Ok(found)
+}
+
+/// The records an offer refers to, when they change: a contact person of its party, an opportunity
+/// the caller sees of the same party, a responsible user the caller may choose.
+async fn check_references(
+    conn: &impl ConnectionTrait,
+    caller: &Caller,
+    fields: &OfferFields,
+    current: Option<&OfferFields>,
+) -> Result<(), ApiError> {
+    let mut references = References::new(conn, caller);
+    let party_changed = current.is_none_or(|c| c.party_id != fields.party_id);
+    if let Some(contact_id) = fields.contact_id
+        && (party_changed || changed(fields.contact_id, current.and_then(|c| c.contact_id)).is_some())
+    {
+        references.contact("contact_id", contact_id, fields.party_id).await?;
+    }
+    if let Some(opportunity_id) = fields.opportunity_id
+        && (party_changed || changed(fields.opportunity_id, current.and_then(|c| c.opportunity_id)).is_some())
+    {
+        match opportunities::find(conn, opportunity_id, caller.visibility()).await? {
+            None => references.add("opportunity_id", "not_found", "no opportunity with this id"),
+            // An offer for a deal is made to that deal's party.
+            Some(opportunity) if opportunity.fields.party_id != fields.party_id => {
+                references.add(
+                    "opportunity_id",
+                    "other_party",
+                    "the opportunity belongs to another party than the offer",
+                );
+            }
+            Some(_) => {}
+        }
+    }
+    if current.map_or(fields.owner_id.is_some(), |c| c.owner_id != fields.owner_id) {
+        references.responsible_user("owner_id", fields.owner_id).await?;
+    }
+    references.finish()
+}

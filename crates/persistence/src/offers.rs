@@ -1,0 +1,287 @@
+//! The offers and their lines. An offer is read with its lines (lists too: two queries per page),
+//! and its lines are written in one statement.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::currency::Currency;
+use domain::offer::{Offer, OfferFields, OfferLine, OfferStatus};
+use sea_orm::{
+    ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+use uuid::Uuid;
+
+use crate::decimal_text::DecimalText;
+use crate::entities::offer::{ActiveModel, Column, Entity, Model};
+use crate::entities::offer_line as line;
+use crate::error::StoreError;
+use crate::page::{self, Page, PageRequest, SortKey};
+use crate::search;
+use crate::visibility::{self, Visibility};
+
+const TABLE: &str = "offers";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OfferSort {
+    CreatedAt,
+    UpdatedAt,
+    Number,
+}
+
+#[derive(Debug, Clone)]
+pub struct OfferFilter {
+    pub party_id: Option<Uuid>,
+    pub owner_id: Option<Uuid>,
+    pub opportunity_id: Option<Uuid>,
+    /// As of `today`: `expired` and `sent` split the stored `sent` by `valid_until`.
+    pub status: Option<OfferStatus>,
+    pub today: NaiveDate,
+    pub number: Option<String>,
+    pub updated_since: Option<DateTime<Utc>>,
+}
+
+pub async fn insert(conn: &impl ConnectionTrait, offer: &Offer) -> Result<(), StoreError> {
+    Entity::insert(to_active_model(offer))
+        .exec_without_returning(conn)
+        .await?;
+    insert_lines(conn, offer).await
+}
+
+/// Writes `offer` if the stored version is still `expected_version`; its lines too when
+/// `lines_changed` (a transition that leaves them alone does not rewrite them).
+pub async fn update(
+    conn: &impl ConnectionTrait,
+    offer: &Offer,
+    expected_version: i32,
+    lines_changed: bool,
+) -> Result<bool, StoreError> {
+    let mut model = to_active_model(offer);
+    model.id = NotSet;
+    model.created_at = NotSet;
+    let result = Entity::update_many()
+        .set(model)
+        .filter(Column::Id.eq(offer.id))
+        .filter(Column::Version.eq(expected_version))
+        .exec(conn)
+        .await?;
+    if result.rows_affected != 1 {
+        return Ok(false);
+    }
+    if lines_changed {
+        line::Entity::delete_many()
+            .filter(line::Column::OfferId.eq(offer.id))
+            .exec(conn)
+            .await?;
+        insert_lines(conn, offer).await?;
+    }
+    Ok(true)
+}
+
+pub async fn find(conn: &impl ConnectionTrait, id: Uuid, visibility: Visibility) -> Result<Option<Offer>, StoreError> {
+    let row = Entity::find()
+        .filter(Column::Id.eq(id))
+        .filter(visible_to(visibility))
+        .one(conn)
+        .await?;
+    with_lines(conn, row.into_iter().collect())
+        .await
+        .map(|mut offers| offers.pop())
+}
+
+/// [`find`] that locks the offer's row until the transaction ends (PostgreSQL; SQLite's single
+/// connection already serialises transactions).
+pub async fn find_for_update(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+    visibility: Visibility,
+) -> Result<Option<Offer>, StoreError> {
+    let row = Entity::find()
+        .filter(Column::Id.eq(id))
+        .filter(visible_to(visibility))
+        .lock_exclusive()
+        .one(conn)
+        .await?;
+    with_lines(conn, row.into_iter().collect())
+        .await
+        .map(|mut offers| offers.pop())
+}
+
+pub async fn list(
+    conn: &impl ConnectionTrait,
+    filter: &OfferFilter,
+    visibility: Visibility,
+    request: &PageRequest<OfferSort>,
+) -> Result<Page<Offer>, StoreError> {
+    let mut condition = Condition::all().add(visible_to(visibility));
+    if let Some(party_id) = filter.party_id {
+        condition = condition.add(Column::PartyId.eq(party_id));
+    }
+    if let Some(owner_id) = filter.owner_id {
+        condition = condition.add(Column::OwnerId.eq(owner_id));
+    }
+    if let Some(opportunity_id) = filter.opportunity_id {
+        condition = condition.add(Column::OpportunityId.eq(opportunity_id));
+    }
+    if let Some(status) = filter.status {
+        condition = condition.add(status_on(status, filter.today));
+    }
+    if let Some(number) = &filter.number {
+        condition = condition.add(search::equals(Column::Number, number));
+    }
+    if let Some(since) = filter.updated_since {
+        condition = condition.add(Column::UpdatedAt.gte(since));
+    }
+    let key = match request.sort {
+        OfferSort::CreatedAt => Column::CreatedAt,
+        OfferSort::UpdatedAt => Column::UpdatedAt,
+        OfferSort::Number => Column::Number,
+    };
+    let sort = request.sort;
+    // The page of rows first, then the lines of exactly those offers in one query.
+    let rows = page::fetch(
+        conn,
+        Entity::find().filter(condition),
+        (key, Column::Id),
+        request,
+        Ok,
+        |m: &Model| {
+            let key = match sort {
+                OfferSort::CreatedAt => SortKey::Time(m.created_at),
+                OfferSort::UpdatedAt => SortKey::Time(m.updated_at),
+                OfferSort::Number => SortKey::Text(m.number.clone()),
+            };
+            (key, m.id)
+        },
+    )
+    .await?;
+    Ok(Page {
+        items: with_lines(conn, rows.items).await?,
+        next: rows.next,
+    })
+}
+
+/// The stored condition of a status as of `today` (`expired` is a sent offer past `valid_until`).
+fn status_on(status: OfferStatus, today: NaiveDate) -> Condition {
+    let sent = Column::Status.eq(OfferStatus::Sent.as_str());
+    match status {
+        OfferStatus::Expired => Condition::all().add(sent).add(Column::ValidUntil.lt(today)),
+        OfferStatus::Sent => Condition::all().add(sent).add(
+            Condition::any()
+                .add(Column::ValidUntil.is_null())
+                .add(Column::ValidUntil.gte(today)),
+        ),
+        other => Condition::all().add(Column::Status.eq(other.as_str())),
+    }
+}
+
+fn visible_to(visibility: Visibility) -> Condition {
+    visibility::condition(Column::OwnerId, visibility)
+}
+
+async fn insert_lines(conn: &impl ConnectionTrait, offer: &Offer) -> Result<(), StoreError> {
+    if offer.fields.lines.is_empty() {
+        return Ok(());
+    }
+    // One statement: 1000 lines × 12 columns stay under SQLite's 32 766 bound parameters.
+    let rows = (1..).zip(&offer.fields.lines).map(|(position, l)| line::ActiveModel {
+        id: Set(l.id),
+        offer_id: Set(offer.id),
+        position: Set(position),
+        product_id: Set(l.product_id),
+        description: Set(l.description.clone()),
+        quantity: Set(DecimalText(l.quantity)),
+        unit: Set(l.unit.clone()),
+        unit_price: Set(DecimalText(l.unit_price)),
+        discount_percent: Set(DecimalText(l.discount_percent)),
+        tax_rate: Set(DecimalText(l.tax_rate)),
+        optional: Set(l.optional),
+        selected: Set(l.selected),
+    });
+    line::Entity::insert_many(rows).exec_without_returning(conn).await?;
+    Ok(())
+}
+
+/// The offers of `rows`, in their order, each with its lines (one query for all of them).
+async fn with_lines(conn: &impl ConnectionTrait, rows: Vec<Model>) -> Result<Vec<Offer>, StoreError> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<Uuid> = rows.iter().map(|m| m.id).collect();
+    let mut lines: HashMap<Uuid, Vec<OfferLine>> = HashMap::new();
+    for l in line::Entity::find()
+        .filter(line::Column::OfferId.is_in(ids))
+        .order_by_asc(line::Column::OfferId)
+        .order_by_asc(line::Column::Position)
+        .all(conn)
+        .await?
+    {
+        lines.entry(l.offer_id).or_default().push(OfferLine {
+            id: l.id,
+            product_id: l.product_id,
+            description: l.description,
+            quantity: l.quantity.0,
+            unit: l.unit,
+            unit_price: l.unit_price.0,
+            discount_percent: l.discount_percent.0,
+            tax_rate: l.tax_rate.0,
+            optional: l.optional,
+            selected: l.selected,
+        });
+    }
+    rows.into_iter()
+        .map(|m| {
+            let offer_lines = lines.remove(&m.id).unwrap_or_default();
+            to_offer(m, offer_lines)
+        })
+        .collect()
+}
+
+fn to_active_model(o: &Offer) -> ActiveModel {
+    let f = &o.fields;
+    ActiveModel {
+        id: Set(o.id),
+        number: Set(o.number.clone()),
+        revision: Set(o.revision),
+        revises_id: Set(o.revises_id),
+        party_id: Set(f.party_id),
+        contact_id: Set(f.contact_id),
+        opportunity_id: Set(f.opportunity_id),
+        owner_id: Set(f.owner_id),
+        currency: Set(f.currency.code().to_owned()),
+        valid_until: Set(f.valid_until),
+        notes: Set(f.notes.clone()),
+        status: Set(o.status.as_str().to_owned()),
+        sent_at: Set(o.sent_at),
+        closed_at: Set(o.closed_at),
+        version: Set(o.version),
+        created_at: Set(o.created_at),
+        updated_at: Set(o.updated_at),
+    }
+}
+
+fn to_offer(m: Model, lines: Vec<OfferLine>) -> Result<Offer, StoreError> {
+    let corrupt = |what: &str| StoreError::corrupt(TABLE, format!("{what} in row {}", m.id));
+    Ok(Offer {
+        id: m.id,
+        status: OfferStatus::parse(&m.status).ok_or_else(|| corrupt("status"))?,
+        fields: OfferFields {
+            currency: Currency::parse(&m.currency).map_err(|_| corrupt("currency"))?,
+            party_id: m.party_id,
+            contact_id: m.contact_id,
+            opportunity_id: m.opportunity_id,
+            owner_id: m.owner_id,
+            valid_until: m.valid_until,
+            notes: m.notes,
+            lines,
+        },
+        number: m.number,
+        revision: m.revision,
+        revises_id: m.revises_id,
+        sent_at: m.sent_at,
+        closed_at: m.closed_at,
+        version: m.version,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+    })
+}
