@@ -174,7 +174,6 @@ async fn bad_list_parameters_are_400() {
         "cursor=garbage",
         "kind=robot",
         "owner_id=nope",
-        "updated_since=%2B20000-01-01T00:00:00Z",
     ] {
         let response = app.get(&format!("/api/v1/parties?{query}")).await;
         let code = if query.starts_with("cursor") {
@@ -184,6 +183,8 @@ async fn bad_list_parameters_are_400() {
         };
         assert_problem(response, StatusCode::BAD_REQUEST, code).await;
     }
+    let far = app.get("/api/v1/parties?updated_since=%2B20000-01-01T00:00:00Z").await;
+    assert_problem(far, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
     // No stored text holds a NUL byte (and PostgreSQL refuses one): such a filter matches nothing.
     app.post_party(
         &json!({"kind": "organization", "name": "A", "customer_group": "a", "tags": ["a"], "external_id": "a"}),

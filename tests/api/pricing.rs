@@ -146,12 +146,14 @@ async fn a_salesperson_sees_why_a_price_is_what_it_is() {
     assert_eq!(in_usd["explanation"][0]["code"], "currency_mismatch");
     assert_eq!(in_usd["explanation"][1]["code"], "currency_mismatch");
 
-    for bad in [
-        "quantity=0",
-        "quantity=abc",
-        "currency=EURO",
-        "date=2026-13-01",
-        "colour=red",
+    // What does not parse is a 400; what parses but breaks a rule a 422 naming the parameter.
+    for (bad, status) in [
+        ("quantity=abc", StatusCode::BAD_REQUEST),
+        ("date=2026-13-01", StatusCode::BAD_REQUEST),
+        ("colour=red", StatusCode::BAD_REQUEST),
+        ("quantity=0", StatusCode::UNPROCESSABLE_ENTITY),
+        ("currency=AAA", StatusCode::UNPROCESSABLE_ENTITY),
+        ("date=0000-01-01", StatusCode::UNPROCESSABLE_ENTITY),
     ] {
         let response = app
             .get(&format!(
@@ -160,7 +162,12 @@ async fn a_salesperson_sees_why_a_price_is_what_it_is() {
                 id(&bolt)
             ))
             .await;
-        assert_problem(response, StatusCode::BAD_REQUEST, "invalid_query").await;
+        let code = if status == StatusCode::BAD_REQUEST {
+            "invalid_query"
+        } else {
+            "validation_failed"
+        };
+        assert_problem(response, status, code).await;
     }
 }
 

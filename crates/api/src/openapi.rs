@@ -112,6 +112,16 @@ error_set!(
     ListErrors { 400 => BadRequest, 401 => Unauthorized, 403 => Forbidden }
 );
 error_set!(
+    /// Errors of a list with filters a rule bounds (a date no record can hold is a 422).
+    FilteredListErrors { 400 => BadRequest, 401 => Unauthorized, 403 => Forbidden, 422 => UnprocessableEntity }
+);
+error_set!(
+    /// Errors of a list under one record, with filters a rule bounds.
+    FilteredReadErrors {
+        400 => BadRequest, 401 => Unauthorized, 403 => Forbidden, 404 => NotFound, 422 => UnprocessableEntity,
+    }
+);
+error_set!(
     /// Errors of reading one record.
     ReadErrors { 400 => BadRequest, 401 => Unauthorized, 403 => Forbidden, 404 => NotFound }
 );

@@ -1,5 +1,7 @@
-//! Checks of list query parameters that their types cannot express; a failure is a 400 naming the
-//! parameter, never a silent default or a database error.
+//! Checks of query parameters that their types cannot express, never a silent default or a
+//! database error. A parameter that does not parse is a 400 (the extractor says so); one that
+//! parses but breaks a rule (a year no record can hold, an unknown currency) is a 422 naming it,
+//! as the same value in a body would be.
 
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -34,5 +36,5 @@ pub fn search(value: Option<String>) -> Result<Option<String>, ApiError> {
 }
 
 fn out_of_range(name: &str, error: domain::time::OutOfRange) -> ApiError {
-    ApiError::bad_request("invalid_query", format!("{name} {error}"))
+    ApiError::invalid(name, domain::validation::CodedError::code(&error), error.to_string())
 }

@@ -65,7 +65,7 @@ pub async fn create_activity(
     params(ActivityListQuery),
     responses(
         (status = 200, description = "A page of activities", body = ActivityPage),
-        crate::openapi::ListErrors,
+        crate::openapi::FilteredListErrors,
     ),
     security(("bearer" = []))
 )]
@@ -114,7 +114,7 @@ pub async fn list_activities(
     params(("id" = Uuid, Path, description = "Party id"), ContactHistoryQuery),
     responses(
         (status = 200, description = "A page of activities", body = ActivityPage),
-        crate::openapi::ReadErrors,
+        crate::openapi::FilteredReadErrors,
     ),
     security(("bearer" = []))
 )]

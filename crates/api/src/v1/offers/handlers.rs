@@ -68,7 +68,7 @@ pub async fn create_offer(
     params(OfferListQuery),
     responses(
         (status = 200, description = "A page of offers", body = OfferPage),
-        crate::openapi::ListErrors,
+        crate::openapi::FilteredListErrors,
     ),
     security(("bearer" = []))
 )]

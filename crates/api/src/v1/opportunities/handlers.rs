@@ -59,7 +59,7 @@ pub async fn create_opportunity(
     params(OpportunityListQuery),
     responses(
         (status = 200, description = "A page of opportunities", body = OpportunityPage),
-        crate::openapi::ListErrors,
+        crate::openapi::FilteredListErrors,
     ),
     security(("bearer" = []))
 )]

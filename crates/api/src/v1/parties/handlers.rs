@@ -49,7 +49,7 @@ pub async fn create_party(
     params(PartyListQuery),
     responses(
         (status = 200, description = "A page of parties", body = PartyPage),
-        crate::openapi::ListErrors,
+        crate::openapi::FilteredListErrors,
     ),
     security(("bearer" = []))
 )]

@@ -14,7 +14,7 @@ pub struct ResolveQuery {
     pub party_id: Uuid,
     pub product_id: Uuid,
     /// A decimal greater than 0 (default 1).
-    #[param(value_type = Option<String>, example = "10")]
+    #[param(value_type = Option<String>, pattern = r"^[0-9]+(\.[0-9]+)?$", example = "10")]
     pub quantity: Option<Decimal>,
     /// The day the price is for (default today, UTC).
     pub date: Option<NaiveDate>,

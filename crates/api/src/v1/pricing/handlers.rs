@@ -3,6 +3,7 @@
 use actix_web::{HttpResponse, get, web};
 use domain::access::Permission;
 use domain::currency::Currency;
+use domain::validation::ValidationErrors;
 use rust_decimal::Decimal;
 
 use super::dto::{ResolutionResponse, ResolveQuery};
@@ -20,7 +21,7 @@ use crate::v1::{parties, products};
     params(ResolveQuery),
     responses(
         (status = 200, description = "The price and why", body = ResolutionResponse),
-        crate::openapi::ReadErrors,
+        crate::openapi::FilteredReadErrors,
     ),
     security(("bearer" = []))
 )]
@@ -33,15 +34,14 @@ pub async fn resolve_price(
     let caller = user.require(Permission::ReadPricing)?;
     let query = query.into_inner();
     let quantity = query.quantity.unwrap_or(Decimal::ONE);
-    let quantity = domain::money::check_quantity(quantity)
-        .map_err(|e| ApiError::bad_request("invalid_query", format!("quantity {e}")))?;
+    let mut errors = ValidationErrors::new();
+    let quantity = errors.check("quantity", domain::money::check_quantity(quantity));
+    let wanted = match query.currency.as_deref() {
+        Some(code) => errors.check("currency", Currency::parse(code)),
+        None => None,
+    };
+    let quantity = errors.finish(|| quantity.expect("checked"))?;
     let date = crate::query::date("date", query.date)?.unwrap_or_else(|| crate::state::now().date_naive());
-    let wanted = query
-        .currency
-        .as_deref()
-        .map(Currency::parse)
-        .transpose()
-        .map_err(|e| ApiError::bad_request("invalid_query", format!("currency: {e}")))?;
     let party = parties::service::get(&state.db, &caller, query.party_id).await?;
     let product = products::service::get(&state.db, query.product_id).await?;
     let currency = wanted.or(party.fields.currency).unwrap_or(product.fields.currency);

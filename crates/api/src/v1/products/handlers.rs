@@ -51,7 +51,7 @@ pub async fn create_product(
     params(ProductListQuery),
     responses(
         (status = 200, description = "A page of products", body = ProductPage),
-        crate::openapi::ListErrors,
+        crate::openapi::FilteredListErrors,
     ),
     security(("bearer" = []))
 )]
