@@ -335,6 +335,30 @@ async fn lists_filter_by_party_kind_status_and_related_opportunity() {
         let page = app.get_json(&format!("{ACTIVITIES}?{query}&sort=created_at")).await;
         assert_eq!(item_ids(&page), expected, "{query}");
     }
+    // An activity may relate to an offer instead, but not to both documents.
+    let quote = app
+        .post_expect(
+            "/api/v1/offers",
+            &json!({"party_id": id(&org), "currency": "EUR"}),
+            StatusCode::CREATED,
+        )
+        .await;
+    let about_offer = activity(
+        &app,
+        &json!({"kind": "call", "subject": "Offer follow-up", "party_id": id(&org), "offer_id": id(&quote)}),
+    )
+    .await;
+    let page = app.get_json(&format!("{ACTIVITIES}?offer_id={}", id(&quote))).await;
+    assert_eq!(item_ids(&page), vec![id(&about_offer)]);
+    let both = app
+        .post(
+            ACTIVITIES,
+            &json!({"kind": "call", "subject": "x", "party_id": id(&org), "offer_id": id(&quote),
+                    "opportunity_id": id(&opportunity)}),
+        )
+        .await;
+    let problem = assert_problem(both, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(error_fields(&problem), vec!["offer_id"]);
     let unknown = app.get(&format!("{ACTIVITIES}?colour=red")).await;
     assert_problem(unknown, StatusCode::BAD_REQUEST, "invalid_query").await;
 }

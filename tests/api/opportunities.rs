@@ -504,4 +504,21 @@ async fn an_opportunity_keeps_the_party_its_activities_concern() {
     let refused = app.patch(&path, &json!({"party_id": id(&acme)})).await;
     assert_problem(refused, StatusCode::CONFLICT, "activities_of_other_party").await;
     assert_eq!(app.get_json(&path).await["party_id"], id(&globex));
+
+    let other_deal = opportunity(&app, &json!({"title": "Other", "party_id": id(&acme)})).await;
+    let quote = app
+        .post_expect(
+            "/api/v1/offers",
+            &json!({"party_id": id(&acme), "currency": "EUR", "opportunity_id": id(&other_deal)}),
+            StatusCode::CREATED,
+        )
+        .await;
+    let refused = app
+        .patch(
+            &format!("{OPPORTUNITIES}/{}", id(&other_deal)),
+            &json!({"party_id": id(&globex)}),
+        )
+        .await;
+    let problem = assert_problem(refused, StatusCode::CONFLICT, "offers_of_other_party").await;
+    assert_eq!(problem["existing_id"], id(&quote));
 }

@@ -139,8 +139,9 @@ pub struct ActivityFields {
     pub duration_minutes: Option<i32>,
     pub due_at: Option<DateTime<Utc>>,
     pub remind_at: Option<DateTime<Utc>>,
-    /// The related document (offers, orders and invoices join it with their issues).
+    /// The related document: at most one of these (orders and invoices join with their issues).
     pub opportunity_id: Option<Uuid>,
+    pub offer_id: Option<Uuid>,
 }
 
 /// Where an activity stands; changed by transitions only, never by a client's edit.
@@ -250,10 +251,10 @@ impl Activity {
         errors.finish(|| ())
     }
 
-    /// Whether `opportunity_party` may be the party of the opportunity this activity relates to:
-    /// an activity about a deal is about that deal's party.
-    pub fn may_relate_to(party_id: Option<Uuid>, opportunity_party: Uuid) -> bool {
-        party_id.is_none_or(|party| party == opportunity_party)
+    /// Whether an activity with `party_id` may relate to a document of `document_party` (an
+    /// opportunity, an offer): an activity about a deal is about that deal's party.
+    pub fn may_relate_to(party_id: Option<Uuid>, document_party: Uuid) -> bool {
+        party_id.is_none_or(|party| party == document_party)
     }
 }
 
@@ -273,6 +274,7 @@ pub struct ActivityInput {
     pub due_at: Option<DateTime<Utc>>,
     pub remind_at: Option<DateTime<Utc>>,
     pub opportunity_id: Option<Uuid>,
+    pub offer_id: Option<Uuid>,
 }
 
 impl ActivityInput {
@@ -292,6 +294,7 @@ impl ActivityInput {
             due_at: None,
             remind_at: None,
             opportunity_id: None,
+            offer_id: None,
         }
     }
 
@@ -326,6 +329,13 @@ impl ActivityInput {
             }
             _ => {}
         }
+        if self.opportunity_id.is_some() && self.offer_id.is_some() {
+            errors.add(
+                "offer_id",
+                "one_related_document",
+                "an activity relates to at most one document: an opportunity or an offer",
+            );
+        }
         if self
             .duration_minutes
             .is_some_and(|minutes| !(0..=MAX_DURATION_MINUTES).contains(&minutes))
@@ -350,6 +360,7 @@ impl ActivityInput {
             due_at,
             remind_at,
             opportunity_id: self.opportunity_id,
+            offer_id: self.offer_id,
         })
     }
 }
@@ -371,6 +382,7 @@ impl From<ActivityFields> for ActivityInput {
             due_at: f.due_at,
             remind_at: f.remind_at,
             opportunity_id: f.opportunity_id,
+            offer_id: f.offer_id,
         }
     }
 }
@@ -492,6 +504,11 @@ mod tests {
         let errors = input.validate().unwrap_err();
         let fields: Vec<&str> = errors.errors().iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, vec!["party_id", "starts_at"]);
+
+        let mut input = ActivityInput::new(ActivityKind::Call, "Follow-up");
+        input.opportunity_id = Some(Uuid::from_u128(1));
+        input.offer_id = Some(Uuid::from_u128(2));
+        assert_eq!(input.validate().unwrap_err().errors()[0].code, "one_related_document");
 
         let mut input = ActivityInput::new(ActivityKind::Visit, "Trade fair");
         input.starts_at = Some(at("2026-11-01T00:00:00Z"));

@@ -35,6 +35,7 @@ pub struct ActivityFilter {
     pub kind: Option<ActivityKind>,
     pub status: Option<ActivityStatus>,
     pub opportunity_id: Option<Uuid>,
+    pub offer_id: Option<Uuid>,
     /// Activities that are not over before this instant…
     pub from: Option<DateTime<Utc>>,
     /// …and take place before this one.
@@ -126,6 +127,7 @@ pub async fn list(
         (Column::ContactId, filter.contact_id),
         (Column::AssigneeId, filter.assignee_id),
         (Column::OpportunityId, filter.opportunity_id),
+        (Column::OfferId, filter.offer_id),
     ];
     for (column, value) in exact {
         if let Some(id) = value {
@@ -204,6 +206,7 @@ fn to_active_model(a: &Activity) -> ActiveModel {
         due_at: Set(f.due_at),
         remind_at: Set(f.remind_at),
         opportunity_id: Set(f.opportunity_id),
+        offer_id: Set(f.offer_id),
         status: Set(a.state.status.as_str().to_owned()),
         outcome: Set(a.state.outcome.map(|o| o.as_str().to_owned())),
         completed_at: Set(a.state.completed_at),
@@ -237,6 +240,7 @@ fn to_activity(m: Model) -> Result<Activity, StoreError> {
             due_at: m.due_at,
             remind_at: m.remind_at,
             opportunity_id: m.opportunity_id,
+            offer_id: m.offer_id,
         },
         state: ActivityState {
             status: ActivityStatus::parse(&m.status).ok_or_else(|| corrupt("status"))?,

@@ -107,6 +107,21 @@ pub async fn find_for_update(
         .map(|mut offers| offers.pop())
 }
 
+/// An offer for `opportunity_id` made to another party than `party_id`, if any: the opportunity
+/// cannot move to that party without leaving it behind.
+pub async fn one_of_opportunity_elsewhere(
+    conn: &impl ConnectionTrait,
+    opportunity_id: Uuid,
+    party_id: Uuid,
+) -> Result<Option<Uuid>, StoreError> {
+    let row = Entity::find()
+        .filter(Column::OpportunityId.eq(opportunity_id))
+        .filter(Column::PartyId.ne(party_id))
+        .one(conn)
+        .await?;
+    Ok(row.map(|m| m.id))
+}
+
 pub async fn list(
     conn: &impl ConnectionTrait,
     filter: &OfferFilter,

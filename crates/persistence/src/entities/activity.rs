@@ -19,6 +19,7 @@ pub struct Model {
     pub due_at: Option<DateTimeUtc>,
     pub remind_at: Option<DateTimeUtc>,
     pub opportunity_id: Option<Uuid>,
+    pub offer_id: Option<Uuid>,
     pub status: String,
     pub outcome: Option<String>,
     pub completed_at: Option<DateTimeUtc>,

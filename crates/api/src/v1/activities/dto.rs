@@ -97,9 +97,11 @@ pub struct ActivityBody {
     pub due_at: Option<DateTime<Utc>>,
     #[serde(default)]
     pub remind_at: Option<DateTime<Utc>>,
-    /// The related document.
+    /// The related document: an opportunity or an offer (of the activity's party), not both.
     #[serde(default)]
     pub opportunity_id: Option<Uuid>,
+    #[serde(default)]
+    pub offer_id: Option<Uuid>,
 }
 
 /// A change: fields present are set, `null` clears, absent fields are kept.
@@ -136,6 +138,8 @@ pub struct ActivityPatch {
     pub remind_at: Option<Option<DateTime<Utc>>>,
     #[serde(default, deserialize_with = "double_option")]
     pub opportunity_id: Option<Option<Uuid>>,
+    #[serde(default, deserialize_with = "double_option")]
+    pub offer_id: Option<Option<Uuid>>,
 }
 
 /// What `complete` may say; a task must say how it ended.
@@ -164,6 +168,7 @@ pub struct ActivityResponse {
     pub due_at: Option<DateTime<Utc>>,
     pub remind_at: Option<DateTime<Utc>>,
     pub opportunity_id: Option<Uuid>,
+    pub offer_id: Option<Uuid>,
     pub status: ActivityStatus,
     /// How a completed task ended.
     pub outcome: Option<Outcome>,
@@ -203,6 +208,7 @@ impl ActivityResponse {
             due_at: f.due_at,
             remind_at: f.remind_at,
             opportunity_id: f.opportunity_id,
+            offer_id: f.offer_id,
             status: activity.state.status.into(),
             outcome: activity.state.outcome.map(Into::into),
             completed_at: activity.state.completed_at,
@@ -231,6 +237,7 @@ impl From<ActivityBody> for ActivityInput {
             due_at: body.due_at,
             remind_at: body.remind_at,
             opportunity_id: body.opportunity_id,
+            offer_id: body.offer_id,
         }
     }
 }
@@ -256,6 +263,7 @@ impl ActivityPatch {
         set(&mut input.due_at, self.due_at);
         set(&mut input.remind_at, self.remind_at);
         set(&mut input.opportunity_id, self.opportunity_id);
+        set(&mut input.offer_id, self.offer_id);
     }
 }
 
@@ -280,6 +288,8 @@ pub struct ActivityListQuery {
     pub status: Option<ActivityStatus>,
     /// Activities related to this opportunity.
     pub opportunity_id: Option<Uuid>,
+    /// Activities related to this offer.
+    pub offer_id: Option<Uuid>,
     /// Only activities not over before this instant (an activity without an end is over when it
     /// takes place: see `occurs_at`).
     pub from: Option<DateTime<Utc>>,

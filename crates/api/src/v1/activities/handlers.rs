@@ -97,6 +97,7 @@ pub async fn list_activities(
         kind: query.kind.map(Into::into),
         status: query.status.map(Into::into),
         opportunity_id: query.opportunity_id,
+        offer_id: query.offer_id,
         from: query::instant("from", query.from)?,
         to: query::instant("to", query.to)?,
         updated_since: query::instant("updated_since", query.updated_since)?,

@@ -5,7 +5,7 @@ use domain::activity::{ActionError, Activity, ActivityAction, ActivityFields, Ac
 use domain::history::Action;
 use persistence::activities::{self, ActivityFilter, ActivitySort};
 use persistence::page::{Page, PageRequest};
-use persistence::{ConnectionTrait, DatabaseConnection, TransactionTrait, opportunities};
+use persistence::{ConnectionTrait, DatabaseConnection, TransactionTrait, offers, opportunities};
 use uuid::Uuid;
 
 use super::dto::ActivityResponse;
@@ -179,8 +179,8 @@ fn snapshot(activity: &Activity) -> ActivityResponse {
 }
 
 /// The records an activity refers to, when they change: a party the caller sees and that is not
-/// archived, a contact person of that party, a responsible user the caller may choose, and an
-/// opportunity the caller sees, of the same party.
+/// archived, a contact person of that party, a responsible user the caller may choose, and a
+/// related document (an opportunity or an offer) the caller sees, of the same party.
 async fn check_references(
     conn: &impl ConnectionTrait,
     caller: &Caller,
@@ -202,19 +202,40 @@ async fn check_references(
     }
     let opportunity_changed = changed(fields.opportunity_id, current.and_then(|c| c.opportunity_id)).is_some();
     if let Some(opportunity_id) = fields.opportunity_id.filter(|_| opportunity_changed || party_changed) {
-        match opportunities::find(conn, opportunity_id, caller.visibility()).await? {
-            None => references.add("opportunity_id", "not_found", "no opportunity with this id"),
-            Some(opportunity) if !Activity::may_relate_to(fields.party_id, opportunity.fields.party_id) => {
-                references.add(
-                    "opportunity_id",
-                    "other_party",
-                    "the opportunity belongs to another party than the activity",
-                );
-            }
-            Some(_) => {}
-        }
+        let party = opportunities::find(conn, opportunity_id, caller.visibility())
+            .await?
+            .map(|o| o.fields.party_id);
+        related(&mut references, "opportunity_id", party, fields.party_id);
+    }
+    let offer_changed = changed(fields.offer_id, current.and_then(|c| c.offer_id)).is_some();
+    if let Some(offer_id) = fields.offer_id.filter(|_| offer_changed || party_changed) {
+        let party = offers::find(conn, offer_id, caller.visibility())
+            .await?
+            .map(|o| o.fields.party_id);
+        related(&mut references, "offer_id", party, fields.party_id);
     }
     references.finish()
+}
+
+/// The related document named by `field` exists for the caller (its party is `document_party`)
+/// and concerns the activity's party.
+fn related<C: ConnectionTrait>(
+    references: &mut References<'_, C>,
+    field: &str,
+    document_party: Option<Uuid>,
+    party_id: Option<Uuid>,
+) {
+    match document_party {
+        None => references.add(field, "not_found", "no such document, or one you cannot see"),
+        Some(document_party) if !Activity::may_relate_to(party_id, document_party) => {
+            references.add(
+                field,
+                "other_party",
+                "the document belongs to another party than the activity",
+            );
+        }
+        Some(_) => {}
+    }
 }
 
 /// Whether the caller may perform transitions: what `allowed_actions` offers.

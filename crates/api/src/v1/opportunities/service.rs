@@ -8,7 +8,7 @@ use domain::pipeline::{PipelineStage, StageKind};
 use persistence::opportunities::{self, OpportunityFilter, OpportunitySort};
 use persistence::page::{Page, PageRequest};
 use persistence::visibility::Visibility;
-use persistence::{ConnectionTrait, DatabaseConnection, TransactionTrait, activities, pipeline_stages};
+use persistence::{ConnectionTrait, DatabaseConnection, TransactionTrait, activities, offers, pipeline_stages};
 use uuid::Uuid;
 
 use super::dto::OpportunityResponse;
@@ -223,16 +223,24 @@ async fn check_references(
     if party_changed {
         references.party("party_id", fields.party_id).await?;
     }
-    if let Some(id) = id.filter(|_| party_changed)
-        && activities::one_of_opportunity_elsewhere(conn, id, fields.party_id)
+    if let Some(id) = id.filter(|_| party_changed) {
+        if activities::one_of_opportunity_elsewhere(conn, id, fields.party_id)
             .await?
             .is_some()
-    {
-        return Err(ApiError::conflict(
-            "activities_of_other_party",
-            "activities about this opportunity concern its current party: relate them elsewhere first",
-            None,
-        ));
+        {
+            return Err(ApiError::conflict(
+                "activities_of_other_party",
+                "activities about this opportunity concern its current party: relate them elsewhere first",
+                None,
+            ));
+        }
+        if let Some(offer_id) = offers::one_of_opportunity_elsewhere(conn, id, fields.party_id).await? {
+            return Err(ApiError::conflict(
+                "offers_of_other_party",
+                "offers for this opportunity are made to its current party",
+                Some(offer_id),
+            ));
+        }
     }
     if let Some(contact_id) = fields.contact_id
         && (party_changed || changed(fields.contact_id, current.and_then(|c| c.contact_id)).is_some())
