@@ -66,6 +66,11 @@ fn every_list_documents_its_own_item_type() {
         ("/api/v1/opportunities", "OpportunityResponse"),
         ("/api/v1/parties/{id}/opportunities", "OpportunityResponse"),
         ("/api/v1/activities/{id}/history", "HistoryEntryResponse"),
+        ("/api/v1/products", "ProductResponse"),
+        ("/api/v1/price-lists", "PriceListSummaryResponse"),
+        ("/api/v1/discount-rules", "DiscountRuleResponse"),
+        ("/api/v1/offers", "OfferResponse"),
+        ("/api/v1/parties/{id}/offers", "OfferResponse"),
     ] {
         let page_ref =
             document["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
