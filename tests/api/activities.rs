@@ -359,6 +359,17 @@ async fn lists_filter_by_party_kind_status_and_related_opportunity() {
         .await;
     let problem = assert_problem(both, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
     assert_eq!(error_fields(&problem), vec!["offer_id"]);
+    // The offer keeps the party its activities concern.
+    let other = app
+        .post_party(&json!({"kind": "organization", "name": "Elsewhere"}))
+        .await;
+    let moved = app
+        .patch(
+            &format!("/api/v1/offers/{}", id(&quote)),
+            &json!({"party_id": id(&other)}),
+        )
+        .await;
+    assert_problem(moved, StatusCode::CONFLICT, "activities_of_other_party").await;
     let unknown = app.get(&format!("{ACTIVITIES}?colour=red")).await;
     assert_problem(unknown, StatusCode::BAD_REQUEST, "invalid_query").await;
 }

@@ -173,6 +173,30 @@ async fn lines_are_priced_from_the_catalog_unless_they_name_a_price() {
         "tier, list price with the best rule, and an explicit price kept as given"
     );
     assert_eq!(created["lines"][0]["unit"], "pcs");
+    let noted = app
+        .patch(
+            &format!("{OFFERS}/{}", id(&created)),
+            &json!({"notes": "Delivery in May"}),
+        )
+        .await;
+    assert_eq!(noted.status(), StatusCode::OK, "a draft with catalog lines is editable");
+    let noted: Value = noted.json().await.unwrap();
+    assert_eq!(
+        noted["lines"], created["lines"],
+        "lines left alone keep their prices and ids"
+    );
+
+    // Decimals are exact: past 28 digits they are refused, not rounded.
+    let inexact = app
+        .post(
+            OFFERS,
+            &json!({"party_id": id(&party), "lines": [
+                {"description": "x", "quantity": "1.00000000000000000000000000001", "unit_price": "1", "tax_rate": "0"}
+            ]}),
+        )
+        .await;
+    let problem = assert_problem(inexact, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(error_fields(&problem), vec!["lines[0].quantity"]);
 
     let in_usd = app
         .post(
@@ -385,6 +409,64 @@ async fn revising_supersedes_the_offer_with_a_new_draft_of_the_same_number() {
         .get_json(&format!("{OFFERS}?number={}", first["number"].as_str().unwrap()))
         .await;
     assert_eq!(item_ids(&both), vec![id(&first), id(&second)]);
+
+    // A revision is a new document: an archived party takes none.
+    assert_eq!(act(&app, &second, "send", None).await.status(), StatusCode::OK);
+    let archived = app
+        .request(
+            Method::DELETE,
+            &format!("/api/v1/parties/{}", id(&party)),
+            Some(&app.admin_token),
+            None,
+        )
+        .await;
+    assert_eq!(archived.status(), StatusCode::NO_CONTENT);
+    let refused = act(&app, &second, "revise", None).await;
+    assert_problem(refused, StatusCode::CONFLICT, "party_archived").await;
+    assert_eq!(
+        app.get_json(&format!("{OFFERS}/{}", id(&second))).await["status"],
+        "sent",
+        "refused: nothing changed"
+    );
+}
+
+#[tokio::test]
+async fn accepting_is_refused_when_the_opportunity_cannot_be_won() {
+    let app = spawn_app().await;
+    let party = customer(&app).await;
+    let deal = app
+        .post_expect(
+            "/api/v1/opportunities",
+            &json!({"title": "Fleet", "party_id": id(&party)}),
+            StatusCode::CREATED,
+        )
+        .await;
+    let stages = app.get_json("/api/v1/pipeline-stages").await;
+    let won = stages["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["kind"] == "won")
+        .unwrap();
+    let retired = app
+        .patch(
+            &format!("/api/v1/pipeline-stages/{}", id(won)),
+            &json!({"retired": true}),
+        )
+        .await;
+    assert_eq!(retired.status(), StatusCode::OK);
+    let quote = offer(
+        &app,
+        &json!({"party_id": id(&party), "opportunity_id": id(&deal), "lines": worked_example()}),
+    )
+    .await;
+    assert_eq!(act(&app, &quote, "send", None).await.status(), StatusCode::OK);
+    let refused = act(&app, &quote, "accept", None).await;
+    assert_problem(refused, StatusCode::CONFLICT, "no_won_stage").await;
+    assert_eq!(
+        app.get_json(&format!("{OFFERS}/{}", id(&quote))).await["status"],
+        "sent"
+    );
 }
 
 #[tokio::test]

@@ -253,6 +253,9 @@ async fn price_lists_are_checked_replaced_whole_and_kept_while_in_use() {
     let replaced: Value = replaced.json().await.unwrap();
     assert_eq!(replaced["entries"].as_array().unwrap().len(), 1);
     assert_eq!(replaced["entries"][0]["unit_price"], "0.99");
+    let yen = app.patch(&path, &json!({"currency": "JPY"})).await;
+    let problem = assert_problem(yen, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(error_fields(&problem), vec!["currency"], "0.99 EUR are not 0.99 JPY");
     let summary = app.get_json("/api/v1/price-lists").await;
     assert_eq!(summary["items"][0]["name"], "Base");
     assert!(summary["items"][0].get("entries").is_none(), "lists leave entries out");

@@ -1,5 +1,6 @@
 //! Pieces shared by the DTOs of every resource.
 
+use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer};
 
 /// Conversions both ways between an API enum (with its schema) and the domain enum it mirrors.
@@ -66,4 +67,37 @@ where
     D: Deserializer<'de>,
 {
     whole_i32(deserializer)?.ok_or_else(|| serde::de::Error::custom("expected a whole number, got null"))
+}
+
+/// A decimal from a JSON string, exactly: `Decimal`'s own parser rounds past 28 decimals
+/// (`"1.00000000000000000000000000001"` would become 1), which here is refused instead. Decimals
+/// travel as strings; a JSON number is refused too.
+pub fn decimal<'de, D>(deserializer: D) -> Result<Decimal, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    let text = String::deserialize(deserializer)?;
+    Decimal::from_str_exact(text.trim()).map_err(|_| {
+        serde::de::Error::custom(format!(
+            "expected a decimal string such as \"12.50\" with at most 28 digits, got {text:?}"
+        ))
+    })
+}
+
+/// [`decimal`] for an optional field.
+pub fn decimal_opt<'de, D>(deserializer: D) -> Result<Option<Decimal>, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    #[derive(Deserialize)]
+    struct Exact(#[serde(deserialize_with = "decimal")] Decimal);
+    Ok(Option::<Exact>::deserialize(deserializer)?.map(|Exact(value)| value))
+}
+
+/// [`decimal`] for a PATCH field, telling `null` from absent.
+pub fn decimal_patch<'de, D>(deserializer: D) -> Result<Option<Option<Decimal>>, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    decimal_opt(deserializer).map(Some)
 }

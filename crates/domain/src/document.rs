@@ -17,6 +17,10 @@ use crate::money::{percent_of, round_to_minor};
 
 /// Up to this many lines on one document.
 pub const MAX_LINES: usize = 1000;
+/// A line's `quantity × unit_price` stays below this. With it, every product a line's net is
+/// made of fits `Decimal`'s 28 significant digits (13 integer digits, 4 + 6 decimals of quantity
+/// and price, 2 of the discount), so the net is rounded once, exactly, and never before.
+pub const LINE_GROSS_LIMIT: i64 = 10_000_000_000_000;
 
 /// The numbers of one line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,6 +32,13 @@ pub struct LineAmounts {
 }
 
 impl LineAmounts {
+    /// Whether the line is small enough for exact arithmetic ([`LINE_GROSS_LIMIT`]).
+    pub fn is_within_limits(&self) -> bool {
+        self.quantity
+            .checked_mul(self.unit_price)
+            .is_some_and(|gross| gross < Decimal::from(LINE_GROSS_LIMIT))
+    }
+
     /// The line's net amount, rounded once, at the end.
     pub fn net(&self, currency: Currency) -> Decimal {
         // × (100 − d) / 100 rather than × (1 − d/100): the same value, computed without a division

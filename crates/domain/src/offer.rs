@@ -182,8 +182,26 @@ impl Offer {
         }
     }
 
-    pub fn is_draft(&self) -> bool {
-        self.status == S::Draft
+    /// Only drafts are editable; otherwise the status (as of `today`) it has instead.
+    pub fn check_editable(&self, today: NaiveDate) -> Result<(), OfferStatus> {
+        if self.status == S::Draft {
+            Ok(())
+        } else {
+            Err(self.status_on(today))
+        }
+    }
+
+    /// The offer in `status` after `action` at `at`: sending stamps `sent_at`, every other
+    /// action closes the offer.
+    #[must_use]
+    pub fn moved(self, action: OfferAction, status: OfferStatus, at: DateTime<Utc>) -> Offer {
+        let sent = action == A::Send;
+        Offer {
+            status,
+            sent_at: if sent { Some(at) } else { self.sent_at },
+            closed_at: if sent { None } else { Some(at) },
+            ..self
+        }
     }
 
     /// The totals of the counted lines.
@@ -387,6 +405,26 @@ impl OfferFields {
     }
 }
 
+impl OfferInput {
+    /// Without a currency of its own, an offer is in the party's.
+    pub fn default_currency(&mut self, party_currency: Option<Currency>) {
+        if self.currency.is_none() {
+            self.currency = party_currency.map(|c| c.code().to_owned());
+        }
+    }
+
+    /// Checks a change that keeps `lines` as they are (ids included): only the rest is checked.
+    pub fn validate_keeping(self, lines: Vec<OfferLine>) -> Result<OfferFields, ValidationErrors> {
+        let header = OfferInput {
+            lines: Vec::new(),
+            ..self
+        };
+        header
+            .validate(&[], Uuid::nil)
+            .map(|fields| OfferFields { lines, ..fields })
+    }
+}
+
 impl From<OfferFields> for OfferInput {
     /// The input that would produce these fields again: the base a patch is applied to (its lines
     /// carry their prices, so they are kept as they are).
@@ -496,6 +534,20 @@ fn validate_lines(
             Some(tax_rate),
         ) = (description, quantity, unit, unit_price, discount_percent, tax_rate)
         {
+            let amounts = LineAmounts {
+                quantity,
+                unit_price,
+                discount_percent,
+                tax_rate,
+            };
+            if !amounts.is_within_limits() {
+                errors.add(
+                    format!("lines[{i}]"),
+                    "out_of_range",
+                    format!("quantity × unit_price must stay below {}", document::LINE_GROSS_LIMIT),
+                );
+                continue;
+            }
             lines.push(OfferLine {
                 id: new_line_id(),
                 product_id: input.product_id,
@@ -747,6 +799,19 @@ mod tests {
             (explicit.unit_price, explicit.discount_percent),
             (d("1.00"), Decimal::ZERO),
             "an explicit price is kept, without the resolved discount"
+        );
+    }
+
+    #[test]
+    fn a_line_too_large_for_exact_arithmetic_is_refused() {
+        let mut input = offer(vec![], S::Draft).fields;
+        input.lines.clear();
+        let mut input = OfferInput::from(input);
+        input.lines = vec![line("1000000", "10000000", "0", "0", false)];
+        let errors = input.validate(&[], Uuid::nil).unwrap_err();
+        assert_eq!(
+            (errors.errors()[0].field.as_str(), errors.errors()[0].code),
+            ("lines[0]", "out_of_range")
         );
     }
 

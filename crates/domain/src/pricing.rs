@@ -135,6 +135,22 @@ fn check_entries(errors: &mut ValidationErrors, entries: Vec<PriceListEntryInput
     checked
 }
 
+impl PriceListFields {
+    /// Checks a change: the currency changes only together with the entries, whose prices are in
+    /// the old one (9.50 EUR are not 9.50 JPY).
+    pub fn check_change(&self, input: &PriceListInput, entries_replaced: bool) -> Result<(), ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        if !entries_replaced && input.currency != self.currency.code() {
+            errors.add(
+                "currency",
+                "needs_entries",
+                "the entries are priced in the old currency: send them again with the new one",
+            );
+        }
+        errors.finish(|| ())
+    }
+}
+
 impl From<PriceListFields> for PriceListInput {
     /// The input that would produce these fields again: the base a patch is applied to.
     fn from(f: PriceListFields) -> Self {

@@ -115,6 +115,21 @@ pub async fn one_of_opportunity_elsewhere(
     Ok(row.map(|m| m.id))
 }
 
+/// An activity related to `offer_id` whose party is not `party_id`, if any.
+pub async fn one_of_offer_elsewhere(
+    conn: &impl ConnectionTrait,
+    offer_id: Uuid,
+    party_id: Uuid,
+) -> Result<Option<Uuid>, StoreError> {
+    let row = Entity::find()
+        .filter(Column::OfferId.eq(offer_id))
+        .filter(Column::PartyId.is_not_null())
+        .filter(Column::PartyId.ne(party_id))
+        .one(conn)
+        .await?;
+    Ok(row.map(|m| m.id))
+}
+
 pub async fn list(
     conn: &impl ConnectionTrait,
     filter: &ActivityFilter,

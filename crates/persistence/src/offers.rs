@@ -122,6 +122,24 @@ pub async fn one_of_opportunity_elsewhere(
     Ok(row.map(|m| m.id))
 }
 
+/// [`find`] for a record about to refer to the offer: share-locked until the transaction ends
+/// (PostgreSQL), so its party cannot change meanwhile.
+pub async fn find_for_share(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+    visibility: Visibility,
+) -> Result<Option<Offer>, StoreError> {
+    let row = Entity::find()
+        .filter(Column::Id.eq(id))
+        .filter(visible_to(visibility))
+        .lock_shared()
+        .one(conn)
+        .await?;
+    with_lines(conn, row.into_iter().collect())
+        .await
+        .map(|mut offers| offers.pop())
+}
+
 pub async fn list(
     conn: &impl ConnectionTrait,
     filter: &OfferFilter,

@@ -95,6 +95,23 @@ pub async fn find_for_update(
         .transpose()
 }
 
+/// [`find`] for a record about to refer to the opportunity: share-locked until the transaction
+/// ends (PostgreSQL), so its party cannot change meanwhile.
+pub async fn find_for_share(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+    visibility: Visibility,
+) -> Result<Option<Opportunity>, StoreError> {
+    Entity::find()
+        .filter(Column::Id.eq(id))
+        .filter(visible_to(visibility))
+        .lock_shared()
+        .one(conn)
+        .await?
+        .map(to_opportunity)
+        .transpose()
+}
+
 /// Whether any opportunity is in the stage (whose kind then must not change under it).
 pub async fn any_in_stage(conn: &impl ConnectionTrait, stage_id: Uuid) -> Result<bool, StoreError> {
     let count = Entity::find()

@@ -113,6 +113,12 @@ pub async fn exists(conn: &impl ConnectionTrait, id: Uuid) -> Result<bool, Store
     Ok(Entity::find_by_id(id).one(conn).await?.is_some())
 }
 
+/// [`exists`] for a party about to point to the list: share-locked until the transaction ends
+/// (PostgreSQL), so a concurrent delete waits and then sees the party (there is no foreign key).
+pub async fn exists_for_share(conn: &impl ConnectionTrait, id: Uuid) -> Result<bool, StoreError> {
+    Ok(Entity::find_by_id(id).lock_shared().one(conn).await?.is_some())
+}
+
 /// Price lists by name, without their entries.
 pub async fn list(
     conn: &impl ConnectionTrait,

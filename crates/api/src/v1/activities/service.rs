@@ -202,14 +202,14 @@ async fn check_references(
     }
     let opportunity_changed = changed(fields.opportunity_id, current.and_then(|c| c.opportunity_id)).is_some();
     if let Some(opportunity_id) = fields.opportunity_id.filter(|_| opportunity_changed || party_changed) {
-        let party = opportunities::find(conn, opportunity_id, caller.visibility())
+        let party = opportunities::find_for_share(conn, opportunity_id, caller.visibility())
             .await?
             .map(|o| o.fields.party_id);
         related(&mut references, "opportunity_id", party, fields.party_id);
     }
     let offer_changed = changed(fields.offer_id, current.and_then(|c| c.offer_id)).is_some();
     if let Some(offer_id) = fields.offer_id.filter(|_| offer_changed || party_changed) {
-        let party = offers::find(conn, offer_id, caller.visibility())
+        let party = offers::find_for_share(conn, offer_id, caller.visibility())
             .await?
             .map(|o| o.fields.party_id);
         related(&mut references, "offer_id", party, fields.party_id);

@@ -31,6 +31,7 @@ pub struct DiscountRuleBody {
     pub name: String,
     /// Greater than 0, at most 100, at most 2 decimals.
     #[schema(value_type = String, example = "5")]
+    #[serde(deserialize_with = "crate::dto::decimal")]
     pub percent: Decimal,
     /// Only for parties of this customer group.
     #[serde(default)]
@@ -41,7 +42,7 @@ pub struct DiscountRuleBody {
     #[schema(max_length = 100)]
     pub product_group: Option<String>,
     /// Only from this quantity on.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::dto::decimal_opt")]
     #[schema(value_type = Option<String>, example = "10")]
     pub min_quantity: Option<Decimal>,
     #[serde(default)]
@@ -52,7 +53,7 @@ pub struct DiscountRuleBody {
     /// turnover over the previous such period reaches the threshold.
     #[serde(default)]
     pub turnover_period: Option<TurnoverPeriod>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::dto::decimal_opt")]
     #[schema(value_type = Option<String>, example = "5000.00")]
     pub turnover_threshold: Option<Decimal>,
     #[serde(default)]
@@ -70,7 +71,7 @@ pub struct DiscountRulePatch {
     #[serde(default)]
     #[schema(min_length = 1, max_length = 200)]
     pub name: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::dto::decimal_opt")]
     #[schema(value_type = Option<String>)]
     pub percent: Option<Decimal>,
     #[serde(default, deserialize_with = "double_option")]
@@ -79,7 +80,7 @@ pub struct DiscountRulePatch {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(max_length = 100)]
     pub product_group: Option<Option<String>>,
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(default, deserialize_with = "crate::dto::decimal_patch")]
     #[schema(value_type = Option<String>)]
     pub min_quantity: Option<Option<Decimal>>,
     #[serde(default, deserialize_with = "double_option")]
@@ -88,7 +89,7 @@ pub struct DiscountRulePatch {
     pub valid_to: Option<Option<NaiveDate>>,
     #[serde(default, deserialize_with = "double_option")]
     pub turnover_period: Option<Option<TurnoverPeriod>>,
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(default, deserialize_with = "crate::dto::decimal_patch")]
     #[schema(value_type = Option<String>)]
     pub turnover_threshold: Option<Option<Decimal>>,
     #[serde(default, deserialize_with = "double_option")]

@@ -52,21 +52,22 @@ pub struct OfferLineBody {
     pub description: Option<String>,
     /// Greater than 0, at most 4 decimals.
     #[schema(value_type = String, example = "2.5")]
+    #[serde(deserialize_with = "crate::dto::decimal")]
     pub quantity: Decimal,
     /// Defaults to the product's unit, else `pcs`.
     #[serde(default)]
     #[schema(max_length = 20)]
     pub unit: Option<String>,
     /// At least 0, at most 6 decimals; without it the line is priced by resolution.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::dto::decimal_opt")]
     #[schema(value_type = Option<String>, example = "19.99")]
     pub unit_price: Option<Decimal>,
     /// Percent, 0–100.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::dto::decimal_opt")]
     #[schema(value_type = Option<String>, example = "10")]
     pub discount_percent: Option<Decimal>,
     /// Percent, 0–100; required without a product, else the product's.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::dto::decimal_opt")]
     #[schema(value_type = Option<String>, example = "20")]
     pub tax_rate: Option<Decimal>,
     /// The customer may choose it at acceptance; until then it does not count. Defaults to false.

@@ -13,7 +13,9 @@ use domain::product::Product;
 use persistence::offers::{self, OfferFilter, OfferSort};
 use persistence::page::{Page, PageRequest};
 use persistence::visibility::Visibility;
-use persistence::{ConnectionTrait, DatabaseConnection, TransactionTrait, numbers, opportunities, parties, products};
+use persistence::{
+    ConnectionTrait, DatabaseConnection, TransactionTrait, activities, numbers, opportunities, parties, products,
+};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
@@ -47,7 +49,7 @@ pub async fn create(db: &DatabaseConnection, caller: &Caller, mut input: OfferIn
     let txn = db.begin().await?;
     let party = party_of(&txn, caller, input.party_id).await?;
     let fields = priced(&txn, &party, input).await?;
-    check_references(&txn, caller, &fields, None).await?;
+    check_references(&txn, caller, None, &fields, None).await?;
     let at = now();
     let sequence = numbers::next(&txn, SERIES, at.year()).await?;
     let created = Offer {
@@ -110,8 +112,8 @@ pub async fn history(
     history::list(db, RESOURCE, id, request).await
 }
 
-/// Changes a draft: anything but a draft is a 409 `document_immutable`. New lines are priced
-/// again; lines left alone keep their prices.
+/// Changes a draft: anything but a draft is a 409 `document_immutable` (after `If-Match`). New
+/// lines are priced again; lines left alone keep their prices and ids.
 pub async fn update(
     db: &DatabaseConnection,
     caller: &Caller,
@@ -121,16 +123,17 @@ pub async fn update(
 ) -> Result<Offer, ApiError> {
     let txn = db.begin().await?;
     let current = find_for_update(&txn, caller, id).await?;
-    if !current.is_draft() {
-        return Err(ApiError::conflict(
+    check_version(current.version, if_match)?;
+    current.check_editable(today()).map_err(|status| {
+        ApiError::conflict(
             "document_immutable",
             format!(
                 "only drafts are editable; this offer is {} (revise it for a new draft)",
-                current.status_on(today()).as_str()
+                status.as_str()
             ),
             None,
-        ));
-    }
+        )
+    })?;
     let unchanged = OfferInput::from(current.fields.clone());
     let mut input = unchanged.clone();
     change(&mut input);
@@ -145,14 +148,9 @@ pub async fn update(
     let fields = if lines_replaced {
         priced(&txn, &party, input).await?
     } else {
-        // The lines stay as they are, ids included.
-        OfferFields {
-            lines: current.fields.lines.clone(),
-            ..input.validate(&[], Uuid::now_v7)?
-        }
+        input.validate_keeping(current.fields.lines.clone())?
     };
-    check_version(current.version, if_match)?;
-    check_references(&txn, caller, &fields, Some(&current.fields)).await?;
+    check_references(&txn, caller, Some(current.id), &fields, Some(&current.fields)).await?;
     if fields == current.fields {
         return Ok(current);
     }
@@ -178,17 +176,7 @@ pub async fn act(
     let current = find_for_update(&txn, caller, id).await?;
     check_version(current.version, if_match)?;
     let status = current.act(action, today()).map_err(action_error)?;
-    let at = now();
-    let changed = Offer {
-        status,
-        sent_at: if action == OfferAction::Send {
-            Some(at)
-        } else {
-            current.sent_at
-        },
-        closed_at: if action == OfferAction::Send { None } else { Some(at) },
-        ..current.clone()
-    };
+    let changed = current.clone().moved(action, status, now());
     let written = write(&txn, caller, &current, changed, false).await?;
     txn.commit().await?;
     Ok(written)
@@ -209,14 +197,13 @@ pub async fn accept(
         .accept(selected_optional_line_ids, today())
         .map_err(action_error)?;
     let changed = Offer {
-        status: OfferStatus::Accepted,
         fields: OfferFields {
             lines,
             ..current.fields.clone()
         },
-        closed_at: Some(now()),
         ..current.clone()
-    };
+    }
+    .moved(OfferAction::Accept, OfferStatus::Accepted, now());
     let written = write(&txn, caller, &current, changed, true).await?;
     if let Some(opportunity_id) = written.fields.opportunity_id {
         opportunity_service::win(&txn, caller, opportunity_id).await?;
@@ -236,13 +223,12 @@ pub async fn revise(
     let current = find_for_update(&txn, caller, id).await?;
     check_version(current.version, if_match)?;
     let status = current.act(OfferAction::Revise, today()).map_err(action_error)?;
+    // The revision is a new document: its party and products must still take one.
+    party_of(&txn, caller, current.fields.party_id).await?;
+    products_of(&txn, &OfferInput::from(current.fields.clone())).await?;
     let at = now();
     let revision = current.next_revision(Uuid::now_v7(), Uuid::now_v7, at);
-    let superseded = Offer {
-        status,
-        closed_at: Some(at),
-        ..current.clone()
-    };
+    let superseded = current.clone().moved(OfferAction::Revise, status, at);
     write(&txn, caller, &current, superseded, false).await?;
     offers::insert(&txn, &revision).await?;
     record(&txn, caller, &revision, Action::Created, None).await?;
@@ -309,9 +295,7 @@ async fn party_of(conn: &impl ConnectionTrait, caller: &Caller, party_id: Uuid) 
 /// Validates `input`, its lines completed from their products and priced for `party` on today's
 /// date in the offer's currency (by default the party's).
 async fn priced(conn: &impl ConnectionTrait, party: &Party, mut input: OfferInput) -> Result<OfferFields, ApiError> {
-    if input.currency.is_none() {
-        input.currency = party.fields.currency.map(|c| c.code().to_owned());
-    }
+    input.default_currency(party.fields.currency);
     let products = products_of(conn, &input).await?;
     let currency = input
         .currency
@@ -372,15 +356,28 @@ async fn products_of(conn: &impl ConnectionTrait, input: &OfferInput) -> Result<
 }
 
 /// The records an offer refers to, when they change: a contact person of its party, an opportunity
-/// the caller sees of the same party, a responsible user the caller may choose.
+/// the caller sees of the same party (share-locked, so its party cannot change meanwhile), a
+/// responsible user the caller may choose. The activities about the offer `id` keep its party.
 async fn check_references(
     conn: &impl ConnectionTrait,
     caller: &Caller,
+    id: Option<Uuid>,
     fields: &OfferFields,
     current: Option<&OfferFields>,
 ) -> Result<(), ApiError> {
     let mut references = References::new(conn, caller);
     let party_changed = current.is_none_or(|c| c.party_id != fields.party_id);
+    if let Some(id) = id.filter(|_| party_changed)
+        && activities::one_of_offer_elsewhere(conn, id, fields.party_id)
+            .await?
+            .is_some()
+    {
+        return Err(ApiError::conflict(
+            "activities_of_other_party",
+            "activities about this offer concern its current party: relate them elsewhere first",
+            None,
+        ));
+    }
     if let Some(contact_id) = fields.contact_id
         && (party_changed || changed(fields.contact_id, current.and_then(|c| c.contact_id)).is_some())
     {
@@ -389,7 +386,7 @@ async fn check_references(
     if let Some(opportunity_id) = fields.opportunity_id
         && (party_changed || changed(fields.opportunity_id, current.and_then(|c| c.opportunity_id)).is_some())
     {
-        match opportunities::find(conn, opportunity_id, caller.visibility()).await? {
+        match opportunities::find_for_share(conn, opportunity_id, caller.visibility()).await? {
             None => references.add("opportunity_id", "not_found", "no opportunity with this id"),
             // An offer for a deal is made to that deal's party.
             Some(opportunity) if opportunity.fields.party_id != fields.party_id => {

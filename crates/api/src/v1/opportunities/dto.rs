@@ -39,7 +39,7 @@ pub struct OpportunityBody {
     #[serde(default)]
     pub stage_id: Option<Uuid>,
     /// Expected revenue, a decimal string ≥ 0 with at most the currency's decimals; needs `currency`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::dto::decimal_opt")]
     #[schema(value_type = Option<String>, example = "25000.00")]
     pub amount: Option<Decimal>,
     /// ISO 4217 code.
@@ -83,7 +83,7 @@ pub struct OpportunityPatch {
     pub owner_id: Option<Option<Uuid>>,
     #[serde(default)]
     pub stage_id: Option<Uuid>,
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(default, deserialize_with = "crate::dto::decimal_patch")]
     #[schema(value_type = Option<String>, example = "25000.00")]
     pub amount: Option<Option<Decimal>>,
     #[serde(default, deserialize_with = "double_option")]

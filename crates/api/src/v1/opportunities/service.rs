@@ -125,18 +125,22 @@ pub async fn update(
 
 /// Moves the opportunity to the pipeline's first won stage, in the caller's transaction: an
 /// offer for it was accepted. Whoever accepted the offer may not see the opportunity; the deal
-/// is won all the same. Nothing happens when it is won already or no won stage exists.
+/// is won all the same. Nothing happens when it is won already; without a won stage the whole
+/// change is refused (409 `no_won_stage`), since the deal could not be marked won.
 pub async fn win(conn: &impl ConnectionTrait, caller: &Caller, id: Uuid) -> Result<(), ApiError> {
     let Some(current) = opportunities::find_for_update(conn, id, Visibility::All).await? else {
-        return Ok(());
-    };
-    let Some(stage) = pipeline_stages::first_of_kind(conn, StageKind::Won).await? else {
-        tracing::warn!(opportunity_id = %id, "no won stage to move an opportunity to");
         return Ok(());
     };
     if current.status == OpportunityStatus::Won {
         return Ok(());
     }
+    let Some(stage) = pipeline_stages::first_of_kind(conn, StageKind::Won).await? else {
+        return Err(ApiError::conflict(
+            "no_won_stage",
+            "the pipeline has no won stage to move the offer's opportunity to: an admin must add one",
+            Some(id),
+        ));
+    };
     let mut input = OpportunityInput::from(current.fields.clone());
     input.move_to_stage(stage.id);
     let fields = input.validate(Some(&stage))?;

@@ -108,7 +108,7 @@ pub struct PartyBody {
     #[schema(minimum = 0, maximum = 365)]
     pub payment_terms_days: Option<i32>,
     /// A decimal string ≥ 0; needs `currency`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::dto::decimal_opt")]
     #[schema(value_type = Option<String>, example = "10000.00")]
     pub credit_limit: Option<Decimal>,
     /// ISO 4217 code.
@@ -171,7 +171,7 @@ pub struct PartyPatch {
     #[serde(default, deserialize_with = "whole_i32_patch")]
     #[schema(minimum = 0, maximum = 365)]
     pub payment_terms_days: Option<Option<i32>>,
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(default, deserialize_with = "crate::dto::decimal_patch")]
     #[schema(value_type = Option<String>, example = "10000.00")]
     pub credit_limit: Option<Option<Decimal>>,
     #[serde(default, deserialize_with = "double_option")]

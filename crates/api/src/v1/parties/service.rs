@@ -226,7 +226,7 @@ async fn check_references(
         references.responsible_user("owner_id", fields.owner_id).await?;
     }
     if let Some(price_list_id) = changed(fields.price_list_id, current_fields.and_then(|c| c.price_list_id))
-        && !persistence::price_lists::exists(conn, price_list_id).await?
+        && !persistence::price_lists::exists_for_share(conn, price_list_id).await?
     {
         references.add("price_list_id", "not_found", "no price list with this id");
     }

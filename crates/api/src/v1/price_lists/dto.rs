@@ -18,9 +18,10 @@ pub struct PriceListEntry {
     pub product_id: Uuid,
     /// Per unit, a decimal string ≥ 0 with at most 6 decimals.
     #[schema(value_type = String, example = "9.50")]
+    #[serde(deserialize_with = "crate::dto::decimal")]
     pub unit_price: Decimal,
     /// The tier applies from this quantity on (default 0: from the first unit).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::dto::decimal_opt")]
     #[schema(value_type = Option<String>, example = "10")]
     pub min_quantity: Option<Decimal>,
 }

@@ -68,8 +68,12 @@ pub async fn update(
     let current = price_lists::find_for_update(&txn, id)
         .await?
         .ok_or(ApiError::NotFound { resource: RESOURCE })?;
-    let mut input = PriceListInput::from(current.fields.clone());
+    let unchanged = PriceListInput::from(current.fields.clone());
+    let mut input = unchanged.clone();
     change(&mut input);
+    current
+        .fields
+        .check_change(&input, input.entries != unchanged.entries)?;
     let fields = input.validate()?;
     check_version(current.version, if_match)?;
     if fields == current.fields {

@@ -15,6 +15,7 @@ pub struct ResolveQuery {
     pub product_id: Uuid,
     /// A decimal greater than 0 (default 1).
     #[param(value_type = Option<String>, pattern = r"^[0-9]+(\.[0-9]+)?$", example = "10")]
+    #[serde(default, deserialize_with = "crate::dto::decimal_opt")]
     pub quantity: Option<Decimal>,
     /// The day the price is for (default today, UTC).
     pub date: Option<NaiveDate>,

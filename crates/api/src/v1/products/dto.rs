@@ -40,12 +40,14 @@ pub struct ProductBody {
     pub unit: Option<String>,
     /// Per unit, before tax: a decimal string ≥ 0 with at most 6 decimals.
     #[schema(value_type = String, example = "1.255")]
+    #[serde(deserialize_with = "crate::dto::decimal")]
     pub list_price: Decimal,
     /// ISO 4217 code.
     #[schema(example = "EUR", pattern = "^[A-Z]{3}$")]
     pub currency: String,
     /// Percent, 0–100, at most 2 decimals.
     #[schema(value_type = String, example = "19")]
+    #[serde(deserialize_with = "crate::dto::decimal")]
     pub tax_rate: Decimal,
     #[serde(default)]
     #[schema(max_length = 100)]
@@ -78,13 +80,13 @@ pub struct ProductPatch {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(max_length = 20)]
     pub unit: Option<Option<String>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::dto::decimal_opt")]
     #[schema(value_type = Option<String>, example = "1.255")]
     pub list_price: Option<Decimal>,
     #[serde(default)]
     #[schema(pattern = "^[A-Z]{3}$")]
     pub currency: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::dto::decimal_opt")]
     #[schema(value_type = Option<String>, example = "19")]
     pub tax_rate: Option<Decimal>,
     #[serde(default, deserialize_with = "double_option")]
