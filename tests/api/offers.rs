@@ -593,3 +593,23 @@ async fn sales_users_see_their_teams_offers_and_viewers_act_on_none() {
         .await;
     assert_problem(refused, StatusCode::FORBIDDEN, "forbidden").await;
 }
+
+/// Offer numbers are drawn in the creating transaction from one counter row per year: concurrent
+/// creates get distinct, consecutive numbers.
+#[tokio::test]
+async fn concurrent_offers_get_consecutive_numbers() {
+    let app = spawn_app().await;
+    let party = customer(&app).await;
+    let body = json!({"party_id": id(&party), "lines": worked_example()});
+    let creates = (0..20).map(|_| app.post(OFFERS, &body));
+    let mut numbers = Vec::new();
+    for response in futures::future::join_all(creates).await {
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let created: Value = response.json().await.unwrap();
+        numbers.push(created["number"].as_str().unwrap().to_owned());
+    }
+    numbers.sort();
+    let year = chrono::Utc::now().format("%Y").to_string();
+    let expected: Vec<String> = (1..=20).map(|n| format!("OF-{year}-{n:06}")).collect();
+    assert_eq!(numbers, expected);
+}
