@@ -605,8 +605,8 @@ async fn concurrent_offers_get_consecutive_numbers() {
     let mut numbers = Vec::new();
     for response in futures::future::join_all(creates).await {
         assert_eq!(response.status(), StatusCode::CREATED);
-        let created: Value = response.json().await.unwrap();
-        numbers.push(created["number"].as_str().unwrap().to_owned());
+        let body: Value = response.json().await.unwrap();
+        numbers.push(body["number"].as_str().unwrap().to_owned());
     }
     numbers.sort();
     let year = chrono::Utc::now().format("%Y").to_string();

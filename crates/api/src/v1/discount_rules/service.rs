@@ -52,11 +52,8 @@ pub async fn history(
     id: Uuid,
     request: &PageRequest<()>,
 ) -> Result<Page<persistence::history::Entry>, ApiError> {
-    let page = history::list(db, RESOURCE, id, request).await?;
-    if page.items.is_empty() && request.after.is_none() && discount_rules::find(db, id).await?.is_none() {
-        return Err(ApiError::NotFound { resource: RESOURCE });
-    }
-    Ok(page)
+    let exists = discount_rules::find(db, id).await?.is_some();
+    history::list_outliving(db, RESOURCE, id, exists, request).await
 }
 
 pub async fn update(
@@ -101,17 +98,7 @@ pub async fn delete(db: &DatabaseConnection, caller: &Caller, id: Uuid, if_match
         .ok_or(ApiError::NotFound { resource: RESOURCE })?;
     check_version(current.version, if_match)?;
     discount_rules::delete(&txn, id).await?;
-    let before = serde_json::to_value(DiscountRuleResponse::from(current)).map_err(ApiError::internal)?;
-    history::record(
-        &txn,
-        caller,
-        RESOURCE,
-        id,
-        Action::Deleted,
-        Some(&before),
-        &serde_json::Value::Null,
-    )
-    .await?;
+    history::record_deletion(&txn, caller, RESOURCE, id, &DiscountRuleResponse::from(current)).await?;
     txn.commit().await?;
     Ok(())
 }

@@ -41,6 +41,27 @@ pub async fn record<T: Serialize>(
     Ok(store::record(conn, &entry).await?)
 }
 
+/// Records the deletion of a record whose public form was `before`: its history outlives it.
+pub async fn record_deletion<T: Serialize>(
+    conn: &impl ConnectionTrait,
+    caller: &Caller,
+    resource_type: &'static str,
+    resource_id: Uuid,
+    before: &T,
+) -> Result<(), ApiError> {
+    let before = snapshot(before)?;
+    record(
+        conn,
+        caller,
+        resource_type,
+        resource_id,
+        Action::Deleted,
+        Some(&before),
+        &serde_json::Value::Null,
+    )
+    .await
+}
+
 /// A record's public form as history keeps it. `allowed_actions` says what the acting caller may
 /// do next, not what the record is: it is left out, so no entry shows a caller's buttons.
 fn snapshot<T: Serialize>(value: &T) -> Result<serde_json::Value, ApiError> {
@@ -49,6 +70,24 @@ fn snapshot<T: Serialize>(value: &T) -> Result<serde_json::Value, ApiError> {
         fields.remove("allowed_actions");
     }
     Ok(json)
+}
+
+/// The entries of a record that may have been deleted (`exists` says whether it still is): its
+/// history stays readable; a record that never was is a 404.
+pub async fn list_outliving(
+    db: &DatabaseConnection,
+    resource_type: &'static str,
+    resource_id: Uuid,
+    exists: bool,
+    request: &PageRequest<()>,
+) -> Result<Page<Entry>, ApiError> {
+    let page = list(db, resource_type, resource_id, request).await?;
+    if page.items.is_empty() && request.after.is_none() && !exists {
+        return Err(ApiError::NotFound {
+            resource: resource_type,
+        });
+    }
+    Ok(page)
 }
 
 /// The entries of one record, oldest first. The caller has checked that the record is visible.

@@ -64,11 +64,8 @@ pub async fn history(
     id: Uuid,
     request: &PageRequest<()>,
 ) -> Result<Page<persistence::history::Entry>, ApiError> {
-    let page = history::list(db, RESOURCE, id, request).await?;
-    if page.items.is_empty() && request.after.is_none() && pipeline_stages::find(db, id).await?.is_none() {
-        return Err(ApiError::NotFound { resource: RESOURCE });
-    }
-    Ok(page)
+    let exists = pipeline_stages::find(db, id).await?.is_some();
+    history::list_outliving(db, RESOURCE, id, exists, request).await
 }
 
 pub async fn list(
@@ -141,17 +138,7 @@ pub async fn delete(db: &DatabaseConnection, caller: &Caller, id: Uuid, if_match
         }
         Err(other) => return Err(other.into()),
     }
-    let before = serde_json::to_value(StageResponse::from(current)).map_err(ApiError::internal)?;
-    history::record(
-        &txn,
-        caller,
-        RESOURCE,
-        id,
-        Action::Deleted,
-        Some(&before),
-        &serde_json::Value::Null,
-    )
-    .await?;
+    history::record_deletion(&txn, caller, RESOURCE, id, &StageResponse::from(current)).await?;
     txn.commit().await?;
     Ok(())
 }

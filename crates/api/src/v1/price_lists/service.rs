@@ -50,11 +50,8 @@ pub async fn history(
     id: Uuid,
     request: &PageRequest<()>,
 ) -> Result<Page<persistence::history::Entry>, ApiError> {
-    let page = history::list(db, RESOURCE, id, request).await?;
-    if page.items.is_empty() && request.after.is_none() && !price_lists::exists(db, id).await? {
-        return Err(ApiError::NotFound { resource: RESOURCE });
-    }
-    Ok(page)
+    let exists = price_lists::exists(db, id).await?;
+    history::list_outliving(db, RESOURCE, id, exists, request).await
 }
 
 pub async fn update(
@@ -111,17 +108,7 @@ pub async fn delete(db: &DatabaseConnection, caller: &Caller, id: Uuid, if_match
         ));
     }
     price_lists::delete(&txn, id).await?;
-    let before = serde_json::to_value(PriceListResponse::from(current)).map_err(ApiError::internal)?;
-    history::record(
-        &txn,
-        caller,
-        RESOURCE,
-        id,
-        Action::Deleted,
-        Some(&before),
-        &serde_json::Value::Null,
-    )
-    .await?;
+    history::record_deletion(&txn, caller, RESOURCE, id, &PriceListResponse::from(current)).await?;
     txn.commit().await?;
     Ok(())
 }
