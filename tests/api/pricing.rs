@@ -152,6 +152,10 @@ async fn a_salesperson_sees_why_a_price_is_what_it_is() {
         ("date=2026-13-01", StatusCode::BAD_REQUEST),
         ("colour=red", StatusCode::BAD_REQUEST),
         ("quantity=0", StatusCode::UNPROCESSABLE_ENTITY),
+        (
+            "quantity=12027711782920779.2239469360604402",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
         ("currency=AAA", StatusCode::UNPROCESSABLE_ENTITY),
         ("date=0000-01-01", StatusCode::UNPROCESSABLE_ENTITY),
     ] {

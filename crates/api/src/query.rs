@@ -24,6 +24,21 @@ pub fn date(name: &str, value: Option<NaiveDate>) -> Result<Option<NaiveDate>, A
         .transpose()
 }
 
+/// A decimal parameter: digits with an optional fraction, else a 400; exactly, so a value past
+/// `Decimal`'s 28 digits is a 422 (too precise), never silently rounded.
+pub fn decimal(name: &str, text: &str) -> Result<rust_decimal::Decimal, ApiError> {
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, "0"));
+    let digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+    if !digits(whole) || !digits(fraction) {
+        return Err(ApiError::bad_request(
+            "invalid_query",
+            format!("{name} must be a decimal such as 12.5"),
+        ));
+    }
+    rust_decimal::Decimal::from_str_exact(text)
+        .map_err(|_| ApiError::invalid(name, "out_of_range", "has more digits than a decimal holds (28)"))
+}
+
 /// A text search term of at most [`Q_MAX`] characters.
 pub fn search(value: Option<String>) -> Result<Option<String>, ApiError> {
     match value {

@@ -13,10 +13,9 @@ use uuid::Uuid;
 pub struct ResolveQuery {
     pub party_id: Uuid,
     pub product_id: Uuid,
-    /// A decimal greater than 0 (default 1).
-    #[param(value_type = Option<String>, pattern = r"^[0-9]+(\.[0-9]+)?$", example = "10")]
-    #[serde(default, deserialize_with = "crate::dto::decimal_opt")]
-    pub quantity: Option<Decimal>,
+    /// A decimal greater than 0 with at most 4 decimals (default 1).
+    #[param(pattern = r"^[0-9]+(\.[0-9]+)?$", example = "10")]
+    pub quantity: Option<String>,
     /// The day the price is for (default today, UTC).
     pub date: Option<NaiveDate>,
     /// The currency the price is wanted in (default the party's currency, else the product's).

@@ -33,9 +33,14 @@ pub async fn resolve_price(
 ) -> Result<HttpResponse, ApiError> {
     let caller = user.require(Permission::ReadPricing)?;
     let query = query.into_inner();
-    let quantity = query.quantity.unwrap_or(Decimal::ONE);
     let mut errors = ValidationErrors::new();
-    let quantity = errors.check("quantity", domain::money::check_quantity(quantity));
+    let quantity = match query.quantity.as_deref() {
+        None => Some(Decimal::ONE),
+        Some(text) => {
+            let quantity = crate::query::decimal("quantity", text)?;
+            errors.check("quantity", domain::money::check_quantity(quantity))
+        }
+    };
     let wanted = match query.currency.as_deref() {
         Some(code) => errors.check("currency", Currency::parse(code)),
         None => None,
