@@ -11,9 +11,17 @@
 use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
+use uuid::Uuid;
 
 use crate::currency::Currency;
-use crate::money::{percent_of, round_to_minor};
+use crate::money::{self, percent_of, round_to_minor};
+use crate::text;
+use crate::validation::ValidationErrors;
+
+pub const DESCRIPTION_MAX: usize = 2000;
+pub const UNIT_MAX: usize = 20;
+/// The unit of a line that names neither a unit nor a product.
+pub const DEFAULT_UNIT: &str = "pcs";
 
 /// Up to this many lines on one document.
 pub const MAX_LINES: usize = 1000;
@@ -49,6 +57,139 @@ impl LineAmounts {
             currency,
         )
     }
+}
+
+/// What a client sent for a line of a document. Absent values come from the product and pricing.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LineInput {
+    pub product_id: Option<Uuid>,
+    pub description: Option<String>,
+    pub quantity: Decimal,
+    pub unit: Option<String>,
+    pub unit_price: Option<Decimal>,
+    pub discount_percent: Option<Decimal>,
+    pub tax_rate: Option<Decimal>,
+}
+
+/// What the catalog and pricing say about a line's product: the values an input line takes for
+/// what it leaves out. A line without a price is priced by resolution; an explicit price is kept
+/// (with the discount it names, or none).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineDefaults {
+    pub description: String,
+    pub unit: String,
+    pub tax_rate: Decimal,
+    /// None: pricing found no price in the document's currency.
+    pub unit_price: Option<Decimal>,
+    pub discount_percent: Decimal,
+}
+
+/// A line's content after every rule held.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineContent {
+    pub product_id: Option<Uuid>,
+    pub description: String,
+    pub quantity: Decimal,
+    pub unit: String,
+    pub unit_price: Decimal,
+    pub discount_percent: Decimal,
+    pub tax_rate: Decimal,
+}
+
+impl LineContent {
+    pub fn amounts(&self) -> LineAmounts {
+        LineAmounts {
+            quantity: self.quantity,
+            unit_price: self.unit_price,
+            discount_percent: self.discount_percent,
+            tax_rate: self.tax_rate,
+        }
+    }
+}
+
+/// Checks one line at `path` (`lines[3]`), completing it from `defaults`, what its product
+/// offers; for a line that names a product, no defaults means there is no such product.
+pub fn validate_line(
+    path: &str,
+    input: LineInput,
+    defaults: Option<&LineDefaults>,
+    errors: &mut ValidationErrors,
+) -> Option<LineContent> {
+    let field = |name: &str| format!("{path}.{name}");
+    if input.product_id.is_some() && defaults.is_none() {
+        // What the line leaves out would come from a product that is not there: that is the one
+        // fault to report.
+        errors.add(field("product_id"), "not_found", "no product with this id");
+        return None;
+    }
+    let quantity = errors.check(field("quantity"), money::check_quantity(input.quantity));
+    let description = match (input.description.as_deref(), defaults) {
+        (Some(text), _) => errors.check(field("description"), text::required(text, DESCRIPTION_MAX)),
+        (None, Some(d)) => Some(d.description.clone()),
+        (None, None) => {
+            errors.add(
+                field("description"),
+                "required",
+                "a line without a product needs a description",
+            );
+            None
+        }
+    };
+    let unit = match (input.unit.as_deref(), defaults) {
+        (Some(unit), _) => errors.check(field("unit"), text::required(unit, UNIT_MAX)),
+        (None, Some(d)) => Some(d.unit.clone()),
+        (None, None) => Some(DEFAULT_UNIT.to_owned()),
+    };
+    let unit_price = match (input.unit_price, defaults.and_then(|d| d.unit_price)) {
+        (Some(price), _) => errors.check(field("unit_price"), money::check_unit_price(price)),
+        (None, Some(resolved)) => Some(resolved),
+        (None, None) => {
+            errors.add(
+                field("unit_price"),
+                "required",
+                "no price: name one, or a product with a price in the document's currency",
+            );
+            None
+        }
+    };
+    let resolved_discount = match (input.unit_price, defaults) {
+        (None, Some(d)) => d.discount_percent,
+        _ => Decimal::ZERO,
+    };
+    let discount_percent = match input.discount_percent {
+        Some(percent) => errors.check(field("discount_percent"), money::check_percent(percent)),
+        None => Some(resolved_discount),
+    };
+    let tax_rate = match (input.tax_rate, defaults) {
+        (Some(rate), _) => errors.check(field("tax_rate"), money::check_percent(rate)),
+        (None, Some(d)) => Some(d.tax_rate),
+        (None, None) => {
+            errors.add(
+                field("tax_rate"),
+                "required",
+                "a line without a product needs a tax rate",
+            );
+            None
+        }
+    };
+    let content = LineContent {
+        product_id: input.product_id,
+        description: description?,
+        quantity: quantity?,
+        unit: unit?,
+        unit_price: unit_price?,
+        discount_percent: discount_percent?,
+        tax_rate: tax_rate?,
+    };
+    if !content.amounts().is_within_limits() {
+        errors.add(
+            path,
+            "out_of_range",
+            format!("quantity × unit_price must stay below {LINE_GROSS_LIMIT}"),
+        );
+        return None;
+    }
+    Some(content)
 }
 
 /// The net and tax of one tax rate.

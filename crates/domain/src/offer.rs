@@ -18,17 +18,13 @@ use uuid::Uuid;
 
 use crate::currency::Currency;
 use crate::document::{self, LineAmounts, MAX_LINES, Totals};
-use crate::money;
+pub use crate::document::{LineDefaults, LineInput};
 use crate::text;
 use crate::time;
 use crate::transition::{self, Transition, TransitionError};
 use crate::validation::ValidationErrors;
 
-pub const DESCRIPTION_MAX: usize = 2000;
-pub const UNIT_MAX: usize = 20;
 pub const NOTES_MAX: usize = 10_000;
-/// The unit of a line that names neither a unit nor a product.
-pub const DEFAULT_UNIT: &str = "pcs";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum OfferStatus {
@@ -314,30 +310,11 @@ pub fn number(year: i32, sequence: i64) -> String {
     format!("OF-{year}-{sequence:06}")
 }
 
-/// What a client sent for a line. Absent values come from the product and pricing.
+/// What a client sent for a line: its content, and whether the customer may choose it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct OfferLineInput {
-    pub product_id: Option<Uuid>,
-    pub description: Option<String>,
-    pub quantity: Decimal,
-    pub unit: Option<String>,
-    pub unit_price: Option<Decimal>,
-    pub discount_percent: Option<Decimal>,
-    pub tax_rate: Option<Decimal>,
+    pub line: LineInput,
     pub optional: Option<bool>,
-}
-
-/// What the catalog and pricing say about a line's product: the values an input line takes for
-/// what it leaves out. A line without a price is priced by resolution; an explicit price is kept
-/// (with the discount it names, or none).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LineDefaults {
-    pub description: String,
-    pub unit: String,
-    pub tax_rate: Decimal,
-    /// None: pricing found no price in the offer's currency.
-    pub unit_price: Option<Decimal>,
-    pub discount_percent: Decimal,
 }
 
 /// What a client asked an offer to be.
@@ -441,13 +418,15 @@ impl From<OfferFields> for OfferInput {
                 .lines
                 .into_iter()
                 .map(|l| OfferLineInput {
-                    product_id: l.product_id,
-                    description: Some(l.description),
-                    quantity: l.quantity,
-                    unit: Some(l.unit),
-                    unit_price: Some(l.unit_price),
-                    discount_percent: Some(l.discount_percent),
-                    tax_rate: Some(l.tax_rate),
+                    line: LineInput {
+                        product_id: l.product_id,
+                        description: Some(l.description),
+                        quantity: l.quantity,
+                        unit: Some(l.unit),
+                        unit_price: Some(l.unit_price),
+                        discount_percent: Some(l.discount_percent),
+                        tax_rate: Some(l.tax_rate),
+                    },
                     optional: Some(l.optional),
                 })
                 .collect(),
@@ -467,96 +446,17 @@ fn validate_lines(
     }
     let mut lines = Vec::with_capacity(inputs.len());
     for (i, input) in inputs.into_iter().enumerate() {
-        let path = |field: &str| format!("lines[{i}].{field}");
         let defaults = defaults.get(i).and_then(Option::as_ref);
-        if input.product_id.is_some() && defaults.is_none() {
-            // What the line leaves out would come from a product that is not there: that is the
-            // one fault to report.
-            errors.add(path("product_id"), "not_found", "no product with this id");
-            continue;
-        }
-        let quantity = errors.check(path("quantity"), money::check_quantity(input.quantity));
-        let description = match (input.description.as_deref(), defaults) {
-            (Some(text), _) => errors.check(path("description"), text::required(text, DESCRIPTION_MAX)),
-            (None, Some(d)) => Some(d.description.clone()),
-            (None, None) => {
-                errors.add(
-                    path("description"),
-                    "required",
-                    "a line without a product needs a description",
-                );
-                None
-            }
-        };
-        let unit = match (input.unit.as_deref(), defaults) {
-            (Some(unit), _) => errors.check(path("unit"), text::required(unit, UNIT_MAX)),
-            (None, Some(d)) => Some(d.unit.clone()),
-            (None, None) => Some(DEFAULT_UNIT.to_owned()),
-        };
-        let unit_price = match (input.unit_price, defaults.and_then(|d| d.unit_price)) {
-            (Some(price), _) => errors.check(path("unit_price"), money::check_unit_price(price)),
-            (None, Some(resolved)) => Some(resolved),
-            (None, None) => {
-                errors.add(
-                    path("unit_price"),
-                    "required",
-                    "no price: name one, or a product with a price in the offer's currency",
-                );
-                None
-            }
-        };
-        let resolved_discount = match (input.unit_price, defaults) {
-            (None, Some(d)) => d.discount_percent,
-            _ => Decimal::ZERO,
-        };
-        let discount_percent = match input.discount_percent {
-            Some(percent) => errors.check(path("discount_percent"), money::check_percent(percent)),
-            None => Some(resolved_discount),
-        };
-        let tax_rate = match (input.tax_rate, defaults) {
-            (Some(rate), _) => errors.check(path("tax_rate"), money::check_percent(rate)),
-            (None, Some(d)) => Some(d.tax_rate),
-            (None, None) => {
-                errors.add(
-                    path("tax_rate"),
-                    "required",
-                    "a line without a product needs a tax rate",
-                );
-                None
-            }
-        };
-        if let (
-            Some(description),
-            Some(quantity),
-            Some(unit),
-            Some(unit_price),
-            Some(discount_percent),
-            Some(tax_rate),
-        ) = (description, quantity, unit, unit_price, discount_percent, tax_rate)
-        {
-            let amounts = LineAmounts {
-                quantity,
-                unit_price,
-                discount_percent,
-                tax_rate,
-            };
-            if !amounts.is_within_limits() {
-                errors.add(
-                    format!("lines[{i}]"),
-                    "out_of_range",
-                    format!("quantity × unit_price must stay below {}", document::LINE_GROSS_LIMIT),
-                );
-                continue;
-            }
+        if let Some(content) = document::validate_line(&format!("lines[{i}]"), input.line, defaults, errors) {
             lines.push(OfferLine {
                 id: new_line_id(),
-                product_id: input.product_id,
-                description,
-                quantity,
-                unit,
-                unit_price,
-                discount_percent,
-                tax_rate,
+                product_id: content.product_id,
+                description: content.description,
+                quantity: content.quantity,
+                unit: content.unit,
+                unit_price: content.unit_price,
+                discount_percent: content.discount_percent,
+                tax_rate: content.tax_rate,
                 optional: input.optional.unwrap_or(false),
                 selected: false,
             });
@@ -581,13 +481,27 @@ mod tests {
 
     fn line(quantity: &str, price: &str, discount: &str, rate: &str, optional: bool) -> OfferLineInput {
         OfferLineInput {
-            description: Some("Item".into()),
-            quantity: d(quantity),
-            unit_price: Some(d(price)),
-            discount_percent: Some(d(discount)),
-            tax_rate: Some(d(rate)),
+            line: LineInput {
+                description: Some("Item".into()),
+                quantity: d(quantity),
+                unit_price: Some(d(price)),
+                discount_percent: Some(d(discount)),
+                tax_rate: Some(d(rate)),
+                ..LineInput::default()
+            },
             optional: Some(optional),
-            ..OfferLineInput::default()
+        }
+    }
+
+    fn catalog_line(quantity: &str, price: Option<&str>) -> OfferLineInput {
+        OfferLineInput {
+            line: LineInput {
+                product_id: Some(Uuid::from_u128(5)),
+                quantity: d(quantity),
+                unit_price: price.map(d),
+                ..LineInput::default()
+            },
+            optional: None,
         }
     }
 
@@ -753,20 +667,14 @@ mod tests {
             valid_until: None,
             notes: None,
             lines: vec![
+                catalog_line("10", None),
+                catalog_line("10", Some("1.00")),
                 OfferLineInput {
-                    product_id: Some(Uuid::from_u128(5)),
-                    quantity: d("10"),
-                    ..OfferLineInput::default()
-                },
-                OfferLineInput {
-                    product_id: Some(Uuid::from_u128(5)),
-                    quantity: d("10"),
-                    unit_price: Some(d("1.00")),
-                    ..OfferLineInput::default()
-                },
-                OfferLineInput {
-                    quantity: d("1"),
-                    ..OfferLineInput::default()
+                    line: LineInput {
+                        quantity: d("1"),
+                        ..LineInput::default()
+                    },
+                    optional: None,
                 },
             ],
         };

@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::document::Totals;
 use domain::money::shown_price;
-use domain::offer::{self as model, Offer, OfferInput, OfferLineInput};
+use domain::offer::{self as model, LineInput, Offer, OfferInput, OfferLineInput};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -287,13 +287,15 @@ impl OfferResponse {
 impl From<OfferLineBody> for OfferLineInput {
     fn from(body: OfferLineBody) -> Self {
         Self {
-            product_id: body.product_id,
-            description: body.description,
-            quantity: body.quantity,
-            unit: body.unit,
-            unit_price: body.unit_price,
-            discount_percent: body.discount_percent,
-            tax_rate: body.tax_rate,
+            line: LineInput {
+                product_id: body.product_id,
+                description: body.description,
+                quantity: body.quantity,
+                unit: body.unit,
+                unit_price: body.unit_price,
+                discount_percent: body.discount_percent,
+                tax_rate: body.tax_rate,
+            },
             optional: body.optional,
         }
     }

@@ -2,21 +2,16 @@
 //! priced with a fixed number of queries however many there are (products, price list entries,
 //! discount rules and turnover each read once) and written in one statement.
 
-use std::collections::HashMap;
-
 use chrono::{Datelike, NaiveDate};
 use domain::access::{self, Permission};
+use domain::currency::Currency;
 use domain::history::Action;
-use domain::offer::{self, ActionError, LineDefaults, Offer, OfferAction, OfferFields, OfferInput, OfferStatus};
+use domain::offer::{self, ActionError, LineInput, Offer, OfferAction, OfferFields, OfferInput, OfferStatus};
 use domain::party::Party;
-use domain::product::Product;
 use persistence::offers::{self, OfferFilter, OfferSort};
 use persistence::page::{Page, PageRequest};
 use persistence::visibility::Visibility;
-use persistence::{
-    ConnectionTrait, DatabaseConnection, TransactionTrait, activities, numbers, opportunities, parties, products,
-};
-use rust_decimal::Decimal;
+use persistence::{ConnectionTrait, DatabaseConnection, TransactionTrait, activities, numbers, opportunities, parties};
 use uuid::Uuid;
 
 use super::dto::OfferResponse;
@@ -26,7 +21,7 @@ use crate::extract::check_version;
 use crate::state::now;
 use crate::v1::history::service as history;
 use crate::v1::opportunities::service as opportunity_service;
-use crate::v1::pricing::service::PricingContext;
+use crate::v1::pricing::service as pricing;
 use crate::v1::references::{References, changed};
 
 pub const RESOURCE: &str = "offer";
@@ -225,7 +220,8 @@ pub async fn revise(
     let status = current.act(OfferAction::Revise, today()).map_err(action_error)?;
     // The revision is a new document: its party and products must still take one.
     party_of(&txn, caller, current.fields.party_id).await?;
-    products_of(&txn, &OfferInput::from(current.fields.clone())).await?;
+    let kept = OfferInput::from(current.fields.clone());
+    pricing::products_of(&txn, &kept.lines.iter().map(|l| &l.line).collect::<Vec<_>>()).await?;
     let at = now();
     let revision = current.next_revision(Uuid::now_v7(), Uuid::now_v7, at);
     let superseded = current.clone().moved(OfferAction::Revise, status, at);
@@ -296,63 +292,10 @@ async fn party_of(conn: &impl ConnectionTrait, caller: &Caller, party_id: Uuid) 
 /// date in the offer's currency (by default the party's).
 async fn priced(conn: &impl ConnectionTrait, party: &Party, mut input: OfferInput) -> Result<OfferFields, ApiError> {
     input.default_currency(party.fields.currency);
-    let products = products_of(conn, &input).await?;
-    let currency = input
-        .currency
-        .as_deref()
-        .and_then(|code| domain::currency::Currency::parse(code).ok());
-    let pricing = match currency {
-        Some(_) if !products.is_empty() => {
-            let ids: Vec<Uuid> = products.keys().copied().collect();
-            Some(PricingContext::load(conn, party, &ids, today()).await?)
-        }
-        _ => None,
-    };
-    let defaults: Vec<Option<LineDefaults>> = input
-        .lines
-        .iter()
-        .map(|line| {
-            let product = products.get(&line.product_id?)?;
-            // Without a valid currency there is no price to find; the currency is reported.
-            let resolution = pricing
-                .as_ref()
-                .zip(currency)
-                .map(|(pricing, currency)| pricing.resolve(product, line.quantity, currency));
-            Some(LineDefaults {
-                description: product.fields.name.clone(),
-                unit: product.fields.unit.clone(),
-                tax_rate: product.fields.tax_rate,
-                unit_price: resolution.as_ref().and_then(|r| r.unit_price),
-                discount_percent: resolution.map_or(Decimal::ZERO, |r| r.discount_percent),
-            })
-        })
-        .collect();
+    let lines: Vec<&LineInput> = input.lines.iter().map(|l| &l.line).collect();
+    let currency = input.currency.as_deref().and_then(|code| Currency::parse(code).ok());
+    let defaults = pricing::line_defaults(conn, party, &lines, currency, today()).await?;
     Ok(input.validate(&defaults, Uuid::now_v7)?)
-}
-
-/// The products the lines name, read at once (one the domain does not find here is reported on
-/// its line); one that takes no new lines (inactive or archived) is a 409.
-async fn products_of(conn: &impl ConnectionTrait, input: &OfferInput) -> Result<HashMap<Uuid, Product>, ApiError> {
-    let mut ids: Vec<Uuid> = input.lines.iter().filter_map(|l| l.product_id).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let found: HashMap<Uuid, Product> = products::find_many(conn, &ids)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect();
-    for (i, line) in input.lines.iter().enumerate() {
-        if let Some(product) = line.product_id.and_then(|id| found.get(&id))
-            && !product.is_sellable()
-        {
-            return Err(ApiError::conflict(
-                "product_unavailable",
-                format!("lines[{i}]: the product {} is inactive or archived", product.fields.sku),
-                Some(product.id),
-            ));
-        }
-    }
-    Ok(found)
 }
 
 /// The records an offer refers to, when they change: a contact person of its party, an opportunity

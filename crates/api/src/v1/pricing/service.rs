@@ -6,10 +6,11 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use domain::currency::Currency;
+use domain::document::{LineDefaults, LineInput};
 use domain::party::Party;
 use domain::pricing::{self, DiscountRule, PriceList, PricedProduct, PricingQuery, Resolution, TurnoverPeriod};
 use domain::product::Product;
-use persistence::{ConnectionTrait, discount_rules, price_lists, turnover};
+use persistence::{ConnectionTrait, discount_rules, price_lists, products, turnover};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
@@ -73,4 +74,69 @@ impl PricingContext {
             self.turnover.get(&(period, currency)).copied().unwrap_or_default()
         })
     }
+}
+
+/// What each line leaves out, from its product, priced for `party` on `date` in `currency` (none
+/// when the document's currency is invalid: that is reported, and there is no price to find).
+/// A line naming an unknown product gets no defaults, which the domain reports on that line.
+pub async fn line_defaults(
+    conn: &impl ConnectionTrait,
+    party: &Party,
+    lines: &[&LineInput],
+    currency: Option<Currency>,
+    date: NaiveDate,
+) -> Result<Vec<Option<LineDefaults>>, ApiError> {
+    let products = products_of(conn, lines).await?;
+    let pricing = match currency {
+        Some(_) if !products.is_empty() => {
+            let ids: Vec<Uuid> = products.keys().copied().collect();
+            Some(PricingContext::load(conn, party, &ids, date).await?)
+        }
+        _ => None,
+    };
+    Ok(lines
+        .iter()
+        .map(|line| {
+            let product = products.get(&line.product_id?)?;
+            let resolution = pricing
+                .as_ref()
+                .zip(currency)
+                .map(|(pricing, currency)| pricing.resolve(product, line.quantity, currency));
+            Some(LineDefaults {
+                description: product.fields.name.clone(),
+                unit: product.fields.unit.clone(),
+                tax_rate: product.fields.tax_rate,
+                unit_price: resolution.as_ref().and_then(|r| r.unit_price),
+                discount_percent: resolution.map_or(Decimal::ZERO, |r| r.discount_percent),
+            })
+        })
+        .collect())
+}
+
+/// The products the lines name, read at once (one not found here is reported on its line by the
+/// domain); one that takes no new lines (inactive or archived) is a 409.
+pub async fn products_of(
+    conn: &impl ConnectionTrait,
+    lines: &[&LineInput],
+) -> Result<HashMap<Uuid, Product>, ApiError> {
+    let mut ids: Vec<Uuid> = lines.iter().filter_map(|l| l.product_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let found: HashMap<Uuid, Product> = products::find_many(conn, &ids)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    for (i, line) in lines.iter().enumerate() {
+        if let Some(product) = line.product_id.and_then(|id| found.get(&id))
+            && !product.is_sellable()
+        {
+            return Err(ApiError::conflict(
+                "product_unavailable",
+                format!("lines[{i}]: the product {} is inactive or archived", product.fields.sku),
+                Some(product.id),
+            ));
+        }
+    }
+    Ok(found)
 }
