@@ -12,6 +12,7 @@ mod m20261125_000006_activities;
 mod m20261125_000007_products;
 mod m20261125_000008_pricing;
 mod m20261125_000009_offers;
+mod m20261125_000010_sales_orders;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000007_products::Migration),
             Box::new(m20261125_000008_pricing::Migration),
             Box::new(m20261125_000009_offers::Migration),
+            Box::new(m20261125_000010_sales_orders::Migration),
         ]
     }
 }

@@ -13,5 +13,6 @@ mod party_lists;
 mod pipeline_stages;
 mod pricing;
 mod products;
+mod sales_orders;
 mod teams;
 mod users;

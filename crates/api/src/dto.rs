@@ -1,7 +1,9 @@
 //! Pieces shared by the DTOs of every resource.
 
+use domain::document::TaxShare;
 use rust_decimal::Decimal;
-use serde::{Deserialize, Deserializer};
+use serde::{Deserialize, Deserializer, Serialize};
+use utoipa::ToSchema;
 
 /// Conversions both ways between an API enum (with its schema) and the domain enum it mirrors.
 macro_rules! mirror_enum {
@@ -100,4 +102,25 @@ where
     D: Deserializer<'de>,
 {
     decimal_opt(deserializer).map(Some)
+}
+
+/// The net and tax of one tax rate, over the counted lines.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TaxShareResponse {
+    #[schema(value_type = String, example = "20")]
+    pub rate: Decimal,
+    #[schema(value_type = String, example = "82.47")]
+    pub net: Decimal,
+    #[schema(value_type = String, example = "16.49")]
+    pub tax: Decimal,
+}
+
+impl From<TaxShare> for TaxShareResponse {
+    fn from(s: TaxShare) -> Self {
+        Self {
+            rate: s.rate,
+            net: s.net,
+            tax: s.tax,
+        }
+    }
 }

@@ -211,6 +211,15 @@ impl Keyed for persistence::offers::OfferSort {
     }
 }
 
+impl Keyed for persistence::sales_orders::SalesOrderSort {
+    fn key_kind(self) -> KeyKind {
+        match self {
+            Self::Number => KeyKind::Text,
+            Self::CreatedAt | Self::UpdatedAt => KeyKind::Time,
+        }
+    }
+}
+
 impl Keyed for persistence::activities::ActivitySort {
     fn key_kind(self) -> KeyKind {
         KeyKind::Time

@@ -52,18 +52,25 @@ impl Role {
                 | P::ReadProducts
                 | P::ReadPricing
                 | P::ReadOffers
+                | P::ReadOrders
+                | P::ReadInvoices
         );
         let sells = matches!(
             permission,
-            P::WriteParties | P::WriteActivities | P::WriteOpportunities | P::WriteOffers
+            P::WriteParties | P::WriteActivities | P::WriteOpportunities | P::WriteOffers | P::WriteOrders
         );
         let prices = matches!(permission, P::WriteProducts | P::ManagePricing);
+        let invoices = permission == P::WriteInvoices;
         match self {
             Role::Admin => true,
-            // Managers and integrators keep the catalog and prices; sales users only read them.
-            Role::Manager | Role::Integrator => reads || sells || prices,
+            // Managers keep the catalog and prices; sales users only read them.
+            Role::Manager => reads || sells || prices,
+            // The ERP's machine account syncs everything, invoices included.
+            Role::Integrator => reads || sells || prices || invoices,
             Role::Sales => reads || sells,
-            Role::Accountant | Role::Viewer => reads,
+            // Invoicing is the accountants'; they read all sales data.
+            Role::Accountant => reads || invoices,
+            Role::Viewer => reads,
         }
     }
 
@@ -133,6 +140,13 @@ pub enum Permission {
     ReadOffers,
     /// Create offers, change drafts, and move offers through their states.
     WriteOffers,
+    ReadOrders,
+    /// Create sales orders (from offers or directly) and move them through their states.
+    WriteOrders,
+    /// Read invoice orders, invoices, payments and credit notes.
+    ReadInvoices,
+    /// Invoice orders, invoices (issue them), payments and credit notes.
+    WriteInvoices,
 }
 
 impl Permission {
@@ -153,6 +167,10 @@ impl Permission {
         Permission::ManagePricing,
         Permission::ReadOffers,
         Permission::WriteOffers,
+        Permission::ReadOrders,
+        Permission::WriteOrders,
+        Permission::ReadInvoices,
+        Permission::WriteInvoices,
     ];
 }
 
@@ -180,6 +198,8 @@ mod tests {
             P::ReadProducts,
             P::ReadPricing,
             P::ReadOffers,
+            P::ReadOrders,
+            P::ReadInvoices,
         ];
         let sales: &[Permission] = &[
             read_only,
@@ -188,16 +208,19 @@ mod tests {
                 P::WriteActivities,
                 P::WriteOpportunities,
                 P::WriteOffers,
+                P::WriteOrders,
             ],
         ]
         .concat();
         let catalog: &[Permission] = &[sales, &[P::WriteProducts, P::ManagePricing]].concat();
+        let integrator: &[Permission] = &[catalog, &[P::WriteInvoices]].concat();
+        let accountant: &[Permission] = &[read_only, &[P::WriteInvoices]].concat();
         let allowed: &[(Role, &[Permission])] = &[
             (Role::Admin, Permission::ALL),
             (Role::Manager, catalog),
             (Role::Sales, sales),
-            (Role::Accountant, read_only),
-            (Role::Integrator, catalog),
+            (Role::Accountant, accountant),
+            (Role::Integrator, integrator),
             (Role::Viewer, read_only),
         ];
         for (role, permissions) in allowed {

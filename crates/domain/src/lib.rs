@@ -39,6 +39,7 @@ pub mod party;
 pub mod pipeline;
 pub mod pricing;
 pub mod product;
+pub mod sales_order;
 pub mod team;
 pub mod text;
 pub mod time;

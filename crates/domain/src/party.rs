@@ -120,6 +120,24 @@ impl Party {
         self.archived_at.is_some()
     }
 
+    /// The address documents bill to: the first billing address, else the first of any kind.
+    pub fn billing_address(&self) -> Option<&Address> {
+        let addresses = &self.fields.addresses;
+        addresses
+            .iter()
+            .find(|a| a.kind == AddressKind::Billing)
+            .or(addresses.first())
+    }
+
+    /// The address goods go to: the first shipping address, else the billing address.
+    pub fn shipping_address(&self) -> Option<&Address> {
+        self.fields
+            .addresses
+            .iter()
+            .find(|a| a.kind == AddressKind::Shipping)
+            .or_else(|| self.billing_address())
+    }
+
     /// Whether records may name this party as a competitor.
     pub fn is_competitor(&self) -> bool {
         self.fields.roles.contains(&PartyRole::Competitor)

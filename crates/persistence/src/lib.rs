@@ -18,9 +18,11 @@ pub mod parties;
 pub mod pipeline_stages;
 pub mod price_lists;
 pub mod products;
+pub mod sales_orders;
 pub mod search;
 pub mod teams;
 pub mod turnover;
+pub mod units;
 pub mod users;
 pub mod visibility;
 

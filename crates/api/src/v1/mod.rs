@@ -12,6 +12,7 @@ pub mod price_lists;
 pub mod pricing;
 pub mod products;
 pub mod references;
+pub mod sales_orders;
 pub mod teams;
 pub mod upsert;
 pub mod users;
@@ -28,6 +29,7 @@ pub fn configure(config: &mut ServiceConfig) {
     discount_rules::configure(config);
     pricing::configure(config);
     offers::configure(config);
+    sales_orders::configure(config);
     pipeline_stages::configure(config);
     users::configure(config);
     teams::configure(config);

@@ -12,5 +12,7 @@ pub mod pipeline_stage;
 pub mod price_list;
 pub mod price_list_entry;
 pub mod product;
+pub mod sales_order;
+pub mod sales_order_line;
 pub mod team;
 pub mod user;

@@ -10,7 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
 
-use crate::dto::{double_option, mirror_enum};
+use crate::dto::{TaxShareResponse, double_option, mirror_enum};
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -163,17 +163,6 @@ pub struct OfferLineResponse {
     pub line_net: Decimal,
 }
 
-/// The net and tax of one tax rate, over the counted lines.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct TaxShareResponse {
-    #[schema(value_type = String, example = "20")]
-    pub rate: Decimal,
-    #[schema(value_type = String, example = "82.47")]
-    pub net: Decimal,
-    #[schema(value_type = String, example = "16.49")]
-    pub tax: Decimal,
-}
-
 #[derive(Debug, Serialize, ToSchema)]
 pub struct OfferResponse {
     pub id: Uuid,
@@ -265,14 +254,7 @@ impl OfferResponse {
             net_total,
             tax_total,
             total,
-            tax_breakdown: tax_breakdown
-                .into_iter()
-                .map(|s| TaxShareResponse {
-                    rate: s.rate,
-                    net: s.net,
-                    tax: s.tax,
-                })
-                .collect(),
+            tax_breakdown: tax_breakdown.into_iter().map(Into::into).collect(),
             optional_total,
             allowed_actions,
             sent_at: offer.sent_at,

@@ -273,6 +273,20 @@ impl From<Address> for model::AddressInput {
     }
 }
 
+impl From<model::Address> for Address {
+    fn from(a: model::Address) -> Self {
+        Self {
+            kind: Some(a.kind.into()),
+            line1: a.line1,
+            line2: a.line2,
+            city: a.city,
+            postal_code: a.postal_code,
+            region: a.region,
+            country: a.country.as_str().to_owned(),
+        }
+    }
+}
+
 impl From<BankAccount> for model::BankAccountInput {
     fn from(b: BankAccount) -> Self {
         Self {
@@ -364,19 +378,7 @@ impl From<Party> for PartyResponse {
             phone: f.phone,
             website: f.website,
             vat_id: f.vat_id,
-            addresses: f
-                .addresses
-                .into_iter()
-                .map(|a| Address {
-                    kind: Some(a.kind.into()),
-                    line1: a.line1,
-                    line2: a.line2,
-                    city: a.city,
-                    postal_code: a.postal_code,
-                    region: a.region,
-                    country: a.country.as_str().to_owned(),
-                })
-                .collect(),
+            addresses: f.addresses.into_iter().map(Into::into).collect(),
             bank_accounts: f
                 .bank_accounts
                 .into_iter()

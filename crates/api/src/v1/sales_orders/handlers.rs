@@ -1,0 +1,296 @@
+//! Sales order endpoints: extract, check the permission, call the service, respond.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use domain::access::Permission;
+use domain::sales_order::{SalesOrder, SalesOrderAction, SalesOrderInput};
+use persistence::sales_orders::{SalesOrderFilter, SalesOrderSort};
+use uuid::Uuid;
+
+use super::dto::{SalesOrderBody, SalesOrderListQuery, SalesOrderPage, SalesOrderPatch, SalesOrderResponse};
+use super::service;
+use crate::auth::{AuthUser, Caller};
+use crate::error::ApiError;
+use crate::extract::{Body, IfMatch, if_match};
+use crate::pagination::{self, KeyKind};
+use crate::query;
+use crate::respond::etag;
+use crate::state::AppState;
+use crate::v1::history::dto::{HISTORY_SORT, HistoryEntryResponse, HistoryPage, HistoryQuery};
+
+const SORTS: &[(&str, SalesOrderSort)] = &[
+    ("created_at", SalesOrderSort::CreatedAt),
+    ("updated_at", SalesOrderSort::UpdatedAt),
+    ("number", SalesOrderSort::Number),
+];
+
+fn respond(caller: &Caller, order: SalesOrder) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header(etag(order.version))
+        .json(SalesOrderResponse::new(order, service::may_act(caller)))
+}
+
+/// Create a sales order: `{"offer_id"}` converts an accepted offer (once: a second conversion is
+/// a 409 `already_converted` naming the order), or a direct order with `party_id` and `lines`.
+#[utoipa::path(
+    tag = "sales-orders",
+    operation_id = "create_sales_order",
+    request_body = SalesOrderBody,
+    responses(
+        (status = 201, description = "Created, `draft`", body = SalesOrderResponse,
+            headers(("Location" = String, description = "URL of the new order"), ("ETag" = String, description = "The version, quoted"))),
+        crate::openapi::CreateErrors,
+    ),
+    security(("bearer" = []))
+)]
+#[post("")]
+pub async fn create_sales_order(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: Body<SalesOrderBody>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = user.require(Permission::WriteOrders)?;
+    let body = body.0;
+    let order = match (body.offer_id, body.party_id) {
+        (Some(offer_id), None)
+            if body.lines.is_empty()
+                && body.currency.is_none()
+                && body.order_date.is_none()
+                && body.payment_terms_days.is_none()
+                && body.owner_id.is_none()
+                && body.notes.is_none() =>
+        {
+            service::convert(&state.db, &caller, offer_id).await?
+        }
+        (Some(_), _) => {
+            return Err(ApiError::invalid(
+                "offer_id",
+                "conversion_only",
+                "a conversion takes `offer_id` alone: the order is the offer's",
+            ));
+        }
+        (None, Some(party_id)) => {
+            let input = SalesOrderInput {
+                party_id,
+                owner_id: body.owner_id,
+                currency: body.currency,
+                order_date: body.order_date,
+                payment_terms_days: body.payment_terms_days,
+                notes: body.notes,
+                lines: body.lines.into_iter().map(Into::into).collect(),
+            };
+            service::create(&state.db, &caller, input).await?
+        }
+        (None, None) => {
+            return Err(ApiError::invalid(
+                "party_id",
+                "required",
+                "name the accepted offer to convert (`offer_id`), or the party of a direct order",
+            ));
+        }
+    };
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/api/v1/sales-orders/{}", order.id)))
+        .insert_header(etag(order.version))
+        .json(SalesOrderResponse::new(order, service::may_act(&caller))))
+}
+
+/// List sales orders, each with its lines, totals and invoicing.
+#[utoipa::path(
+    tag = "sales-orders",
+    operation_id = "list_sales_orders",
+    params(SalesOrderListQuery),
+    responses(
+        (status = 200, description = "A page of sales orders", body = SalesOrderPage),
+        crate::openapi::FilteredListErrors,
+    ),
+    security(("bearer" = []))
+)]
+#[get("")]
+pub async fn list_sales_orders(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    query: web::Query<SalesOrderListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = user.require(Permission::ReadOrders)?;
+    let query = query.into_inner();
+    let default_sort = if query.updated_since.is_some() {
+        "updated_at"
+    } else {
+        "created_at"
+    };
+    let (request, sort) = pagination::sorted(
+        query.sort.as_deref(),
+        default_sort,
+        SORTS,
+        query.limit,
+        query.cursor.as_deref(),
+    )?;
+    let filter = SalesOrderFilter {
+        party_id: query.party_id,
+        owner_id: query.owner_id,
+        offer_id: query.offer_id,
+        status: query.status.map(Into::into),
+        number: query.number,
+        order_date_from: query::date("order_date_from", query.order_date_from)?,
+        order_date_to: query::date("order_date_to", query.order_date_to)?,
+        updated_since: query::instant("updated_since", query.updated_since)?,
+    };
+    let page = service::list(&state.db, &caller, &filter, &request).await?;
+    let may_act = service::may_act(&caller);
+    Ok(HttpResponse::Ok().json(SalesOrderPage::new(page, &sort, |o| {
+        SalesOrderResponse::new(o, may_act)
+    })))
+}
+
+/// Read a sales order with its lines, invoicing and the actions allowed now.
+#[utoipa::path(
+    tag = "sales-orders",
+    operation_id = "get_sales_order",
+    params(("id" = Uuid, Path, description = "Sales order id")),
+    responses(
+        (status = 200, description = "The sales order", body = SalesOrderResponse,
+            headers(("ETag" = String, description = "The version, quoted"))),
+        crate::openapi::ReadErrors,
+    ),
+    security(("bearer" = []))
+)]
+#[get("/{id}")]
+pub async fn get_sales_order(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = user.require(Permission::ReadOrders)?;
+    let order = service::get(&state.db, &caller, id.into_inner()).await?;
+    Ok(respond(&caller, order))
+}
+
+/// Change a draft's header (owner, order date, payment terms, notes); anything but a draft is a
+/// 409 `document_immutable`.
+#[utoipa::path(
+    tag = "sales-orders",
+    operation_id = "update_sales_order",
+    params(("id" = Uuid, Path, description = "Sales order id"), IfMatch),
+    request_body = SalesOrderPatch,
+    responses(
+        (status = 200, description = "The changed order", body = SalesOrderResponse,
+            headers(("ETag" = String, description = "The new version, quoted"))),
+        crate::openapi::ChangeErrors,
+    ),
+    security(("bearer" = []))
+)]
+#[patch("/{id}")]
+pub async fn update_sales_order(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    body: Body<SalesOrderPatch>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = user.require(Permission::WriteOrders)?;
+    let order = service::update(&state.db, &caller, id.into_inner(), if_match(&req)?, body.0.into()).await?;
+    Ok(respond(&caller, order))
+}
+
+async fn transition(
+    state: &AppState,
+    user: AuthUser,
+    req: &HttpRequest,
+    id: Uuid,
+    action: SalesOrderAction,
+) -> Result<HttpResponse, ApiError> {
+    let caller = user.require(Permission::WriteOrders)?;
+    let order = service::act(&state.db, &caller, id, if_match(req)?, action).await?;
+    Ok(respond(&caller, order))
+}
+
+/// Confirm a draft: `draft` → `confirmed`; only confirmed orders can be invoiced.
+#[utoipa::path(
+    tag = "sales-orders",
+    operation_id = "confirm_sales_order",
+    params(("id" = Uuid, Path, description = "Sales order id"), IfMatch),
+    responses(
+        (status = 200, description = "The order, `confirmed`", body = SalesOrderResponse,
+            headers(("ETag" = String, description = "The new version, quoted"))),
+        crate::openapi::TransitionErrors,
+    ),
+    security(("bearer" = []))
+)]
+#[post("/{id}/confirm")]
+pub async fn confirm_sales_order(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    transition(&state, user, &req, id.into_inner(), SalesOrderAction::Confirm).await
+}
+
+/// Complete a confirmed order: `confirmed` → `completed`.
+#[utoipa::path(
+    tag = "sales-orders",
+    operation_id = "complete_sales_order",
+    params(("id" = Uuid, Path, description = "Sales order id"), IfMatch),
+    responses(
+        (status = 200, description = "The order, `completed`", body = SalesOrderResponse,
+            headers(("ETag" = String, description = "The new version, quoted"))),
+        crate::openapi::TransitionErrors,
+    ),
+    security(("bearer" = []))
+)]
+#[post("/{id}/complete")]
+pub async fn complete_sales_order(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    transition(&state, user, &req, id.into_inner(), SalesOrderAction::Complete).await
+}
+
+/// Cancel an order of which nothing is invoiced or on an invoice order: → `cancelled`.
+#[utoipa::path(
+    tag = "sales-orders",
+    operation_id = "cancel_sales_order",
+    params(("id" = Uuid, Path, description = "Sales order id"), IfMatch),
+    responses(
+        (status = 200, description = "The order, `cancelled`", body = SalesOrderResponse,
+            headers(("ETag" = String, description = "The new version, quoted"))),
+        crate::openapi::TransitionErrors,
+    ),
+    security(("bearer" = []))
+)]
+#[post("/{id}/cancel")]
+pub async fn cancel_sales_order(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    transition(&state, user, &req, id.into_inner(), SalesOrderAction::Cancel).await
+}
+
+/// The history of a sales order, oldest first.
+#[utoipa::path(
+    tag = "sales-orders",
+    operation_id = "list_sales_order_history",
+    params(("id" = Uuid, Path, description = "Sales order id"), HistoryQuery),
+    responses(
+        (status = 200, description = "A page of history entries", body = HistoryPage),
+        crate::openapi::ReadErrors,
+    ),
+    security(("bearer" = []))
+)]
+#[get("/{id}/history")]
+pub async fn list_sales_order_history(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    query: web::Query<HistoryQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = user.require(Permission::ReadOrders)?;
+    let request = pagination::oldest_first_by(HISTORY_SORT, KeyKind::Time, query.limit, query.cursor.as_deref())?;
+    let page = service::history(&state.db, &caller, id.into_inner(), &request).await?;
+    Ok(HttpResponse::Ok().json(HistoryPage::new(page, HISTORY_SORT, HistoryEntryResponse::from)))
+}

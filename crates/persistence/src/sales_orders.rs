@@ -1,0 +1,393 @@
+//! Sales orders and their lines. An order is read with its lines (lists too: two queries per
+//! page) and its lines are written in one statement; their counters (reserved, invoiced) change
+//! set-based and conditionally, in one statement per request (`units::adjust`).
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::currency::Currency;
+use domain::party::Address;
+use domain::sales_order::{SalesOrder, SalesOrderFields, SalesOrderLine, SalesOrderStatus};
+use sea_orm::{
+    ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+use uuid::Uuid;
+
+use crate::decimal_text::DecimalText;
+use crate::entities::sales_order::{ActiveModel, Column, Entity, Model};
+use crate::entities::sales_order_line as line;
+use crate::error::StoreError;
+use crate::page::{self, Page, PageRequest, SortKey};
+use crate::search;
+use crate::units::{self, from_units, to_units};
+use crate::visibility::{self, Visibility};
+
+const TABLE: &str = "sales_orders";
+const LINES: &str = "sales_order_lines";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SalesOrderSort {
+    CreatedAt,
+    UpdatedAt,
+    Number,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SalesOrderFilter {
+    pub party_id: Option<Uuid>,
+    pub owner_id: Option<Uuid>,
+    pub offer_id: Option<Uuid>,
+    pub status: Option<SalesOrderStatus>,
+    pub number: Option<String>,
+    /// Ordered on or after this day…
+    pub order_date_from: Option<NaiveDate>,
+    /// …and on or before this one.
+    pub order_date_to: Option<NaiveDate>,
+    pub updated_since: Option<DateTime<Utc>>,
+}
+
+/// A line of a sales order with what an invoice order needs to know of its order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderedLine {
+    pub line: SalesOrderLine,
+    pub sales_order_id: Uuid,
+    pub number: String,
+    pub party_id: Uuid,
+    pub owner_id: Option<Uuid>,
+    pub currency: Currency,
+    pub status: SalesOrderStatus,
+}
+
+pub async fn insert(conn: &impl ConnectionTrait, order: &SalesOrder) -> Result<(), StoreError> {
+    Entity::insert(to_active_model(order))
+        .exec_without_returning(conn)
+        .await?;
+    if order.fields.lines.is_empty() {
+        return Ok(());
+    }
+    let rows = (1..).zip(&order.fields.lines).map(|(position, l)| line::ActiveModel {
+        id: Set(l.id),
+        sales_order_id: Set(order.id),
+        position: Set(position),
+        offer_line_id: Set(l.offer_line_id),
+        product_id: Set(l.product_id),
+        description: Set(l.description.clone()),
+        quantity_units: Set(to_units(l.quantity)),
+        reserved_units: Set(to_units(l.reserved_quantity)),
+        invoiced_units: Set(to_units(l.invoiced_quantity)),
+        unit: Set(l.unit.clone()),
+        unit_price: Set(DecimalText(l.unit_price)),
+        discount_percent: Set(DecimalText(l.discount_percent)),
+        tax_rate: Set(DecimalText(l.tax_rate)),
+    });
+    line::Entity::insert_many(rows).exec_without_returning(conn).await?;
+    Ok(())
+}
+
+/// Writes the order's header and status (never its lines, whose counters change on their own)
+/// if the stored version is still `expected_version`.
+pub async fn update(
+    conn: &impl ConnectionTrait,
+    order: &SalesOrder,
+    expected_version: i32,
+) -> Result<bool, StoreError> {
+    let mut model = to_active_model(order);
+    model.id = NotSet;
+    model.created_at = NotSet;
+    model.number = NotSet;
+    let result = Entity::update_many()
+        .set(model)
+        .filter(Column::Id.eq(order.id))
+        .filter(Column::Version.eq(expected_version))
+        .exec(conn)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+pub async fn find(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+    visibility: Visibility,
+) -> Result<Option<SalesOrder>, StoreError> {
+    let row = Entity::find()
+        .filter(Column::Id.eq(id))
+        .filter(visible_to(visibility))
+        .one(conn)
+        .await?;
+    with_lines(conn, row.into_iter().collect())
+        .await
+        .map(|mut orders| orders.pop())
+}
+
+/// [`find`] that locks the order's row until the transaction ends (PostgreSQL; SQLite's single
+/// connection already serialises transactions).
+pub async fn find_for_update(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+    visibility: Visibility,
+) -> Result<Option<SalesOrder>, StoreError> {
+    let row = Entity::find()
+        .filter(Column::Id.eq(id))
+        .filter(visible_to(visibility))
+        .lock_exclusive()
+        .one(conn)
+        .await?;
+    with_lines(conn, row.into_iter().collect())
+        .await
+        .map(|mut orders| orders.pop())
+}
+
+/// The order an offer was converted to, if any (whoever may see it).
+pub async fn id_of_offer(conn: &impl ConnectionTrait, offer_id: Uuid) -> Result<Option<Uuid>, StoreError> {
+    Ok(Entity::find()
+        .filter(Column::OfferId.eq(offer_id))
+        .one(conn)
+        .await?
+        .map(|m| m.id))
+}
+
+/// The orders with these ids, with their lines.
+pub async fn find_many(conn: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<SalesOrder>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = Entity::find()
+        .filter(Column::Id.is_in(ids.iter().copied()))
+        .order_by_asc(Column::Number)
+        .all(conn)
+        .await?;
+    with_lines(conn, rows).await
+}
+
+/// Sales order lines by id, each with its order's party, currency and status.
+pub async fn ordered_lines(conn: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<OrderedLine>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let lines = line::Entity::find()
+        .filter(line::Column::Id.is_in(ids.iter().copied()))
+        .all(conn)
+        .await?;
+    let mut order_ids: Vec<Uuid> = lines.iter().map(|l| l.sales_order_id).collect();
+    order_ids.sort_unstable();
+    order_ids.dedup();
+    let orders: HashMap<Uuid, Model> = Entity::find()
+        .filter(Column::Id.is_in(order_ids))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|m| (m.id, m))
+        .collect();
+    lines
+        .into_iter()
+        .map(|l| {
+            let order = orders
+                .get(&l.sales_order_id)
+                .ok_or_else(|| StoreError::corrupt(LINES, format!("line {} has no order", l.id)))?;
+            Ok(OrderedLine {
+                sales_order_id: order.id,
+                number: order.number.clone(),
+                party_id: order.party_id,
+                owner_id: order.owner_id,
+                currency: Currency::parse(&order.currency).map_err(|_| StoreError::corrupt(TABLE, &order.currency))?,
+                status: SalesOrderStatus::parse(&order.status)
+                    .ok_or_else(|| StoreError::corrupt(TABLE, &order.status))?,
+                line: to_line(l),
+            })
+        })
+        .collect()
+}
+
+/// Puts `changes` (line → ten-thousandths) on invoice orders: each only if it fits what remains
+/// (ordered − invoiced − reserved). `false` means one did not fit and nothing may be kept: the
+/// caller rolls back. The database decides, row by row under its lock, so racing requests can
+/// never reserve more than there is.
+pub async fn reserve(conn: &impl ConnectionTrait, changes: &[(Uuid, i64)]) -> Result<bool, StoreError> {
+    let reserved = units::adjust(
+        conn,
+        LINES,
+        changes,
+        "reserved_units = reserved_units + v.units",
+        Some("sales_order_lines.quantity_units - sales_order_lines.invoiced_units - sales_order_lines.reserved_units >= v.units"),
+    )
+    .await?;
+    Ok(reserved == changes.len() as u64)
+}
+
+/// Takes `changes` off the reservations (a cancelled invoice order).
+pub async fn release(conn: &impl ConnectionTrait, changes: &[(Uuid, i64)]) -> Result<(), StoreError> {
+    units::adjust(conn, LINES, changes, "reserved_units = reserved_units - v.units", None).await?;
+    Ok(())
+}
+
+/// Moves `changes` from reserved to invoiced (an invoice made from an invoice order), or back
+/// with negative units (its draft deleted).
+pub async fn invoice(conn: &impl ConnectionTrait, changes: &[(Uuid, i64)]) -> Result<(), StoreError> {
+    units::adjust(
+        conn,
+        LINES,
+        changes,
+        "reserved_units = reserved_units - v.units, invoiced_units = invoiced_units + v.units",
+        None,
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn list(
+    conn: &impl ConnectionTrait,
+    filter: &SalesOrderFilter,
+    visibility: Visibility,
+    request: &PageRequest<SalesOrderSort>,
+) -> Result<Page<SalesOrder>, StoreError> {
+    let mut condition = Condition::all().add(visible_to(visibility));
+    if let Some(party_id) = filter.party_id {
+        condition = condition.add(Column::PartyId.eq(party_id));
+    }
+    if let Some(owner_id) = filter.owner_id {
+        condition = condition.add(Column::OwnerId.eq(owner_id));
+    }
+    if let Some(offer_id) = filter.offer_id {
+        condition = condition.add(Column::OfferId.eq(offer_id));
+    }
+    if let Some(status) = filter.status {
+        condition = condition.add(Column::Status.eq(status.as_str()));
+    }
+    if let Some(number) = &filter.number {
+        condition = condition.add(search::equals(Column::Number, number));
+    }
+    if let Some(from) = filter.order_date_from {
+        condition = condition.add(Column::OrderDate.gte(from));
+    }
+    if let Some(to) = filter.order_date_to {
+        condition = condition.add(Column::OrderDate.lte(to));
+    }
+    if let Some(since) = filter.updated_since {
+        condition = condition.add(Column::UpdatedAt.gte(since));
+    }
+    let key = match request.sort {
+        SalesOrderSort::CreatedAt => Column::CreatedAt,
+        SalesOrderSort::UpdatedAt => Column::UpdatedAt,
+        SalesOrderSort::Number => Column::Number,
+    };
+    let sort = request.sort;
+    let rows = page::fetch(
+        conn,
+        Entity::find().filter(condition),
+        (key, Column::Id),
+        request,
+        Ok,
+        |m: &Model| {
+            let key = match sort {
+                SalesOrderSort::CreatedAt => SortKey::Time(m.created_at),
+                SalesOrderSort::UpdatedAt => SortKey::Time(m.updated_at),
+                SalesOrderSort::Number => SortKey::Text(m.number.clone()),
+            };
+            (key, m.id)
+        },
+    )
+    .await?;
+    Ok(Page {
+        items: with_lines(conn, rows.items).await?,
+        next: rows.next,
+    })
+}
+
+fn visible_to(visibility: Visibility) -> Condition {
+    visibility::condition(Column::OwnerId, visibility)
+}
+
+/// The orders of `rows`, in their order, each with its lines (one query for all of them).
+async fn with_lines(conn: &impl ConnectionTrait, rows: Vec<Model>) -> Result<Vec<SalesOrder>, StoreError> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<Uuid> = rows.iter().map(|m| m.id).collect();
+    let mut lines: HashMap<Uuid, Vec<SalesOrderLine>> = HashMap::new();
+    for l in line::Entity::find()
+        .filter(line::Column::SalesOrderId.is_in(ids))
+        .order_by_asc(line::Column::SalesOrderId)
+        .order_by_asc(line::Column::Position)
+        .all(conn)
+        .await?
+    {
+        lines.entry(l.sales_order_id).or_default().push(to_line(l));
+    }
+    rows.into_iter()
+        .map(|m| {
+            let order_lines = lines.remove(&m.id).unwrap_or_default();
+            to_order(m, order_lines)
+        })
+        .collect()
+}
+
+fn to_line(l: line::Model) -> SalesOrderLine {
+    SalesOrderLine {
+        id: l.id,
+        offer_line_id: l.offer_line_id,
+        product_id: l.product_id,
+        description: l.description,
+        quantity: from_units(l.quantity_units),
+        unit: l.unit,
+        unit_price: l.unit_price.0,
+        discount_percent: l.discount_percent.0,
+        tax_rate: l.tax_rate.0,
+        reserved_quantity: from_units(l.reserved_units),
+        invoiced_quantity: from_units(l.invoiced_units),
+    }
+}
+
+fn address_json(address: Option<&Address>) -> Option<String> {
+    address.map(|a| serde_json::to_string(a).expect("addresses serialize"))
+}
+
+fn to_active_model(o: &SalesOrder) -> ActiveModel {
+    let f = &o.fields;
+    ActiveModel {
+        id: Set(o.id),
+        number: Set(o.number.clone()),
+        party_id: Set(f.party_id),
+        offer_id: Set(f.offer_id),
+        owner_id: Set(f.owner_id),
+        currency: Set(f.currency.code().to_owned()),
+        order_date: Set(f.order_date),
+        payment_terms_days: Set(f.payment_terms_days),
+        billing_address: Set(address_json(f.billing_address.as_ref())),
+        shipping_address: Set(address_json(f.shipping_address.as_ref())),
+        notes: Set(f.notes.clone()),
+        status: Set(o.status.as_str().to_owned()),
+        version: Set(o.version),
+        created_at: Set(o.created_at),
+        updated_at: Set(o.updated_at),
+    }
+}
+
+fn to_order(m: Model, lines: Vec<SalesOrderLine>) -> Result<SalesOrder, StoreError> {
+    let corrupt = |what: &str| StoreError::corrupt(TABLE, format!("{what} in row {}", m.id));
+    let address = |text: &Option<String>, what: &str| -> Result<Option<Address>, StoreError> {
+        text.as_deref()
+            .map(|t| serde_json::from_str(t).map_err(|_| corrupt(what)))
+            .transpose()
+    };
+    Ok(SalesOrder {
+        id: m.id,
+        status: SalesOrderStatus::parse(&m.status).ok_or_else(|| corrupt("status"))?,
+        fields: SalesOrderFields {
+            currency: Currency::parse(&m.currency).map_err(|_| corrupt("currency"))?,
+            billing_address: address(&m.billing_address, "billing_address")?,
+            shipping_address: address(&m.shipping_address, "shipping_address")?,
+            party_id: m.party_id,
+            offer_id: m.offer_id,
+            owner_id: m.owner_id,
+            order_date: m.order_date,
+            payment_terms_days: m.payment_terms_days,
+            notes: m.notes,
+            lines,
+        },
+        number: m.number,
+        version: m.version,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+    })
+}
