@@ -13,6 +13,7 @@ mod m20261125_000007_products;
 mod m20261125_000008_pricing;
 mod m20261125_000009_offers;
 mod m20261125_000010_sales_orders;
+mod m20261125_000011_invoice_orders;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000008_pricing::Migration),
             Box::new(m20261125_000009_offers::Migration),
             Box::new(m20261125_000010_sales_orders::Migration),
+            Box::new(m20261125_000011_invoice_orders::Migration),
         ]
     }
 }

@@ -5,6 +5,7 @@ mod activities;
 mod auth;
 mod health;
 mod helpers;
+mod invoice_orders;
 mod offers;
 mod openapi;
 mod opportunities;

@@ -62,6 +62,9 @@ pub enum ApiError {
     /// 422: well-formed input with invalid values, every one of them.
     #[error("invalid fields: {}", describe_fields(.0))]
     Validation(Vec<FieldError>),
+    /// 503: the change kept colliding with concurrent ones; a retry after `Retry-After` will do.
+    #[error("the records are busy with other changes: retry in a moment")]
+    Busy,
     /// 503: the database is unreachable (for `/ready`) or saturated.
     #[error("service unavailable")]
     Unavailable,
@@ -127,6 +130,7 @@ impl ApiError {
             ApiError::PayloadTooLarge { .. } => "payload_too_large",
             ApiError::UnsupportedMediaType => "unsupported_media_type",
             ApiError::Validation(_) => "validation_failed",
+            ApiError::Busy => "resource_busy",
             ApiError::Unavailable => "service_unavailable",
             ApiError::Internal(_) => "internal_error",
         }
@@ -144,7 +148,7 @@ impl ApiError {
             ApiError::PayloadTooLarge { .. } => "Payload too large",
             ApiError::UnsupportedMediaType => "Unsupported media type",
             ApiError::Validation(_) => "Validation failed",
-            ApiError::Unavailable => "Service unavailable",
+            ApiError::Busy | ApiError::Unavailable => "Service unavailable",
             ApiError::Internal(_) => "Internal server error",
         }
     }
@@ -215,7 +219,7 @@ impl ResponseError for ApiError {
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Busy | ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -269,6 +273,9 @@ impl ResponseError for ApiError {
             }
             ApiError::PreconditionFailed { current_version } => {
                 response.insert_header((header::ETAG, format!("\"{current_version}\"")));
+            }
+            ApiError::Busy => {
+                response.insert_header((header::RETRY_AFTER, "1"));
             }
             _ => {}
         }

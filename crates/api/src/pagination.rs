@@ -220,6 +220,12 @@ impl Keyed for persistence::sales_orders::SalesOrderSort {
     }
 }
 
+impl Keyed for persistence::invoice_orders::InvoiceOrderSort {
+    fn key_kind(self) -> KeyKind {
+        KeyKind::Time
+    }
+}
+
 impl Keyed for persistence::activities::ActivitySort {
     fn key_kind(self) -> KeyKind {
         KeyKind::Time

@@ -10,6 +10,7 @@ pub mod discount_rules;
 pub mod entities;
 pub mod error;
 pub mod history;
+pub mod invoice_orders;
 pub mod numbers;
 pub mod offers;
 pub mod opportunities;

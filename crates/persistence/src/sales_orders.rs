@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::currency::Currency;
+use domain::invoice_order::OrderedLine;
 use domain::party::Address;
 use domain::sales_order::{SalesOrder, SalesOrderFields, SalesOrderLine, SalesOrderStatus};
 use sea_orm::{
@@ -45,18 +46,6 @@ pub struct SalesOrderFilter {
     /// …and on or before this one.
     pub order_date_to: Option<NaiveDate>,
     pub updated_since: Option<DateTime<Utc>>,
-}
-
-/// A line of a sales order with what an invoice order needs to know of its order.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OrderedLine {
-    pub line: SalesOrderLine,
-    pub sales_order_id: Uuid,
-    pub number: String,
-    pub party_id: Uuid,
-    pub owner_id: Option<Uuid>,
-    pub currency: Currency,
-    pub status: SalesOrderStatus,
 }
 
 pub async fn insert(conn: &impl ConnectionTrait, order: &SalesOrder) -> Result<(), StoreError> {
@@ -169,6 +158,23 @@ pub async fn ordered_lines(conn: &impl ConnectionTrait, ids: &[Uuid]) -> Result<
         .filter(line::Column::Id.is_in(ids.iter().copied()))
         .all(conn)
         .await?;
+    with_orders(conn, lines).await
+}
+
+/// Every line of one sales order, in order, each with its order's party, currency and status.
+pub async fn ordered_lines_of(
+    conn: &impl ConnectionTrait,
+    sales_order_id: Uuid,
+) -> Result<Vec<OrderedLine>, StoreError> {
+    let lines = line::Entity::find()
+        .filter(line::Column::SalesOrderId.eq(sales_order_id))
+        .order_by_asc(line::Column::Position)
+        .all(conn)
+        .await?;
+    with_orders(conn, lines).await
+}
+
+async fn with_orders(conn: &impl ConnectionTrait, lines: Vec<line::Model>) -> Result<Vec<OrderedLine>, StoreError> {
     let mut order_ids: Vec<Uuid> = lines.iter().map(|l| l.sales_order_id).collect();
     order_ids.sort_unstable();
     order_ids.dedup();
@@ -187,11 +193,10 @@ pub async fn ordered_lines(conn: &impl ConnectionTrait, ids: &[Uuid]) -> Result<
                 .ok_or_else(|| StoreError::corrupt(LINES, format!("line {} has no order", l.id)))?;
             Ok(OrderedLine {
                 sales_order_id: order.id,
-                number: order.number.clone(),
+                order_number: order.number.clone(),
                 party_id: order.party_id,
-                owner_id: order.owner_id,
                 currency: Currency::parse(&order.currency).map_err(|_| StoreError::corrupt(TABLE, &order.currency))?,
-                status: SalesOrderStatus::parse(&order.status)
+                order_status: SalesOrderStatus::parse(&order.status)
                     .ok_or_else(|| StoreError::corrupt(TABLE, &order.status))?,
                 line: to_line(l),
             })

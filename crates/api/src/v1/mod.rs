@@ -4,6 +4,7 @@ pub mod activities;
 pub mod auth;
 pub mod discount_rules;
 pub mod history;
+pub mod invoice_orders;
 pub mod offers;
 pub mod opportunities;
 pub mod parties;
@@ -30,6 +31,7 @@ pub fn configure(config: &mut ServiceConfig) {
     pricing::configure(config);
     offers::configure(config);
     sales_orders::configure(config);
+    invoice_orders::configure(config);
     pipeline_stages::configure(config);
     users::configure(config);
     teams::configure(config);

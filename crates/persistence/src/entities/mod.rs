@@ -3,6 +3,8 @@
 pub mod activity;
 pub mod discount_rule;
 pub mod history_entry;
+pub mod invoice_order;
+pub mod invoice_order_line;
 pub mod number_sequence;
 pub mod offer;
 pub mod offer_line;

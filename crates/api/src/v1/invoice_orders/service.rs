@@ -1,0 +1,223 @@
+//! Invoice order use cases. Reserving is one conditional, set-based update of the sales order
+//! lines: the database adds each quantity only where it fits what remains, so requests that race
+//! can never over-reserve; a request that loses is checked again and told what remains.
+
+use domain::access::Permission;
+use domain::history::Action;
+use domain::invoice_order::{self, InvoiceOrder, InvoiceOrderAction, InvoiceOrderStatus, PlanError, RequestedLine};
+use persistence::invoice_orders::{self, InvoiceOrderFilter, InvoiceOrderSort};
+use persistence::page::{Page, PageRequest};
+use persistence::units::to_units;
+use persistence::{ConnectionTrait, DatabaseConnection, TransactionTrait, sales_orders};
+use uuid::Uuid;
+
+use super::dto::InvoiceOrderResponse;
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::extract::check_version;
+use crate::state::now;
+use crate::v1::history::service as history;
+
+pub const RESOURCE: &str = "invoice_order";
+/// A request that keeps losing races is told to retry after this many attempts.
+const ATTEMPTS: usize = 3;
+
+pub fn may_act(caller: &Caller) -> bool {
+    caller.role.can(Permission::WriteInvoices)
+}
+
+/// Reserves the lines (or all that remains of `sales_order_id`) on a new, open invoice order.
+pub async fn create(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    sales_order_id: Option<Uuid>,
+    lines: Option<Vec<RequestedLine>>,
+) -> Result<InvoiceOrder, ApiError> {
+    for _ in 0..ATTEMPTS {
+        if let Some(order) = create_once(db, caller, sales_order_id, lines.as_deref()).await? {
+            return Ok(order);
+        }
+    }
+    Err(ApiError::Busy)
+}
+
+/// One attempt: `None` when a concurrent reservation took what the snapshot saw (the transaction
+/// rolls back and the next attempt reads again).
+async fn create_once(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    sales_order_id: Option<Uuid>,
+    requested: Option<&[RequestedLine]>,
+) -> Result<Option<InvoiceOrder>, ApiError> {
+    let txn = db.begin().await?;
+    let mut ordered = match (sales_order_id, requested) {
+        (Some(id), None) => {
+            if sales_orders::find(&txn, id, caller.visibility()).await?.is_none() {
+                return Err(ApiError::invalid(
+                    "sales_order_id",
+                    "not_found",
+                    "no sales order with this id",
+                ));
+            }
+            sales_orders::ordered_lines_of(&txn, id).await?
+        }
+        (_, Some(lines)) => {
+            let ids: Vec<Uuid> = lines.iter().map(|l| l.sales_order_line_id).collect();
+            sales_orders::ordered_lines(&txn, &ids).await?
+        }
+        (None, None) => {
+            return Err(ApiError::invalid(
+                "sales_order_id",
+                "required",
+                "name the sales order to invoice, or the lines",
+            ));
+        }
+    };
+    if let Some(id) = sales_order_id {
+        // With lines, they must belong to the order named.
+        ordered.retain(|o| o.sales_order_id == id);
+    }
+    let (party_id, currency, lines) =
+        invoice_order::plan(requested, &ordered, Uuid::now_v7).map_err(|error| match error {
+            PlanError::OrderNotConfirmed { sales_order_id, status } => ApiError::conflict(
+                "order_not_confirmed",
+                format!("only confirmed orders are invoiced; this one is {}", status.as_str()),
+                Some(sales_order_id),
+            ),
+            PlanError::Invalid(errors) => errors.into(),
+        })?;
+    let changes: Vec<(Uuid, i64)> = lines.iter().map(|l| (l.ordered.id, to_units(l.quantity))).collect();
+    if !sales_orders::reserve(&txn, &changes).await? {
+        return Ok(None);
+    }
+    let at = now();
+    let order = InvoiceOrder {
+        id: Uuid::now_v7(),
+        party_id,
+        currency,
+        status: InvoiceOrderStatus::Open,
+        lines,
+        version: 1,
+        created_at: at,
+        updated_at: at,
+    };
+    invoice_orders::insert(&txn, &order).await?;
+    let after = InvoiceOrderResponse::new(order.clone(), false);
+    history::record(&txn, caller, RESOURCE, order.id, Action::Created, None, &after).await?;
+    txn.commit().await?;
+    Ok(Some(order))
+}
+
+pub async fn get(db: &DatabaseConnection, id: Uuid) -> Result<InvoiceOrder, ApiError> {
+    invoice_orders::find(db, id)
+        .await?
+        .ok_or(ApiError::NotFound { resource: RESOURCE })
+}
+
+pub async fn list(
+    db: &DatabaseConnection,
+    filter: &InvoiceOrderFilter,
+    request: &PageRequest<InvoiceOrderSort>,
+) -> Result<Page<InvoiceOrder>, ApiError> {
+    Ok(invoice_orders::list(db, filter, request).await?)
+}
+
+pub async fn history(
+    db: &DatabaseConnection,
+    id: Uuid,
+    request: &PageRequest<()>,
+) -> Result<Page<persistence::history::Entry>, ApiError> {
+    get(db, id).await?;
+    history::list(db, RESOURCE, id, request).await
+}
+
+/// Cancels an open invoice order: its quantities are free again.
+pub async fn cancel(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: Uuid,
+    if_match: Option<i32>,
+) -> Result<InvoiceOrder, ApiError> {
+    let txn = db.begin().await?;
+    let current = find_for_update(&txn, id).await?;
+    check_version(current.version, if_match)?;
+    let status = current
+        .act(InvoiceOrderAction::Cancel)
+        .map_err(|error| ApiError::invalid_transition(RESOURCE, error))?;
+    sales_orders::release(&txn, &reservations(&current)).await?;
+    let cancelled = write(&txn, caller, &current, status).await?;
+    txn.commit().await?;
+    Ok(cancelled)
+}
+
+/// Marks the open invoice order invoiced, in the caller's transaction: an invoice was made of it.
+/// Its reservations become invoiced quantities.
+pub async fn invoice(
+    conn: &impl ConnectionTrait,
+    caller: &Caller,
+    current: &InvoiceOrder,
+) -> Result<InvoiceOrder, ApiError> {
+    let status = current
+        .act(InvoiceOrderAction::Invoice)
+        .map_err(|error| ApiError::invalid_transition(RESOURCE, error))?;
+    sales_orders::invoice(conn, &reservations(current)).await?;
+    write(conn, caller, current, status).await
+}
+
+/// Opens the invoiced order again, in the caller's transaction: the draft made of it was deleted.
+pub async fn reopen(
+    conn: &impl ConnectionTrait,
+    caller: &Caller,
+    current: &InvoiceOrder,
+) -> Result<InvoiceOrder, ApiError> {
+    let back: Vec<(Uuid, i64)> = reservations(current)
+        .into_iter()
+        .map(|(id, units)| (id, -units))
+        .collect();
+    sales_orders::invoice(conn, &back).await?;
+    write(conn, caller, current, InvoiceOrderStatus::Open).await
+}
+
+pub async fn find_for_update(conn: &impl ConnectionTrait, id: Uuid) -> Result<InvoiceOrder, ApiError> {
+    invoice_orders::find_for_update(conn, id)
+        .await?
+        .ok_or(ApiError::NotFound { resource: RESOURCE })
+}
+
+fn reservations(order: &InvoiceOrder) -> Vec<(Uuid, i64)> {
+    order
+        .lines
+        .iter()
+        .map(|l| (l.ordered.id, to_units(l.quantity)))
+        .collect()
+}
+
+async fn write(
+    conn: &impl ConnectionTrait,
+    caller: &Caller,
+    current: &InvoiceOrder,
+    status: InvoiceOrderStatus,
+) -> Result<InvoiceOrder, ApiError> {
+    let changed = InvoiceOrder {
+        status,
+        version: current.version + 1,
+        updated_at: now(),
+        ..current.clone()
+    };
+    if !invoice_orders::update(conn, &changed, current.version).await? {
+        return Err(ApiError::concurrent_update());
+    }
+    let before = InvoiceOrderResponse::new(current.clone(), false);
+    let after = InvoiceOrderResponse::new(changed.clone(), false);
+    history::record(
+        conn,
+        caller,
+        RESOURCE,
+        changed.id,
+        Action::Updated,
+        Some(&before),
+        &after,
+    )
+    .await?;
+    Ok(changed)
+}

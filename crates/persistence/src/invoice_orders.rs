@@ -1,0 +1,232 @@
+//! Invoice orders and their lines. A line names a sales order line and a quantity; it is read with
+//! the sales order line's content, which the invoice made of it will carry.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use domain::currency::Currency;
+use domain::invoice_order::{InvoiceOrder, InvoiceOrderLine, InvoiceOrderStatus};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use uuid::Uuid;
+
+use crate::entities::invoice_order::{ActiveModel, Column, Entity, Model};
+use crate::entities::invoice_order_line as line;
+use crate::error::StoreError;
+use crate::page::{self, Page, PageRequest, SortKey};
+use crate::sales_orders;
+use crate::units::{from_units, to_units};
+
+const TABLE: &str = "invoice_orders";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InvoiceOrderSort {
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct InvoiceOrderFilter {
+    pub party_id: Option<Uuid>,
+    pub status: Option<InvoiceOrderStatus>,
+    /// Invoice orders with a line of this sales order.
+    pub sales_order_id: Option<Uuid>,
+    pub updated_since: Option<DateTime<Utc>>,
+}
+
+pub async fn insert(conn: &impl ConnectionTrait, order: &InvoiceOrder) -> Result<(), StoreError> {
+    Entity::insert(to_active_model(order))
+        .exec_without_returning(conn)
+        .await?;
+    let rows = (1..).zip(&order.lines).map(|(position, l)| line::ActiveModel {
+        id: Set(l.id),
+        invoice_order_id: Set(order.id),
+        position: Set(position),
+        sales_order_line_id: Set(l.ordered.id),
+        quantity_units: Set(to_units(l.quantity)),
+    });
+    line::Entity::insert_many(rows).exec_without_returning(conn).await?;
+    Ok(())
+}
+
+/// Writes the status if the stored version is still `expected_version` (lines never change).
+pub async fn update(
+    conn: &impl ConnectionTrait,
+    order: &InvoiceOrder,
+    expected_version: i32,
+) -> Result<bool, StoreError> {
+    let result = Entity::update_many()
+        .set(ActiveModel {
+            status: Set(order.status.as_str().to_owned()),
+            version: Set(order.version),
+            updated_at: Set(order.updated_at),
+            ..Default::default()
+        })
+        .filter(Column::Id.eq(order.id))
+        .filter(Column::Version.eq(expected_version))
+        .exec(conn)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+pub async fn find(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<InvoiceOrder>, StoreError> {
+    let row = Entity::find_by_id(id).one(conn).await?;
+    with_lines(conn, row.into_iter().collect())
+        .await
+        .map(|mut orders| orders.pop())
+}
+
+/// [`find`] that locks the row until the transaction ends (PostgreSQL; SQLite's single
+/// connection already serialises transactions).
+pub async fn find_for_update(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<InvoiceOrder>, StoreError> {
+    let row = Entity::find_by_id(id).lock_exclusive().one(conn).await?;
+    with_lines(conn, row.into_iter().collect())
+        .await
+        .map(|mut orders| orders.pop())
+}
+
+/// The invoice orders with a line of one of these sales order lines (for a document's flow).
+pub async fn of_sales_order_lines(
+    conn: &impl ConnectionTrait,
+    line_ids: &[Uuid],
+) -> Result<Vec<InvoiceOrder>, StoreError> {
+    if line_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut ids: Vec<Uuid> = line::Entity::find()
+        .filter(line::Column::SalesOrderLineId.is_in(line_ids.iter().copied()))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|l| l.invoice_order_id)
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let rows = Entity::find()
+        .filter(Column::Id.is_in(ids))
+        .order_by_asc(Column::CreatedAt)
+        .all(conn)
+        .await?;
+    with_lines(conn, rows).await
+}
+
+pub async fn list(
+    conn: &impl ConnectionTrait,
+    filter: &InvoiceOrderFilter,
+    request: &PageRequest<InvoiceOrderSort>,
+) -> Result<Page<InvoiceOrder>, StoreError> {
+    let mut condition = Condition::all();
+    if let Some(party_id) = filter.party_id {
+        condition = condition.add(Column::PartyId.eq(party_id));
+    }
+    if let Some(status) = filter.status {
+        condition = condition.add(Column::Status.eq(status.as_str()));
+    }
+    if let Some(sales_order_id) = filter.sales_order_id {
+        let line_ids: Vec<Uuid> = sales_orders::ordered_lines_of(conn, sales_order_id)
+            .await?
+            .into_iter()
+            .map(|o| o.line.id)
+            .collect();
+        let ids: Vec<Uuid> = line::Entity::find()
+            .filter(line::Column::SalesOrderLineId.is_in(line_ids))
+            .all(conn)
+            .await?
+            .into_iter()
+            .map(|l| l.invoice_order_id)
+            .collect();
+        condition = condition.add(Column::Id.is_in(ids));
+    }
+    if let Some(since) = filter.updated_since {
+        condition = condition.add(Column::UpdatedAt.gte(since));
+    }
+    let key = match request.sort {
+        InvoiceOrderSort::CreatedAt => Column::CreatedAt,
+        InvoiceOrderSort::UpdatedAt => Column::UpdatedAt,
+    };
+    let sort = request.sort;
+    let rows = page::fetch(
+        conn,
+        Entity::find().filter(condition),
+        (key, Column::Id),
+        request,
+        Ok,
+        |m: &Model| {
+            let key = match sort {
+                InvoiceOrderSort::CreatedAt => m.created_at,
+                InvoiceOrderSort::UpdatedAt => m.updated_at,
+            };
+            (SortKey::Time(key), m.id)
+        },
+    )
+    .await?;
+    Ok(Page {
+        items: with_lines(conn, rows.items).await?,
+        next: rows.next,
+    })
+}
+
+/// The invoice orders of `rows`, each with its lines and their sales order lines (two queries).
+async fn with_lines(conn: &impl ConnectionTrait, rows: Vec<Model>) -> Result<Vec<InvoiceOrder>, StoreError> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<Uuid> = rows.iter().map(|m| m.id).collect();
+    let lines = line::Entity::find()
+        .filter(line::Column::InvoiceOrderId.is_in(ids))
+        .order_by_asc(line::Column::InvoiceOrderId)
+        .order_by_asc(line::Column::Position)
+        .all(conn)
+        .await?;
+    let ordered_ids: Vec<Uuid> = lines.iter().map(|l| l.sales_order_line_id).collect();
+    let ordered: HashMap<Uuid, _> = sales_orders::ordered_lines(conn, &ordered_ids)
+        .await?
+        .into_iter()
+        .map(|o| (o.line.id, o))
+        .collect();
+    let mut by_order: HashMap<Uuid, Vec<InvoiceOrderLine>> = HashMap::new();
+    for l in lines {
+        let o = ordered
+            .get(&l.sales_order_line_id)
+            .ok_or_else(|| StoreError::corrupt("invoice_order_lines", format!("line {} lost its order line", l.id)))?;
+        by_order.entry(l.invoice_order_id).or_default().push(InvoiceOrderLine {
+            id: l.id,
+            sales_order_id: o.sales_order_id,
+            ordered: o.line.clone(),
+            quantity: from_units(l.quantity_units),
+        });
+    }
+    rows.into_iter()
+        .map(|m| {
+            let lines = by_order.remove(&m.id).unwrap_or_default();
+            to_order(m, lines)
+        })
+        .collect()
+}
+
+fn to_active_model(o: &InvoiceOrder) -> ActiveModel {
+    ActiveModel {
+        id: Set(o.id),
+        party_id: Set(o.party_id),
+        currency: Set(o.currency.code().to_owned()),
+        status: Set(o.status.as_str().to_owned()),
+        version: Set(o.version),
+        created_at: Set(o.created_at),
+        updated_at: Set(o.updated_at),
+    }
+}
+
+fn to_order(m: Model, lines: Vec<InvoiceOrderLine>) -> Result<InvoiceOrder, StoreError> {
+    let corrupt = |what: &str| StoreError::corrupt(TABLE, format!("{what} in row {}", m.id));
+    Ok(InvoiceOrder {
+        id: m.id,
+        party_id: m.party_id,
+        currency: Currency::parse(&m.currency).map_err(|_| corrupt("currency"))?,
+        status: InvoiceOrderStatus::parse(&m.status).ok_or_else(|| corrupt("status"))?,
+        lines,
+        version: m.version,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+    })
+}
