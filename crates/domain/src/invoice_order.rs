@@ -280,7 +280,7 @@ mod tests {
     fn fields(error: PlanError) -> Vec<String> {
         match error {
             PlanError::Invalid(errors) => errors.errors().iter().map(|e| e.field.clone()).collect(),
-            other => panic!("unexpected {other:?}"),
+            other @ PlanError::OrderNotConfirmed { .. } => panic!("unexpected {other:?}"),
         }
     }
 
