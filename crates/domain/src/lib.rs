@@ -32,6 +32,7 @@ pub mod document;
 pub mod email;
 pub mod history;
 pub mod iban;
+pub mod invoice;
 pub mod invoice_order;
 pub mod money;
 pub mod offer;
