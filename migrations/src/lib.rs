@@ -14,6 +14,7 @@ mod m20261125_000008_pricing;
 mod m20261125_000009_offers;
 mod m20261125_000010_sales_orders;
 mod m20261125_000011_invoice_orders;
+mod m20261125_000012_invoices;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000009_offers::Migration),
             Box::new(m20261125_000010_sales_orders::Migration),
             Box::new(m20261125_000011_invoice_orders::Migration),
+            Box::new(m20261125_000012_invoices::Migration),
         ]
     }
 }

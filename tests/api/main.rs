@@ -6,6 +6,7 @@ mod auth;
 mod health;
 mod helpers;
 mod invoice_orders;
+mod invoices;
 mod offers;
 mod openapi;
 mod opportunities;

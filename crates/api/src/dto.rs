@@ -1,9 +1,11 @@
 //! Pieces shared by the DTOs of every resource.
 
-use domain::document::TaxShare;
+use domain::document::{LineInput, TaxShare};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
+use uuid::Uuid;
+use validator::Validate;
 
 /// Conversions both ways between an API enum (with its schema) and the domain enum it mirrors.
 macro_rules! mirror_enum {
@@ -121,6 +123,47 @@ impl From<TaxShare> for TaxShareResponse {
             rate: s.rate,
             net: s.net,
             tax: s.tax,
+        }
+    }
+}
+
+/// A line of a direct order or invoice. With a product, what it leaves out comes from the catalog
+/// and pricing, as on offers.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct LineBody {
+    #[serde(default)]
+    pub product_id: Option<Uuid>,
+    #[serde(default)]
+    #[schema(max_length = 2000)]
+    pub description: Option<String>,
+    #[serde(deserialize_with = "crate::dto::decimal")]
+    #[schema(value_type = String, example = "2.5")]
+    pub quantity: Decimal,
+    #[serde(default)]
+    #[schema(max_length = 20)]
+    pub unit: Option<String>,
+    #[serde(default, deserialize_with = "crate::dto::decimal_opt")]
+    #[schema(value_type = Option<String>, example = "19.99")]
+    pub unit_price: Option<Decimal>,
+    #[serde(default, deserialize_with = "crate::dto::decimal_opt")]
+    #[schema(value_type = Option<String>, example = "10")]
+    pub discount_percent: Option<Decimal>,
+    #[serde(default, deserialize_with = "crate::dto::decimal_opt")]
+    #[schema(value_type = Option<String>, example = "19")]
+    pub tax_rate: Option<Decimal>,
+}
+
+impl From<LineBody> for LineInput {
+    fn from(body: LineBody) -> Self {
+        Self {
+            product_id: body.product_id,
+            description: body.description,
+            quantity: body.quantity,
+            unit: body.unit,
+            unit_price: body.unit_price,
+            discount_percent: body.discount_percent,
+            tax_rate: body.tax_rate,
         }
     }
 }

@@ -31,6 +31,7 @@ use crate::error::{FieldProblem, Problem};
         (name = "offers", description = "Quotes: lines, optional lines, revisions, exact totals"),
         (name = "sales-orders", description = "What customers ordered, and how much of it is invoiced"),
         (name = "invoice-orders", description = "Instructions to invoice quantities of sales order lines"),
+        (name = "invoices", description = "Invoices, credit notes and payments: the legal documents"),
         (name = "pipeline-stages", description = "The steps of the sales pipeline"),
         (name = "users", description = "Users and their roles (admins only)"),
         (name = "teams", description = "Teams of users (admins only)"),

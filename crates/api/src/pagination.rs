@@ -226,6 +226,12 @@ impl Keyed for persistence::invoice_orders::InvoiceOrderSort {
     }
 }
 
+impl Keyed for persistence::invoices::InvoiceSort {
+    fn key_kind(self) -> KeyKind {
+        KeyKind::Time
+    }
+}
+
 impl Keyed for persistence::activities::ActivitySort {
     fn key_kind(self) -> KeyKind {
         KeyKind::Time

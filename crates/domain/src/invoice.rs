@@ -236,15 +236,27 @@ impl Invoice {
         if self.is_draft() { Ok(()) } else { Err(self.status) }
     }
 
-    /// The issued document: numbered, dated (`invoice_date`, else `today`), due after the
-    /// payment terms, with the party frozen as it is now. A document without lines is not issued.
-    pub fn issue(&self, number: String, party: &Party, today: NaiveDate) -> Result<Invoice, ActionError> {
+    /// Whether the document may be issued, and the status it gets: a draft with lines. Checked
+    /// before a number is drawn.
+    pub fn check_issue(&self) -> Result<InvoiceStatus, ActionError> {
         let status = transition::apply(TRANSITIONS, self.status, InvoiceAction::Issue).map_err(ActionError::State)?;
         let mut errors = ValidationErrors::new();
         if self.fields.lines.is_empty() {
             errors.add("lines", "required", "a document without lines is not issued");
         }
-        errors.finish(|| ()).map_err(ActionError::Invalid)?;
+        errors.finish(|| status).map_err(ActionError::Invalid)
+    }
+
+    /// The year whose number series an issue draws from: that of the invoice date.
+    pub fn number_year(&self, today: NaiveDate) -> i32 {
+        use chrono::Datelike;
+        self.fields.invoice_date.unwrap_or(today).year()
+    }
+
+    /// The issued document: numbered, dated (`invoice_date`, else `today`), due after the
+    /// payment terms, with the party frozen as it is now. A document without lines is not issued.
+    pub fn issue(&self, number: String, party: &Party, today: NaiveDate) -> Result<Invoice, ActionError> {
+        let status = self.check_issue()?;
         let invoice_date = self.fields.invoice_date.unwrap_or(today);
         Ok(Invoice {
             number: Some(number),

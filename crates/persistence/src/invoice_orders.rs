@@ -17,6 +17,7 @@ use crate::error::StoreError;
 use crate::page::{self, Page, PageRequest, SortKey};
 use crate::sales_orders;
 use crate::units::{from_units, to_units};
+use crate::visibility::{self, Visibility};
 
 const TABLE: &str = "invoice_orders";
 
@@ -70,8 +71,16 @@ pub async fn update(
     Ok(result.rows_affected == 1)
 }
 
-pub async fn find(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<InvoiceOrder>, StoreError> {
-    let row = Entity::find_by_id(id).one(conn).await?;
+pub async fn find(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+    visibility: Visibility,
+) -> Result<Option<InvoiceOrder>, StoreError> {
+    let row = Entity::find()
+        .filter(Column::Id.eq(id))
+        .filter(visible_to(visibility))
+        .one(conn)
+        .await?;
     with_lines(conn, row.into_iter().collect())
         .await
         .map(|mut orders| orders.pop())
@@ -79,8 +88,17 @@ pub async fn find(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<Invoic
 
 /// [`find`] that locks the row until the transaction ends (PostgreSQL; SQLite's single
 /// connection already serialises transactions).
-pub async fn find_for_update(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<InvoiceOrder>, StoreError> {
-    let row = Entity::find_by_id(id).lock_exclusive().one(conn).await?;
+pub async fn find_for_update(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+    visibility: Visibility,
+) -> Result<Option<InvoiceOrder>, StoreError> {
+    let row = Entity::find()
+        .filter(Column::Id.eq(id))
+        .filter(visible_to(visibility))
+        .lock_exclusive()
+        .one(conn)
+        .await?;
     with_lines(conn, row.into_iter().collect())
         .await
         .map(|mut orders| orders.pop())
@@ -114,9 +132,10 @@ pub async fn of_sales_order_lines(
 pub async fn list(
     conn: &impl ConnectionTrait,
     filter: &InvoiceOrderFilter,
+    visibility: Visibility,
     request: &PageRequest<InvoiceOrderSort>,
 ) -> Result<Page<InvoiceOrder>, StoreError> {
-    let mut condition = Condition::all();
+    let mut condition = Condition::all().add(visible_to(visibility));
     if let Some(party_id) = filter.party_id {
         condition = condition.add(Column::PartyId.eq(party_id));
     }
@@ -165,6 +184,11 @@ pub async fn list(
         items: with_lines(conn, rows.items).await?,
         next: rows.next,
     })
+}
+
+/// Invoice orders have no owner: a caller sees those of the parties they see.
+fn visible_to(visibility: Visibility) -> Condition {
+    visibility::through_party(Column::PartyId, visibility)
 }
 
 /// The invoice orders of `rows`, each with its lines and their sales order lines (two queries).

@@ -11,6 +11,7 @@ pub mod entities;
 pub mod error;
 pub mod history;
 pub mod invoice_orders;
+pub mod invoices;
 pub mod numbers;
 pub mod offers;
 pub mod opportunities;

@@ -1,25 +1,30 @@
-//! A party's invoiced turnover: what turnover discount rules are measured against.
-//!
-//! Until invoices exist, no party has invoiced anything, so the turnover reads zero; the invoicing
-//! issue replaces the body of [`invoiced`] with the sum of the party's issued invoices (net,
-//! credit notes deducted) and nothing else changes.
+//! A party's invoiced turnover: what turnover discount rules are measured against. It is the net
+//! of the party's issued invoices, less that of its issued credit notes, dated in the period.
 
 use chrono::NaiveDate;
 use domain::currency::Currency;
+use domain::invoice::InvoiceKind;
 use rust_decimal::Decimal;
 use sea_orm::ConnectionTrait;
 use uuid::Uuid;
 
 use crate::error::StoreError;
+use crate::invoices;
 
 /// The party's invoiced net turnover in `currency` over `first..=last`.
-#[allow(clippy::unused_async)] // The sum of the invoices it will read is a query.
 pub async fn invoiced(
-    _conn: &impl ConnectionTrait,
-    _party_id: Uuid,
-    _first: NaiveDate,
-    _last: NaiveDate,
-    _currency: Currency,
+    conn: &impl ConnectionTrait,
+    party_id: Uuid,
+    first: NaiveDate,
+    last: NaiveDate,
+    currency: Currency,
 ) -> Result<Decimal, StoreError> {
-    Ok(Decimal::ZERO)
+    let totals = invoices::issued_net_totals(conn, party_id, first, last, currency).await?;
+    Ok(totals
+        .into_iter()
+        .map(|(kind, net)| match kind {
+            InvoiceKind::Invoice => net,
+            InvoiceKind::CreditNote => -net,
+        })
+        .sum())
 }

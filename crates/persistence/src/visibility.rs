@@ -34,3 +34,20 @@ pub fn condition(owner: impl ColumnTrait, visibility: Visibility) -> Condition {
         }
     }
 }
+
+/// The condition that `party` (a party id column) names a party the caller sees: the scope of
+/// documents that have no owner of their own (invoice orders, invoices).
+pub fn through_party(party: impl ColumnTrait, visibility: Visibility) -> Condition {
+    match visibility {
+        Visibility::All => Condition::all(),
+        Visibility::OwnedBy { .. } => Condition::all().add(
+            party.in_subquery(
+                Query::select()
+                    .column(crate::entities::party::Column::Id)
+                    .from(crate::entities::party::Entity)
+                    .cond_where(condition(crate::entities::party::Column::OwnerId, visibility))
+                    .to_owned(),
+            ),
+        ),
+    }
+}

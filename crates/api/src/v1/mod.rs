@@ -5,6 +5,7 @@ pub mod auth;
 pub mod discount_rules;
 pub mod history;
 pub mod invoice_orders;
+pub mod invoices;
 pub mod offers;
 pub mod opportunities;
 pub mod parties;
@@ -32,6 +33,7 @@ pub fn configure(config: &mut ServiceConfig) {
     offers::configure(config);
     sales_orders::configure(config);
     invoice_orders::configure(config);
+    invoices::configure(config);
     pipeline_stages::configure(config);
     users::configure(config);
     teams::configure(config);

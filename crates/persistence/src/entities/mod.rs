@@ -3,6 +3,8 @@
 pub mod activity;
 pub mod discount_rule;
 pub mod history_entry;
+pub mod invoice;
+pub mod invoice_line;
 pub mod invoice_order;
 pub mod invoice_order_line;
 pub mod number_sequence;
@@ -10,6 +12,7 @@ pub mod offer;
 pub mod offer_line;
 pub mod opportunity;
 pub mod party;
+pub mod payment;
 pub mod pipeline_stage;
 pub mod price_list;
 pub mod price_list_entry;

@@ -88,7 +88,7 @@ pub async fn list_invoice_orders(
         sales_order_id: query.sales_order_id,
         updated_since: query::instant("updated_since", query.updated_since)?,
     };
-    let page = service::list(&state.db, &filter, &request).await?;
+    let page = service::list(&state.db, &caller, &filter, &request).await?;
     let may_act = service::may_act(&caller);
     Ok(HttpResponse::Ok().json(InvoiceOrderPage::new(page, &sort, |o| {
         InvoiceOrderResponse::new(o, may_act)
@@ -114,7 +114,7 @@ pub async fn get_invoice_order(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let caller = user.require(Permission::ReadInvoices)?;
-    let order = service::get(&state.db, id.into_inner()).await?;
+    let order = service::get(&state.db, &caller, id.into_inner()).await?;
     Ok(HttpResponse::Ok()
         .insert_header(etag(order.version))
         .json(InvoiceOrderResponse::new(order, service::may_act(&caller))))
@@ -164,8 +164,8 @@ pub async fn list_invoice_order_history(
     id: web::Path<Uuid>,
     query: web::Query<HistoryQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    user.require(Permission::ReadInvoices)?;
+    let caller = user.require(Permission::ReadInvoices)?;
     let request = pagination::oldest_first_by(HISTORY_SORT, KeyKind::Time, query.limit, query.cursor.as_deref())?;
-    let page = service::history(&state.db, id.into_inner(), &request).await?;
+    let page = service::history(&state.db, &caller, id.into_inner(), &request).await?;
     Ok(HttpResponse::Ok().json(HistoryPage::new(page, HISTORY_SORT, HistoryEntryResponse::from)))
 }

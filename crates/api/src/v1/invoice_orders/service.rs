@@ -108,26 +108,28 @@ async fn create_once(
     Ok(Some(order))
 }
 
-pub async fn get(db: &DatabaseConnection, id: Uuid) -> Result<InvoiceOrder, ApiError> {
-    invoice_orders::find(db, id)
+pub async fn get(db: &DatabaseConnection, caller: &Caller, id: Uuid) -> Result<InvoiceOrder, ApiError> {
+    invoice_orders::find(db, id, caller.visibility())
         .await?
         .ok_or(ApiError::NotFound { resource: RESOURCE })
 }
 
 pub async fn list(
     db: &DatabaseConnection,
+    caller: &Caller,
     filter: &InvoiceOrderFilter,
     request: &PageRequest<InvoiceOrderSort>,
 ) -> Result<Page<InvoiceOrder>, ApiError> {
-    Ok(invoice_orders::list(db, filter, request).await?)
+    Ok(invoice_orders::list(db, filter, caller.visibility(), request).await?)
 }
 
 pub async fn history(
     db: &DatabaseConnection,
+    caller: &Caller,
     id: Uuid,
     request: &PageRequest<()>,
 ) -> Result<Page<persistence::history::Entry>, ApiError> {
-    get(db, id).await?;
+    get(db, caller, id).await?;
     history::list(db, RESOURCE, id, request).await
 }
 
@@ -139,7 +141,7 @@ pub async fn cancel(
     if_match: Option<i32>,
 ) -> Result<InvoiceOrder, ApiError> {
     let txn = db.begin().await?;
-    let current = find_for_update(&txn, id).await?;
+    let current = find_for_update(&txn, caller, id).await?;
     check_version(current.version, if_match)?;
     let status = current
         .act(InvoiceOrderAction::Cancel)
@@ -178,8 +180,8 @@ pub async fn reopen(
     write(conn, caller, current, InvoiceOrderStatus::Open).await
 }
 
-pub async fn find_for_update(conn: &impl ConnectionTrait, id: Uuid) -> Result<InvoiceOrder, ApiError> {
-    invoice_orders::find_for_update(conn, id)
+pub async fn find_for_update(conn: &impl ConnectionTrait, caller: &Caller, id: Uuid) -> Result<InvoiceOrder, ApiError> {
+    invoice_orders::find_for_update(conn, id, caller.visibility())
         .await?
         .ok_or(ApiError::NotFound { resource: RESOURCE })
 }

@@ -2,7 +2,7 @@
 //! and `allowed_actions`.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::document::{LineInput, Totals};
+use domain::document::Totals;
 use domain::money::shown_price;
 use domain::sales_order::{self as model, SalesOrder, SalesOrderChange};
 use rust_decimal::Decimal;
@@ -11,7 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
 
-use crate::dto::{TaxShareResponse, double_option, mirror_enum, whole_i32};
+use crate::dto::{LineBody, TaxShareResponse, double_option, mirror_enum, whole_i32};
 use crate::v1::parties::dto::Address;
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
@@ -45,33 +45,6 @@ mirror_enum!(SalesOrderStatus <-> model::SalesOrderStatus { Draft, Confirmed, Co
 mirror_enum!(SalesOrderAction <-> model::SalesOrderAction { Confirm, Complete, Cancel });
 mirror_enum!(InvoicingStatus <-> model::InvoicingStatus { NotInvoiced, PartiallyInvoiced, FullyInvoiced });
 
-/// A line of a direct order. With a product, what it leaves out comes from the catalog and
-/// pricing, as on offers.
-#[derive(Debug, Deserialize, ToSchema, Validate)]
-#[serde(deny_unknown_fields)]
-pub struct SalesOrderLineBody {
-    #[serde(default)]
-    pub product_id: Option<Uuid>,
-    #[serde(default)]
-    #[schema(max_length = 2000)]
-    pub description: Option<String>,
-    #[serde(deserialize_with = "crate::dto::decimal")]
-    #[schema(value_type = String, example = "2.5")]
-    pub quantity: Decimal,
-    #[serde(default)]
-    #[schema(max_length = 20)]
-    pub unit: Option<String>,
-    #[serde(default, deserialize_with = "crate::dto::decimal_opt")]
-    #[schema(value_type = Option<String>, example = "19.99")]
-    pub unit_price: Option<Decimal>,
-    #[serde(default, deserialize_with = "crate::dto::decimal_opt")]
-    #[schema(value_type = Option<String>, example = "10")]
-    pub discount_percent: Option<Decimal>,
-    #[serde(default, deserialize_with = "crate::dto::decimal_opt")]
-    #[schema(value_type = Option<String>, example = "19")]
-    pub tax_rate: Option<Decimal>,
-}
-
 /// A new order: either `{"offer_id"}` alone, converting an accepted offer (its counted lines,
 /// linked to their offer lines; an offer converts once), or a direct order with `party_id` and
 /// `lines`.
@@ -104,7 +77,7 @@ pub struct SalesOrderBody {
     /// Direct orders: at least one.
     #[serde(default)]
     #[schema(max_items = 1000)]
-    pub lines: Vec<SalesOrderLineBody>,
+    pub lines: Vec<LineBody>,
 }
 
 /// A change of a draft's header; its lines stay as they are.
@@ -244,20 +217,6 @@ impl SalesOrderResponse {
             version: order.version,
             created_at: order.created_at,
             updated_at: order.updated_at,
-        }
-    }
-}
-
-impl From<SalesOrderLineBody> for LineInput {
-    fn from(body: SalesOrderLineBody) -> Self {
-        Self {
-            product_id: body.product_id,
-            description: body.description,
-            quantity: body.quantity,
-            unit: body.unit,
-            unit_price: body.unit_price,
-            discount_percent: body.discount_percent,
-            tax_rate: body.tax_rate,
         }
     }
 }

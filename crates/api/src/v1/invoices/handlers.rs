@@ -1,0 +1,383 @@
+//! Invoice endpoints: accountants (and integrators, admins) invoice; everyone who reads sales
+//! data reads them.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
+use domain::access::Permission;
+use domain::document::LineInput;
+use domain::invoice::{CreditedLine, Invoice, InvoiceInput, Payment};
+use persistence::invoices::{InvoiceFilter, InvoiceSort};
+use uuid::Uuid;
+
+use super::dto::{
+    InvoiceBody, InvoiceLineBody, InvoiceListQuery, InvoicePage, InvoicePatch, InvoiceResponse, PaymentBody,
+};
+use super::service;
+use crate::auth::{AuthUser, Caller};
+use crate::error::ApiError;
+use crate::extract::{Body, IfMatch, if_match};
+use crate::pagination::{self, KeyKind};
+use crate::query;
+use crate::respond::etag;
+use crate::state::AppState;
+use crate::v1::history::dto::{HISTORY_SORT, HistoryEntryResponse, HistoryPage, HistoryQuery};
+use crate::v1::offers::service::today;
+
+fn respond(
+    status: actix_web::http::StatusCode,
+    caller: &Caller,
+    invoice: Invoice,
+    payments: Vec<Payment>,
+) -> HttpResponse {
+    let mut response = HttpResponse::build(status);
+    if status == actix_web::http::StatusCode::CREATED {
+        response.insert_header((header::LOCATION, format!("/api/v1/invoices/{}", invoice.id)));
+    }
+    response.insert_header(etag(invoice.version)).json(InvoiceResponse::new(
+        invoice,
+        payments,
+        today(),
+        service::may_act(caller),
+    ))
+}
+
+/// Create a draft: from an open invoice order (`{"invoice_order_id"}`), a credit note of an
+/// issued invoice (`{"credits_invoice_id", "lines"?}`), or a direct invoice (`{"party_id",
+/// "lines"}`).
+#[utoipa::path(
+    tag = "invoices",
+    operation_id = "create_invoice",
+    request_body = InvoiceBody,
+    responses(
+        (status = 201, description = "Created, `draft`", body = InvoiceResponse,
+            headers(("Location" = String, description = "URL of the new draft"), ("ETag" = String, description = "The version, quoted"))),
+        (status = 503, response = crate::openapi::ServiceUnavailable),
+        crate::openapi::CreateErrors,
+    ),
+    security(("bearer" = []))
+)]
+#[post("")]
+pub async fn create_invoice(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: Body<InvoiceBody>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = user.require(Permission::WriteInvoices)?;
+    let body = body.0;
+    let header_given = body.currency.is_some()
+        || body.payment_terms_days.is_some()
+        || body.invoice_date.is_some()
+        || body.notes.is_some();
+    let invoice = match (body.invoice_order_id, body.credits_invoice_id, body.party_id) {
+        (Some(order_id), None, None) if body.lines.is_none() && !header_given => {
+            service::from_invoice_order(&state.db, &caller, order_id).await?
+        }
+        (None, Some(credited_id), None) if !header_given => {
+            let lines = body.lines.map(credited_lines).transpose()?;
+            service::credit_note(&state.db, &caller, credited_id, lines).await?
+        }
+        (None, None, Some(party_id)) => {
+            let lines = direct_lines(body.lines.unwrap_or_default())?;
+            let input = InvoiceInput {
+                party_id,
+                currency: body.currency,
+                payment_terms_days: body.payment_terms_days,
+                invoice_date: body.invoice_date,
+                notes: body.notes,
+                lines,
+            };
+            service::create(&state.db, &caller, input).await?
+        }
+        _ => {
+            return Err(ApiError::invalid(
+                "",
+                "one_source",
+                "a draft is made of an invoice order (`invoice_order_id` alone), of an issued invoice \
+                 (`credits_invoice_id` with `lines`), or directly (`party_id` with the invoice's fields)",
+            ));
+        }
+    };
+    Ok(respond(
+        actix_web::http::StatusCode::CREATED,
+        &caller,
+        invoice,
+        Vec::new(),
+    ))
+}
+
+/// Credit note lines name an invoice line and a quantity, nothing else.
+fn credited_lines(lines: Vec<InvoiceLineBody>) -> Result<Vec<CreditedLine>, ApiError> {
+    lines
+        .into_iter()
+        .enumerate()
+        .map(|(i, line)| {
+            let described = line.product_id.is_some()
+                || line.description.is_some()
+                || line.unit.is_some()
+                || line.unit_price.is_some()
+                || line.discount_percent.is_some()
+                || line.tax_rate.is_some();
+            match line.invoice_line_id {
+                Some(invoice_line_id) if !described => Ok(CreditedLine {
+                    invoice_line_id,
+                    quantity: line.quantity,
+                }),
+                _ => Err(ApiError::invalid(
+                    format!("lines[{i}]"),
+                    "credit_line",
+                    "a credit note line names `invoice_line_id` and `quantity` only",
+                )),
+            }
+        })
+        .collect()
+}
+
+/// Direct invoice lines describe themselves; `invoice_line_id` belongs to credit notes.
+fn direct_lines(lines: Vec<InvoiceLineBody>) -> Result<Vec<LineInput>, ApiError> {
+    lines
+        .into_iter()
+        .enumerate()
+        .map(|(i, line)| match line.invoice_line_id {
+            Some(_) => Err(ApiError::invalid(
+                format!("lines[{i}].invoice_line_id"),
+                "not_allowed",
+                "only credit note lines name an invoice line",
+            )),
+            None => Ok(LineInput {
+                product_id: line.product_id,
+                description: line.description,
+                quantity: line.quantity,
+                unit: line.unit,
+                unit_price: line.unit_price,
+                discount_percent: line.discount_percent,
+                tax_rate: line.tax_rate,
+            }),
+        })
+        .collect()
+}
+
+/// List invoices and credit notes, each with its lines and payments; `overdue=true` lists the
+/// issued or partially paid ones due before today.
+#[utoipa::path(
+    tag = "invoices",
+    operation_id = "list_invoices",
+    params(InvoiceListQuery),
+    responses(
+        (status = 200, description = "A page of invoices", body = InvoicePage),
+        crate::openapi::FilteredListErrors,
+    ),
+    security(("bearer" = []))
+)]
+#[get("")]
+pub async fn list_invoices(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    query: web::Query<InvoiceListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = user.require(Permission::ReadInvoices)?;
+    let query = query.into_inner();
+    let default_sort = if query.updated_since.is_some() {
+        "updated_at"
+    } else {
+        "created_at"
+    };
+    let (request, sort) = pagination::sorted(
+        query.sort.as_deref(),
+        default_sort,
+        &[
+            ("created_at", InvoiceSort::CreatedAt),
+            ("updated_at", InvoiceSort::UpdatedAt),
+        ],
+        query.limit,
+        query.cursor.as_deref(),
+    )?;
+    let day = today();
+    let filter = InvoiceFilter {
+        party_id: query.party_id,
+        kind: query.kind.map(Into::into),
+        status: query.status.map(Into::into),
+        number: query.number,
+        invoice_date_from: query::date("invoice_date_from", query.invoice_date_from)?,
+        invoice_date_to: query::date("invoice_date_to", query.invoice_date_to)?,
+        overdue_on: query.overdue.unwrap_or(false).then_some(day),
+        credits_invoice_id: query.credits_invoice_id,
+        invoice_order_id: query.invoice_order_id,
+        updated_since: query::instant("updated_since", query.updated_since)?,
+    };
+    let (page, payments) = service::list(&state.db, &caller, &filter, &request).await?;
+    let (invoices, next_cursor) = pagination::parts(page, &sort, |invoice| invoice);
+    Ok(HttpResponse::Ok().json(InvoicePage {
+        items: InvoiceResponse::page(invoices, payments, day, service::may_act(&caller)),
+        next_cursor,
+    }))
+}
+
+/// Read an invoice or credit note with its lines, payments and balance.
+#[utoipa::path(
+    tag = "invoices",
+    operation_id = "get_invoice",
+    params(("id" = Uuid, Path, description = "Invoice id")),
+    responses(
+        (status = 200, description = "The invoice", body = InvoiceResponse,
+            headers(("ETag" = String, description = "The version, quoted"))),
+        crate::openapi::ReadErrors,
+    ),
+    security(("bearer" = []))
+)]
+#[get("/{id}")]
+pub async fn get_invoice(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = user.require(Permission::ReadInvoices)?;
+    let (invoice, payments) = service::get(&state.db, &caller, id.into_inner()).await?;
+    Ok(respond(actix_web::http::StatusCode::OK, &caller, invoice, payments))
+}
+
+/// Change a draft's header (payment terms, invoice date, notes); an issued document is a 409
+/// `document_immutable`.
+#[utoipa::path(
+    tag = "invoices",
+    operation_id = "update_invoice",
+    params(("id" = Uuid, Path, description = "Invoice id"), IfMatch),
+    request_body = InvoicePatch,
+    responses(
+        (status = 200, description = "The changed draft", body = InvoiceResponse,
+            headers(("ETag" = String, description = "The new version, quoted"))),
+        crate::openapi::ChangeErrors,
+    ),
+    security(("bearer" = []))
+)]
+#[patch("/{id}")]
+pub async fn update_invoice(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    body: Body<InvoicePatch>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = user.require(Permission::WriteInvoices)?;
+    let invoice = service::update(&state.db, &caller, id.into_inner(), if_match(&req)?, body.0.into()).await?;
+    Ok(respond(actix_web::http::StatusCode::OK, &caller, invoice, Vec::new()))
+}
+
+/// Delete a draft: its invoice order is open again, or what its credit note credited is free. An
+/// issued document is a 409 `document_immutable`.
+#[utoipa::path(
+    tag = "invoices",
+    operation_id = "delete_invoice",
+    params(("id" = Uuid, Path, description = "Invoice id"), IfMatch),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 409, response = crate::openapi::Conflict),
+        crate::openapi::DeleteErrors,
+    ),
+    security(("bearer" = []))
+)]
+#[delete("/{id}")]
+pub async fn delete_invoice(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = user.require(Permission::WriteInvoices)?;
+    service::delete(&state.db, &caller, id.into_inner(), if_match(&req)?).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Issue a draft: `draft` → `issued`, numbered `INV-YYYY-NNNNNN` (`CN-…` for credit notes),
+/// gap-free per series and year; the party frozen, the due date fixed.
+#[utoipa::path(
+    tag = "invoices",
+    operation_id = "issue_invoice",
+    params(("id" = Uuid, Path, description = "Invoice id"), IfMatch),
+    responses(
+        (status = 200, description = "The document, `issued`", body = InvoiceResponse,
+            headers(("ETag" = String, description = "The new version, quoted"))),
+        (status = 422, response = crate::openapi::UnprocessableEntity),
+        crate::openapi::TransitionErrors,
+    ),
+    security(("bearer" = []))
+)]
+#[post("/{id}/issue")]
+pub async fn issue_invoice(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = user.require(Permission::WriteInvoices)?;
+    let invoice = service::issue(&state.db, &caller, id.into_inner(), if_match(&req)?).await?;
+    let (invoice, payments) = (invoice, Vec::new());
+    Ok(respond(actix_web::http::StatusCode::OK, &caller, invoice, payments))
+}
+
+/// Record a payment of an issued invoice; more than the balance due is a 422 `overpayment`.
+#[utoipa::path(
+    tag = "invoices",
+    operation_id = "create_payment",
+    params(("id" = Uuid, Path, description = "Invoice id")),
+    request_body = PaymentBody,
+    responses(
+        (status = 201, description = "The invoice with the payment", body = InvoiceResponse,
+            headers(("ETag" = String, description = "The new version, quoted"))),
+        crate::openapi::ChangeErrors,
+    ),
+    security(("bearer" = []))
+)]
+#[post("/{id}/payments")]
+pub async fn create_payment(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    body: Body<PaymentBody>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = user.require(Permission::WriteInvoices)?;
+    let body = body.0;
+    let id = id.into_inner();
+    service::pay(
+        &state.db,
+        &caller,
+        id,
+        body.amount,
+        body.date,
+        body.method.into(),
+        body.reference,
+    )
+    .await?;
+    let (invoice, payments) = service::get(&state.db, &caller, id).await?;
+    Ok(HttpResponse::Created()
+        .insert_header(etag(invoice.version))
+        .json(InvoiceResponse::new(
+            invoice,
+            payments,
+            today(),
+            service::may_act(&caller),
+        )))
+}
+
+/// The history of an invoice, also of a deleted draft.
+#[utoipa::path(
+    tag = "invoices",
+    operation_id = "list_invoice_history",
+    params(("id" = Uuid, Path, description = "Invoice id"), HistoryQuery),
+    responses(
+        (status = 200, description = "A page of history entries", body = HistoryPage),
+        crate::openapi::ReadErrors,
+    ),
+    security(("bearer" = []))
+)]
+#[get("/{id}/history")]
+pub async fn list_invoice_history(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    query: web::Query<HistoryQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = user.require(Permission::ReadInvoices)?;
+    let request = pagination::oldest_first_by(HISTORY_SORT, KeyKind::Time, query.limit, query.cursor.as_deref())?;
+    let page = service::history(&state.db, &caller, id.into_inner(), &request).await?;
+    Ok(HttpResponse::Ok().json(HistoryPage::new(page, HISTORY_SORT, HistoryEntryResponse::from)))
+}

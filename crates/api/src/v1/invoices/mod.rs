@@ -1,0 +1,21 @@
+//! `/api/v1/invoices`: invoices and credit notes, the legal end of the chain, with their payments.
+
+pub mod dto;
+pub mod handlers;
+pub mod service;
+
+use utoipa_actix_web::{scope, service_config::ServiceConfig};
+
+pub fn configure(config: &mut ServiceConfig) {
+    config.service(
+        scope("/invoices")
+            .service(handlers::create_invoice)
+            .service(handlers::list_invoices)
+            .service(handlers::get_invoice)
+            .service(handlers::update_invoice)
+            .service(handlers::delete_invoice)
+            .service(handlers::issue_invoice)
+            .service(handlers::create_payment)
+            .service(handlers::list_invoice_history),
+    );
+}

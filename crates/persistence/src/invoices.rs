@@ -1,0 +1,422 @@
+//! Invoices, credit notes, their lines and payments. A document is read with its lines (lists
+//! too: two queries per page) and its lines are written in one statement; credit notes credit
+//! invoice lines with one conditional, set-based update (`units::adjust`).
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::currency::Currency;
+use domain::invoice::{
+    FrozenParty, Invoice, InvoiceFields, InvoiceKind, InvoiceLine, InvoiceStatus, Payment, PaymentMethod,
+};
+use rust_decimal::Decimal;
+use sea_orm::{
+    ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+use uuid::Uuid;
+
+use crate::decimal_text::DecimalText;
+use crate::entities::invoice::{ActiveModel, Column, Entity, Model};
+use crate::entities::{invoice_line as line, payment};
+use crate::error::StoreError;
+use crate::page::{self, Page, PageRequest, SortKey};
+use crate::search;
+use crate::units::{self, from_units, to_units};
+use crate::visibility::{self, Visibility};
+
+const TABLE: &str = "invoices";
+const LINES: &str = "invoice_lines";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InvoiceSort {
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct InvoiceFilter {
+    pub party_id: Option<Uuid>,
+    pub kind: Option<InvoiceKind>,
+    pub status: Option<InvoiceStatus>,
+    pub number: Option<String>,
+    pub invoice_date_from: Option<NaiveDate>,
+    pub invoice_date_to: Option<NaiveDate>,
+    /// Issued or partially paid, due before this day.
+    pub overdue_on: Option<NaiveDate>,
+    pub credits_invoice_id: Option<Uuid>,
+    pub invoice_order_id: Option<Uuid>,
+    pub updated_since: Option<DateTime<Utc>>,
+}
+
+pub async fn insert(conn: &impl ConnectionTrait, invoice: &Invoice) -> Result<(), StoreError> {
+    Entity::insert(to_active_model(invoice))
+        .exec_without_returning(conn)
+        .await?;
+    if invoice.fields.lines.is_empty() {
+        return Ok(());
+    }
+    let rows = (1..).zip(&invoice.fields.lines).map(|(position, l)| line::ActiveModel {
+        id: Set(l.id),
+        invoice_id: Set(invoice.id),
+        position: Set(position),
+        sales_order_line_id: Set(l.sales_order_line_id),
+        credits_line_id: Set(l.credits_line_id),
+        product_id: Set(l.product_id),
+        description: Set(l.description.clone()),
+        quantity_units: Set(to_units(l.quantity)),
+        credited_units: Set(to_units(l.credited_quantity)),
+        unit: Set(l.unit.clone()),
+        unit_price: Set(DecimalText(l.unit_price)),
+        discount_percent: Set(DecimalText(l.discount_percent)),
+        tax_rate: Set(DecimalText(l.tax_rate)),
+    });
+    line::Entity::insert_many(rows).exec_without_returning(conn).await?;
+    Ok(())
+}
+
+/// Writes the document's header, status and sums (never its lines) if the stored version is
+/// still `expected_version`.
+pub async fn update(conn: &impl ConnectionTrait, invoice: &Invoice, expected_version: i32) -> Result<bool, StoreError> {
+    let mut model = to_active_model(invoice);
+    model.id = NotSet;
+    model.created_at = NotSet;
+    model.kind = NotSet;
+    let result = Entity::update_many()
+        .set(model)
+        .filter(Column::Id.eq(invoice.id))
+        .filter(Column::Version.eq(expected_version))
+        .exec(conn)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Deletes a draft and its lines.
+pub async fn delete(conn: &impl ConnectionTrait, id: Uuid) -> Result<(), StoreError> {
+    line::Entity::delete_many()
+        .filter(line::Column::InvoiceId.eq(id))
+        .exec(conn)
+        .await?;
+    Entity::delete_by_id(id).exec(conn).await?;
+    Ok(())
+}
+
+pub async fn find(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+    visibility: Visibility,
+) -> Result<Option<Invoice>, StoreError> {
+    let row = Entity::find()
+        .filter(Column::Id.eq(id))
+        .filter(visible_to(visibility))
+        .one(conn)
+        .await?;
+    with_lines(conn, row.into_iter().collect())
+        .await
+        .map(|mut found| found.pop())
+}
+
+/// [`find`] that locks the row until the transaction ends (PostgreSQL; SQLite's single
+/// connection already serialises transactions): issuing, payments and credits of one invoice
+/// happen one after the other.
+pub async fn find_for_update(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+    visibility: Visibility,
+) -> Result<Option<Invoice>, StoreError> {
+    let row = Entity::find()
+        .filter(Column::Id.eq(id))
+        .filter(visible_to(visibility))
+        .lock_exclusive()
+        .one(conn)
+        .await?;
+    with_lines(conn, row.into_iter().collect())
+        .await
+        .map(|mut found| found.pop())
+}
+
+/// Credits `changes` (invoice line → ten-thousandths), each only where it fits what is left to
+/// credit. `false`: one did not fit and the caller rolls back.
+pub async fn credit(conn: &impl ConnectionTrait, changes: &[(Uuid, i64)]) -> Result<bool, StoreError> {
+    let credited = units::adjust(
+        conn,
+        LINES,
+        changes,
+        "credited_units = credited_units + v.units",
+        Some("invoice_lines.quantity_units - invoice_lines.credited_units >= v.units"),
+    )
+    .await?;
+    Ok(credited == changes.len() as u64)
+}
+
+/// Takes `changes` off what is credited (a draft credit note deleted).
+pub async fn uncredit(conn: &impl ConnectionTrait, changes: &[(Uuid, i64)]) -> Result<(), StoreError> {
+    units::adjust(conn, LINES, changes, "credited_units = credited_units - v.units", None).await?;
+    Ok(())
+}
+
+pub async fn insert_payment(conn: &impl ConnectionTrait, payment: &Payment) -> Result<(), StoreError> {
+    payment::Entity::insert(payment::ActiveModel {
+        id: Set(payment.id),
+        invoice_id: Set(payment.invoice_id),
+        amount: Set(DecimalText(payment.amount)),
+        date: Set(payment.date),
+        method: Set(payment.method.as_str().to_owned()),
+        reference: Set(payment.reference.clone()),
+        created_at: Set(payment.created_at),
+    })
+    .exec_without_returning(conn)
+    .await?;
+    Ok(())
+}
+
+/// The payments of these invoices, each invoice's oldest first (one query for a page of them).
+pub async fn payments_of(
+    conn: &impl ConnectionTrait,
+    invoice_ids: &[Uuid],
+) -> Result<HashMap<Uuid, Vec<Payment>>, StoreError> {
+    let mut payments: HashMap<Uuid, Vec<Payment>> = HashMap::new();
+    if invoice_ids.is_empty() {
+        return Ok(payments);
+    }
+    for p in payment::Entity::find()
+        .filter(payment::Column::InvoiceId.is_in(invoice_ids.iter().copied()))
+        .order_by_asc(payment::Column::CreatedAt)
+        .order_by_asc(payment::Column::Id)
+        .all(conn)
+        .await?
+    {
+        payments.entry(p.invoice_id).or_default().push(Payment {
+            method: PaymentMethod::parse(&p.method).ok_or_else(|| StoreError::corrupt("payments", &p.method))?,
+            id: p.id,
+            invoice_id: p.invoice_id,
+            amount: p.amount.0,
+            date: p.date,
+            reference: p.reference,
+            created_at: p.created_at,
+        });
+    }
+    Ok(payments)
+}
+
+/// The documents with a line of one of these sales order lines, and the credit notes of those
+/// (for a document's flow).
+pub async fn of_sales_order_lines(conn: &impl ConnectionTrait, line_ids: &[Uuid]) -> Result<Vec<Invoice>, StoreError> {
+    if line_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut ids: Vec<Uuid> = line::Entity::find()
+        .filter(line::Column::SalesOrderLineId.is_in(line_ids.iter().copied()))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|l| l.invoice_id)
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let rows = Entity::find()
+        .filter(Column::Id.is_in(ids))
+        .order_by_asc(Column::CreatedAt)
+        .all(conn)
+        .await?;
+    with_lines(conn, rows).await
+}
+
+/// The net totals of the party's issued documents in `currency` dated `first..=last`, by kind:
+/// what turnover is made of.
+pub async fn issued_net_totals(
+    conn: &impl ConnectionTrait,
+    party_id: Uuid,
+    first: NaiveDate,
+    last: NaiveDate,
+    currency: Currency,
+) -> Result<Vec<(InvoiceKind, Decimal)>, StoreError> {
+    Entity::find()
+        .filter(Column::PartyId.eq(party_id))
+        .filter(Column::Currency.eq(currency.code()))
+        .filter(Column::Status.ne(InvoiceStatus::Draft.as_str()))
+        .filter(Column::InvoiceDate.gte(first))
+        .filter(Column::InvoiceDate.lte(last))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|m| {
+            let kind = InvoiceKind::parse(&m.kind).ok_or_else(|| StoreError::corrupt(TABLE, &m.kind))?;
+            Ok((kind, m.net_total.0))
+        })
+        .collect()
+}
+
+pub async fn list(
+    conn: &impl ConnectionTrait,
+    filter: &InvoiceFilter,
+    visibility: Visibility,
+    request: &PageRequest<InvoiceSort>,
+) -> Result<Page<Invoice>, StoreError> {
+    let mut condition = Condition::all().add(visible_to(visibility));
+    if let Some(party_id) = filter.party_id {
+        condition = condition.add(Column::PartyId.eq(party_id));
+    }
+    if let Some(kind) = filter.kind {
+        condition = condition.add(Column::Kind.eq(kind.as_str()));
+    }
+    if let Some(status) = filter.status {
+        condition = condition.add(Column::Status.eq(status.as_str()));
+    }
+    if let Some(number) = &filter.number {
+        condition = condition.add(search::equals(Column::Number, number));
+    }
+    if let Some(from) = filter.invoice_date_from {
+        condition = condition.add(Column::InvoiceDate.gte(from));
+    }
+    if let Some(to) = filter.invoice_date_to {
+        condition = condition.add(Column::InvoiceDate.lte(to));
+    }
+    if let Some(today) = filter.overdue_on {
+        condition = condition
+            .add(Column::Status.is_in([InvoiceStatus::Issued.as_str(), InvoiceStatus::PartiallyPaid.as_str()]))
+            .add(Column::DueDate.lt(today));
+    }
+    if let Some(id) = filter.credits_invoice_id {
+        condition = condition.add(Column::CreditsInvoiceId.eq(id));
+    }
+    if let Some(id) = filter.invoice_order_id {
+        condition = condition.add(Column::InvoiceOrderId.eq(id));
+    }
+    if let Some(since) = filter.updated_since {
+        condition = condition.add(Column::UpdatedAt.gte(since));
+    }
+    let key = match request.sort {
+        InvoiceSort::CreatedAt => Column::CreatedAt,
+        InvoiceSort::UpdatedAt => Column::UpdatedAt,
+    };
+    let sort = request.sort;
+    let rows = page::fetch(
+        conn,
+        Entity::find().filter(condition),
+        (key, Column::Id),
+        request,
+        Ok,
+        |m: &Model| {
+            let key = match sort {
+                InvoiceSort::CreatedAt => m.created_at,
+                InvoiceSort::UpdatedAt => m.updated_at,
+            };
+            (SortKey::Time(key), m.id)
+        },
+    )
+    .await?;
+    Ok(Page {
+        items: with_lines(conn, rows.items).await?,
+        next: rows.next,
+    })
+}
+
+fn visible_to(visibility: Visibility) -> Condition {
+    visibility::through_party(Column::PartyId, visibility)
+}
+
+/// The documents of `rows`, in their order, each with its lines (one query for all of them).
+async fn with_lines(conn: &impl ConnectionTrait, rows: Vec<Model>) -> Result<Vec<Invoice>, StoreError> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<Uuid> = rows.iter().map(|m| m.id).collect();
+    let mut lines: HashMap<Uuid, Vec<InvoiceLine>> = HashMap::new();
+    for l in line::Entity::find()
+        .filter(line::Column::InvoiceId.is_in(ids))
+        .order_by_asc(line::Column::InvoiceId)
+        .order_by_asc(line::Column::Position)
+        .all(conn)
+        .await?
+    {
+        lines.entry(l.invoice_id).or_default().push(InvoiceLine {
+            id: l.id,
+            sales_order_line_id: l.sales_order_line_id,
+            credits_line_id: l.credits_line_id,
+            product_id: l.product_id,
+            description: l.description,
+            quantity: from_units(l.quantity_units),
+            unit: l.unit,
+            unit_price: l.unit_price.0,
+            discount_percent: l.discount_percent.0,
+            tax_rate: l.tax_rate.0,
+            credited_quantity: from_units(l.credited_units),
+        });
+    }
+    rows.into_iter()
+        .map(|m| {
+            let invoice_lines = lines.remove(&m.id).unwrap_or_default();
+            to_invoice(m, invoice_lines)
+        })
+        .collect()
+}
+
+fn to_active_model(i: &Invoice) -> ActiveModel {
+    let f = &i.fields;
+    let frozen = i.frozen.as_ref();
+    ActiveModel {
+        id: Set(i.id),
+        kind: Set(i.kind.as_str().to_owned()),
+        number: Set(i.number.clone()),
+        status: Set(i.status.as_str().to_owned()),
+        party_id: Set(f.party_id),
+        currency: Set(f.currency.code().to_owned()),
+        invoice_order_id: Set(f.invoice_order_id),
+        credits_invoice_id: Set(f.credits_invoice_id),
+        payment_terms_days: Set(f.payment_terms_days),
+        invoice_date: Set(f.invoice_date),
+        due_date: Set(i.due_date),
+        party_name: Set(frozen.map(|p| p.name.clone())),
+        party_address: Set(frozen
+            .and_then(|p| p.address.as_ref())
+            .map(|a| serde_json::to_string(a).expect("addresses serialize"))),
+        party_vat_id: Set(frozen.and_then(|p| p.vat_id.clone())),
+        notes: Set(f.notes.clone()),
+        net_total: Set(DecimalText(i.totals().net_total)),
+        paid_amount: Set(DecimalText(i.paid_amount)),
+        credited_amount: Set(DecimalText(i.credited_amount)),
+        version: Set(i.version),
+        created_at: Set(i.created_at),
+        updated_at: Set(i.updated_at),
+    }
+}
+
+fn to_invoice(m: Model, lines: Vec<InvoiceLine>) -> Result<Invoice, StoreError> {
+    let corrupt = |what: &str| StoreError::corrupt(TABLE, format!("{what} in row {}", m.id));
+    let frozen = match m.party_name {
+        None => None,
+        Some(name) => Some(FrozenParty {
+            name,
+            address: m
+                .party_address
+                .as_deref()
+                .map(|a| serde_json::from_str(a).map_err(|_| corrupt("party_address")))
+                .transpose()?,
+            vat_id: m.party_vat_id,
+        }),
+    };
+    Ok(Invoice {
+        id: m.id,
+        kind: InvoiceKind::parse(&m.kind).ok_or_else(|| corrupt("kind"))?,
+        number: m.number,
+        status: InvoiceStatus::parse(&m.status).ok_or_else(|| corrupt("status"))?,
+        fields: InvoiceFields {
+            party_id: m.party_id,
+            currency: Currency::parse(&m.currency).map_err(|_| corrupt("currency"))?,
+            invoice_order_id: m.invoice_order_id,
+            credits_invoice_id: m.credits_invoice_id,
+            payment_terms_days: m.payment_terms_days,
+            invoice_date: m.invoice_date,
+            notes: m.notes,
+            lines,
+        },
+        due_date: m.due_date,
+        frozen,
+        paid_amount: m.paid_amount.0,
+        credited_amount: m.credited_amount.0,
+        version: m.version,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+    })
+}
