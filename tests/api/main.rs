@@ -3,6 +3,7 @@
 
 mod activities;
 mod auth;
+mod flow;
 mod health;
 mod helpers;
 mod invoice_orders;

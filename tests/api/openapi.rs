@@ -71,6 +71,10 @@ fn every_list_documents_its_own_item_type() {
         ("/api/v1/discount-rules", "DiscountRuleResponse"),
         ("/api/v1/offers", "OfferResponse"),
         ("/api/v1/parties/{id}/offers", "OfferResponse"),
+        ("/api/v1/sales-orders", "SalesOrderResponse"),
+        ("/api/v1/sales-orders/{id}/history", "HistoryEntryResponse"),
+        ("/api/v1/invoice-orders", "InvoiceOrderResponse"),
+        ("/api/v1/invoices", "InvoiceResponse"),
     ] {
         let page_ref =
             document["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]

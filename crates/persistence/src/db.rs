@@ -4,7 +4,10 @@ use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::SqliteJournalMode;
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr};
+use sea_orm::{
+    AccessMode, ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
+    IsolationLevel, TransactionTrait,
+};
 
 /// Opens the pool for `url` (`sqlite://…` or `postgres://…`).
 ///
@@ -50,6 +53,19 @@ pub fn is_sqlite(url: &str) -> bool {
 /// Applies every pending migration.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     Migrator::up(db, None).await
+}
+
+/// A read-only transaction whose reads all see one moment: several queries that must agree
+/// (a document's flow) run in it. PostgreSQL needs `REPEATABLE READ` for that; SQLite's single
+/// connection sees nothing else happen while the transaction lasts.
+pub async fn snapshot(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    match db.get_database_backend() {
+        DbBackend::Postgres => {
+            db.begin_with_config(Some(IsolationLevel::RepeatableRead), Some(AccessMode::ReadOnly))
+                .await
+        }
+        _ => db.begin().await,
+    }
 }
 
 /// A round trip to the database, for `/ready`.

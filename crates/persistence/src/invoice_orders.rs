@@ -108,6 +108,7 @@ pub async fn find_for_update(
 pub async fn of_sales_order_lines(
     conn: &impl ConnectionTrait,
     line_ids: &[Uuid],
+    visibility: Visibility,
 ) -> Result<Vec<InvoiceOrder>, StoreError> {
     if line_ids.is_empty() {
         return Ok(Vec::new());
@@ -123,6 +124,7 @@ pub async fn of_sales_order_lines(
     ids.dedup();
     let rows = Entity::find()
         .filter(Column::Id.is_in(ids))
+        .filter(visible_to(visibility))
         .order_by_asc(Column::CreatedAt)
         .all(conn)
         .await?;

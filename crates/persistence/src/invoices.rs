@@ -201,7 +201,11 @@ pub async fn payments_of(
 
 /// The documents with a line of one of these sales order lines, and the credit notes of those
 /// (for a document's flow).
-pub async fn of_sales_order_lines(conn: &impl ConnectionTrait, line_ids: &[Uuid]) -> Result<Vec<Invoice>, StoreError> {
+pub async fn of_sales_order_lines(
+    conn: &impl ConnectionTrait,
+    line_ids: &[Uuid],
+    visibility: Visibility,
+) -> Result<Vec<Invoice>, StoreError> {
     if line_ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -216,6 +220,25 @@ pub async fn of_sales_order_lines(conn: &impl ConnectionTrait, line_ids: &[Uuid]
     ids.dedup();
     let rows = Entity::find()
         .filter(Column::Id.is_in(ids))
+        .filter(visible_to(visibility))
+        .order_by_asc(Column::CreatedAt)
+        .all(conn)
+        .await?;
+    with_lines(conn, rows).await
+}
+
+/// The credit notes of these invoices that the caller sees.
+pub async fn credit_notes_of(
+    conn: &impl ConnectionTrait,
+    invoice_ids: &[Uuid],
+    visibility: Visibility,
+) -> Result<Vec<Invoice>, StoreError> {
+    if invoice_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = Entity::find()
+        .filter(Column::CreditsInvoiceId.is_in(invoice_ids.iter().copied()))
+        .filter(visible_to(visibility))
         .order_by_asc(Column::CreatedAt)
         .all(conn)
         .await?;

@@ -89,6 +89,25 @@ pub async fn find(conn: &impl ConnectionTrait, id: Uuid, visibility: Visibility)
         .map(|mut offers| offers.pop())
 }
 
+/// The offers with these ids that the caller sees, by number and revision, with their lines.
+pub async fn find_many(
+    conn: &impl ConnectionTrait,
+    ids: &[Uuid],
+    visibility: Visibility,
+) -> Result<Vec<Offer>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = Entity::find()
+        .filter(Column::Id.is_in(ids.iter().copied()))
+        .filter(visible_to(visibility))
+        .order_by_asc(Column::Number)
+        .order_by_asc(Column::Revision)
+        .all(conn)
+        .await?;
+    with_lines(conn, rows).await
+}
+
 /// [`find`] that locks the offer's row until the transaction ends (PostgreSQL; SQLite's single
 /// connection already serialises transactions).
 pub async fn find_for_update(

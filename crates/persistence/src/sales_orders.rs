@@ -136,17 +136,39 @@ pub async fn id_of_offer(conn: &impl ConnectionTrait, offer_id: Uuid) -> Result<
         .map(|m| m.id))
 }
 
-/// The orders with these ids, with their lines.
-pub async fn find_many(conn: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<SalesOrder>, StoreError> {
+/// The orders with these ids that the caller sees, by number, with their lines.
+pub async fn find_many(
+    conn: &impl ConnectionTrait,
+    ids: &[Uuid],
+    visibility: Visibility,
+) -> Result<Vec<SalesOrder>, StoreError> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
     let rows = Entity::find()
         .filter(Column::Id.is_in(ids.iter().copied()))
+        .filter(visible_to(visibility))
         .order_by_asc(Column::Number)
         .all(conn)
         .await?;
     with_lines(conn, rows).await
+}
+
+/// The orders these lines belong to (for a document's flow).
+pub async fn ids_of_lines(conn: &impl ConnectionTrait, line_ids: &[Uuid]) -> Result<Vec<Uuid>, StoreError> {
+    if line_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut ids: Vec<Uuid> = line::Entity::find()
+        .filter(line::Column::Id.is_in(line_ids.iter().copied()))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|l| l.sales_order_id)
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(ids)
 }
 
 /// Sales order lines by id, each with its order's party, currency and status.

@@ -3,6 +3,7 @@
 pub mod activities;
 pub mod auth;
 pub mod discount_rules;
+pub mod flow;
 pub mod history;
 pub mod invoice_orders;
 pub mod invoices;

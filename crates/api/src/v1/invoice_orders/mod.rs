@@ -13,6 +13,7 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(handlers::list_invoice_orders)
             .service(handlers::get_invoice_order)
             .service(handlers::cancel_invoice_order)
-            .service(handlers::list_invoice_order_history),
+            .service(handlers::list_invoice_order_history)
+            .service(crate::v1::flow::handlers::get_invoice_order_flow),
     );
 }

@@ -16,6 +16,7 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(handlers::delete_invoice)
             .service(handlers::issue_invoice)
             .service(handlers::create_payment)
-            .service(handlers::list_invoice_history),
+            .service(handlers::list_invoice_history)
+            .service(crate::v1::flow::handlers::get_invoice_flow),
     );
 }

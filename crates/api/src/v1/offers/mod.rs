@@ -18,6 +18,7 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(handlers::reject_offer)
             .service(handlers::cancel_offer)
             .service(handlers::revise_offer)
-            .service(handlers::list_offer_history),
+            .service(handlers::list_offer_history)
+            .service(crate::v1::flow::handlers::get_offer_flow),
     );
 }

@@ -16,6 +16,7 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(handlers::confirm_sales_order)
             .service(handlers::complete_sales_order)
             .service(handlers::cancel_sales_order)
-            .service(handlers::list_sales_order_history),
+            .service(handlers::list_sales_order_history)
+            .service(crate::v1::flow::handlers::get_sales_order_flow),
     );
 }

@@ -1,0 +1,153 @@
+//! Gathers the chain a document belongs to: from it to its sales orders, then up to their offers
+//! and opportunities and down to the invoice orders, invoices and credit notes of their lines.
+//! Every read happens in one snapshot, so the quantities agree with each other.
+
+use domain::flow;
+use domain::invoice::{Invoice, InvoiceKind};
+use domain::invoice_order::InvoiceOrder;
+use domain::opportunity::Opportunity;
+use persistence::{
+    DatabaseConnection, DatabaseTransaction, db, invoice_orders, invoices, offers, opportunities, sales_orders,
+};
+use uuid::Uuid;
+
+use super::dto::{FlowInvoice, FlowInvoiceOrder, FlowOffer, FlowOpportunity, FlowResponse, FlowSalesOrder};
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::v1::offers::service::today;
+use crate::v1::{invoice_orders as invoice_order_resource, invoices as invoice_resource};
+use crate::v1::{offers as offer_resource, sales_orders as sales_order_resource};
+
+/// The document a flow is asked for.
+#[derive(Debug, Clone, Copy)]
+pub enum Start {
+    Offer(Uuid),
+    SalesOrder(Uuid),
+    InvoiceOrder(Uuid),
+    Invoice(Uuid),
+}
+
+/// What the start names directly: the sales orders the chain runs through, and the documents
+/// that belong to it even when no sales order links them (an offer not converted yet, an
+/// invoice made without an order).
+#[derive(Default)]
+struct Seed {
+    order_ids: Vec<Uuid>,
+    offer_ids: Vec<Uuid>,
+    invoice_orders: Vec<InvoiceOrder>,
+    invoices: Vec<Invoice>,
+}
+
+/// The flow of the document `start` names; 404 when the caller does not see that document.
+pub async fn flow(db: &DatabaseConnection, caller: &Caller, start: Start) -> Result<FlowResponse, ApiError> {
+    let txn = db::snapshot(db).await?;
+    let visibility = caller.visibility();
+    let seed = seed(&txn, caller, start).await?;
+    let orders = sales_orders::find_many(&txn, &seed.order_ids, visibility).await?;
+    let mut offer_ids = seed.offer_ids;
+    offer_ids.extend(orders.iter().filter_map(|o| o.fields.offer_id));
+    let offers = offers::find_many(&txn, &unique(offer_ids), visibility).await?;
+    let mut opportunities: Vec<Opportunity> = Vec::new();
+    for id in unique(offers.iter().filter_map(|o| o.fields.opportunity_id).collect()) {
+        opportunities.extend(opportunities::find(&txn, id, visibility).await?);
+    }
+    let line_ids: Vec<Uuid> = orders
+        .iter()
+        .flat_map(|o| o.fields.lines.iter().map(|l| l.id))
+        .collect();
+    let mut invoice_orders = invoice_orders::of_sales_order_lines(&txn, &line_ids, visibility).await?;
+    merge(&mut invoice_orders, seed.invoice_orders, |o| (o.created_at, o.id));
+    let mut documents = invoices::of_sales_order_lines(&txn, &line_ids, visibility).await?;
+    merge(&mut documents, seed.invoices, |i| (i.created_at, i.id));
+    let invoice_ids: Vec<Uuid> = documents
+        .iter()
+        .filter(|i| i.kind == InvoiceKind::Invoice)
+        .map(|i| i.id)
+        .collect();
+    let credit_notes = invoices::credit_notes_of(&txn, &invoice_ids, visibility).await?;
+    merge(&mut documents, credit_notes, |i| (i.created_at, i.id));
+    txn.commit().await?;
+
+    let today = today();
+    let (invoices, credit_notes): (Vec<Invoice>, Vec<Invoice>) =
+        documents.into_iter().partition(|i| i.kind == InvoiceKind::Invoice);
+    Ok(FlowResponse {
+        lines: flow::lines(&offers, &orders, &invoices)
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+        opportunities: opportunities.iter().map(FlowOpportunity::from).collect(),
+        offers: offers.iter().map(|o| FlowOffer::new(o, today)).collect(),
+        sales_orders: orders.iter().map(FlowSalesOrder::from).collect(),
+        invoice_orders: invoice_orders.iter().map(FlowInvoiceOrder::from).collect(),
+        invoices: invoices.iter().map(FlowInvoice::from).collect(),
+        credit_notes: credit_notes.iter().map(FlowInvoice::from).collect(),
+    })
+}
+
+async fn seed(txn: &DatabaseTransaction, caller: &Caller, start: Start) -> Result<Seed, ApiError> {
+    let visibility = caller.visibility();
+    let mut seed = Seed::default();
+    match start {
+        Start::Offer(id) => {
+            offers::find(txn, id, visibility).await?.ok_or(ApiError::NotFound {
+                resource: offer_resource::service::RESOURCE,
+            })?;
+            seed.offer_ids.push(id);
+            seed.order_ids.extend(sales_orders::id_of_offer(txn, id).await?);
+        }
+        Start::SalesOrder(id) => {
+            sales_orders::find(txn, id, visibility)
+                .await?
+                .ok_or(ApiError::NotFound {
+                    resource: sales_order_resource::service::RESOURCE,
+                })?;
+            seed.order_ids.push(id);
+        }
+        Start::InvoiceOrder(id) => {
+            let order = invoice_orders::find(txn, id, visibility)
+                .await?
+                .ok_or(ApiError::NotFound {
+                    resource: invoice_order_resource::service::RESOURCE,
+                })?;
+            seed.order_ids = unique(order.lines.iter().map(|l| l.sales_order_id).collect());
+            seed.invoice_orders.push(order);
+        }
+        Start::Invoice(id) => {
+            let document = invoices::find(txn, id, visibility).await?.ok_or(ApiError::NotFound {
+                resource: invoice_resource::service::RESOURCE,
+            })?;
+            // A credit note's chain is the one of the invoice it credits.
+            let credited = match document.fields.credits_invoice_id {
+                Some(credited_id) => invoices::find(txn, credited_id, visibility).await?,
+                None => None,
+            };
+            let invoice = credited.unwrap_or(document);
+            let ordered: Vec<Uuid> = invoice
+                .fields
+                .lines
+                .iter()
+                .filter_map(|l| l.sales_order_line_id)
+                .collect();
+            seed.order_ids = sales_orders::ids_of_lines(txn, &ordered).await?;
+            seed.invoices.push(invoice);
+        }
+    }
+    Ok(seed)
+}
+
+/// `found` with the documents of `extra` it lacks, ordered by `key` (when each was made).
+fn merge<T, K: Ord>(found: &mut Vec<T>, extra: Vec<T>, key: impl Fn(&T) -> K) {
+    for item in extra {
+        if !found.iter().any(|f| key(f) == key(&item)) {
+            found.push(item);
+        }
+    }
+    found.sort_by_key(|item| key(item));
+}
+
+fn unique(mut ids: Vec<Uuid>) -> Vec<Uuid> {
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
