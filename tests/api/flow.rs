@@ -231,3 +231,51 @@ async fn a_flow_needs_a_document_the_caller_sees() {
         .await;
     assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn a_thousand_lines_go_from_offer_to_invoice() {
+    let app = spawn_app().await;
+    let party = customer(&app).await;
+    let lines: Vec<Value> = (0..1000)
+        .map(|i| json!({"description": format!("Item {i}"), "quantity": "2", "unit_price": "1.50", "tax_rate": "19"}))
+        .collect();
+    let offer = app
+        .post_expect(
+            "/api/v1/offers",
+            &json!({"party_id": id(&party), "lines": lines}),
+            StatusCode::CREATED,
+        )
+        .await;
+    act(&app, &format!("/api/v1/offers/{}/send", id(&offer))).await;
+    act(&app, &format!("/api/v1/offers/{}/accept", id(&offer))).await;
+    let order = app
+        .post_expect(ORDERS, &json!({"offer_id": id(&offer)}), StatusCode::CREATED)
+        .await;
+    act(&app, &format!("{ORDERS}/{}/confirm", id(&order))).await;
+    let invoice_order = app
+        .post_expect(
+            INVOICE_ORDERS,
+            &json!({"sales_order_id": id(&order)}),
+            StatusCode::CREATED,
+        )
+        .await;
+    let draft = app
+        .post_expect(
+            INVOICES,
+            &json!({"invoice_order_id": id(&invoice_order)}),
+            StatusCode::CREATED,
+        )
+        .await;
+    assert_eq!(draft["net_total"], "3000.00");
+    let flow = app.get_json(&flow_path("invoices", &draft)).await;
+    let rows = quantities(&flow);
+    assert_eq!(rows.len(), 1000);
+    assert!(
+        rows.iter().all(|r| r[1..] == ["2", "2", "0", "2", "0", "0"]),
+        "every line offered, ordered and invoiced in full"
+    );
+    assert_eq!(
+        app.get_json(&format!("{ORDERS}/{}", id(&order))).await["invoicing_status"],
+        "fully_invoiced"
+    );
+}

@@ -43,20 +43,19 @@ pub async fn adjust(
     let mut rows = Vec::with_capacity(changes.len());
     for (i, (id, units)) in changes.iter().enumerate() {
         let (a, b) = (placeholder(backend, 2 * i + 1), placeholder(backend, 2 * i + 2));
-        // A SELECT per change rather than VALUES: SQLite names VALUES columns column1, column2.
-        rows.push(if i == 0 {
-            format!("SELECT {a} AS id, {b} AS units")
-        } else {
-            format!("SELECT {a}, {b}")
-        });
+        rows.push(format!("({a}, {b})"));
         values.push(Value::from(*id));
         values.push(Value::from(*units));
     }
+    // A VALUES list, not a UNION ALL of SELECTs: PostgreSQL plans 500 of those in 50 ms, and
+    // SQLite refuses more than 500. SQLite names the columns of VALUES column1, column2.
+    let rows = rows.join(", ");
+    let changes = match backend {
+        DbBackend::Postgres => format!("(VALUES {rows}) AS v (id, units)"),
+        _ => format!("(SELECT column1 AS id, column2 AS units FROM (VALUES {rows})) AS v"),
+    };
     let condition = condition.map(|c| format!(" AND {c}")).unwrap_or_default();
-    let sql = format!(
-        "UPDATE {table} SET {set} FROM ({rows}) AS v WHERE {table}.id = v.id{condition}",
-        rows = rows.join(" UNION ALL ")
-    );
+    let sql = format!("UPDATE {table} SET {set} FROM {changes} WHERE {table}.id = v.id{condition}");
     let result = conn
         .execute_raw(Statement::from_sql_and_values(backend, sql, values))
         .await?;
