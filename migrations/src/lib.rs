@@ -15,6 +15,7 @@ mod m20261125_000009_offers;
 mod m20261125_000010_sales_orders;
 mod m20261125_000011_invoice_orders;
 mod m20261125_000012_invoices;
+mod m20261125_000013_activity_documents;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000010_sales_orders::Migration),
             Box::new(m20261125_000011_invoice_orders::Migration),
             Box::new(m20261125_000012_invoices::Migration),
+            Box::new(m20261125_000013_activity_documents::Migration),
         ]
     }
 }

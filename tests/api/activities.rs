@@ -625,3 +625,71 @@ async fn a_stale_if_match_refuses_a_transition() {
         .unwrap();
     assert_eq!(fresh.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn activities_relate_to_orders_and_invoices_and_outlive_a_deleted_draft() {
+    let app = spawn_app().await;
+    let org = crate::sales_orders::customer(&app).await;
+    let order = crate::invoice_orders::confirmed_order(&app, &org, &["2"]).await;
+    let draft = crate::invoices::direct_draft(&app, &org).await;
+    let about_order = activity(
+        &app,
+        &json!({"kind": "call", "subject": "Delivery date", "party_id": id(&org), "sales_order_id": id(&order)}),
+    )
+    .await;
+    let dunning = activity(
+        &app,
+        &json!({"kind": "task", "subject": "Check the invoice", "party_id": id(&org), "invoice_id": id(&draft)}),
+    )
+    .await;
+    let page = app
+        .get_json(&format!("{ACTIVITIES}?sales_order_id={}", id(&order)))
+        .await;
+    assert_eq!(item_ids(&page), vec![id(&about_order)]);
+    let page = app.get_json(&format!("{ACTIVITIES}?invoice_id={}", id(&draft))).await;
+    assert_eq!(item_ids(&page), vec![id(&dunning)]);
+
+    let both = app
+        .post(
+            ACTIVITIES,
+            &json!({"kind": "call", "subject": "x", "party_id": id(&org), "sales_order_id": id(&order),
+                    "invoice_id": id(&draft)}),
+        )
+        .await;
+    let problem = assert_problem(both, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(error_fields(&problem), vec!["invoice_id"]);
+    let other = app
+        .post_party(&json!({"kind": "organization", "name": "Elsewhere"}))
+        .await;
+    let elsewhere = app
+        .post(
+            ACTIVITIES,
+            &json!({"kind": "call", "subject": "x", "party_id": id(&other), "invoice_id": id(&draft)}),
+        )
+        .await;
+    let problem = assert_problem(elsewhere, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(problem["errors"][0]["code"], "other_party");
+    let unknown = app
+        .post(
+            ACTIVITIES,
+            &json!({"kind": "call", "subject": "x", "party_id": id(&org), "sales_order_id": id(&org)}),
+        )
+        .await;
+    let problem = assert_problem(unknown, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(error_fields(&problem), vec!["sales_order_id"]);
+
+    // Deleting the draft keeps the task, without the link, and says so in its history.
+    let deleted = app
+        .request(
+            Method::DELETE,
+            &format!("/api/v1/invoices/{}", id(&draft)),
+            Some(&app.admin_token),
+            None,
+        )
+        .await;
+    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+    let kept = app.get_json(&format!("{ACTIVITIES}/{}", id(&dunning))).await;
+    assert_eq!((&kept["invoice_id"], &kept["version"]), (&Value::Null, &json!(2)));
+    let history = app.get_json(&format!("{ACTIVITIES}/{}/history", id(&dunning))).await;
+    assert_eq!(history["items"].as_array().unwrap().len(), 2);
+}

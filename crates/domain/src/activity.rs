@@ -139,9 +139,11 @@ pub struct ActivityFields {
     pub duration_minutes: Option<i32>,
     pub due_at: Option<DateTime<Utc>>,
     pub remind_at: Option<DateTime<Utc>>,
-    /// The related document: at most one of these (orders and invoices join with their issues).
+    /// The related document: at most one of these.
     pub opportunity_id: Option<Uuid>,
     pub offer_id: Option<Uuid>,
+    pub sales_order_id: Option<Uuid>,
+    pub invoice_id: Option<Uuid>,
 }
 
 /// Where an activity stands; changed by transitions only, never by a client's edit.
@@ -275,6 +277,8 @@ pub struct ActivityInput {
     pub remind_at: Option<DateTime<Utc>>,
     pub opportunity_id: Option<Uuid>,
     pub offer_id: Option<Uuid>,
+    pub sales_order_id: Option<Uuid>,
+    pub invoice_id: Option<Uuid>,
 }
 
 impl ActivityInput {
@@ -295,6 +299,8 @@ impl ActivityInput {
             remind_at: None,
             opportunity_id: None,
             offer_id: None,
+            sales_order_id: None,
+            invoice_id: None,
         }
     }
 
@@ -329,11 +335,17 @@ impl ActivityInput {
             }
             _ => {}
         }
-        if self.opportunity_id.is_some() && self.offer_id.is_some() {
+        let related = [
+            ("opportunity_id", self.opportunity_id),
+            ("offer_id", self.offer_id),
+            ("sales_order_id", self.sales_order_id),
+            ("invoice_id", self.invoice_id),
+        ];
+        for (field, _) in related.iter().filter(|(_, id)| id.is_some()).skip(1) {
             errors.add(
-                "offer_id",
+                *field,
                 "one_related_document",
-                "an activity relates to at most one document: an opportunity or an offer",
+                "an activity relates to at most one document: an opportunity, an offer, a sales order or an invoice",
             );
         }
         if self
@@ -361,6 +373,8 @@ impl ActivityInput {
             remind_at,
             opportunity_id: self.opportunity_id,
             offer_id: self.offer_id,
+            sales_order_id: self.sales_order_id,
+            invoice_id: self.invoice_id,
         })
     }
 }
@@ -383,6 +397,8 @@ impl From<ActivityFields> for ActivityInput {
             remind_at: f.remind_at,
             opportunity_id: f.opportunity_id,
             offer_id: f.offer_id,
+            sales_order_id: f.sales_order_id,
+            invoice_id: f.invoice_id,
         }
     }
 }
@@ -509,6 +525,14 @@ mod tests {
         input.opportunity_id = Some(Uuid::from_u128(1));
         input.offer_id = Some(Uuid::from_u128(2));
         assert_eq!(input.validate().unwrap_err().errors()[0].code, "one_related_document");
+        let mut input = ActivityInput::new(ActivityKind::Call, "Dunning");
+        input.sales_order_id = Some(Uuid::from_u128(1));
+        input.invoice_id = Some(Uuid::from_u128(2));
+        let errors = input.validate().unwrap_err();
+        assert_eq!(
+            (errors.errors()[0].field.as_str(), errors.errors()[0].code),
+            ("invoice_id", "one_related_document")
+        );
 
         let mut input = ActivityInput::new(ActivityKind::Visit, "Trade fair");
         input.starts_at = Some(at("2026-11-01T00:00:00Z"));

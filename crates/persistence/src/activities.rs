@@ -36,6 +36,8 @@ pub struct ActivityFilter {
     pub status: Option<ActivityStatus>,
     pub opportunity_id: Option<Uuid>,
     pub offer_id: Option<Uuid>,
+    pub sales_order_id: Option<Uuid>,
+    pub invoice_id: Option<Uuid>,
     /// Activities that are not over before this instant…
     pub from: Option<DateTime<Utc>>,
     /// …and take place before this one.
@@ -115,6 +117,21 @@ pub async fn one_of_opportunity_elsewhere(
     Ok(row.map(|m| m.id))
 }
 
+/// The activities related to an invoice, locked until the transaction ends (PostgreSQL).
+pub async fn related_to_invoice_for_update(
+    conn: &impl ConnectionTrait,
+    invoice_id: Uuid,
+) -> Result<Vec<Activity>, StoreError> {
+    Entity::find()
+        .filter(Column::InvoiceId.eq(invoice_id))
+        .lock_exclusive()
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(to_activity)
+        .collect()
+}
+
 /// An activity related to `offer_id` whose party is not `party_id`, if any.
 pub async fn one_of_offer_elsewhere(
     conn: &impl ConnectionTrait,
@@ -143,6 +160,8 @@ pub async fn list(
         (Column::AssigneeId, filter.assignee_id),
         (Column::OpportunityId, filter.opportunity_id),
         (Column::OfferId, filter.offer_id),
+        (Column::SalesOrderId, filter.sales_order_id),
+        (Column::InvoiceId, filter.invoice_id),
     ];
     for (column, value) in exact {
         if let Some(id) = value {
@@ -222,6 +241,8 @@ fn to_active_model(a: &Activity) -> ActiveModel {
         remind_at: Set(f.remind_at),
         opportunity_id: Set(f.opportunity_id),
         offer_id: Set(f.offer_id),
+        sales_order_id: Set(f.sales_order_id),
+        invoice_id: Set(f.invoice_id),
         status: Set(a.state.status.as_str().to_owned()),
         outcome: Set(a.state.outcome.map(|o| o.as_str().to_owned())),
         completed_at: Set(a.state.completed_at),
@@ -256,6 +277,8 @@ fn to_activity(m: Model) -> Result<Activity, StoreError> {
             remind_at: m.remind_at,
             opportunity_id: m.opportunity_id,
             offer_id: m.offer_id,
+            sales_order_id: m.sales_order_id,
+            invoice_id: m.invoice_id,
         },
         state: ActivityState {
             status: ActivityStatus::parse(&m.status).ok_or_else(|| corrupt("status"))?,

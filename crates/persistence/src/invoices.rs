@@ -116,6 +116,22 @@ pub async fn find(
         .map(|mut found| found.pop())
 }
 
+/// The party of the invoice for a record about to refer to it: share-locked until the transaction
+/// ends (PostgreSQL), so it cannot go away meanwhile.
+pub async fn party_for_share(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+    visibility: Visibility,
+) -> Result<Option<Uuid>, StoreError> {
+    Ok(Entity::find()
+        .filter(Column::Id.eq(id))
+        .filter(visible_to(visibility))
+        .lock_shared()
+        .one(conn)
+        .await?
+        .map(|m| m.party_id))
+}
+
 /// [`find`] that locks the row until the transaction ends (PostgreSQL; SQLite's single
 /// connection already serialises transactions): issuing, payments and credits of one invoice
 /// happen one after the other.

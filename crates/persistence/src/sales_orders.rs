@@ -109,6 +109,22 @@ pub async fn find(
         .map(|mut orders| orders.pop())
 }
 
+/// The party of the order for a record about to refer to it: share-locked until the transaction
+/// ends (PostgreSQL), so it cannot go away meanwhile.
+pub async fn party_for_share(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+    visibility: Visibility,
+) -> Result<Option<Uuid>, StoreError> {
+    Ok(Entity::find()
+        .filter(Column::Id.eq(id))
+        .filter(visible_to(visibility))
+        .lock_shared()
+        .one(conn)
+        .await?
+        .map(|m| m.party_id))
+}
+
 /// [`find`] that locks the order's row until the transaction ends (PostgreSQL; SQLite's single
 /// connection already serialises transactions).
 pub async fn find_for_update(

@@ -20,6 +20,8 @@ pub struct Model {
     pub remind_at: Option<DateTimeUtc>,
     pub opportunity_id: Option<Uuid>,
     pub offer_id: Option<Uuid>,
+    pub sales_order_id: Option<Uuid>,
+    pub invoice_id: Option<Uuid>,
     pub status: String,
     pub outcome: Option<String>,
     pub completed_at: Option<DateTimeUtc>,

@@ -97,11 +97,17 @@ pub struct ActivityBody {
     pub due_at: Option<DateTime<Utc>>,
     #[serde(default)]
     pub remind_at: Option<DateTime<Utc>>,
-    /// The related document: an opportunity or an offer (of the activity's party), not both.
+    /// The related document, of the activity's party: an opportunity, an offer, a sales order or
+    /// an invoice; at most one of them.
     #[serde(default)]
     pub opportunity_id: Option<Uuid>,
     #[serde(default)]
     pub offer_id: Option<Uuid>,
+    #[serde(default)]
+    pub sales_order_id: Option<Uuid>,
+    /// An invoice or a credit note. Deleting a draft unlinks it.
+    #[serde(default)]
+    pub invoice_id: Option<Uuid>,
 }
 
 /// A change: fields present are set, `null` clears, absent fields are kept.
@@ -140,6 +146,10 @@ pub struct ActivityPatch {
     pub opportunity_id: Option<Option<Uuid>>,
     #[serde(default, deserialize_with = "double_option")]
     pub offer_id: Option<Option<Uuid>>,
+    #[serde(default, deserialize_with = "double_option")]
+    pub sales_order_id: Option<Option<Uuid>>,
+    #[serde(default, deserialize_with = "double_option")]
+    pub invoice_id: Option<Option<Uuid>>,
 }
 
 /// What `complete` may say; a task must say how it ended.
@@ -169,6 +179,8 @@ pub struct ActivityResponse {
     pub remind_at: Option<DateTime<Utc>>,
     pub opportunity_id: Option<Uuid>,
     pub offer_id: Option<Uuid>,
+    pub sales_order_id: Option<Uuid>,
+    pub invoice_id: Option<Uuid>,
     pub status: ActivityStatus,
     /// How a completed task ended.
     pub outcome: Option<Outcome>,
@@ -209,6 +221,8 @@ impl ActivityResponse {
             remind_at: f.remind_at,
             opportunity_id: f.opportunity_id,
             offer_id: f.offer_id,
+            sales_order_id: f.sales_order_id,
+            invoice_id: f.invoice_id,
             status: activity.state.status.into(),
             outcome: activity.state.outcome.map(Into::into),
             completed_at: activity.state.completed_at,
@@ -238,6 +252,8 @@ impl From<ActivityBody> for ActivityInput {
             remind_at: body.remind_at,
             opportunity_id: body.opportunity_id,
             offer_id: body.offer_id,
+            sales_order_id: body.sales_order_id,
+            invoice_id: body.invoice_id,
         }
     }
 }
@@ -264,6 +280,8 @@ impl ActivityPatch {
         set(&mut input.remind_at, self.remind_at);
         set(&mut input.opportunity_id, self.opportunity_id);
         set(&mut input.offer_id, self.offer_id);
+        set(&mut input.sales_order_id, self.sales_order_id);
+        set(&mut input.invoice_id, self.invoice_id);
     }
 }
 
@@ -290,6 +308,10 @@ pub struct ActivityListQuery {
     pub opportunity_id: Option<Uuid>,
     /// Activities related to this offer.
     pub offer_id: Option<Uuid>,
+    /// Activities related to this sales order.
+    pub sales_order_id: Option<Uuid>,
+    /// Activities related to this invoice or credit note.
+    pub invoice_id: Option<Uuid>,
     /// Only activities not over before this instant (an activity without an end is over when it
     /// takes place: see `occurs_at`).
     pub from: Option<DateTime<Utc>>,

@@ -98,6 +98,8 @@ pub async fn list_activities(
         status: query.status.map(Into::into),
         opportunity_id: query.opportunity_id,
         offer_id: query.offer_id,
+        sales_order_id: query.sales_order_id,
+        invoice_id: query.invoice_id,
         from: query::instant("from", query.from)?,
         to: query::instant("to", query.to)?,
         updated_since: query::instant("updated_since", query.updated_since)?,

@@ -5,7 +5,9 @@ use domain::activity::{ActionError, Activity, ActivityAction, ActivityFields, Ac
 use domain::history::Action;
 use persistence::activities::{self, ActivityFilter, ActivitySort};
 use persistence::page::{Page, PageRequest};
-use persistence::{ConnectionTrait, DatabaseConnection, TransactionTrait, offers, opportunities};
+use persistence::{
+    ConnectionTrait, DatabaseConnection, TransactionTrait, invoices, offers, opportunities, sales_orders,
+};
 use uuid::Uuid;
 
 use super::dto::ActivityResponse;
@@ -173,6 +175,20 @@ async fn write_new_version(
     Ok(activity)
 }
 
+/// Unlinks the activities related to a draft invoice about to be deleted: they stay, without the
+/// link, each with a new version and a history entry (one statement each: a draft has few).
+pub async fn unlink_invoice(conn: &impl ConnectionTrait, caller: &Caller, invoice_id: Uuid) -> Result<(), ApiError> {
+    for current in activities::related_to_invoice_for_update(conn, invoice_id).await? {
+        let fields = ActivityFields {
+            invoice_id: None,
+            ..current.fields.clone()
+        };
+        let state = current.state;
+        write_new_version(conn, caller, current, fields, state).await?;
+    }
+    Ok(())
+}
+
 /// The record's public form, for the history (which leaves out `allowed_actions`).
 fn snapshot(activity: &Activity) -> ActivityResponse {
     ActivityResponse::new(activity.clone(), false)
@@ -180,7 +196,7 @@ fn snapshot(activity: &Activity) -> ActivityResponse {
 
 /// The records an activity refers to, when they change: a party the caller sees and that is not
 /// archived, a contact person of that party, a responsible user the caller may choose, and a
-/// related document (an opportunity or an offer) the caller sees, of the same party.
+/// related document (an opportunity, an offer, a sales order or an invoice) the caller sees, of the same party.
 async fn check_references(
     conn: &impl ConnectionTrait,
     caller: &Caller,
@@ -213,6 +229,16 @@ async fn check_references(
             .await?
             .map(|o| o.fields.party_id);
         related(&mut references, "offer_id", party, fields.party_id);
+    }
+    let order_changed = changed(fields.sales_order_id, current.and_then(|c| c.sales_order_id)).is_some();
+    if let Some(order_id) = fields.sales_order_id.filter(|_| order_changed || party_changed) {
+        let party = sales_orders::party_for_share(conn, order_id, caller.visibility()).await?;
+        related(&mut references, "sales_order_id", party, fields.party_id);
+    }
+    let invoice_changed = changed(fields.invoice_id, current.and_then(|c| c.invoice_id)).is_some();
+    if let Some(invoice_id) = fields.invoice_id.filter(|_| invoice_changed || party_changed) {
+        let party = invoices::party_for_share(conn, invoice_id, caller.visibility()).await?;
+        related(&mut references, "invoice_id", party, fields.party_id);
     }
     references.finish()
 }

@@ -29,6 +29,7 @@ use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::check_version;
 use crate::state::now;
+use crate::v1::activities::service as activities;
 use crate::v1::history::service as history;
 use crate::v1::invoice_orders::service as invoice_orders;
 use crate::v1::offers::service::today;
@@ -198,6 +199,7 @@ pub async fn delete(db: &DatabaseConnection, caller: &Caller, id: Uuid, if_match
         .filter_map(|l| Some((l.credits_line_id?, to_units(l.quantity))))
         .collect();
     invoices::uncredit(&txn, &credited).await?;
+    activities::unlink_invoice(&txn, caller, id).await?;
     invoices::delete(&txn, id).await?;
     let before = InvoiceResponse::new(current, Vec::new(), today(), false);
     history::record_deletion(&txn, caller, RESOURCE, id, &before).await?;
