@@ -214,6 +214,63 @@ async fn an_issued_invoice_is_immutable_and_a_draft_is_not() {
 }
 
 #[tokio::test]
+async fn a_direct_draft_gets_new_lines_and_one_from_an_invoice_order_keeps_its_own() {
+    let app = spawn_app().await;
+    let party = customer(&app).await;
+    let draft = direct_draft(&app, &party).await;
+    let path = format!("{INVOICES}/{}", id(&draft));
+    let invalid = app
+        .patch(
+            &path,
+            &json!({"lines": [{"description": "X", "quantity": "-1", "unit_price": "1", "tax_rate": "20"}]}),
+        )
+        .await;
+    let problem = assert_problem(invalid, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(error_fields(&problem), vec!["lines[0].quantity"]);
+    assert_eq!(app.get_json(&path).await["total"], "108.37", "unchanged");
+    let changed = app
+        .patch(&path, &json!({"lines": [{"description": "Consulting", "quantity": "2", "unit": "h", "unit_price": "100", "tax_rate": "20"}]}))
+        .await;
+    assert_eq!(changed.status(), StatusCode::OK);
+    let stored = app.get_json(&path).await;
+    assert_eq!(
+        (
+            &stored["lines"].as_array().unwrap().len(),
+            &stored["total"],
+            &stored["version"]
+        ),
+        (&1, &json!("240.00"), &json!(2))
+    );
+    assert_eq!(stored["lines"][0]["unit"], "h");
+    let invoice = issued(&app, &stored).await;
+    assert_eq!(invoice["total"], "240.00");
+
+    let order = confirmed_order(&app, &party, &["5"]).await;
+    let invoice_order = app
+        .post_expect(
+            INVOICE_ORDERS,
+            &json!({"sales_order_id": id(&order)}),
+            StatusCode::CREATED,
+        )
+        .await;
+    let from_order = app
+        .post_expect(
+            INVOICES,
+            &json!({"invoice_order_id": id(&invoice_order)}),
+            StatusCode::CREATED,
+        )
+        .await;
+    let refused = app
+        .patch(
+            &format!("{INVOICES}/{}", id(&from_order)),
+            &json!({"lines": [{"description": "More", "quantity": "50", "unit_price": "10", "tax_rate": "19"}]}),
+        )
+        .await;
+    let problem = assert_problem(refused, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(problem["errors"][0]["code"], "lines_follow_source");
+}
+
+#[tokio::test]
 async fn deleting_a_draft_from_an_invoice_order_opens_the_order_again() {
     let app = spawn_app().await;
     let party = customer(&app).await;

@@ -491,33 +491,11 @@ impl InvoiceInput {
             payment_terms_days: self.payment_terms_days,
             invoice_date: self.invoice_date.map(Some),
             notes: self.notes.map(Some),
+            lines: None,
         };
         let (payment_terms_days, invoice_date, notes) =
             header.checked(party.fields.payment_terms_days, None, None, &mut errors);
-        if self.lines.is_empty() {
-            errors.add("lines", "required", "an invoice has at least one line");
-        } else if self.lines.len() > MAX_LINES {
-            errors.add("lines", "too_many", format!("at most {MAX_LINES} lines"));
-        }
-        let mut lines = Vec::new();
-        for (i, input) in self.lines.into_iter().enumerate().take(MAX_LINES) {
-            let defaults = defaults.get(i).and_then(Option::as_ref);
-            if let Some(content) = document::validate_line(&format!("lines[{i}]"), input, defaults, &mut errors) {
-                lines.push(InvoiceLine {
-                    id: new_line_id(),
-                    sales_order_line_id: None,
-                    credits_line_id: None,
-                    product_id: content.product_id,
-                    description: content.description,
-                    quantity: content.quantity,
-                    unit: content.unit,
-                    unit_price: content.unit_price,
-                    discount_percent: content.discount_percent,
-                    tax_rate: content.tax_rate,
-                    credited_quantity: Decimal::ZERO,
-                });
-            }
-        }
+        let lines = direct_lines(self.lines, defaults, &mut new_line_id, &mut errors);
         // `finish` runs the closure only when nothing was recorded, so every check above held.
         errors.finish(|| InvoiceFields {
             party_id: self.party_id,
@@ -532,17 +510,74 @@ impl InvoiceInput {
     }
 }
 
-/// A change of a draft's header.
+/// The lines of a direct invoice, checked and completed; `defaults[i]` is what the product of
+/// `lines[i]` offers.
+fn direct_lines(
+    inputs: Vec<LineInput>,
+    defaults: &[Option<LineDefaults>],
+    new_line_id: &mut impl FnMut() -> Uuid,
+    errors: &mut ValidationErrors,
+) -> Vec<InvoiceLine> {
+    if inputs.is_empty() {
+        errors.add("lines", "required", "an invoice has at least one line");
+    } else if inputs.len() > MAX_LINES {
+        errors.add("lines", "too_many", format!("at most {MAX_LINES} lines"));
+    }
+    let mut lines = Vec::new();
+    for (i, input) in inputs.into_iter().enumerate().take(MAX_LINES) {
+        let defaults = defaults.get(i).and_then(Option::as_ref);
+        if let Some(content) = document::validate_line(&format!("lines[{i}]"), input, defaults, errors) {
+            lines.push(InvoiceLine {
+                id: new_line_id(),
+                sales_order_line_id: None,
+                credits_line_id: None,
+                product_id: content.product_id,
+                description: content.description,
+                quantity: content.quantity,
+                unit: content.unit,
+                unit_price: content.unit_price,
+                discount_percent: content.discount_percent,
+                tax_rate: content.tax_rate,
+                credited_quantity: Decimal::ZERO,
+            });
+        }
+    }
+    lines
+}
+
+/// A change of a draft: its header, and for a direct invoice its lines (all of them replaced).
+/// The lines of an invoice made from an invoice order, or of a credit note, follow the document
+/// they come from: change that one instead.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct InvoiceChange {
     pub payment_terms_days: Option<i32>,
     pub invoice_date: Option<Option<NaiveDate>>,
     pub notes: Option<Option<String>>,
+    pub lines: Option<Vec<LineInput>>,
 }
 
 impl InvoiceChange {
-    pub fn apply(self, current: &InvoiceFields) -> Result<InvoiceFields, ValidationErrors> {
+    /// `defaults[i]` is what the product of `lines[i]` offers.
+    pub fn apply(
+        mut self,
+        current: &InvoiceFields,
+        defaults: &[Option<LineDefaults>],
+        mut new_line_id: impl FnMut() -> Uuid,
+    ) -> Result<InvoiceFields, ValidationErrors> {
         let mut errors = ValidationErrors::new();
+        let lines = match self.lines.take() {
+            None => current.lines.clone(),
+            Some(_) if current.invoice_order_id.is_some() || current.credits_invoice_id.is_some() => {
+                errors.add(
+                    "lines",
+                    "lines_follow_source",
+                    "the lines of an invoice made from an invoice order, or of a credit note, follow \
+                     that document: delete the draft and make it again",
+                );
+                Vec::new()
+            }
+            Some(inputs) => direct_lines(inputs, defaults, &mut new_line_id, &mut errors),
+        };
         let (payment_terms_days, invoice_date, notes) = self.checked(
             current.payment_terms_days,
             current.invoice_date,
@@ -553,6 +588,7 @@ impl InvoiceChange {
             payment_terms_days,
             invoice_date,
             notes,
+            lines,
             ..current.clone()
         })
     }

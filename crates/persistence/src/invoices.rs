@@ -53,6 +53,19 @@ pub async fn insert(conn: &impl ConnectionTrait, invoice: &Invoice) -> Result<()
     Entity::insert(to_active_model(invoice))
         .exec_without_returning(conn)
         .await?;
+    insert_lines(conn, invoice).await
+}
+
+/// Replaces a draft's lines with `invoice`'s (two statements, whatever their number).
+pub async fn replace_lines(conn: &impl ConnectionTrait, invoice: &Invoice) -> Result<(), StoreError> {
+    line::Entity::delete_many()
+        .filter(line::Column::InvoiceId.eq(invoice.id))
+        .exec(conn)
+        .await?;
+    insert_lines(conn, invoice).await
+}
+
+async fn insert_lines(conn: &impl ConnectionTrait, invoice: &Invoice) -> Result<(), StoreError> {
     if invoice.fields.lines.is_empty() {
         return Ok(());
     }

@@ -12,7 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
 
-use crate::dto::{TaxShareResponse, double_option, mirror_enum, whole_i32};
+use crate::dto::{LineBody, TaxShareResponse, double_option, mirror_enum, whole_i32};
 use crate::v1::parties::dto::Address;
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
@@ -116,10 +116,15 @@ pub struct InvoiceBody {
     pub lines: Option<Vec<InvoiceLineBody>>,
 }
 
-/// A change of a draft's header.
+/// A change of a draft: its header, and for a direct invoice its lines.
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct InvoicePatch {
+    /// Direct invoices only: replaces every line, completed and priced like new ones. The lines of
+    /// an invoice made from an invoice order, or of a credit note, follow that document (422
+    /// `lines_follow_source`).
+    #[serde(default)]
+    pub lines: Option<Vec<LineBody>>,
     #[serde(default, deserialize_with = "whole_i32")]
     #[schema(minimum = 0, maximum = 365)]
     pub payment_terms_days: Option<i32>,
@@ -336,6 +341,7 @@ impl From<InvoicePatch> for InvoiceChange {
             payment_terms_days: patch.payment_terms_days,
             invoice_date: patch.invoice_date,
             notes: patch.notes,
+            lines: patch.lines.map(|lines| lines.into_iter().map(Into::into).collect()),
         }
     }
 }

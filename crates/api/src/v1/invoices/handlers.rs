@@ -235,8 +235,8 @@ pub async fn get_invoice(
     Ok(respond(actix_web::http::StatusCode::OK, &caller, invoice, payments))
 }
 
-/// Change a draft's header (payment terms, invoice date, notes); an issued document is a 409
-/// `document_immutable`.
+/// Change a draft: payment terms, invoice date, notes, and the lines of a direct invoice (all
+/// replaced); an issued document is a 409 `document_immutable`.
 #[utoipa::path(
     tag = "invoices",
     operation_id = "update_invoice",

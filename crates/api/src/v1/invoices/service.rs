@@ -169,7 +169,16 @@ pub async fn update(
     let current = find_for_update(&txn, caller, id).await?;
     check_version(current.version, if_match)?;
     current.check_editable().map_err(immutable)?;
-    let fields = change.apply(&current.fields)?;
+    let defaults = match &change.lines {
+        Some(lines) => {
+            let party = party_of(&txn, current.fields.party_id).await?;
+            let lines: Vec<&LineInput> = lines.iter().collect();
+            pricing::line_defaults(&txn, &party, &lines, Some(current.fields.currency), today()).await?
+        }
+        None => Vec::new(),
+    };
+    let lines_replaced = change.lines.is_some();
+    let fields = change.apply(&current.fields, &defaults, Uuid::now_v7)?;
     if fields == current.fields {
         return Ok(current);
     }
@@ -178,6 +187,9 @@ pub async fn update(
         ..current.clone()
     };
     let written = write(&txn, caller, &current, changed).await?;
+    if lines_replaced {
+        invoices::replace_lines(&txn, &written).await?;
+    }
     txn.commit().await?;
     Ok(written)
 }
