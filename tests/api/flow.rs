@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, assert_problem, id, spawn_app};
 use crate::invoice_orders::INVOICE_ORDERS;
-use crate::invoices::{INVOICES, direct_draft};
+use crate::invoices::{INVOICES, direct_draft, draft_of_whole_order};
 use crate::sales_orders::{ORDERS, customer};
 
 fn flow_path(resource: &str, document: &Value) -> String {
@@ -252,20 +252,7 @@ async fn a_thousand_lines_go_from_offer_to_invoice() {
         .post_expect(ORDERS, &json!({"offer_id": id(&offer)}), StatusCode::CREATED)
         .await;
     act(&app, &format!("{ORDERS}/{}/confirm", id(&order))).await;
-    let invoice_order = app
-        .post_expect(
-            INVOICE_ORDERS,
-            &json!({"sales_order_id": id(&order)}),
-            StatusCode::CREATED,
-        )
-        .await;
-    let draft = app
-        .post_expect(
-            INVOICES,
-            &json!({"invoice_order_id": id(&invoice_order)}),
-            StatusCode::CREATED,
-        )
-        .await;
+    let (_, draft) = draft_of_whole_order(&app, &order).await;
     assert_eq!(draft["net_total"], "3000.00");
     let flow = app.get_json(&flow_path("invoices", &draft)).await;
     let rows = quantities(&flow);

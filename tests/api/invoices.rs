@@ -36,6 +36,25 @@ pub async fn direct_draft(app: &TestApp, party: &Value) -> Value {
     .await
 }
 
+/// An invoice order of all that remains of a confirmed `order`, and the draft invoice made of it.
+pub async fn draft_of_whole_order(app: &TestApp, order: &Value) -> (Value, Value) {
+    let invoice_order = app
+        .post_expect(
+            INVOICE_ORDERS,
+            &json!({"sales_order_id": id(order)}),
+            StatusCode::CREATED,
+        )
+        .await;
+    let draft = app
+        .post_expect(
+            INVOICES,
+            &json!({"invoice_order_id": id(&invoice_order)}),
+            StatusCode::CREATED,
+        )
+        .await;
+    (invoice_order, draft)
+}
+
 #[tokio::test]
 async fn from_accepted_offer_to_a_paid_invoice_and_its_credit_note() {
     let app = spawn_app().await;
@@ -246,20 +265,7 @@ async fn a_direct_draft_gets_new_lines_and_one_from_an_invoice_order_keeps_its_o
     assert_eq!(invoice["total"], "240.00");
 
     let order = confirmed_order(&app, &party, &["5"]).await;
-    let invoice_order = app
-        .post_expect(
-            INVOICE_ORDERS,
-            &json!({"sales_order_id": id(&order)}),
-            StatusCode::CREATED,
-        )
-        .await;
-    let from_order = app
-        .post_expect(
-            INVOICES,
-            &json!({"invoice_order_id": id(&invoice_order)}),
-            StatusCode::CREATED,
-        )
-        .await;
+    let (_, from_order) = draft_of_whole_order(&app, &order).await;
     let refused = app
         .patch(
             &format!("{INVOICES}/{}", id(&from_order)),
@@ -275,20 +281,7 @@ async fn deleting_a_draft_from_an_invoice_order_opens_the_order_again() {
     let app = spawn_app().await;
     let party = customer(&app).await;
     let order = confirmed_order(&app, &party, &["5"]).await;
-    let invoice_order = app
-        .post_expect(
-            INVOICE_ORDERS,
-            &json!({"sales_order_id": id(&order)}),
-            StatusCode::CREATED,
-        )
-        .await;
-    let draft = app
-        .post_expect(
-            INVOICES,
-            &json!({"invoice_order_id": id(&invoice_order)}),
-            StatusCode::CREATED,
-        )
-        .await;
+    let (invoice_order, draft) = draft_of_whole_order(&app, &order).await;
     let twice = app
         .post(INVOICES, &json!({"invoice_order_id": id(&invoice_order)}))
         .await;
