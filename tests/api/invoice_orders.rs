@@ -200,3 +200,42 @@ async fn twenty_racing_invoice_orders_never_over_reserve() {
         .await;
     assert_eq!(open["items"].as_array().unwrap().len(), 3);
 }
+
+/// A cancellation racing an invoice order: one of them wins, never both (a cancelled order with
+/// an open invoice order could be invoiced).
+#[tokio::test]
+async fn a_cancellation_and_an_invoice_order_never_both_succeed() {
+    let app = spawn_app().await;
+    let party = customer(&app).await;
+    for _ in 0..10 {
+        let order = confirmed_order(&app, &party, &["4"]).await;
+        let cancel_path = format!("{ORDERS}/{}/cancel", id(&order));
+        let body = json!({"sales_order_id": id(&order)});
+        let (cancelled, reserved) = tokio::join!(
+            app.post_as(&app.admin_token, &cancel_path, None),
+            app.post(INVOICE_ORDERS, &body)
+        );
+        let outcome = (cancelled.status(), reserved.status());
+        assert!(
+            [
+                (StatusCode::OK, StatusCode::CONFLICT),
+                (StatusCode::CONFLICT, StatusCode::CREATED)
+            ]
+            .contains(&outcome),
+            "{outcome:?}"
+        );
+        let read = app.get_json(&format!("{ORDERS}/{}", id(&order))).await;
+        let expected = if outcome.0 == StatusCode::OK {
+            ("cancelled", "0")
+        } else {
+            ("confirmed", "4")
+        };
+        assert_eq!(
+            (
+                read["status"].as_str().unwrap(),
+                read["lines"][0]["reserved_quantity"].as_str().unwrap()
+            ),
+            expected
+        );
+    }
+}

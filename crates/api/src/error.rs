@@ -302,6 +302,10 @@ impl From<StoreError> for ApiError {
                 "a referenced record does not exist or is still referenced",
                 None,
             ),
+            StoreError::Retryable(error) => {
+                tracing::warn!(%error, "transaction aborted by the database; the client is told to retry");
+                ApiError::Busy
+            }
             other => ApiError::internal(other),
         }
     }

@@ -88,7 +88,10 @@ problem_response!(
 problem_response!(PayloadTooLarge, "The body is over 1 MiB");
 problem_response!(UnsupportedMediaType, "The body is not `application/json`");
 problem_response!(UnprocessableEntity, "Invalid values; `errors` names every field");
-problem_response!(ServiceUnavailable, "The database is unreachable");
+problem_response!(
+    ServiceUnavailable,
+    "The database is unreachable, or concurrent changes kept the records busy (`resource_busy`): retry after `Retry-After` seconds"
+);
 
 /// Pretty JSON with a trailing newline, the form committed to the repository.
 pub fn to_json(document: &utoipa::openapi::OpenApi) -> String {

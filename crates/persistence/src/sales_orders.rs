@@ -187,6 +187,30 @@ pub async fn ids_of_lines(conn: &impl ConnectionTrait, line_ids: &[Uuid]) -> Res
     Ok(ids)
 }
 
+/// The status of each of these orders, read under a share lock held until the transaction ends
+/// (PostgreSQL), in id order: a reservation made meanwhile cannot miss a cancellation, and a
+/// cancellation waits for it and then sees it.
+pub async fn statuses_for_share(
+    conn: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, SalesOrderStatus>, StoreError> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Entity::find()
+        .filter(Column::Id.is_in(ids.iter().copied()))
+        .order_by_asc(Column::Id)
+        .lock_shared()
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|m| {
+            let status = SalesOrderStatus::parse(&m.status).ok_or_else(|| StoreError::corrupt(TABLE, &m.status))?;
+            Ok((m.id, status))
+        })
+        .collect()
+}
+
 /// Sales order lines by id, each with its order's party, currency and status.
 pub async fn ordered_lines(conn: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<OrderedLine>, StoreError> {
     if ids.is_empty() {

@@ -27,7 +27,7 @@ pub fn from_units(units: i64) -> Decimal {
 /// `UPDATE table SET {set} FROM (the changes) AS v WHERE table.id = v.id [AND {condition}]`, where
 /// `set` and `condition` refer to the change as `v.units`. Returns how many rows it changed; with
 /// a condition, fewer than `changes.len()` means one did not hold and the caller must roll back.
-/// Each id may appear once.
+/// Each id may appear once. The rows are changed in id order.
 pub async fn adjust(
     conn: &impl ConnectionTrait,
     table: &str,
@@ -38,6 +38,10 @@ pub async fn adjust(
     if changes.is_empty() {
         return Ok(0);
     }
+    // In id order, so that two statements touching the same rows lock them in the same order
+    // and cannot deadlock each other.
+    let mut changes = changes.to_vec();
+    changes.sort_unstable_by_key(|(id, _)| *id);
     let backend = conn.get_database_backend();
     let mut values = Vec::with_capacity(changes.len() * 2);
     let mut rows = Vec::with_capacity(changes.len());

@@ -77,6 +77,17 @@ async fn create_once(
         // With lines, they must belong to the order named.
         ordered.retain(|o| o.sales_order_id == id);
     }
+    // The statuses that count are the ones read under the orders' share lock: a cancellation
+    // racing this reservation either waits for it (and then sees it) or is seen by it.
+    let mut order_ids: Vec<Uuid> = ordered.iter().map(|o| o.sales_order_id).collect();
+    order_ids.sort_unstable();
+    order_ids.dedup();
+    let statuses = sales_orders::statuses_for_share(&txn, &order_ids).await?;
+    for line in &mut ordered {
+        if let Some(status) = statuses.get(&line.sales_order_id) {
+            line.order_status = *status;
+        }
+    }
     let (party_id, currency, lines) =
         invoice_order::plan(requested, &ordered, Uuid::now_v7).map_err(|error| match error {
             PlanError::OrderNotConfirmed { sales_order_id, status } => ApiError::conflict(
