@@ -348,6 +348,30 @@ async fn payments_and_credit_notes_need_an_issued_invoice() {
     let empty = app.post(INVOICES, &json!({"party_id": id(&party)})).await;
     let problem = assert_problem(empty, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
     assert_eq!(error_fields(&problem), vec!["lines"]);
+    // Both dated in January with no payment terms: the invoice is overdue, its credit note never.
+    let january = json!({"invoice_date": "2026-01-05", "payment_terms_days": 0});
+    let dated = app.patch(&format!("{INVOICES}/{}", id(&draft)), &january).await;
+    assert_eq!(dated.status(), StatusCode::OK);
+    let invoice = issued(&app, &draft).await;
+    let note = app
+        .post_expect(
+            INVOICES,
+            &json!({"credits_invoice_id": id(&invoice), "lines": [{"invoice_line_id": invoice["lines"][0]["id"], "quantity": "1"}]}),
+            StatusCode::CREATED,
+        )
+        .await;
+    let dated = app.patch(&format!("{INVOICES}/{}", id(&note)), &january).await;
+    assert_eq!(dated.status(), StatusCode::OK);
+    let note = issued(&app, &note).await;
+    assert_eq!(
+        (&note["overdue"], &note["due_date"]),
+        (&json!(false), &json!("2026-01-05"))
+    );
+    let of_note = app.post(INVOICES, &json!({"credits_invoice_id": id(&note)})).await;
+    let problem = assert_problem(of_note, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(problem["errors"][0]["code"], "credit_note");
+    let overdue = app.get_json(&format!("{INVOICES}?overdue=true")).await;
+    assert_eq!(item_ids(&overdue), vec![id(&invoice)], "credit notes are never due");
 }
 
 /// Fifty drafts issued at once get fifty consecutive numbers: no duplicate, no gap.

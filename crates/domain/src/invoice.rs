@@ -186,8 +186,8 @@ pub struct Payment {
 pub enum ActionError {
     /// The status does not allow it (409).
     State(TransitionError),
-    /// An issued document does not change (409 `document_immutable`).
-    Immutable(InvoiceStatus),
+    /// Only an issued invoice is credited; this one is still a draft (409).
+    NotIssued(InvoiceStatus),
     /// The request's values break a rule (422).
     Invalid(ValidationErrors),
 }
@@ -213,9 +213,10 @@ impl Invoice {
         balance
     }
 
-    /// Issued or partially paid, and due before `today`.
+    /// An invoice (credit notes are never due) issued or partially paid, and due before `today`.
     pub fn is_overdue(&self, today: NaiveDate) -> bool {
-        matches!(self.status, InvoiceStatus::Issued | InvoiceStatus::PartiallyPaid)
+        self.kind == InvoiceKind::Invoice
+            && matches!(self.status, InvoiceStatus::Issued | InvoiceStatus::PartiallyPaid)
             && self.due_date.is_some_and(|due| due < today)
     }
 
@@ -303,11 +304,14 @@ impl Invoice {
         Ok(settlement(self.paid_amount + amount, due - amount))
     }
 
-    /// The status once `credited_amount` more is credited (an issued credit note).
+    /// The status once `credited_amount` more is credited (an issued credit note). The credited
+    /// amount never passes the total: credit notes are rounded one by one, so crediting 3 × 0.10
+    /// at 15 % (total 0.35) unit by unit gives three notes of 0.12, and the last cent is rounding,
+    /// not money owed back.
     #[must_use]
     pub fn credit(&self, credited_amount: Decimal) -> Invoice {
         let credited = Invoice {
-            credited_amount: self.credited_amount + credited_amount,
+            credited_amount: (self.credited_amount + credited_amount).min(self.totals().total),
             ..self.clone()
         };
         Invoice {
@@ -378,8 +382,17 @@ pub fn credit_note_of(
     requested: Option<&[CreditedLine]>,
     mut new_line_id: impl FnMut() -> Uuid,
 ) -> Result<InvoiceFields, ActionError> {
-    if invoice.is_draft() || invoice.kind == InvoiceKind::CreditNote {
-        return Err(ActionError::Immutable(invoice.status));
+    if invoice.kind == InvoiceKind::CreditNote {
+        let mut errors = ValidationErrors::new();
+        errors.add(
+            "credits_invoice_id",
+            "credit_note",
+            "a credit note is not credited: credit the invoice it credits",
+        );
+        return Err(ActionError::Invalid(errors));
+    }
+    if invoice.is_draft() {
+        return Err(ActionError::NotIssued(invoice.status));
     }
     let mut errors = ValidationErrors::new();
     let chosen: Vec<(&InvoiceLine, Decimal)> = match requested {
@@ -771,6 +784,16 @@ mod tests {
         assert_eq!(credited.balance_due().to_string(), "9.41");
         assert_eq!(credited.status, InvoiceStatus::Issued);
         assert_eq!(credited.credit(d("9.41")).status, InvoiceStatus::Paid, "settled");
+        let rounded_up = credited.credit(d("9.42"));
+        assert_eq!(
+            (rounded_up.credited_amount, rounded_up.balance_due().to_string()),
+            (d("81.37"), "0.00".to_owned()),
+            "notes rounded one by one never credit past the total"
+        );
+        let mut note = issued.clone();
+        note.kind = InvoiceKind::CreditNote;
+        assert!(issued.is_overdue(day("2027-01-01")));
+        assert!(!note.is_overdue(day("2027-01-01")), "a credit note is never due");
         assert_eq!(number(InvoiceKind::CreditNote, 2026, 3), "CN-2026-000003");
     }
 }

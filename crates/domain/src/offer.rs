@@ -260,8 +260,7 @@ impl Offer {
                 );
             }
         }
-        errors.finish(|| ()).map_err(ActionError::Invalid)?;
-        Ok(self
+        let lines: Vec<OfferLine> = self
             .fields
             .lines
             .iter()
@@ -269,7 +268,16 @@ impl Offer {
                 selected: line.optional && selected.contains(&line.id),
                 ..line.clone()
             })
-            .collect())
+            .collect();
+        if errors.is_empty() && !lines.iter().any(OfferLine::counts) {
+            // An accepted offer becomes an order: one of nothing could never be invoiced.
+            errors.add(
+                "selected_optional_line_ids",
+                "nothing_accepted",
+                "every line is optional: choose at least one",
+            );
+        }
+        errors.finish(|| lines).map_err(ActionError::Invalid)
     }
 
     /// The next revision: a draft with the same number and content, revision + 1, new line ids,
@@ -630,6 +638,16 @@ mod tests {
             panic!("a non-optional line cannot be chosen");
         };
         assert_eq!(errors.errors()[0].field, "selected_optional_line_ids[1]");
+        let all_optional = offer(vec![line("1", "5", "0", "20", true)], S::Sent);
+        let Err(ActionError::Invalid(errors)) = all_optional.accept(&[], day("2026-12-01")) else {
+            panic!("an offer of optional lines needs one chosen");
+        };
+        assert_eq!(errors.errors()[0].code, "nothing_accepted");
+        assert!(
+            all_optional
+                .accept(&[all_optional.fields.lines[0].id], day("2026-12-01"))
+                .is_ok()
+        );
     }
 
     #[test]

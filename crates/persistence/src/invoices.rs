@@ -326,6 +326,7 @@ pub async fn list(
     }
     if let Some(today) = filter.overdue_on {
         condition = condition
+            .add(Column::Kind.eq(InvoiceKind::Invoice.as_str()))
             .add(Column::Status.is_in([InvoiceStatus::Issued.as_str(), InvoiceStatus::PartiallyPaid.as_str()]))
             .add(Column::DueDate.lt(today));
     }

@@ -371,7 +371,7 @@ fn immutable(status: InvoiceStatus) -> ApiError {
 fn action_error(error: ActionError) -> ApiError {
     match error {
         ActionError::State(error) => ApiError::invalid_transition(RESOURCE, error),
-        ActionError::Immutable(status) => ApiError::conflict(
+        ActionError::NotIssued(status) => ApiError::conflict(
             "not_issued",
             format!("only an issued invoice is credited; this one is {}", status.as_str()),
             None,
