@@ -457,3 +457,26 @@ async fn overdue_invoices_are_listed_and_turnover_feeds_discount_rules() {
             .contains("91.26 EUR")
     );
 }
+
+#[tokio::test]
+async fn the_history_of_an_invoice_is_read_by_those_who_see_its_party() {
+    let app = spawn_app().await;
+    let party = customer(&app).await;
+    let draft = direct_draft(&app, &party).await;
+    let path = format!("{INVOICES}/{}/history", id(&draft));
+    let (_, stranger) = app.user_with_role("sales", None).await;
+    let hidden = app.request(Method::GET, &path, Some(&stranger), None).await;
+    assert_problem(hidden, StatusCode::NOT_FOUND, "not_found").await;
+    let deleted = app
+        .request(
+            Method::DELETE,
+            &format!("{INVOICES}/{}", id(&draft)),
+            Some(&app.admin_token),
+            None,
+        )
+        .await;
+    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+    let hidden = app.request(Method::GET, &path, Some(&stranger), None).await;
+    assert_problem(hidden, StatusCode::NOT_FOUND, "not_found").await;
+    assert_eq!(app.get_json(&path).await["items"].as_array().unwrap().len(), 2);
+}

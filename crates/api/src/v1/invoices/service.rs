@@ -153,8 +153,16 @@ pub async fn history(
     id: Uuid,
     request: &PageRequest<()>,
 ) -> Result<Page<persistence::history::Entry>, ApiError> {
-    let exists = invoices::find(db, id, caller.visibility()).await?.is_some();
-    history::list_outliving(db, RESOURCE, id, exists, request).await
+    if invoices::find(db, id, Visibility::All).await?.is_some() {
+        get(db, caller, id).await?;
+        return history::list(db, RESOURCE, id, request).await;
+    }
+    // A deleted draft: no party is left to decide who saw it, so only callers who see every
+    // party read its history.
+    if caller.visibility() != Visibility::All {
+        return Err(ApiError::NotFound { resource: RESOURCE });
+    }
+    history::list_outliving(db, RESOURCE, id, false, request).await
 }
 
 /// Changes a draft's header; an issued document is a 409 `document_immutable`.
