@@ -480,3 +480,22 @@ async fn the_history_of_an_invoice_is_read_by_those_who_see_its_party() {
     assert_problem(hidden, StatusCode::NOT_FOUND, "not_found").await;
     assert_eq!(app.get_json(&path).await["items"].as_array().unwrap().len(), 2);
 }
+
+#[tokio::test]
+async fn an_invoice_is_due_on_the_terms_agreed_on_its_order() {
+    let app = spawn_app().await;
+    let party = customer(&app).await;
+    let order = app
+        .post_expect(
+            ORDERS,
+            &json!({"party_id": id(&party), "payment_terms_days": 45, "lines": [{"description": "A", "quantity": "1", "unit_price": "10", "tax_rate": "19"}]}),
+            StatusCode::CREATED,
+        )
+        .await;
+    let confirmed = app
+        .post_as(&app.admin_token, &format!("{ORDERS}/{}/confirm", id(&order)), None)
+        .await;
+    assert_eq!(confirmed.status(), StatusCode::OK);
+    let (_, draft) = draft_of_whole_order(&app, &order).await;
+    assert_eq!(draft["payment_terms_days"], 45, "the order's, not the party's 14");
+}

@@ -337,14 +337,25 @@ pub fn number(kind: InvoiceKind, year: i32, sequence: i64) -> String {
     format!("{}-{year}-{sequence:06}", kind.series())
 }
 
-/// The draft made of an open invoice order: its lines, at their sales order lines' prices.
-pub fn from_invoice_order(order: &InvoiceOrder, party: &Party, mut new_line_id: impl FnMut() -> Uuid) -> InvoiceFields {
+/// The draft made of an open invoice order: its lines, at their sales order lines' prices, due
+/// on the payment terms agreed on those orders (`order_terms`, one per order; the shortest when
+/// they differ, the party's when none is given).
+pub fn from_invoice_order(
+    order: &InvoiceOrder,
+    order_terms: &[i32],
+    party: &Party,
+    mut new_line_id: impl FnMut() -> Uuid,
+) -> InvoiceFields {
     InvoiceFields {
         party_id: order.party_id,
         currency: order.currency,
         invoice_order_id: Some(order.id),
         credits_invoice_id: None,
-        payment_terms_days: party.fields.payment_terms_days,
+        payment_terms_days: order_terms
+            .iter()
+            .copied()
+            .min()
+            .unwrap_or(party.fields.payment_terms_days),
         invoice_date: None,
         notes: None,
         lines: order

@@ -187,6 +187,20 @@ pub async fn ids_of_lines(conn: &impl ConnectionTrait, line_ids: &[Uuid]) -> Res
     Ok(ids)
 }
 
+/// The payment terms of these orders, one per order.
+pub async fn payment_terms_of(conn: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<i32>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(Entity::find()
+        .select_only()
+        .column(Column::PaymentTermsDays)
+        .filter(Column::Id.is_in(ids.iter().copied()))
+        .into_tuple::<i32>()
+        .all(conn)
+        .await?)
+}
+
 /// The status of each of these orders, read under a share lock held until the transaction ends
 /// (PostgreSQL), in id order: a reservation made meanwhile cannot miss a cancellation, and a
 /// cancellation waits for it and then sees it.

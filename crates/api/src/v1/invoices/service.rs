@@ -20,7 +20,7 @@ use persistence::invoices::{self, InvoiceFilter, InvoiceSort};
 use persistence::page::{Page, PageRequest};
 use persistence::units::to_units;
 use persistence::visibility::Visibility;
-use persistence::{ConnectionTrait, DatabaseConnection, TransactionTrait, numbers, parties};
+use persistence::{ConnectionTrait, DatabaseConnection, TransactionTrait, numbers, parties, sales_orders};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
@@ -60,7 +60,11 @@ pub async fn from_invoice_order(
             other => other,
         })?;
     let party = party_of(&txn, order.party_id).await?;
-    let fields = invoice::from_invoice_order(&order, &party, Uuid::now_v7);
+    let mut order_ids: Vec<Uuid> = order.lines.iter().map(|l| l.sales_order_id).collect();
+    order_ids.sort_unstable();
+    order_ids.dedup();
+    let terms = sales_orders::payment_terms_of(&txn, &order_ids).await?;
+    let fields = invoice::from_invoice_order(&order, &terms, &party, Uuid::now_v7);
     invoice_orders::invoice(&txn, caller, &order).await?;
     let created = insert_draft(&txn, caller, InvoiceKind::Invoice, fields).await?;
     txn.commit().await?;
