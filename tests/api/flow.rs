@@ -5,7 +5,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, assert_problem, id, spawn_app};
-use crate::invoice_orders::INVOICE_ORDERS;
+use crate::invoice_orders::{INVOICE_ORDERS, confirmed_order};
 use crate::invoices::{INVOICES, direct_draft, draft_of_whole_order};
 use crate::sales_orders::{ORDERS, customer};
 
@@ -264,5 +264,45 @@ async fn a_thousand_lines_go_from_offer_to_invoice() {
     assert_eq!(
         app.get_json(&format!("{ORDERS}/{}", id(&order))).await["invoicing_status"],
         "fully_invoiced"
+    );
+}
+
+#[tokio::test]
+async fn an_invoice_order_gathering_two_orders_joins_their_flows() {
+    let app = spawn_app().await;
+    let party = customer(&app).await;
+    let first = confirmed_order(&app, &party, &["2"]).await;
+    let second = confirmed_order(&app, &party, &["3"]).await;
+    let lonely = confirmed_order(&app, &party, &["4"]).await;
+    let gathered = app
+        .post_expect(
+            INVOICE_ORDERS,
+            &json!({"lines": [
+                {"sales_order_line_id": first["lines"][0]["id"], "quantity": "1"},
+                {"sales_order_line_id": second["lines"][0]["id"], "quantity": "3"}
+            ]}),
+            StatusCode::CREATED,
+        )
+        .await;
+    let flow = app.get_json(&flow_path("sales-orders", &first)).await;
+    assert_eq!(ids(&flow["sales_orders"]), vec![id(&first), id(&second)]);
+    assert_eq!(ids(&flow["invoice_orders"]), vec![id(&gathered)]);
+    assert_eq!(
+        quantities(&flow),
+        vec![
+            row(["Item", "0", "2", "1", "0", "0", "1"]),
+            row(["Item", "0", "3", "3", "0", "0", "0"]),
+        ]
+    );
+    for document in [("sales-orders", &second), ("invoice-orders", &gathered)] {
+        assert_eq!(app.get_json(&flow_path(document.0, document.1)).await, flow);
+    }
+
+    act(&app, &format!("{ORDERS}/{}/cancel", id(&lonely))).await;
+    let cancelled = app.get_json(&flow_path("sales-orders", &lonely)).await;
+    assert_eq!(
+        quantities(&cancelled),
+        vec![row(["Item", "0", "4", "0", "0", "0", "0"])],
+        "nothing remains to invoice of a cancelled order"
     );
 }

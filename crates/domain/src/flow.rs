@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use crate::invoice::{Invoice, InvoiceKind};
 use crate::offer::{Offer, OfferLine};
-use crate::sales_order::SalesOrder;
+use crate::sales_order::{SalesOrder, SalesOrderStatus};
 
 /// One traced line: a sales order line with the offer line it came from, an offer line that was
 /// not ordered, or a line of an invoice made without an order.
@@ -28,7 +28,8 @@ pub struct FlowLine {
     pub invoiced: Decimal,
     /// On credit notes of those invoices, drafts included.
     pub credited: Decimal,
-    /// Ordered − invoiced − reserved: what may still be put on an invoice order.
+    /// Ordered − invoiced − reserved: what may still be put on an invoice order (nothing once the
+    /// order is cancelled).
     pub remaining: Decimal,
 }
 
@@ -66,7 +67,11 @@ pub fn lines(offers: &[Offer], orders: &[SalesOrder], invoices: &[Invoice]) -> V
                 reserved: line.reserved_quantity,
                 invoiced: line.invoiced_quantity,
                 credited,
-                remaining: line.remaining(),
+                remaining: if order.status == SalesOrderStatus::Cancelled {
+                    Decimal::ZERO
+                } else {
+                    line.remaining()
+                },
             });
         }
     }

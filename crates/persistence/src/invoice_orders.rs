@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use domain::currency::Currency;
 use domain::invoice_order::{InvoiceOrder, InvoiceOrderLine, InvoiceOrderStatus};
+use sea_orm::sea_query::{Query, SelectStatement};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
@@ -104,31 +105,32 @@ pub async fn find_for_update(
         .map(|mut orders| orders.pop())
 }
 
-/// The invoice orders with a line of one of these sales order lines (for a document's flow).
-pub async fn of_sales_order_lines(
+/// The invoice orders with a line of one of these sales orders that the caller sees (for a
+/// document's flow).
+pub async fn of_sales_orders(
     conn: &impl ConnectionTrait,
-    line_ids: &[Uuid],
+    order_ids: &[Uuid],
     visibility: Visibility,
 ) -> Result<Vec<InvoiceOrder>, StoreError> {
-    if line_ids.is_empty() {
+    if order_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let mut ids: Vec<Uuid> = line::Entity::find()
-        .filter(line::Column::SalesOrderLineId.is_in(line_ids.iter().copied()))
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|l| l.invoice_order_id)
-        .collect();
-    ids.sort_unstable();
-    ids.dedup();
     let rows = Entity::find()
-        .filter(Column::Id.is_in(ids))
+        .filter(Column::Id.in_subquery(with_lines_of(order_ids)))
         .filter(visible_to(visibility))
         .order_by_asc(Column::CreatedAt)
         .all(conn)
         .await?;
     with_lines(conn, rows).await
+}
+
+/// The ids of the invoice orders with a line of one of these sales orders, as a subquery.
+fn with_lines_of(order_ids: &[Uuid]) -> SelectStatement {
+    Query::select()
+        .column(line::Column::InvoiceOrderId)
+        .from(line::Entity)
+        .and_where(line::Column::SalesOrderLineId.in_subquery(sales_orders::line_ids_of(order_ids)))
+        .to_owned()
 }
 
 pub async fn list(
@@ -145,19 +147,7 @@ pub async fn list(
         condition = condition.add(Column::Status.eq(status.as_str()));
     }
     if let Some(sales_order_id) = filter.sales_order_id {
-        let line_ids: Vec<Uuid> = sales_orders::ordered_lines_of(conn, sales_order_id)
-            .await?
-            .into_iter()
-            .map(|o| o.line.id)
-            .collect();
-        let ids: Vec<Uuid> = line::Entity::find()
-            .filter(line::Column::SalesOrderLineId.is_in(line_ids))
-            .all(conn)
-            .await?
-            .into_iter()
-            .map(|l| l.invoice_order_id)
-            .collect();
-        condition = condition.add(Column::Id.is_in(ids));
+        condition = condition.add(Column::Id.in_subquery(with_lines_of(&[sales_order_id])));
     }
     if let Some(since) = filter.updated_since {
         condition = condition.add(Column::UpdatedAt.gte(since));
@@ -200,13 +190,17 @@ async fn with_lines(conn: &impl ConnectionTrait, rows: Vec<Model>) -> Result<Vec
     }
     let ids: Vec<Uuid> = rows.iter().map(|m| m.id).collect();
     let lines = line::Entity::find()
-        .filter(line::Column::InvoiceOrderId.is_in(ids))
+        .filter(line::Column::InvoiceOrderId.is_in(ids.iter().copied()))
         .order_by_asc(line::Column::InvoiceOrderId)
         .order_by_asc(line::Column::Position)
         .all(conn)
         .await?;
-    let ordered_ids: Vec<Uuid> = lines.iter().map(|l| l.sales_order_line_id).collect();
-    let ordered: HashMap<Uuid, _> = sales_orders::ordered_lines(conn, &ordered_ids)
+    let ordered_ids = Query::select()
+        .column(line::Column::SalesOrderLineId)
+        .from(line::Entity)
+        .and_where(line::Column::InvoiceOrderId.is_in(ids))
+        .to_owned();
+    let ordered: HashMap<Uuid, _> = sales_orders::ordered_lines_in(conn, ordered_ids)
         .await?
         .into_iter()
         .map(|o| (o.line.id, o))

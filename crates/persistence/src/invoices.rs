@@ -10,6 +10,7 @@ use domain::invoice::{
     FrozenParty, Invoice, InvoiceFields, InvoiceKind, InvoiceLine, InvoiceStatus, Payment, PaymentMethod,
 };
 use rust_decimal::Decimal;
+use sea_orm::sea_query::Query;
 use sea_orm::{
     ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect,
@@ -21,6 +22,7 @@ use crate::entities::invoice::{ActiveModel, Column, Entity, Model};
 use crate::entities::{invoice_line as line, payment};
 use crate::error::StoreError;
 use crate::page::{self, Page, PageRequest, SortKey};
+use crate::sales_orders;
 use crate::search;
 use crate::units::{self, from_units, to_units};
 use crate::visibility::{self, Visibility};
@@ -228,27 +230,23 @@ pub async fn payments_of(
     Ok(payments)
 }
 
-/// The documents with a line of one of these sales order lines, and the credit notes of those
-/// (for a document's flow).
-pub async fn of_sales_order_lines(
+/// The documents with a line of one of these sales orders that the caller sees, credit notes
+/// included (for a document's flow).
+pub async fn of_sales_orders(
     conn: &impl ConnectionTrait,
-    line_ids: &[Uuid],
+    order_ids: &[Uuid],
     visibility: Visibility,
 ) -> Result<Vec<Invoice>, StoreError> {
-    if line_ids.is_empty() {
+    if order_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let mut ids: Vec<Uuid> = line::Entity::find()
-        .filter(line::Column::SalesOrderLineId.is_in(line_ids.iter().copied()))
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|l| l.invoice_id)
-        .collect();
-    ids.sort_unstable();
-    ids.dedup();
+    let ids = Query::select()
+        .column(line::Column::InvoiceId)
+        .from(line::Entity)
+        .and_where(line::Column::SalesOrderLineId.in_subquery(sales_orders::line_ids_of(order_ids)))
+        .to_owned();
     let rows = Entity::find()
-        .filter(Column::Id.is_in(ids))
+        .filter(Column::Id.in_subquery(ids))
         .filter(visible_to(visibility))
         .order_by_asc(Column::CreatedAt)
         .all(conn)

@@ -9,6 +9,7 @@ use domain::currency::Currency;
 use domain::invoice_order::OrderedLine;
 use domain::party::Address;
 use domain::sales_order::{SalesOrder, SalesOrderFields, SalesOrderLine, SalesOrderStatus};
+use sea_orm::sea_query::{Query, SelectStatement};
 use sea_orm::{
     ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect,
@@ -223,6 +224,29 @@ pub async fn statuses_for_share(
             Ok((m.id, status))
         })
         .collect()
+}
+
+/// The ids of the lines of these orders, as a subquery: lists of line ids would need a bound
+/// parameter per line, and a few orders of 1000 lines pass the databases' limits.
+pub fn line_ids_of(order_ids: &[Uuid]) -> SelectStatement {
+    Query::select()
+        .column(line::Column::Id)
+        .from(line::Entity)
+        .and_where(line::Column::SalesOrderId.is_in(order_ids.iter().copied()))
+        .to_owned()
+}
+
+/// The sales order lines whose ids the subquery `ids` selects, each with its order's party,
+/// currency and status.
+pub async fn ordered_lines_in(
+    conn: &impl ConnectionTrait,
+    ids: SelectStatement,
+) -> Result<Vec<OrderedLine>, StoreError> {
+    let lines = line::Entity::find()
+        .filter(line::Column::Id.in_subquery(ids))
+        .all(conn)
+        .await?;
+    with_orders(conn, lines).await
 }
 
 /// Sales order lines by id, each with its order's party, currency and status.

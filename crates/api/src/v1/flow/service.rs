@@ -18,6 +18,9 @@ use crate::v1::offers::service::today;
 use crate::v1::{invoice_orders as invoice_order_resource, invoices as invoice_resource};
 use crate::v1::{offers as offer_resource, sales_orders as sales_order_resource};
 
+/// The most sales orders a flow follows through invoice orders that gather several.
+const MAX_ORDERS: usize = 100;
+
 /// The document a flow is asked for.
 #[derive(Debug, Clone, Copy)]
 pub enum Start {
@@ -43,7 +46,25 @@ pub async fn flow(db: &DatabaseConnection, caller: &Caller, start: Start) -> Res
     let txn = db::snapshot(db).await?;
     let visibility = caller.visibility();
     let seed = seed(&txn, caller, start).await?;
-    let orders = sales_orders::find_many(&txn, &seed.order_ids, visibility).await?;
+    // An invoice order that gathers several sales orders joins their chains: follow them until
+    // no new order turns up, so that every document of the chain shows the same flow.
+    let mut order_ids = unique(seed.order_ids);
+    let mut invoice_orders = invoice_orders::of_sales_orders(&txn, &order_ids, visibility).await?;
+    loop {
+        let mut reached = order_ids.clone();
+        reached.extend(
+            invoice_orders
+                .iter()
+                .flat_map(|o| o.lines.iter().map(|l| l.sales_order_id)),
+        );
+        let reached = unique(reached);
+        if reached.len() == order_ids.len() || reached.len() > MAX_ORDERS {
+            break;
+        }
+        order_ids = reached;
+        invoice_orders = invoice_orders::of_sales_orders(&txn, &order_ids, visibility).await?;
+    }
+    let orders = sales_orders::find_many(&txn, &order_ids, visibility).await?;
     let mut offer_ids = seed.offer_ids;
     offer_ids.extend(orders.iter().filter_map(|o| o.fields.offer_id));
     let offers = offers::find_many(&txn, &unique(offer_ids), visibility).await?;
@@ -51,13 +72,8 @@ pub async fn flow(db: &DatabaseConnection, caller: &Caller, start: Start) -> Res
     for id in unique(offers.iter().filter_map(|o| o.fields.opportunity_id).collect()) {
         opportunities.extend(opportunities::find(&txn, id, visibility).await?);
     }
-    let line_ids: Vec<Uuid> = orders
-        .iter()
-        .flat_map(|o| o.fields.lines.iter().map(|l| l.id))
-        .collect();
-    let mut invoice_orders = invoice_orders::of_sales_order_lines(&txn, &line_ids, visibility).await?;
     merge(&mut invoice_orders, seed.invoice_orders, |o| (o.created_at, o.id));
-    let mut documents = invoices::of_sales_order_lines(&txn, &line_ids, visibility).await?;
+    let mut documents = invoices::of_sales_orders(&txn, &order_ids, visibility).await?;
     merge(&mut documents, seed.invoices, |i| (i.created_at, i.id));
     let invoice_ids: Vec<Uuid> = documents
         .iter()
