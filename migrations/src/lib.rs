@@ -16,6 +16,7 @@ mod m20261125_000010_sales_orders;
 mod m20261125_000011_invoice_orders;
 mod m20261125_000012_invoices;
 mod m20261125_000013_activity_documents;
+mod m20261125_000014_invoice_series_dates;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000011_invoice_orders::Migration),
             Box::new(m20261125_000012_invoices::Migration),
             Box::new(m20261125_000013_activity_documents::Migration),
+            Box::new(m20261125_000014_invoice_series_dates::Migration),
         ]
     }
 }

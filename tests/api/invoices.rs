@@ -499,3 +499,27 @@ async fn an_invoice_is_due_on_the_terms_agreed_on_its_order() {
     let (_, draft) = draft_of_whole_order(&app, &order).await;
     assert_eq!(draft["payment_terms_days"], 45, "the order's, not the party's 14");
 }
+
+#[tokio::test]
+async fn a_draft_dated_before_the_last_issue_of_its_series_is_not_issued() {
+    let app = spawn_app().await;
+    let party = customer(&app).await;
+    let first = issued(&app, &direct_draft(&app, &party).await).await;
+    let backdated = direct_draft(&app, &party).await;
+    let path = format!("{INVOICES}/{}", id(&backdated));
+    let dated = app.patch(&path, &json!({"invoice_date": "2026-01-05"})).await;
+    assert_eq!(dated.status(), StatusCode::OK);
+    let refused = act(&app, &backdated, "issue", None).await;
+    let problem = assert_problem(refused, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(problem["errors"][0]["code"], "before_last_issued");
+    assert_eq!(app.get_json(&path).await["status"], "draft");
+    let redated = app.patch(&path, &json!({"invoice_date": null})).await;
+    assert_eq!(redated.status(), StatusCode::OK);
+    let second = issued(&app, &backdated).await;
+    let sequence = |invoice: &Value| invoice["number"].as_str().unwrap()[9..].parse::<u32>().unwrap();
+    assert_eq!(
+        sequence(&second),
+        sequence(&first) + 1,
+        "the refused issue burned no number"
+    );
+}

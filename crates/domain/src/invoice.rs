@@ -255,10 +255,27 @@ impl Invoice {
     }
 
     /// The issued document: numbered, dated (`invoice_date`, else `today`), due after the
-    /// payment terms, with the party frozen as it is now. A document without lines is not issued.
-    pub fn issue(&self, number: String, party: &Party, today: NaiveDate) -> Result<Invoice, ActionError> {
+    /// payment terms, with the party frozen as it is now. A document without lines is not issued,
+    /// nor one dated before `last_issued`, the latest date of its series: numbers and dates of a
+    /// series go up together.
+    pub fn issue(
+        &self,
+        number: String,
+        party: &Party,
+        today: NaiveDate,
+        last_issued: Option<NaiveDate>,
+    ) -> Result<Invoice, ActionError> {
         let status = self.check_issue()?;
         let invoice_date = self.fields.invoice_date.unwrap_or(today);
+        if let Some(last) = last_issued.filter(|last| invoice_date < *last) {
+            let mut errors = ValidationErrors::new();
+            errors.add(
+                "invoice_date",
+                "before_last_issued",
+                format!("the series was last issued on {last}: date it then or later"),
+            );
+            return Err(ActionError::Invalid(errors));
+        }
         Ok(Invoice {
             number: Some(number),
             status,
@@ -718,7 +735,7 @@ mod tests {
     #[test]
     fn issuing_numbers_dates_and_freezes() {
         let issued = draft()
-            .issue(number(InvoiceKind::Invoice, 2026, 1), &party(), day("2026-11-25"))
+            .issue(number(InvoiceKind::Invoice, 2026, 1), &party(), day("2026-11-25"), None)
             .unwrap();
         assert_eq!(issued.number.as_deref(), Some("INV-2026-000001"));
         assert_eq!(issued.status, InvoiceStatus::Issued);
@@ -731,10 +748,22 @@ mod tests {
         // 59.97 + 8.79 net; 11.99 + 0.62 tax.
         assert_eq!(issued.balance_due().to_string(), "81.37");
         assert!(matches!(
-            issued.issue("x".into(), &party(), day("2026-11-25")),
+            issued.issue("x".into(), &party(), day("2026-11-25"), None),
             Err(ActionError::State(_))
         ));
         assert!(issued.is_overdue(day("2026-12-10")) && !issued.is_overdue(day("2026-12-09")));
+        let Err(ActionError::Invalid(errors)) =
+            draft().issue("x".into(), &party(), day("2026-11-25"), Some(day("2026-11-26")))
+        else {
+            panic!("dated before the series' last issue");
+        };
+        assert_eq!(errors.errors()[0].code, "before_last_issued");
+        assert!(
+            draft()
+                .issue("x".into(), &party(), day("2026-11-25"), Some(day("2026-11-25")))
+                .is_ok(),
+            "the same day is fine"
+        );
         assert_eq!(
             issued.allowed_actions(),
             vec![InvoiceAction::Pay, InvoiceAction::Credit]
@@ -743,7 +772,7 @@ mod tests {
 
     #[test]
     fn payments_settle_the_balance_and_never_exceed_it() {
-        let issued = draft().issue("INV".into(), &party(), day("2026-11-25")).unwrap();
+        let issued = draft().issue("INV".into(), &party(), day("2026-11-25"), None).unwrap();
         assert_eq!(issued.pay(d("50"), day("2026-11-26")), Ok(InvoiceStatus::PartiallyPaid));
         assert_eq!(issued.pay(d("81.37"), day("2026-11-26")), Ok(InvoiceStatus::Paid));
         for (amount, code) in [
@@ -764,7 +793,7 @@ mod tests {
 
     #[test]
     fn a_credit_note_credits_what_is_left_and_reduces_the_balance() {
-        let mut issued = draft().issue("INV".into(), &party(), day("2026-11-25")).unwrap();
+        let mut issued = draft().issue("INV".into(), &party(), day("2026-11-25"), None).unwrap();
         let first = issued.fields.lines[0].id;
         let note = credit_note_of(
             &issued,

@@ -254,6 +254,19 @@ pub async fn of_sales_orders(
     with_lines(conn, rows).await
 }
 
+/// The latest date of an issued document of this kind (its number series).
+pub async fn last_issued_date(conn: &impl ConnectionTrait, kind: InvoiceKind) -> Result<Option<NaiveDate>, StoreError> {
+    let latest: Option<Option<NaiveDate>> = Entity::find()
+        .select_only()
+        .column_as(Column::InvoiceDate.max(), "latest")
+        .filter(Column::Kind.eq(kind.as_str()))
+        .filter(Column::Number.is_not_null())
+        .into_tuple()
+        .one(conn)
+        .await?;
+    Ok(latest.flatten())
+}
+
 /// The credit notes of these invoices that the caller sees.
 pub async fn credit_notes_of(
     conn: &impl ConnectionTrait,

@@ -248,8 +248,11 @@ pub async fn issue(
     let day = today();
     let year = current.number_year(day);
     let sequence = numbers::next(&txn, current.kind.series(), year).await?;
+    // Read while the series' counter row is locked: no other issue of this series and year
+    // can slip in between.
+    let last_issued = invoices::last_issued_date(&txn, current.kind).await?;
     let issued = current
-        .issue(invoice::number(current.kind, year, sequence), &party, day)
+        .issue(invoice::number(current.kind, year, sequence), &party, day, last_issued)
         .map_err(action_error)?;
     let written = write(&txn, caller, &current, issued).await?;
     if let Some(credited_id) = written.fields.credits_invoice_id {
