@@ -1,7 +1,7 @@
 # Each target is one command; `make ci` runs what CI runs.
 PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run test test-pg lint fmt openapi openapi-check contract ci
+.PHONY: run test test-pg lint fmt openapi openapi-check contract bench ci
 
 run:
 	cargo run --release
@@ -26,6 +26,10 @@ openapi-check:
 
 contract:
 	bash .ci/contract
+
+# Against a server started with `make run` (README): a 500-line document through the chain.
+bench:
+	python3 bench/chain.py http://127.0.0.1:8080/api/v1 500 9
 
 ci:
 	bash .ci/run
