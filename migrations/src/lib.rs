@@ -17,6 +17,7 @@ mod m20261125_000011_invoice_orders;
 mod m20261125_000012_invoices;
 mod m20261125_000013_activity_documents;
 mod m20261125_000014_invoice_series_dates;
+mod m20261125_000015_events;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000012_invoices::Migration),
             Box::new(m20261125_000013_activity_documents::Migration),
             Box::new(m20261125_000014_invoice_series_dates::Migration),
+            Box::new(m20261125_000015_events::Migration),
         ]
     }
 }

@@ -96,6 +96,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
         admin_password: Some(ADMIN_PASSWORD.to_owned()),
         cors_origins: Vec::new(),
         log_format: "text".to_owned(),
+        event_retention_days: 30,
     };
     configure(&mut settings);
     let app = Application::build(settings).await.expect("the application builds");

@@ -3,6 +3,7 @@
 
 mod activities;
 mod auth;
+mod events;
 mod flow;
 mod health;
 mod helpers;

@@ -20,7 +20,7 @@ use crate::error::ApiError;
 use crate::extract::{self, BODY_LIMIT};
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
-use crate::{health, v1};
+use crate::{health, housekeeping, v1};
 
 /// Mounts every documented route; the OpenAPI document is collected from the same calls.
 pub fn mount<T>(app: UtoipaApp<T>) -> UtoipaApp<T>
@@ -58,6 +58,7 @@ impl Application {
         {
             tracing::info!(user_id = %admin.id, "created the first admin");
         }
+        housekeeping::start(db.clone(), settings.event_retention_days).await?;
         let listener = TcpListener::bind(&settings.listen).with_context(|| format!("binding {}", settings.listen))?;
         let port = listener.local_addr()?.port();
         let state = web::Data::new(AppState { db, jwt });

@@ -73,4 +73,8 @@ pub struct Settings {
     /// `json` for one JSON object per log line; anything else is human-readable text.
     #[arg(long, env = "CRM_LOG_FORMAT", default_value = "text", global = true)]
     pub log_format: String,
+    /// How many days the change feed keeps its events (1–3650).
+    #[arg(long, env = "CRM_EVENT_RETENTION_DAYS", default_value_t = 30, global = true,
+          value_parser = clap::value_parser!(u32).range(1..=3650))]
+    pub event_retention_days: u32,
 }

@@ -32,6 +32,7 @@ use crate::error::{FieldProblem, Problem};
         (name = "sales-orders", description = "What customers ordered, and how much of it is invoiced"),
         (name = "invoice-orders", description = "Instructions to invoice quantities of sales order lines"),
         (name = "invoices", description = "Invoices, credit notes and payments: the legal documents"),
+        (name = "events", description = "The change feed: every committed change, in an order a consumer never misses one in"),
         (name = "pipeline-stages", description = "The steps of the sales pipeline"),
         (name = "users", description = "Users and their roles (admins only)"),
         (name = "teams", description = "Teams of users (admins only)"),

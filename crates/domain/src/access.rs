@@ -61,12 +61,14 @@ impl Role {
         );
         let prices = matches!(permission, P::WriteProducts | P::ManagePricing);
         let invoices = permission == P::WriteInvoices;
+        // The change feed and webhooks carry every record of every party: for the ERP's account.
+        let sync = matches!(permission, P::ReadEvents | P::ManageWebhooks);
         match self {
             Role::Admin => true,
             // Managers keep the catalog and prices; sales users only read them.
             Role::Manager => reads || sells || prices,
             // The ERP's machine account syncs everything, invoices included.
-            Role::Integrator => reads || sells || prices || invoices,
+            Role::Integrator => reads || sells || prices || invoices || sync,
             Role::Sales => reads || sells,
             // Invoicing is the accountants'; they read all sales data.
             Role::Accountant => reads || invoices,
@@ -147,6 +149,10 @@ pub enum Permission {
     ReadInvoices,
     /// Invoice orders, invoices (issue them), payments and credit notes.
     WriteInvoices,
+    /// Read the change feed (`/events`): every change of every record.
+    ReadEvents,
+    /// Subscribe webhooks and read their deliveries.
+    ManageWebhooks,
 }
 
 impl Permission {
@@ -171,6 +177,8 @@ impl Permission {
         Permission::WriteOrders,
         Permission::ReadInvoices,
         Permission::WriteInvoices,
+        Permission::ReadEvents,
+        Permission::ManageWebhooks,
     ];
 }
 
@@ -213,7 +221,7 @@ mod tests {
         ]
         .concat();
         let catalog: &[Permission] = &[sales, &[P::WriteProducts, P::ManagePricing]].concat();
-        let integrator: &[Permission] = &[catalog, &[P::WriteInvoices]].concat();
+        let integrator: &[Permission] = &[catalog, &[P::WriteInvoices, P::ReadEvents, P::ManageWebhooks]].concat();
         let accountant: &[Permission] = &[read_only, &[P::WriteInvoices]].concat();
         let allowed: &[(Role, &[Permission])] = &[
             (Role::Admin, Permission::ALL),

@@ -30,6 +30,7 @@ pub mod country;
 pub mod currency;
 pub mod document;
 pub mod email;
+pub mod event;
 pub mod flow;
 pub mod history;
 pub mod iban;

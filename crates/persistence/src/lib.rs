@@ -9,6 +9,7 @@ pub mod decimal_text;
 pub mod discount_rules;
 pub mod entities;
 pub mod error;
+pub mod events;
 pub mod history;
 pub mod invoice_orders;
 pub mod invoices;

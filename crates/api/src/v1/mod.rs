@@ -3,6 +3,7 @@
 pub mod activities;
 pub mod auth;
 pub mod discount_rules;
+pub mod events;
 pub mod flow;
 pub mod history;
 pub mod invoice_orders;
@@ -35,6 +36,7 @@ pub fn configure(config: &mut ServiceConfig) {
     sales_orders::configure(config);
     invoice_orders::configure(config);
     invoices::configure(config);
+    events::configure(config);
     pipeline_stages::configure(config);
     users::configure(config);
     teams::configure(config);

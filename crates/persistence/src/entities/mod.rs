@@ -2,6 +2,7 @@
 
 pub mod activity;
 pub mod discount_rule;
+pub mod event;
 pub mod history_entry;
 pub mod invoice;
 pub mod invoice_line;

@@ -1,6 +1,8 @@
 //! Recording and reading history entries.
 
+use domain::event::event_type;
 use domain::history::{self, Action};
+use persistence::events::{self, NewEvent};
 use persistence::history::{self as store, Entry};
 use persistence::page::{Page, PageRequest};
 use persistence::{ConnectionTrait, DatabaseConnection};
@@ -38,7 +40,31 @@ pub async fn record<T: Serialize>(
         occurred_at: crate::state::now(),
         changes,
     };
-    Ok(store::record(conn, &entry).await?)
+    store::record(conn, &entry).await?;
+    // The change feed's event, in the same transaction: committed together or not at all.
+    let status =
+        |snapshot: Option<&serde_json::Value>| snapshot.and_then(|s| s.get("status")?.as_str().map(str::to_owned));
+    let kind = event_type(
+        resource_type,
+        action,
+        status(before.as_ref()).as_deref(),
+        status(Some(&after)).as_deref(),
+    );
+    let data = if action == Action::Deleted {
+        before.as_ref().unwrap_or(&after)
+    } else {
+        &after
+    };
+    let event = NewEvent {
+        id: Uuid::now_v7(),
+        kind: &kind,
+        resource_type,
+        resource_id,
+        actor_id: entry.actor_id,
+        occurred_at: entry.occurred_at,
+        data,
+    };
+    Ok(events::append(conn, &event).await?)
 }
 
 /// Records the deletion of a record whose public form was `before`: its history outlives it.

@@ -1,0 +1,37 @@
+//! The change feed endpoint.
+
+use actix_web::{HttpResponse, get, web};
+use domain::access::Permission;
+
+use super::dto::{EventPage, EventQuery};
+use super::service;
+use crate::auth::AuthUser;
+use crate::error::ApiError;
+use crate::pagination;
+use crate::state::AppState;
+
+/// The change feed: committed changes of every business record (created, updated, status
+/// reached, archived, deleted), oldest first. Page with `after = next_cursor`: no committed
+/// change is ever skipped or repeated, however many transactions commit at once. Events are kept
+/// for `CRM_EVENT_RETENTION_DAYS` (30 by default).
+#[utoipa::path(
+    tag = "events",
+    operation_id = "list_events",
+    params(EventQuery),
+    responses(
+        (status = 200, description = "A page of events", body = EventPage),
+        crate::openapi::ListErrors,
+    ),
+    security(("bearer" = []))
+)]
+#[get("")]
+pub async fn list_events(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    query: web::Query<EventQuery>,
+) -> Result<HttpResponse, ApiError> {
+    user.require(Permission::ReadEvents)?;
+    let limit = pagination::limit(query.limit)?;
+    let page = service::page(&state.db, query.after.as_deref(), limit).await?;
+    Ok(HttpResponse::Ok().json(page))
+}

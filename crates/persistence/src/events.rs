@@ -1,0 +1,128 @@
+//! The change feed: a transactional outbox. Every change appends its event in its own
+//! transaction; consumers page through committed events in an order that never lets one slip
+//! behind their cursor.
+//!
+//! Sequence numbers alone do not give that order on PostgreSQL: transactions draw them in one
+//! order and commit in another, so a consumer could pass seq 11 while seq 10 is still uncommitted
+//! and never see it. Each event therefore carries its transaction's id (`tx`), the feed is ordered
+//! by `(tx, seq)`, and it shows only events of transactions older than the oldest one still
+//! running (`pg_snapshot_xmin`): every transaction that may still commit has a larger id than
+//! anything shown, so it lands after the cursor. SQLite's writers are serial, so there `tx` is 0
+//! and `seq` is commit order.
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Statement,
+    Value,
+};
+use uuid::Uuid;
+
+use crate::entities::event::{Column, Entity, Model};
+use crate::error::StoreError;
+
+const TABLE: &str = "events";
+
+/// Where a consumer stands: after the event at this position. The start is `(0, 0)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Position {
+    pub tx: i64,
+    pub seq: i64,
+}
+
+/// A change about to be appended.
+#[derive(Debug, Clone)]
+pub struct NewEvent<'a> {
+    pub id: Uuid,
+    /// `offer.accepted`, `party.created`, …
+    pub kind: &'a str,
+    pub resource_type: &'a str,
+    pub resource_id: Uuid,
+    pub actor_id: Option<Uuid>,
+    pub occurred_at: DateTime<Utc>,
+    pub data: &'a serde_json::Value,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    pub position: Position,
+    pub id: Uuid,
+    pub kind: String,
+    pub resource_type: String,
+    pub resource_id: Uuid,
+    pub actor_id: Option<Uuid>,
+    pub occurred_at: DateTime<Utc>,
+    pub data: serde_json::Value,
+}
+
+/// Appends `event` in the caller's transaction (it commits or rolls back with the change).
+pub async fn append(conn: &impl ConnectionTrait, event: &NewEvent<'_>) -> Result<(), StoreError> {
+    let backend = conn.get_database_backend();
+    let sql = match backend {
+        DbBackend::Postgres => {
+            "INSERT INTO events (tx, id, type, resource_type, resource_id, actor_id, occurred_at, data) \
+             VALUES (pg_current_xact_id()::text::bigint, $1, $2, $3, $4, $5, $6, $7)"
+        }
+        _ => {
+            "INSERT INTO events (tx, id, type, resource_type, resource_id, actor_id, occurred_at, data) \
+             VALUES (0, ?, ?, ?, ?, ?, ?, ?)"
+        }
+    };
+    let values: Vec<Value> = vec![
+        event.id.into(),
+        event.kind.into(),
+        event.resource_type.into(),
+        event.resource_id.into(),
+        event.actor_id.into(),
+        event.occurred_at.into(),
+        event.data.to_string().into(),
+    ];
+    conn.execute_raw(Statement::from_sql_and_values(backend, sql, values))
+        .await?;
+    Ok(())
+}
+
+/// Up to `limit` committed events after `position`, in feed order.
+pub async fn after(conn: &impl ConnectionTrait, position: Position, limit: u64) -> Result<Vec<Event>, StoreError> {
+    let mut select = Entity::find()
+        .filter(
+            Condition::any().add(Column::Tx.gt(position.tx)).add(
+                Condition::all()
+                    .add(Column::Tx.eq(position.tx))
+                    .add(Column::Seq.gt(position.seq)),
+            ),
+        )
+        .order_by_asc(Column::Tx)
+        .order_by_asc(Column::Seq)
+        .limit(limit);
+    if conn.get_database_backend() == DbBackend::Postgres {
+        select = select.filter(Expr::cust(
+            r#""events"."tx" < pg_snapshot_xmin(pg_current_snapshot())::text::bigint"#,
+        ));
+    }
+    select.all(conn).await?.into_iter().map(to_event).collect()
+}
+
+/// Deletes the events that occurred before `cutoff` (retention); returns how many.
+pub async fn delete_before(conn: &impl ConnectionTrait, cutoff: DateTime<Utc>) -> Result<u64, StoreError> {
+    let result = Entity::delete_many()
+        .filter(Column::OccurredAt.lt(cutoff))
+        .exec(conn)
+        .await?;
+    Ok(result.rows_affected)
+}
+
+fn to_event(m: Model) -> Result<Event, StoreError> {
+    let data =
+        serde_json::from_str(&m.data).map_err(|e| StoreError::corrupt(TABLE, format!("data of {}: {e}", m.id)))?;
+    Ok(Event {
+        position: Position { tx: m.tx, seq: m.seq },
+        id: m.id,
+        kind: m.kind,
+        resource_type: m.resource_type,
+        resource_id: m.resource_id,
+        actor_id: m.actor_id,
+        occurred_at: m.occurred_at,
+        data,
+    })
+}
