@@ -18,6 +18,7 @@ mod m20261125_000012_invoices;
 mod m20261125_000013_activity_documents;
 mod m20261125_000014_invoice_series_dates;
 mod m20261125_000015_events;
+mod m20261125_000016_idempotency_keys;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000013_activity_documents::Migration),
             Box::new(m20261125_000014_invoice_series_dates::Migration),
             Box::new(m20261125_000015_events::Migration),
+            Box::new(m20261125_000016_idempotency_keys::Migration),
         ]
     }
 }

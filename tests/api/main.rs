@@ -7,6 +7,7 @@ mod events;
 mod flow;
 mod health;
 mod helpers;
+mod idempotency;
 mod invoice_orders;
 mod invoices;
 mod offers;

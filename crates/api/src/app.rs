@@ -6,7 +6,7 @@ use std::sync::Arc;
 use actix_cors::Cors;
 use actix_web::dev::{ResourceDef, Server, ServiceFactory, ServiceRequest};
 use actix_web::http::{Method, header};
-use actix_web::middleware::DefaultHeaders;
+use actix_web::middleware::{DefaultHeaders, from_fn};
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use anyhow::Context;
 use tracing_actix_web::TracingLogger;
@@ -20,7 +20,7 @@ use crate::error::ApiError;
 use crate::extract::{self, BODY_LIMIT};
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
-use crate::{health, housekeeping, v1};
+use crate::{health, housekeeping, idempotency, v1};
 
 /// Mounts every documented route; the OpenAPI document is collected from the same calls.
 pub fn mount<T>(app: UtoipaApp<T>) -> UtoipaApp<T>
@@ -35,7 +35,7 @@ where
 
 /// The OpenAPI document the server serves.
 pub fn document() -> utoipa::openapi::OpenApi {
-    mount(App::new().into_utoipa_app()).split_for_parts().1
+    crate::openapi::complete(mount(App::new().into_utoipa_app()).split_for_parts().1)
 }
 
 pub struct Application {
@@ -66,6 +66,7 @@ impl Application {
         let cors_origins = settings.cors_origins.clone();
         let server = HttpServer::new(move || {
             let (app, openapi) = mount(App::new().into_utoipa_app()).split_for_parts();
+            let openapi = crate::openapi::complete(openapi);
             app.app_data(state.clone())
                 .app_data(web::PayloadConfig::new(BODY_LIMIT))
                 .app_data(web::QueryConfig::default().error_handler(extract::query_error))
@@ -73,6 +74,7 @@ impl Application {
                 .app_data(web::Data::from(routes.clone()))
                 .service(SwaggerUi::new("/swagger-ui/{_:.*}").url("/api-docs/openapi.json", openapi))
                 .default_service(web::to(fallback))
+                .wrap(from_fn(idempotency::middleware))
                 .wrap(cors(&cors_origins))
                 .wrap(
                     DefaultHeaders::new()
@@ -120,8 +122,18 @@ fn cors(origins: &[String]) -> Cors {
         .iter()
         .fold(Cors::default(), |cors, origin| cors.allowed_origin(origin))
         .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
-        .allowed_headers([header::AUTHORIZATION, header::CONTENT_TYPE, header::IF_MATCH])
-        .expose_headers([header::ETAG, header::LOCATION])
+        .allowed_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::IF_MATCH,
+            header::HeaderName::from_static(idempotency::HEADER),
+        ])
+        .expose_headers([
+            header::ETAG,
+            header::LOCATION,
+            header::RETRY_AFTER,
+            header::HeaderName::from_static(idempotency::REPLAYED),
+        ])
         .max_age(3600)
 }
 

@@ -1,10 +1,11 @@
-//! Work the server does on its own, off the request path: dropping events past their retention.
+//! Work the server does on its own, off the request path: dropping events past their retention
+//! and idempotency keys past their 24 hours.
 
 use std::time::Duration;
 
 use anyhow::Context;
 use chrono::TimeDelta;
-use persistence::{DatabaseConnection, events};
+use persistence::{DatabaseConnection, events, idempotency};
 
 const EVERY: Duration = Duration::from_hours(1);
 
@@ -12,7 +13,9 @@ const EVERY: Duration = Duration::from_hours(1);
 /// then every hour in the background (a failure there is logged and tried again next hour).
 pub async fn start(db: DatabaseConnection, event_retention_days: u32) -> anyhow::Result<()> {
     let retention = TimeDelta::days(i64::from(event_retention_days));
-    clean(&db, retention).await.context("dropping expired events")?;
+    clean(&db, retention)
+        .await
+        .context("dropping expired events and idempotency keys")?;
     tokio::spawn(async move {
         let mut interval = tokio::time::interval(EVERY);
         interval.tick().await;
@@ -27,9 +30,11 @@ pub async fn start(db: DatabaseConnection, event_retention_days: u32) -> anyhow:
 }
 
 async fn clean(db: &DatabaseConnection, retention: TimeDelta) -> Result<(), persistence::StoreError> {
-    let dropped = events::delete_before(db, crate::state::now() - retention).await?;
+    let now = crate::state::now();
+    let dropped = events::delete_before(db, now - retention).await?;
     if dropped > 0 {
         tracing::info!(dropped, "dropped events past their retention");
     }
+    idempotency::delete_before(db, now - idempotency::RETENTION).await?;
     Ok(())
 }

@@ -94,6 +94,36 @@ problem_response!(
     "The database is unreachable, or concurrent changes kept the records busy (`resource_busy`): retry after `Retry-After` seconds"
 );
 
+/// The parts of the document that concern every operation of a kind, added once the paths are
+/// collected: `Idempotency-Key` on every POST (but the token request, which has no caller).
+pub fn complete(mut openapi: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+    use utoipa::openapi::{ObjectBuilder, Required, Type};
+    let key = ParameterBuilder::new()
+        .name("Idempotency-Key")
+        .parameter_in(ParameterIn::Header)
+        .required(Required::False)
+        .description(Some(
+            "Makes a retry safe: the first completed response is kept for 24 h per caller and key and \
+             replayed with `Idempotent-Replayed: true`. The same key with another request is a 422; \
+             while the first is running, a 409. A refused request (4xx, 5xx) is not kept.",
+        ))
+        .schema(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .min_length(Some(1))
+                .max_length(Some(crate::idempotency::MAX_KEY_LENGTH))
+                .pattern(Some("^[!-~]+$")),
+        ))
+        .build();
+    for (path, item) in &mut openapi.paths.paths {
+        if let Some(post) = item.post.as_mut().filter(|_| path != "/api/v1/auth/token") {
+            post.parameters.get_or_insert_with(Vec::new).push(key.clone().into());
+        }
+    }
+    openapi
+}
+
 /// Pretty JSON with a trailing newline, the form committed to the repository.
 pub fn to_json(document: &utoipa::openapi::OpenApi) -> String {
     let mut text = document.to_pretty_json().expect("the document serializes");

@@ -11,6 +11,7 @@ pub mod entities;
 pub mod error;
 pub mod events;
 pub mod history;
+pub mod idempotency;
 pub mod invoice_orders;
 pub mod invoices;
 pub mod numbers;

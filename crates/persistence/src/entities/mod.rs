@@ -4,6 +4,7 @@ pub mod activity;
 pub mod discount_rule;
 pub mod event;
 pub mod history_entry;
+pub mod idempotency_key;
 pub mod invoice;
 pub mod invoice_line;
 pub mod invoice_order;

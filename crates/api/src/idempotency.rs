@@ -1,0 +1,155 @@
+//! `Idempotency-Key` on every POST (api.md, "Concurrency and retries"): the first completed
+//! response is kept for 24 hours per caller and key and replayed to retries with
+//! `Idempotent-Replayed: true`; the same key with another request is a 422, and while the first
+//! is still running a 409. A request that was refused (any 4xx or 5xx) changed nothing and is not
+//! kept, so a corrected retry with the same key goes through.
+//!
+//! The key is claimed before the handler runs, by a row whose primary key is (caller, key): of
+//! twenty identical requests racing, one claims it and the others wait or replay.
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::http::{Method, StatusCode, header};
+use actix_web::middleware::Next;
+use actix_web::{HttpResponse, web};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use persistence::idempotency::{self, Claim, StoredResponse};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use crate::error::ApiError;
+use crate::state::{AppState, now};
+
+pub const HEADER: &str = "idempotency-key";
+pub const REPLAYED: &str = "idempotent-replayed";
+/// The longest key accepted.
+pub const MAX_KEY_LENGTH: usize = 255;
+/// The response headers a replay repeats.
+const KEPT_HEADERS: [header::HeaderName; 3] = [header::CONTENT_TYPE, header::LOCATION, header::ETAG];
+
+pub async fn middleware(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let Some(key) = req
+        .headers()
+        .get(HEADER)
+        .cloned()
+        .filter(|_| req.method() == Method::POST)
+    else {
+        return next.call(req).await.map(ServiceResponse::map_into_boxed_body);
+    };
+    let key = match key.to_str() {
+        Ok(key) if (1..=MAX_KEY_LENGTH).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic()) => {
+            key.to_owned()
+        }
+        _ => {
+            let error = ApiError::bad_request(
+                "invalid_idempotency_key",
+                format!("Idempotency-Key is 1 to {MAX_KEY_LENGTH} visible ASCII characters"),
+            );
+            return Ok(req.error_response(error));
+        }
+    };
+    let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
+        return Ok(req.error_response(ApiError::internal(anyhow::anyhow!("AppState missing"))));
+    };
+    // Without a valid token the handler answers 401 and nothing is kept.
+    let Some(caller_id) = bearer_subject(&req, &state) else {
+        return next.call(req).await.map(ServiceResponse::map_into_boxed_body);
+    };
+    let body = match req.extract::<web::Bytes>().await {
+        Ok(body) => body,
+        Err(error) => return Ok(req.error_response(error)),
+    };
+    req.set_payload(Payload::from(body.clone()));
+    let hash = request_hash(&req, &body);
+    let claim = idempotency::claim(&state.db, caller_id, &key, &hash, now()).await;
+    match claim.map_err(ApiError::from) {
+        Err(error) => Ok(req.error_response(error)),
+        Ok(Claim::OtherRequest) => Ok(req.error_response(ApiError::invalid(
+            "Idempotency-Key",
+            "key_reused",
+            "this key was used for another request: use a new key for a new request",
+        ))),
+        Ok(Claim::InFlight) => Ok(req.error_response(ApiError::conflict(
+            "idempotency_key_in_use",
+            "the first request with this key is still running: retry in a moment",
+            None,
+        ))),
+        Ok(Claim::Completed(stored)) => Ok(req.into_response(replay(&stored))),
+        Ok(Claim::Claimed) => {
+            let response = next.call(req).await?;
+            settle(&state, caller_id, &key, response).await
+        }
+    }
+}
+
+/// Keeps a successful response for the retries, or frees the key of a refused request.
+async fn settle(
+    state: &AppState,
+    caller_id: Uuid,
+    key: &str,
+    response: ServiceResponse<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let status = response.status();
+    if !status.is_success() {
+        if let Err(error) = idempotency::release(&state.db, caller_id, key).await {
+            tracing::warn!(%error, "could not free an idempotency key; it frees itself in a minute");
+        }
+        return Ok(response.map_into_boxed_body());
+    }
+    let (req, response) = response.into_parts();
+    let (response, body) = response.into_parts();
+    let bytes = actix_web::body::to_bytes(body)
+        .await
+        .map_err(|_| ApiError::internal(anyhow::anyhow!("the response body could not be read")))?;
+    let stored = StoredResponse {
+        status: status.as_u16(),
+        headers: KEPT_HEADERS
+            .iter()
+            .filter_map(|name| {
+                let value = response.headers().get(name)?.to_str().ok()?;
+                Some((name.as_str().to_owned(), value.to_owned()))
+            })
+            .collect(),
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    };
+    if let Err(error) = idempotency::complete(&state.db, caller_id, key, &stored).await {
+        // The change is committed; only the replay is lost. A retry after a minute runs again.
+        tracing::error!(%error, "could not keep the response of an idempotent request");
+    }
+    Ok(ServiceResponse::new(req, response.set_body(BoxBody::new(bytes))))
+}
+
+fn replay(stored: &StoredResponse) -> HttpResponse {
+    let status = StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK);
+    let mut response = HttpResponse::build(status);
+    for (name, value) in &stored.headers {
+        response.insert_header((name.as_str(), value.as_str()));
+    }
+    response.insert_header((REPLAYED, "true"));
+    response.body(stored.body.clone())
+}
+
+/// The user a valid bearer token names (whether it is still active is the handler's check).
+fn bearer_subject(req: &ServiceRequest, state: &AppState) -> Option<Uuid> {
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("bearer") {
+        return None;
+    }
+    state.jwt.validate(token.trim()).ok().map(|claims| claims.sub)
+}
+
+/// What makes two requests the same: method, path with query, and body.
+fn request_hash(req: &ServiceRequest, body: &[u8]) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(req.method().as_str());
+    hasher.update([0]);
+    hasher.update(req.uri().path_and_query().map_or("", |p| p.as_str()));
+    hasher.update([0]);
+    hasher.update(body);
+    URL_SAFE_NO_PAD.encode(hasher.finalize())
+}

@@ -1,0 +1,151 @@
+//! `Idempotency-Key`: a retried POST is answered with the first response and changes nothing
+//! again, also when twenty identical requests race.
+
+use futures::future::join_all;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, assert_problem, id, spawn_app};
+
+const PARTIES: &str = "/api/v1/parties";
+
+async fn post_with_key(app: &TestApp, token: &str, path: &str, key: &str, body: Option<&Value>) -> reqwest::Response {
+    let mut request = app
+        .client
+        .post(app.url(path))
+        .bearer_auth(token)
+        .header("Idempotency-Key", key);
+    if let Some(body) = body {
+        request = request.json(body);
+    }
+    request.send().await.expect("the request is sent")
+}
+
+async fn count_named(app: &TestApp, name: &str) -> usize {
+    let page = app.get_json(&format!("{PARTIES}?q={name}&limit=200")).await;
+    page["items"].as_array().unwrap().len()
+}
+
+fn replayed(response: &reqwest::Response) -> bool {
+    response
+        .headers()
+        .get("idempotent-replayed")
+        .is_some_and(|v| v == "true")
+}
+
+#[tokio::test]
+async fn a_retried_create_is_answered_with_the_first_response() {
+    let app = spawn_app().await;
+    let body = json!({"kind": "organization", "name": "Retryco"});
+    let first = post_with_key(&app, &app.admin_token, PARTIES, "create-retryco", Some(&body)).await;
+    assert_eq!(first.status(), StatusCode::CREATED);
+    assert!(!replayed(&first));
+    let location = first.headers()["location"].clone();
+    let created: Value = first.json().await.unwrap();
+
+    let again = post_with_key(&app, &app.admin_token, PARTIES, "create-retryco", Some(&body)).await;
+    assert_eq!(again.status(), StatusCode::CREATED);
+    assert!(replayed(&again));
+    assert_eq!(again.headers()["location"], location);
+    assert_eq!(again.json::<Value>().await.unwrap(), created);
+    assert_eq!(count_named(&app, "Retryco").await, 1);
+
+    let other = post_with_key(
+        &app,
+        &app.admin_token,
+        PARTIES,
+        "create-retryco",
+        Some(&json!({"kind": "organization", "name": "Otherco"})),
+    )
+    .await;
+    let problem = assert_problem(other, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(problem["errors"][0]["code"], "key_reused");
+    assert_eq!(count_named(&app, "Otherco").await, 0);
+
+    // The key is the caller's own: another user's request with it is a request of its own.
+    let (_, manager) = app.user_with_role("manager", None).await;
+    let theirs = post_with_key(&app, &manager, PARTIES, "create-retryco", Some(&body)).await;
+    assert_eq!(theirs.status(), StatusCode::CREATED);
+    assert!(!replayed(&theirs));
+    assert_eq!(count_named(&app, "Retryco").await, 2);
+}
+
+#[tokio::test]
+async fn a_refused_request_leaves_its_key_free_and_transitions_replay_too() {
+    let app = spawn_app().await;
+    let invalid = post_with_key(
+        &app,
+        &app.admin_token,
+        PARTIES,
+        "fix-and-retry",
+        Some(&json!({"kind": "organization"})),
+    )
+    .await;
+    assert_eq!(invalid.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let fixed = post_with_key(
+        &app,
+        &app.admin_token,
+        PARTIES,
+        "fix-and-retry",
+        Some(&json!({"kind": "organization", "name": "Fixed", "currency": "EUR"})),
+    )
+    .await;
+    assert_eq!(fixed.status(), StatusCode::CREATED);
+    assert!(!replayed(&fixed));
+    let party: Value = fixed.json().await.unwrap();
+
+    let offer = app
+        .post_expect(
+            "/api/v1/offers",
+            &json!({"party_id": id(&party), "lines": [{"description": "A", "quantity": "1", "unit_price": "1", "tax_rate": "0"}]}),
+            StatusCode::CREATED,
+        )
+        .await;
+    let send_path = format!("/api/v1/offers/{}/send", id(&offer));
+    let sent = post_with_key(&app, &app.admin_token, &send_path, "send-once", None).await;
+    assert_eq!(sent.status(), StatusCode::OK);
+    let again = post_with_key(&app, &app.admin_token, &send_path, "send-once", None).await;
+    assert_eq!(
+        again.status(),
+        StatusCode::OK,
+        "not a 409: the retry gets the first answer"
+    );
+    assert!(replayed(&again));
+    let without_key = app.post_as(&app.admin_token, &send_path, None).await;
+    assert_problem(without_key, StatusCode::CONFLICT, "invalid_state_transition").await;
+
+    for bad in ["", &"k".repeat(256), "with space"] {
+        let response = post_with_key(&app, &app.admin_token, PARTIES, bad, Some(&json!({}))).await;
+        assert_problem(response, StatusCode::BAD_REQUEST, "invalid_idempotency_key").await;
+    }
+    let history = app
+        .request(
+            Method::GET,
+            &format!("/api/v1/offers/{}/history", id(&offer)),
+            Some(&app.admin_token),
+            None,
+        )
+        .await;
+    let history: Value = history.json().await.unwrap();
+    assert_eq!(history["items"].as_array().unwrap().len(), 2, "created, sent once");
+}
+
+/// Twenty identical requests with one key at once: exactly one party is created; every other
+/// request is told the first is running (409) or gets its response replayed.
+#[tokio::test]
+async fn twenty_racing_requests_with_one_key_create_one_record() {
+    let app = spawn_app().await;
+    let body = json!({"kind": "organization", "name": "Racer"});
+    let responses =
+        join_all((0..20).map(|_| post_with_key(&app, &app.admin_token, PARTIES, "race-key", Some(&body)))).await;
+    let mut fresh = 0;
+    for response in &responses {
+        match response.status() {
+            StatusCode::CREATED if !replayed(response) => fresh += 1,
+            StatusCode::CREATED | StatusCode::CONFLICT => {}
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert_eq!(fresh, 1);
+    assert_eq!(count_named(&app, "Racer").await, 1);
+}
