@@ -95,7 +95,8 @@ problem_response!(
 );
 
 /// The parts of the document that concern every operation of a kind, added once the paths are
-/// collected: `Idempotency-Key` on every POST (but the token request, which has no caller).
+/// collected: `Idempotency-Key` on every POST (but the token request, which has no caller),
+/// with the 409 and 422 it may answer.
 pub fn complete(mut openapi: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
     use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
     use utoipa::openapi::{ObjectBuilder, Required, Type};
@@ -119,6 +120,13 @@ pub fn complete(mut openapi: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenA
     for (path, item) in &mut openapi.paths.paths {
         if let Some(post) = item.post.as_mut().filter(|_| path != "/api/v1/auth/token") {
             post.parameters.get_or_insert_with(Vec::new).push(key.clone().into());
+            // A reused key is a 422, a key still in use a 409, whatever the operation.
+            for (status, response) in [("409", "Conflict"), ("422", "UnprocessableEntity")] {
+                post.responses
+                    .responses
+                    .entry(status.to_owned())
+                    .or_insert_with(|| utoipa::openapi::Ref::from_response_name(response).into());
+            }
         }
     }
     openapi

@@ -13,7 +13,11 @@ const PREFIX: &str = "ev1";
 
 /// The page of committed events after `after`.
 pub async fn page(db: &DatabaseConnection, after: Option<&str>, limit: u64) -> Result<EventPage, ApiError> {
-    let start = after.map(decode).transpose()?.unwrap_or_default();
+    let start = after
+        .filter(|text| !text.is_empty())
+        .map(decode)
+        .transpose()?
+        .unwrap_or_default();
     let found = events::after(db, start, limit).await?;
     let last = found.last().map_or(start, |event| event.position);
     Ok(EventPage {
