@@ -50,3 +50,4 @@ pub mod time;
 pub mod transition;
 pub mod user;
 pub mod validation;
+pub mod webhook;
