@@ -97,6 +97,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
         cors_origins: Vec::new(),
         log_format: "text".to_owned(),
         event_retention_days: 30,
+        webhook_allow_private: true,
     };
     configure(&mut settings);
     let app = Application::build(settings).await.expect("the application builds");

@@ -154,6 +154,21 @@ async fn from_accepted_offer_to_a_paid_invoice_and_its_credit_note() {
         (Some("partially_paid"), Some("34.39"))
     );
     assert_eq!(paid["payments"][0]["reference"], "Wire 42");
+    // The history (and the event, from the same snapshot) records the payment with the invoice.
+    let history = app
+        .get_json(&format!("{INVOICES}/{}/history?limit=200", id(&invoice)))
+        .await;
+    let last = history["items"].as_array().unwrap().last().unwrap().clone();
+    let payments = last["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|change| change["field"] == "payments")
+        .unwrap_or_else(|| panic!("the payment is in {last}"));
+    assert_eq!(
+        (payments["from"].clone(), payments["to"][0]["reference"].clone()),
+        (json!([]), json!("Wire 42"))
+    );
     let over = act(
         &app,
         &invoice,

@@ -21,3 +21,4 @@ mod products;
 mod sales_orders;
 mod teams;
 mod users;
+mod webhooks;

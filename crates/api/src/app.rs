@@ -20,7 +20,7 @@ use crate::error::ApiError;
 use crate::extract::{self, BODY_LIMIT};
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
-use crate::{health, housekeeping, idempotency, v1};
+use crate::{delivery, health, housekeeping, idempotency, v1};
 
 /// Mounts every documented route; the OpenAPI document is collected from the same calls.
 pub fn mount<T>(app: UtoipaApp<T>) -> UtoipaApp<T>
@@ -61,7 +61,8 @@ impl Application {
         housekeeping::start(db.clone(), settings.event_retention_days).await?;
         let listener = TcpListener::bind(&settings.listen).with_context(|| format!("binding {}", settings.listen))?;
         let port = listener.local_addr()?.port();
-        let state = web::Data::new(AppState { db, jwt });
+        let webhooks = delivery::start(db.clone(), settings.webhook_allow_private)?;
+        let state = web::Data::new(AppState { db, jwt, webhooks });
         let routes = Arc::new(KnownRoutes::from_document(&document()));
         let cors_origins = settings.cors_origins.clone();
         let server = HttpServer::new(move || {

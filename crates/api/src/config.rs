@@ -77,4 +77,9 @@ pub struct Settings {
     #[arg(long, env = "CRM_EVENT_RETENTION_DAYS", default_value_t = 30, global = true,
           value_parser = clap::value_parser!(u32).range(1..=3650))]
     pub event_retention_days: u32,
+    /// Lets webhook URLs name private, loopback and link-local addresses (receivers inside the
+    /// network; tests).
+    #[arg(long, env = "CRM_WEBHOOK_ALLOW_PRIVATE", default_value_t = false, global = true,
+          action = clap::ArgAction::Set)]
+    pub webhook_allow_private: bool,
 }

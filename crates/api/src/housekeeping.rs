@@ -1,11 +1,11 @@
-//! Work the server does on its own, off the request path: dropping events past their retention
-//! and idempotency keys past their 24 hours.
+//! Work the server does on its own, off the request path: dropping events and finished webhook
+//! deliveries past their retention, and idempotency keys past their 24 hours.
 
 use std::time::Duration;
 
 use anyhow::Context;
 use chrono::TimeDelta;
-use persistence::{DatabaseConnection, events, idempotency};
+use persistence::{DatabaseConnection, events, idempotency, webhook_deliveries};
 
 const EVERY: Duration = Duration::from_hours(1);
 
@@ -15,7 +15,7 @@ pub async fn start(db: DatabaseConnection, event_retention_days: u32) -> anyhow:
     let retention = TimeDelta::days(i64::from(event_retention_days));
     clean(&db, retention)
         .await
-        .context("dropping expired events and idempotency keys")?;
+        .context("dropping expired events, deliveries and idempotency keys")?;
     tokio::spawn(async move {
         let mut interval = tokio::time::interval(EVERY);
         interval.tick().await;
@@ -35,6 +35,8 @@ async fn clean(db: &DatabaseConnection, retention: TimeDelta) -> Result<(), pers
     if dropped > 0 {
         tracing::info!(dropped, "dropped events past their retention");
     }
+    // The delivery log is kept as long as the events it delivered.
+    webhook_deliveries::delete_finished_before(db, now - retention).await?;
     idempotency::delete_before(db, now - idempotency::RETENTION).await?;
     Ok(())
 }

@@ -33,6 +33,7 @@ use crate::error::{FieldProblem, Problem};
         (name = "invoice-orders", description = "Instructions to invoice quantities of sales order lines"),
         (name = "invoices", description = "Invoices, credit notes and payments: the legal documents"),
         (name = "events", description = "The change feed: every committed change, in an order a consumer never misses one in"),
+        (name = "webhooks", description = "Signed deliveries of events to the integrator's receivers, retried for a day, with a delivery log"),
         (name = "pipeline-stages", description = "The steps of the sales pipeline"),
         (name = "users", description = "Users and their roles (admins only)"),
         (name = "teams", description = "Teams of users (admins only)"),

@@ -1,12 +1,14 @@
-//! What every handler shares: the pool and the token keys.
+//! What every handler shares: the pool, the token keys and the webhook worker.
 
 use persistence::DatabaseConnection;
 
 use crate::auth::JwtKeys;
+use crate::delivery::Webhooks;
 
 pub struct AppState {
     pub db: DatabaseConnection,
     pub jwt: JwtKeys,
+    pub webhooks: Webhooks,
 }
 
 /// The current time at the precision both databases store (microseconds), so a value returned

@@ -19,6 +19,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::entities::event::{Column, Entity, Model};
+use crate::entities::feed_position;
 use crate::error::StoreError;
 
 const TABLE: &str = "events";
@@ -101,6 +102,52 @@ pub async fn after(conn: &impl ConnectionTrait, position: Position, limit: u64) 
         ));
     }
     select.all(conn).await?.into_iter().map(to_event).collect()
+}
+
+/// Where the feed ends now: the position of its last committed event that a reader may pass.
+pub async fn end(conn: &impl ConnectionTrait) -> Result<Position, StoreError> {
+    let mut select = Entity::find()
+        .order_by_desc(Column::Tx)
+        .order_by_desc(Column::Seq)
+        .limit(1);
+    if conn.get_database_backend() == DbBackend::Postgres {
+        select = select.filter(Expr::cust(
+            r#""events"."tx" < pg_snapshot_xmin(pg_current_snapshot())::text::bigint"#,
+        ));
+    }
+    Ok(select
+        .one(conn)
+        .await?
+        .map_or_else(Position::default, |m| Position { tx: m.tx, seq: m.seq }))
+}
+
+/// Where the in-server reader `name` stands, locked until the transaction ends so that two
+/// readers never handle the same events; none before its first read.
+pub async fn position_for_update(conn: &impl ConnectionTrait, name: &str) -> Result<Option<Position>, StoreError> {
+    Ok(feed_position::Entity::find_by_id(name.to_owned())
+        .lock_exclusive()
+        .one(conn)
+        .await?
+        .map(|m| Position { tx: m.tx, seq: m.seq }))
+}
+
+/// Records where the reader `name` stands.
+pub async fn set_position(conn: &impl ConnectionTrait, name: &str, position: Position) -> Result<(), StoreError> {
+    use sea_orm::ActiveValue::Set;
+    use sea_orm::sea_query::OnConflict;
+    feed_position::Entity::insert(feed_position::ActiveModel {
+        name: Set(name.to_owned()),
+        tx: Set(position.tx),
+        seq: Set(position.seq),
+    })
+    .on_conflict(
+        OnConflict::column(feed_position::Column::Name)
+            .update_columns([feed_position::Column::Tx, feed_position::Column::Seq])
+            .to_owned(),
+    )
+    .exec_without_returning(conn)
+    .await?;
+    Ok(())
 }
 
 /// Deletes the events that occurred before `cutoff` (retention); returns how many.

@@ -29,6 +29,8 @@ pub mod turnover;
 pub mod units;
 pub mod users;
 pub mod visibility;
+pub mod webhook_deliveries;
+pub mod webhooks;
 
 pub use error::StoreError;
 pub use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait};

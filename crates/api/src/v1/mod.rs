@@ -20,6 +20,7 @@ pub mod sales_orders;
 pub mod teams;
 pub mod upsert;
 pub mod users;
+pub mod webhooks;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -37,6 +38,7 @@ pub fn configure(config: &mut ServiceConfig) {
     invoice_orders::configure(config);
     invoices::configure(config);
     events::configure(config);
+    webhooks::configure(config);
     pipeline_stages::configure(config);
     users::configure(config);
     teams::configure(config);

@@ -3,6 +3,7 @@
 pub mod activity;
 pub mod discount_rule;
 pub mod event;
+pub mod feed_position;
 pub mod history_entry;
 pub mod idempotency_key;
 pub mod invoice;
@@ -23,3 +24,5 @@ pub mod sales_order;
 pub mod sales_order_line;
 pub mod team;
 pub mod user;
+pub mod webhook;
+pub mod webhook_delivery;

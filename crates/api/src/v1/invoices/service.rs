@@ -198,7 +198,7 @@ pub async fn update(
         fields,
         ..current.clone()
     };
-    let written = write(&txn, caller, &current, changed).await?;
+    let written = write(&txn, caller, &current, changed, None).await?;
     if lines_replaced {
         invoices::replace_lines(&txn, &written).await?;
     }
@@ -254,11 +254,11 @@ pub async fn issue(
     let issued = current
         .issue(invoice::number(current.kind, year, sequence), &party, day, last_issued)
         .map_err(action_error)?;
-    let written = write(&txn, caller, &current, issued).await?;
+    let written = write(&txn, caller, &current, issued, None).await?;
     if let Some(credited_id) = written.fields.credits_invoice_id {
         let credited = find_for_update(&txn, caller, credited_id).await?;
         let reduced = credited.credit(written.totals().total);
-        write(&txn, caller, &credited, reduced).await?;
+        write(&txn, caller, &credited, reduced, None).await?;
     }
     txn.commit().await?;
     Ok(written)
@@ -296,7 +296,7 @@ pub async fn pay(
         paid_amount: current.paid_amount + amount,
         ..current.clone()
     };
-    let written = write(&txn, caller, &current, paid).await?;
+    let written = write(&txn, caller, &current, paid, Some(payment.id)).await?;
     txn.commit().await?;
     Ok(written)
 }
@@ -342,11 +342,14 @@ async fn insert_draft(
 }
 
 /// Writes `changed` as the next version of `current` and records the change.
+/// Writes the change with its history entry and event, whose snapshots carry the payments
+/// (`paid`: the one this change added, missing before it).
 async fn write(
     conn: &impl ConnectionTrait,
     caller: &Caller,
     current: &Invoice,
     changed: Invoice,
+    paid: Option<Uuid>,
 ) -> Result<Invoice, ApiError> {
     let changed = Invoice {
         version: current.version + 1,
@@ -357,8 +360,13 @@ async fn write(
         return Err(ApiError::concurrent_update());
     }
     let day = today();
-    let before = InvoiceResponse::new(current.clone(), Vec::new(), day, false);
-    let after = InvoiceResponse::new(changed.clone(), Vec::new(), day, false);
+    let payments = invoices::payments_of(conn, &[changed.id])
+        .await?
+        .remove(&changed.id)
+        .unwrap_or_default();
+    let earlier = payments.iter().filter(|p| Some(p.id) != paid).cloned().collect();
+    let before = InvoiceResponse::new(current.clone(), earlier, day, false);
+    let after = InvoiceResponse::new(changed.clone(), payments, day, false);
     history::record(
         conn,
         caller,

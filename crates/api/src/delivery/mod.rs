@@ -1,0 +1,67 @@
+//! The webhook worker: a background task of the server that turns committed events into
+//! deliveries (`fan_out`) and POSTs the due ones to their receivers (`send`). Requests never
+//! wait for it; they only wake it when they queue a delivery themselves.
+
+mod fan_out;
+mod send;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use persistence::DatabaseConnection;
+use tokio::sync::Notify;
+
+pub use fan_out::hold;
+
+/// How often the worker looks for new events and due retries when nobody wakes it.
+const POLL: Duration = Duration::from_millis(500);
+/// The pause after a failed round (the database is likely down): no log flood.
+const AFTER_ERROR: Duration = Duration::from_secs(5);
+
+/// What handlers need of the worker.
+pub struct Webhooks {
+    /// Whether receivers may be on private, loopback or link-local addresses.
+    pub allow_private: bool,
+    wake: Arc<Notify>,
+}
+
+impl Webhooks {
+    /// Tells the worker that a delivery is due now.
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+}
+
+/// Starts the worker.
+pub fn start(db: DatabaseConnection, allow_private: bool) -> anyhow::Result<Webhooks> {
+    let wake = Arc::new(Notify::new());
+    let sender = send::Sender::new(allow_private)?;
+    let notified = wake.clone();
+    tokio::spawn(async move {
+        loop {
+            let busy = match round(&db, &sender).await {
+                Ok(busy) => busy,
+                Err(error) => {
+                    tracing::warn!(%error, "webhook worker round failed; trying again in a few seconds");
+                    tokio::time::sleep(AFTER_ERROR).await;
+                    false
+                }
+            };
+            if !busy {
+                tokio::select! {
+                    () = notified.notified() => {}
+                    () = tokio::time::sleep(POLL) => {}
+                }
+            }
+        }
+    });
+    Ok(Webhooks { allow_private, wake })
+}
+
+/// One round: queue the deliveries of new events, then make the due ones. Busy when either
+/// had a full batch, so the next round follows at once.
+async fn round(db: &DatabaseConnection, sender: &send::Sender) -> Result<bool, persistence::StoreError> {
+    let fanned = fan_out::run(db).await?;
+    let sent = sender.send_due(db).await?;
+    Ok(fanned || sent)
+}

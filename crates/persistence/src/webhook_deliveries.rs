@@ -1,0 +1,258 @@
+//! The delivery log of webhook subscriptions, which is also the worker's queue: a pending
+//! delivery whose `next_attempt_at` has passed is due.
+
+use chrono::{DateTime, TimeDelta, Utc};
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+use uuid::Uuid;
+
+use crate::entities::webhook;
+use crate::entities::webhook_delivery::{ActiveModel, Column, Entity, Model};
+use crate::error::StoreError;
+use crate::page::{self, Page, PageRequest, SortKey};
+
+const TABLE: &str = "webhook_deliveries";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum State {
+    /// Waiting for its first or next attempt.
+    Pending,
+    /// The receiver answered 2xx.
+    Succeeded,
+    /// Given up after a day of failures.
+    Failed,
+}
+
+impl State {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Succeeded => "succeeded",
+            Self::Failed => "failed",
+        }
+    }
+
+    fn parse(text: &str) -> Option<Self> {
+        [Self::Pending, Self::Succeeded, Self::Failed]
+            .into_iter()
+            .find(|s| s.as_str() == text)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delivery {
+    pub id: Uuid,
+    pub webhook_id: Uuid,
+    /// The event delivered; none for a test delivery.
+    pub event_id: Option<Uuid>,
+    pub event_type: String,
+    /// The body, exactly as sent (the signature covers these bytes).
+    pub payload: String,
+    pub state: State,
+    pub attempts: i32,
+    pub first_attempt_at: DateTime<Utc>,
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    pub last_status: Option<i32>,
+    pub last_error: Option<String>,
+    pub delivered_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A delivery to make now.
+#[derive(Debug, Clone)]
+pub struct NewDelivery {
+    pub id: Uuid,
+    pub webhook_id: Uuid,
+    pub event_id: Option<Uuid>,
+    pub event_type: String,
+    pub payload: String,
+}
+
+/// How an attempt went.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    Delivered {
+        status: i32,
+    },
+    /// Not delivered: the receiver's status if it answered, and why. `retry_at` is none when the
+    /// delivery is given up.
+    Failed {
+        status: Option<i32>,
+        error: String,
+        retry_at: Option<DateTime<Utc>>,
+    },
+}
+
+pub async fn insert_many(
+    conn: &impl ConnectionTrait,
+    new: Vec<NewDelivery>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    if new.is_empty() {
+        return Ok(());
+    }
+    let rows = new.into_iter().map(|d| ActiveModel {
+        id: Set(d.id),
+        webhook_id: Set(d.webhook_id),
+        event_id: Set(d.event_id),
+        event_type: Set(d.event_type),
+        payload: Set(d.payload),
+        state: Set(State::Pending.as_str().to_owned()),
+        attempts: Set(0),
+        first_attempt_at: Set(now),
+        next_attempt_at: Set(Some(now)),
+        last_status: Set(None),
+        last_error: Set(None),
+        delivered_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    });
+    Entity::insert_many(rows).exec_without_returning(conn).await?;
+    Ok(())
+}
+
+/// Takes up to `limit` due deliveries of active subscriptions, oldest first, and leases each
+/// for `lease` (its next attempt moves past the lease), so that another worker, or this one
+/// after a crash mid-send, takes it only once the lease has run out.
+pub async fn claim_due(
+    conn: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    lease: TimeDelta,
+    limit: u64,
+) -> Result<Vec<Delivery>, StoreError> {
+    let active_hooks = Query::select()
+        .column(webhook::Column::Id)
+        .from(webhook::Entity)
+        .and_where(Expr::col(webhook::Column::Active).eq(true))
+        .to_owned();
+    let due = Entity::find()
+        .filter(Column::State.eq(State::Pending.as_str()))
+        .filter(Column::NextAttemptAt.lte(now))
+        .filter(Column::WebhookId.in_subquery(active_hooks))
+        .order_by_asc(Column::NextAttemptAt)
+        .order_by_asc(Column::Id)
+        .limit(limit)
+        .all(conn)
+        .await?;
+    let mut claimed = Vec::with_capacity(due.len());
+    for row in due {
+        // Ours only if nobody moved it since we read it.
+        let taken = Entity::update_many()
+            .col_expr(Column::NextAttemptAt, Expr::value(now + lease))
+            .filter(Column::Id.eq(row.id))
+            .filter(Column::State.eq(State::Pending.as_str()))
+            .filter(Column::NextAttemptAt.eq(row.next_attempt_at))
+            .exec(conn)
+            .await?;
+        if taken.rows_affected == 1 {
+            claimed.push(to_delivery(row)?);
+        }
+    }
+    Ok(claimed)
+}
+
+/// Records an attempt of a delivery this worker claimed.
+pub async fn record_attempt(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+    outcome: Outcome,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let update = Entity::update_many()
+        .col_expr(Column::Attempts, Expr::col(Column::Attempts).add(1))
+        .col_expr(Column::UpdatedAt, Expr::value(now));
+    let update = match outcome {
+        Outcome::Delivered { status } => update
+            .col_expr(Column::State, Expr::value(State::Succeeded.as_str()))
+            .col_expr(Column::LastStatus, Expr::value(status))
+            .col_expr(Column::LastError, Expr::value(Option::<String>::None))
+            .col_expr(Column::DeliveredAt, Expr::value(now))
+            .col_expr(Column::NextAttemptAt, Expr::value(Option::<DateTime<Utc>>::None)),
+        Outcome::Failed {
+            status,
+            error,
+            retry_at,
+        } => update
+            .col_expr(
+                Column::State,
+                Expr::value(
+                    if retry_at.is_some() {
+                        State::Pending
+                    } else {
+                        State::Failed
+                    }
+                    .as_str(),
+                ),
+            )
+            .col_expr(Column::LastStatus, Expr::value(status))
+            .col_expr(Column::LastError, Expr::value(error))
+            .col_expr(Column::NextAttemptAt, Expr::value(retry_at)),
+    };
+    update.filter(Column::Id.eq(id)).exec(conn).await?;
+    Ok(())
+}
+
+pub async fn find(conn: &impl ConnectionTrait, webhook_id: Uuid, id: Uuid) -> Result<Option<Delivery>, StoreError> {
+    Entity::find_by_id(id)
+        .filter(Column::WebhookId.eq(webhook_id))
+        .one(conn)
+        .await?
+        .map(to_delivery)
+        .transpose()
+}
+
+/// A subscription's deliveries, newest first.
+pub async fn list(
+    conn: &impl ConnectionTrait,
+    webhook_id: Uuid,
+    state: Option<State>,
+    request: &PageRequest<()>,
+) -> Result<Page<Delivery>, StoreError> {
+    let mut condition = Condition::all().add(Column::WebhookId.eq(webhook_id));
+    if let Some(state) = state {
+        condition = condition.add(Column::State.eq(state.as_str()));
+    }
+    page::fetch(
+        conn,
+        Entity::find().filter(condition),
+        (Column::CreatedAt, Column::Id),
+        request,
+        to_delivery,
+        |d| (SortKey::Time(d.created_at), d.id),
+    )
+    .await
+}
+
+/// Deletes the finished deliveries made before `cutoff` (the log's retention); returns how many.
+pub async fn delete_finished_before(conn: &impl ConnectionTrait, cutoff: DateTime<Utc>) -> Result<u64, StoreError> {
+    let result = Entity::delete_many()
+        .filter(Column::State.ne(State::Pending.as_str()))
+        .filter(Column::CreatedAt.lt(cutoff))
+        .exec(conn)
+        .await?;
+    Ok(result.rows_affected)
+}
+
+fn to_delivery(m: Model) -> Result<Delivery, StoreError> {
+    let state = State::parse(&m.state).ok_or_else(|| StoreError::corrupt(TABLE, format!("state of {}", m.id)))?;
+    Ok(Delivery {
+        id: m.id,
+        webhook_id: m.webhook_id,
+        event_id: m.event_id,
+        event_type: m.event_type,
+        payload: m.payload,
+        state,
+        attempts: m.attempts,
+        first_attempt_at: m.first_attempt_at,
+        next_attempt_at: m.next_attempt_at,
+        last_status: m.last_status,
+        last_error: m.last_error,
+        delivered_at: m.delivered_at,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+    })
+}

@@ -1,0 +1,120 @@
+//! Webhook subscriptions.
+
+use domain::webhook::{Webhook, WebhookFields};
+use sea_orm::{ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use url::Url;
+use uuid::Uuid;
+
+use crate::entities::webhook::{ActiveModel, Column, Entity, Model};
+use crate::error::StoreError;
+use crate::page::{self, Page, PageRequest, SortKey};
+
+const TABLE: &str = "webhooks";
+
+pub async fn insert(conn: &impl ConnectionTrait, webhook: &Webhook) -> Result<(), StoreError> {
+    Entity::insert(to_active_model(webhook))
+        .exec_without_returning(conn)
+        .await?;
+    Ok(())
+}
+
+/// Writes `webhook` if the stored version is still `expected_version`.
+pub async fn update(conn: &impl ConnectionTrait, webhook: &Webhook, expected_version: i32) -> Result<bool, StoreError> {
+    let mut model = to_active_model(webhook);
+    model.id = NotSet;
+    model.created_at = NotSet;
+    model.owner_id = NotSet;
+    let result = Entity::update_many()
+        .set(model)
+        .filter(Column::Id.eq(webhook.id))
+        .filter(Column::Version.eq(expected_version))
+        .exec(conn)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+pub async fn delete(conn: &impl ConnectionTrait, id: Uuid) -> Result<(), StoreError> {
+    Entity::delete_by_id(id).exec(conn).await?;
+    Ok(())
+}
+
+pub async fn find(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<Webhook>, StoreError> {
+    Entity::find_by_id(id).one(conn).await?.map(to_webhook).transpose()
+}
+
+pub async fn find_for_update(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<Webhook>, StoreError> {
+    use sea_orm::QuerySelect;
+    Entity::find_by_id(id)
+        .lock_exclusive()
+        .one(conn)
+        .await?
+        .map(to_webhook)
+        .transpose()
+}
+
+/// The active subscriptions, for the fan-out.
+pub async fn active(conn: &impl ConnectionTrait) -> Result<Vec<Webhook>, StoreError> {
+    Entity::find()
+        .filter(Column::Active.eq(true))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(to_webhook)
+        .collect()
+}
+
+/// Oldest first; only `owner`'s when given.
+pub async fn list(
+    conn: &impl ConnectionTrait,
+    owner: Option<Uuid>,
+    request: &PageRequest<()>,
+) -> Result<Page<Webhook>, StoreError> {
+    let mut select = Entity::find();
+    if let Some(owner) = owner {
+        select = select.filter(Column::OwnerId.eq(owner));
+    }
+    page::fetch(
+        conn,
+        select,
+        (Column::CreatedAt, Column::Id),
+        request,
+        to_webhook,
+        |w| (SortKey::Time(w.created_at), w.id),
+    )
+    .await
+}
+
+fn to_active_model(w: &Webhook) -> ActiveModel {
+    ActiveModel {
+        id: Set(w.id),
+        url: Set(w.fields.url.to_string()),
+        event_types: Set(serde_json::to_string(&w.fields.event_types).expect("strings serialize")),
+        skip_own: Set(w.fields.skip_own),
+        active: Set(w.fields.active),
+        owner_id: Set(w.owner_id),
+        secret: Set(w.secret.clone()),
+        version: Set(w.version),
+        created_at: Set(w.created_at),
+        updated_at: Set(w.updated_at),
+    }
+}
+
+fn to_webhook(m: Model) -> Result<Webhook, StoreError> {
+    let corrupt = |what: &str| StoreError::corrupt(TABLE, format!("{what} of {}", m.id));
+    let url = Url::parse(&m.url).map_err(|_| corrupt("url"))?;
+    let event_types: Vec<String> = serde_json::from_str(&m.event_types).map_err(|_| corrupt("event_types"))?;
+    Ok(Webhook {
+        id: m.id,
+        fields: WebhookFields {
+            url,
+            event_types,
+            skip_own: m.skip_own,
+            active: m.active,
+        },
+        owner_id: m.owner_id,
+        secret: m.secret,
+        version: m.version,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+    })
+}
