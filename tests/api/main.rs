@@ -18,6 +18,7 @@ mod party_lists;
 mod pipeline_stages;
 mod pricing;
 mod products;
+mod rate_limit;
 mod sales_orders;
 mod teams;
 mod users;

@@ -77,4 +77,8 @@ pub struct Settings {
     #[arg(long, env = "CRM_EVENT_RETENTION_DAYS", default_value_t = 30, global = true,
           value_parser = clap::value_parser!(u32).range(1..=3650))]
     pub event_retention_days: u32,
+    /// Requests a caller (a token's user, else an address) may send under /api/v1 per minute, also
+    /// all at once; 0 turns the limit off.
+    #[arg(long, env = "CRM_RATE_LIMIT_PER_MINUTE", default_value_t = 1200, global = true)]
+    pub rate_limit_per_minute: u32,
 }
