@@ -21,4 +21,5 @@ mod products;
 mod rate_limit;
 mod sales_orders;
 mod teams;
+mod updated_since;
 mod users;
