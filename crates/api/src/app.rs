@@ -19,6 +19,7 @@ use crate::config::Settings;
 use crate::error::ApiError;
 use crate::extract::{self, BODY_LIMIT};
 use crate::openapi::ApiDoc;
+use crate::rate_limit::{self, RateLimit};
 use crate::state::AppState;
 use crate::{delivery, health, housekeeping, idempotency, v1};
 
@@ -65,9 +66,17 @@ impl Application {
         let state = web::Data::new(AppState { db, jwt, webhooks });
         let routes = Arc::new(KnownRoutes::from_document(&document()));
         let cors_origins = settings.cors_origins.clone();
+        let rate_limit = RateLimit::new(settings.rate_limit_per_minute).map(Arc::new);
+        if let Some(limit) = &rate_limit {
+            RateLimit::sweep(Arc::downgrade(limit));
+        }
         let server = HttpServer::new(move || {
             let (app, openapi) = mount(App::new().into_utoipa_app()).split_for_parts();
             let openapi = crate::openapi::complete(openapi);
+            let app = match &rate_limit {
+                Some(limit) => app.app_data(web::Data::from(limit.clone())),
+                None => app,
+            };
             app.app_data(state.clone())
                 .app_data(web::PayloadConfig::new(BODY_LIMIT))
                 .app_data(web::QueryConfig::default().error_handler(extract::query_error))
@@ -76,6 +85,8 @@ impl Application {
                 .service(SwaggerUi::new("/swagger-ui/{_:.*}").url("/api-docs/openapi.json", openapi))
                 .default_service(web::to(fallback))
                 .wrap(from_fn(idempotency::middleware))
+                // Outside idempotency: a refused request claims no key.
+                .wrap(from_fn(rate_limit::middleware))
                 .wrap(cors(&cors_origins))
                 .wrap(
                     DefaultHeaders::new()
@@ -134,6 +145,9 @@ fn cors(origins: &[String]) -> Cors {
             header::LOCATION,
             header::RETRY_AFTER,
             header::HeaderName::from_static(idempotency::REPLAYED),
+            header::HeaderName::from_static(rate_limit::LIMIT),
+            header::HeaderName::from_static(rate_limit::REMAINING),
+            header::HeaderName::from_static(rate_limit::RESET),
         ])
         .max_age(3600)
 }

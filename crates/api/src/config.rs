@@ -82,4 +82,8 @@ pub struct Settings {
     #[arg(long, env = "CRM_WEBHOOK_ALLOW_PRIVATE", default_value_t = false, global = true,
           action = clap::ArgAction::Set)]
     pub webhook_allow_private: bool,
+    /// Requests a caller (a token's user, else an address) may send under /api/v1 per minute, also
+    /// all at once; 0 turns the limit off.
+    #[arg(long, env = "CRM_RATE_LIMIT_PER_MINUTE", default_value_t = 1200, global = true)]
+    pub rate_limit_per_minute: u32,
 }

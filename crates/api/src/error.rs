@@ -62,6 +62,9 @@ pub enum ApiError {
     /// 422: well-formed input with invalid values, every one of them.
     #[error("invalid fields: {}", describe_fields(.0))]
     Validation(Vec<FieldError>),
+    /// 429: past the caller's rate limit; `Retry-After` seconds until the next request passes.
+    #[error("too many requests: retry in {retry_after} s")]
+    RateLimited { retry_after: u64 },
     /// 503: the change kept colliding with concurrent ones; a retry after `Retry-After` will do.
     #[error("the records are busy with other changes: retry in a moment")]
     Busy,
@@ -130,6 +133,7 @@ impl ApiError {
             ApiError::PayloadTooLarge { .. } => "payload_too_large",
             ApiError::UnsupportedMediaType => "unsupported_media_type",
             ApiError::Validation(_) => "validation_failed",
+            ApiError::RateLimited { .. } => "rate_limited",
             ApiError::Busy => "resource_busy",
             ApiError::Unavailable => "service_unavailable",
             ApiError::Internal(_) => "internal_error",
@@ -148,6 +152,7 @@ impl ApiError {
             ApiError::PayloadTooLarge { .. } => "Payload too large",
             ApiError::UnsupportedMediaType => "Unsupported media type",
             ApiError::Validation(_) => "Validation failed",
+            ApiError::RateLimited { .. } => "Too many requests",
             ApiError::Busy | ApiError::Unavailable => "Service unavailable",
             ApiError::Internal(_) => "Internal server error",
         }
@@ -219,6 +224,7 @@ impl ResponseError for ApiError {
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Busy | ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -276,6 +282,9 @@ impl ResponseError for ApiError {
             }
             ApiError::Busy => {
                 response.insert_header((header::RETRY_AFTER, "1"));
+            }
+            ApiError::RateLimited { retry_after } => {
+                response.insert_header((header::RETRY_AFTER, *retry_after));
             }
             _ => {}
         }

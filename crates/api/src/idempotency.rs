@@ -56,7 +56,7 @@ pub async fn middleware(
         return Ok(req.error_response(ApiError::internal(anyhow::anyhow!("AppState missing"))));
     };
     // Without a valid token the handler answers 401 and nothing is kept.
-    let Some(caller_id) = bearer_subject(&req, &state) else {
+    let Some(caller_id) = crate::auth::bearer_subject(req.headers(), &state.jwt) else {
         return next.call(req).await.map(ServiceResponse::map_into_boxed_body);
     };
     let body = match req.extract::<web::Bytes>().await {
@@ -131,16 +131,6 @@ fn replay(stored: &StoredResponse) -> HttpResponse {
     }
     response.insert_header((REPLAYED, "true"));
     response.body(stored.body.clone())
-}
-
-/// The user a valid bearer token names (whether it is still active is the handler's check).
-fn bearer_subject(req: &ServiceRequest, state: &AppState) -> Option<Uuid> {
-    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, token) = value.split_once(' ')?;
-    if !scheme.eq_ignore_ascii_case("bearer") {
-        return None;
-    }
-    state.jwt.validate(token.trim()).ok().map(|claims| claims.sub)
 }
 
 /// What makes two requests the same: method, path with query, and body.

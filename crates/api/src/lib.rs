@@ -14,6 +14,7 @@ pub mod idempotency;
 pub mod openapi;
 pub mod pagination;
 pub mod query;
+pub mod rate_limit;
 pub mod respond;
 pub mod state;
 pub mod telemetry;

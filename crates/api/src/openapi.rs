@@ -12,12 +12,14 @@ use crate::error::{FieldProblem, Problem};
         title = "CRM API",
         description = "A headless CRM: parties, activities, opportunities, offers, orders and invoices.\n\n\
             Errors are RFC 9457 problem documents with a stable `code`. Decimals are strings. \
-            Lists are keyset-paginated with `limit` and `cursor`.",
+            Lists are keyset-paginated with `limit` and `cursor`. Each caller may send a limited number of \
+            requests a minute: responses under `/api/v1` carry `RateLimit-Limit`, `RateLimit-Remaining` and \
+            `RateLimit-Reset`; past the limit, a 429 says when to retry (`Retry-After`).",
         license(name = "MIT", identifier = "MIT")
     ),
     components(schemas(Problem, FieldProblem), responses(
         BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PreconditionFailed,
-        PayloadTooLarge, UnsupportedMediaType, UnprocessableEntity, ServiceUnavailable
+        PayloadTooLarge, UnsupportedMediaType, UnprocessableEntity, TooManyRequests, ServiceUnavailable
     )),
     modifiers(&BearerAuth),
     tags(
@@ -90,6 +92,22 @@ problem_response!(
 problem_response!(PayloadTooLarge, "The body is over 1 MiB");
 problem_response!(UnsupportedMediaType, "The body is not `application/json`");
 problem_response!(UnprocessableEntity, "Invalid values; `errors` names every field");
+
+/// The 429 every operation under `/api/v1` may answer (`rate_limit`).
+#[derive(ToResponse)]
+#[response(
+    description = "Past the caller's rate limit (`rate_limited`): nothing was done; retry after `Retry-After` seconds",
+    content_type = "application/problem+json",
+    headers(
+        ("Retry-After" = u64, description = "Seconds until a request is allowed again (at least 1)"),
+        ("RateLimit-Limit" = u32, description = "Requests allowed at once, and per minute"),
+        ("RateLimit-Remaining" = u32, description = "Requests left now: 0"),
+        ("RateLimit-Reset" = u64, description = "Seconds until the whole quota is back"),
+    )
+)]
+#[allow(dead_code)] // Only its type matters: it documents a response.
+pub struct TooManyRequests(Problem);
+
 problem_response!(
     ServiceUnavailable,
     "The database is unreachable, or concurrent changes kept the records busy (`resource_busy`): retry after `Retry-After` seconds"
@@ -97,7 +115,8 @@ problem_response!(
 
 /// The parts of the document that concern every operation of a kind, added once the paths are
 /// collected: `Idempotency-Key` on every POST (but the token request, which has no caller),
-/// with the 409 and 422 it may answer.
+/// with the 409 and 422 it may answer, and the 429 of the rate limit on every operation under
+/// `/api/v1`.
 pub fn complete(mut openapi: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
     use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
     use utoipa::openapi::{ObjectBuilder, Required, Type};
@@ -119,6 +138,22 @@ pub fn complete(mut openapi: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenA
         ))
         .build();
     for (path, item) in &mut openapi.paths.paths {
+        if path.starts_with("/api/v1/") {
+            let operations = [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.patch,
+                &mut item.delete,
+            ];
+            for operation in operations.into_iter().flatten() {
+                operation
+                    .responses
+                    .responses
+                    .entry("429".to_owned())
+                    .or_insert_with(|| utoipa::openapi::Ref::from_response_name("TooManyRequests").into());
+            }
+        }
         if let Some(post) = item.post.as_mut().filter(|_| path != "/api/v1/auth/token") {
             post.parameters.get_or_insert_with(Vec::new).push(key.clone().into());
             // A reused key is a 422, a key still in use a 409, whatever the operation.

@@ -6,7 +6,7 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
-use persistence::page::{Cursor, Direction, Page, PageRequest, SortKey};
+use persistence::page::{Cursor, Direction, Page, PageRequest, SortKey, SyncOrder};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -134,6 +134,32 @@ pub fn oldest_first_by(
         limit: self::limit(limit)?,
         after: after(sort, kind, cursor)?,
     })
+}
+
+/// The sort that tags the cursors of a list in the order of an incremental sync.
+pub const UPDATED_AT: &str = "updated_at";
+
+/// The page request of a list with one natural order (`sort`, with keys of `kind`), which
+/// `updated_since` replaces by the order of an incremental sync: oldest change first. Returns the
+/// request and the sort that tags its cursors.
+pub fn natural_or_updated(
+    sort: &'static str,
+    kind: KeyKind,
+    updated_since: Option<DateTime<Utc>>,
+    limit: Option<u64>,
+    cursor: Option<&str>,
+) -> Result<(PageRequest<SyncOrder>, &'static str), ApiError> {
+    let (order, sort, kind) = match updated_since {
+        Some(_) => (SyncOrder::Updated, UPDATED_AT, KeyKind::Time),
+        None => (SyncOrder::Natural, sort, kind),
+    };
+    let request = PageRequest {
+        sort: order,
+        direction: Direction::Asc,
+        limit: self::limit(limit)?,
+        after: after(sort, kind, cursor)?,
+    };
+    Ok((request, sort))
 }
 
 /// Checks `limit` (1–200, default 50).

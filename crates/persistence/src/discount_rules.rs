@@ -1,5 +1,6 @@
 //! The discount rules table.
 
+use chrono::{DateTime, Utc};
 use domain::currency::Currency;
 use domain::pricing::{DiscountRule, DiscountRuleFields, TurnoverCondition, TurnoverPeriod};
 use sea_orm::{
@@ -11,7 +12,7 @@ use uuid::Uuid;
 use crate::decimal_text::DecimalText;
 use crate::entities::discount_rule::{ActiveModel, Column, Entity, Model};
 use crate::error::StoreError;
-use crate::page::{self, Page, PageRequest, SortKey};
+use crate::page::{self, Page, PageRequest, SortKey, SyncOrder};
 
 const TABLE: &str = "discount_rules";
 
@@ -71,16 +72,25 @@ pub async fn all(conn: &impl ConnectionTrait) -> Result<Vec<DiscountRule>, Store
         .collect()
 }
 
-/// Rules by name.
-pub async fn list(conn: &impl ConnectionTrait, request: &PageRequest<()>) -> Result<Page<DiscountRule>, StoreError> {
-    page::fetch(
-        conn,
-        Entity::find(),
-        (Column::Name, Column::Id),
-        request,
-        to_rule,
-        |r| (SortKey::Text(r.fields.name.clone()), r.id),
-    )
+/// Rules by name, or by last change for a sync.
+pub async fn list(
+    conn: &impl ConnectionTrait,
+    updated_since: Option<DateTime<Utc>>,
+    request: &PageRequest<SyncOrder>,
+) -> Result<Page<DiscountRule>, StoreError> {
+    let mut select = Entity::find();
+    if let Some(since) = updated_since {
+        select = select.filter(Column::UpdatedAt.gte(since));
+    }
+    let sort = request.sort;
+    let key = match sort {
+        SyncOrder::Natural => Column::Name,
+        SyncOrder::Updated => Column::UpdatedAt,
+    };
+    page::fetch(conn, select, (key, Column::Id), request, to_rule, |r| match sort {
+        SyncOrder::Natural => (SortKey::Text(r.fields.name.clone()), r.id),
+        SyncOrder::Updated => (SortKey::Time(r.updated_at), r.id),
+    })
     .await
 }
 

@@ -41,6 +41,14 @@ pub enum Direction {
     Desc,
 }
 
+/// The sort of a list that has one natural order (name, position, creation), which an incremental
+/// sync (`updated_since`) replaces by (`updated_at`, id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyncOrder {
+    Natural,
+    Updated,
+}
+
 #[derive(Debug, Clone)]
 pub struct PageRequest<S> {
     pub sort: S,

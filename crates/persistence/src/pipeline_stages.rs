@@ -1,5 +1,6 @@
 //! The `pipeline_stages` table.
 
+use chrono::{DateTime, Utc};
 use domain::pipeline::{PipelineStage, StageFields, StageKind};
 use sea_orm::{
     ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
@@ -9,7 +10,7 @@ use uuid::Uuid;
 
 use crate::entities::pipeline_stage::{ActiveModel, Column, Entity, Model};
 use crate::error::StoreError;
-use crate::page::{self, Page, PageRequest, SortKey};
+use crate::page::{self, Page, PageRequest, SortKey, SyncOrder};
 
 pub async fn insert(conn: &impl ConnectionTrait, stage: &PipelineStage) -> Result<(), StoreError> {
     Entity::insert(to_active_model(stage))
@@ -88,24 +89,29 @@ pub async fn first_of_kind(conn: &impl ConnectionTrait, kind: StageKind) -> Resu
         .transpose()
 }
 
-/// Stages in pipeline order; retired ones only when asked for.
+/// Stages in pipeline order, or by last change for a sync; retired ones only when asked for.
 pub async fn list(
     conn: &impl ConnectionTrait,
     include_retired: bool,
-    request: &PageRequest<()>,
+    updated_since: Option<DateTime<Utc>>,
+    request: &PageRequest<SyncOrder>,
 ) -> Result<Page<PipelineStage>, StoreError> {
     let mut select = Entity::find();
     if !include_retired {
         select = select.filter(Column::Retired.eq(false));
     }
-    page::fetch(
-        conn,
-        select,
-        (Column::Position, Column::Id),
-        request,
-        to_stage,
-        |stage| (SortKey::Int(i64::from(stage.fields.position)), stage.id),
-    )
+    if let Some(since) = updated_since {
+        select = select.filter(Column::UpdatedAt.gte(since));
+    }
+    let sort = request.sort;
+    let key = match sort {
+        SyncOrder::Natural => Column::Position,
+        SyncOrder::Updated => Column::UpdatedAt,
+    };
+    page::fetch(conn, select, (key, Column::Id), request, to_stage, |stage| match sort {
+        SyncOrder::Natural => (SortKey::Int(i64::from(stage.fields.position)), stage.id),
+        SyncOrder::Updated => (SortKey::Time(stage.updated_at), stage.id),
+    })
     .await
 }
 

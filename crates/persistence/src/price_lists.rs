@@ -14,7 +14,7 @@ use crate::decimal_text::DecimalText;
 use crate::entities::price_list::{ActiveModel, Column, Entity, Model};
 use crate::entities::price_list_entry as entry;
 use crate::error::StoreError;
-use crate::page::{self, Page, PageRequest, SortKey};
+use crate::page::{self, Page, PageRequest, SortKey, SyncOrder};
 
 const TABLE: &str = "price_lists";
 
@@ -119,19 +119,25 @@ pub async fn exists_for_share(conn: &impl ConnectionTrait, id: Uuid) -> Result<b
     Ok(Entity::find_by_id(id).lock_shared().one(conn).await?.is_some())
 }
 
-/// Price lists by name, without their entries.
+/// Price lists by name, or by last change for a sync, without their entries.
 pub async fn list(
     conn: &impl ConnectionTrait,
-    request: &PageRequest<()>,
+    updated_since: Option<DateTime<Utc>>,
+    request: &PageRequest<SyncOrder>,
 ) -> Result<Page<PriceListSummary>, StoreError> {
-    page::fetch(
-        conn,
-        Entity::find(),
-        (Column::Name, Column::Id),
-        request,
-        to_summary,
-        |s| (SortKey::Text(s.name.clone()), s.id),
-    )
+    let mut select = Entity::find();
+    if let Some(since) = updated_since {
+        select = select.filter(Column::UpdatedAt.gte(since));
+    }
+    let sort = request.sort;
+    let key = match sort {
+        SyncOrder::Natural => Column::Name,
+        SyncOrder::Updated => Column::UpdatedAt,
+    };
+    page::fetch(conn, select, (key, Column::Id), request, to_summary, |s| match sort {
+        SyncOrder::Natural => (SortKey::Text(s.name.clone()), s.id),
+        SyncOrder::Updated => (SortKey::Time(s.updated_at), s.id),
+    })
     .await
 }
 

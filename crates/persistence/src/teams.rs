@@ -1,5 +1,6 @@
 //! The teams table.
 
+use chrono::{DateTime, Utc};
 use domain::team::Team;
 use sea_orm::{
     ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
@@ -8,7 +9,7 @@ use uuid::Uuid;
 
 use crate::entities::team::{ActiveModel, Column, Entity, Model};
 use crate::error::StoreError;
-use crate::page::{self, Page, PageRequest, SortKey};
+use crate::page::{self, Page, PageRequest, SortKey, SyncOrder};
 
 pub async fn insert(conn: &impl ConnectionTrait, team: &Team) -> Result<(), StoreError> {
     Entity::insert(to_active_model(team))
@@ -39,15 +40,31 @@ pub async fn find_for_update(conn: &impl ConnectionTrait, id: Uuid) -> Result<Op
     Ok(Entity::find_by_id(id).lock_exclusive().one(conn).await?.map(to_team))
 }
 
-pub async fn list(conn: &impl ConnectionTrait, request: &PageRequest<()>) -> Result<Page<Team>, StoreError> {
-    let select = Entity::find();
+/// Teams oldest first, or by last change for a sync.
+pub async fn list(
+    conn: &impl ConnectionTrait,
+    updated_since: Option<DateTime<Utc>>,
+    request: &PageRequest<SyncOrder>,
+) -> Result<Page<Team>, StoreError> {
+    let mut select = Entity::find();
+    if let Some(since) = updated_since {
+        select = select.filter(Column::UpdatedAt.gte(since));
+    }
+    let sort = request.sort;
+    let key = match sort {
+        SyncOrder::Natural => Column::CreatedAt,
+        SyncOrder::Updated => Column::UpdatedAt,
+    };
     page::fetch(
         conn,
         select,
-        (Column::CreatedAt, Column::Id),
+        (key, Column::Id),
         request,
         |m| Ok(to_team(m)),
-        |team| (SortKey::Time(team.created_at), team.id),
+        |team| match sort {
+            SyncOrder::Natural => (SortKey::Time(team.created_at), team.id),
+            SyncOrder::Updated => (SortKey::Time(team.updated_at), team.id),
+        },
     )
     .await
 }

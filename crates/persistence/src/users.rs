@@ -1,5 +1,6 @@
 //! The users table. The password hash never leaves this module but for the login check.
 
+use chrono::{DateTime, Utc};
 use domain::access::Role;
 use domain::email::Email;
 use domain::user::User;
@@ -11,7 +12,7 @@ use uuid::Uuid;
 
 use crate::entities::user::{ActiveModel, Column, Entity, Model};
 use crate::error::StoreError;
-use crate::page::{self, Page, PageRequest, SortKey};
+use crate::page::{self, Page, PageRequest, SortKey, SyncOrder};
 
 const TABLE: &str = "users";
 
@@ -20,6 +21,7 @@ pub struct UserFilter {
     pub role: Option<Role>,
     pub team_id: Option<Uuid>,
     pub active: Option<bool>,
+    pub updated_since: Option<DateTime<Utc>>,
 }
 
 pub async fn insert(conn: &impl ConnectionTrait, user: &User, password_hash: &str) -> Result<(), StoreError> {
@@ -85,7 +87,7 @@ pub async fn count(conn: &impl ConnectionTrait) -> Result<u64, StoreError> {
 pub async fn list(
     conn: &impl ConnectionTrait,
     filter: &UserFilter,
-    request: &PageRequest<()>,
+    request: &PageRequest<SyncOrder>,
 ) -> Result<Page<User>, StoreError> {
     let mut select = Entity::find();
     if let Some(role) = filter.role {
@@ -97,14 +99,18 @@ pub async fn list(
     if let Some(active) = filter.active {
         select = select.filter(Column::Active.eq(active));
     }
-    page::fetch(
-        conn,
-        select,
-        (Column::CreatedAt, Column::Id),
-        request,
-        to_user,
-        |user| (SortKey::Time(user.created_at), user.id),
-    )
+    if let Some(since) = filter.updated_since {
+        select = select.filter(Column::UpdatedAt.gte(since));
+    }
+    let sort = request.sort;
+    let key = match sort {
+        SyncOrder::Natural => Column::CreatedAt,
+        SyncOrder::Updated => Column::UpdatedAt,
+    };
+    page::fetch(conn, select, (key, Column::Id), request, to_user, |user| match sort {
+        SyncOrder::Natural => (SortKey::Time(user.created_at), user.id),
+        SyncOrder::Updated => (SortKey::Time(user.updated_at), user.id),
+    })
     .await
 }
 

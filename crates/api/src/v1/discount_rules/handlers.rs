@@ -11,6 +11,7 @@ use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::extract::{Body, IfMatch, if_match};
 use crate::pagination::{self, KeyKind};
+use crate::query;
 use crate::respond::etag;
 use crate::state::AppState;
 use crate::v1::history::dto::{HISTORY_SORT, HistoryEntryResponse, HistoryPage, HistoryQuery};
@@ -43,14 +44,14 @@ pub async fn create_discount_rule(
         .json(DiscountRuleResponse::from(list)))
 }
 
-/// List the discount rules by name.
+/// List the discount rules by name; with `updated_since`, oldest change first.
 #[utoipa::path(
     tag = "pricing",
     operation_id = "list_discount_rules",
     params(DiscountRuleQuery),
     responses(
         (status = 200, description = "A page of discount rules", body = DiscountRulePage),
-        crate::openapi::ListErrors,
+        crate::openapi::FilteredListErrors,
     ),
     security(("bearer" = []))
 )]
@@ -61,9 +62,11 @@ pub async fn list_discount_rules(
     query: web::Query<DiscountRuleQuery>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Permission::ReadPricing)?;
-    let request = pagination::oldest_first_by(SORT, KeyKind::Text, query.limit, query.cursor.as_deref())?;
-    let page = service::list(&state.db, &request).await?;
-    Ok(HttpResponse::Ok().json(DiscountRulePage::new(page, SORT, DiscountRuleResponse::from)))
+    let updated_since = query::instant("updated_since", query.updated_since)?;
+    let (request, sort) =
+        pagination::natural_or_updated(SORT, KeyKind::Text, updated_since, query.limit, query.cursor.as_deref())?;
+    let page = service::list(&state.db, updated_since, &request).await?;
+    Ok(HttpResponse::Ok().json(DiscountRulePage::new(page, sort, DiscountRuleResponse::from)))
 }
 
 /// Read a discount rule.

@@ -1,8 +1,9 @@
 //! Discount rule use cases, each one transaction with its history entry.
 
+use chrono::{DateTime, Utc};
 use domain::history::Action;
 use domain::pricing::{DiscountRule, DiscountRuleInput};
-use persistence::page::{Page, PageRequest};
+use persistence::page::{Page, PageRequest, SyncOrder};
 use persistence::{DatabaseConnection, TransactionTrait, discount_rules};
 use uuid::Uuid;
 
@@ -43,8 +44,12 @@ pub async fn get(db: &DatabaseConnection, id: Uuid) -> Result<DiscountRule, ApiE
         .ok_or(ApiError::NotFound { resource: RESOURCE })
 }
 
-pub async fn list(db: &DatabaseConnection, request: &PageRequest<()>) -> Result<Page<DiscountRule>, ApiError> {
-    Ok(discount_rules::list(db, request).await?)
+pub async fn list(
+    db: &DatabaseConnection,
+    updated_since: Option<DateTime<Utc>>,
+    request: &PageRequest<SyncOrder>,
+) -> Result<Page<DiscountRule>, ApiError> {
+    Ok(discount_rules::list(db, updated_since, request).await?)
 }
 
 pub async fn history(

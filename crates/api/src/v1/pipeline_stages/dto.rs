@@ -136,6 +136,8 @@ pub struct StageListQuery {
     pub cursor: Option<String>,
     /// Include retired stages (default false).
     pub include_retired: Option<bool>,
+    /// Only stages changed at or after this instant, oldest change first (the incremental sync).
+    pub updated_since: Option<DateTime<Utc>>,
 }
 
 crate::pagination::page_of!(

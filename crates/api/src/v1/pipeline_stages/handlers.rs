@@ -12,6 +12,7 @@ use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::extract::{Body, IfMatch, if_match};
 use crate::pagination::{self, KeyKind};
+use crate::query;
 use crate::respond::etag;
 use crate::state::AppState;
 use crate::v1::history::dto::{HISTORY_SORT, HistoryEntryResponse, HistoryPage, HistoryQuery};
@@ -51,14 +52,14 @@ pub async fn create_pipeline_stage(
         .json(StageResponse::from(found)))
 }
 
-/// List the stages in pipeline order.
+/// List the stages in pipeline order; with `updated_since`, oldest change first.
 #[utoipa::path(
     tag = "pipeline-stages",
     operation_id = "list_pipeline_stages",
     params(StageListQuery),
     responses(
         (status = 200, description = "A page of stages", body = StagePage),
-        crate::openapi::ListErrors,
+        crate::openapi::FilteredListErrors,
     ),
     security(("bearer" = []))
 )]
@@ -69,9 +70,12 @@ pub async fn list_pipeline_stages(
     query: web::Query<StageListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Permission::ReadPipeline)?;
-    let request = pagination::oldest_first_by(SORT, KeyKind::Int, query.limit, query.cursor.as_deref())?;
-    let page = service::list(&state.db, query.include_retired.unwrap_or(false), &request).await?;
-    Ok(HttpResponse::Ok().json(StagePage::new(page, SORT, StageResponse::from)))
+    let updated_since = query::instant("updated_since", query.updated_since)?;
+    let (request, sort) =
+        pagination::natural_or_updated(SORT, KeyKind::Int, updated_since, query.limit, query.cursor.as_deref())?;
+    let include_retired = query.include_retired.unwrap_or(false);
+    let page = service::list(&state.db, include_retired, updated_since, &request).await?;
+    Ok(HttpResponse::Ok().json(StagePage::new(page, sort, StageResponse::from)))
 }
 
 /// Read a stage (retired ones too).

@@ -1,8 +1,9 @@
 //! Pipeline stage use cases. Every change is recorded in the history.
 
+use chrono::{DateTime, Utc};
 use domain::history::Action;
 use domain::pipeline::{PipelineStage, StageInput, StageKind};
-use persistence::page::{Page, PageRequest};
+use persistence::page::{Page, PageRequest, SyncOrder};
 use persistence::{DatabaseConnection, StoreError, TransactionTrait, opportunities, pipeline_stages};
 use uuid::Uuid;
 
@@ -71,9 +72,10 @@ pub async fn history(
 pub async fn list(
     db: &DatabaseConnection,
     include_retired: bool,
-    request: &PageRequest<()>,
+    updated_since: Option<DateTime<Utc>>,
+    request: &PageRequest<SyncOrder>,
 ) -> Result<Page<PipelineStage>, ApiError> {
-    Ok(pipeline_stages::list(db, include_retired, request).await?)
+    Ok(pipeline_stages::list(db, include_retired, updated_since, request).await?)
 }
 
 pub async fn update(
@@ -146,12 +148,12 @@ pub async fn delete(db: &DatabaseConnection, caller: &Caller, id: Uuid, if_match
 async fn next_position(conn: &impl persistence::ConnectionTrait) -> Result<i32, ApiError> {
     // The list is small; its last page holds the highest position.
     let request = PageRequest {
-        sort: (),
+        sort: SyncOrder::Natural,
         direction: persistence::page::Direction::Desc,
         limit: 1,
         after: None,
     };
-    let last = pipeline_stages::list(conn, true, &request).await?;
+    let last = pipeline_stages::list(conn, true, None, &request).await?;
     Ok(last
         .items
         .first()

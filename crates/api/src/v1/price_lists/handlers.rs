@@ -13,6 +13,7 @@ use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::extract::{Body, IfMatch, if_match};
 use crate::pagination::{self, KeyKind};
+use crate::query;
 use crate::respond::etag;
 use crate::state::AppState;
 use crate::v1::history::dto::{HISTORY_SORT, HistoryEntryResponse, HistoryPage, HistoryQuery};
@@ -46,14 +47,14 @@ pub async fn create_price_list(
         .json(PriceListResponse::from(list)))
 }
 
-/// List the price lists by name, without their entries.
+/// List the price lists by name (with `updated_since`, oldest change first), without their entries.
 #[utoipa::path(
     tag = "pricing",
     operation_id = "list_price_lists",
     params(PriceListQuery),
     responses(
         (status = 200, description = "A page of price lists", body = PriceListPage),
-        crate::openapi::ListErrors,
+        crate::openapi::FilteredListErrors,
     ),
     security(("bearer" = []))
 )]
@@ -64,9 +65,11 @@ pub async fn list_price_lists(
     query: web::Query<PriceListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Permission::ReadPricing)?;
-    let request = pagination::oldest_first_by(SORT, KeyKind::Text, query.limit, query.cursor.as_deref())?;
-    let page = service::list(&state.db, &request).await?;
-    Ok(HttpResponse::Ok().json(PriceListPage::new(page, SORT, PriceListSummaryResponse::from)))
+    let updated_since = query::instant("updated_since", query.updated_since)?;
+    let (request, sort) =
+        pagination::natural_or_updated(SORT, KeyKind::Text, updated_since, query.limit, query.cursor.as_deref())?;
+    let page = service::list(&state.db, updated_since, &request).await?;
+    Ok(HttpResponse::Ok().json(PriceListPage::new(page, sort, PriceListSummaryResponse::from)))
 }
 
 /// Read a price list with its entries.

@@ -1,8 +1,9 @@
 //! Price list use cases. A list is written whole, with its history entry, in one transaction.
 
+use chrono::{DateTime, Utc};
 use domain::history::Action;
 use domain::pricing::{PriceList, PriceListFields, PriceListInput};
-use persistence::page::{Page, PageRequest};
+use persistence::page::{Page, PageRequest, SyncOrder};
 use persistence::price_lists::{self, PriceListSummary};
 use persistence::{ConnectionTrait, DatabaseConnection, TransactionTrait, parties, products};
 use uuid::Uuid;
@@ -41,8 +42,12 @@ pub async fn get(db: &DatabaseConnection, id: Uuid) -> Result<PriceList, ApiErro
         .ok_or(ApiError::NotFound { resource: RESOURCE })
 }
 
-pub async fn list(db: &DatabaseConnection, request: &PageRequest<()>) -> Result<Page<PriceListSummary>, ApiError> {
-    Ok(price_lists::list(db, request).await?)
+pub async fn list(
+    db: &DatabaseConnection,
+    updated_since: Option<DateTime<Utc>>,
+    request: &PageRequest<SyncOrder>,
+) -> Result<Page<PriceListSummary>, ApiError> {
+    Ok(price_lists::list(db, updated_since, request).await?)
 }
 
 pub async fn history(

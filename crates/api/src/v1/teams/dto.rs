@@ -50,6 +50,8 @@ pub struct TeamListQuery {
     pub limit: Option<u64>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
+    /// Only teams changed at or after this instant, oldest change first (the incremental sync).
+    pub updated_since: Option<DateTime<Utc>>,
 }
 
 crate::pagination::page_of!(

@@ -10,7 +10,8 @@ use super::service;
 use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::extract::{Body, IfMatch, if_match};
-use crate::pagination;
+use crate::pagination::{self, KeyKind};
+use crate::query;
 use crate::respond::etag;
 use crate::state::AppState;
 
@@ -40,14 +41,14 @@ pub async fn create_team(
         .json(TeamResponse::from(team)))
 }
 
-/// List teams, oldest first.
+/// List teams, oldest first; with `updated_since`, oldest change first.
 #[utoipa::path(
     tag = "teams",
     operation_id = "list_teams",
     params(TeamListQuery),
     responses(
         (status = 200, description = "A page of teams", body = TeamPage),
-        crate::openapi::ListErrors,
+        crate::openapi::FilteredListErrors,
     ),
     security(("bearer" = []))
 )]
@@ -58,9 +59,16 @@ pub async fn list_teams(
     query: web::Query<TeamListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     user.require(Permission::ManageTeams)?;
-    let request = pagination::oldest_first(query.limit, query.cursor.as_deref())?;
-    let page = service::list(&state.db, &request).await?;
-    Ok(HttpResponse::Ok().json(TeamPage::new(page, pagination::CREATED_AT, TeamResponse::from)))
+    let updated_since = query::instant("updated_since", query.updated_since)?;
+    let (request, sort) = pagination::natural_or_updated(
+        pagination::CREATED_AT,
+        KeyKind::Time,
+        updated_since,
+        query.limit,
+        query.cursor.as_deref(),
+    )?;
+    let page = service::list(&state.db, updated_since, &request).await?;
+    Ok(HttpResponse::Ok().json(TeamPage::new(page, sort, TeamResponse::from)))
 }
 
 /// Read a team.

@@ -1,7 +1,8 @@
 //! Team use cases.
 
+use chrono::{DateTime, Utc};
 use domain::team::{self, Team};
-use persistence::page::{Page, PageRequest};
+use persistence::page::{Page, PageRequest, SyncOrder};
 use persistence::{DatabaseConnection, StoreError, TransactionTrait, teams};
 use uuid::Uuid;
 
@@ -30,8 +31,12 @@ pub async fn get(db: &DatabaseConnection, id: Uuid) -> Result<Team, ApiError> {
         .ok_or(ApiError::NotFound { resource: RESOURCE })
 }
 
-pub async fn list(db: &DatabaseConnection, request: &PageRequest<()>) -> Result<Page<Team>, ApiError> {
-    Ok(teams::list(db, request).await?)
+pub async fn list(
+    db: &DatabaseConnection,
+    updated_since: Option<DateTime<Utc>>,
+    request: &PageRequest<SyncOrder>,
+) -> Result<Page<Team>, ApiError> {
+    Ok(teams::list(db, updated_since, request).await?)
 }
 
 pub async fn rename(

@@ -126,6 +126,8 @@ pub struct UserListQuery {
     pub role: Option<Role>,
     pub team_id: Option<Uuid>,
     pub active: Option<bool>,
+    /// Only users changed at or after this instant, oldest change first (the incremental sync).
+    pub updated_since: Option<DateTime<Utc>>,
 }
 
 crate::pagination::page_of!(

@@ -12,7 +12,8 @@ use super::service::{self, NewUser};
 use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::extract::{Body, IfMatch, if_match};
-use crate::pagination;
+use crate::pagination::{self, KeyKind};
+use crate::query;
 use crate::respond::etag;
 use crate::state::AppState;
 
@@ -53,14 +54,14 @@ pub async fn create_user(
         .json(UserResponse::from(created)))
 }
 
-/// List users, oldest first.
+/// List users, oldest first; with `updated_since`, oldest change first.
 #[utoipa::path(
     tag = "users",
     operation_id = "list_users",
     params(UserListQuery),
     responses(
         (status = 200, description = "A page of users", body = UserPage),
-        crate::openapi::ListErrors,
+        crate::openapi::FilteredListErrors,
     ),
     security(("bearer" = []))
 )]
@@ -72,14 +73,22 @@ pub async fn list_users(
 ) -> Result<HttpResponse, ApiError> {
     user.require(Permission::ManageUsers)?;
     let query = query.into_inner();
-    let request = pagination::oldest_first(query.limit, query.cursor.as_deref())?;
+    let updated_since = query::instant("updated_since", query.updated_since)?;
+    let (request, sort) = pagination::natural_or_updated(
+        pagination::CREATED_AT,
+        KeyKind::Time,
+        updated_since,
+        query.limit,
+        query.cursor.as_deref(),
+    )?;
     let filter = UserFilter {
         role: query.role.map(Into::into),
         team_id: query.team_id,
         active: query.active,
+        updated_since,
     };
     let page = service::list(&state.db, &filter, &request).await?;
-    Ok(HttpResponse::Ok().json(UserPage::new(page, pagination::CREATED_AT, UserResponse::from)))
+    Ok(HttpResponse::Ok().json(UserPage::new(page, sort, UserResponse::from)))
 }
 
 /// Read a user.

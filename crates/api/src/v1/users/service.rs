@@ -3,7 +3,7 @@
 use domain::access::Role;
 use domain::user::{self, User, UserInput};
 use domain::validation::ValidationErrors;
-use persistence::page::{Page, PageRequest};
+use persistence::page::{Page, PageRequest, SyncOrder};
 use persistence::users::{self, UserFilter};
 use persistence::{ConnectionTrait, DatabaseConnection, StoreError, TransactionTrait, teams};
 use uuid::Uuid;
@@ -64,7 +64,7 @@ pub async fn get(db: &DatabaseConnection, id: Uuid) -> Result<User, ApiError> {
 pub async fn list(
     db: &DatabaseConnection,
     filter: &UserFilter,
-    request: &PageRequest<()>,
+    request: &PageRequest<SyncOrder>,
 ) -> Result<Page<User>, ApiError> {
     Ok(users::list(db, filter, request).await?)
 }
