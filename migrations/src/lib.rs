@@ -19,6 +19,7 @@ mod m20261125_000013_activity_documents;
 mod m20261125_000014_invoice_series_dates;
 mod m20261125_000015_events;
 mod m20261125_000016_idempotency_keys;
+mod m20261125_000018_external_ids;
 
 pub struct Migrator;
 
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000014_invoice_series_dates::Migration),
             Box::new(m20261125_000015_events::Migration),
             Box::new(m20261125_000016_idempotency_keys::Migration),
+            Box::new(m20261125_000018_external_ids::Migration),
         ]
     }
 }

@@ -4,6 +4,7 @@
 mod activities;
 mod auth;
 mod events;
+mod external_ids;
 mod flow;
 mod health;
 mod helpers;
