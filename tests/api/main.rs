@@ -3,6 +3,7 @@
 
 mod activities;
 mod auth;
+mod batch;
 mod events;
 mod external_ids;
 mod flow;

@@ -18,6 +18,15 @@ pub enum Upserted<T> {
     Replaced(T),
 }
 
+impl<T> Upserted<T> {
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Upserted<U> {
+        match self {
+            Upserted::Created(record) => Upserted::Created(f(record)),
+            Upserted::Replaced(record) => Upserted::Replaced(f(record)),
+        }
+    }
+}
+
 /// The external id of the path, checked like the field it fills (PostgreSQL refuses a NUL byte
 /// outright, so nothing unchecked reaches a query), and set on the body, which may leave it out
 /// or repeat it but not name another.
