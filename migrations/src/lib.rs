@@ -20,6 +20,7 @@ mod m20261125_000014_invoice_series_dates;
 mod m20261125_000015_events;
 mod m20261125_000016_idempotency_keys;
 mod m20261125_000017_webhooks;
+mod m20261125_000018_external_ids;
 
 pub struct Migrator;
 
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000015_events::Migration),
             Box::new(m20261125_000016_idempotency_keys::Migration),
             Box::new(m20261125_000017_webhooks::Migration),
+            Box::new(m20261125_000018_external_ids::Migration),
         ]
     }
 }

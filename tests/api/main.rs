@@ -3,7 +3,9 @@
 
 mod activities;
 mod auth;
+mod batch;
 mod events;
+mod external_ids;
 mod flow;
 mod health;
 mod helpers;

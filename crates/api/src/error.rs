@@ -232,10 +232,37 @@ impl ResponseError for ApiError {
 
     fn error_response(&self) -> HttpResponse {
         let status = self.status_code();
+        let problem = self.problem();
+        let mut response = HttpResponse::build(status);
+        response.content_type(PROBLEM_JSON);
+        match self {
+            ApiError::Unauthorized { .. } => {
+                response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+            }
+            ApiError::PreconditionFailed { current_version } => {
+                response.insert_header((header::ETAG, format!("\"{current_version}\"")));
+            }
+            ApiError::Busy => {
+                response.insert_header((header::RETRY_AFTER, "1"));
+            }
+            ApiError::RateLimited { retry_after } => {
+                response.insert_header((header::RETRY_AFTER, *retry_after));
+            }
+            _ => {}
+        }
+        response.json(problem)
+    }
+}
+
+impl ApiError {
+    /// The problem document of this error: the body of its response, or of one item of a batch.
+    /// An internal error's cause goes to the log here, never into the document.
+    pub fn problem(&self) -> Problem {
+        let status = self.status_code();
         if let ApiError::Internal(cause) = self {
             tracing::error!(error = ?cause, "request failed");
         }
-        let problem = Problem {
+        Problem {
             type_: "about:blank".to_owned(),
             title: self.title().to_owned(),
             status: status.as_u16(),
@@ -270,25 +297,7 @@ impl ResponseError for ApiError {
                 }
                 _ => None,
             },
-        };
-        let mut response = HttpResponse::build(status);
-        response.content_type(PROBLEM_JSON);
-        match self {
-            ApiError::Unauthorized { .. } => {
-                response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
-            }
-            ApiError::PreconditionFailed { current_version } => {
-                response.insert_header((header::ETAG, format!("\"{current_version}\"")));
-            }
-            ApiError::Busy => {
-                response.insert_header((header::RETRY_AFTER, "1"));
-            }
-            ApiError::RateLimited { retry_after } => {
-                response.insert_header((header::RETRY_AFTER, *retry_after));
-            }
-            _ => {}
         }
-        response.json(problem)
     }
 }
 

@@ -82,7 +82,7 @@ fn is_json(req: &HttpRequest) -> bool {
 }
 
 /// Parses and checks the transport limits.
-fn checked<T: DeserializeOwned + Validate>(bytes: &[u8]) -> Result<T, ApiError> {
+pub(crate) fn checked<T: DeserializeOwned + Validate>(bytes: &[u8]) -> Result<T, ApiError> {
     let body: T = parse(bytes)?;
     body.validate()
         .map_err(|errors| ApiError::Validation(field_errors(&errors)))?;

@@ -222,6 +222,13 @@ error_set!(
     }
 );
 error_set!(
+    /// Errors of a batch, but for its own 422 (`batch_failed` or an invalid `items`).
+    BatchErrors {
+        400 => BadRequest, 401 => Unauthorized, 403 => Forbidden, 413 => PayloadTooLarge,
+        415 => UnsupportedMediaType,
+    }
+);
+error_set!(
     /// Errors of a transition without a body (`POST …/{id}/start`).
     TransitionErrors {
         400 => BadRequest, 401 => Unauthorized, 403 => Forbidden, 404 => NotFound, 409 => Conflict,

@@ -25,6 +25,8 @@ pub const DEFAULT_UNIT: &str = "pcs";
 
 /// Up to this many lines on one document.
 pub const MAX_LINES: usize = 1000;
+/// The longest external id (the integrator's own id of a document), as for parties and products.
+pub const EXTERNAL_ID_MAX: usize = 200;
 /// A line's `quantity × unit_price` stays below this. With it, every product a line's net is
 /// made of fits `Decimal`'s 28 significant digits (13 integer digits, 4 + 6 decimals of quantity
 /// and price, 2 of the discount), so the net is rounded once, exactly, and never before.

@@ -149,6 +149,8 @@ pub struct Invoice {
     pub paid_amount: Decimal,
     /// The sum of the issued credit notes that credit it.
     pub credited_amount: Decimal,
+    /// The integrator's id of it; unique.
+    pub external_id: Option<String>,
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -726,6 +728,7 @@ mod tests {
             frozen: None,
             paid_amount: Decimal::ZERO,
             credited_amount: Decimal::ZERO,
+            external_id: None,
             version: 1,
             created_at: at,
             updated_at: at,

@@ -155,6 +155,8 @@ pub struct Offer {
     pub sent_at: Option<DateTime<Utc>>,
     /// When it was accepted, rejected, cancelled or superseded.
     pub closed_at: Option<DateTime<Utc>>,
+    /// The integrator's id of it; unique.
+    pub external_id: Option<String>,
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -306,6 +308,8 @@ impl Offer {
             },
             sent_at: None,
             closed_at: None,
+            // External ids are unique: the service moves it over (see `revise`).
+            external_id: None,
             version: 1,
             created_at: at,
             updated_at: at,
@@ -541,6 +545,7 @@ mod tests {
             fields,
             sent_at: None,
             closed_at: None,
+            external_id: None,
             version: 1,
             created_at: at,
             updated_at: at,

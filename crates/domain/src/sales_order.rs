@@ -152,6 +152,8 @@ pub struct SalesOrder {
     pub number: String,
     pub status: SalesOrderStatus,
     pub fields: SalesOrderFields,
+    /// The integrator's id of it; unique.
+    pub external_id: Option<String>,
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -321,30 +323,7 @@ impl SalesOrderInput {
             errors.add("payment_terms_days", "out_of_range", "must be between 0 and 365");
         }
         let notes = errors.check("notes", text::optional_multiline(self.notes.as_deref(), NOTES_MAX));
-        if self.lines.is_empty() {
-            errors.add("lines", "required", "an order has at least one line");
-        } else if self.lines.len() > MAX_LINES {
-            errors.add("lines", "too_many", format!("at most {MAX_LINES} lines"));
-        }
-        let mut lines = Vec::with_capacity(self.lines.len().min(MAX_LINES));
-        for (i, input) in self.lines.into_iter().enumerate().take(MAX_LINES) {
-            let defaults = defaults.get(i).and_then(Option::as_ref);
-            if let Some(content) = document::validate_line(&format!("lines[{i}]"), input, defaults, &mut errors) {
-                lines.push(SalesOrderLine {
-                    id: new_line_id(),
-                    offer_line_id: None,
-                    product_id: content.product_id,
-                    description: content.description,
-                    quantity: content.quantity,
-                    unit: content.unit,
-                    unit_price: content.unit_price,
-                    discount_percent: content.discount_percent,
-                    tax_rate: content.tax_rate,
-                    reserved_quantity: Decimal::ZERO,
-                    invoiced_quantity: Decimal::ZERO,
-                });
-            }
-        }
+        let lines = direct_lines(self.lines, defaults, &mut new_line_id, &mut errors);
         // `finish` runs the closure only when nothing was recorded, so every check above held.
         errors.finish(|| SalesOrderFields {
             party_id: self.party_id,
@@ -361,19 +340,75 @@ impl SalesOrderInput {
     }
 }
 
-/// A change of a draft's header (its lines stay as they are).
+/// The lines of a direct order, checked and completed; `defaults[i]` is what the product of
+/// `lines[i]` offers.
+fn direct_lines(
+    inputs: Vec<LineInput>,
+    defaults: &[Option<LineDefaults>],
+    new_line_id: &mut impl FnMut() -> Uuid,
+    errors: &mut ValidationErrors,
+) -> Vec<SalesOrderLine> {
+    if inputs.is_empty() {
+        errors.add("lines", "required", "an order has at least one line");
+    } else if inputs.len() > MAX_LINES {
+        errors.add("lines", "too_many", format!("at most {MAX_LINES} lines"));
+    }
+    let mut lines = Vec::with_capacity(inputs.len().min(MAX_LINES));
+    for (i, input) in inputs.into_iter().enumerate().take(MAX_LINES) {
+        let defaults = defaults.get(i).and_then(Option::as_ref);
+        if let Some(content) = document::validate_line(&format!("lines[{i}]"), input, defaults, errors) {
+            lines.push(SalesOrderLine {
+                id: new_line_id(),
+                offer_line_id: None,
+                product_id: content.product_id,
+                description: content.description,
+                quantity: content.quantity,
+                unit: content.unit,
+                unit_price: content.unit_price,
+                discount_percent: content.discount_percent,
+                tax_rate: content.tax_rate,
+                reserved_quantity: Decimal::ZERO,
+                invoiced_quantity: Decimal::ZERO,
+            });
+        }
+    }
+    lines
+}
+
+/// A change of a draft: its header, and for a direct order its lines (a draft has nothing
+/// invoiced or reserved, so its lines may be replaced whole).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SalesOrderChange {
     pub owner_id: Option<Option<Uuid>>,
     pub order_date: Option<NaiveDate>,
     pub payment_terms_days: Option<i32>,
     pub notes: Option<Option<String>>,
+    /// Replaces every line; `defaults[i]` of [`SalesOrderChange::apply`] completes `lines[i]`.
+    pub lines: Option<Vec<LineInput>>,
 }
 
 impl SalesOrderChange {
-    /// The fields after the change, every rule checked.
-    pub fn apply(self, current: &SalesOrderFields) -> Result<SalesOrderFields, ValidationErrors> {
+    /// The fields after the change, every rule checked. The lines of an order converted from an
+    /// offer follow that offer and are not replaced.
+    pub fn apply(
+        mut self,
+        current: &SalesOrderFields,
+        defaults: &[Option<LineDefaults>],
+        mut new_line_id: impl FnMut() -> Uuid,
+    ) -> Result<SalesOrderFields, ValidationErrors> {
         let mut errors = ValidationErrors::new();
+        let lines = match self.lines.take() {
+            None => current.lines.clone(),
+            Some(_) if current.offer_id.is_some() => {
+                errors.add(
+                    "lines",
+                    "lines_follow_source",
+                    "the lines of an order converted from an offer follow that offer",
+                );
+                Vec::new()
+            }
+            Some(inputs) => direct_lines(inputs, defaults, &mut new_line_id, &mut errors),
+        };
         let order_date = match self.order_date {
             Some(day) => errors.check("order_date", time::date(day)),
             None => Some(current.order_date),
@@ -393,6 +428,7 @@ impl SalesOrderChange {
             order_date: order_date.expect("checked"),
             payment_terms_days,
             notes,
+            lines,
             ..current.clone()
         })
     }
@@ -468,6 +504,7 @@ mod tests {
             },
             sent_at: None,
             closed_at: None,
+            external_id: None,
             version: 1,
             created_at: at,
             updated_at: at,
@@ -517,6 +554,7 @@ mod tests {
             number: number(2026, 1),
             status: S::Confirmed,
             fields,
+            external_id: None,
             version: 1,
             created_at: at,
             updated_at: at,

@@ -48,6 +48,7 @@ pub struct InvoiceFilter {
     pub overdue_on: Option<NaiveDate>,
     pub credits_invoice_id: Option<Uuid>,
     pub invoice_order_id: Option<Uuid>,
+    pub external_id: Option<String>,
     pub updated_since: Option<DateTime<Utc>>,
 }
 
@@ -158,6 +159,23 @@ pub async fn find_for_update(
     let row = Entity::find()
         .filter(Column::Id.eq(id))
         .filter(visible_to(visibility))
+        .lock_exclusive()
+        .one(conn)
+        .await?;
+    with_lines(conn, row.into_iter().collect())
+        .await
+        .map(|mut found| found.pop())
+}
+
+/// External ids are unique across all documents, so this ignores visibility: the caller decides
+/// what a hidden match means. The row is locked like [`find_for_update`]: an upsert reads it to
+/// replace it.
+pub async fn find_by_external_id(
+    conn: &impl ConnectionTrait,
+    external_id: &str,
+) -> Result<Option<Invoice>, StoreError> {
+    let row = Entity::find()
+        .filter(Column::ExternalId.eq(external_id))
         .lock_exclusive()
         .one(conn)
         .await?;
@@ -347,6 +365,9 @@ pub async fn list(
     if let Some(id) = filter.invoice_order_id {
         condition = condition.add(Column::InvoiceOrderId.eq(id));
     }
+    if let Some(external_id) = &filter.external_id {
+        condition = condition.add(search::equals(Column::ExternalId, external_id));
+    }
     if let Some(since) = filter.updated_since {
         condition = condition.add(Column::UpdatedAt.gte(since));
     }
@@ -440,6 +461,7 @@ fn to_active_model(i: &Invoice) -> ActiveModel {
         net_total: Set(DecimalText(i.totals().net_total)),
         paid_amount: Set(DecimalText(i.paid_amount)),
         credited_amount: Set(DecimalText(i.credited_amount)),
+        external_id: Set(i.external_id.clone()),
         version: Set(i.version),
         created_at: Set(i.created_at),
         updated_at: Set(i.updated_at),
@@ -479,6 +501,7 @@ fn to_invoice(m: Model, lines: Vec<InvoiceLine>) -> Result<Invoice, StoreError> 
         frozen,
         paid_amount: m.paid_amount.0,
         credited_amount: m.credited_amount.0,
+        external_id: m.external_id,
         version: m.version,
         created_at: m.created_at,
         updated_at: m.updated_at,

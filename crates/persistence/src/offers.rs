@@ -38,6 +38,7 @@ pub struct OfferFilter {
     pub status: Option<OfferStatus>,
     pub today: NaiveDate,
     pub number: Option<String>,
+    pub external_id: Option<String>,
     pub updated_since: Option<DateTime<Utc>>,
 }
 
@@ -126,6 +127,19 @@ pub async fn find_for_update(
         .map(|mut offers| offers.pop())
 }
 
+/// External ids are unique across all offers, so this ignores visibility: the caller decides what
+/// a hidden match means. The row is locked like [`find_for_update`]: an upsert reads it to replace it.
+pub async fn find_by_external_id(conn: &impl ConnectionTrait, external_id: &str) -> Result<Option<Offer>, StoreError> {
+    let row = Entity::find()
+        .filter(Column::ExternalId.eq(external_id))
+        .lock_exclusive()
+        .one(conn)
+        .await?;
+    with_lines(conn, row.into_iter().collect())
+        .await
+        .map(|mut offers| offers.pop())
+}
+
 /// An offer for `opportunity_id` made to another party than `party_id`, if any: the opportunity
 /// cannot move to that party without leaving it behind.
 pub async fn one_of_opportunity_elsewhere(
@@ -180,6 +194,9 @@ pub async fn list(
     }
     if let Some(number) = &filter.number {
         condition = condition.add(search::equals(Column::Number, number));
+    }
+    if let Some(external_id) = &filter.external_id {
+        condition = condition.add(search::equals(Column::ExternalId, external_id));
     }
     if let Some(since) = filter.updated_since {
         condition = condition.add(Column::UpdatedAt.gte(since));
@@ -306,6 +323,7 @@ fn to_active_model(o: &Offer) -> ActiveModel {
         status: Set(o.status.as_str().to_owned()),
         sent_at: Set(o.sent_at),
         closed_at: Set(o.closed_at),
+        external_id: Set(o.external_id.clone()),
         version: Set(o.version),
         created_at: Set(o.created_at),
         updated_at: Set(o.updated_at),
@@ -332,6 +350,7 @@ fn to_offer(m: Model, lines: Vec<OfferLine>) -> Result<Offer, StoreError> {
         revises_id: m.revises_id,
         sent_at: m.sent_at,
         closed_at: m.closed_at,
+        external_id: m.external_id,
         version: m.version,
         created_at: m.created_at,
         updated_at: m.updated_at,

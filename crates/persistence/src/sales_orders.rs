@@ -42,6 +42,7 @@ pub struct SalesOrderFilter {
     pub offer_id: Option<Uuid>,
     pub status: Option<SalesOrderStatus>,
     pub number: Option<String>,
+    pub external_id: Option<String>,
     /// Ordered on or after this day…
     pub order_date_from: Option<NaiveDate>,
     /// …and on or before this one.
@@ -53,6 +54,20 @@ pub async fn insert(conn: &impl ConnectionTrait, order: &SalesOrder) -> Result<(
     Entity::insert(to_active_model(order))
         .exec_without_returning(conn)
         .await?;
+    insert_lines(conn, order).await
+}
+
+/// Replaces a draft's lines with `order`'s (two statements, whatever their number). Only a draft:
+/// nothing of it can be reserved or invoiced yet, so no counter is lost.
+pub async fn replace_lines(conn: &impl ConnectionTrait, order: &SalesOrder) -> Result<(), StoreError> {
+    line::Entity::delete_many()
+        .filter(line::Column::SalesOrderId.eq(order.id))
+        .exec(conn)
+        .await?;
+    insert_lines(conn, order).await
+}
+
+async fn insert_lines(conn: &impl ConnectionTrait, order: &SalesOrder) -> Result<(), StoreError> {
     if order.fields.lines.is_empty() {
         return Ok(());
     }
@@ -136,6 +151,22 @@ pub async fn find_for_update(
     let row = Entity::find()
         .filter(Column::Id.eq(id))
         .filter(visible_to(visibility))
+        .lock_exclusive()
+        .one(conn)
+        .await?;
+    with_lines(conn, row.into_iter().collect())
+        .await
+        .map(|mut orders| orders.pop())
+}
+
+/// External ids are unique across all orders, so this ignores visibility: the caller decides what
+/// a hidden match means. The row is locked like [`find_for_update`]: an upsert reads it to replace it.
+pub async fn find_by_external_id(
+    conn: &impl ConnectionTrait,
+    external_id: &str,
+) -> Result<Option<SalesOrder>, StoreError> {
+    let row = Entity::find()
+        .filter(Column::ExternalId.eq(external_id))
         .lock_exclusive()
         .one(conn)
         .await?;
@@ -362,6 +393,9 @@ pub async fn list(
     if let Some(number) = &filter.number {
         condition = condition.add(search::equals(Column::Number, number));
     }
+    if let Some(external_id) = &filter.external_id {
+        condition = condition.add(search::equals(Column::ExternalId, external_id));
+    }
     if let Some(from) = filter.order_date_from {
         condition = condition.add(Column::OrderDate.gte(from));
     }
@@ -462,6 +496,7 @@ fn to_active_model(o: &SalesOrder) -> ActiveModel {
         shipping_address: Set(address_json(f.shipping_address.as_ref())),
         notes: Set(f.notes.clone()),
         status: Set(o.status.as_str().to_owned()),
+        external_id: Set(o.external_id.clone()),
         version: Set(o.version),
         created_at: Set(o.created_at),
         updated_at: Set(o.updated_at),
@@ -491,6 +526,7 @@ fn to_order(m: Model, lines: Vec<SalesOrderLine>) -> Result<SalesOrder, StoreErr
             lines,
         },
         number: m.number,
+        external_id: m.external_id,
         version: m.version,
         created_at: m.created_at,
         updated_at: m.updated_at,

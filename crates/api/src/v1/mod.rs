@@ -2,6 +2,7 @@
 
 pub mod activities;
 pub mod auth;
+pub mod batch;
 pub mod discount_rules;
 pub mod events;
 pub mod flow;

@@ -5,7 +5,9 @@ use std::future::Future;
 
 use actix_web::HttpResponse;
 use actix_web::http::header;
+use domain::document::EXTERNAL_ID_MAX;
 use serde::Serialize;
+use uuid::Uuid;
 
 use crate::error::ApiError;
 use crate::respond::etag;
@@ -14,6 +16,15 @@ use crate::respond::etag;
 pub enum Upserted<T> {
     Created(T),
     Replaced(T),
+}
+
+impl<T> Upserted<T> {
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Upserted<U> {
+        match self {
+            Upserted::Created(record) => Upserted::Created(f(record)),
+            Upserted::Replaced(record) => Upserted::Replaced(f(record)),
+        }
+    }
 }
 
 /// The external id of the path, checked like the field it fills (PostgreSQL refuses a NUL byte
@@ -32,6 +43,48 @@ pub fn claim_external_id(path: &str, body: &mut Option<String>, max: usize) -> R
             *body = Some(external_id.clone());
             Ok(external_id)
         }
+    }
+}
+
+/// The external id of a create body, checked like any short text (trimmed, at most 200 characters,
+/// no control characters); blank means none.
+pub fn checked_external_id(raw: Option<&str>) -> Result<Option<String>, ApiError> {
+    domain::text::optional(raw, EXTERNAL_ID_MAX)
+        .map_err(|e| ApiError::invalid("external_id", domain::validation::CodedError::code(&e), e.to_string()))
+}
+
+/// The 409 for an external id that another record of the resource has (`existing_id` names it
+/// when known; a lost race learns of it from the unique index only).
+pub fn duplicate_external_id(resource: &str, external_id: &str, existing_id: Option<Uuid>) -> ApiError {
+    ApiError::conflict(
+        "duplicate_external_id",
+        format!("another {resource} has the external id `{external_id}`"),
+        existing_id,
+    )
+}
+
+/// The 409 for an upsert whose external id names a record the caller may not see: replacing it
+/// would change what they may not see, creating another would break the uniqueness.
+pub fn hidden_external_id(resource: &str, existing_id: Uuid) -> ApiError {
+    ApiError::conflict(
+        "duplicate_external_id",
+        format!("a {resource} you cannot see already has this external id"),
+        Some(existing_id),
+    )
+}
+
+/// Gives `new` lines the ids of `old` when they are the same lines apart from their ids, so that
+/// sending a document again as it is changes nothing (no new version, no new line ids).
+pub fn keep_line_ids<L: Clone + PartialEq>(new: &mut Vec<L>, old: &[L], id: impl Fn(&mut L) -> &mut Uuid) {
+    if new.len() != old.len() {
+        return;
+    }
+    let mut renamed = new.clone();
+    for (line, old_line) in renamed.iter_mut().zip(old) {
+        *id(line) = *id(&mut old_line.clone());
+    }
+    if renamed == old {
+        *new = renamed;
     }
 }
 

@@ -26,6 +26,7 @@ pub struct Model {
     pub net_total: DecimalText,
     pub paid_amount: DecimalText,
     pub credited_amount: DecimalText,
+    pub external_id: Option<String>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

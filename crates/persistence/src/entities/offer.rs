@@ -19,6 +19,7 @@ pub struct Model {
     pub status: String,
     pub sent_at: Option<DateTimeUtc>,
     pub closed_at: Option<DateTimeUtc>,
+    pub external_id: Option<String>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

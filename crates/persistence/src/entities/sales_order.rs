@@ -19,6 +19,7 @@ pub struct Model {
     pub shipping_address: Option<String>,
     pub notes: Option<String>,
     pub status: String,
+    pub external_id: Option<String>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

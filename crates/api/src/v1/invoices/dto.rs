@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::document::Totals;
-use domain::invoice::{self as model, Invoice, InvoiceChange, Payment};
+use domain::invoice::{self as model, Invoice, InvoiceChange, InvoiceInput, Payment};
 use domain::money::shown_price;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -114,6 +114,55 @@ pub struct InvoiceBody {
     #[serde(default)]
     #[schema(max_items = 1000)]
     pub lines: Option<Vec<InvoiceLineBody>>,
+    /// The id of this document in the integrator's system (any of the three ways); unique.
+    #[serde(default)]
+    #[schema(max_length = 200)]
+    pub external_id: Option<String>,
+}
+
+/// The whole direct draft, for an upsert by external id: created like `POST /invoices` with
+/// `party_id`, or replacing the draft's header and lines. Omitted fields get their defaults;
+/// party and currency cannot change.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct InvoiceUpsertBody {
+    pub party_id: Uuid,
+    /// ISO 4217, defaults to the party's currency.
+    #[serde(default)]
+    #[schema(pattern = "^[A-Z]{3}$")]
+    pub currency: Option<String>,
+    /// Defaults to the party's.
+    #[serde(default, deserialize_with = "whole_i32")]
+    #[schema(minimum = 0, maximum = 365)]
+    pub payment_terms_days: Option<i32>,
+    /// The invoice date; defaults to the day it is issued.
+    #[serde(default)]
+    pub invoice_date: Option<NaiveDate>,
+    #[serde(default)]
+    #[schema(max_length = 10000)]
+    pub notes: Option<String>,
+    /// At least one; they replace every line of the draft, priced like a new invoice's.
+    #[schema(min_items = 1, max_items = 1000)]
+    pub lines: Vec<LineBody>,
+    /// Absent, or equal to the external id in the path.
+    #[serde(default)]
+    #[schema(max_length = 200)]
+    pub external_id: Option<String>,
+}
+
+impl InvoiceUpsertBody {
+    /// The draft as a direct invoice's input, and the external id of the body.
+    pub fn into_input(self) -> (InvoiceInput, Option<String>) {
+        let input = InvoiceInput {
+            party_id: self.party_id,
+            currency: self.currency,
+            payment_terms_days: self.payment_terms_days,
+            invoice_date: self.invoice_date,
+            notes: self.notes,
+            lines: self.lines.into_iter().map(Into::into).collect(),
+        };
+        (input, self.external_id)
+    }
 }
 
 /// A change of a draft: its header, and for a direct invoice its lines.
@@ -231,6 +280,7 @@ pub struct InvoiceResponse {
     pub payments: Vec<PaymentResponse>,
     /// What the caller may do now.
     pub allowed_actions: Vec<InvoiceAction>,
+    pub external_id: Option<String>,
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -312,6 +362,7 @@ impl InvoiceResponse {
                 })
                 .collect(),
             allowed_actions,
+            external_id: invoice.external_id,
             version: invoice.version,
             created_at: invoice.created_at,
             updated_at: invoice.updated_at,
@@ -364,6 +415,8 @@ pub struct InvoiceListQuery {
     pub party_id: Option<Uuid>,
     #[param(example = "INV-2026-000001")]
     pub number: Option<String>,
+    /// The exact external id.
+    pub external_id: Option<String>,
     /// Dated on or after this day.
     pub invoice_date_from: Option<NaiveDate>,
     /// Dated on or before this day.

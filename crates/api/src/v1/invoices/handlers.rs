@@ -2,7 +2,7 @@
 //! data reads them.
 
 use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
 use domain::access::Permission;
 use domain::document::LineInput;
 use domain::invoice::{CreditedLine, Invoice, InvoiceInput, Payment};
@@ -10,7 +10,8 @@ use persistence::invoices::{InvoiceFilter, InvoiceSort};
 use uuid::Uuid;
 
 use super::dto::{
-    InvoiceBody, InvoiceLineBody, InvoiceListQuery, InvoicePage, InvoicePatch, InvoiceResponse, PaymentBody,
+    InvoiceBody, InvoiceLineBody, InvoiceListQuery, InvoicePage, InvoicePatch, InvoiceResponse, InvoiceUpsertBody,
+    PaymentBody,
 };
 use super::service;
 use crate::auth::{AuthUser, Caller};
@@ -70,11 +71,11 @@ pub async fn create_invoice(
         || body.notes.is_some();
     let invoice = match (body.invoice_order_id, body.credits_invoice_id, body.party_id) {
         (Some(order_id), None, None) if body.lines.is_none() && !header_given => {
-            service::from_invoice_order(&state.db, &caller, order_id).await?
+            service::from_invoice_order(&state.db, &caller, order_id, body.external_id).await?
         }
         (None, Some(credited_id), None) if !header_given => {
             let lines = body.lines.map(credited_lines).transpose()?;
-            service::credit_note(&state.db, &caller, credited_id, lines).await?
+            service::credit_note(&state.db, &caller, credited_id, lines, body.external_id).await?
         }
         (None, None, Some(party_id)) => {
             let lines = direct_lines(body.lines.unwrap_or_default())?;
@@ -86,7 +87,7 @@ pub async fn create_invoice(
                 notes: body.notes,
                 lines,
             };
-            service::create(&state.db, &caller, input).await?
+            service::create(&state.db, &caller, input, body.external_id).await?
         }
         _ => {
             return Err(ApiError::invalid(
@@ -102,6 +103,56 @@ pub async fn create_invoice(
         &caller,
         invoice,
         Vec::new(),
+    ))
+}
+
+/// Create or replace the draft with this external id: a direct invoice (`party_id` and `lines`),
+/// created as `POST /invoices` does, or the whole draft replaced, lines priced again. An issued
+/// document is a 409 `document_immutable`; a draft keeps its party and currency (422
+/// `unchangeable`), and the lines of a draft made from an invoice order, or of a credit note,
+/// follow their source (422 `lines_follow_source`).
+#[utoipa::path(
+    tag = "invoices",
+    operation_id = "upsert_invoice_by_external_id",
+    params(
+        ("external_id" = String, Path, description = "The document's id in the integrator's system"),
+        IfMatch,
+    ),
+    request_body = InvoiceUpsertBody,
+    responses(
+        (status = 200, description = "Replaced", body = InvoiceResponse,
+            headers(("ETag" = String, description = "The new version, quoted"))),
+        (status = 201, description = "Created, `draft`", body = InvoiceResponse,
+            headers(("Location" = String, description = "URL of the new draft"), ("ETag" = String, description = "The version, quoted"))),
+        crate::openapi::ChangeErrors,
+    ),
+    security(("bearer" = []))
+)]
+#[put("/by-external-id/{external_id}")]
+pub async fn upsert_invoice_by_external_id(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    req: HttpRequest,
+    external_id: web::Path<String>,
+    body: Body<InvoiceUpsertBody>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = user.require(Permission::WriteInvoices)?;
+    let (input, body_external_id) = body.0.into_input();
+    let upserted = service::upsert(
+        &state.db,
+        &caller,
+        &external_id,
+        input,
+        body_external_id,
+        if_match(&req)?,
+    )
+    .await?;
+    let may_act = service::may_act(&caller);
+    Ok(crate::v1::upsert::respond(
+        upserted,
+        |invoice| format!("/api/v1/invoices/{}", invoice.id),
+        |invoice| invoice.version,
+        |invoice| InvoiceResponse::new(invoice, Vec::new(), today(), may_act),
     ))
 }
 
@@ -202,6 +253,7 @@ pub async fn list_invoices(
         overdue_on: query.overdue.unwrap_or(false).then_some(day),
         credits_invoice_id: query.credits_invoice_id,
         invoice_order_id: query.invoice_order_id,
+        external_id: query.external_id,
         updated_since: query::instant("updated_since", query.updated_since)?,
     };
     let (page, payments) = service::list(&state.db, &caller, &filter, &request).await?;

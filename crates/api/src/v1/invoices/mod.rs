@@ -11,6 +11,7 @@ pub fn configure(config: &mut ServiceConfig) {
         scope("/invoices")
             .service(handlers::create_invoice)
             .service(handlers::list_invoices)
+            .service(handlers::upsert_invoice_by_external_id)
             .service(handlers::get_invoice)
             .service(handlers::update_invoice)
             .service(handlers::delete_invoice)

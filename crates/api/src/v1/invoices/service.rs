@@ -35,6 +35,7 @@ use crate::v1::invoice_orders::service as invoice_orders;
 use crate::v1::offers::service::today;
 use crate::v1::pricing::service as pricing;
 use crate::v1::references::References;
+use crate::v1::upsert::{self, Upserted};
 
 pub const RESOURCE: &str = "invoice";
 /// A credit note that keeps losing races for the same lines is told to retry after this many.
@@ -49,8 +50,11 @@ pub async fn from_invoice_order(
     db: &DatabaseConnection,
     caller: &Caller,
     invoice_order_id: Uuid,
+    external_id: Option<String>,
 ) -> Result<Invoice, ApiError> {
+    let external_id = upsert::checked_external_id(external_id.as_deref())?;
     let txn = db.begin().await?;
+    check_external_id_free(&txn, external_id.as_deref()).await?;
     let order = invoice_orders::find_for_update(&txn, caller, invoice_order_id)
         .await
         .map_err(|error| match error {
@@ -66,15 +70,33 @@ pub async fn from_invoice_order(
     let terms = sales_orders::payment_terms_of(&txn, &order_ids).await?;
     let fields = invoice::from_invoice_order(&order, &terms, &party, Uuid::now_v7);
     invoice_orders::invoice(&txn, caller, &order).await?;
-    let created = insert_draft(&txn, caller, InvoiceKind::Invoice, fields).await?;
+    let created = insert_draft(&txn, caller, InvoiceKind::Invoice, fields, external_id).await?;
     txn.commit().await?;
     Ok(created)
 }
 
 /// A direct invoice, its lines completed and priced like an order's.
-pub async fn create(db: &DatabaseConnection, caller: &Caller, input: InvoiceInput) -> Result<Invoice, ApiError> {
+pub async fn create(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    input: InvoiceInput,
+    external_id: Option<String>,
+) -> Result<Invoice, ApiError> {
+    let external_id = upsert::checked_external_id(external_id.as_deref())?;
     let txn = db.begin().await?;
-    let mut references = References::new(&txn, caller);
+    check_external_id_free(&txn, external_id.as_deref()).await?;
+    let created = create_direct(&txn, caller, input, external_id).await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+async fn create_direct(
+    conn: &impl ConnectionTrait,
+    caller: &Caller,
+    input: InvoiceInput,
+    external_id: Option<String>,
+) -> Result<Invoice, ApiError> {
+    let mut references = References::new(conn, caller);
     let Some(party) = references.party("party_id", input.party_id).await? else {
         return Err(references.finish().expect_err("a missing party is an error"));
     };
@@ -84,11 +106,97 @@ pub async fn create(db: &DatabaseConnection, caller: &Caller, input: InvoiceInpu
         .as_deref()
         .and_then(|code| Currency::parse(code).ok())
         .or(party.fields.currency);
-    let defaults = pricing::line_defaults(&txn, &party, &lines, currency, today()).await?;
+    let defaults = pricing::line_defaults(conn, &party, &lines, currency, today()).await?;
     let fields = input.validate(&party, &defaults, Uuid::now_v7)?;
-    let created = insert_draft(&txn, caller, InvoiceKind::Invoice, fields).await?;
+    insert_draft(conn, caller, InvoiceKind::Invoice, fields, external_id).await
+}
+
+/// An external id another document has is a 409 naming it; the unique index is the backstop.
+async fn check_external_id_free(conn: &impl ConnectionTrait, external_id: Option<&str>) -> Result<(), ApiError> {
+    if let Some(external_id) = external_id
+        && let Some(other) = invoices::find_by_external_id(conn, external_id).await?
+    {
+        return Err(upsert::duplicate_external_id(RESOURCE, external_id, Some(other.id)));
+    }
+    Ok(())
+}
+
+/// `PUT /invoices/by-external-id/{external_id}`: creates a direct draft as `POST` does, or
+/// replaces the whole draft that has this external id: header and lines (priced again). Party and
+/// currency stay; an issued document is a 409 `document_immutable`, and the lines of a draft made
+/// from an invoice order or of a credit note follow their source (422 `lines_follow_source`).
+pub async fn upsert(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    external_id: &str,
+    input: InvoiceInput,
+    mut body_external_id: Option<String>,
+    if_match: Option<i32>,
+) -> Result<Upserted<Invoice>, ApiError> {
+    let external_id = upsert::claim_external_id(external_id, &mut body_external_id, domain::document::EXTERNAL_ID_MAX)?;
+    upsert::retrying_a_lost_race(|| upsert_once(db, caller, &external_id, input.clone(), if_match)).await
+}
+
+async fn upsert_once(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    external_id: &str,
+    input: InvoiceInput,
+    if_match: Option<i32>,
+) -> Result<Upserted<Invoice>, ApiError> {
+    let txn = db.begin().await?;
+    let result = match invoices::find_by_external_id(&txn, external_id).await? {
+        None if if_match.is_some() => return Err(ApiError::NotFound { resource: RESOURCE }),
+        None => Upserted::Created(create_direct(&txn, caller, input, Some(external_id.to_owned())).await?),
+        Some(current) => {
+            if invoices::find(&txn, current.id, caller.visibility()).await?.is_none() {
+                return Err(upsert::hidden_external_id(RESOURCE, current.id));
+            }
+            check_draft(&current, if_match)?;
+            let change = replacement(&txn, &current, input).await?;
+            Upserted::Replaced(change_draft(&txn, caller, current, change).await?)
+        }
+    };
     txn.commit().await?;
-    Ok(created)
+    Ok(result)
+}
+
+/// The change that makes the draft `current` what `input` describes; omitted fields get their
+/// defaults as on create (the party's payment terms, no invoice date, no notes). Party and
+/// currency cannot change (422 `unchangeable`).
+async fn replacement(
+    conn: &impl ConnectionTrait,
+    current: &Invoice,
+    input: InvoiceInput,
+) -> Result<InvoiceChange, ApiError> {
+    let f = &current.fields;
+    let party = party_of(conn, f.party_id).await?;
+    let mut errors = domain::validation::ValidationErrors::new();
+    if input.party_id != f.party_id {
+        errors.add(
+            "party_id",
+            "unchangeable",
+            "a draft keeps its party: delete it and make a new one",
+        );
+    }
+    let currency = input
+        .currency
+        .as_deref()
+        .or(party.fields.currency.as_ref().map(Currency::code));
+    if currency != Some(f.currency.code()) {
+        errors.add(
+            "currency",
+            "unchangeable",
+            format!("the draft is in {}", f.currency.code()),
+        );
+    }
+    errors.finish(|| ())?;
+    Ok(InvoiceChange {
+        payment_terms_days: Some(input.payment_terms_days.unwrap_or(party.fields.payment_terms_days)),
+        invoice_date: Some(input.invoice_date),
+        notes: Some(input.notes),
+        lines: Some(input.lines),
+    })
 }
 
 /// A draft credit note of an issued invoice: the lines named, or everything left to credit.
@@ -97,9 +205,13 @@ pub async fn credit_note(
     caller: &Caller,
     credits_invoice_id: Uuid,
     lines: Option<Vec<CreditedLine>>,
+    external_id: Option<String>,
 ) -> Result<Invoice, ApiError> {
+    let external_id = upsert::checked_external_id(external_id.as_deref())?;
     for _ in 0..ATTEMPTS {
-        if let Some(note) = credit_note_once(db, caller, credits_invoice_id, lines.as_deref()).await? {
+        if let Some(note) =
+            credit_note_once(db, caller, credits_invoice_id, lines.as_deref(), external_id.as_deref()).await?
+        {
             return Ok(note);
         }
     }
@@ -111,8 +223,10 @@ async fn credit_note_once(
     caller: &Caller,
     credits_invoice_id: Uuid,
     lines: Option<&[CreditedLine]>,
+    external_id: Option<&str>,
 ) -> Result<Option<Invoice>, ApiError> {
     let txn = db.begin().await?;
+    check_external_id_free(&txn, external_id).await?;
     let credited = invoices::find(&txn, credits_invoice_id, caller.visibility())
         .await?
         .ok_or_else(|| ApiError::invalid("credits_invoice_id", "not_found", "no invoice with this id"))?;
@@ -126,7 +240,14 @@ async fn credit_note_once(
         // A concurrent credit note took what the snapshot saw: read again.
         return Ok(None);
     }
-    let note = insert_draft(&txn, caller, InvoiceKind::CreditNote, fields).await?;
+    let note = insert_draft(
+        &txn,
+        caller,
+        InvoiceKind::CreditNote,
+        fields,
+        external_id.map(str::to_owned),
+    )
+    .await?;
     txn.commit().await?;
     Ok(Some(note))
 }
@@ -179,30 +300,49 @@ pub async fn update(
 ) -> Result<Invoice, ApiError> {
     let txn = db.begin().await?;
     let current = find_for_update(&txn, caller, id).await?;
+    check_draft(&current, if_match)?;
+    let written = change_draft(&txn, caller, current, change).await?;
+    txn.commit().await?;
+    Ok(written)
+}
+
+/// `If-Match`, then the status: an issued document is a 409 `document_immutable`.
+fn check_draft(current: &Invoice, if_match: Option<i32>) -> Result<(), ApiError> {
     check_version(current.version, if_match)?;
-    current.check_editable().map_err(immutable)?;
+    current.check_editable().map_err(immutable)
+}
+
+/// Applies `change` to the checked draft `current` (locked) and writes it. New lines are priced
+/// like a new invoice's, and keep the old ids when they come out the same, so that sending a
+/// draft again changes nothing.
+async fn change_draft(
+    conn: &impl ConnectionTrait,
+    caller: &Caller,
+    current: Invoice,
+    change: InvoiceChange,
+) -> Result<Invoice, ApiError> {
     let defaults = match &change.lines {
         Some(lines) => {
-            let party = party_of(&txn, current.fields.party_id).await?;
+            let party = party_of(conn, current.fields.party_id).await?;
             let lines: Vec<&LineInput> = lines.iter().collect();
-            pricing::line_defaults(&txn, &party, &lines, Some(current.fields.currency), today()).await?
+            pricing::line_defaults(conn, &party, &lines, Some(current.fields.currency), today()).await?
         }
         None => Vec::new(),
     };
-    let lines_replaced = change.lines.is_some();
-    let fields = change.apply(&current.fields, &defaults, Uuid::now_v7)?;
+    let mut fields = change.apply(&current.fields, &defaults, Uuid::now_v7)?;
+    upsert::keep_line_ids(&mut fields.lines, &current.fields.lines, |line| &mut line.id);
     if fields == current.fields {
         return Ok(current);
     }
+    let lines_changed = fields.lines != current.fields.lines;
     let changed = Invoice {
         fields,
         ..current.clone()
     };
-    let written = write(&txn, caller, &current, changed, None).await?;
-    if lines_replaced {
-        invoices::replace_lines(&txn, &written).await?;
+    let written = write(conn, caller, &current, changed, None).await?;
+    if lines_changed {
+        invoices::replace_lines(conn, &written).await?;
     }
-    txn.commit().await?;
     Ok(written)
 }
 
@@ -319,6 +459,7 @@ async fn insert_draft(
     caller: &Caller,
     kind: InvoiceKind,
     fields: InvoiceFields,
+    external_id: Option<String>,
 ) -> Result<Invoice, ApiError> {
     let at = now();
     let draft = Invoice {
@@ -331,11 +472,19 @@ async fn insert_draft(
         frozen: None,
         paid_amount: Decimal::ZERO,
         credited_amount: Decimal::ZERO,
+        external_id,
         version: 1,
         created_at: at,
         updated_at: at,
     };
-    invoices::insert(conn, &draft).await?;
+    invoices::insert(conn, &draft).await.map_err(|error| {
+        if error.is_duplicate_of("external_id") {
+            // Two first upserts of one external id raced past the check.
+            upsert::duplicate_external_id(RESOURCE, draft.external_id.as_deref().unwrap_or_default(), None)
+        } else {
+            error.into()
+        }
+    })?;
     let after = InvoiceResponse::new(draft.clone(), Vec::new(), today(), false);
     history::record(conn, caller, RESOURCE, draft.id, Action::Created, None, &after).await?;
     Ok(draft)

@@ -75,7 +75,8 @@ pub struct OfferLineBody {
     pub optional: Option<bool>,
 }
 
-/// A new offer. It is numbered (`OF-2026-000001`) on creation and starts as a draft.
+/// A new offer, or the whole draft for an upsert by external id. It is numbered
+/// (`OF-2026-000001`) on creation and starts as a draft.
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct OfferBody {
@@ -102,6 +103,10 @@ pub struct OfferBody {
     #[serde(default)]
     #[schema(max_items = 1000)]
     pub lines: Vec<OfferLineBody>,
+    /// The id of this offer in the integrator's system; unique. A revision takes it over.
+    #[serde(default)]
+    #[schema(max_length = 200)]
+    pub external_id: Option<String>,
 }
 
 /// A change of a draft: fields present are set, `null` clears; `lines`, when present, replaces
@@ -198,6 +203,7 @@ pub struct OfferResponse {
     pub sent_at: Option<DateTime<Utc>>,
     /// When it was accepted, rejected, cancelled or superseded.
     pub closed_at: Option<DateTime<Utc>>,
+    pub external_id: Option<String>,
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -259,6 +265,7 @@ impl OfferResponse {
             allowed_actions,
             sent_at: offer.sent_at,
             closed_at: offer.closed_at,
+            external_id: offer.external_id,
             version: offer.version,
             created_at: offer.created_at,
             updated_at: offer.updated_at,
@@ -283,18 +290,20 @@ impl From<OfferLineBody> for OfferLineInput {
     }
 }
 
-impl From<OfferBody> for OfferInput {
-    fn from(body: OfferBody) -> Self {
-        Self {
-            party_id: body.party_id,
-            contact_id: body.contact_id,
-            opportunity_id: body.opportunity_id,
-            owner_id: body.owner_id,
-            currency: body.currency,
-            valid_until: body.valid_until,
-            notes: body.notes,
-            lines: body.lines.into_iter().map(Into::into).collect(),
-        }
+impl OfferBody {
+    /// The offer's content, and its external id (which is not content: a revision moves it).
+    pub fn into_input(self) -> (OfferInput, Option<String>) {
+        let input = OfferInput {
+            party_id: self.party_id,
+            contact_id: self.contact_id,
+            opportunity_id: self.opportunity_id,
+            owner_id: self.owner_id,
+            currency: self.currency,
+            valid_until: self.valid_until,
+            notes: self.notes,
+            lines: self.lines.into_iter().map(Into::into).collect(),
+        };
+        (input, self.external_id)
     }
 }
 
@@ -341,6 +350,8 @@ pub struct OfferListQuery {
     /// The exact number (all revisions of it).
     #[param(example = "OF-2026-000001")]
     pub number: Option<String>,
+    /// The exact external id.
+    pub external_id: Option<String>,
     /// Only offers changed at or after this instant; without `sort`, oldest change first.
     pub updated_since: Option<DateTime<Utc>>,
 }

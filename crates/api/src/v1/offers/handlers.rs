@@ -1,7 +1,7 @@
 //! Offer endpoints: extract, check the permission, call the service, respond.
 
 use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, put, web};
 use domain::access::Permission;
 use domain::offer::{Offer, OfferAction};
 use persistence::offers::{OfferFilter, OfferSort};
@@ -57,8 +57,57 @@ pub async fn create_offer(
     body: Body<OfferBody>,
 ) -> Result<HttpResponse, ApiError> {
     let caller = user.require(Permission::WriteOffers)?;
-    let offer = service::create(&state.db, &caller, body.0.into()).await?;
+    let (input, external_id) = body.0.into_input();
+    let offer = service::create(&state.db, &caller, input, external_id).await?;
     Ok(created(&caller, offer))
+}
+
+/// Create or replace the offer with this external id: the body is the whole draft, as for
+/// `POST /offers` (omitted fields get their defaults; lines are priced again). Only a draft is
+/// replaced: another status is a 409 `document_immutable`.
+#[utoipa::path(
+    tag = "offers",
+    operation_id = "upsert_offer_by_external_id",
+    params(
+        ("external_id" = String, Path, description = "The offer's id in the integrator's system"),
+        IfMatch,
+    ),
+    request_body = OfferBody,
+    responses(
+        (status = 200, description = "Replaced", body = OfferResponse,
+            headers(("ETag" = String, description = "The new version, quoted"))),
+        (status = 201, description = "Created, `draft`", body = OfferResponse,
+            headers(("Location" = String, description = "URL of the new offer"), ("ETag" = String, description = "The version, quoted"))),
+        crate::openapi::ChangeErrors,
+    ),
+    security(("bearer" = []))
+)]
+#[put("/by-external-id/{external_id}")]
+pub async fn upsert_offer_by_external_id(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    req: HttpRequest,
+    external_id: web::Path<String>,
+    body: Body<OfferBody>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = user.require(Permission::WriteOffers)?;
+    let (input, body_external_id) = body.0.into_input();
+    let upserted = service::upsert(
+        &state.db,
+        &caller,
+        &external_id,
+        input,
+        body_external_id,
+        if_match(&req)?,
+    )
+    .await?;
+    let may_act = service::may_act(&caller);
+    Ok(crate::v1::upsert::respond(
+        upserted,
+        |offer| format!("/api/v1/offers/{}", offer.id),
+        |offer| offer.version,
+        |offer| OfferResponse::new(offer, service::today(), may_act),
+    ))
 }
 
 /// List offers, each with its lines and totals.
@@ -100,6 +149,7 @@ pub async fn list_offers(
         status: query.status.map(Into::into),
         today,
         number: query.number,
+        external_id: query.external_id,
         updated_since: query::instant("updated_since", query.updated_since)?,
     };
     let page = service::list(&state.db, &caller, &filter, &request).await?;
@@ -142,6 +192,7 @@ pub async fn list_party_offers(
         status: query.status.map(Into::into),
         today,
         number: None,
+        external_id: None,
         updated_since: None,
     };
     let page = service::list_of_party(&state.db, &caller, id.into_inner(), filter, &request).await?;

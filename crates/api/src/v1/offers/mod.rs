@@ -11,6 +11,7 @@ pub fn configure(config: &mut ServiceConfig) {
         scope("/offers")
             .service(handlers::create_offer)
             .service(handlers::list_offers)
+            .service(handlers::upsert_offer_by_external_id)
             .service(handlers::get_offer)
             .service(handlers::update_offer)
             .service(handlers::send_offer)

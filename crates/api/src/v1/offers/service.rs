@@ -23,6 +23,7 @@ use crate::v1::history::service as history;
 use crate::v1::opportunities::service as opportunity_service;
 use crate::v1::pricing::service as pricing;
 use crate::v1::references::{References, changed};
+use crate::v1::upsert::{self, Upserted};
 
 pub const RESOURCE: &str = "offer";
 const SERIES: &str = "OF";
@@ -37,16 +38,39 @@ pub fn may_act(caller: &Caller) -> bool {
     caller.role.can(Permission::WriteOffers)
 }
 
-pub async fn create(db: &DatabaseConnection, caller: &Caller, mut input: OfferInput) -> Result<Offer, ApiError> {
+/// A new draft; an external id another offer has is a 409 `duplicate_external_id` naming it.
+pub async fn create(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    input: OfferInput,
+    external_id: Option<String>,
+) -> Result<Offer, ApiError> {
+    let external_id = upsert::checked_external_id(external_id.as_deref())?;
+    let txn = db.begin().await?;
+    if let Some(external_id) = external_id.as_deref()
+        && let Some(other) = offers::find_by_external_id(&txn, external_id).await?
+    {
+        return Err(upsert::duplicate_external_id(RESOURCE, external_id, Some(other.id)));
+    }
+    let created = insert_new(&txn, caller, input, external_id).await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+async fn insert_new(
+    conn: &impl ConnectionTrait,
+    caller: &Caller,
+    mut input: OfferInput,
+    external_id: Option<String>,
+) -> Result<Offer, ApiError> {
     if input.owner_id.is_none() {
         input.owner_id = access::default_owner(caller.role, caller.member());
     }
-    let txn = db.begin().await?;
-    let party = party_of(&txn, caller, input.party_id).await?;
-    let fields = priced(&txn, &party, input).await?;
-    check_references(&txn, caller, None, &fields, None).await?;
+    let party = party_of(conn, caller, input.party_id).await?;
+    let fields = priced(conn, &party, input).await?;
+    check_references(conn, caller, None, &fields, None).await?;
     let at = now();
-    let sequence = numbers::next(&txn, SERIES, at.year()).await?;
+    let sequence = numbers::next(conn, SERIES, at.year()).await?;
     let created = Offer {
         id: Uuid::now_v7(),
         number: offer::number(at.year(), sequence),
@@ -56,13 +80,19 @@ pub async fn create(db: &DatabaseConnection, caller: &Caller, mut input: OfferIn
         fields,
         sent_at: None,
         closed_at: None,
+        external_id,
         version: 1,
         created_at: at,
         updated_at: at,
     };
-    offers::insert(&txn, &created).await?;
-    record(&txn, caller, &created, Action::Created, None).await?;
-    txn.commit().await?;
+    offers::insert(conn, &created).await.map_err(|error| {
+        if error.is_duplicate_of("external_id") {
+            upsert::duplicate_external_id(RESOURCE, created.external_id.as_deref().unwrap_or_default(), None)
+        } else {
+            error.into()
+        }
+    })?;
+    record(conn, caller, &created, Action::Created, None).await?;
     Ok(created)
 }
 
@@ -118,6 +148,62 @@ pub async fn update(
 ) -> Result<Offer, ApiError> {
     let txn = db.begin().await?;
     let current = find_for_update(&txn, caller, id).await?;
+    let written = change_draft(&txn, caller, current, if_match, change).await?;
+    txn.commit().await?;
+    Ok(written)
+}
+
+/// `PUT /offers/by-external-id/{external_id}`: creates the draft as `POST` does, or replaces the
+/// whole draft that has this external id (omitted fields get their defaults, the lines are priced
+/// again); an offer past its draft is a 409 `document_immutable`.
+pub async fn upsert(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    external_id: &str,
+    mut input: OfferInput,
+    mut body_external_id: Option<String>,
+    if_match: Option<i32>,
+) -> Result<Upserted<Offer>, ApiError> {
+    let external_id = upsert::claim_external_id(external_id, &mut body_external_id, domain::document::EXTERNAL_ID_MAX)?;
+    // The body is the whole record; an omitted owner gets its default in a replace as in a create.
+    if input.owner_id.is_none() {
+        input.owner_id = access::default_owner(caller.role, caller.member());
+    }
+    upsert::retrying_a_lost_race(|| upsert_once(db, caller, &external_id, input.clone(), if_match)).await
+}
+
+async fn upsert_once(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    external_id: &str,
+    input: OfferInput,
+    if_match: Option<i32>,
+) -> Result<Upserted<Offer>, ApiError> {
+    let txn = db.begin().await?;
+    let result = match offers::find_by_external_id(&txn, external_id).await? {
+        None if if_match.is_some() => return Err(ApiError::NotFound { resource: RESOURCE }),
+        None => Upserted::Created(insert_new(&txn, caller, input, Some(external_id.to_owned())).await?),
+        Some(current) => {
+            if offers::find(&txn, current.id, caller.visibility()).await?.is_none() {
+                return Err(upsert::hidden_external_id(RESOURCE, current.id));
+            }
+            Upserted::Replaced(change_draft(&txn, caller, current, if_match, |draft| *draft = input).await?)
+        }
+    };
+    txn.commit().await?;
+    Ok(result)
+}
+
+/// Applies `change` to the draft `current` (locked) and writes it, checking `If-Match` first.
+/// Lines that `change` leaves alone keep their prices and ids; new ones are priced, and keep the
+/// old ids when they come out the same, so that sending a draft again changes nothing.
+async fn change_draft(
+    conn: &impl ConnectionTrait,
+    caller: &Caller,
+    current: Offer,
+    if_match: Option<i32>,
+    change: impl FnOnce(&mut OfferInput),
+) -> Result<Offer, ApiError> {
     check_version(current.version, if_match)?;
     current.check_editable(today()).map_err(|status| {
         ApiError::conflict(
@@ -132,30 +218,33 @@ pub async fn update(
     let unchanged = OfferInput::from(current.fields.clone());
     let mut input = unchanged.clone();
     change(&mut input);
-    let lines_replaced = input.lines != unchanged.lines;
-    current.fields.check_change(&input, lines_replaced)?;
     let party = if input.party_id == current.fields.party_id {
-        parties::find(&txn, input.party_id, Visibility::All).await?
+        parties::find(conn, input.party_id, Visibility::All).await?
     } else {
-        Some(party_of(&txn, caller, input.party_id).await?)
+        Some(party_of(conn, caller, input.party_id).await?)
     }
     .ok_or_else(|| ApiError::internal(anyhow::anyhow!("the offer's party {} is gone", input.party_id)))?;
+    // A replacing body without a currency means the party's, as on create.
+    input.default_currency(party.fields.currency);
+    let lines_replaced = input.lines != unchanged.lines;
+    current.fields.check_change(&input, lines_replaced)?;
     let fields = if lines_replaced {
-        priced(&txn, &party, input).await?
+        let mut fields = priced(conn, &party, input).await?;
+        upsert::keep_line_ids(&mut fields.lines, &current.fields.lines, |line| &mut line.id);
+        fields
     } else {
         input.validate_keeping(current.fields.lines.clone())?
     };
-    check_references(&txn, caller, Some(current.id), &fields, Some(&current.fields)).await?;
+    check_references(conn, caller, Some(current.id), &fields, Some(&current.fields)).await?;
     if fields == current.fields {
         return Ok(current);
     }
+    let lines_changed = fields.lines != current.fields.lines;
     let changed = Offer {
         fields,
         ..current.clone()
     };
-    let written = write(&txn, caller, &current, changed, lines_replaced).await?;
-    txn.commit().await?;
-    Ok(written)
+    write(conn, caller, &current, changed, lines_changed).await
 }
 
 /// `send`, `reject` or `cancel`: the status the action leads to, or a 409 naming the current
@@ -223,8 +312,16 @@ pub async fn revise(
     let kept = OfferInput::from(current.fields.clone());
     pricing::products_of(&txn, &kept.lines.iter().map(|l| &l.line).collect::<Vec<_>>()).await?;
     let at = now();
-    let revision = current.next_revision(Uuid::now_v7(), Uuid::now_v7, at);
-    let superseded = current.clone().moved(OfferAction::Revise, status, at);
+    // The external id names the integrator's quote, which the new draft now is: it moves over
+    // (cleared on the old one first, for its unique index).
+    let revision = Offer {
+        external_id: current.external_id.clone(),
+        ..current.next_revision(Uuid::now_v7(), Uuid::now_v7, at)
+    };
+    let superseded = Offer {
+        external_id: None,
+        ..current.clone().moved(OfferAction::Revise, status, at)
+    };
     write(&txn, caller, &current, superseded, false).await?;
     offers::insert(&txn, &revision).await?;
     record(&txn, caller, &revision, Action::Created, None).await?;

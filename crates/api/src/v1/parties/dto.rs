@@ -136,6 +136,21 @@ pub struct PartyBody {
     pub external_id: Option<String>,
 }
 
+/// Up to 100 parties to create or replace by external id: `POST /parties/batch`.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct PartyBatchBody {
+    /// 1–100 items, each the body of `PUT /parties/by-external-id/{external_id}` with its
+    /// `external_id` required. An item that repeats an earlier item's external id is refused
+    /// (422 `duplicate_in_batch`).
+    #[schema(value_type = Vec<PartyBody>, min_items = 1, max_items = 100)]
+    pub items: Vec<serde_json::Value>,
+    /// `false` (default): each item is its own transaction, and a failed item leaves the others.
+    /// `true`: all items or none; if any fails, nothing is committed (422 `batch_failed`).
+    #[serde(default)]
+    pub all_or_none: bool,
+}
+
 /// A change: fields present are set, `null` clears, absent fields are kept.
 #[derive(Debug, Default, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]

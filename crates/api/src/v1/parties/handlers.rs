@@ -6,7 +6,7 @@ use domain::access::Permission;
 use persistence::parties::{PartyFilter, PartySort};
 use uuid::Uuid;
 
-use super::dto::{PartyBody, PartyListQuery, PartyPage, PartyPatch, PartyResponse};
+use super::dto::{PartyBatchBody, PartyBody, PartyListQuery, PartyPage, PartyPatch, PartyResponse};
 use super::service;
 use crate::auth::AuthUser;
 use crate::error::ApiError;
@@ -14,6 +14,7 @@ use crate::extract::{Body, IfMatch, if_match};
 use crate::pagination::{self, KeyKind};
 use crate::respond::etag;
 use crate::state::AppState;
+use crate::v1::batch::{self, BatchProblem, BatchResponse};
 use crate::v1::history::dto::{HISTORY_SORT, HistoryEntryResponse, HistoryPage, HistoryQuery};
 
 /// Create a party.
@@ -237,4 +238,43 @@ pub async fn list_party_history(
     let request = pagination::oldest_first_by(HISTORY_SORT, KeyKind::Time, query.limit, query.cursor.as_deref())?;
     let page = service::history(&state.db, &caller, id.into_inner(), &request).await?;
     Ok(HttpResponse::Ok().json(HistoryPage::new(page, HISTORY_SORT, HistoryEntryResponse::from)))
+}
+
+/// Create or replace up to 100 parties by external id, each item as
+/// `PUT /parties/by-external-id/{external_id}` would (same rules, same permission). Without
+/// `all_or_none`, each item is its own transaction and the answer is a 200 with every item's
+/// result, errors included (`problem` is the problem document the single request would have
+/// answered). With `all_or_none`, nothing is committed if any item fails: a 422 `batch_failed`
+/// lists every item's result, those that went through as `rolled_back`.
+#[utoipa::path(
+    tag = "parties",
+    operation_id = "batch_upsert_parties",
+    request_body = PartyBatchBody,
+    responses(
+        (status = 200, description = "Every item's result", body = BatchResponse),
+        (status = 422, description = "`items` empty or over 100 (`validation_failed`), or an `all_or_none` batch in which an item failed (`batch_failed`): nothing was committed", body = BatchProblem, content_type = "application/problem+json"),
+        crate::openapi::BatchErrors,
+    ),
+    security(("bearer" = []))
+)]
+#[post("/batch")]
+pub async fn batch_upsert_parties(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: Body<PartyBatchBody>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = user.require(Permission::WriteParties)?;
+    let body = body.0;
+    batch::run(
+        &state.db,
+        &body.items,
+        body.all_or_none,
+        |item: &PartyBody| item.external_id.as_deref(),
+        async |txn, item: PartyBody| {
+            let external_id = item.external_id.clone().unwrap_or_default();
+            let upserted = service::upsert(txn, &caller, &external_id, item.into(), None).await?;
+            Ok(upserted.map(|party| (party.id, party.version)))
+        },
+    )
+    .await
 }

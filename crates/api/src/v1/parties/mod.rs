@@ -11,6 +11,7 @@ pub fn configure(config: &mut ServiceConfig) {
         scope("/parties")
             .service(handlers::create_party)
             .service(handlers::list_parties)
+            .service(handlers::batch_upsert_parties)
             .service(handlers::upsert_party_by_external_id)
             .service(handlers::get_party)
             .service(handlers::list_party_history)

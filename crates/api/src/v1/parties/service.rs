@@ -5,7 +5,7 @@ use domain::history::Action;
 use domain::party::{Party, PartyFields, PartyInput, PartyKind};
 use persistence::page::{Page, PageRequest};
 use persistence::parties::{self, PartyFilter, PartySort};
-use persistence::{ConnectionTrait, DatabaseConnection, TransactionTrait};
+use persistence::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, TransactionTrait};
 use uuid::Uuid;
 
 use super::dto::PartyResponse;
@@ -100,7 +100,7 @@ pub async fn archive(
 /// (omitted fields get their defaults). A party the caller may not see is not replaced but refused,
 /// because creating a second one would break the uniqueness of external ids.
 pub async fn upsert(
-    db: &DatabaseConnection,
+    db: &impl TransactionTrait<Transaction = DatabaseTransaction>,
     caller: &Caller,
     external_id: &str,
     mut input: PartyInput,
@@ -115,7 +115,7 @@ pub async fn upsert(
 }
 
 async fn upsert_once(
-    db: &DatabaseConnection,
+    db: &impl TransactionTrait<Transaction = DatabaseTransaction>,
     caller: &Caller,
     external_id: &str,
     input: PartyInput,

@@ -61,6 +61,21 @@ pub struct ProductBody {
     pub external_id: Option<String>,
 }
 
+/// Up to 100 products to create or replace by external id: `POST /products/batch`.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct ProductBatchBody {
+    /// 1–100 items, each the body of `PUT /products/by-external-id/{external_id}` with its
+    /// `external_id` required. An item that repeats an earlier item's external id is refused
+    /// (422 `duplicate_in_batch`).
+    #[schema(value_type = Vec<ProductBody>, min_items = 1, max_items = 100)]
+    pub items: Vec<serde_json::Value>,
+    /// `false` (default): each item is its own transaction, and a failed item leaves the others.
+    /// `true`: all items or none; if any fails, nothing is committed (422 `batch_failed`).
+    #[serde(default)]
+    pub all_or_none: bool,
+}
+
 /// A change: fields present are set, `null` clears, absent fields are kept.
 #[derive(Debug, Default, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]

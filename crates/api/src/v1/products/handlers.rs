@@ -7,7 +7,7 @@ use domain::access::Permission;
 use persistence::products::{ProductFilter, ProductSort};
 use uuid::Uuid;
 
-use super::dto::{ProductBody, ProductListQuery, ProductPage, ProductPatch, ProductResponse};
+use super::dto::{ProductBatchBody, ProductBody, ProductListQuery, ProductPage, ProductPatch, ProductResponse};
 use super::service;
 use crate::auth::AuthUser;
 use crate::error::ApiError;
@@ -16,6 +16,7 @@ use crate::pagination::{self, KeyKind};
 use crate::query;
 use crate::respond::etag;
 use crate::state::AppState;
+use crate::v1::batch::{self, BatchProblem, BatchResponse};
 use crate::v1::history::dto::{HISTORY_SORT, HistoryEntryResponse, HistoryPage, HistoryQuery};
 
 /// Add a product to the catalog; a SKU that is taken is a 409 `duplicate_sku` naming its product.
@@ -233,4 +234,43 @@ pub async fn list_product_history(
     let request = pagination::oldest_first_by(HISTORY_SORT, KeyKind::Time, query.limit, query.cursor.as_deref())?;
     let page = service::history(&state.db, id.into_inner(), &request).await?;
     Ok(HttpResponse::Ok().json(HistoryPage::new(page, HISTORY_SORT, HistoryEntryResponse::from)))
+}
+
+/// Create or replace up to 100 products by external id, each item as
+/// `PUT /products/by-external-id/{external_id}` would (same rules, same permission). Without
+/// `all_or_none`, each item is its own transaction and the answer is a 200 with every item's
+/// result, errors included (`problem` is the problem document the single request would have
+/// answered). With `all_or_none`, nothing is committed if any item fails: a 422 `batch_failed`
+/// lists every item's result, those that went through as `rolled_back`.
+#[utoipa::path(
+    tag = "products",
+    operation_id = "batch_upsert_products",
+    request_body = ProductBatchBody,
+    responses(
+        (status = 200, description = "Every item's result", body = BatchResponse),
+        (status = 422, description = "`items` empty or over 100 (`validation_failed`), or an `all_or_none` batch in which an item failed (`batch_failed`): nothing was committed", body = BatchProblem, content_type = "application/problem+json"),
+        crate::openapi::BatchErrors,
+    ),
+    security(("bearer" = []))
+)]
+#[post("/batch")]
+pub async fn batch_upsert_products(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: Body<ProductBatchBody>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = user.require(Permission::WriteProducts)?;
+    let body = body.0;
+    batch::run(
+        &state.db,
+        &body.items,
+        body.all_or_none,
+        |item: &ProductBody| item.external_id.as_deref(),
+        async |txn, item: ProductBody| {
+            let external_id = item.external_id.clone().unwrap_or_default();
+            let upserted = service::upsert(txn, &caller, &external_id, item.into(), None).await?;
+            Ok(upserted.map(|product| (product.id, product.version)))
+        },
+    )
+    .await
 }

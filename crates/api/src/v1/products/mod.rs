@@ -11,6 +11,7 @@ pub fn configure(config: &mut ServiceConfig) {
         scope("/products")
             .service(handlers::create_product)
             .service(handlers::list_products)
+            .service(handlers::batch_upsert_products)
             .service(handlers::upsert_product_by_external_id)
             .service(handlers::get_product)
             .service(handlers::list_product_history)

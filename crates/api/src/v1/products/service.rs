@@ -4,7 +4,7 @@ use domain::history::Action;
 use domain::product::{EXTERNAL_ID_MAX, Product, ProductFields, ProductInput};
 use persistence::page::{Page, PageRequest};
 use persistence::products::{self, ProductFilter, ProductSort};
-use persistence::{ConnectionTrait, DatabaseConnection, StoreError, TransactionTrait};
+use persistence::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, StoreError, TransactionTrait};
 use uuid::Uuid;
 
 use super::dto::ProductResponse;
@@ -91,7 +91,7 @@ pub async fn archive(
 /// `PUT /products/by-external-id/{external_id}`: creates the product, or replaces the whole
 /// record (omitted fields get their defaults).
 pub async fn upsert(
-    db: &DatabaseConnection,
+    db: &impl TransactionTrait<Transaction = DatabaseTransaction>,
     caller: &Caller,
     external_id: &str,
     mut input: ProductInput,
@@ -103,7 +103,7 @@ pub async fn upsert(
 }
 
 async fn upsert_once(
-    db: &DatabaseConnection,
+    db: &impl TransactionTrait<Transaction = DatabaseTransaction>,
     caller: &Caller,
     external_id: &str,
     fields: ProductFields,

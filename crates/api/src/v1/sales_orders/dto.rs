@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::document::Totals;
 use domain::money::shown_price;
-use domain::sales_order::{self as model, SalesOrder, SalesOrderChange};
+use domain::sales_order::{self as model, SalesOrder, SalesOrderChange, SalesOrderInput};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -78,6 +78,59 @@ pub struct SalesOrderBody {
     #[serde(default)]
     #[schema(max_items = 1000)]
     pub lines: Vec<LineBody>,
+    /// The id of this order in the integrator's system (direct orders and conversions); unique.
+    #[serde(default)]
+    #[schema(max_length = 200)]
+    pub external_id: Option<String>,
+}
+
+/// The whole direct order, for an upsert by external id: created like `POST /sales-orders` with
+/// `party_id`, or replacing the draft's header and lines. Omitted fields get their defaults (the
+/// order date stays the day the order was made); party and currency cannot change.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct SalesOrderUpsertBody {
+    pub party_id: Uuid,
+    /// Defaults to the caller for sales users.
+    #[serde(default)]
+    pub owner_id: Option<Uuid>,
+    /// ISO 4217, defaults to the party's currency.
+    #[serde(default)]
+    #[schema(pattern = "^[A-Z]{3}$")]
+    pub currency: Option<String>,
+    /// Defaults to today (on a replace: the order's date).
+    #[serde(default)]
+    pub order_date: Option<NaiveDate>,
+    /// Defaults to the party's.
+    #[serde(default, deserialize_with = "whole_i32")]
+    #[schema(minimum = 0, maximum = 365)]
+    pub payment_terms_days: Option<i32>,
+    #[serde(default)]
+    #[schema(max_length = 10000)]
+    pub notes: Option<String>,
+    /// At least one; they replace every line of the draft, priced like a new order's.
+    #[schema(min_items = 1, max_items = 1000)]
+    pub lines: Vec<LineBody>,
+    /// Absent, or equal to the external id in the path.
+    #[serde(default)]
+    #[schema(max_length = 200)]
+    pub external_id: Option<String>,
+}
+
+impl SalesOrderUpsertBody {
+    /// The order as a direct order's input, and the external id of the body.
+    pub fn into_input(self) -> (SalesOrderInput, Option<String>) {
+        let input = SalesOrderInput {
+            party_id: self.party_id,
+            owner_id: self.owner_id,
+            currency: self.currency,
+            order_date: self.order_date,
+            payment_terms_days: self.payment_terms_days,
+            notes: self.notes,
+            lines: self.lines.into_iter().map(Into::into).collect(),
+        };
+        (input, self.external_id)
+    }
 }
 
 /// A change of a draft's header; its lines stay as they are.
@@ -154,6 +207,7 @@ pub struct SalesOrderResponse {
     pub tax_breakdown: Vec<TaxShareResponse>,
     /// The transitions the caller may perform now.
     pub allowed_actions: Vec<SalesOrderAction>,
+    pub external_id: Option<String>,
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -214,6 +268,7 @@ impl SalesOrderResponse {
             total,
             tax_breakdown: tax_breakdown.into_iter().map(Into::into).collect(),
             allowed_actions,
+            external_id: order.external_id,
             version: order.version,
             created_at: order.created_at,
             updated_at: order.updated_at,
@@ -228,6 +283,7 @@ impl From<SalesOrderPatch> for SalesOrderChange {
             order_date: patch.order_date,
             payment_terms_days: patch.payment_terms_days,
             notes: patch.notes,
+            lines: None,
         }
     }
 }
@@ -251,6 +307,8 @@ pub struct SalesOrderListQuery {
     pub offer_id: Option<Uuid>,
     #[param(example = "SO-2026-000001")]
     pub number: Option<String>,
+    /// The exact external id.
+    pub external_id: Option<String>,
     /// Ordered on or after this day.
     pub order_date_from: Option<NaiveDate>,
     /// Ordered on or before this day.

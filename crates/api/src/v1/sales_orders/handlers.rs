@@ -1,13 +1,15 @@
 //! Sales order endpoints: extract, check the permission, call the service, respond.
 
 use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, put, web};
 use domain::access::Permission;
 use domain::sales_order::{SalesOrder, SalesOrderAction, SalesOrderInput};
 use persistence::sales_orders::{SalesOrderFilter, SalesOrderSort};
 use uuid::Uuid;
 
-use super::dto::{SalesOrderBody, SalesOrderListQuery, SalesOrderPage, SalesOrderPatch, SalesOrderResponse};
+use super::dto::{
+    SalesOrderBody, SalesOrderListQuery, SalesOrderPage, SalesOrderPatch, SalesOrderResponse, SalesOrderUpsertBody,
+};
 use super::service;
 use crate::auth::{AuthUser, Caller};
 use crate::error::ApiError;
@@ -60,7 +62,7 @@ pub async fn create_sales_order(
                 && body.owner_id.is_none()
                 && body.notes.is_none() =>
         {
-            service::convert(&state.db, &caller, offer_id).await?
+            service::convert(&state.db, &caller, offer_id, body.external_id).await?
         }
         (Some(_), _) => {
             return Err(ApiError::invalid(
@@ -79,7 +81,7 @@ pub async fn create_sales_order(
                 notes: body.notes,
                 lines: body.lines.into_iter().map(Into::into).collect(),
             };
-            service::create(&state.db, &caller, input).await?
+            service::create(&state.db, &caller, input, body.external_id).await?
         }
         (None, None) => {
             return Err(ApiError::invalid(
@@ -93,6 +95,56 @@ pub async fn create_sales_order(
         .insert_header((header::LOCATION, format!("/api/v1/sales-orders/{}", order.id)))
         .insert_header(etag(order.version))
         .json(SalesOrderResponse::new(order, service::may_act(&caller))))
+}
+
+/// Create or replace the sales order with this external id: a direct order (`party_id` and
+/// `lines`), created as `POST /sales-orders` does, or the whole draft replaced, lines priced again.
+/// Only a draft is replaced (else 409 `document_immutable`); its party and currency stay (422
+/// `unchangeable`), and the lines of an order converted from an offer follow the offer (422
+/// `lines_follow_source`).
+#[utoipa::path(
+    tag = "sales-orders",
+    operation_id = "upsert_sales_order_by_external_id",
+    params(
+        ("external_id" = String, Path, description = "The order's id in the integrator's system"),
+        IfMatch,
+    ),
+    request_body = SalesOrderUpsertBody,
+    responses(
+        (status = 200, description = "Replaced", body = SalesOrderResponse,
+            headers(("ETag" = String, description = "The new version, quoted"))),
+        (status = 201, description = "Created, `draft`", body = SalesOrderResponse,
+            headers(("Location" = String, description = "URL of the new order"), ("ETag" = String, description = "The version, quoted"))),
+        crate::openapi::ChangeErrors,
+    ),
+    security(("bearer" = []))
+)]
+#[put("/by-external-id/{external_id}")]
+pub async fn upsert_sales_order_by_external_id(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    req: HttpRequest,
+    external_id: web::Path<String>,
+    body: Body<SalesOrderUpsertBody>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = user.require(Permission::WriteOrders)?;
+    let (input, body_external_id) = body.0.into_input();
+    let upserted = service::upsert(
+        &state.db,
+        &caller,
+        &external_id,
+        input,
+        body_external_id,
+        if_match(&req)?,
+    )
+    .await?;
+    let may_act = service::may_act(&caller);
+    Ok(crate::v1::upsert::respond(
+        upserted,
+        |order| format!("/api/v1/sales-orders/{}", order.id),
+        |order| order.version,
+        |order| SalesOrderResponse::new(order, may_act),
+    ))
 }
 
 /// List sales orders, each with its lines, totals and invoicing.
@@ -132,6 +184,7 @@ pub async fn list_sales_orders(
         offer_id: query.offer_id,
         status: query.status.map(Into::into),
         number: query.number,
+        external_id: query.external_id,
         order_date_from: query::date("order_date_from", query.order_date_from)?,
         order_date_to: query::date("order_date_to", query.order_date_to)?,
         updated_since: query::instant("updated_since", query.updated_since)?,

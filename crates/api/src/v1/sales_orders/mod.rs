@@ -11,6 +11,7 @@ pub fn configure(config: &mut ServiceConfig) {
         scope("/sales-orders")
             .service(handlers::create_sales_order)
             .service(handlers::list_sales_orders)
+            .service(handlers::upsert_sales_order_by_external_id)
             .service(handlers::get_sales_order)
             .service(handlers::update_sales_order)
             .service(handlers::confirm_sales_order)

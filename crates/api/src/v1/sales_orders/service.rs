@@ -22,8 +22,11 @@ use crate::v1::history::service as history;
 use crate::v1::offers::service::today;
 use crate::v1::pricing::service as pricing;
 use crate::v1::references::References;
+use crate::v1::upsert::{self, Upserted};
 
 pub const RESOURCE: &str = "sales_order";
+/// How messages name it.
+const RESOURCE_NAME: &str = "sales order";
 const SERIES: &str = "SO";
 
 /// Whether the caller may perform transitions: what `allowed_actions` offers.
@@ -34,15 +37,27 @@ pub fn may_act(caller: &Caller) -> bool {
 /// Converts an accepted offer: its counted lines, linked to their offer lines. An offer converts
 /// once; a second conversion is a 409 naming the order, also when both arrive at once (the offer
 /// row is locked, and a unique index on the order's `offer_id` is the backstop).
-pub async fn convert(db: &DatabaseConnection, caller: &Caller, offer_id: Uuid) -> Result<SalesOrder, ApiError> {
-    match convert_once(db, caller, offer_id).await {
+pub async fn convert(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    offer_id: Uuid,
+    external_id: Option<String>,
+) -> Result<SalesOrder, ApiError> {
+    let external_id = upsert::checked_external_id(external_id.as_deref())?;
+    match convert_once(db, caller, offer_id, external_id).await {
         Err(ApiError::Conflict { code: "duplicate", .. }) => Err(already_converted(db, offer_id).await),
         other => other,
     }
 }
 
-async fn convert_once(db: &DatabaseConnection, caller: &Caller, offer_id: Uuid) -> Result<SalesOrder, ApiError> {
+async fn convert_once(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    offer_id: Uuid,
+    external_id: Option<String>,
+) -> Result<SalesOrder, ApiError> {
     let txn = db.begin().await?;
+    check_external_id_free(&txn, external_id.as_deref()).await?;
     let offer = offers::find_for_update(&txn, offer_id, caller.visibility())
         .await?
         .ok_or_else(|| ApiError::invalid("offer_id", "not_found", "no offer with this id"))?;
@@ -60,7 +75,7 @@ async fn convert_once(db: &DatabaseConnection, caller: &Caller, offer_id: Uuid) 
             Some(offer.id),
         )
     })?;
-    let order = insert_new(&txn, caller, fields).await?;
+    let order = insert_new(&txn, caller, fields, external_id).await?;
     txn.commit().await?;
     Ok(order)
 }
@@ -69,29 +84,139 @@ async fn convert_once(db: &DatabaseConnection, caller: &Caller, offer_id: Uuid) 
 pub async fn create(
     db: &DatabaseConnection,
     caller: &Caller,
+    input: SalesOrderInput,
+    external_id: Option<String>,
+) -> Result<SalesOrder, ApiError> {
+    let external_id = upsert::checked_external_id(external_id.as_deref())?;
+    let txn = db.begin().await?;
+    check_external_id_free(&txn, external_id.as_deref()).await?;
+    let order = create_direct(&txn, caller, input, external_id).await?;
+    txn.commit().await?;
+    Ok(order)
+}
+
+async fn create_direct(
+    conn: &impl ConnectionTrait,
+    caller: &Caller,
     mut input: SalesOrderInput,
+    external_id: Option<String>,
 ) -> Result<SalesOrder, ApiError> {
     if input.owner_id.is_none() {
         input.owner_id = access::default_owner(caller.role, caller.member());
     }
-    let txn = db.begin().await?;
-    let party = party_of(&txn, caller, input.party_id).await?;
+    let party = party_of(conn, caller, input.party_id).await?;
     let lines: Vec<&LineInput> = input.lines.iter().collect();
     let currency = input
         .currency
         .as_deref()
         .and_then(|code| Currency::parse(code).ok())
         .or(party.fields.currency);
-    let defaults = pricing::line_defaults(&txn, &party, &lines, currency, today()).await?;
+    let defaults = pricing::line_defaults(conn, &party, &lines, currency, today()).await?;
     let fields = input.validate(&party, &defaults, today(), Uuid::now_v7)?;
-    let mut references = References::new(&txn, caller);
+    let mut references = References::new(conn, caller);
     if fields.owner_id.is_some() {
         references.responsible_user("owner_id", fields.owner_id).await?;
     }
     references.finish()?;
-    let order = insert_new(&txn, caller, fields).await?;
+    insert_new(conn, caller, fields, external_id).await
+}
+
+/// An external id another order has is a 409 naming it; the unique index is the backstop.
+async fn check_external_id_free(conn: &impl ConnectionTrait, external_id: Option<&str>) -> Result<(), ApiError> {
+    if let Some(external_id) = external_id
+        && let Some(other) = sales_orders::find_by_external_id(conn, external_id).await?
+    {
+        return Err(upsert::duplicate_external_id(
+            RESOURCE_NAME,
+            external_id,
+            Some(other.id),
+        ));
+    }
+    Ok(())
+}
+
+/// `PUT /sales-orders/by-external-id/{external_id}`: creates a direct order as `POST` does, or
+/// replaces the whole draft that has this external id: header and lines (priced again). The
+/// party and currency of an order stay; an order past its draft is a 409 `document_immutable`.
+pub async fn upsert(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    external_id: &str,
+    mut input: SalesOrderInput,
+    mut body_external_id: Option<String>,
+    if_match: Option<i32>,
+) -> Result<Upserted<SalesOrder>, ApiError> {
+    let external_id = upsert::claim_external_id(external_id, &mut body_external_id, domain::document::EXTERNAL_ID_MAX)?;
+    if input.owner_id.is_none() {
+        input.owner_id = access::default_owner(caller.role, caller.member());
+    }
+    upsert::retrying_a_lost_race(|| upsert_once(db, caller, &external_id, input.clone(), if_match)).await
+}
+
+async fn upsert_once(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    external_id: &str,
+    input: SalesOrderInput,
+    if_match: Option<i32>,
+) -> Result<Upserted<SalesOrder>, ApiError> {
+    let txn = db.begin().await?;
+    let result = match sales_orders::find_by_external_id(&txn, external_id).await? {
+        None if if_match.is_some() => return Err(ApiError::NotFound { resource: RESOURCE }),
+        None => Upserted::Created(create_direct(&txn, caller, input, Some(external_id.to_owned())).await?),
+        Some(current) => {
+            if sales_orders::find(&txn, current.id, caller.visibility())
+                .await?
+                .is_none()
+            {
+                return Err(upsert::hidden_external_id(RESOURCE_NAME, current.id));
+            }
+            check_draft(&current, if_match)?;
+            let change = replacement(&txn, &current, input).await?;
+            Upserted::Replaced(change_draft(&txn, caller, current, change).await?)
+        }
+    };
     txn.commit().await?;
-    Ok(order)
+    Ok(result)
+}
+
+/// The change that makes the draft `current` what `input` describes. Omitted fields get their
+/// defaults as on create (the party's payment terms), but for the order date, whose default is
+/// the day the order was made. Party and currency cannot change (422 `unchangeable`).
+async fn replacement(
+    conn: &impl ConnectionTrait,
+    current: &SalesOrder,
+    input: SalesOrderInput,
+) -> Result<SalesOrderChange, ApiError> {
+    let f = &current.fields;
+    let party = document_party(conn, f.party_id).await?;
+    let mut errors = domain::validation::ValidationErrors::new();
+    if input.party_id != f.party_id {
+        errors.add(
+            "party_id",
+            "unchangeable",
+            "an order keeps its party: cancel it and make a new one",
+        );
+    }
+    let currency = input
+        .currency
+        .as_deref()
+        .or(party.fields.currency.as_ref().map(Currency::code));
+    if currency != Some(f.currency.code()) {
+        errors.add(
+            "currency",
+            "unchangeable",
+            format!("the order is in {}", f.currency.code()),
+        );
+    }
+    errors.finish(|| ())?;
+    Ok(SalesOrderChange {
+        owner_id: Some(input.owner_id),
+        order_date: Some(input.order_date.unwrap_or(f.order_date)),
+        payment_terms_days: Some(input.payment_terms_days.unwrap_or(party.fields.payment_terms_days)),
+        notes: Some(input.notes),
+        lines: Some(input.lines),
+    })
 }
 
 pub async fn get(db: &DatabaseConnection, caller: &Caller, id: Uuid) -> Result<SalesOrder, ApiError> {
@@ -129,6 +254,14 @@ pub async fn update(
 ) -> Result<SalesOrder, ApiError> {
     let txn = db.begin().await?;
     let current = find_for_update(&txn, caller, id).await?;
+    check_draft(&current, if_match)?;
+    let written = change_draft(&txn, caller, current, change).await?;
+    txn.commit().await?;
+    Ok(written)
+}
+
+/// `If-Match`, then the status: only drafts change (409 `document_immutable`).
+fn check_draft(current: &SalesOrder, if_match: Option<i32>) -> Result<(), ApiError> {
     check_version(current.version, if_match)?;
     current.check_editable().map_err(|status| {
         ApiError::conflict(
@@ -136,22 +269,45 @@ pub async fn update(
             format!("only drafts are editable; this order is {}", status.as_str()),
             None,
         )
-    })?;
-    let fields = change.apply(&current.fields)?;
+    })
+}
+
+/// Applies `change` to the checked draft `current` (locked) and writes it. New lines are priced
+/// like a new order's, and keep the old ids when they come out the same, so that sending a draft
+/// again changes nothing.
+async fn change_draft(
+    conn: &impl ConnectionTrait,
+    caller: &Caller,
+    current: SalesOrder,
+    change: SalesOrderChange,
+) -> Result<SalesOrder, ApiError> {
+    let defaults = match &change.lines {
+        Some(lines) if current.fields.offer_id.is_none() => {
+            let party = document_party(conn, current.fields.party_id).await?;
+            let lines: Vec<&LineInput> = lines.iter().collect();
+            pricing::line_defaults(conn, &party, &lines, Some(current.fields.currency), today()).await?
+        }
+        _ => Vec::new(),
+    };
+    let mut fields = change.apply(&current.fields, &defaults, Uuid::now_v7)?;
+    upsert::keep_line_ids(&mut fields.lines, &current.fields.lines, |line| &mut line.id);
     if fields.owner_id != current.fields.owner_id {
-        let mut references = References::new(&txn, caller);
+        let mut references = References::new(conn, caller);
         references.responsible_user("owner_id", fields.owner_id).await?;
         references.finish()?;
     }
     if fields == current.fields {
         return Ok(current);
     }
+    let lines_changed = fields.lines != current.fields.lines;
     let changed = SalesOrder {
         fields,
         ..current.clone()
     };
-    let written = write(&txn, caller, &current, changed).await?;
-    txn.commit().await?;
+    let written = write(conn, caller, &current, changed).await?;
+    if lines_changed {
+        sales_orders::replace_lines(conn, &written).await?;
+    }
     Ok(written)
 }
 
@@ -194,6 +350,7 @@ async fn insert_new(
     conn: &impl ConnectionTrait,
     caller: &Caller,
     fields: sales_order::SalesOrderFields,
+    external_id: Option<String>,
 ) -> Result<SalesOrder, ApiError> {
     let at = now();
     let sequence = numbers::next(conn, SERIES, at.year()).await?;
@@ -202,11 +359,16 @@ async fn insert_new(
         number: sales_order::number(at.year(), sequence),
         status: SalesOrderStatus::Draft,
         fields,
+        external_id,
         version: 1,
         created_at: at,
         updated_at: at,
     };
     sales_orders::insert(conn, &order).await.map_err(|error| match error {
+        // Two first upserts of one external id raced past the check.
+        error if error.is_duplicate_of("external_id") => {
+            upsert::duplicate_external_id(RESOURCE_NAME, order.external_id.as_deref().unwrap_or_default(), None)
+        }
         // Two conversions of one offer raced past the check: the unique index refused this one.
         StoreError::Duplicate(_) => ApiError::conflict("duplicate", "the offer is converted already", None),
         other => other.into(),
@@ -244,6 +406,13 @@ async fn write(
     )
     .await?;
     Ok(changed)
+}
+
+/// The party of an existing order, archived or not: the order keeps it.
+async fn document_party(conn: &impl ConnectionTrait, party_id: Uuid) -> Result<domain::party::Party, ApiError> {
+    persistence::parties::find(conn, party_id, persistence::visibility::Visibility::All)
+        .await?
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("the party {party_id} of an order is gone")))
 }
 
 /// The party an order is made for: one the caller sees, not archived.

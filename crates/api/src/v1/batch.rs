@@ -1,0 +1,230 @@
+//! `POST /{resource}/batch`: up to 100 upserts by external id in one request, shared by every
+//! resource that has one. Each item is the body of `PUT …/by-external-id/{external_id}` with a
+//! required `external_id`, and gets the result that request would have had.
+//!
+//! Without `all_or_none`, each item is its own transaction: a failed item changes nothing and the
+//! others go through; the answer is a 200 listing every item's result. With `all_or_none`, the
+//! items run in one transaction (each in a savepoint, so every failure is found and reported):
+//! if any fails, nothing is committed and the answer is a 422 `batch_failed` whose `items` list
+//! the problems, the items that would have succeeded being `rolled_back`.
+
+use actix_web::HttpResponse;
+use actix_web::http::StatusCode;
+use persistence::{DatabaseConnection, DatabaseTransaction, TransactionTrait};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use utoipa::ToSchema;
+use uuid::Uuid;
+use validator::Validate;
+
+use crate::error::{ApiError, PROBLEM_JSON, Problem};
+use crate::v1::upsert::Upserted;
+
+/// The most items one batch takes.
+pub const MAX_ITEMS: usize = 100;
+
+/// What happened to one item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemStatus {
+    Created,
+    Updated,
+    Error,
+    /// `all_or_none` only: the item went through, but another failed, so it was not committed.
+    RolledBack,
+}
+
+/// The result of one item, in the order of the request.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BatchItemResult {
+    /// The item's position in `items`, from 0.
+    pub index: usize,
+    pub status: ItemStatus,
+    /// The record created or updated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<Uuid>,
+    /// Its version now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<i32>,
+    /// `error` only: the problem document the single upsert would have answered (its `status`
+    /// is the HTTP status it would have had).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problem: Option<Problem>,
+}
+
+/// The results of a batch: one per item, and how many were created, updated or failed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BatchResponse {
+    pub items: Vec<BatchItemResult>,
+    pub created: usize,
+    pub updated: usize,
+    pub failed: usize,
+}
+
+/// The 422 of a batch: a problem document. For `batch_failed` (an `all_or_none` batch in which
+/// an item failed, so nothing was committed) it carries every item's result and the counts; for
+/// `validation_failed` (`items` empty or over 100) only `errors`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BatchProblem {
+    #[serde(flatten)]
+    pub problem: Problem,
+    /// `batch_failed`: one result per item; those that went through are `rolled_back`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items: Option<Vec<BatchItemResult>>,
+    /// `batch_failed`: always 0, nothing was committed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created: Option<usize>,
+    /// `batch_failed`: always 0, nothing was committed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated: Option<usize>,
+    /// `batch_failed`: how many items failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failed: Option<usize>,
+}
+
+/// Runs the batch of `items`, still as JSON (an item that does not parse is an error of that
+/// item, not of the whole batch): each item is parsed and checked like the body of the single upsert, a later
+/// item with an external id an earlier one has is refused (422 `duplicate_in_batch`: which of
+/// the two should win is not ours to guess), and `upsert` runs the rest within `txn`.
+pub async fn run<T: DeserializeOwned + Validate>(
+    db: &DatabaseConnection,
+    items: &[Value],
+    all_or_none: bool,
+    external_id: impl Fn(&T) -> Option<&str>,
+    upsert: impl AsyncFn(&DatabaseTransaction, T) -> Result<Upserted<(Uuid, i32)>, ApiError>,
+) -> Result<HttpResponse, ApiError> {
+    if items.is_empty() {
+        return Err(ApiError::invalid("items", "required", "a batch has at least one item"));
+    }
+    if items.len() > MAX_ITEMS {
+        return Err(ApiError::invalid(
+            "items",
+            "too_many",
+            format!("a batch has at most {MAX_ITEMS} items"),
+        ));
+    }
+    let mut seen: Vec<(String, usize)> = Vec::new();
+    let parsed: Vec<Result<T, ApiError>> = items
+        .iter()
+        .enumerate()
+        .map(|(index, item)| {
+            let body: T = crate::extract::checked(&serde_json::to_vec(item).unwrap_or_default())?;
+            if let Some(id) = external_id(&body).map(str::trim).filter(|id| !id.is_empty()) {
+                if let Some((_, first)) = seen.iter().find(|(seen_id, _)| seen_id == id) {
+                    return Err(ApiError::invalid(
+                        "external_id",
+                        "duplicate_in_batch",
+                        format!("items[{first}] has this external id already"),
+                    ));
+                }
+                seen.push((id.to_owned(), index));
+            }
+            Ok(body)
+        })
+        .collect();
+    let mut results = Vec::with_capacity(parsed.len());
+    if all_or_none {
+        let txn = db.begin().await?;
+        for (index, body) in parsed.into_iter().enumerate() {
+            let outcome = match body {
+                Ok(body) => upsert(&txn, body).await,
+                Err(error) => Err(error),
+            };
+            results.push(result(index, outcome));
+        }
+        if results.iter().any(|r| r.status == ItemStatus::Error) {
+            txn.rollback().await?;
+            return Ok(failed(results));
+        }
+        txn.commit().await?;
+    } else {
+        for (index, body) in parsed.into_iter().enumerate() {
+            let outcome = match body {
+                Ok(body) => one(db, body, &upsert).await,
+                Err(error) => Err(error),
+            };
+            results.push(result(index, outcome));
+        }
+    }
+    Ok(HttpResponse::Ok().json(summary(results)))
+}
+
+/// One item in a transaction of its own.
+async fn one<T>(
+    db: &DatabaseConnection,
+    body: T,
+    upsert: &impl AsyncFn(&DatabaseTransaction, T) -> Result<Upserted<(Uuid, i32)>, ApiError>,
+) -> Result<Upserted<(Uuid, i32)>, ApiError> {
+    let txn = db.begin().await?;
+    let outcome = upsert(&txn, body).await?;
+    txn.commit().await?;
+    Ok(outcome)
+}
+
+fn result(index: usize, outcome: Result<Upserted<(Uuid, i32)>, ApiError>) -> BatchItemResult {
+    let (status, record, problem) = match outcome {
+        Ok(Upserted::Created(record)) => (ItemStatus::Created, Some(record), None),
+        Ok(Upserted::Replaced(record)) => (ItemStatus::Updated, Some(record), None),
+        Err(error) => (ItemStatus::Error, None, Some(error.problem())),
+    };
+    BatchItemResult {
+        index,
+        status,
+        id: record.map(|(id, _)| id),
+        version: record.map(|(_, version)| version),
+        problem,
+    }
+}
+
+fn summary(items: Vec<BatchItemResult>) -> BatchResponse {
+    let count = |status| items.iter().filter(|item| item.status == status).count();
+    BatchResponse {
+        created: count(ItemStatus::Created),
+        updated: count(ItemStatus::Updated),
+        failed: count(ItemStatus::Error),
+        items,
+    }
+}
+
+/// The 422 of an `all_or_none` batch that failed: the items that went through were rolled back.
+fn failed(mut items: Vec<BatchItemResult>) -> HttpResponse {
+    for item in &mut items {
+        if item.status != ItemStatus::Error {
+            *item = BatchItemResult {
+                index: item.index,
+                status: ItemStatus::RolledBack,
+                id: None,
+                version: None,
+                problem: None,
+            };
+        }
+    }
+    let results = summary(items);
+    let status = StatusCode::UNPROCESSABLE_ENTITY;
+    let problem = Problem {
+        type_: "about:blank".to_owned(),
+        title: "Batch failed".to_owned(),
+        status: status.as_u16(),
+        detail: format!(
+            "{} of {} items failed: nothing was committed",
+            results.failed,
+            results.items.len()
+        ),
+        code: "batch_failed".to_owned(),
+        errors: Vec::new(),
+        existing_id: None,
+        current_version: None,
+        current_status: None,
+        allowed_from: None,
+    };
+    HttpResponse::build(status)
+        .content_type(PROBLEM_JSON)
+        .json(BatchProblem {
+            problem,
+            items: Some(results.items),
+            created: Some(results.created),
+            updated: Some(results.updated),
+            failed: Some(results.failed),
+        })
+}
