@@ -385,3 +385,35 @@ async fn private_addresses_are_refused_unless_the_server_allows_them() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn each_event_of_many_concurrent_writes_is_delivered_once() {
+    let app = spawn_app().await;
+    let mut receiver = Receiver::start(&[]).await;
+    subscribe(
+        &app,
+        &app.admin_token,
+        &json!({"url": receiver.url, "event_types": ["party.created"]}),
+    )
+    .await;
+
+    let names: Vec<String> = (0..50).map(|i| format!("Burst {i}")).collect();
+    let requests = names.iter().map(|name| create_party(&app, &app.admin_token, name));
+    let created: std::collections::HashSet<String> = futures::future::join_all(requests)
+        .await
+        .iter()
+        .map(|party| id(party).to_owned())
+        .collect();
+    let mut delivered = std::collections::HashSet::new();
+    while delivered.len() < created.len() {
+        let body = receiver.next().await.json();
+        assert!(
+            delivered.insert(body["resource_id"].as_str().unwrap().to_owned()),
+            "delivered twice: {body}"
+        );
+    }
+    assert_eq!(delivered, created);
+    // Nothing else is on its way: the next delivery is of the next change.
+    let marker = create_party(&app, &app.admin_token, "After the burst").await;
+    assert_eq!(receiver.next().await.json()["resource_id"], marker["id"]);
+}
