@@ -149,3 +149,21 @@ async fn twenty_racing_requests_with_one_key_create_one_record() {
     assert_eq!(fresh, 1);
     assert_eq!(count_named(&app, "Racer").await, 1);
 }
+
+#[tokio::test]
+async fn a_batch_whose_every_item_failed_does_not_spend_its_key() {
+    let app = spawn_app().await;
+    let path = "/api/v1/parties/batch";
+    let wrong = json!({"items": [{"external_id": "B-1", "kind": "organization", "name": ""}]});
+    let refused = post_with_key(&app, &app.admin_token, path, "batch-1", Some(&wrong)).await;
+    assert_eq!(refused.status(), StatusCode::OK);
+    assert_eq!(refused.json::<Value>().await.unwrap()["failed"], 1);
+
+    let right = json!({"items": [{"external_id": "B-1", "kind": "organization", "name": "Batchco"}]});
+    let corrected = post_with_key(&app, &app.admin_token, path, "batch-1", Some(&right)).await;
+    assert!(!replayed(&corrected));
+    assert_eq!(corrected.json::<Value>().await.unwrap()["created"], 1);
+    let again = post_with_key(&app, &app.admin_token, path, "batch-1", Some(&right)).await;
+    assert!(replayed(&again), "a batch that changed something is kept");
+    assert_eq!(count_named(&app, "Batchco").await, 1);
+}

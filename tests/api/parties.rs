@@ -526,6 +526,17 @@ async fn an_unknown_method_on_a_known_path_is_405() {
     assert_problem(response, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed").await;
     let unknown = app.get("/api/v1/nothing-here").await;
     assert_problem(unknown, StatusCode::NOT_FOUND, "not_found").await;
+    // `/parties/batch` is not a party id: PATCH there is a wrong method, not a malformed id.
+    let batch = app
+        .request(
+            Method::PATCH,
+            "/api/v1/parties/batch",
+            Some(&app.admin_token),
+            Some(&json!({})),
+        )
+        .await;
+    assert_eq!(batch.headers()["allow"], "POST");
+    assert_problem(batch, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed").await;
 }
 
 #[tokio::test]

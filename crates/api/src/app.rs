@@ -153,7 +153,7 @@ fn cors(origins: &[String]) -> Cors {
 }
 
 /// The documented paths and their methods, to tell a 405 from a 404.
-pub struct KnownRoutes(Vec<(ResourceDef, Vec<Method>)>);
+pub struct KnownRoutes(Vec<(ResourceDef, bool, Vec<Method>)>);
 
 impl KnownRoutes {
     fn from_document(document: &utoipa::openapi::OpenApi) -> Self {
@@ -173,7 +173,7 @@ impl KnownRoutes {
                 .filter(|(operation, _)| operation.is_some())
                 .map(|(_, method)| method)
                 .collect();
-                (ResourceDef::new(path.as_str()), methods)
+                (ResourceDef::new(path.as_str()), !path.contains('{'), methods)
             })
             .collect();
         Self(routes)
@@ -183,24 +183,43 @@ impl KnownRoutes {
         let methods: Vec<Method> = self
             .0
             .iter()
-            .filter(|(def, _)| def.is_match(path))
-            .flat_map(|(_, methods)| methods.iter().cloned())
+            .filter(|(def, _, _)| def.is_match(path))
+            .flat_map(|(_, _, methods)| methods.iter().cloned())
             .collect();
         (!methods.is_empty()).then_some(methods)
     }
+
+    /// The methods of the route that is exactly `path`, without parameters (`/parties/batch`).
+    fn literal(&self, path: &str) -> Option<Vec<Method>> {
+        self.0
+            .iter()
+            .find(|(def, literal, _)| *literal && def.is_match(path))
+            .map(|(_, _, methods)| methods.clone())
+    }
+}
+
+/// A request whose path is a documented route without parameters (`PATCH /parties/batch`) but
+/// that the router took for another one (`PATCH /parties/{id}`): it is a 405 with `Allow`, not a
+/// malformed id.
+pub fn wrong_method_of_literal_route(req: &HttpRequest) -> Option<HttpResponse> {
+    let routes = req.app_data::<web::Data<KnownRoutes>>()?;
+    let methods = routes.literal(req.path())?;
+    (!methods.contains(req.method())).then(|| method_not_allowed(&methods))
+}
+
+fn method_not_allowed(methods: &[Method]) -> HttpResponse {
+    use actix_web::ResponseError;
+    let allow = methods.iter().map(Method::as_str).collect::<Vec<_>>().join(", ");
+    let mut response = ApiError::MethodNotAllowed.error_response();
+    if let Ok(value) = header::HeaderValue::from_str(&allow) {
+        response.headers_mut().insert(header::ALLOW, value);
+    }
+    response
 }
 
 async fn fallback(req: HttpRequest, routes: web::Data<KnownRoutes>) -> HttpResponse {
-    use actix_web::ResponseError;
     match routes.allowed(req.path()) {
-        Some(methods) if !methods.contains(req.method()) => {
-            let allow = methods.iter().map(Method::as_str).collect::<Vec<_>>().join(", ");
-            let mut response = ApiError::MethodNotAllowed.error_response();
-            if let Ok(value) = header::HeaderValue::from_str(&allow) {
-                response.headers_mut().insert(header::ALLOW, value);
-            }
-            response
-        }
-        _ => ApiError::NoRoute.error_response(),
+        Some(methods) if !methods.contains(req.method()) => method_not_allowed(&methods),
+        _ => actix_web::ResponseError::error_response(&ApiError::NoRoute),
     }
 }

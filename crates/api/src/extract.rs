@@ -248,7 +248,10 @@ pub fn query_error(error: QueryPayloadError, _req: &HttpRequest) -> actix_web::E
     ApiError::bad_request("invalid_query", detail).into()
 }
 
-pub fn path_error(error: PathError, _req: &HttpRequest) -> actix_web::Error {
+pub fn path_error(error: PathError, req: &HttpRequest) -> actix_web::Error {
+    if let Some(response) = crate::app::wrong_method_of_literal_route(req) {
+        return actix_web::error::InternalError::from_response(error, response).into();
+    }
     let detail = match &error {
         PathError::Deserialize(e) => e.to_string(),
         other => other.to_string(),

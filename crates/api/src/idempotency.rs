@@ -86,6 +86,10 @@ pub async fn middleware(
     }
 }
 
+/// Marks a successful response of a request that changed nothing (a batch whose every item
+/// failed): like a refused request, it is not kept, so a corrected retry with the key runs.
+pub struct ChangedNothing;
+
 /// Keeps a successful response for the retries, or frees the key of a refused request.
 async fn settle(
     state: &AppState,
@@ -94,7 +98,8 @@ async fn settle(
     response: ServiceResponse<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let status = response.status();
-    if !status.is_success() {
+    let changed_nothing = response.response().extensions().contains::<ChangedNothing>();
+    if !status.is_success() || changed_nothing {
         if let Err(error) = idempotency::release(&state.db, caller_id, key).await {
             tracing::warn!(%error, "could not free an idempotency key; it frees itself in a minute");
         }

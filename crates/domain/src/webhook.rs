@@ -154,9 +154,7 @@ fn check_url(text: &str, allow_private: bool, errors: &mut ValidationErrors) -> 
     let literal = match url.host() {
         Some(Host::Ipv4(ip)) => Some(IpAddr::V4(ip)),
         Some(Host::Ipv6(ip)) => Some(IpAddr::V6(ip)),
-        Some(Host::Domain(name)) if name.eq_ignore_ascii_case("localhost") || name.ends_with(".localhost") => {
-            Some(IpAddr::V4(Ipv4Addr::LOCALHOST))
-        }
+        Some(Host::Domain(name)) if is_localhost(name) => Some(IpAddr::V4(Ipv4Addr::LOCALHOST)),
         Some(Host::Domain(_)) => None,
         None => {
             errors.add("url", "invalid", "the URL names no host");
@@ -204,14 +202,29 @@ fn is_public_v4(ip: Ipv4Addr) -> bool {
 }
 
 fn is_public_v6(ip: Ipv6Addr) -> bool {
-    let first = ip.segments()[0];
-    !(ip.is_loopback()
-        || ip.is_unspecified()
-        || ip.is_multicast()
+    let [first, second, ..] = ip.segments();
+    if ip.is_loopback() || ip.is_unspecified() {
+        return false;
+    }
+    // IPv4-compatible (`::a.b.c.d`): the IPv4 address decides.
+    if ip.segments()[..6].iter().all(|s| *s == 0) {
+        return is_public_v4(Ipv4Addr::from_bits(
+            u32::try_from(ip.to_bits() & 0xffff_ffff).expect("32 bits"),
+        ));
+    }
+    !(ip.is_multicast()
         || (first & 0xfe00) == 0xfc00 // unique local
         || (first & 0xffc0) == 0xfe80 // link-local
-        || first == 0x2001 && ip.segments()[1] == 0x0db8 // documentation
-        || first == 0x0064 && ip.segments()[1] == 0xff9b) // NAT64 to anything
+        || (first & 0xffc0) == 0xfec0 // site-local (deprecated)
+        || first == 0x2001 && second == 0x0db8 // documentation
+        || first == 0x2002 // 6to4: any IPv4 address behind it
+        || first == 0x0064 && (second == 0xff9b || second == 0x0001)) // NAT64: any IPv4 address behind it
+}
+
+/// `localhost`, its subdomains, and both with the root's trailing dot.
+fn is_localhost(name: &str) -> bool {
+    let name = name.strip_suffix('.').unwrap_or(name).to_ascii_lowercase();
+    name == "localhost" || name.ends_with(".localhost")
 }
 
 /// When the delivery that failed its `attempts`-th time goes again: 30 s, 1 min, 2 min, … at
@@ -266,6 +279,12 @@ mod tests {
             "http://[fd00::1]/",
             "http://[::ffff:192.168.1.1]/",
             "http://100.64.0.1/",
+            "http://localhost./x",
+            "http://LOCALHOST/x",
+            "http://[::127.0.0.1]/",
+            "http://[64:ff9b:1::1]/",
+            "http://[2002:c0a8:101::1]/",
+            "http://[fec0::1]/",
         ] {
             assert_eq!(
                 codes(input(url, &["*"]).validate(false)),

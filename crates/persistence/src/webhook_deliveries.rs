@@ -1,15 +1,14 @@
 //! The delivery log of webhook subscriptions, which is also the worker's queue: a pending
 //! delivery whose `next_attempt_at` has passed is due.
 
-use chrono::{DateTime, TimeDelta, Utc};
-use sea_orm::sea_query::{Expr, Query};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder,
     QuerySelect,
 };
 use uuid::Uuid;
 
-use crate::entities::webhook;
 use crate::entities::webhook_delivery::{ActiveModel, Column, Entity, Model};
 use crate::error::StoreError;
 use crate::page::{self, Page, PageRequest, SortKey};
@@ -115,24 +114,24 @@ pub async fn insert_many(
     Ok(())
 }
 
-/// Takes up to `limit` due deliveries of active subscriptions, oldest first, and leases each
-/// for `lease` (its next attempt moves past the lease), so that another worker, or this one
-/// after a crash mid-send, takes it only once the lease has run out.
+/// Takes up to `limit` due deliveries of the subscriptions `webhook_ids`, oldest first, and
+/// leases each until `leased_until` (its next attempt moves there), so that another worker, or
+/// this one after a crash mid-send, takes it only once the lease has run out. The deliveries
+/// returned carry the lease as `next_attempt_at`: [`record_attempt`] needs it.
 pub async fn claim_due(
     conn: &impl ConnectionTrait,
+    webhook_ids: &[Uuid],
     now: DateTime<Utc>,
-    lease: TimeDelta,
+    leased_until: DateTime<Utc>,
     limit: u64,
 ) -> Result<Vec<Delivery>, StoreError> {
-    let active_hooks = Query::select()
-        .column(webhook::Column::Id)
-        .from(webhook::Entity)
-        .and_where(Expr::col(webhook::Column::Active).eq(true))
-        .to_owned();
+    if webhook_ids.is_empty() {
+        return Ok(Vec::new());
+    }
     let due = Entity::find()
         .filter(Column::State.eq(State::Pending.as_str()))
         .filter(Column::NextAttemptAt.lte(now))
-        .filter(Column::WebhookId.in_subquery(active_hooks))
+        .filter(Column::WebhookId.is_in(webhook_ids.iter().copied()))
         .order_by_asc(Column::NextAttemptAt)
         .order_by_asc(Column::Id)
         .limit(limit)
@@ -142,26 +141,29 @@ pub async fn claim_due(
     for row in due {
         // Ours only if nobody moved it since we read it.
         let taken = Entity::update_many()
-            .col_expr(Column::NextAttemptAt, Expr::value(now + lease))
+            .col_expr(Column::NextAttemptAt, Expr::value(leased_until))
             .filter(Column::Id.eq(row.id))
             .filter(Column::State.eq(State::Pending.as_str()))
             .filter(Column::NextAttemptAt.eq(row.next_attempt_at))
             .exec(conn)
             .await?;
         if taken.rows_affected == 1 {
-            claimed.push(to_delivery(row)?);
+            let mut delivery = to_delivery(row)?;
+            delivery.next_attempt_at = Some(leased_until);
+            claimed.push(delivery);
         }
     }
     Ok(claimed)
 }
 
-/// Records an attempt of a delivery this worker claimed.
+/// Records an attempt of a delivery claimed by [`claim_due`], if the lease is still ours (a
+/// worker that took longer than its lease lost the delivery to another and records nothing).
 pub async fn record_attempt(
     conn: &impl ConnectionTrait,
-    id: Uuid,
+    claimed: &Delivery,
     outcome: Outcome,
     now: DateTime<Utc>,
-) -> Result<(), StoreError> {
+) -> Result<bool, StoreError> {
     let update = Entity::update_many()
         .col_expr(Column::Attempts, Expr::col(Column::Attempts).add(1))
         .col_expr(Column::UpdatedAt, Expr::value(now));
@@ -192,8 +194,13 @@ pub async fn record_attempt(
             .col_expr(Column::LastError, Expr::value(error))
             .col_expr(Column::NextAttemptAt, Expr::value(retry_at)),
     };
-    update.filter(Column::Id.eq(id)).exec(conn).await?;
-    Ok(())
+    let result = update
+        .filter(Column::Id.eq(claimed.id))
+        .filter(Column::State.eq(State::Pending.as_str()))
+        .filter(Column::NextAttemptAt.eq(claimed.next_attempt_at))
+        .exec(conn)
+        .await?;
+    Ok(result.rows_affected == 1)
 }
 
 pub async fn find(conn: &impl ConnectionTrait, webhook_id: Uuid, id: Uuid) -> Result<Option<Delivery>, StoreError> {

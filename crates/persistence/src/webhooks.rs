@@ -1,10 +1,14 @@
 //! Webhook subscriptions.
 
 use domain::webhook::{Webhook, WebhookFields};
-use sea_orm::{ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{
+    ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter,
+};
 use url::Url;
 use uuid::Uuid;
 
+use crate::entities::user;
 use crate::entities::webhook::{ActiveModel, Column, Entity, Model};
 use crate::error::StoreError;
 use crate::page::{self, Page, PageRequest, SortKey};
@@ -52,10 +56,18 @@ pub async fn find_for_update(conn: &impl ConnectionTrait, id: Uuid) -> Result<Op
         .transpose()
 }
 
-/// The active subscriptions, for the fan-out.
-pub async fn active(conn: &impl ConnectionTrait) -> Result<Vec<Webhook>, StoreError> {
+/// The active subscriptions whose owner is an active user of one of `owner_roles` (a user
+/// deactivated or moved to a role without webhooks receives nothing more), for the worker.
+pub async fn active(conn: &impl ConnectionTrait, owner_roles: &[&str]) -> Result<Vec<Webhook>, StoreError> {
+    let owners = Query::select()
+        .column(user::Column::Id)
+        .from(user::Entity)
+        .and_where(Expr::col(user::Column::Active).eq(true))
+        .and_where(Expr::col(user::Column::Role).is_in(owner_roles.iter().copied()))
+        .to_owned();
     Entity::find()
         .filter(Column::Active.eq(true))
+        .filter(Column::OwnerId.in_subquery(owners))
         .all(conn)
         .await?
         .into_iter()

@@ -23,7 +23,7 @@ const BATCH: u64 = 500;
 /// subscription cannot skip an event the new one wants.
 pub async fn hold(conn: &impl ConnectionTrait) -> Result<(Position, Vec<Webhook>), StoreError> {
     let position = events::position_for_update(conn, READER).await?;
-    let hooks = webhooks::active(conn).await?;
+    let hooks = webhooks::active(conn, &super::owner_roles()).await?;
     match position {
         Some(position) if !hooks.is_empty() => Ok((position, hooks)),
         _ => {

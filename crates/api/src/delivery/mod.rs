@@ -65,3 +65,14 @@ async fn round(db: &DatabaseConnection, sender: &send::Sender) -> Result<bool, p
     let sent = sender.send_due(db).await?;
     Ok(fanned || sent)
 }
+
+/// The roles whose subscriptions are served: an owner deactivated or moved to a role without
+/// webhooks receives nothing more.
+fn owner_roles() -> Vec<&'static str> {
+    use domain::access::{Permission, Role};
+    Role::ALL
+        .iter()
+        .filter(|role| role.can(Permission::ManageWebhooks))
+        .map(|role| role.as_str())
+        .collect()
+}

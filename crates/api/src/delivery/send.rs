@@ -21,8 +21,9 @@ use crate::state::now;
 const BATCH: u64 = 50;
 const CONCURRENCY: usize = 8;
 const TIMEOUT: Duration = Duration::from_secs(10);
-/// A claimed delivery is another worker's to take only after this, when this one died mid-send.
-const LEASE: TimeDelta = TimeDelta::seconds(60);
+/// A claimed delivery is another worker's to take only after this, when this one died mid-send:
+/// well over the longest a batch takes (50 deliveries, 8 at a time, 10 s each).
+const LEASE: TimeDelta = TimeDelta::minutes(5);
 /// Receivers' error texts are kept up to this many characters.
 const MAX_ERROR: usize = 500;
 
@@ -46,44 +47,46 @@ impl Sender {
         Ok(Self { client, allow_private })
     }
 
-    /// Makes the due deliveries; true when there were more than one batch of them.
+    /// Makes the due deliveries, recording each as soon as it is made; true when there were more
+    /// than one batch of them.
     pub async fn send_due(&self, db: &DatabaseConnection) -> Result<bool, StoreError> {
-        let due = webhook_deliveries::claim_due(db, now(), LEASE, BATCH).await?;
-        if due.is_empty() {
-            return Ok(false);
-        }
+        let hooks: HashMap<_, _> = webhooks::active(db, &super::owner_roles())
+            .await?
+            .into_iter()
+            .map(|h| (h.id, h))
+            .collect();
+        let ids: Vec<_> = hooks.keys().copied().collect();
+        let at = now();
+        let due = webhook_deliveries::claim_due(db, &ids, at, at + LEASE, BATCH).await?;
         let full = due.len() as u64 == BATCH;
-        let hooks: HashMap<_, _> = webhooks::active(db).await?.into_iter().map(|h| (h.id, h)).collect();
-        let outcomes: Vec<_> = futures::stream::iter(due)
-            .map(|delivery| {
-                let hook = hooks.get(&delivery.webhook_id);
+        futures::stream::iter(due)
+            .for_each_concurrent(CONCURRENCY, |delivery| {
+                let hook = &hooks[&delivery.webhook_id];
                 async move {
-                    let outcome = match hook {
-                        Some(hook) => self.attempt(hook, &delivery).await,
-                        None => Err((None, "the subscription was deactivated or deleted".to_owned())),
+                    let outcome = self.attempt(hook, &delivery).await;
+                    let at = now();
+                    let outcome = match outcome {
+                        Ok(status) => Outcome::Delivered { status },
+                        Err((status, error)) => Outcome::Failed {
+                            status,
+                            retry_at: webhook::next_attempt(
+                                delivery.first_attempt_at,
+                                u32::try_from(delivery.attempts + 1).unwrap_or(u32::MAX),
+                                at,
+                            ),
+                            error,
+                        },
                     };
-                    (delivery, outcome)
+                    // One failed record must not cost the others theirs: the delivery is retried
+                    // once its lease runs out.
+                    match webhook_deliveries::record_attempt(db, &delivery, outcome, at).await {
+                        Ok(true) => {}
+                        Ok(false) => tracing::warn!(delivery_id = %delivery.id, "a delivery outlived its lease"),
+                        Err(error) => tracing::warn!(delivery_id = %delivery.id, %error, "recording a delivery failed"),
+                    }
                 }
             })
-            .buffer_unordered(CONCURRENCY)
-            .collect()
             .await;
-        for (delivery, result) in outcomes {
-            let at = now();
-            let outcome = match result {
-                Ok(status) => Outcome::Delivered { status },
-                Err((status, error)) => Outcome::Failed {
-                    status,
-                    retry_at: webhook::next_attempt(
-                        delivery.first_attempt_at,
-                        u32::try_from(delivery.attempts + 1).unwrap_or(u32::MAX),
-                        at,
-                    ),
-                    error: error.chars().take(MAX_ERROR).collect(),
-                },
-            };
-            webhook_deliveries::record_attempt(db, delivery.id, outcome, at).await?;
-        }
         Ok(full)
     }
 
@@ -118,16 +121,41 @@ impl Sender {
             .body(delivery.payload.clone())
             .send()
             .await
-            .map_err(|error| (None, describe(&error)))?;
+            .map_err(|error| (None, printable(&describe(&error))))?;
         let status = response.status();
         let code = i32::from(status.as_u16());
         if status.is_success() {
             Ok(code)
         } else {
-            let body = response.text().await.unwrap_or_default();
-            Err((Some(code), format!("the receiver answered {status}: {body}")))
+            let body = start_of(response).await;
+            Err((
+                Some(code),
+                printable(&format!("the receiver answered {status}: {body}")),
+            ))
         }
     }
+}
+
+/// The first bytes of a receiver's body, for the log: never the whole of what it sends.
+async fn start_of(mut response: reqwest::Response) -> String {
+    let mut bytes = Vec::new();
+    while bytes.len() < MAX_ERROR {
+        match response.chunk().await {
+            Ok(Some(chunk)) => bytes.extend_from_slice(&chunk),
+            _ => break,
+        }
+    }
+    bytes.truncate(MAX_ERROR);
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// `text` without control characters (PostgreSQL refuses NUL in text), at most [`MAX_ERROR`]
+/// characters.
+fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(MAX_ERROR)
+        .collect()
 }
 
 /// `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`: the timestamp is signed with the

@@ -147,7 +147,13 @@ pub async fn run<T: DeserializeOwned + Validate>(
             results.push(result(index, outcome));
         }
     }
-    Ok(HttpResponse::Ok().json(summary(results)))
+    let summary = summary(results);
+    let mut response = HttpResponse::Ok().json(&summary);
+    if summary.created + summary.updated == 0 {
+        // Every item failed: nothing changed, so an Idempotency-Key is not spent on it.
+        response.extensions_mut().insert(crate::idempotency::ChangedNothing);
+    }
+    Ok(response)
 }
 
 /// One item in a transaction of its own.

@@ -64,12 +64,13 @@ pub fn duplicate_external_id(resource: &str, external_id: &str, existing_id: Opt
 }
 
 /// The 409 for an upsert whose external id names a record the caller may not see: replacing it
-/// would change what they may not see, creating another would break the uniqueness.
-pub fn hidden_external_id(resource: &str, existing_id: Uuid) -> ApiError {
+/// would change what they may not see, creating another would break the uniqueness. It does not
+/// name the record: the caller may not know of it.
+pub fn hidden_external_id(resource: &str) -> ApiError {
     ApiError::conflict(
         "duplicate_external_id",
         format!("a {resource} you cannot see already has this external id"),
-        Some(existing_id),
+        None,
     )
 }
 

@@ -150,7 +150,7 @@ async fn upsert_once(
         None => Upserted::Created(create_direct(&txn, caller, input, Some(external_id.to_owned())).await?),
         Some(current) => {
             if invoices::find(&txn, current.id, caller.visibility()).await?.is_none() {
-                return Err(upsert::hidden_external_id(RESOURCE, current.id));
+                return Err(upsert::hidden_external_id(RESOURCE));
             }
             check_draft(&current, if_match)?;
             let change = replacement(&txn, &current, input).await?;

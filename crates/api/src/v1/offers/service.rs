@@ -185,7 +185,7 @@ async fn upsert_once(
         None => Upserted::Created(insert_new(&txn, caller, input, Some(external_id.to_owned())).await?),
         Some(current) => {
             if offers::find(&txn, current.id, caller.visibility()).await?.is_none() {
-                return Err(upsert::hidden_external_id(RESOURCE, current.id));
+                return Err(upsert::hidden_external_id(RESOURCE));
             }
             Upserted::Replaced(change_draft(&txn, caller, current, if_match, |draft| *draft = input).await?)
         }

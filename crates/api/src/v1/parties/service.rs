@@ -131,11 +131,7 @@ async fn upsert_once(
         }
         Some(current) => {
             if parties::find(&txn, current.id, caller.visibility()).await?.is_none() {
-                return Err(ApiError::conflict(
-                    "duplicate_external_id",
-                    "a party you cannot see already has this external id",
-                    Some(current.id),
-                ));
+                return Err(upsert::hidden_external_id("party"));
             }
             let fields = input.validate()?;
             check_version(current.version, if_match)?;

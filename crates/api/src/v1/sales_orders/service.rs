@@ -169,7 +169,7 @@ async fn upsert_once(
                 .await?
                 .is_none()
             {
-                return Err(upsert::hidden_external_id(RESOURCE_NAME, current.id));
+                return Err(upsert::hidden_external_id(RESOURCE_NAME));
             }
             check_draft(&current, if_match)?;
             let change = replacement(&txn, &current, input).await?;

@@ -25,8 +25,10 @@ const DELIVERY_SORT: &str = "-created_at";
 /// `CRM-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of "<t>.<body>" with the secret>`, with
 /// `CRM-Event-Id`, `CRM-Event-Type` and `CRM-Delivery-Id`. A delivery succeeds on a 2xx within 10 s
 /// (redirects are not followed); it is retried after 30 s, 1 min, 2 min, … at most an hour apart,
-/// for a day. Events that occurred before the subscription are not sent. The response shows the
-/// secret; later reads never do.
+/// for a day. The subscription takes the events committed from its creation on (and, should the
+/// server be catching up with its deliveries, the ones not yet handed out then). Deliveries stop
+/// while it is inactive, or when its owner is deactivated or loses the role. The response shows
+/// the secret; later reads never do.
 #[utoipa::path(
     tag = "webhooks",
     operation_id = "create_webhook",
@@ -231,7 +233,7 @@ pub async fn get_webhook_delivery(
 
 /// Send a delivery's body again now, as a new delivery (the log keeps both; the event id is the
 /// same, so a receiver that deduplicates by it sees a repeat). Works for any delivery, also one
-/// that succeeded or was given up.
+/// that succeeded or was given up; an inactive subscription is a 409 `webhook_inactive`.
 #[utoipa::path(
     tag = "webhooks",
     operation_id = "redeliver_webhook_delivery",
@@ -242,6 +244,7 @@ pub async fn get_webhook_delivery(
     responses(
         (status = 202, description = "The new delivery, pending", body = DeliveryResponse,
             headers(("Location" = String, description = "URL of the new delivery"))),
+        (status = 409, response = crate::openapi::Conflict),
         crate::openapi::ReadErrors,
     ),
     security(("bearer" = []))
@@ -260,7 +263,8 @@ pub async fn redeliver_webhook_delivery(
 }
 
 /// Send a `webhook.test` event to the subscription now, whatever event types it takes, to check
-/// the receiver and its signature check. Its outcome is in the delivery log.
+/// the receiver and its signature check. Its outcome is in the delivery log. An inactive
+/// subscription is a 409 `webhook_inactive`.
 #[utoipa::path(
     tag = "webhooks",
     operation_id = "test_webhook",
@@ -268,6 +272,7 @@ pub async fn redeliver_webhook_delivery(
     responses(
         (status = 202, description = "The test delivery, pending", body = DeliveryResponse,
             headers(("Location" = String, description = "URL of the delivery"))),
+        (status = 409, response = crate::openapi::Conflict),
         crate::openapi::ReadErrors,
     ),
     security(("bearer" = []))

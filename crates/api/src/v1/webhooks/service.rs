@@ -77,6 +77,9 @@ pub async fn update(
     allow_private: bool,
 ) -> Result<(Webhook, bool), ApiError> {
     let txn = db.begin().await?;
+    // Under the worker's lock, like a new subscription: a round that saw this one inactive, or
+    // taking fewer types, must not skip past events it now wants.
+    crate::delivery::hold(&txn).await?;
     let current = webhooks::find_for_update(&txn, id)
         .await?
         .filter(|hook| sees(caller, hook))
@@ -148,6 +151,7 @@ pub async fn redeliver(
     delivery_id: Uuid,
 ) -> Result<Delivery, ApiError> {
     let original = delivery(db, caller, id, delivery_id).await?;
+    check_active(&get(db, caller, id).await?)?;
     enqueue(
         db,
         NewDelivery {
@@ -164,6 +168,7 @@ pub async fn redeliver(
 /// Sends a `webhook.test` delivery now, whatever types the subscription takes.
 pub async fn test(db: &DatabaseConnection, caller: &Caller, id: Uuid) -> Result<Delivery, ApiError> {
     let hook = get(db, caller, id).await?;
+    check_active(&hook)?;
     let at = now();
     let event_id = Uuid::now_v7();
     let payload = serde_json::json!({
@@ -194,6 +199,19 @@ async fn enqueue(db: &DatabaseConnection, new: NewDelivery) -> Result<Delivery, 
     webhook_deliveries::find(db, webhook_id, id)
         .await?
         .ok_or(ApiError::NotFound { resource: DELIVERY })
+}
+
+/// An inactive subscription gets no deliveries, so none is queued for it.
+fn check_active(hook: &Webhook) -> Result<(), ApiError> {
+    if hook.fields.active {
+        Ok(())
+    } else {
+        Err(ApiError::conflict(
+            "webhook_inactive",
+            "the subscription is inactive: activate it first",
+            None,
+        ))
+    }
 }
 
 fn sees(caller: &Caller, hook: &Webhook) -> bool {
