@@ -265,3 +265,31 @@ async fn racing_first_upserts_of_one_external_id_make_one_document() {
         assert_eq!(items[0]["version"], 1, "resending the same record changes nothing");
     }
 }
+
+#[tokio::test]
+async fn a_resend_without_an_owner_keeps_the_sales_rep() {
+    let app = spawn_app().await;
+    let team = app.create_team("North").await;
+    let (rep_id, rep) = app.user_with_role("sales", Some(&team)).await;
+    let (_, erp) = app.user_with_role("integrator", None).await;
+    let path = "/api/v1/parties/by-external-id/ERP-OWNER";
+    let body = json!({"kind": "organization", "name": "Owned AG"});
+    let created = app.request(Method::PUT, path, Some(&rep), Some(&body)).await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    assert_eq!(created.json::<Value>().await.unwrap()["owner_id"], rep_id.as_str());
+
+    let resent = json!({"kind": "organization", "name": "Owned AG", "email": "erp@owned.example"});
+    let replaced = app.request(Method::PUT, path, Some(&erp), Some(&resent)).await;
+    assert_eq!(replaced.status(), StatusCode::OK);
+    let replaced: Value = replaced.json().await.unwrap();
+    assert_eq!(replaced["owner_id"], rep_id.as_str(), "the owner stays");
+    let seen = app
+        .request(
+            Method::GET,
+            path.replace("by-external-id/ERP-OWNER", id(&replaced)).as_str(),
+            Some(&rep),
+            None,
+        )
+        .await;
+    assert_eq!(seen.status(), StatusCode::OK, "the rep still sees it");
+}

@@ -160,15 +160,11 @@ pub async fn upsert(
     db: &DatabaseConnection,
     caller: &Caller,
     external_id: &str,
-    mut input: OfferInput,
+    input: OfferInput,
     mut body_external_id: Option<String>,
     if_match: Option<i32>,
 ) -> Result<Upserted<Offer>, ApiError> {
     let external_id = upsert::claim_external_id(external_id, &mut body_external_id, domain::document::EXTERNAL_ID_MAX)?;
-    // The body is the whole record; an omitted owner gets its default in a replace as in a create.
-    if input.owner_id.is_none() {
-        input.owner_id = access::default_owner(caller.role, caller.member());
-    }
     upsert::retrying_a_lost_race(|| upsert_once(db, caller, &external_id, input.clone(), if_match)).await
 }
 
@@ -187,7 +183,16 @@ async fn upsert_once(
             if offers::find(&txn, current.id, caller.visibility()).await?.is_none() {
                 return Err(upsert::hidden_external_id(RESOURCE));
             }
-            Upserted::Replaced(change_draft(&txn, caller, current, if_match, |draft| *draft = input).await?)
+            // The body is the whole record, but for an omitted owner, who stays: owners are the
+            // CRM's business, which an ERP resending the offer knows nothing of.
+            Upserted::Replaced(
+                change_draft(&txn, caller, current, if_match, |draft| {
+                    let owner_id = draft.owner_id;
+                    *draft = input;
+                    draft.owner_id = draft.owner_id.or(owner_id);
+                })
+                .await?,
+            )
         }
     };
     txn.commit().await?;

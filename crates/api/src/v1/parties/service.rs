@@ -107,10 +107,6 @@ pub async fn upsert(
     if_match: Option<i32>,
 ) -> Result<Upserted<Party>, ApiError> {
     let external_id = upsert::claim_external_id(external_id, &mut input.external_id, domain::party::SHORT_TEXT_MAX)?;
-    // The body is the whole record; an omitted owner gets its default in a replace as in a create.
-    if input.owner_id.is_none() {
-        input.owner_id = access::default_owner(caller.role, caller.member());
-    }
     upsert::retrying_a_lost_race(|| upsert_once(db, caller, &external_id, input.clone(), if_match)).await
 }
 
@@ -133,6 +129,10 @@ async fn upsert_once(
             if parties::find(&txn, current.id, caller.visibility()).await?.is_none() {
                 return Err(upsert::hidden_external_id("party"));
             }
+            // The body is the whole record, but for an omitted owner, who stays: owners are the
+            // CRM's business, which an ERP resending the party knows nothing of.
+            let mut input = input;
+            input.owner_id = input.owner_id.or(current.fields.owner_id);
             let fields = input.validate()?;
             check_version(current.version, if_match)?;
             check_references(&txn, caller, &fields, Some(&current)).await?;

@@ -142,14 +142,11 @@ pub async fn upsert(
     db: &DatabaseConnection,
     caller: &Caller,
     external_id: &str,
-    mut input: SalesOrderInput,
+    input: SalesOrderInput,
     mut body_external_id: Option<String>,
     if_match: Option<i32>,
 ) -> Result<Upserted<SalesOrder>, ApiError> {
     let external_id = upsert::claim_external_id(external_id, &mut body_external_id, domain::document::EXTERNAL_ID_MAX)?;
-    if input.owner_id.is_none() {
-        input.owner_id = access::default_owner(caller.role, caller.member());
-    }
     upsert::retrying_a_lost_race(|| upsert_once(db, caller, &external_id, input.clone(), if_match)).await
 }
 
@@ -181,8 +178,8 @@ async fn upsert_once(
 }
 
 /// The change that makes the draft `current` what `input` describes. Omitted fields get their
-/// defaults as on create (the party's payment terms), but for the order date, whose default is
-/// the day the order was made. Party and currency cannot change (422 `unchangeable`).
+/// defaults as on create (the party's payment terms), but for the owner, who stays, and the order
+/// date, whose default is the day the order was made. Party and currency cannot change (422 `unchangeable`).
 async fn replacement(
     conn: &impl ConnectionTrait,
     current: &SalesOrder,
@@ -211,7 +208,9 @@ async fn replacement(
     }
     errors.finish(|| ())?;
     Ok(SalesOrderChange {
-        owner_id: Some(input.owner_id),
+        // An omitted owner stays: owners are the CRM's business, which an ERP resending the
+        // order knows nothing of (clearing it would hide the order from its sales rep).
+        owner_id: Some(input.owner_id.or(f.owner_id)),
         order_date: Some(input.order_date.unwrap_or(f.order_date)),
         payment_terms_days: Some(input.payment_terms_days.unwrap_or(party.fields.payment_terms_days)),
         notes: Some(input.notes),
