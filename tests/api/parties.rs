@@ -537,6 +537,10 @@ async fn an_unknown_method_on_a_known_path_is_405() {
         .await;
     assert_eq!(batch.headers()["allow"], "POST");
     assert_problem(batch, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed").await;
+    let options = app
+        .request(Method::OPTIONS, "/api/v1/parties/batch", Some(&app.admin_token), None)
+        .await;
+    assert_eq!(options.headers()["allow"], "POST", "only the batch route's methods");
 }
 
 #[tokio::test]

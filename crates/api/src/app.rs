@@ -179,7 +179,12 @@ impl KnownRoutes {
         Self(routes)
     }
 
+    /// The methods of `path`: those of the route without parameters that it is, if any
+    /// (`/parties/batch` is not a party id), else those of every route it matches.
     fn allowed(&self, path: &str) -> Option<Vec<Method>> {
+        if let Some(methods) = self.literal(path) {
+            return Some(methods);
+        }
         let methods: Vec<Method> = self
             .0
             .iter()

@@ -1,5 +1,5 @@
-//! Rate limiting (api.md, 429): a caller may send `CRM_RATE_LIMIT_PER_MINUTE` requests under
-//! `/api/v1` at once, and as many a minute after that (GCRA: one more every 60/limit seconds).
+//! Rate limiting (api.md, 429): a caller may send `CRM_RATE_LIMIT_PER_MINUTE` requests at once,
+//! and as many a minute after that (GCRA: one more every 60/limit seconds).
 //! The caller is the user a valid token names; a request without one counts against its peer
 //! address, so password guessing at `POST /auth/token` is limited too. Health probes and the
 //! document are not limited: monitors and tools must always reach them.
