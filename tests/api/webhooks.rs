@@ -69,6 +69,19 @@ impl Receiver {
         Self { url, requests }
     }
 
+    /// An endpoint that takes connections and never answers; returns its URL.
+    async fn hanging() -> String {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/hooks", listener.local_addr().unwrap());
+        tokio::spawn(async move {
+            let mut held = Vec::new();
+            while let Ok((socket, _)) = listener.accept().await {
+                held.push(socket);
+            }
+        });
+        url
+    }
+
     /// The next request; fails the test rather than hang when none comes.
     async fn next(&mut self) -> Received {
         tokio::time::timeout(Duration::from_secs(30), self.requests.recv())
@@ -463,4 +476,35 @@ async fn a_deactivated_owners_subscription_receives_nothing_more() {
     // the integrator's was passed over.
     assert_eq!(admins.next().await.json()["data"]["name"], "After");
     assert_eq!(deliveries(&app, id(&hook)).await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_receiver_that_hangs_delays_no_other_subscription() {
+    let app = spawn_app().await;
+    let hanging = subscribe(
+        &app,
+        &app.admin_token,
+        &json!({"url": Receiver::hanging().await, "event_types": ["party.created"]}),
+    )
+    .await;
+    let mut receiver = Receiver::start(&[]).await;
+    subscribe(
+        &app,
+        &app.admin_token,
+        &json!({"url": receiver.url, "event_types": ["party.created"]}),
+    )
+    .await;
+    for n in 0..5 {
+        create_party(&app, &app.admin_token, &format!("Party {n}")).await;
+    }
+    for _ in 0..5 {
+        receiver.next().await;
+    }
+    // All five arrived while the hanging receiver's first deliveries still wait for an answer.
+    let stuck = deliveries(&app, id(&hanging)).await;
+    assert_eq!(stuck.len(), 5);
+    assert!(
+        stuck.iter().all(|d| d["attempts"] == 0 && d["state"] == "pending"),
+        "{stuck:?}"
+    );
 }

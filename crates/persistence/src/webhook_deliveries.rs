@@ -4,8 +4,8 @@
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, ExprTrait, QueryFilter,
+    QueryOrder, Statement, Value,
 };
 use uuid::Uuid;
 
@@ -114,27 +114,59 @@ pub async fn insert_many(
     Ok(())
 }
 
-/// Takes up to `limit` due deliveries of the subscriptions `webhook_ids`, oldest first, and
-/// leases each until `leased_until` (its next attempt moves there), so that another worker, or
-/// this one after a crash mid-send, takes it only once the lease has run out. The deliveries
-/// returned carry the lease as `next_attempt_at`: [`record_attempt`] needs it.
+/// Takes up to `limit` due deliveries of the subscriptions `webhook_ids`, oldest first but at
+/// most `per_webhook` of each (a receiver that hangs holds few of the sender's slots, and a burst
+/// for one subscription does not hold back the others), and leases each until `leased_until`
+/// (its next attempt moves there), so that another worker, or this one after a crash mid-send,
+/// takes it only once the lease has run out. The deliveries returned carry the lease as
+/// `next_attempt_at`: [`record_attempt`] needs it.
 pub async fn claim_due(
     conn: &impl ConnectionTrait,
     webhook_ids: &[Uuid],
     now: DateTime<Utc>,
     leased_until: DateTime<Utc>,
-    limit: u64,
+    (limit, per_webhook): (u64, u64),
 ) -> Result<Vec<Delivery>, StoreError> {
     if webhook_ids.is_empty() {
         return Ok(Vec::new());
     }
+    let backend = conn.get_database_backend();
+    let mut values: Vec<Value> = vec![State::Pending.as_str().into(), now.into()];
+    values.extend(webhook_ids.iter().map(|id| Value::from(*id)));
+    values.extend([Value::from(per_webhook), Value::from(limit)]);
+    let placeholders: Vec<String> = (1..=values.len())
+        .map(|n| {
+            if backend == DbBackend::Postgres {
+                format!("${n}")
+            } else {
+                "?".to_owned()
+            }
+        })
+        .collect();
+    let ids = placeholders[2..placeholders.len() - 2].join(", ");
+    let (state, due_by, per, most) = (
+        &placeholders[0],
+        &placeholders[1],
+        &placeholders[placeholders.len() - 2],
+        &placeholders[placeholders.len() - 1],
+    );
+    let sql = format!(
+        "SELECT id FROM (SELECT id, next_attempt_at, ROW_NUMBER() OVER \
+         (PARTITION BY webhook_id ORDER BY next_attempt_at, id) AS n FROM webhook_deliveries \
+         WHERE state = {state} AND next_attempt_at <= {due_by} AND webhook_id IN ({ids})) AS due \
+         WHERE n <= {per} ORDER BY next_attempt_at, id LIMIT {most}"
+    );
+    let rows = conn
+        .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
+        .await?;
+    let due_ids = rows
+        .iter()
+        .map(|row| row.try_get::<Uuid>("", "id"))
+        .collect::<Result<Vec<_>, _>>()?;
     let due = Entity::find()
-        .filter(Column::State.eq(State::Pending.as_str()))
-        .filter(Column::NextAttemptAt.lte(now))
-        .filter(Column::WebhookId.is_in(webhook_ids.iter().copied()))
+        .filter(Column::Id.is_in(due_ids))
         .order_by_asc(Column::NextAttemptAt)
         .order_by_asc(Column::Id)
-        .limit(limit)
         .all(conn)
         .await?;
     let mut claimed = Vec::with_capacity(due.len());

@@ -35,7 +35,7 @@ impl Webhooks {
 /// Starts the worker.
 pub fn start(db: DatabaseConnection, allow_private: bool) -> anyhow::Result<Webhooks> {
     let wake = Arc::new(Notify::new());
-    let sender = send::Sender::new(allow_private)?;
+    let sender = send::Sender::new(allow_private, wake.clone())?;
     let notified = wake.clone();
     tokio::spawn(async move {
         loop {
@@ -58,12 +58,12 @@ pub fn start(db: DatabaseConnection, allow_private: bool) -> anyhow::Result<Webh
     Ok(Webhooks { allow_private, wake })
 }
 
-/// One round: queue the deliveries of new events, then make the due ones. Busy when either
-/// had a full batch, so the next round follows at once.
+/// One round: queue the deliveries of new events, then start the due ones (each ending one
+/// wakes the worker). Busy when the fan-out had a full batch, so the next round follows at once.
 async fn round(db: &DatabaseConnection, sender: &send::Sender) -> Result<bool, persistence::StoreError> {
     let fanned = fan_out::run(db).await?;
-    let sent = sender.send_due(db).await?;
-    Ok(fanned || sent)
+    sender.send_due(db).await?;
+    Ok(fanned)
 }
 
 /// The roles whose subscriptions are served: an owner deactivated or moved to a role without
