@@ -209,6 +209,32 @@ async fn an_order_or_invoice_keeps_its_party_and_the_lines_of_its_source() {
     assert_eq!(problem["errors"][0]["code"], "lines_follow_source");
     let read = app.get_json(&format!("{ORDERS}/{}", id(&converted))).await;
     assert_eq!(read["version"], 1);
+
+    // Sent as they are, they are accepted: a resend of what GET shows, with a new note.
+    let restated: Vec<Value> = read["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|line| {
+            json!({
+                "product_id": line["product_id"], "description": line["description"],
+                "quantity": line["quantity"], "unit": line["unit"], "unit_price": line["unit_price"],
+                "discount_percent": line["discount_percent"], "tax_rate": line["tax_rate"],
+            })
+        })
+        .collect();
+    let resent = put(
+        &app,
+        &format!("{ORDERS}/by-external-id/ERP-CONVERTED"),
+        &json!({"party_id": id(&party), "lines": restated, "notes": "Deliver to gate 2"}),
+        None,
+    )
+    .await;
+    assert_eq!(resent.status(), StatusCode::OK);
+    let resent: Value = resent.json().await.unwrap();
+    assert_eq!(resent["notes"], "Deliver to gate 2");
+    assert_eq!(resent["lines"], read["lines"], "the offer's lines, untouched");
+    assert_eq!(resent["version"], 2);
 }
 
 #[tokio::test]

@@ -289,6 +289,19 @@ async fn a_direct_draft_gets_new_lines_and_one_from_an_invoice_order_keeps_its_o
         .await;
     let problem = assert_problem(refused, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
     assert_eq!(problem["errors"][0]["code"], "lines_follow_source");
+    // Its lines sent back as they are (a client resending the whole record) are no change.
+    let line = &from_order["lines"][0];
+    let restated = json!({"notes": "PO 4711", "lines": [{
+        "product_id": line["product_id"], "description": line["description"], "quantity": line["quantity"],
+        "unit_price": line["unit_price"], "tax_rate": line["tax_rate"],
+    }]});
+    let accepted = app.patch(&format!("{INVOICES}/{}", id(&from_order)), &restated).await;
+    assert_eq!(accepted.status(), StatusCode::OK);
+    let accepted: Value = accepted.json().await.unwrap();
+    assert_eq!(
+        (&accepted["notes"], &accepted["lines"]),
+        (&json!("PO 4711"), &from_order["lines"])
+    );
 }
 
 #[tokio::test]

@@ -73,6 +73,36 @@ pub struct LineInput {
     pub tax_rate: Option<Decimal>,
 }
 
+/// A stored line as an input line would state it.
+#[derive(Debug, Clone, Copy)]
+pub struct StatedLine<'a> {
+    pub product_id: Option<Uuid>,
+    pub description: &'a str,
+    pub unit: &'a str,
+    pub amounts: LineAmounts,
+}
+
+impl LineInput {
+    /// Whether this input asks for the line as it is: the same product and quantity, and every
+    /// value it states equal (one it leaves out asks for nothing). Lines that follow a source
+    /// document accept a resend of themselves this way.
+    pub fn restates(&self, line: StatedLine<'_>) -> bool {
+        let same = |stated: Option<Decimal>, current: Decimal| stated.is_none_or(|v| v == current);
+        self.product_id == line.product_id
+            && self.quantity == line.amounts.quantity
+            && self.description.as_deref().is_none_or(|d| d.trim() == line.description)
+            && self.unit.as_deref().is_none_or(|u| u.trim() == line.unit)
+            && same(self.unit_price, line.amounts.unit_price)
+            && same(self.discount_percent, line.amounts.discount_percent)
+            && same(self.tax_rate, line.amounts.tax_rate)
+    }
+}
+
+/// Whether `inputs` restate `lines`, one for one and in order.
+pub fn restate(inputs: &[LineInput], lines: &[StatedLine<'_>]) -> bool {
+    inputs.len() == lines.len() && inputs.iter().zip(lines).all(|(input, line)| input.restates(*line))
+}
+
 /// What the catalog and pricing say about a line's product: the values an input line takes for
 /// what it leaves out. A line without a price is priced by resolution; an explicit price is kept
 /// (with the discount it names, or none).
@@ -243,6 +273,41 @@ pub fn net_sum<'a>(lines: impl IntoIterator<Item = &'a LineAmounts>, currency: C
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn an_input_restates_a_line_when_what_it_states_is_what_the_line_is() {
+        let line = StatedLine {
+            product_id: None,
+            description: "Hex bolt",
+            unit: "pcs",
+            amounts: LineAmounts {
+                quantity: Decimal::from(3),
+                unit_price: Decimal::new(120, 2),
+                discount_percent: Decimal::ZERO,
+                tax_rate: Decimal::from(19),
+            },
+        };
+        let input = LineInput {
+            product_id: None,
+            description: Some("Hex bolt".into()),
+            quantity: Decimal::from(3),
+            unit: None,
+            unit_price: Some(Decimal::new(12, 1)),
+            discount_percent: None,
+            tax_rate: Some(Decimal::from(19)),
+        };
+        assert!(
+            restate(std::slice::from_ref(&input), &[line]),
+            "1.2 is 1.20; left out asks for nothing"
+        );
+        let more = LineInput {
+            quantity: Decimal::from(4),
+            ..input.clone()
+        };
+        assert!(!restate(&[more], &[line]));
+        assert!(!restate(&[input.clone(), input], &[line]), "one for one");
+    }
+
     use std::str::FromStr;
 
     use proptest::prelude::*;

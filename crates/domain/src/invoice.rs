@@ -16,7 +16,7 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use crate::currency::Currency;
-use crate::document::{self, LineAmounts, LineDefaults, LineInput, MAX_LINES, Totals};
+use crate::document::{self, LineAmounts, LineDefaults, LineInput, MAX_LINES, StatedLine, Totals, restate};
 use crate::invoice_order::InvoiceOrder;
 use crate::money;
 use crate::party::{Address, Party};
@@ -133,6 +133,21 @@ pub struct InvoiceFields {
     pub invoice_date: Option<NaiveDate>,
     pub notes: Option<String>,
     pub lines: Vec<InvoiceLine>,
+}
+
+impl InvoiceFields {
+    /// The lines as an input would state them, to tell a resend from a change.
+    pub fn stated_lines(&self) -> Vec<StatedLine<'_>> {
+        self.lines
+            .iter()
+            .map(|line: &InvoiceLine| StatedLine {
+                product_id: line.product_id,
+                description: &line.description,
+                unit: &line.unit,
+                amounts: line.amounts(),
+            })
+            .collect()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -610,12 +625,18 @@ impl InvoiceChange {
         let mut errors = ValidationErrors::new();
         let lines = match self.lines.take() {
             None => current.lines.clone(),
+            Some(inputs)
+                if (current.invoice_order_id.is_some() || current.credits_invoice_id.is_some())
+                    && restate(&inputs, &current.stated_lines()) =>
+            {
+                current.lines.clone()
+            }
             Some(_) if current.invoice_order_id.is_some() || current.credits_invoice_id.is_some() => {
                 errors.add(
                     "lines",
                     "lines_follow_source",
                     "the lines of an invoice made from an invoice order, or of a credit note, follow \
-                     that document: delete the draft and make it again",
+                     that document: send them as they are, or delete the draft and make it again",
                 );
                 Vec::new()
             }

@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use crate::currency::Currency;
-use crate::document::{self, LineAmounts, LineDefaults, LineInput, MAX_LINES, Totals};
+use crate::document::{self, LineAmounts, LineDefaults, LineInput, MAX_LINES, StatedLine, Totals, restate};
 use crate::offer::{Offer, OfferStatus};
 use crate::party::{Address, Party};
 use crate::text;
@@ -143,6 +143,21 @@ pub struct SalesOrderFields {
     pub shipping_address: Option<Address>,
     pub notes: Option<String>,
     pub lines: Vec<SalesOrderLine>,
+}
+
+impl SalesOrderFields {
+    /// The lines as an input would state them, to tell a resend from a change.
+    pub fn stated_lines(&self) -> Vec<StatedLine<'_>> {
+        self.lines
+            .iter()
+            .map(|line: &SalesOrderLine| StatedLine {
+                product_id: line.product_id,
+                description: &line.description,
+                unit: &line.unit,
+                amounts: line.amounts(),
+            })
+            .collect()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -399,11 +414,14 @@ impl SalesOrderChange {
         let mut errors = ValidationErrors::new();
         let lines = match self.lines.take() {
             None => current.lines.clone(),
+            Some(inputs) if current.offer_id.is_some() && restate(&inputs, &current.stated_lines()) => {
+                current.lines.clone()
+            }
             Some(_) if current.offer_id.is_some() => {
                 errors.add(
                     "lines",
                     "lines_follow_source",
-                    "the lines of an order converted from an offer follow that offer",
+                    "the lines of an order converted from an offer follow that offer: send them as they are, or leave them out",
                 );
                 Vec::new()
             }
