@@ -87,24 +87,9 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
         api::telemetry::init("text");
     }
     let (database_url, db) = fresh_database().await;
-    let mut settings = Settings {
-        database_url: database_url.clone(),
-        listen: "127.0.0.1:0".to_owned(),
-        jwt_secret: "test secret that is long enough for HS256".to_owned(),
-        token_ttl_seconds: 600,
-        admin_email: Some(ADMIN_EMAIL.to_owned()),
-        admin_password: Some(ADMIN_PASSWORD.to_owned()),
-        cors_origins: Vec::new(),
-        log_format: "text".to_owned(),
-        event_retention_days: 30,
-        webhook_allow_private: true,
-        // Tests send hundreds of requests per token, some at once: a limit no test reaches.
-        rate_limit_per_minute: 1_000_000,
-    };
+    let mut settings = settings(&database_url);
     configure(&mut settings);
-    let app = Application::build(settings).await.expect("the application builds");
-    let address = format!("http://127.0.0.1:{}", app.port());
-    tokio::spawn(app.run_until_stopped());
+    let address = start(settings).await;
     let client = reqwest::Client::new();
     let mut test_app = TestApp {
         address,
@@ -117,9 +102,45 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     test_app
 }
 
+fn settings(database_url: &str) -> Settings {
+    Settings {
+        database_url: database_url.to_owned(),
+        listen: "127.0.0.1:0".to_owned(),
+        jwt_secret: "test secret that is long enough for HS256".to_owned(),
+        token_ttl_seconds: 600,
+        admin_email: Some(ADMIN_EMAIL.to_owned()),
+        admin_password: Some(ADMIN_PASSWORD.to_owned()),
+        cors_origins: Vec::new(),
+        log_format: "text".to_owned(),
+        event_retention_days: 30,
+        webhook_allow_private: true,
+        // Tests send hundreds of requests per token, some at once: a limit no test reaches.
+        rate_limit_per_minute: 1_000_000,
+    }
+}
+
+/// Starts a server and returns its address.
+async fn start(settings: Settings) -> String {
+    let app = Application::build(settings).await.expect("the application builds");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    address
+}
+
 impl TestApp {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
+    }
+
+    /// A second server on this app's database, as a deployment with two instances has; its
+    /// address. Tokens of one are good at the other (same secret).
+    pub async fn another_instance(&self) -> String {
+        start(settings(&self.database_url)).await
+    }
+
+    /// Whether the tests run on PostgreSQL (SQLite is the single-process embedded default).
+    pub fn on_postgres(&self) -> bool {
+        !self.database_url.starts_with("sqlite:")
     }
 
     /// Runs a statement on the app's database behind its back: only for what no request can do,

@@ -508,3 +508,55 @@ async fn a_receiver_that_hangs_delays_no_other_subscription() {
         "{stuck:?}"
     );
 }
+
+#[tokio::test]
+async fn two_instances_deliver_each_event_once() {
+    let app = spawn_app().await;
+    if !app.on_postgres() {
+        // Several instances share a database on PostgreSQL; SQLite is for one process.
+        return;
+    }
+    let second = app.another_instance().await;
+    let mut receiver = Receiver::start(&[]).await;
+    subscribe(
+        &app,
+        &app.admin_token,
+        &json!({"url": receiver.url, "event_types": ["party.created"]}),
+    )
+    .await;
+
+    let names: Vec<String> = (0..40).map(|i| format!("Twin {i}")).collect();
+    let requests = names.iter().enumerate().map(|(i, name)| {
+        let base = if i % 2 == 0 {
+            app.address.clone()
+        } else {
+            second.clone()
+        };
+        let request = app
+            .client
+            .post(format!("{base}/api/v1/parties"))
+            .bearer_auth(&app.admin_token)
+            .json(&json!({"kind": "organization", "name": name}))
+            .send();
+        async move {
+            let response = request.await.unwrap();
+            assert_eq!(response.status(), StatusCode::CREATED);
+            response.json::<Value>().await.unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        }
+    });
+    let created: std::collections::HashSet<String> = futures::future::join_all(requests).await.into_iter().collect();
+    let mut delivered = std::collections::HashSet::new();
+    while delivered.len() < created.len() {
+        let body = receiver.next().await.json();
+        assert!(
+            delivered.insert(body["resource_id"].as_str().unwrap().to_owned()),
+            "delivered twice: {body}"
+        );
+    }
+    assert_eq!(delivered, created);
+    let marker = create_party(&app, &app.admin_token, "After the twins").await;
+    assert_eq!(receiver.next().await.json()["resource_id"], marker["id"]);
+}

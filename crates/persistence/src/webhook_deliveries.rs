@@ -163,20 +163,24 @@ pub async fn claim_due(
         .iter()
         .map(|row| row.try_get::<Uuid>("", "id"))
         .collect::<Result<Vec<_>, _>>()?;
+    // Read again: another worker may have claimed some since, moving them past `now`.
     let due = Entity::find()
         .filter(Column::Id.is_in(due_ids))
+        .filter(Column::State.eq(State::Pending.as_str()))
+        .filter(Column::NextAttemptAt.lte(now))
         .order_by_asc(Column::NextAttemptAt)
         .order_by_asc(Column::Id)
         .all(conn)
         .await?;
     let mut claimed = Vec::with_capacity(due.len());
     for row in due {
-        // Ours only if nobody moved it since we read it.
+        // Ours only if it is still due and nobody moved it since we read it.
         let taken = Entity::update_many()
             .col_expr(Column::NextAttemptAt, Expr::value(leased_until))
             .filter(Column::Id.eq(row.id))
             .filter(Column::State.eq(State::Pending.as_str()))
             .filter(Column::NextAttemptAt.eq(row.next_attempt_at))
+            .filter(Column::NextAttemptAt.lte(now))
             .exec(conn)
             .await?;
         if taken.rows_affected == 1 {
