@@ -229,8 +229,9 @@ impl PartyInput {
                 "only a person can belong to an organization",
             );
         }
+        // `null` means none; an empty string is no address (the schema says `format: email`).
         let email = match self.email.as_deref().map(str::trim) {
-            None | Some("") => None,
+            None => None,
             Some(raw) => errors.check("email", Email::parse(raw)),
         };
         let phone = errors.check("phone", text::optional(self.phone.as_deref(), 50));
@@ -469,6 +470,13 @@ mod tests {
                 "currency",
                 "tags[1]",
             ]
+        );
+        let mut blank = PartyInput::new(PartyKind::Organization, "Acme");
+        blank.email = Some(String::new());
+        assert_eq!(
+            fields_of(&blank.validate().unwrap_err()),
+            vec!["email"],
+            "null is none; \"\" is no address"
         );
     }
 
