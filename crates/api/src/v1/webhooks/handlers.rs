@@ -28,7 +28,8 @@ const DELIVERY_SORT: &str = "-created_at";
 /// for a day. The subscription takes the events committed from its creation on (and, should the
 /// server be catching up with its deliveries, the ones not yet handed out then). Deliveries stop
 /// while it is inactive, or when its owner is deactivated or loses the role. The response shows
-/// the secret; later reads never do.
+/// the secret; later reads never do. Delivery is at least once: a receiver deduplicates by
+/// `CRM-Event-Id`.
 #[utoipa::path(
     tag = "webhooks",
     operation_id = "create_webhook",
