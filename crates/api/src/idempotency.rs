@@ -56,7 +56,7 @@ pub async fn middleware(
         return Ok(req.error_response(ApiError::internal(anyhow::anyhow!("AppState missing"))));
     };
     // Without a valid token the handler answers 401 and nothing is kept.
-    let Some(caller_id) = crate::auth::bearer_subject(req.headers(), &state.jwt) else {
+    let Some(caller_id) = crate::auth::bearer_subject(&req, &state.jwt) else {
         return next.call(req).await.map(ServiceResponse::map_into_boxed_body);
     };
     let body = match req.extract::<web::Bytes>().await {

@@ -130,7 +130,7 @@ pub async fn middleware(
 
 fn key(req: &ServiceRequest) -> Key {
     req.app_data::<web::Data<AppState>>()
-        .and_then(|state| crate::auth::bearer_subject(req.headers(), &state.jwt))
+        .and_then(|state| crate::auth::bearer_subject(req, &state.jwt))
         .map_or_else(|| Key::Peer(network(req.peer_addr())), Key::User)
 }
 

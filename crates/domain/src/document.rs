@@ -73,6 +73,32 @@ pub struct LineInput {
     pub tax_rate: Option<Decimal>,
 }
 
+/// A document keeps its party and its currency. `asked` is what a replacement names: a party,
+/// and a currency (the one it names, else the party's). Either changed is `unchangeable`;
+/// `what` names the document ("order", "draft") and `remedy` how to get another.
+pub fn keeps_party_and_currency(
+    kept: (Uuid, Currency),
+    asked: (Uuid, Option<&str>),
+    (what, remedy): (&str, &str),
+) -> Result<(), ValidationErrors> {
+    let mut errors = ValidationErrors::new();
+    if asked.0 != kept.0 {
+        errors.add(
+            "party_id",
+            "unchangeable",
+            format!("the {what} keeps its party: {remedy} and make a new one"),
+        );
+    }
+    if asked.1 != Some(kept.1.code()) {
+        errors.add(
+            "currency",
+            "unchangeable",
+            format!("the {what} is in {}", kept.1.code()),
+        );
+    }
+    errors.finish(|| ())
+}
+
 /// A stored line as an input line would state it.
 #[derive(Debug, Clone, Copy)]
 pub struct StatedLine<'a> {

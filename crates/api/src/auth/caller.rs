@@ -70,17 +70,19 @@ impl FromRequest for AuthUser {
 
     fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
-        let token = super::bearer_token(req.headers()).map(str::to_owned);
+        let has_token = super::bearer_token(req.headers()).is_some();
+        let subject = state.as_ref().and_then(|state| super::bearer_subject(req, &state.jwt));
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::internal(anyhow::anyhow!("AppState missing")))?;
-            let token =
-                token.ok_or_else(|| unauthorized("missing_token", "an `Authorization: Bearer` token is required"))?;
-            let claims = state
-                .jwt
-                .validate(&token)
-                .map_err(|_| unauthorized("invalid_token", "the token is invalid or expired"))?;
+            if !has_token {
+                return Err(unauthorized(
+                    "missing_token",
+                    "an `Authorization: Bearer` token is required",
+                ));
+            }
+            let subject = subject.ok_or_else(|| unauthorized("invalid_token", "the token is invalid or expired"))?;
             // The user is read on every request so that deactivation and role changes apply at once.
-            let user = persistence::users::find(&state.db, claims.sub)
+            let user = persistence::users::find(&state.db, subject)
                 .await?
                 .filter(|user| user.active)
                 .ok_or_else(|| unauthorized("invalid_token", "the token's user is unknown or inactive"))?;

@@ -4,6 +4,7 @@ pub mod caller;
 pub mod jwt;
 pub mod password;
 
+use actix_web::HttpMessage;
 use actix_web::http::header::{self, HeaderMap};
 use uuid::Uuid;
 
@@ -17,8 +18,17 @@ pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }
 
-/// The user a valid bearer token names, for middlewares that key on the caller before any handler
-/// runs (whether the user is still active is the handler's check).
-pub fn bearer_subject(headers: &HeaderMap, jwt: &JwtKeys) -> Option<Uuid> {
-    jwt.validate(bearer_token(headers)?).ok().map(|claims| claims.sub)
+/// The user a valid bearer token names (whether the user is still active is [`AuthUser`]'s
+/// check). The token is validated once per request: the rate limit, the idempotency keys and the
+/// handler all ask, and the answer is kept in the request's extensions.
+pub fn bearer_subject(req: &impl HttpMessage, jwt: &JwtKeys) -> Option<Uuid> {
+    if let Some(Subject(known)) = req.extensions().get::<Subject>() {
+        return *known;
+    }
+    let subject = bearer_token(req.headers()).and_then(|token| jwt.validate(token).ok().map(|claims| claims.sub));
+    req.extensions_mut().insert(Subject(subject));
+    subject
 }
+
+/// The request's validated token subject, once known.
+struct Subject(Option<Uuid>);

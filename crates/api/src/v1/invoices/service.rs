@@ -171,26 +171,15 @@ async fn replacement(
 ) -> Result<InvoiceChange, ApiError> {
     let f = &current.fields;
     let party = party_of(conn, f.party_id).await?;
-    let mut errors = domain::validation::ValidationErrors::new();
-    if input.party_id != f.party_id {
-        errors.add(
-            "party_id",
-            "unchangeable",
-            "a draft keeps its party: delete it and make a new one",
-        );
-    }
     let currency = input
         .currency
         .as_deref()
         .or(party.fields.currency.as_ref().map(Currency::code));
-    if currency != Some(f.currency.code()) {
-        errors.add(
-            "currency",
-            "unchangeable",
-            format!("the draft is in {}", f.currency.code()),
-        );
-    }
-    errors.finish(|| ())?;
+    domain::document::keeps_party_and_currency(
+        (f.party_id, f.currency),
+        (input.party_id, currency),
+        ("draft", "delete it"),
+    )?;
     Ok(InvoiceChange {
         payment_terms_days: Some(input.payment_terms_days.unwrap_or(party.fields.payment_terms_days)),
         invoice_date: Some(input.invoice_date),

@@ -187,26 +187,15 @@ async fn replacement(
 ) -> Result<SalesOrderChange, ApiError> {
     let f = &current.fields;
     let party = document_party(conn, f.party_id).await?;
-    let mut errors = domain::validation::ValidationErrors::new();
-    if input.party_id != f.party_id {
-        errors.add(
-            "party_id",
-            "unchangeable",
-            "an order keeps its party: cancel it and make a new one",
-        );
-    }
     let currency = input
         .currency
         .as_deref()
         .or(party.fields.currency.as_ref().map(Currency::code));
-    if currency != Some(f.currency.code()) {
-        errors.add(
-            "currency",
-            "unchangeable",
-            format!("the order is in {}", f.currency.code()),
-        );
-    }
-    errors.finish(|| ())?;
+    domain::document::keeps_party_and_currency(
+        (f.party_id, f.currency),
+        (input.party_id, currency),
+        ("order", "cancel it"),
+    )?;
     Ok(SalesOrderChange {
         // An omitted owner stays: owners are the CRM's business, which an ERP resending the
         // order knows nothing of (clearing it would hide the order from its sales rep).
