@@ -143,6 +143,58 @@ async fn every_change_is_an_event_named_after_what_happened() {
     assert_eq!(ids.len(), events.len(), "no event twice");
 }
 
+/// Users and teams are resources of the feed too: an integrator maps owners from it. The first
+/// admin, made by the server at start-up, is an event without an actor; no event shows a password.
+#[tokio::test]
+async fn users_and_teams_are_in_the_feed_without_their_passwords() {
+    let app = spawn_app().await;
+    let team = app.create_team("North").await;
+    let renamed = app
+        .patch(&format!("/api/v1/teams/{team}"), &json!({"name": "North-East"}))
+        .await;
+    assert_eq!(renamed.status(), StatusCode::OK);
+    let (user, _) = app.user_with_role("sales", Some(&team)).await;
+    let changed = app
+        .patch(
+            &format!("/api/v1/users/{user}"),
+            &json!({"active": false, "password": "another long password"}),
+        )
+        .await;
+    assert_eq!(changed.status(), StatusCode::OK);
+    let only_password = app
+        .patch(
+            &format!("/api/v1/users/{user}"),
+            &json!({"password": "a third long password"}),
+        )
+        .await;
+    assert_eq!(only_password.status(), StatusCode::OK);
+
+    // From the start of the feed (an empty cursor): the first admin's creation, then the above.
+    let events = at_least(&app, String::new(), 5).await;
+    assert_eq!(events.len(), 5);
+    let first = &events[0];
+    assert_eq!(
+        (&first["type"], &first["actor_id"], &first["data"]["role"]),
+        (&json!("user.created"), &json!(null), &json!("admin"))
+    );
+    assert_eq!(types_of(&events, &team), vec!["team.created", "team.updated"]);
+    assert_eq!(
+        types_of(&events, &user),
+        vec!["user.created", "user.updated"],
+        "a change of the password alone is no event"
+    );
+    let deactivated = events.iter().find(|e| e["type"] == "user.updated").unwrap();
+    assert_eq!(
+        (&deactivated["data"]["active"], &deactivated["data"]["team_id"]),
+        (&json!(false), &json!(team))
+    );
+    assert!(deactivated["actor_id"].is_string());
+    let text = serde_json::to_string(&events).unwrap();
+    assert!(!text.contains("password") && !text.contains("argon2"), "{text}");
+    let renamed = events.iter().find(|e| e["type"] == "team.updated").unwrap();
+    assert_eq!(renamed["data"]["name"], "North-East");
+}
+
 #[tokio::test]
 async fn the_feed_is_for_integrators_and_its_cursors_are_checked() {
     let app = spawn_app().await;

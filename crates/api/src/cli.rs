@@ -44,7 +44,9 @@ pub async fn run() -> anyhow::Result<()> {
                 },
                 password: args.password,
             };
-            let user = service::create(&db, new).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            let user = service::create(&db, None, new)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("{}", user.id);
         }
     }

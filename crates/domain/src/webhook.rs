@@ -22,6 +22,8 @@ pub const RESOURCE_TYPES: &[&str] = &[
     "sales_order",
     "invoice_order",
     "invoice",
+    "user",
+    "team",
 ];
 /// The type of the delivery `POST /webhooks/{id}/test` sends.
 pub const TEST_EVENT: &str = "webhook.test";

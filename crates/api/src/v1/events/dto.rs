@@ -29,7 +29,7 @@ pub struct EventResponse {
     #[schema(example = "offer")]
     pub resource_type: String,
     pub resource_id: Uuid,
-    /// The user whose request made the change.
+    /// The user whose request made the change; null for the server's own (the first admin).
     pub actor_id: Option<Uuid>,
     pub occurred_at: DateTime<Utc>,
     /// The record as `GET` shows it after the change (before it, for a deletion), without

@@ -24,6 +24,20 @@ pub async fn record<T: Serialize>(
     before: Option<&T>,
     after: &T,
 ) -> Result<(), ApiError> {
+    record_by(conn, Some(caller.id), resource_type, resource_id, action, before, after).await
+}
+
+/// [`record`] of a change made by `actor_id`, or by the server itself when none (the first
+/// admin, created at start-up).
+pub async fn record_by<T: Serialize>(
+    conn: &impl ConnectionTrait,
+    actor_id: Option<Uuid>,
+    resource_type: &'static str,
+    resource_id: Uuid,
+    action: Action,
+    before: Option<&T>,
+    after: &T,
+) -> Result<(), ApiError> {
     let to_json = |value: &T| snapshot(value);
     let before = before.map(to_json).transpose()?;
     let after = to_json(after)?;
@@ -36,7 +50,7 @@ pub async fn record<T: Serialize>(
         resource_type,
         resource_id,
         action,
-        actor_id: Some(caller.id),
+        actor_id,
         occurred_at: crate::state::now(),
         changes,
     };

@@ -33,8 +33,8 @@ pub async fn create_team(
     user: AuthUser,
     body: Body<TeamBody>,
 ) -> Result<HttpResponse, ApiError> {
-    user.require(Permission::ManageTeams)?;
-    let team = service::create(&state.db, &body.0.name).await?;
+    let caller = user.require(Permission::ManageTeams)?;
+    let team = service::create(&state.db, &caller, &body.0.name).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/teams/{}", team.id)))
         .insert_header(etag(team.version))
@@ -118,8 +118,15 @@ pub async fn update_team(
     id: web::Path<Uuid>,
     body: Body<TeamPatch>,
 ) -> Result<HttpResponse, ApiError> {
-    user.require(Permission::ManageTeams)?;
-    let team = service::rename(&state.db, id.into_inner(), if_match(&req)?, body.0.name.as_deref()).await?;
+    let caller = user.require(Permission::ManageTeams)?;
+    let team = service::rename(
+        &state.db,
+        &caller,
+        id.into_inner(),
+        if_match(&req)?,
+        body.0.name.as_deref(),
+    )
+    .await?;
     Ok(HttpResponse::Ok()
         .insert_header(etag(team.version))
         .json(TeamResponse::from(team)))

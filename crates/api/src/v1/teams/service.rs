@@ -1,18 +1,22 @@
-//! Team use cases.
+//! Team use cases. Every change is recorded in the history and the change feed.
 
 use chrono::{DateTime, Utc};
+use domain::history::Action;
 use domain::team::{self, Team};
 use persistence::page::{Page, PageRequest, SyncOrder};
 use persistence::{DatabaseConnection, StoreError, TransactionTrait, teams};
 use uuid::Uuid;
 
+use super::dto::TeamResponse;
+use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::check_version;
 use crate::state::now;
+use crate::v1::history::service as history;
 
 const RESOURCE: &str = "team";
 
-pub async fn create(db: &DatabaseConnection, name: &str) -> Result<Team, ApiError> {
+pub async fn create(db: &DatabaseConnection, caller: &Caller, name: &str) -> Result<Team, ApiError> {
     let at = now();
     let team = Team {
         id: Uuid::now_v7(),
@@ -21,7 +25,11 @@ pub async fn create(db: &DatabaseConnection, name: &str) -> Result<Team, ApiErro
         created_at: at,
         updated_at: at,
     };
-    teams::insert(db, &team).await.map_err(duplicate_name)?;
+    let txn = db.begin().await?;
+    teams::insert(&txn, &team).await.map_err(duplicate_name)?;
+    let after = TeamResponse::from(team.clone());
+    history::record(&txn, caller, RESOURCE, team.id, Action::Created, None, &after).await?;
+    txn.commit().await?;
     Ok(team)
 }
 
@@ -41,6 +49,7 @@ pub async fn list(
 
 pub async fn rename(
     db: &DatabaseConnection,
+    caller: &Caller,
     id: Uuid,
     if_match: Option<i32>,
     name: Option<&str>,
@@ -66,6 +75,8 @@ pub async fn rename(
     {
         return Err(ApiError::concurrent_update());
     }
+    let (before, after) = (TeamResponse::from(current), TeamResponse::from(team.clone()));
+    history::record(&txn, caller, RESOURCE, team.id, Action::Updated, Some(&before), &after).await?;
     txn.commit().await?;
     Ok(team)
 }

@@ -35,7 +35,7 @@ pub async fn create_user(
     user: AuthUser,
     body: Body<UserBody>,
 ) -> Result<HttpResponse, ApiError> {
-    user.require(Permission::ManageUsers)?;
+    let caller = user.require(Permission::ManageUsers)?;
     let body = body.0;
     let new = NewUser {
         input: UserInput {
@@ -47,7 +47,7 @@ pub async fn create_user(
         },
         password: body.password,
     };
-    let created = service::create(&state.db, new).await?;
+    let created = service::create(&state.db, Some(caller.id), new).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/users/{}", created.id)))
         .insert_header(etag(created.version))

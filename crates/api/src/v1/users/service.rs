@@ -1,6 +1,8 @@
-//! User use cases. Also used at start-up to create the first admin.
+//! User use cases. Also used at start-up to create the first admin. Every change is recorded in
+//! the history and the change feed (never the password: it is no field of the public form).
 
 use domain::access::Role;
+use domain::history::Action;
 use domain::user::{self, User, UserInput};
 use domain::validation::ValidationErrors;
 use persistence::page::{Page, PageRequest, SyncOrder};
@@ -8,10 +10,12 @@ use persistence::users::{self, UserFilter};
 use persistence::{ConnectionTrait, DatabaseConnection, StoreError, TransactionTrait, teams};
 use uuid::Uuid;
 
+use super::dto::UserResponse;
 use crate::auth::{Caller, password};
 use crate::error::ApiError;
 use crate::extract::check_version;
 use crate::state::now;
+use crate::v1::history::service as history;
 
 const RESOURCE: &str = "user";
 
@@ -20,7 +24,8 @@ pub struct NewUser {
     pub password: String,
 }
 
-pub async fn create(db: &DatabaseConnection, new: NewUser) -> Result<User, ApiError> {
+/// Creates a user; `actor_id` is the admin who does, none for the server itself.
+pub async fn create(db: &DatabaseConnection, actor_id: Option<Uuid>, new: NewUser) -> Result<User, ApiError> {
     let mut errors = ValidationErrors::new();
     let team_id = new.input.team_id;
     let fields = match new.input.validate() {
@@ -51,7 +56,11 @@ pub async fn create(db: &DatabaseConnection, new: NewUser) -> Result<User, ApiEr
         created_at: at,
         updated_at: at,
     };
-    users::insert(db, &user, &hash).await.map_err(duplicate_email)?;
+    let txn = db.begin().await?;
+    users::insert(&txn, &user, &hash).await.map_err(duplicate_email)?;
+    let after = UserResponse::from(user.clone());
+    history::record_by(&txn, actor_id, RESOURCE, user.id, Action::Created, None, &after).await?;
+    txn.commit().await?;
     Ok(user)
 }
 
@@ -136,6 +145,8 @@ pub async fn update(
     {
         return Err(ApiError::concurrent_update());
     }
+    let (before, after) = (UserResponse::from(current), UserResponse::from(user.clone()));
+    history::record(&txn, caller, RESOURCE, user.id, Action::Updated, Some(&before), &after).await?;
     txn.commit().await?;
     Ok(user)
 }
@@ -170,5 +181,5 @@ pub async fn bootstrap_admin(db: &DatabaseConnection, email: &str, password: &st
         },
         password: password.to_owned(),
     };
-    create(db, new).await.map(Some)
+    create(db, None, new).await.map(Some)
 }
