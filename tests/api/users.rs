@@ -109,3 +109,67 @@ async fn admins_cannot_lock_themselves_or_everyone_out() {
         .await;
     assert_problem(demote_last, StatusCode::CONFLICT, "self_lockout").await;
 }
+
+/// Who changed a user's role or team is on record (the history of users and teams); a password
+/// change alone is no entry, and no entry shows a password.
+#[tokio::test]
+async fn the_history_of_users_and_teams_says_who_changed_what() {
+    let app = spawn_app().await;
+    let team = app.create_team("North").await;
+    let renamed = app
+        .patch(&format!("/api/v1/teams/{team}"), &json!({"name": "South"}))
+        .await;
+    assert_eq!(renamed.status(), StatusCode::OK);
+    let (user, _) = app.user_with_role("sales", None).await;
+    let promoted = app
+        .patch(
+            &format!("/api/v1/users/{user}"),
+            &json!({"role": "manager", "team_id": team, "password": "a brand new password"}),
+        )
+        .await;
+    assert_eq!(promoted.status(), StatusCode::OK);
+    let only_password = app
+        .patch(
+            &format!("/api/v1/users/{user}"),
+            &json!({"password": "yet another password"}),
+        )
+        .await;
+    assert_eq!(only_password.status(), StatusCode::OK);
+
+    let history = app.get(&format!("/api/v1/users/{user}/history")).await;
+    assert_eq!(history.status(), StatusCode::OK);
+    let text = history.text().await.unwrap();
+    assert!(!text.contains("password") && !text.contains("argon2"), "{text}");
+    let history: Value = serde_json::from_str(&text).unwrap();
+    let items = history["items"].as_array().unwrap();
+    let actions: Vec<&str> = items.iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert_eq!(actions, vec!["created", "updated"]);
+    let fields: Vec<&str> = items[1]["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, vec!["role", "team_id"]);
+    assert_eq!(
+        (&items[1]["changes"][0]["from"], &items[1]["changes"][0]["to"]),
+        (&json!("sales"), &json!("manager"))
+    );
+
+    let team_history = app.get_json(&format!("/api/v1/teams/{team}/history")).await;
+    assert_eq!(team_history["items"][1]["changes"][0]["to"], "South");
+    assert_eq!(team_history["items"].as_array().unwrap().len(), 2);
+
+    let (_, manager) = app.user_with_role("manager", None).await;
+    for path in [
+        format!("/api/v1/users/{user}/history"),
+        format!("/api/v1/teams/{team}/history"),
+    ] {
+        let refused = app.request(Method::GET, &path, Some(&manager), None).await;
+        assert_problem(refused, StatusCode::FORBIDDEN, "forbidden").await;
+    }
+    let never = app
+        .get("/api/v1/users/01890a5d-ac96-774b-bcce-b302099a8057/history")
+        .await;
+    assert_problem(never, StatusCode::NOT_FOUND, "not_found").await;
+}

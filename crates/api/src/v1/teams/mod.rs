@@ -12,6 +12,7 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(handlers::create_team)
             .service(handlers::list_teams)
             .service(handlers::get_team)
+            .service(handlers::list_team_history)
             .service(handlers::update_team),
     );
 }

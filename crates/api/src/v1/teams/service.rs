@@ -39,6 +39,16 @@ pub async fn get(db: &DatabaseConnection, id: Uuid) -> Result<Team, ApiError> {
         .ok_or(ApiError::NotFound { resource: RESOURCE })
 }
 
+/// The history of a team, oldest first.
+pub async fn history(
+    db: &DatabaseConnection,
+    id: Uuid,
+    request: &PageRequest<()>,
+) -> Result<Page<persistence::history::Entry>, ApiError> {
+    get(db, id).await?;
+    history::list(db, RESOURCE, id, request).await
+}
+
 pub async fn list(
     db: &DatabaseConnection,
     updated_since: Option<DateTime<Utc>>,

@@ -12,6 +12,7 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(handlers::create_user)
             .service(handlers::list_users)
             .service(handlers::get_user)
+            .service(handlers::list_user_history)
             .service(handlers::update_user),
     );
 }
