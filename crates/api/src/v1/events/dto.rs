@@ -29,7 +29,8 @@ pub struct EventResponse {
     #[schema(example = "offer")]
     pub resource_type: String,
     pub resource_id: Uuid,
-    /// The user whose request made the change; null for the server's own (the first admin).
+    /// The user whose request made the change; null for the server's own changes (the first
+    /// admin, users made with the `create-user` command).
     pub actor_id: Option<Uuid>,
     pub occurred_at: DateTime<Utc>,
     /// The record as `GET` shows it after the change (before it, for a deletion), without
