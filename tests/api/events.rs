@@ -50,6 +50,21 @@ async fn at_least(app: &TestApp, cursor: String, count: usize) -> Vec<Value> {
     events
 }
 
+/// The cursor past the server's own start-up change, the first admin's creation. On PostgreSQL
+/// it may be held back a moment (see `at_least`); a cursor taken before it shows would see it
+/// later among the test's own events.
+async fn past_start_up(app: &TestApp) -> String {
+    for _ in 0..10_000 {
+        let (events, next) = drain(app, None, 50).await;
+        if !events.is_empty() {
+            assert_eq!(events.len(), 1, "only the first admin: {events:?}");
+            return next;
+        }
+        tokio::task::yield_now().await;
+    }
+    panic!("the first admin's creation never showed in the feed")
+}
+
 fn types_of<'a>(events: &'a [Value], resource_id: &str) -> Vec<&'a str> {
     events
         .iter()
@@ -61,7 +76,7 @@ fn types_of<'a>(events: &'a [Value], resource_id: &str) -> Vec<&'a str> {
 #[tokio::test]
 async fn every_change_is_an_event_named_after_what_happened() {
     let app = spawn_app().await;
-    let (_, start) = drain(&app, None, 50).await;
+    let start = past_start_up(&app).await;
     let party = app
         .post_party(&json!({"kind": "organization", "name": "Acme", "roles": ["customer"], "currency": "EUR"}))
         .await;
@@ -216,7 +231,7 @@ async fn the_feed_is_for_integrators_and_its_cursors_are_checked() {
 #[tokio::test]
 async fn a_consumer_paging_during_many_concurrent_writes_misses_nothing() {
     let app = spawn_app().await;
-    let (_, start) = drain(&app, None, 50).await;
+    let start = past_start_up(&app).await;
     let done = AtomicBool::new(false);
     let writers = async {
         let created = join_all((0..20).map(|w| {
