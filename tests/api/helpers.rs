@@ -4,7 +4,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use api::{Application, Settings};
 use reqwest::{Method, Response, StatusCode};
-use sea_orm::{ConnectionTrait, Database};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -146,8 +146,16 @@ impl TestApp {
     /// Runs a statement on the app's database behind its back: only for what no request can do,
     /// such as letting time pass for a record.
     pub async fn execute_sql(&self, sql: &str) {
-        let db = Database::connect(&self.database_url).await.expect("the test database");
-        db.execute_unprepared(sql).await.expect("the statement runs");
+        self.database()
+            .await
+            .execute_unprepared(sql)
+            .await
+            .expect("the statement runs");
+    }
+
+    /// A connection to the app's database behind its back, as [`Self::execute_sql`].
+    pub async fn database(&self) -> DatabaseConnection {
+        Database::connect(&self.database_url).await.expect("the test database")
     }
 
     pub async fn request(&self, method: Method, path: &str, token: Option<&str>, body: Option<&Value>) -> Response {
