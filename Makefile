@@ -1,7 +1,7 @@
 # Each target is one command; `make ci` runs what CI runs.
 PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run test test-pg lint fmt openapi openapi-check contract bench ci
+.PHONY: run test test-pg lint fmt openapi openapi-check contract bench bench-sync ci
 
 run:
 	cargo run --release
@@ -30,6 +30,11 @@ contract:
 # Against a server started with `make run` (README): a 500-line document through the chain.
 bench:
 	python3 bench/chain.py http://127.0.0.1:8080/api/v1 500 9
+
+# Against a server started with `CRM_RATE_LIMIT_PER_MINUTE=0 make run`: idempotency races and the
+# feed under 20 concurrent writers.
+bench-sync:
+	python3 bench/sync.py http://127.0.0.1:8080/api/v1 10 7
 
 ci:
 	bash .ci/run
