@@ -4,6 +4,7 @@
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use chrono::{TimeDelta, Utc};
 use futures::future::join_all;
 use reqwest::{Method, StatusCode};
 use sea_orm::{ConnectionTrait, TransactionTrait};
@@ -326,4 +327,43 @@ async fn a_consumer_paging_during_many_concurrent_writes_misses_nothing() {
     let created: HashSet<&String> = created.iter().collect();
     assert_eq!(created.len(), 200);
     assert_eq!(unique, created, "every committed creation seen");
+}
+
+/// `occurred_at` as the server stores it, `days` before now.
+fn days_ago(days: i64) -> String {
+    (Utc::now() - TimeDelta::days(days))
+        .format("%Y-%m-%dT%H:%M:%S%.6f+00:00")
+        .to_string()
+}
+
+/// Events are kept for `CRM_EVENT_RETENTION_DAYS` (30 here, the default); housekeeping drops
+/// older ones when a server starts, then hourly. A consumer whose cursor stood before a dropped
+/// event resumes with what is left.
+#[tokio::test]
+async fn events_past_their_retention_are_dropped_and_consumers_resume() {
+    let app = spawn_app().await;
+    let start = past_start_up(&app).await;
+    let old = app
+        .post_party(&json!({"kind": "organization", "name": "Old news"}))
+        .await;
+    let (seen, _) = at_least(&app, start.clone(), 1).await;
+    assert_eq!(types_of(&seen, id(&old)), vec!["party.created"]);
+    app.execute_sql(&format!("UPDATE events SET occurred_at = '{}'", days_ago(31)))
+        .await;
+    app.execute_sql(&format!(
+        "UPDATE events SET occurred_at = '{}' WHERE type = 'user.created'",
+        days_ago(29)
+    ))
+    .await;
+    let recent = app
+        .post_party(&json!({"kind": "organization", "name": "Fresh news"}))
+        .await;
+
+    app.another_instance().await;
+    let (events, _) = at_least(&app, start, 1).await;
+    let resources: Vec<&str> = events.iter().map(|e| e["resource_id"].as_str().unwrap()).collect();
+    assert_eq!(resources, vec![id(&recent)], "the old party's creation is gone");
+    let (from_the_start, _) = drain(&app, Some(String::new()), 50).await;
+    let types: Vec<&str> = from_the_start.iter().map(|e| e["type"].as_str().unwrap()).collect();
+    assert_eq!(types, vec!["user.created", "party.created"], "29 days old is kept");
 }

@@ -1,8 +1,10 @@
 //! `Idempotency-Key`: a retried POST is answered with the first response and changes nothing
 //! again, also when twenty identical requests race.
 
+use chrono::{TimeDelta, Utc};
 use futures::future::join_all;
 use reqwest::{Method, StatusCode};
+use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, assert_problem, id, spawn_app};
@@ -166,4 +168,65 @@ async fn a_batch_whose_every_item_failed_does_not_spend_its_key() {
     let again = post_with_key(&app, &app.admin_token, path, "batch-1", Some(&right)).await;
     assert!(replayed(&again), "a batch that changed something is kept");
     assert_eq!(count_named(&app, "Batchco").await, 1);
+}
+
+/// How many keys the database holds.
+async fn keys_kept(app: &TestApp) -> i64 {
+    let db = app.database().await;
+    let row = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT COUNT(*) AS n FROM idempotency_keys",
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    row.try_get("", "n").unwrap()
+}
+
+/// `created_at` as the server stores it, `ago` before now.
+fn stored_instant(ago: TimeDelta) -> String {
+    (Utc::now() - ago).format("%Y-%m-%dT%H:%M:%S%.6f+00:00").to_string()
+}
+
+/// A key holds its response for 24 hours, then housekeeping (at start-up, then hourly) drops it
+/// and the key is a new request. A claim whose request never finished (its server stopped
+/// mid-request) answers 409 for a minute, then goes to the next request with the key.
+#[tokio::test]
+async fn keys_expire_after_a_day_and_an_abandoned_claim_is_taken_over() {
+    let app = spawn_app().await;
+    let body = json!({"kind": "organization", "name": "Dayold"});
+    let first = post_with_key(&app, &app.admin_token, PARTIES, "day-old", Some(&body)).await;
+    assert_eq!(first.status(), StatusCode::CREATED);
+    app.execute_sql(&format!(
+        "UPDATE idempotency_keys SET created_at = '{}'",
+        stored_instant(TimeDelta::hours(25))
+    ))
+    .await;
+    assert_eq!(keys_kept(&app).await, 1);
+    app.another_instance().await;
+    assert_eq!(keys_kept(&app).await, 0, "a starting server drops expired keys");
+    let again = post_with_key(&app, &app.admin_token, PARTIES, "day-old", Some(&body)).await;
+    assert_eq!(again.status(), StatusCode::CREATED);
+    assert!(!replayed(&again), "an expired key is a new request");
+    assert_eq!(count_named(&app, "Dayold").await, 2);
+
+    // The server stopped while the request with this key ran: its claim stays in flight.
+    let stopped = "UPDATE idempotency_keys SET state = 'in_flight', response_status = NULL, \
+                   response_headers = NULL, response_body = NULL";
+    app.execute_sql(stopped).await;
+    let busy = post_with_key(&app, &app.admin_token, PARTIES, "day-old", Some(&body)).await;
+    assert_problem(busy, StatusCode::CONFLICT, "idempotency_key_in_use").await;
+    app.execute_sql(&format!(
+        "UPDATE idempotency_keys SET created_at = '{}'",
+        stored_instant(TimeDelta::minutes(2))
+    ))
+    .await;
+    let taken = post_with_key(&app, &app.admin_token, PARTIES, "day-old", Some(&body)).await;
+    assert_eq!(taken.status(), StatusCode::CREATED);
+    assert!(!replayed(&taken));
+    assert_eq!(count_named(&app, "Dayold").await, 3);
+    let replay = post_with_key(&app, &app.admin_token, PARTIES, "day-old", Some(&body)).await;
+    assert!(replayed(&replay), "the taken-over claim keeps its response");
+    assert_eq!(count_named(&app, "Dayold").await, 3);
 }
