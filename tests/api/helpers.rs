@@ -119,6 +119,14 @@ fn settings(database_url: &str) -> Settings {
     }
 }
 
+/// An instant `ago` before now, written as the server stores instants (RFC 3339 with
+/// microseconds, the same text on SQLite and PostgreSQL): for SQL that lets time pass.
+pub fn stored_instant(ago: chrono::TimeDelta) -> String {
+    (chrono::Utc::now() - ago)
+        .format("%Y-%m-%dT%H:%M:%S%.6f+00:00")
+        .to_string()
+}
+
 /// Starts a server and returns its address.
 async fn start(settings: Settings) -> String {
     let app = Application::build(settings).await.expect("the application builds");

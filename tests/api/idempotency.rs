@@ -1,13 +1,13 @@
 //! `Idempotency-Key`: a retried POST is answered with the first response and changes nothing
 //! again, also when twenty identical requests race.
 
-use chrono::{TimeDelta, Utc};
+use chrono::TimeDelta;
 use futures::future::join_all;
 use reqwest::{Method, StatusCode};
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, assert_problem, id, spawn_app};
+use crate::helpers::{TestApp, assert_problem, id, spawn_app, stored_instant};
 
 const PARTIES: &str = "/api/v1/parties";
 
@@ -182,11 +182,6 @@ async fn keys_kept(app: &TestApp) -> i64 {
         .unwrap()
         .unwrap();
     row.try_get("", "n").unwrap()
-}
-
-/// `created_at` as the server stores it, `ago` before now.
-fn stored_instant(ago: TimeDelta) -> String {
-    (Utc::now() - ago).format("%Y-%m-%dT%H:%M:%S%.6f+00:00").to_string()
 }
 
 /// A key holds its response for 24 hours, then housekeeping (at start-up, then hourly) drops it
