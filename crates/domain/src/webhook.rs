@@ -7,24 +7,9 @@ use chrono::{DateTime, TimeDelta, Utc};
 use url::{Host, Url};
 use uuid::Uuid;
 
+use crate::resource::ResourceType;
 use crate::validation::ValidationErrors;
 
-/// The resources whose changes are events (`{resource}.{what}`).
-pub const RESOURCE_TYPES: &[&str] = &[
-    "party",
-    "activity",
-    "opportunity",
-    "pipeline_stage",
-    "product",
-    "price_list",
-    "discount_rule",
-    "offer",
-    "sales_order",
-    "invoice_order",
-    "invoice",
-    "user",
-    "team",
-];
 /// The type of the delivery `POST /webhooks/{id}/test` sends.
 pub const TEST_EVENT: &str = "webhook.test";
 pub const MAX_EVENT_TYPES: usize = 50;
@@ -136,7 +121,7 @@ fn is_pattern(pattern: &str) -> bool {
     let Some((resource, what)) = pattern.split_once('.') else {
         return false;
     };
-    RESOURCE_TYPES.contains(&resource)
+    ResourceType::parse(resource).is_some_and(ResourceType::has_events)
         && (what == "*" || (!what.is_empty() && what.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')))
 }
 
