@@ -4,8 +4,8 @@ use std::net::TcpListener;
 use std::sync::Arc;
 
 use actix_cors::Cors;
-use actix_web::dev::{ResourceDef, Server, ServiceFactory, ServiceRequest};
-use actix_web::http::{Method, header};
+use actix_web::dev::{Server, ServiceFactory, ServiceRequest};
+use actix_web::http::header;
 use actix_web::middleware::{DefaultHeaders, from_fn};
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use anyhow::Context;
@@ -20,8 +20,11 @@ use crate::error::ApiError;
 use crate::extract::{self, BODY_LIMIT};
 use crate::openapi::ApiDoc;
 use crate::rate_limit::{self, RateLimit};
+use crate::routes::{KnownRoutes, method_not_allowed};
 use crate::state::AppState;
-use crate::{delivery, health, housekeeping, idempotency, v1};
+use app::{delivery, housekeeping};
+
+use crate::{health, idempotency, v1};
 
 /// Mounts every documented route; the OpenAPI document is collected from the same calls.
 pub fn mount<T>(app: UtoipaApp<T>) -> UtoipaApp<T>
@@ -53,7 +56,7 @@ impl Application {
             .context("connecting to the database")?;
         persistence::db::migrate(&db).await.context("running migrations")?;
         if let (Some(email), Some(password)) = (&settings.admin_email, &settings.admin_password)
-            && let Some(admin) = v1::users::service::bootstrap_admin(&db, email, password)
+            && let Some(admin) = app::users::bootstrap_admin(&db, email, password)
                 .await
                 .map_err(|e| anyhow::anyhow!("creating the first admin: {e}"))?
         {
@@ -150,76 +153,6 @@ fn cors(origins: &[String]) -> Cors {
             header::HeaderName::from_static(rate_limit::RESET),
         ])
         .max_age(3600)
-}
-
-/// The documented paths and their methods, to tell a 405 from a 404.
-pub struct KnownRoutes(Vec<(ResourceDef, bool, Vec<Method>)>);
-
-impl KnownRoutes {
-    fn from_document(document: &utoipa::openapi::OpenApi) -> Self {
-        let routes = document
-            .paths
-            .paths
-            .iter()
-            .map(|(path, item)| {
-                let methods = [
-                    (&item.get, Method::GET),
-                    (&item.post, Method::POST),
-                    (&item.put, Method::PUT),
-                    (&item.patch, Method::PATCH),
-                    (&item.delete, Method::DELETE),
-                ]
-                .into_iter()
-                .filter(|(operation, _)| operation.is_some())
-                .map(|(_, method)| method)
-                .collect();
-                (ResourceDef::new(path.as_str()), !path.contains('{'), methods)
-            })
-            .collect();
-        Self(routes)
-    }
-
-    /// The methods of `path`: those of the route without parameters that it is, if any
-    /// (`/parties/batch` is not a party id), else those of every route it matches.
-    fn allowed(&self, path: &str) -> Option<Vec<Method>> {
-        if let Some(methods) = self.literal(path) {
-            return Some(methods);
-        }
-        let methods: Vec<Method> = self
-            .0
-            .iter()
-            .filter(|(def, _, _)| def.is_match(path))
-            .flat_map(|(_, _, methods)| methods.iter().cloned())
-            .collect();
-        (!methods.is_empty()).then_some(methods)
-    }
-
-    /// The methods of the route that is exactly `path`, without parameters (`/parties/batch`).
-    fn literal(&self, path: &str) -> Option<Vec<Method>> {
-        self.0
-            .iter()
-            .find(|(def, literal, _)| *literal && def.is_match(path))
-            .map(|(_, _, methods)| methods.clone())
-    }
-}
-
-/// A request whose path is a documented route without parameters (`PATCH /parties/batch`) but
-/// that the router took for another one (`PATCH /parties/{id}`): it is a 405 with `Allow`, not a
-/// malformed id.
-pub fn wrong_method_of_literal_route(req: &HttpRequest) -> Option<HttpResponse> {
-    let routes = req.app_data::<web::Data<KnownRoutes>>()?;
-    let methods = routes.literal(req.path())?;
-    (!methods.contains(req.method())).then(|| method_not_allowed(&methods))
-}
-
-fn method_not_allowed(methods: &[Method]) -> HttpResponse {
-    use actix_web::ResponseError;
-    let allow = methods.iter().map(Method::as_str).collect::<Vec<_>>().join(", ");
-    let mut response = ApiError::MethodNotAllowed.error_response();
-    if let Ok(value) = header::HeaderValue::from_str(&allow) {
-        response.headers_mut().insert(header::ALLOW, value);
-    }
-    response
 }
 
 async fn fallback(req: HttpRequest, routes: web::Data<KnownRoutes>) -> HttpResponse {

@@ -9,7 +9,7 @@ use rand::RngCore;
 use crate::app::{Application, document};
 use crate::config::{Cli, Command, Settings};
 use crate::openapi::to_json;
-use crate::v1::users::service::{self, NewUser};
+use app::users::{self as service, NewUser};
 
 pub async fn run() -> anyhow::Result<()> {
     let cli = Cli::parse();

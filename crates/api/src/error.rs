@@ -1,12 +1,14 @@
-//! One error type for the whole API, rendered as RFC 9457 problem+json with a stable `code`.
+//! The one place where errors become RFC 9457 problem+json: a use case's [`AppError`], or a
+//! failure only HTTP knows (no token, no route, a body over the limit, the rate limit).
 //!
-//! The `code` table below is the contract clients switch on: codes are never renamed. 5xx bodies say
-//! nothing about the cause; the cause chain goes to the log.
+//! Every `code` is an [`ErrorCode`] of the one table in `app::codes`; the OpenAPI document lists
+//! them. 5xx bodies say nothing about the cause; the cause chain goes to the log.
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, ResponseError};
+pub use app::error::{AppError, ErrorCode};
 use domain::transition::TransitionError;
-use domain::validation::{FieldError, ValidationErrors};
+use domain::validation::ValidationErrors;
 use persistence::StoreError;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -16,162 +18,85 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
-    /// 400: malformed JSON, an unknown field, a bad query parameter, path or cursor.
-    #[error("{detail}")]
-    BadRequest { code: &'static str, detail: String },
-    /// 401: no token, or one that does not validate.
-    #[error("{detail}")]
-    Unauthorized { code: &'static str, detail: String },
-    /// 403: authenticated, but the role may not do this.
-    #[error("your role may not perform this operation")]
-    Forbidden,
-    /// 404: no such record, or one the caller may not see.
-    #[error("no {resource} with this id")]
-    NotFound { resource: &'static str },
+    /// What a use case refused, or failed at.
+    #[error(transparent)]
+    App(#[from] AppError),
     /// 404: no endpoint at this path.
     #[error("no endpoint at this path; see /api-docs/openapi.json")]
     NoRoute,
     /// 405: the path exists, the method does not.
     #[error("method not allowed")]
     MethodNotAllowed,
-    /// 409: the record's state, or another record, forbids it.
-    #[error("{detail}")]
-    Conflict {
-        code: &'static str,
-        detail: String,
-        existing_id: Option<Uuid>,
-    },
-    /// 409: the action is not allowed from the record's current status.
-    #[error(
-        "cannot {action} the {resource}: it is {from}, and `{action}` is allowed from {allowed}",
-        action = .error.action, from = .error.from, allowed = .error.allowed_from.join(", ")
-    )]
-    InvalidTransition {
-        resource: &'static str,
-        error: TransitionError,
-    },
-    /// 412: `If-Match` named another version than the current one.
-    #[error("the record is at version {current_version}, not the one in If-Match")]
-    PreconditionFailed { current_version: i32 },
     /// 413: body over the limit.
     #[error("the request body exceeds {limit} bytes")]
     PayloadTooLarge { limit: usize },
     /// 415: a body that is not JSON.
     #[error("the request body must be application/json")]
     UnsupportedMediaType,
-    /// 422: well-formed input with invalid values, every one of them.
-    #[error("invalid fields: {}", describe_fields(.0))]
-    Validation(Vec<FieldError>),
     /// 429: past the caller's rate limit; `Retry-After` seconds until the next request passes.
     #[error("too many requests: retry in {retry_after} s")]
     RateLimited { retry_after: u64 },
-    /// 503: the change kept colliding with concurrent ones; a retry after `Retry-After` will do.
-    #[error("the records are busy with other changes: retry in a moment")]
-    Busy,
     /// 503: the database is unreachable (for `/ready`) or saturated.
     #[error("service unavailable")]
     Unavailable,
-    /// 500: a bug or a failure of a dependency. The client learns nothing more.
-    #[error("internal error")]
-    Internal(#[source] anyhow::Error),
 }
 
 impl ApiError {
-    pub fn bad_request(code: &'static str, detail: impl Into<String>) -> Self {
-        ApiError::BadRequest {
-            code,
-            detail: detail.into(),
-        }
+    pub fn bad_request(code: ErrorCode, detail: impl Into<String>) -> Self {
+        AppError::bad_request(code, detail).into()
     }
 
-    pub fn conflict(code: &'static str, detail: impl Into<String>, existing_id: Option<Uuid>) -> Self {
-        ApiError::Conflict {
-            code,
-            detail: detail.into(),
-            existing_id,
-        }
-    }
-
-    /// A write lost to another one that committed first (a backstop: rows are locked when read for
-    /// a change); a retry reads the new state.
-    pub fn concurrent_update() -> Self {
-        ApiError::conflict(
-            "concurrent_update",
-            "the record was changed by another request meanwhile: read it again and retry",
-            None,
-        )
-    }
-
-    pub fn invalid_transition(resource: &'static str, error: TransitionError) -> Self {
-        ApiError::InvalidTransition { resource, error }
+    pub fn conflict(code: ErrorCode, detail: impl Into<String>, existing_id: Option<Uuid>) -> Self {
+        AppError::conflict(code, detail, existing_id).into()
     }
 
     /// A single invalid field.
     pub fn invalid(field: impl Into<String>, code: &'static str, message: impl Into<String>) -> Self {
-        ApiError::Validation(vec![FieldError {
-            field: field.into(),
-            code,
-            message: message.into(),
-        }])
+        AppError::invalid(field, code, message).into()
     }
 
     pub fn internal(error: impl Into<anyhow::Error>) -> Self {
-        ApiError::Internal(error.into())
+        AppError::internal(error).into()
     }
 
     /// The stable code clients switch on.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            ApiError::BadRequest { code, .. }
-            | ApiError::Unauthorized { code, .. }
-            | ApiError::Conflict { code, .. } => code,
-            ApiError::Forbidden => "forbidden",
-            ApiError::NotFound { .. } | ApiError::NoRoute => "not_found",
-            ApiError::MethodNotAllowed => "method_not_allowed",
-            ApiError::InvalidTransition { .. } => "invalid_state_transition",
-            ApiError::PreconditionFailed { .. } => "version_mismatch",
-            ApiError::PayloadTooLarge { .. } => "payload_too_large",
-            ApiError::UnsupportedMediaType => "unsupported_media_type",
-            ApiError::Validation(_) => "validation_failed",
-            ApiError::RateLimited { .. } => "rate_limited",
-            ApiError::Busy => "resource_busy",
-            ApiError::Unavailable => "service_unavailable",
-            ApiError::Internal(_) => "internal_error",
+            ApiError::App(error) => error.code(),
+            ApiError::NoRoute => ErrorCode::NotFound,
+            ApiError::MethodNotAllowed => ErrorCode::MethodNotAllowed,
+            ApiError::PayloadTooLarge { .. } => ErrorCode::PayloadTooLarge,
+            ApiError::UnsupportedMediaType => ErrorCode::UnsupportedMediaType,
+            ApiError::RateLimited { .. } => ErrorCode::RateLimited,
+            ApiError::Unavailable => ErrorCode::ServiceUnavailable,
         }
     }
 
-    fn title(&self) -> &'static str {
+    fn app(&self) -> Option<&AppError> {
         match self {
-            ApiError::BadRequest { .. } => "Bad request",
-            ApiError::Unauthorized { .. } => "Unauthorized",
-            ApiError::Forbidden => "Forbidden",
-            ApiError::NotFound { .. } | ApiError::NoRoute => "Not found",
-            ApiError::MethodNotAllowed => "Method not allowed",
-            ApiError::Conflict { .. } | ApiError::InvalidTransition { .. } => "Conflict",
-            ApiError::PreconditionFailed { .. } => "Precondition failed",
-            ApiError::PayloadTooLarge { .. } => "Payload too large",
-            ApiError::UnsupportedMediaType => "Unsupported media type",
-            ApiError::Validation(_) => "Validation failed",
-            ApiError::RateLimited { .. } => "Too many requests",
-            ApiError::Busy | ApiError::Unavailable => "Service unavailable",
-            ApiError::Internal(_) => "Internal server error",
+            ApiError::App(error) => Some(error),
+            _ => None,
         }
     }
 }
 
-/// `name: must not be empty; addresses[0].country: unknown country code…`
-fn describe_fields(errors: &[FieldError]) -> String {
-    let described: Vec<String> = errors
-        .iter()
-        .map(|e| {
-            if e.field.is_empty() {
-                e.message.clone()
-            } else {
-                format!("{}: {}", e.field, e.message)
-            }
-        })
-        .collect();
-    described.join("; ")
+/// The problem's `title`: the same for every problem of a status.
+fn title(status: u16) -> &'static str {
+    match status {
+        400 => "Bad request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not found",
+        405 => "Method not allowed",
+        409 => "Conflict",
+        412 => "Precondition failed",
+        413 => "Payload too large",
+        415 => "Unsupported media type",
+        422 => "Validation failed",
+        429 => "Too many requests",
+        503 => "Service unavailable",
+        _ => "Internal server error",
+    }
 }
 
 /// An RFC 9457 problem document.
@@ -183,7 +108,9 @@ pub struct Problem {
     pub title: String,
     pub status: u16,
     pub detail: String,
-    /// Stable machine-readable code, e.g. `validation_failed`, `version_mismatch`.
+    /// Stable machine-readable code, e.g. `validation_failed`, `version_mismatch`: one of the
+    /// table of codes (`code` values never change meaning).
+    #[schema(schema_with = error_code_schema)]
     pub code: String,
     /// Every invalid field (422).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -203,6 +130,19 @@ pub struct Problem {
     pub allowed_from: Option<Vec<String>>,
 }
 
+/// The schema of `Problem.code`: the enum of every stable code (`app::codes`).
+pub fn error_code_schema() -> utoipa::openapi::Object {
+    use utoipa::openapi::{ObjectBuilder, Type};
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(ErrorCode::ALL.iter().map(|code| code.as_str())))
+        .description(Some(
+            "Stable machine-readable code: switch on it, not on `title` or `detail`. The responses of \
+             each status list the codes they carry.",
+        ))
+        .build()
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FieldProblem {
     /// JSON path of the field, e.g. `addresses[0].country`.
@@ -213,21 +153,7 @@ pub struct FieldProblem {
 
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
-        match self {
-            ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
-            ApiError::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden => StatusCode::FORBIDDEN,
-            ApiError::NotFound { .. } | ApiError::NoRoute => StatusCode::NOT_FOUND,
-            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::Conflict { .. } | ApiError::InvalidTransition { .. } => StatusCode::CONFLICT,
-            ApiError::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
-            ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::Busy | ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
-            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
+        StatusCode::from_u16(self.code().status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }
 
     fn error_response(&self) -> HttpResponse {
@@ -236,13 +162,13 @@ impl ResponseError for ApiError {
         let mut response = HttpResponse::build(status);
         response.content_type(PROBLEM_JSON);
         match self {
-            ApiError::Unauthorized { .. } => {
+            ApiError::App(AppError::Unauthorized { .. }) => {
                 response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
             }
-            ApiError::PreconditionFailed { current_version } => {
+            ApiError::App(AppError::PreconditionFailed { current_version }) => {
                 response.insert_header((header::ETAG, format!("\"{current_version}\"")));
             }
-            ApiError::Busy => {
+            ApiError::App(AppError::Busy) => {
                 response.insert_header((header::RETRY_AFTER, "1"));
             }
             ApiError::RateLimited { retry_after } => {
@@ -259,17 +185,21 @@ impl ApiError {
     /// An internal error's cause goes to the log here, never into the document.
     pub fn problem(&self) -> Problem {
         let status = self.status_code();
-        if let ApiError::Internal(cause) = self {
+        if let Some(AppError::Internal(cause)) = self.app() {
             tracing::error!(error = ?cause, "request failed");
         }
+        let transition = match self.app() {
+            Some(AppError::InvalidTransition { error, .. }) => Some(error),
+            _ => None,
+        };
         Problem {
             type_: "about:blank".to_owned(),
-            title: self.title().to_owned(),
+            title: title(status.as_u16()).to_owned(),
             status: status.as_u16(),
             detail: self.to_string(),
-            code: self.code().to_owned(),
-            errors: match self {
-                ApiError::Validation(errors) => errors
+            code: self.code().as_str().to_owned(),
+            errors: match self.app() {
+                Some(AppError::Validation(errors)) => errors
                     .iter()
                     .map(|e| FieldProblem {
                         field: e.field.clone(),
@@ -279,58 +209,34 @@ impl ApiError {
                     .collect(),
                 _ => Vec::new(),
             },
-            existing_id: match self {
-                ApiError::Conflict { existing_id, .. } => *existing_id,
+            existing_id: match self.app() {
+                Some(AppError::Conflict { existing_id, .. }) => *existing_id,
                 _ => None,
             },
-            current_version: match self {
-                ApiError::PreconditionFailed { current_version } => Some(*current_version),
+            current_version: match self.app() {
+                Some(AppError::PreconditionFailed { current_version }) => Some(*current_version),
                 _ => None,
             },
-            current_status: match self {
-                ApiError::InvalidTransition { error, .. } => Some(error.from.to_owned()),
-                _ => None,
-            },
-            allowed_from: match self {
-                ApiError::InvalidTransition { error, .. } => {
-                    Some(error.allowed_from.iter().map(|s| (*s).to_owned()).collect())
-                }
-                _ => None,
-            },
+            current_status: transition.map(|error: &TransitionError| error.from.to_owned()),
+            allowed_from: transition.map(|error| error.allowed_from.iter().map(|s| (*s).to_owned()).collect()),
         }
     }
 }
 
 impl From<ValidationErrors> for ApiError {
     fn from(errors: ValidationErrors) -> Self {
-        ApiError::Validation(errors.into_errors())
+        AppError::from(errors).into()
     }
 }
 
 impl From<StoreError> for ApiError {
-    /// Constraint violations that a service did not anticipate still must not be a 500: the
-    /// request conflicts with stored state, and it changed nothing (its transaction rolls back).
     fn from(error: StoreError) -> Self {
-        match error {
-            StoreError::Duplicate(_) => {
-                ApiError::conflict("duplicate", "a record with these unique values already exists", None)
-            }
-            StoreError::ForeignKey(_) => ApiError::conflict(
-                "reference_conflict",
-                "a referenced record does not exist or is still referenced",
-                None,
-            ),
-            StoreError::Retryable(error) => {
-                tracing::warn!(%error, "transaction aborted by the database; the client is told to retry");
-                ApiError::Busy
-            }
-            other => ApiError::internal(other),
-        }
+        AppError::from(error).into()
     }
 }
 
 impl From<persistence::DbErr> for ApiError {
     fn from(error: persistence::DbErr) -> Self {
-        StoreError::from(error).into()
+        AppError::from(error).into()
     }
 }

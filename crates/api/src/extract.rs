@@ -14,7 +14,7 @@ use serde_json::error::Category;
 use serde_path_to_error::{Path, Segment};
 use validator::{Validate, ValidationErrors, ValidationErrorsKind};
 
-use crate::error::ApiError;
+use crate::error::{ApiError, AppError, ErrorCode};
 
 /// Bodies above this are refused with 413 before they are read whole.
 pub const BODY_LIMIT: usize = 1024 * 1024;
@@ -85,7 +85,7 @@ fn is_json(req: &HttpRequest) -> bool {
 pub(crate) fn checked<T: DeserializeOwned + Validate>(bytes: &[u8]) -> Result<T, ApiError> {
     let body: T = parse(bytes)?;
     body.validate()
-        .map_err(|errors| ApiError::Validation(field_errors(&errors)))?;
+        .map_err(|errors| ApiError::App(AppError::Validation(field_errors(&errors))))?;
     Ok(body)
 }
 
@@ -95,7 +95,7 @@ pub(crate) fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         return match serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
             Ok(_) => Err(ApiError::invalid("", "invalid_type", "the body must be a JSON object")),
             Err(error) => Err(ApiError::bad_request(
-                "malformed_json",
+                ErrorCode::MalformedJson,
                 strip_position(&error.to_string()),
             )),
         };
@@ -105,7 +105,7 @@ pub(crate) fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         Ok(body) => Ok(body),
         Err(error) if error.inner().classify() == Category::Data => Err(shape_errors::<T>(bytes, &error)),
         Err(error) => Err(ApiError::bad_request(
-            "malformed_json",
+            ErrorCode::MalformedJson,
             strip_position(&error.into_inner().to_string()),
         )),
     }
@@ -122,7 +122,10 @@ fn shape_errors<T: DeserializeOwned>(bytes: &[u8], first: &serde_path_to_error::
     let report = |path: &Path, error: &serde_json::Error| {
         let message = strip_position(&error.to_string());
         if message.starts_with("unknown field") {
-            return Err(ApiError::bad_request("unknown_field", format!("{path}: {message}")));
+            return Err(ApiError::bad_request(
+                ErrorCode::UnknownField,
+                format!("{path}: {message}"),
+            ));
         }
         let (field, code) = field_of(&path.to_string(), &message);
         Ok(FieldError { field, code, message })
@@ -151,7 +154,7 @@ fn shape_errors<T: DeserializeOwned>(bytes: &[u8], first: &serde_path_to_error::
         }
     }
     errors.dedup_by(|a, b| a.field == b.field);
-    ApiError::Validation(errors)
+    ApiError::App(AppError::Validation(errors))
 }
 
 /// Removes the member at `path` from `tree`; `false` when it is not an object member.
@@ -245,18 +248,22 @@ pub fn query_error(error: QueryPayloadError, _req: &HttpRequest) -> actix_web::E
         QueryPayloadError::Deserialize(e) => e.to_string(),
         other => other.to_string(),
     };
-    ApiError::bad_request("invalid_query", detail).into()
+    ApiError::bad_request(ErrorCode::InvalidQuery, detail).into()
 }
 
 pub fn path_error(error: PathError, req: &HttpRequest) -> actix_web::Error {
-    if let Some(response) = crate::app::wrong_method_of_literal_route(req) {
+    if let Some(response) = crate::routes::wrong_method_of_literal_route(req) {
         return actix_web::error::InternalError::from_response(error, response).into();
     }
     let detail = match &error {
         PathError::Deserialize(e) => e.to_string(),
         other => other.to_string(),
     };
-    ApiError::bad_request("invalid_path", format!("a path parameter is malformed: {detail}")).into()
+    ApiError::bad_request(
+        ErrorCode::InvalidPath,
+        format!("a path parameter is malformed: {detail}"),
+    )
+    .into()
 }
 
 /// The `If-Match` request header, for the OpenAPI document of every operation that honours it.
@@ -285,15 +292,7 @@ pub fn if_match(req: &HttpRequest) -> Result<Option<i32>, ApiError> {
         .filter(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
         // No record reaches a version past i32, and none has version 0: both are simply stale.
         .map(|v| Some(v.parse::<i32>().unwrap_or(0)))
-        .ok_or_else(|| ApiError::bad_request("invalid_if_match", "If-Match must be an ETag such as \"3\""))
-}
-
-/// Refuses a stale `If-Match` (412, naming the current version); no `If-Match` means any version.
-pub fn check_version(current_version: i32, if_match: Option<i32>) -> Result<(), ApiError> {
-    match if_match {
-        Some(version) if version != current_version => Err(ApiError::PreconditionFailed { current_version }),
-        _ => Ok(()),
-    }
+        .ok_or_else(|| ApiError::bad_request(ErrorCode::InvalidIfMatch, "If-Match must be an ETag such as \"3\""))
 }
 
 #[cfg(test)]
@@ -321,8 +320,8 @@ mod tests {
 
     fn field_of_error(body: &str) -> (String, String) {
         match parse::<Sample>(body.as_bytes()).unwrap_err() {
-            ApiError::Validation(errors) => (errors[0].field.clone(), errors[0].code.to_owned()),
-            ApiError::BadRequest { code, .. } => (String::new(), code.to_owned()),
+            ApiError::App(AppError::Validation(errors)) => (errors[0].field.clone(), errors[0].code.to_owned()),
+            ApiError::App(AppError::BadRequest { code, .. }) => (String::new(), code.as_str().to_owned()),
             other => panic!("unexpected {other:?}"),
         }
     }
@@ -340,7 +339,7 @@ mod tests {
         assert_eq!(field_of_error(body).1, "unknown_field");
         let body = r#"{"name": "x", "note": "a", "count": "b", "items": []}"#;
         match parse::<Sample>(body.as_bytes()).unwrap_err() {
-            ApiError::Validation(errors) => {
+            ApiError::App(AppError::Validation(errors)) => {
                 let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
                 assert_eq!(fields, vec!["count", "note"]);
             }

@@ -18,8 +18,9 @@ use persistence::idempotency::{self, Claim, StoredResponse};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::error::ApiError;
-use crate::state::{AppState, now};
+use crate::error::{ApiError, ErrorCode};
+use crate::state::AppState;
+use app::clock::now;
 
 pub const HEADER: &str = "idempotency-key";
 pub const REPLAYED: &str = "idempotent-replayed";
@@ -46,7 +47,7 @@ pub async fn middleware(
         }
         _ => {
             let error = ApiError::bad_request(
-                "invalid_idempotency_key",
+                ErrorCode::InvalidIdempotencyKey,
                 format!("Idempotency-Key is 1 to {MAX_KEY_LENGTH} visible ASCII characters"),
             );
             return Ok(req.error_response(error));
@@ -74,7 +75,7 @@ pub async fn middleware(
             "this key was used for another request: use a new key for a new request",
         ))),
         Ok(Claim::InFlight) => Ok(req.error_response(ApiError::conflict(
-            "idempotency_key_in_use",
+            ErrorCode::IdempotencyKeyInUse,
             "the first request with this key is still running: retry in a moment",
             None,
         ))),

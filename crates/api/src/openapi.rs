@@ -4,7 +4,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToResponse};
 
-use crate::error::{FieldProblem, Problem};
+use crate::error::{ErrorCode, FieldProblem, Problem};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -165,7 +165,44 @@ pub fn complete(mut openapi: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenA
             }
         }
     }
+    if let Some(components) = openapi.components.as_mut() {
+        for (name, response) in &mut components.responses {
+            if let utoipa::openapi::RefOr::T(response) = response
+                && let Some(status) = status_of_response(name)
+            {
+                response.description = describe_codes(response.description.trim_end_matches('.'), status);
+            }
+        }
+    }
     openapi
+}
+
+/// The status each shared problem response documents, by its name.
+fn status_of_response(name: &str) -> Option<u16> {
+    Some(match name {
+        "BadRequest" => 400,
+        "Unauthorized" => 401,
+        "Forbidden" => 403,
+        "NotFound" => 404,
+        "Conflict" => 409,
+        "PreconditionFailed" => 412,
+        "PayloadTooLarge" => 413,
+        "UnsupportedMediaType" => 415,
+        "UnprocessableEntity" => 422,
+        "TooManyRequests" => 429,
+        "ServiceUnavailable" => 503,
+        _ => return None,
+    })
+}
+
+/// The description of a shared problem response: what it means, then each code it may carry.
+fn describe_codes(description: &str, status: u16) -> String {
+    let codes: Vec<String> = ErrorCode::ALL
+        .iter()
+        .filter(|code| code.status() == status)
+        .map(|code| format!("- `{}`: {}", code.as_str(), code.meaning()))
+        .collect();
+    format!("{description}. Codes:\n{}", codes.join("\n"))
 }
 
 /// Pretty JSON with a trailing newline, the form committed to the repository.

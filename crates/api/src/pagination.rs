@@ -10,7 +10,7 @@ use persistence::page::{Cursor, Direction, Page, PageRequest, SortKey, SyncOrder
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 
 pub const DEFAULT_LIMIT: u64 = 50;
 pub const MAX_LIMIT: u64 = 200;
@@ -98,7 +98,12 @@ pub fn after(sort: &str, kind: KeyKind, cursor: Option<&str>) -> Result<Option<C
 }
 
 pub fn decode(sort: &str, kind: KeyKind, text: &str) -> Result<Cursor, ApiError> {
-    let bad = || ApiError::bad_request("invalid_cursor", "the cursor is malformed or belongs to another sort");
+    let bad = || {
+        ApiError::bad_request(
+            ErrorCode::InvalidCursor,
+            "the cursor is malformed or belongs to another sort",
+        )
+    };
     let bytes = URL_SAFE_NO_PAD.decode(text).map_err(|_| bad())?;
     let token: Token = serde_json::from_slice(&bytes).map_err(|_| bad())?;
     if token.s != sort {
@@ -168,7 +173,7 @@ pub fn limit(limit: Option<u64>) -> Result<u64, ApiError> {
         None => Ok(DEFAULT_LIMIT),
         Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
         Some(_) => Err(ApiError::bad_request(
-            "invalid_query",
+            ErrorCode::InvalidQuery,
             format!("limit must be between 1 and {MAX_LIMIT}"),
         )),
     }
@@ -189,7 +194,7 @@ pub fn sorted<S: Keyed>(
     let Some((_, key)) = fields.iter().find(|(name, _)| *name == field) else {
         let names: Vec<&str> = fields.iter().map(|(name, _)| *name).collect();
         return Err(ApiError::bad_request(
-            "invalid_query",
+            ErrorCode::InvalidQuery,
             format!("sort must be one of {}, optionally prefixed with -", names.join(", ")),
         ));
     };

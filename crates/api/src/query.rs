@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 
 /// Longest text search accepted (`q`).
 pub const Q_MAX: usize = 200;
@@ -31,7 +31,7 @@ pub fn decimal(name: &str, text: &str) -> Result<rust_decimal::Decimal, ApiError
     let digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
     if !digits(whole) || !digits(fraction) {
         return Err(ApiError::bad_request(
-            "invalid_query",
+            ErrorCode::InvalidQuery,
             format!("{name} must be a decimal such as 12.5"),
         ));
     }
@@ -43,7 +43,7 @@ pub fn decimal(name: &str, text: &str) -> Result<rust_decimal::Decimal, ApiError
 pub fn search(value: Option<String>) -> Result<Option<String>, ApiError> {
     match value {
         Some(q) if q.chars().count() > Q_MAX => Err(ApiError::bad_request(
-            "invalid_query",
+            ErrorCode::InvalidQuery,
             format!("q must be at most {Q_MAX} characters"),
         )),
         other => Ok(other),

@@ -9,59 +9,30 @@ use std::pin::Pin;
 
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
-use domain::access::{Member, Permission, Role, Scope};
-use persistence::visibility::Visibility;
+pub use app::Caller;
+use domain::access::{Permission, Role};
 use uuid::Uuid;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, AppError, ErrorCode};
 use crate::state::AppState;
 
-pub struct AuthUser(Caller);
-
-/// Who is calling, after a permission check.
-#[derive(Debug, Clone, Copy)]
-pub struct Caller {
-    pub id: Uuid,
-    pub role: Role,
-    pub team_id: Option<Uuid>,
+/// The user a valid bearer token names, before any permission check.
+pub struct AuthUser {
+    id: Uuid,
+    role: Role,
+    team_id: Option<Uuid>,
 }
 
 impl AuthUser {
+    /// The caller, if their role may perform `permission`: the only way a handler gets a
+    /// [`Caller`] to hand to a use case.
     pub fn require(self, permission: Permission) -> Result<Caller, ApiError> {
-        if self.0.role.can(permission) {
-            Ok(self.0)
-        } else {
-            Err(ApiError::Forbidden)
-        }
+        Ok(Caller::authorize(self.id, self.role, self.team_id, permission)?)
     }
 }
 
-impl Caller {
-    /// The caller as an owner of records.
-    pub fn member(&self) -> Member {
-        Member {
-            user_id: self.id,
-            team_id: self.team_id,
-        }
-    }
-
-    /// The sales records this caller sees.
-    pub fn visibility(&self) -> Visibility {
-        match self.role.sales_scope() {
-            Scope::All => Visibility::All,
-            Scope::OwnAndTeam => Visibility::OwnedBy {
-                user_id: self.id,
-                team_id: self.team_id,
-            },
-        }
-    }
-}
-
-fn unauthorized(code: &'static str, detail: &str) -> ApiError {
-    ApiError::Unauthorized {
-        code,
-        detail: detail.to_owned(),
-    }
+fn unauthorized(code: ErrorCode, detail: &str) -> ApiError {
+    AppError::unauthorized(code, detail).into()
 }
 
 impl FromRequest for AuthUser {
@@ -76,21 +47,22 @@ impl FromRequest for AuthUser {
             let state = state.ok_or_else(|| ApiError::internal(anyhow::anyhow!("AppState missing")))?;
             if !has_token {
                 return Err(unauthorized(
-                    "missing_token",
+                    ErrorCode::MissingToken,
                     "an `Authorization: Bearer` token is required",
                 ));
             }
-            let subject = subject.ok_or_else(|| unauthorized("invalid_token", "the token is invalid or expired"))?;
+            let subject =
+                subject.ok_or_else(|| unauthorized(ErrorCode::InvalidToken, "the token is invalid or expired"))?;
             // The user is read on every request so that deactivation and role changes apply at once.
             let user = persistence::users::find(&state.db, subject)
                 .await?
                 .filter(|user| user.active)
-                .ok_or_else(|| unauthorized("invalid_token", "the token's user is unknown or inactive"))?;
-            Ok(AuthUser(Caller {
+                .ok_or_else(|| unauthorized(ErrorCode::InvalidToken, "the token's user is unknown or inactive"))?;
+            Ok(AuthUser {
                 id: user.id,
                 role: user.role,
                 team_id: user.team_id,
-            }))
+            })
         })
     }
 }

@@ -2,7 +2,6 @@
 
 pub mod caller;
 pub mod jwt;
-pub mod password;
 
 use actix_web::HttpMessage;
 use actix_web::http::header::{self, HeaderMap};

@@ -2,15 +2,15 @@
 //! resource that has one. Each item is the body of `PUT …/by-external-id/{external_id}` with a
 //! required `external_id`, and gets the result that request would have had.
 //!
-//! Without `all_or_none`, each item is its own transaction: a failed item changes nothing and the
-//! others go through; the answer is a 200 listing every item's result. With `all_or_none`, the
-//! items run in one transaction (each in a savepoint, so every failure is found and reported):
-//! if any fails, nothing is committed and the answer is a 422 `batch_failed` whose `items` list
-//! the problems, the items that would have succeeded being `rolled_back`.
+//! The items' transactions are `app::batch`'s. Without `all_or_none`, the answer is a 200
+//! listing every item's result. With `all_or_none`, if any item fails, nothing is committed and
+//! the answer is a 422 `batch_failed` whose `items` list the problems, the items that would have
+//! succeeded being `rolled_back`.
 
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
-use persistence::{DatabaseConnection, DatabaseTransaction, TransactionTrait};
+use app::batch::ItemOutcome;
+use persistence::{DatabaseConnection, DatabaseTransaction};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -18,7 +18,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 use validator::Validate;
 
-use crate::error::{ApiError, PROBLEM_JSON, Problem};
+use crate::error::{ApiError, AppError, ErrorCode, PROBLEM_JSON, Problem};
 use crate::v1::upsert::Upserted;
 
 /// The most items one batch takes.
@@ -92,7 +92,7 @@ pub async fn run<T: DeserializeOwned + Validate>(
     items: &[Value],
     all_or_none: bool,
     external_id: impl Fn(&T) -> Option<&str>,
-    upsert: impl AsyncFn(&DatabaseTransaction, T) -> Result<Upserted<(Uuid, i32)>, ApiError>,
+    upsert: impl AsyncFn(&DatabaseTransaction, T) -> ItemOutcome,
 ) -> Result<HttpResponse, ApiError> {
     if items.is_empty() {
         return Err(ApiError::invalid("items", "required", "a batch has at least one item"));
@@ -105,14 +105,14 @@ pub async fn run<T: DeserializeOwned + Validate>(
         ));
     }
     let mut seen: Vec<(String, usize)> = Vec::new();
-    let parsed: Vec<Result<T, ApiError>> = items
+    let parsed: Vec<Result<T, AppError>> = items
         .iter()
         .enumerate()
         .map(|(index, item)| {
-            let body: T = crate::extract::checked(&serde_json::to_vec(item).unwrap_or_default())?;
+            let body: T = crate::extract::checked(&serde_json::to_vec(item).unwrap_or_default()).map_err(app_error)?;
             if let Some(id) = external_id(&body).map(str::trim).filter(|id| !id.is_empty()) {
                 if let Some((_, first)) = seen.iter().find(|(seen_id, _)| seen_id == id) {
-                    return Err(ApiError::invalid(
+                    return Err(AppError::invalid(
                         "external_id",
                         "duplicate_in_batch",
                         format!("items[{first}] has this external id already"),
@@ -123,29 +123,14 @@ pub async fn run<T: DeserializeOwned + Validate>(
             Ok(body)
         })
         .collect();
-    let mut results = Vec::with_capacity(parsed.len());
-    if all_or_none {
-        let txn = db.begin().await?;
-        for (index, body) in parsed.into_iter().enumerate() {
-            let outcome = match body {
-                Ok(body) => upsert(&txn, body).await,
-                Err(error) => Err(error),
-            };
-            results.push(result(index, outcome));
-        }
-        if results.iter().any(|r| r.status == ItemStatus::Error) {
-            txn.rollback().await?;
-            return Ok(failed(results));
-        }
-        txn.commit().await?;
-    } else {
-        for (index, body) in parsed.into_iter().enumerate() {
-            let outcome = match body {
-                Ok(body) => one(db, body, &upsert).await,
-                Err(error) => Err(error),
-            };
-            results.push(result(index, outcome));
-        }
+    let (outcomes, committed) = app::batch::run(db, parsed, all_or_none, upsert).await?;
+    let results: Vec<BatchItemResult> = outcomes
+        .into_iter()
+        .enumerate()
+        .map(|(index, outcome)| result(index, outcome))
+        .collect();
+    if !committed {
+        return Ok(failed(results));
     }
     let summary = summary(results);
     let mut response = HttpResponse::Ok().json(&summary);
@@ -156,23 +141,19 @@ pub async fn run<T: DeserializeOwned + Validate>(
     Ok(response)
 }
 
-/// One item in a transaction of its own.
-async fn one<T>(
-    db: &DatabaseConnection,
-    body: T,
-    upsert: &impl AsyncFn(&DatabaseTransaction, T) -> Result<Upserted<(Uuid, i32)>, ApiError>,
-) -> Result<Upserted<(Uuid, i32)>, ApiError> {
-    let txn = db.begin().await?;
-    let outcome = upsert(&txn, body).await?;
-    txn.commit().await?;
-    Ok(outcome)
+/// A body's error as an item's: parsing answers only the use-case errors (400, 422).
+fn app_error(error: ApiError) -> AppError {
+    match error {
+        ApiError::App(error) => error,
+        other => AppError::internal(anyhow::anyhow!("an item failed to parse: {other}")),
+    }
 }
 
-fn result(index: usize, outcome: Result<Upserted<(Uuid, i32)>, ApiError>) -> BatchItemResult {
+fn result(index: usize, outcome: ItemOutcome) -> BatchItemResult {
     let (status, record, problem) = match outcome {
         Ok(Upserted::Created(record)) => (ItemStatus::Created, Some(record), None),
         Ok(Upserted::Replaced(record)) => (ItemStatus::Updated, Some(record), None),
-        Err(error) => (ItemStatus::Error, None, Some(error.problem())),
+        Err(error) => (ItemStatus::Error, None, Some(ApiError::App(error).problem())),
     };
     BatchItemResult {
         index,
@@ -217,7 +198,7 @@ fn failed(mut items: Vec<BatchItemResult>) -> HttpResponse {
             results.failed,
             results.items.len()
         ),
-        code: "batch_failed".to_owned(),
+        code: ErrorCode::BatchFailed.as_str().to_owned(),
         errors: Vec::new(),
         existing_id: None,
         current_version: None,

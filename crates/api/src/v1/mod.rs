@@ -16,7 +16,6 @@ pub mod pipeline_stages;
 pub mod price_lists;
 pub mod pricing;
 pub mod products;
-pub mod references;
 pub mod sales_orders;
 pub mod teams;
 pub mod upsert;

@@ -10,7 +10,6 @@ use uuid::Uuid;
 use super::dto::{
     ActivityBody, ActivityListQuery, ActivityPage, ActivityPatch, ActivityResponse, CompleteBody, ContactHistoryQuery,
 };
-use super::service;
 use crate::auth::{AuthUser, Caller};
 use crate::error::ApiError;
 use crate::extract::{Body, IfMatch, OptionalBody, if_match};
@@ -19,6 +18,7 @@ use crate::query;
 use crate::respond::etag;
 use crate::state::AppState;
 use crate::v1::history::dto::{HISTORY_SORT, HistoryEntryResponse, HistoryPage, HistoryQuery};
+use app::activities as service;
 
 const SORTS: &[(&str, ActivitySort)] = &[
     ("occurs_at", ActivitySort::OccursAt),

@@ -6,10 +6,10 @@ use utoipa::ToSchema;
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
 use validator::Validate;
 
-use crate::auth::password;
 use crate::error::ApiError;
 use crate::extract::Body;
-use crate::state::{AppState, now};
+use crate::state::AppState;
+use app::clock::now;
 
 pub fn configure(config: &mut ServiceConfig) {
     config.service(scope("/auth").service(create_token));
@@ -53,16 +53,7 @@ pub struct TokenResponse {
 #[post("/token")]
 pub async fn create_token(state: web::Data<AppState>, body: Body<TokenRequest>) -> Result<HttpResponse, ApiError> {
     let TokenRequest { email, password } = body.0;
-    let found = persistence::users::find_for_login(&state.db, &email).await?;
-    let (user, hash) = match found {
-        Some((user, hash)) if user.active => (Some(user), Some(hash)),
-        _ => (None, None),
-    };
-    let valid = password::verify(password, hash).await?;
-    let user = user.filter(|_| valid).ok_or_else(|| ApiError::Unauthorized {
-        code: "invalid_credentials",
-        detail: "the email or password is wrong".to_owned(),
-    })?;
+    let user = app::users::authenticate(&state.db, &email, password).await?;
     let token = state.jwt.issue(user.id, now()).map_err(ApiError::internal)?;
     Ok(HttpResponse::Ok().json(TokenResponse {
         access_token: token,

@@ -6,7 +6,6 @@ use domain::access::Permission;
 use uuid::Uuid;
 
 use super::dto::{DiscountRuleBody, DiscountRulePage, DiscountRulePatch, DiscountRuleQuery, DiscountRuleResponse};
-use super::service;
 use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::extract::{Body, IfMatch, if_match};
@@ -15,6 +14,7 @@ use crate::query;
 use crate::respond::etag;
 use crate::state::AppState;
 use crate::v1::history::dto::{HISTORY_SORT, HistoryEntryResponse, HistoryPage, HistoryQuery};
+use app::discount_rules as service;
 
 const SORT: &str = "name";
 

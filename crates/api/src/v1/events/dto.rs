@@ -60,3 +60,12 @@ impl From<Event> for EventResponse {
         }
     }
 }
+
+impl From<app::events::EventPage> for EventPage {
+    fn from(page: app::events::EventPage) -> Self {
+        Self {
+            items: page.items.into_iter().map(EventResponse::from).collect(),
+            next_cursor: page.next_cursor,
+        }
+    }
+}

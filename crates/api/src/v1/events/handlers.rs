@@ -4,11 +4,11 @@ use actix_web::{HttpResponse, get, web};
 use domain::access::Permission;
 
 use super::dto::{EventPage, EventQuery};
-use super::service;
 use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::pagination;
 use crate::state::AppState;
+use app::events as service;
 
 /// The change feed: committed changes of every business record (created, updated, status
 /// reached, archived, deleted), oldest first. Page with `after = next_cursor`: no committed
@@ -33,5 +33,5 @@ pub async fn list_events(
     user.require(Permission::ReadEvents)?;
     let limit = pagination::limit(query.limit)?;
     let page = service::page(&state.db, query.after.as_deref(), limit).await?;
-    Ok(HttpResponse::Ok().json(page))
+    Ok(HttpResponse::Ok().json(EventPage::from(page)))
 }

@@ -233,3 +233,17 @@ impl From<FlowLine> for FlowLineResponse {
         }
     }
 }
+
+impl From<app::flow::Flow> for FlowResponse {
+    fn from(flow: app::flow::Flow) -> Self {
+        Self {
+            opportunities: flow.opportunities.iter().map(FlowOpportunity::from).collect(),
+            offers: flow.offers.iter().map(|o| FlowOffer::new(o, flow.today)).collect(),
+            sales_orders: flow.sales_orders.iter().map(FlowSalesOrder::from).collect(),
+            invoice_orders: flow.invoice_orders.iter().map(FlowInvoiceOrder::from).collect(),
+            invoices: flow.invoices.iter().map(FlowInvoice::from).collect(),
+            credit_notes: flow.credit_notes.iter().map(FlowInvoice::from).collect(),
+            lines: flow.lines.into_iter().map(Into::into).collect(),
+        }
+    }
+}

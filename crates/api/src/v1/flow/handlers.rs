@@ -6,10 +6,10 @@ use domain::access::Permission;
 use uuid::Uuid;
 
 use super::dto::FlowResponse;
-use super::service::{self, Start};
 use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::state::AppState;
+use app::flow::{self as service, Start};
 
 async fn respond(
     state: &AppState,
@@ -18,7 +18,8 @@ async fn respond(
     start: Start,
 ) -> Result<HttpResponse, ApiError> {
     let caller = user.require(permission)?;
-    Ok(HttpResponse::Ok().json(service::flow(&state.db, &caller, start).await?))
+    let flow = service::flow(&state.db, &caller, start).await?;
+    Ok(HttpResponse::Ok().json(FlowResponse::from(flow)))
 }
 
 /// The chain this offer belongs to: its opportunity, the order it became, that order's invoice

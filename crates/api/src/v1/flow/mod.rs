@@ -4,4 +4,3 @@
 
 pub mod dto;
 pub mod handlers;
-pub mod service;

@@ -5,4 +5,3 @@
 //! that the caller may see the record and then calls [`service::list`].
 
 pub mod dto;
-pub mod service;

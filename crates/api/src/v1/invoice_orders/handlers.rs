@@ -7,7 +7,6 @@ use persistence::invoice_orders::{InvoiceOrderFilter, InvoiceOrderSort};
 use uuid::Uuid;
 
 use super::dto::{InvoiceOrderBody, InvoiceOrderListQuery, InvoiceOrderPage, InvoiceOrderResponse};
-use super::service;
 use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::extract::{Body, IfMatch, if_match};
@@ -16,6 +15,7 @@ use crate::query;
 use crate::respond::etag;
 use crate::state::AppState;
 use crate::v1::history::dto::{HISTORY_SORT, HistoryEntryResponse, HistoryPage, HistoryQuery};
+use app::invoice_orders as service;
 
 /// Put quantities of confirmed sales order lines on an invoice order: `{"sales_order_id"}` takes
 /// all that remains of that order; `lines` name quantities, within what remains (ordered −

@@ -13,7 +13,6 @@ use super::dto::{
     InvoiceBody, InvoiceLineBody, InvoiceListQuery, InvoicePage, InvoicePatch, InvoiceResponse, InvoiceUpsertBody,
     PaymentBody,
 };
-use super::service;
 use crate::auth::{AuthUser, Caller};
 use crate::error::ApiError;
 use crate::extract::{Body, IfMatch, if_match};
@@ -22,7 +21,8 @@ use crate::query;
 use crate::respond::etag;
 use crate::state::AppState;
 use crate::v1::history::dto::{HISTORY_SORT, HistoryEntryResponse, HistoryPage, HistoryQuery};
-use crate::v1::offers::service::today;
+use app::clock::today;
+use app::invoices as service;
 
 fn respond(
     status: actix_web::http::StatusCode,

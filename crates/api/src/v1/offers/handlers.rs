@@ -8,7 +8,6 @@ use persistence::offers::{OfferFilter, OfferSort};
 use uuid::Uuid;
 
 use super::dto::{AcceptBody, OfferBody, OfferListQuery, OfferPage, OfferPatch, OfferResponse, PartyOfferQuery};
-use super::service;
 use crate::auth::{AuthUser, Caller};
 use crate::error::ApiError;
 use crate::extract::{Body, IfMatch, OptionalBody, if_match};
@@ -17,6 +16,7 @@ use crate::query;
 use crate::respond::etag;
 use crate::state::AppState;
 use crate::v1::history::dto::{HISTORY_SORT, HistoryEntryResponse, HistoryPage, HistoryQuery};
+use app::offers as service;
 
 const SORTS: &[(&str, OfferSort)] = &[
     ("created_at", OfferSort::CreatedAt),

@@ -10,7 +10,6 @@ use super::dto::{
     OpportunityBody, OpportunityListQuery, OpportunityPage, OpportunityPatch, OpportunityResponse,
     PartyOpportunityQuery,
 };
-use super::service;
 use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::extract::{Body, IfMatch, if_match};
@@ -19,6 +18,7 @@ use crate::query;
 use crate::respond::etag;
 use crate::state::AppState;
 use crate::v1::history::dto::{HISTORY_SORT, HistoryEntryResponse, HistoryPage, HistoryQuery};
+use app::opportunities as service;
 
 const SORTS: &[(&str, OpportunitySort)] = &[
     ("created_at", OpportunitySort::CreatedAt),

@@ -2,7 +2,6 @@
 
 pub mod dto;
 pub mod handlers;
-pub mod service;
 
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
 

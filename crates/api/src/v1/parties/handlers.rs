@@ -7,7 +7,6 @@ use persistence::parties::{PartyFilter, PartySort};
 use uuid::Uuid;
 
 use super::dto::{PartyBatchBody, PartyBody, PartyListQuery, PartyPage, PartyPatch, PartyResponse};
-use super::service;
 use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::extract::{Body, IfMatch, if_match};
@@ -16,6 +15,7 @@ use crate::respond::etag;
 use crate::state::AppState;
 use crate::v1::batch::{self, BatchProblem, BatchResponse};
 use crate::v1::history::dto::{HISTORY_SORT, HistoryEntryResponse, HistoryPage, HistoryQuery};
+use app::parties as service;
 
 /// Create a party.
 #[utoipa::path(

@@ -7,7 +7,6 @@ use domain::pipeline::StageKind;
 use uuid::Uuid;
 
 use super::dto::{StageBody, StageListQuery, StagePage, StagePatch, StageResponse};
-use super::service;
 use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::extract::{Body, IfMatch, if_match};
@@ -16,6 +15,7 @@ use crate::query;
 use crate::respond::etag;
 use crate::state::AppState;
 use crate::v1::history::dto::{HISTORY_SORT, HistoryEntryResponse, HistoryPage, HistoryQuery};
+use app::pipeline_stages as service;
 
 const SORT: &str = "position";
 

@@ -8,7 +8,6 @@ use uuid::Uuid;
 use super::dto::{
     PriceListBody, PriceListPage, PriceListPatch, PriceListQuery, PriceListResponse, PriceListSummaryResponse,
 };
-use super::service;
 use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::extract::{Body, IfMatch, if_match};
@@ -17,6 +16,7 @@ use crate::query;
 use crate::respond::etag;
 use crate::state::AppState;
 use crate::v1::history::dto::{HISTORY_SORT, HistoryEntryResponse, HistoryPage, HistoryQuery};
+use app::price_lists as service;
 
 const SORT: &str = "name";
 

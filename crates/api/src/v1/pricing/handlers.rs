@@ -7,11 +7,10 @@ use domain::validation::ValidationErrors;
 use rust_decimal::Decimal;
 
 use super::dto::{ResolutionResponse, ResolveQuery};
-use super::service::PricingContext;
 use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::v1::{parties, products};
+use app::pricing::PricingContext;
 
 /// Resolve the unit price and discount of a product for a party: the price list tier or the list
 /// price, the single best discount rule, and an explanation of every rule considered.
@@ -46,9 +45,9 @@ pub async fn resolve_price(
         None => None,
     };
     let quantity = errors.finish(|| quantity.expect("checked"))?;
-    let date = crate::query::date("date", query.date)?.unwrap_or_else(|| crate::state::now().date_naive());
-    let party = parties::service::get(&state.db, &caller, query.party_id).await?;
-    let product = products::service::get(&state.db, query.product_id).await?;
+    let date = crate::query::date("date", query.date)?.unwrap_or_else(app::clock::today);
+    let party = app::parties::get(&state.db, &caller, query.party_id).await?;
+    let product = app::products::get(&state.db, query.product_id).await?;
     let currency = wanted.or(party.fields.currency).unwrap_or(product.fields.currency);
     let context = PricingContext::load(&state.db, &party, &[product.id], date).await?;
     let resolution = context.resolve(&product, quantity, currency);

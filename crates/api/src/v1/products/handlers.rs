@@ -8,7 +8,6 @@ use persistence::products::{ProductFilter, ProductSort};
 use uuid::Uuid;
 
 use super::dto::{ProductBatchBody, ProductBody, ProductListQuery, ProductPage, ProductPatch, ProductResponse};
-use super::service;
 use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::extract::{Body, IfMatch, if_match};
@@ -18,6 +17,7 @@ use crate::respond::etag;
 use crate::state::AppState;
 use crate::v1::batch::{self, BatchProblem, BatchResponse};
 use crate::v1::history::dto::{HISTORY_SORT, HistoryEntryResponse, HistoryPage, HistoryQuery};
+use app::products as service;
 
 /// Add a product to the catalog; a SKU that is taken is a 409 `duplicate_sku` naming its product.
 #[utoipa::path(

@@ -8,7 +8,6 @@ use persistence::users::UserFilter;
 use uuid::Uuid;
 
 use super::dto::{UserBody, UserListQuery, UserPage, UserPatch, UserResponse};
-use super::service::{self, NewUser};
 use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::extract::{Body, IfMatch, if_match};
@@ -17,6 +16,7 @@ use crate::query;
 use crate::respond::etag;
 use crate::state::AppState;
 use crate::v1::history::dto::{HISTORY_SORT, HistoryEntryResponse, HistoryPage, HistoryQuery};
+use app::users::{self as service, NewUser};
 
 /// Create a user.
 #[utoipa::path(

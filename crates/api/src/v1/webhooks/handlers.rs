@@ -3,6 +3,7 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use domain::access::Permission;
+use domain::webhook::WebhookInput;
 use persistence::page::PageRequest;
 use uuid::Uuid;
 
@@ -10,13 +11,13 @@ use super::dto::{
     DeliveryListQuery, DeliveryPage, DeliveryResponse, WebhookBody, WebhookListQuery, WebhookPage, WebhookPatch,
     WebhookResponse,
 };
-use super::service;
 use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::extract::{Body, IfMatch, if_match};
 use crate::pagination::{self, KeyKind};
 use crate::respond::etag;
 use crate::state::AppState;
+use app::webhooks as service;
 
 /// The sort of the delivery log: newest first.
 const DELIVERY_SORT: &str = "-created_at";
@@ -48,7 +49,14 @@ pub async fn create_webhook(
     body: Body<WebhookBody>,
 ) -> Result<HttpResponse, ApiError> {
     let caller = user.require(Permission::ManageWebhooks)?;
-    let hook = service::create(&state.db, &caller, body.0, state.webhooks.allow_private).await?;
+    let body = body.0;
+    let input = WebhookInput {
+        url: body.url,
+        event_types: body.event_types,
+        skip_own: body.skip_own,
+        active: body.active,
+    };
+    let hook = service::create(&state.db, &caller, input, body.secret, state.webhooks.allow_private).await?;
     state.webhooks.wake();
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/webhooks/{}", hook.id)))
@@ -135,7 +143,7 @@ pub async fn update_webhook(
         &caller,
         id.into_inner(),
         if_match(&req)?,
-        body.0,
+        |input| body.0.apply(input),
         state.webhooks.allow_private,
     )
     .await?;

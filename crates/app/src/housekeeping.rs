@@ -1,0 +1,42 @@
+//! Work the server does on its own, off the request path: dropping events and finished webhook
+//! deliveries past their retention, and idempotency keys past their 24 hours.
+
+use std::time::Duration;
+
+use anyhow::Context;
+use chrono::TimeDelta;
+use persistence::{DatabaseConnection, events, idempotency, webhook_deliveries};
+
+const EVERY: Duration = Duration::from_hours(1);
+
+/// Cleans once now (a failure stops the start: the database is not what the server expects),
+/// then every hour in the background (a failure there is logged and tried again next hour).
+pub async fn start(db: DatabaseConnection, event_retention_days: u32) -> anyhow::Result<()> {
+    let retention = TimeDelta::days(i64::from(event_retention_days));
+    clean(&db, retention)
+        .await
+        .context("dropping expired events, deliveries and idempotency keys")?;
+    tokio::spawn(async move {
+        let mut interval = tokio::time::interval(EVERY);
+        interval.tick().await;
+        loop {
+            interval.tick().await;
+            if let Err(error) = clean(&db, retention).await {
+                tracing::warn!(%error, "housekeeping failed; trying again in an hour");
+            }
+        }
+    });
+    Ok(())
+}
+
+async fn clean(db: &DatabaseConnection, retention: TimeDelta) -> Result<(), persistence::StoreError> {
+    let now = crate::clock::now();
+    let dropped = events::delete_before(db, now - retention).await?;
+    if dropped > 0 {
+        tracing::info!(dropped, "dropped events past their retention");
+    }
+    // The delivery log is kept as long as the events it delivered.
+    webhook_deliveries::delete_finished_before(db, now - retention).await?;
+    idempotency::delete_before(db, now - idempotency::RETENTION).await?;
+    Ok(())
+}

@@ -1,0 +1,234 @@
+//! Party use cases: each mutating one is a single transaction, opened and committed here.
+
+use domain::access;
+use domain::party::{Party, PartyFields, PartyInput, PartyKind};
+use domain::resource::ResourceType;
+use persistence::page::{Page, PageRequest};
+use persistence::parties::{self, PartyFilter, PartySort};
+use persistence::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, TransactionTrait};
+use uuid::Uuid;
+
+use crate::caller::Caller;
+use crate::clock::now;
+use crate::error::AppError;
+use crate::history::{self, Change};
+use crate::records::parties::party as record;
+use crate::references::{References, changed};
+use crate::upsert::{self, Upserted};
+use crate::versions::check_version;
+
+const RESOURCE: ResourceType = ResourceType::Party;
+
+pub async fn create(db: &DatabaseConnection, caller: &Caller, input: PartyInput) -> Result<Party, AppError> {
+    let txn = db.begin().await?;
+    let party = insert_new(&txn, caller, input).await?;
+    txn.commit().await?;
+    Ok(party)
+}
+
+pub async fn get(db: &DatabaseConnection, caller: &Caller, id: Uuid) -> Result<Party, AppError> {
+    parties::find(db, id, caller.visibility())
+        .await?
+        .ok_or(AppError::not_found(RESOURCE))
+}
+
+/// The history of a party the caller may see.
+pub async fn history(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: Uuid,
+    request: &PageRequest<()>,
+) -> Result<Page<persistence::history::Entry>, AppError> {
+    get(db, caller, id).await?;
+    history::list(db, RESOURCE, id, request).await
+}
+
+pub async fn list(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    filter: &PartyFilter,
+    request: &PageRequest<PartySort>,
+) -> Result<Page<Party>, AppError> {
+    Ok(parties::list(db, filter, caller.visibility(), request).await?)
+}
+
+/// Applies `change` to the current record and writes it if its version is still the one read
+/// (and the one in `If-Match`, when given).
+pub async fn update(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: Uuid,
+    if_match: Option<i32>,
+    change: impl FnOnce(&mut PartyInput),
+) -> Result<Party, AppError> {
+    let txn = db.begin().await?;
+    let current = parties::find_for_update(&txn, id, caller.visibility())
+        .await?
+        .ok_or(AppError::not_found(RESOURCE))?;
+    let mut input = PartyInput::from(current.fields.clone());
+    change(&mut input);
+    // Invalid input is reported as such even with a stale If-Match: fixing it is the first step.
+    let fields = input.validate()?;
+    check_version(current.version, if_match)?;
+    check_references(&txn, caller, &fields, Some(&current)).await?;
+    let party = write_new_version(&txn, caller, current, fields, false).await?;
+    txn.commit().await?;
+    Ok(party)
+}
+
+/// Archives the party: it stays readable by id and leaves the lists. Archiving twice is harmless.
+pub async fn archive(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: Uuid,
+    if_match: Option<i32>,
+) -> Result<(), AppError> {
+    let txn = db.begin().await?;
+    let current = parties::find_for_update(&txn, id, caller.visibility())
+        .await?
+        .ok_or(AppError::not_found(RESOURCE))?;
+    check_version(current.version, if_match)?;
+    if !current.is_archived() {
+        let fields = current.fields.clone();
+        write_new_version(&txn, caller, current, fields, true).await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+/// `PUT /parties/by-external-id/{external_id}`: creates the party, or replaces the whole record
+/// (omitted fields get their defaults). A party the caller may not see is not replaced but refused,
+/// because creating a second one would break the uniqueness of external ids.
+pub async fn upsert(
+    db: &impl TransactionTrait<Transaction = DatabaseTransaction>,
+    caller: &Caller,
+    external_id: &str,
+    mut input: PartyInput,
+    if_match: Option<i32>,
+) -> Result<Upserted<Party>, AppError> {
+    let external_id = upsert::claim_external_id(external_id, &mut input.external_id, domain::party::SHORT_TEXT_MAX)?;
+    upsert::retrying_a_lost_race(|| upsert_once(db, caller, &external_id, input.clone(), if_match)).await
+}
+
+async fn upsert_once(
+    db: &impl TransactionTrait<Transaction = DatabaseTransaction>,
+    caller: &Caller,
+    external_id: &str,
+    input: PartyInput,
+    if_match: Option<i32>,
+) -> Result<Upserted<Party>, AppError> {
+    let txn = db.begin().await?;
+    let result = match parties::find_by_external_id(&txn, external_id).await? {
+        None => {
+            if if_match.is_some() {
+                return Err(AppError::not_found(RESOURCE));
+            }
+            Upserted::Created(insert_new(&txn, caller, input).await?)
+        }
+        Some(current) => {
+            if parties::find(&txn, current.id, caller.visibility()).await?.is_none() {
+                return Err(upsert::hidden_external_id(RESOURCE));
+            }
+            // The body is the whole record, but for an omitted owner, who stays: owners are the
+            // CRM's business, which an ERP resending the party knows nothing of.
+            let mut input = input;
+            input.owner_id = input.owner_id.or(current.fields.owner_id);
+            let fields = input.validate()?;
+            check_version(current.version, if_match)?;
+            check_references(&txn, caller, &fields, Some(&current)).await?;
+            Upserted::Replaced(write_new_version(&txn, caller, current, fields, false).await?)
+        }
+    };
+    txn.commit().await?;
+    Ok(result)
+}
+
+async fn insert_new(conn: &impl ConnectionTrait, caller: &Caller, mut input: PartyInput) -> Result<Party, AppError> {
+    if input.owner_id.is_none() {
+        input.owner_id = access::default_owner(caller.role, caller.member());
+    }
+    let fields = input.validate()?;
+    check_references(conn, caller, &fields, None).await?;
+    let at = now();
+    let party = Party {
+        id: Uuid::now_v7(),
+        fields,
+        archived_at: None,
+        version: 1,
+        created_at: at,
+        updated_at: at,
+    };
+    parties::insert(conn, &party)
+        .await
+        .map_err(|e| upsert::lost_external_id_race(e, RESOURCE, party.fields.external_id.as_deref()))?;
+    history::record(conn, caller, RESOURCE, party.id, Change::Created, None, &record(&party)).await?;
+    Ok(party)
+}
+
+/// Writes `fields` as the next version of `current`, archiving it too when `archive` is set, and
+/// records the change in the history. Identical fields write nothing.
+async fn write_new_version(
+    conn: &impl ConnectionTrait,
+    caller: &Caller,
+    current: Party,
+    fields: PartyFields,
+    archive: bool,
+) -> Result<Party, AppError> {
+    if fields == current.fields && !archive {
+        // Nothing changes: no new version, so a sync client resending a record doubles nothing.
+        return Ok(current);
+    }
+    let before = record(&current);
+    let at = now();
+    let party = Party {
+        fields,
+        archived_at: current.archived_at.or(archive.then_some(at)),
+        version: current.version + 1,
+        updated_at: at,
+        ..current
+    };
+    let written = parties::update(conn, &party, current.version)
+        .await
+        .map_err(|e| upsert::lost_external_id_race(e, RESOURCE, party.fields.external_id.as_deref()))?;
+    if !written {
+        // The row was locked when read, so only a writer bypassing that lock gets here.
+        return Err(AppError::concurrent_update());
+    }
+    let change = if archive { Change::Archived } else { Change::Updated };
+    history::record(conn, caller, RESOURCE, party.id, change, Some(&before), &record(&party)).await?;
+    Ok(party)
+}
+
+/// The references a party holds must exist: its organization (one the caller sees, an organization,
+/// not archived) and its owner (an active user; for sales users, themselves or a teammate). Its
+/// external id must be free; the unique index is the backstop when two requests race.
+async fn check_references(
+    conn: &impl ConnectionTrait,
+    caller: &Caller,
+    fields: &PartyFields,
+    current: Option<&Party>,
+) -> Result<(), AppError> {
+    let mut references = References::new(conn, caller);
+    let current_fields = current.map(|c| &c.fields);
+    if let Some(org_id) = changed(fields.organization_id, current_fields.and_then(|c| c.organization_id))
+        && let Some(organization) = references.party("organization_id", org_id).await?
+        && organization.fields.kind != PartyKind::Organization
+    {
+        references.add("organization_id", "not_an_organization", "the party is a person");
+    }
+    if current_fields.map_or(fields.owner_id.is_some(), |c| c.owner_id != fields.owner_id) {
+        references.responsible_user("owner_id", fields.owner_id).await?;
+    }
+    if let Some(price_list_id) = changed(fields.price_list_id, current_fields.and_then(|c| c.price_list_id))
+        && !persistence::price_lists::exists_for_share(conn, price_list_id).await?
+    {
+        references.add("price_list_id", "not_found", "no price list with this id");
+    }
+    if let Some(external_id) = fields.external_id.as_deref()
+        && current_fields.and_then(|c| c.external_id.as_deref()) != Some(external_id)
+        && let Some(other) = parties::find_by_external_id(conn, external_id).await?
+    {
+        return Err(upsert::duplicate_external_id(RESOURCE, external_id, Some(other.id)));
+    }
+    references.finish()
+}

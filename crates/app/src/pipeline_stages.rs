@@ -1,0 +1,161 @@
+//! Pipeline stage use cases. Every change is recorded in the history.
+
+use chrono::{DateTime, Utc};
+use domain::pipeline::{PipelineStage, StageInput, StageKind};
+use domain::resource::ResourceType;
+use persistence::page::{Page, PageRequest, SyncOrder};
+use persistence::{DatabaseConnection, StoreError, TransactionTrait, opportunities, pipeline_stages};
+use uuid::Uuid;
+
+use crate::caller::Caller;
+use crate::clock::now;
+use crate::error::{AppError, ErrorCode};
+use crate::history::{self, Change};
+use crate::records::pipeline_stages::pipeline_stage as record;
+use crate::versions::check_version;
+
+pub const RESOURCE: ResourceType = ResourceType::PipelineStage;
+
+/// Creates a stage; without a position it goes after the last one.
+pub async fn create(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    name: String,
+    position: Option<i32>,
+    default_probability: i32,
+    kind: Option<StageKind>,
+) -> Result<PipelineStage, AppError> {
+    let txn = db.begin().await?;
+    let position = match position {
+        Some(position) => position,
+        None => next_position(&txn).await?,
+    };
+    let input = StageInput {
+        name,
+        position,
+        default_probability,
+        kind: kind.unwrap_or(StageKind::Open),
+        retired: false,
+    };
+    let at = now();
+    let stage = PipelineStage {
+        id: Uuid::now_v7(),
+        fields: input.validate()?,
+        version: 1,
+        created_at: at,
+        updated_at: at,
+    };
+    pipeline_stages::insert(&txn, &stage).await?;
+    let after = record(&stage);
+    history::record(&txn, caller, RESOURCE, stage.id, Change::Created, None, &after).await?;
+    txn.commit().await?;
+    Ok(stage)
+}
+
+pub async fn get(db: &DatabaseConnection, id: Uuid) -> Result<PipelineStage, AppError> {
+    pipeline_stages::find(db, id)
+        .await?
+        .ok_or(AppError::not_found(RESOURCE))
+}
+
+/// The history of a stage, also of a deleted one (which then ends with its deletion): an admin
+/// wants to see who removed a stage from the pipeline.
+pub async fn history(
+    db: &DatabaseConnection,
+    id: Uuid,
+    request: &PageRequest<()>,
+) -> Result<Page<persistence::history::Entry>, AppError> {
+    let exists = pipeline_stages::find(db, id).await?.is_some();
+    history::list_outliving(db, RESOURCE, id, exists, request).await
+}
+
+pub async fn list(
+    db: &DatabaseConnection,
+    include_retired: bool,
+    updated_since: Option<DateTime<Utc>>,
+    request: &PageRequest<SyncOrder>,
+) -> Result<Page<PipelineStage>, AppError> {
+    Ok(pipeline_stages::list(db, include_retired, updated_since, request).await?)
+}
+
+pub async fn update(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: Uuid,
+    if_match: Option<i32>,
+    change: impl FnOnce(&mut StageInput),
+) -> Result<PipelineStage, AppError> {
+    let txn = db.begin().await?;
+    let current = pipeline_stages::find_for_update(&txn, id)
+        .await?
+        .ok_or(AppError::not_found(RESOURCE))?;
+    let mut input = StageInput::from(current.fields.clone());
+    change(&mut input);
+    let fields = input.validate()?;
+    check_version(current.version, if_match)?;
+    if fields == current.fields {
+        return Ok(current);
+    }
+    if fields.kind != current.fields.kind
+        && !current
+            .fields
+            .may_become(&fields, opportunities::any_in_stage(&txn, id).await?)
+    {
+        return Err(AppError::conflict(
+            ErrorCode::StageInUse,
+            "opportunities are in this stage: its kind cannot change (add a stage of the new kind instead)",
+            Some(id),
+        ));
+    }
+    let stage = PipelineStage {
+        fields,
+        version: current.version + 1,
+        updated_at: now(),
+        ..current.clone()
+    };
+    if !pipeline_stages::update(&txn, &stage, current.version).await? {
+        return Err(AppError::concurrent_update());
+    }
+    let (before, after) = (record(&current), record(&stage));
+    history::record(&txn, caller, RESOURCE, stage.id, Change::Updated, Some(&before), &after).await?;
+    txn.commit().await?;
+    Ok(stage)
+}
+
+/// Deletes a stage that nothing uses; one in use is a 409 (retire it instead).
+pub async fn delete(db: &DatabaseConnection, caller: &Caller, id: Uuid, if_match: Option<i32>) -> Result<(), AppError> {
+    let txn = db.begin().await?;
+    let current = pipeline_stages::find_for_update(&txn, id)
+        .await?
+        .ok_or(AppError::not_found(RESOURCE))?;
+    check_version(current.version, if_match)?;
+    match pipeline_stages::delete(&txn, id).await {
+        Ok(_) => {}
+        Err(StoreError::ForeignKey(_)) => {
+            return Err(AppError::conflict(
+                ErrorCode::StageInUse,
+                "opportunities are in this stage: retire it instead",
+                Some(id),
+            ));
+        }
+        Err(other) => return Err(other.into()),
+    }
+    history::record_deletion(&txn, caller, RESOURCE, id, &record(&current)).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+async fn next_position(conn: &impl persistence::ConnectionTrait) -> Result<i32, AppError> {
+    // The list is small; its last page holds the highest position.
+    let request = PageRequest {
+        sort: SyncOrder::Natural,
+        direction: persistence::page::Direction::Desc,
+        limit: 1,
+        after: None,
+    };
+    let last = pipeline_stages::list(conn, true, None, &request).await?;
+    Ok(last
+        .items
+        .first()
+        .map_or(0, |stage| stage.fields.position.saturating_add(10)))
+}

@@ -1,0 +1,140 @@
+//! Price list use cases. A list is written whole, with its history entry, in one transaction.
+
+use chrono::{DateTime, Utc};
+use domain::pricing::{PriceList, PriceListFields, PriceListInput};
+use domain::resource::ResourceType;
+use persistence::page::{Page, PageRequest, SyncOrder};
+use persistence::price_lists::{self, PriceListSummary};
+use persistence::{ConnectionTrait, DatabaseConnection, TransactionTrait, parties, products};
+use uuid::Uuid;
+
+use crate::caller::Caller;
+use crate::clock::now;
+use crate::error::{AppError, ErrorCode};
+use crate::history::{self, Change};
+use crate::records::price_lists::price_list as record;
+use crate::versions::check_version;
+
+pub const RESOURCE: ResourceType = ResourceType::PriceList;
+
+pub async fn create(db: &DatabaseConnection, caller: &Caller, input: PriceListInput) -> Result<PriceList, AppError> {
+    let fields = input.validate()?;
+    let txn = db.begin().await?;
+    check_products(&txn, &fields).await?;
+    let at = now();
+    let list = PriceList {
+        id: Uuid::now_v7(),
+        fields,
+        version: 1,
+        created_at: at,
+        updated_at: at,
+    };
+    price_lists::insert(&txn, &list).await?;
+    let after = record(&list);
+    history::record(&txn, caller, RESOURCE, list.id, Change::Created, None, &after).await?;
+    txn.commit().await?;
+    Ok(list)
+}
+
+pub async fn get(db: &DatabaseConnection, id: Uuid) -> Result<PriceList, AppError> {
+    price_lists::find(db, id).await?.ok_or(AppError::not_found(RESOURCE))
+}
+
+pub async fn list(
+    db: &DatabaseConnection,
+    updated_since: Option<DateTime<Utc>>,
+    request: &PageRequest<SyncOrder>,
+) -> Result<Page<PriceListSummary>, AppError> {
+    Ok(price_lists::list(db, updated_since, request).await?)
+}
+
+pub async fn history(
+    db: &DatabaseConnection,
+    id: Uuid,
+    request: &PageRequest<()>,
+) -> Result<Page<persistence::history::Entry>, AppError> {
+    let exists = price_lists::exists(db, id).await?;
+    history::list_outliving(db, RESOURCE, id, exists, request).await
+}
+
+pub async fn update(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: Uuid,
+    if_match: Option<i32>,
+    change: impl FnOnce(&mut PriceListInput),
+) -> Result<PriceList, AppError> {
+    let txn = db.begin().await?;
+    let current = price_lists::find_for_update(&txn, id)
+        .await?
+        .ok_or(AppError::not_found(RESOURCE))?;
+    let unchanged = PriceListInput::from(current.fields.clone());
+    let mut input = unchanged.clone();
+    change(&mut input);
+    current
+        .fields
+        .check_change(&input, input.entries != unchanged.entries)?;
+    let fields = input.validate()?;
+    check_version(current.version, if_match)?;
+    if fields == current.fields {
+        return Ok(current);
+    }
+    check_products(&txn, &fields).await?;
+    let before = record(&current);
+    let list = PriceList {
+        fields,
+        version: current.version + 1,
+        updated_at: now(),
+        ..current
+    };
+    if !price_lists::update(&txn, &list, current.version).await? {
+        return Err(AppError::concurrent_update());
+    }
+    let after = record(&list);
+    history::record(&txn, caller, RESOURCE, list.id, Change::Updated, Some(&before), &after).await?;
+    txn.commit().await?;
+    Ok(list)
+}
+
+/// Deletes a list no party is priced by; one in use is a 409 (assign the parties another first).
+pub async fn delete(db: &DatabaseConnection, caller: &Caller, id: Uuid, if_match: Option<i32>) -> Result<(), AppError> {
+    let txn = db.begin().await?;
+    let current = price_lists::find_for_update(&txn, id)
+        .await?
+        .ok_or(AppError::not_found(RESOURCE))?;
+    check_version(current.version, if_match)?;
+    if parties::uses_price_list(&txn, id).await? {
+        return Err(AppError::conflict(
+            ErrorCode::PriceListInUse,
+            "parties are priced by this list: give them another one first",
+            Some(id),
+        ));
+    }
+    price_lists::delete(&txn, id).await?;
+    history::record_deletion(&txn, caller, RESOURCE, id, &record(&current)).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Every entry names a product of the catalog.
+async fn check_products(conn: &impl ConnectionTrait, fields: &PriceListFields) -> Result<(), AppError> {
+    let mut ids: Vec<Uuid> = fields.entries.iter().map(|e| e.product_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let known: std::collections::HashSet<Uuid> = products::find_many(conn, &ids)
+        .await?
+        .into_iter()
+        .map(|p| p.id)
+        .collect();
+    let mut errors = domain::validation::ValidationErrors::new();
+    for (i, entry) in fields.entries.iter().enumerate() {
+        if !known.contains(&entry.product_id) {
+            errors.add(
+                format!("entries[{i}].product_id"),
+                "not_found",
+                "no product with this id",
+            );
+        }
+    }
+    errors.finish(|| ()).map_err(Into::into)
+}

@@ -1,0 +1,239 @@
+//! Product use cases: each mutating one is a single transaction with its history entry.
+
+use domain::product::{EXTERNAL_ID_MAX, Product, ProductFields, ProductInput};
+use domain::resource::ResourceType;
+use persistence::page::{Page, PageRequest};
+use persistence::products::{self, ProductFilter, ProductSort};
+use persistence::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, StoreError, TransactionTrait};
+use uuid::Uuid;
+
+use crate::caller::Caller;
+use crate::clock::now;
+use crate::error::{AppError, ErrorCode};
+use crate::history::{self, Change};
+use crate::records::products::product as record;
+use crate::upsert::{self, Upserted};
+use crate::versions::check_version;
+
+pub const RESOURCE: ResourceType = ResourceType::Product;
+
+pub async fn create(db: &DatabaseConnection, caller: &Caller, input: ProductInput) -> Result<Product, AppError> {
+    let fields = input.validate()?;
+    let txn = db.begin().await?;
+    let product = insert_new(&txn, caller, fields).await?;
+    txn.commit().await?;
+    Ok(product)
+}
+
+pub async fn get(db: &DatabaseConnection, id: Uuid) -> Result<Product, AppError> {
+    products::find(db, id).await?.ok_or(AppError::not_found(RESOURCE))
+}
+
+pub async fn list(
+    db: &DatabaseConnection,
+    filter: &ProductFilter,
+    request: &PageRequest<ProductSort>,
+) -> Result<Page<Product>, AppError> {
+    Ok(products::list(db, filter, request).await?)
+}
+
+/// The history of a product.
+pub async fn history(
+    db: &DatabaseConnection,
+    id: Uuid,
+    request: &PageRequest<()>,
+) -> Result<Page<persistence::history::Entry>, AppError> {
+    get(db, id).await?;
+    history::list(db, RESOURCE, id, request).await
+}
+
+/// Applies `change` to the current record and writes it if its version is still the one read
+/// (and the one in `If-Match`, when given).
+pub async fn update(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: Uuid,
+    if_match: Option<i32>,
+    change: impl FnOnce(&mut ProductInput),
+) -> Result<Product, AppError> {
+    let txn = db.begin().await?;
+    let current = find_for_update(&txn, id).await?;
+    let mut input = ProductInput::from(current.fields.clone());
+    change(&mut input);
+    let fields = input.validate()?;
+    check_version(current.version, if_match)?;
+    let product = write_new_version(&txn, caller, current, fields, false).await?;
+    txn.commit().await?;
+    Ok(product)
+}
+
+/// Archives the product: it stays readable by id (and on the documents that name it) and leaves
+/// the lists and the lines to come. Archiving twice is harmless.
+pub async fn archive(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: Uuid,
+    if_match: Option<i32>,
+) -> Result<(), AppError> {
+    let txn = db.begin().await?;
+    let current = find_for_update(&txn, id).await?;
+    check_version(current.version, if_match)?;
+    if !current.is_archived() {
+        let fields = current.fields.clone();
+        write_new_version(&txn, caller, current, fields, true).await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+/// `PUT /products/by-external-id/{external_id}`: creates the product, or replaces the whole
+/// record (omitted fields get their defaults).
+pub async fn upsert(
+    db: &impl TransactionTrait<Transaction = DatabaseTransaction>,
+    caller: &Caller,
+    external_id: &str,
+    mut input: ProductInput,
+    if_match: Option<i32>,
+) -> Result<Upserted<Product>, AppError> {
+    let external_id = upsert::claim_external_id(external_id, &mut input.external_id, EXTERNAL_ID_MAX)?;
+    let fields = input.validate()?;
+    upsert::retrying_a_lost_race(|| upsert_once(db, caller, &external_id, fields.clone(), if_match)).await
+}
+
+async fn upsert_once(
+    db: &impl TransactionTrait<Transaction = DatabaseTransaction>,
+    caller: &Caller,
+    external_id: &str,
+    fields: ProductFields,
+    if_match: Option<i32>,
+) -> Result<Upserted<Product>, AppError> {
+    let txn = db.begin().await?;
+    let result = match products::find_by_external_id(&txn, external_id).await? {
+        None if if_match.is_some() => return Err(AppError::not_found(RESOURCE)),
+        None => Upserted::Created(insert_new(&txn, caller, fields).await?),
+        Some(current) => {
+            check_version(current.version, if_match)?;
+            Upserted::Replaced(write_new_version(&txn, caller, current, fields, false).await?)
+        }
+    };
+    txn.commit().await?;
+    Ok(result)
+}
+
+async fn find_for_update(conn: &impl ConnectionTrait, id: Uuid) -> Result<Product, AppError> {
+    products::find_for_update(conn, id)
+        .await?
+        .ok_or(AppError::not_found(RESOURCE))
+}
+
+async fn insert_new(conn: &impl ConnectionTrait, caller: &Caller, fields: ProductFields) -> Result<Product, AppError> {
+    check_unique(conn, &fields, None).await?;
+    let at = now();
+    let product = Product {
+        id: Uuid::now_v7(),
+        fields,
+        archived_at: None,
+        version: 1,
+        created_at: at,
+        updated_at: at,
+    };
+    products::insert(conn, &product).await.map_err(duplicate)?;
+    history::record(
+        conn,
+        caller,
+        RESOURCE,
+        product.id,
+        Change::Created,
+        None,
+        &record(&product),
+    )
+    .await?;
+    Ok(product)
+}
+
+/// Writes `fields` as the next version of `current`, archiving it too when `archive` is set, and
+/// records the change. Identical fields write nothing.
+async fn write_new_version(
+    conn: &impl ConnectionTrait,
+    caller: &Caller,
+    current: Product,
+    fields: ProductFields,
+    archive: bool,
+) -> Result<Product, AppError> {
+    if fields == current.fields && !archive {
+        return Ok(current);
+    }
+    check_unique(conn, &fields, Some(&current.fields)).await?;
+    let before = record(&current);
+    let current_version = current.version;
+    let at = now();
+    let product = Product {
+        fields,
+        archived_at: current.archived_at.or(archive.then_some(at)),
+        version: current.version + 1,
+        updated_at: at,
+        ..current
+    };
+    if !products::update(conn, &product, current_version)
+        .await
+        .map_err(duplicate)?
+    {
+        // The row was locked when read, so only a writer bypassing that lock gets here.
+        return Err(AppError::concurrent_update());
+    }
+    let change = if archive { Change::Archived } else { Change::Updated };
+    history::record(
+        conn,
+        caller,
+        RESOURCE,
+        product.id,
+        change,
+        Some(&before),
+        &record(&product),
+    )
+    .await?;
+    Ok(product)
+}
+
+/// A new SKU or external id must be free; the 409 names the product that has it. The unique
+/// indexes are the backstop when two requests race.
+async fn check_unique(
+    conn: &impl ConnectionTrait,
+    fields: &ProductFields,
+    current: Option<&ProductFields>,
+) -> Result<(), AppError> {
+    if current.is_none_or(|c| c.sku != fields.sku)
+        && let Some(other) = products::find_by_sku(conn, &fields.sku).await?
+    {
+        return Err(AppError::conflict(
+            ErrorCode::DuplicateSku,
+            format!("another product has the SKU `{}`", fields.sku),
+            Some(other.id),
+        ));
+    }
+    if let Some(external_id) = fields.external_id.as_deref()
+        && current.is_none_or(|c| c.external_id.as_deref() != Some(external_id))
+        && let Some(other) = products::find_by_external_id(conn, external_id).await?
+    {
+        return Err(AppError::conflict(
+            ErrorCode::DuplicateExternalId,
+            format!("another product has the external id `{external_id}`"),
+            Some(other.id),
+        ));
+    }
+    Ok(())
+}
+
+fn duplicate(error: StoreError) -> AppError {
+    if error.is_duplicate_of("sku") {
+        AppError::conflict(ErrorCode::DuplicateSku, "another product has this SKU", None)
+    } else if error.is_duplicate_of("external_id") {
+        AppError::conflict(
+            ErrorCode::DuplicateExternalId,
+            "another product has this external id",
+            None,
+        )
+    } else {
+        error.into()
+    }
+}

@@ -1,0 +1,435 @@
+//! Sales order use cases: each mutating one is a single transaction with its history entry.
+
+use chrono::Datelike;
+use domain::access::{self, Permission};
+use domain::currency::Currency;
+use domain::document::LineInput;
+use domain::resource::ResourceType;
+use domain::sales_order::{
+    self, ActionError, SalesOrder, SalesOrderAction, SalesOrderChange, SalesOrderInput, SalesOrderStatus,
+};
+use persistence::page::{Page, PageRequest};
+use persistence::sales_orders::{self, SalesOrderFilter, SalesOrderSort};
+use persistence::{ConnectionTrait, DatabaseConnection, StoreError, TransactionTrait, numbers, offers};
+use uuid::Uuid;
+
+use crate::caller::Caller;
+use crate::clock::now;
+use crate::clock::today;
+use crate::error::{AppError, ErrorCode};
+use crate::history::{self, Change};
+use crate::pricing;
+use crate::records::sales_orders::sales_order as record;
+use crate::references::References;
+use crate::upsert::{self, Upserted};
+use crate::versions::check_version;
+
+pub const RESOURCE: ResourceType = ResourceType::SalesOrder;
+/// How messages name it.
+const SERIES: &str = "SO";
+
+/// Whether the caller may perform transitions: what `allowed_actions` offers.
+pub fn may_act(caller: &Caller) -> bool {
+    caller.role.can(Permission::WriteOrders)
+}
+
+/// Converts an accepted offer: its counted lines, linked to their offer lines. An offer converts
+/// once; a second conversion is a 409 naming the order, also when both arrive at once (the offer
+/// row is locked, and a unique index on the order's `offer_id` is the backstop).
+pub async fn convert(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    offer_id: Uuid,
+    external_id: Option<String>,
+) -> Result<SalesOrder, AppError> {
+    let external_id = upsert::checked_external_id(external_id.as_deref())?;
+    match convert_once(db, caller, offer_id, external_id).await {
+        Err(AppError::Conflict {
+            code: ErrorCode::Duplicate,
+            ..
+        }) => Err(already_converted(db, offer_id).await),
+        other => other,
+    }
+}
+
+async fn convert_once(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    offer_id: Uuid,
+    external_id: Option<String>,
+) -> Result<SalesOrder, AppError> {
+    let txn = db.begin().await?;
+    check_external_id_free(&txn, external_id.as_deref()).await?;
+    let offer = offers::find_for_update(&txn, offer_id, caller.visibility())
+        .await?
+        .ok_or_else(|| AppError::invalid("offer_id", "not_found", "no offer with this id"))?;
+    if let Some(existing) = sales_orders::id_of_offer(&txn, offer_id).await? {
+        return Err(converted(existing));
+    }
+    let party = party_of(&txn, caller, offer.fields.party_id).await?;
+    let fields = sales_order::from_accepted_offer(&offer, &party, today(), Uuid::now_v7).map_err(|not| {
+        AppError::conflict(
+            ErrorCode::OfferNotAccepted,
+            format!(
+                "only an accepted offer becomes an order; this one is {}",
+                not.0.as_str()
+            ),
+            Some(offer.id),
+        )
+    })?;
+    let order = insert_new(&txn, caller, fields, external_id).await?;
+    txn.commit().await?;
+    Ok(order)
+}
+
+/// A direct order, its lines completed and priced like an offer's.
+pub async fn create(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    input: SalesOrderInput,
+    external_id: Option<String>,
+) -> Result<SalesOrder, AppError> {
+    let external_id = upsert::checked_external_id(external_id.as_deref())?;
+    let txn = db.begin().await?;
+    check_external_id_free(&txn, external_id.as_deref()).await?;
+    let order = create_direct(&txn, caller, input, external_id).await?;
+    txn.commit().await?;
+    Ok(order)
+}
+
+async fn create_direct(
+    conn: &impl ConnectionTrait,
+    caller: &Caller,
+    mut input: SalesOrderInput,
+    external_id: Option<String>,
+) -> Result<SalesOrder, AppError> {
+    if input.owner_id.is_none() {
+        input.owner_id = access::default_owner(caller.role, caller.member());
+    }
+    let party = party_of(conn, caller, input.party_id).await?;
+    let lines: Vec<&LineInput> = input.lines.iter().collect();
+    let currency = input
+        .currency
+        .as_deref()
+        .and_then(|code| Currency::parse(code).ok())
+        .or(party.fields.currency);
+    let defaults = pricing::line_defaults(conn, &party, &lines, currency, today()).await?;
+    let fields = input.validate(&party, &defaults, today(), Uuid::now_v7)?;
+    let mut references = References::new(conn, caller);
+    if fields.owner_id.is_some() {
+        references.responsible_user("owner_id", fields.owner_id).await?;
+    }
+    references.finish()?;
+    insert_new(conn, caller, fields, external_id).await
+}
+
+/// An external id another order has is a 409 naming it; the unique index is the backstop.
+async fn check_external_id_free(conn: &impl ConnectionTrait, external_id: Option<&str>) -> Result<(), AppError> {
+    if let Some(external_id) = external_id
+        && let Some(other) = sales_orders::find_by_external_id(conn, external_id).await?
+    {
+        return Err(upsert::duplicate_external_id(RESOURCE, external_id, Some(other.id)));
+    }
+    Ok(())
+}
+
+/// `PUT /sales-orders/by-external-id/{external_id}`: creates a direct order as `POST` does, or
+/// replaces the whole draft that has this external id: header and lines (priced again). The
+/// party and currency of an order stay; an order past its draft is a 409 `document_immutable`.
+pub async fn upsert(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    external_id: &str,
+    input: SalesOrderInput,
+    mut body_external_id: Option<String>,
+    if_match: Option<i32>,
+) -> Result<Upserted<SalesOrder>, AppError> {
+    let external_id = upsert::claim_external_id(external_id, &mut body_external_id, domain::document::EXTERNAL_ID_MAX)?;
+    upsert::retrying_a_lost_race(|| upsert_once(db, caller, &external_id, input.clone(), if_match)).await
+}
+
+async fn upsert_once(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    external_id: &str,
+    input: SalesOrderInput,
+    if_match: Option<i32>,
+) -> Result<Upserted<SalesOrder>, AppError> {
+    let txn = db.begin().await?;
+    let result = match sales_orders::find_by_external_id(&txn, external_id).await? {
+        None if if_match.is_some() => return Err(AppError::not_found(RESOURCE)),
+        None => Upserted::Created(create_direct(&txn, caller, input, Some(external_id.to_owned())).await?),
+        Some(current) => {
+            if sales_orders::find(&txn, current.id, caller.visibility())
+                .await?
+                .is_none()
+            {
+                return Err(upsert::hidden_external_id(RESOURCE));
+            }
+            check_draft(&current, if_match)?;
+            let change = replacement(&txn, &current, input).await?;
+            Upserted::Replaced(change_draft(&txn, caller, current, change).await?)
+        }
+    };
+    txn.commit().await?;
+    Ok(result)
+}
+
+/// The change that makes the draft `current` what `input` describes. Omitted fields get their
+/// defaults as on create (the party's payment terms), but for the owner, who stays, and the order
+/// date, whose default is the day the order was made. Party and currency cannot change (422 `unchangeable`).
+async fn replacement(
+    conn: &impl ConnectionTrait,
+    current: &SalesOrder,
+    input: SalesOrderInput,
+) -> Result<SalesOrderChange, AppError> {
+    let f = &current.fields;
+    let party = document_party(conn, f.party_id).await?;
+    let currency = input
+        .currency
+        .as_deref()
+        .or(party.fields.currency.as_ref().map(Currency::code));
+    domain::document::keeps_party_and_currency(
+        (f.party_id, f.currency),
+        (input.party_id, currency),
+        ("order", "cancel it"),
+    )?;
+    Ok(SalesOrderChange {
+        // An omitted owner stays: owners are the CRM's business, which an ERP resending the
+        // order knows nothing of (clearing it would hide the order from its sales rep).
+        owner_id: Some(input.owner_id.or(f.owner_id)),
+        order_date: Some(input.order_date.unwrap_or(f.order_date)),
+        payment_terms_days: Some(input.payment_terms_days.unwrap_or(party.fields.payment_terms_days)),
+        notes: Some(input.notes),
+        lines: Some(input.lines),
+    })
+}
+
+pub async fn get(db: &DatabaseConnection, caller: &Caller, id: Uuid) -> Result<SalesOrder, AppError> {
+    sales_orders::find(db, id, caller.visibility())
+        .await?
+        .ok_or(AppError::not_found(RESOURCE))
+}
+
+pub async fn list(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    filter: &SalesOrderFilter,
+    request: &PageRequest<SalesOrderSort>,
+) -> Result<Page<SalesOrder>, AppError> {
+    Ok(sales_orders::list(db, filter, caller.visibility(), request).await?)
+}
+
+pub async fn history(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: Uuid,
+    request: &PageRequest<()>,
+) -> Result<Page<persistence::history::Entry>, AppError> {
+    get(db, caller, id).await?;
+    history::list(db, RESOURCE, id, request).await
+}
+
+/// Changes a draft's header; anything but a draft is a 409 `document_immutable`.
+pub async fn update(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: Uuid,
+    if_match: Option<i32>,
+    change: SalesOrderChange,
+) -> Result<SalesOrder, AppError> {
+    let txn = db.begin().await?;
+    let current = find_for_update(&txn, caller, id).await?;
+    check_draft(&current, if_match)?;
+    let written = change_draft(&txn, caller, current, change).await?;
+    txn.commit().await?;
+    Ok(written)
+}
+
+/// `If-Match`, then the status: only drafts change (409 `document_immutable`).
+fn check_draft(current: &SalesOrder, if_match: Option<i32>) -> Result<(), AppError> {
+    check_version(current.version, if_match)?;
+    current.check_editable().map_err(|status| {
+        AppError::conflict(
+            ErrorCode::DocumentImmutable,
+            format!("only drafts are editable; this order is {}", status.as_str()),
+            None,
+        )
+    })
+}
+
+/// Applies `change` to the checked draft `current` (locked) and writes it. New lines are priced
+/// like a new order's, and keep the old ids when they come out the same, so that sending a draft
+/// again changes nothing.
+async fn change_draft(
+    conn: &impl ConnectionTrait,
+    caller: &Caller,
+    current: SalesOrder,
+    change: SalesOrderChange,
+) -> Result<SalesOrder, AppError> {
+    let defaults = match &change.lines {
+        Some(lines) if current.fields.offer_id.is_none() => {
+            let party = document_party(conn, current.fields.party_id).await?;
+            let lines: Vec<&LineInput> = lines.iter().collect();
+            pricing::line_defaults(conn, &party, &lines, Some(current.fields.currency), today()).await?
+        }
+        _ => Vec::new(),
+    };
+    let mut fields = change.apply(&current.fields, &defaults, Uuid::now_v7)?;
+    upsert::keep_line_ids(&mut fields.lines, &current.fields.lines, |line| &mut line.id);
+    if fields.owner_id != current.fields.owner_id {
+        let mut references = References::new(conn, caller);
+        references.responsible_user("owner_id", fields.owner_id).await?;
+        references.finish()?;
+    }
+    if fields == current.fields {
+        return Ok(current);
+    }
+    let lines_changed = fields.lines != current.fields.lines;
+    let changed = SalesOrder {
+        fields,
+        ..current.clone()
+    };
+    let written = write(conn, caller, &current, changed).await?;
+    if lines_changed {
+        sales_orders::replace_lines(conn, &written).await?;
+    }
+    Ok(written)
+}
+
+/// `confirm`, `complete` or `cancel`; cancelling an order that is (partly) invoiced or on an
+/// invoice order is a 409 `invoicing_started`.
+pub async fn act(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: Uuid,
+    if_match: Option<i32>,
+    action: SalesOrderAction,
+) -> Result<SalesOrder, AppError> {
+    let txn = db.begin().await?;
+    let current = find_for_update(&txn, caller, id).await?;
+    check_version(current.version, if_match)?;
+    let status = current.act(action).map_err(|error| match error {
+        ActionError::State(error) => AppError::invalid_transition(RESOURCE, error),
+        ActionError::InvoicingStarted => AppError::conflict(
+            ErrorCode::InvoicingStarted,
+            "part of the order is invoiced or on an invoice order: it can no longer be cancelled",
+            None,
+        ),
+    })?;
+    let changed = SalesOrder {
+        status,
+        ..current.clone()
+    };
+    let written = write(&txn, caller, &current, changed).await?;
+    txn.commit().await?;
+    Ok(written)
+}
+
+async fn find_for_update(conn: &impl ConnectionTrait, caller: &Caller, id: Uuid) -> Result<SalesOrder, AppError> {
+    sales_orders::find_for_update(conn, id, caller.visibility())
+        .await?
+        .ok_or(AppError::not_found(RESOURCE))
+}
+
+async fn insert_new(
+    conn: &impl ConnectionTrait,
+    caller: &Caller,
+    fields: sales_order::SalesOrderFields,
+    external_id: Option<String>,
+) -> Result<SalesOrder, AppError> {
+    let at = now();
+    let sequence = numbers::next(conn, SERIES, at.year()).await?;
+    let order = SalesOrder {
+        id: Uuid::now_v7(),
+        number: sales_order::number(at.year(), sequence),
+        status: SalesOrderStatus::Draft,
+        fields,
+        external_id,
+        version: 1,
+        created_at: at,
+        updated_at: at,
+    };
+    sales_orders::insert(conn, &order).await.map_err(|error| match error {
+        // Two first upserts of one external id raced past the check.
+        error if error.is_duplicate_of("external_id") => {
+            upsert::duplicate_external_id(RESOURCE, order.external_id.as_deref().unwrap_or_default(), None)
+        }
+        // Two conversions of one offer raced past the check: the unique index refused this one.
+        StoreError::Duplicate(_) => AppError::conflict(ErrorCode::Duplicate, "the offer is converted already", None),
+        other => other.into(),
+    })?;
+    history::record(conn, caller, RESOURCE, order.id, Change::Created, None, &record(&order)).await?;
+    Ok(order)
+}
+
+/// Writes `changed` as the next version of `current` and records the change.
+async fn write(
+    conn: &impl ConnectionTrait,
+    caller: &Caller,
+    current: &SalesOrder,
+    changed: SalesOrder,
+) -> Result<SalesOrder, AppError> {
+    let changed = SalesOrder {
+        version: current.version + 1,
+        updated_at: now(),
+        ..changed
+    };
+    if !sales_orders::update(conn, &changed, current.version).await? {
+        return Err(AppError::concurrent_update());
+    }
+    let change = Change::of_status(current.status, changed.status);
+    history::record(
+        conn,
+        caller,
+        RESOURCE,
+        changed.id,
+        change,
+        Some(&record(current)),
+        &record(&changed),
+    )
+    .await?;
+    Ok(changed)
+}
+
+/// The party of an existing order, archived or not: the order keeps it.
+async fn document_party(conn: &impl ConnectionTrait, party_id: Uuid) -> Result<domain::party::Party, AppError> {
+    persistence::parties::find(conn, party_id, persistence::visibility::Visibility::All)
+        .await?
+        .ok_or_else(|| AppError::internal(anyhow::anyhow!("the party {party_id} of an order is gone")))
+}
+
+/// The party an order is made for: one the caller sees, not archived.
+async fn party_of(
+    conn: &impl ConnectionTrait,
+    caller: &Caller,
+    party_id: Uuid,
+) -> Result<domain::party::Party, AppError> {
+    let mut references = References::new(conn, caller);
+    match references.party("party_id", party_id).await? {
+        Some(party) => Ok(party),
+        None => Err(references.finish().expect_err("a missing party is an error")),
+    }
+}
+
+fn converted(existing: Uuid) -> AppError {
+    AppError::conflict(
+        ErrorCode::AlreadyConverted,
+        "the offer is converted to an order already",
+        Some(existing),
+    )
+}
+
+/// The 409 for a conversion that lost a race: the winner's order, read after the loser's
+/// transaction rolled back.
+async fn already_converted(db: &DatabaseConnection, offer_id: Uuid) -> AppError {
+    match sales_orders::id_of_offer(db, offer_id).await {
+        Ok(Some(existing)) => converted(existing),
+        Ok(None) => AppError::conflict(
+            ErrorCode::AlreadyConverted,
+            "the offer is converted to an order already",
+            None,
+        ),
+        Err(error) => error.into(),
+    }
+}

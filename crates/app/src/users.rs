@@ -1,0 +1,206 @@
+//! User use cases. Also used at start-up to create the first admin. Every change is recorded in
+//! the history and the change feed (never the password: it is no field of the public form).
+
+use domain::access::Role;
+use domain::resource::ResourceType;
+use domain::user::{self, User, UserInput};
+use domain::validation::ValidationErrors;
+use persistence::page::{Page, PageRequest, SyncOrder};
+use persistence::users::{self, UserFilter};
+use persistence::{ConnectionTrait, DatabaseConnection, StoreError, TransactionTrait, teams};
+use uuid::Uuid;
+
+use crate::caller::Caller;
+use crate::clock::now;
+use crate::error::{AppError, ErrorCode};
+use crate::history::{self, Change};
+use crate::password;
+use crate::records::users::user as record;
+use crate::versions::check_version;
+
+const RESOURCE: ResourceType = ResourceType::User;
+
+pub struct NewUser {
+    pub input: UserInput,
+    pub password: String,
+}
+
+/// Creates a user; `actor_id` is the admin who does, none for the server itself.
+pub async fn create(db: &DatabaseConnection, actor_id: Option<Uuid>, new: NewUser) -> Result<User, AppError> {
+    let mut errors = ValidationErrors::new();
+    let team_id = new.input.team_id;
+    let fields = match new.input.validate() {
+        Ok(fields) => Some(fields),
+        Err(e) => {
+            errors.extend(e);
+            None
+        }
+    };
+    user::check_password(&new.password, &mut errors);
+    if let Some(team_id) = team_id {
+        check_team(db, team_id, &mut errors).await?;
+    }
+    let fields = match fields {
+        Some(fields) if errors.is_empty() => fields,
+        _ => return Err(errors.into()),
+    };
+    let hash = password::hash(new.password).await?;
+    let at = now();
+    let user = User {
+        id: Uuid::now_v7(),
+        email: fields.email,
+        name: fields.name,
+        role: fields.role,
+        team_id: fields.team_id,
+        active: fields.active,
+        version: 1,
+        created_at: at,
+        updated_at: at,
+    };
+    let txn = db.begin().await?;
+    users::insert(&txn, &user, &hash).await.map_err(duplicate_email)?;
+    let after = record(&user);
+    history::record_by(&txn, actor_id, RESOURCE, user.id, Change::Created, None, &after).await?;
+    txn.commit().await?;
+    Ok(user)
+}
+
+pub async fn get(db: &DatabaseConnection, id: Uuid) -> Result<User, AppError> {
+    users::find(db, id).await?.ok_or(AppError::not_found(RESOURCE))
+}
+
+/// The history of a user, oldest first.
+pub async fn history(
+    db: &DatabaseConnection,
+    id: Uuid,
+    request: &PageRequest<()>,
+) -> Result<Page<persistence::history::Entry>, AppError> {
+    get(db, id).await?;
+    history::list(db, RESOURCE, id, request).await
+}
+
+pub async fn list(
+    db: &DatabaseConnection,
+    filter: &UserFilter,
+    request: &PageRequest<SyncOrder>,
+) -> Result<Page<User>, AppError> {
+    Ok(users::list(db, filter, request).await?)
+}
+
+pub async fn update(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: Uuid,
+    if_match: Option<i32>,
+    change: impl FnOnce(&mut UserInput),
+    new_password: Option<String>,
+) -> Result<User, AppError> {
+    let txn = db.begin().await?;
+    let current = users::find_for_update(&txn, id)
+        .await?
+        .ok_or(AppError::not_found(RESOURCE))?;
+    let mut input = UserInput::from(&current);
+    change(&mut input);
+    let mut errors = ValidationErrors::new();
+    let fields = match input.validate() {
+        Ok(fields) => Some(fields),
+        Err(e) => {
+            errors.extend(e);
+            None
+        }
+    };
+    if let Some(password) = &new_password {
+        user::check_password(password, &mut errors);
+    }
+    if let Some(team_id) = fields
+        .as_ref()
+        .and_then(|f| f.team_id)
+        .filter(|t| Some(*t) != current.team_id)
+    {
+        check_team(&txn, team_id, &mut errors).await?;
+    }
+    let fields = match fields {
+        Some(fields) if errors.is_empty() => fields,
+        _ => return Err(errors.into()),
+    };
+    check_version(current.version, if_match)?;
+    // Only an admin can change users, so an admin who cannot demote themselves cannot leave the
+    // system without an active admin.
+    let demoted = current.role == Role::Admin && current.active && (fields.role != Role::Admin || !fields.active);
+    if demoted && current.id == caller.id {
+        return Err(AppError::conflict(
+            ErrorCode::SelfLockout,
+            "admins cannot demote or deactivate themselves: ask another admin",
+            Some(current.id),
+        ));
+    }
+    let hash = match new_password {
+        Some(password) => Some(password::hash(password).await?),
+        None => None,
+    };
+    let user = User {
+        email: fields.email,
+        name: fields.name,
+        role: fields.role,
+        team_id: fields.team_id,
+        active: fields.active,
+        version: current.version + 1,
+        updated_at: now(),
+        ..current.clone()
+    };
+    if !users::update(&txn, &user, current.version, hash.as_deref())
+        .await
+        .map_err(duplicate_email)?
+    {
+        return Err(AppError::concurrent_update());
+    }
+    let (before, after) = (record(&current), record(&user));
+    history::record(&txn, caller, RESOURCE, user.id, Change::Updated, Some(&before), &after).await?;
+    txn.commit().await?;
+    Ok(user)
+}
+
+async fn check_team(conn: &impl ConnectionTrait, team_id: Uuid, errors: &mut ValidationErrors) -> Result<(), AppError> {
+    if teams::find(conn, team_id).await?.is_none() {
+        errors.add("team_id", "not_found", "no team with this id");
+    }
+    Ok(())
+}
+
+fn duplicate_email(error: StoreError) -> AppError {
+    if error.is_duplicate_of("email") {
+        AppError::conflict(ErrorCode::DuplicateEmail, "another user has this email", None)
+    } else {
+        error.into()
+    }
+}
+
+/// Creates the first admin from `CRM_ADMIN_EMAIL`/`CRM_ADMIN_PASSWORD` when there are no users yet.
+pub async fn bootstrap_admin(db: &DatabaseConnection, email: &str, password: &str) -> Result<Option<User>, AppError> {
+    if users::count(db).await? > 0 {
+        return Ok(None);
+    }
+    let new = NewUser {
+        input: UserInput {
+            email: email.to_owned(),
+            name: "Administrator".to_owned(),
+            role: Role::Admin,
+            team_id: None,
+            active: true,
+        },
+        password: password.to_owned(),
+    };
+    create(db, None, new).await.map(Some)
+}
+
+/// The active user with this email and password; a wrong email and a wrong password are the
+/// same `invalid_credentials`, in the same time (an unknown email checks a dummy hash).
+pub async fn authenticate(db: &DatabaseConnection, email: &str, password: String) -> Result<User, AppError> {
+    let (user, hash) = match users::find_for_login(db, email).await? {
+        Some((user, hash)) if user.active => (Some(user), Some(hash)),
+        _ => (None, None),
+    };
+    let valid = password::verify(password, hash).await?;
+    user.filter(|_| valid)
+        .ok_or_else(|| AppError::unauthorized(ErrorCode::InvalidCredentials, "the email or password is wrong"))
+}

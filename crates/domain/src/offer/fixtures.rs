@@ -1,0 +1,66 @@
+//! Fixtures the offer tests share: shorthands for amounts and dates, a line, and an offer of lines.
+
+use std::str::FromStr;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
+use uuid::Uuid;
+
+use super::{LineInput, Offer, OfferInput, OfferLineInput, OfferStatus, number};
+
+pub(super) fn d(text: &str) -> Decimal {
+    Decimal::from_str(text).unwrap()
+}
+
+pub(super) fn day(text: &str) -> NaiveDate {
+    NaiveDate::from_str(text).unwrap()
+}
+
+pub(super) fn line(quantity: &str, price: &str, discount: &str, rate: &str, optional: bool) -> OfferLineInput {
+    OfferLineInput {
+        line: LineInput {
+            description: Some("Item".into()),
+            quantity: d(quantity),
+            unit_price: Some(d(price)),
+            discount_percent: Some(d(discount)),
+            tax_rate: Some(d(rate)),
+            ..LineInput::default()
+        },
+        optional: Some(optional),
+    }
+}
+
+pub(super) fn offer(lines: Vec<OfferLineInput>, status: OfferStatus) -> Offer {
+    let input = OfferInput {
+        party_id: Uuid::from_u128(1),
+        contact_id: None,
+        opportunity_id: None,
+        owner_id: None,
+        currency: Some("EUR".into()),
+        valid_until: Some(day("2026-12-31")),
+        notes: None,
+        lines,
+    };
+    let mut next = 100u128;
+    let fields = input
+        .validate(&[], || {
+            next += 1;
+            Uuid::from_u128(next)
+        })
+        .unwrap();
+    let at = DateTime::<Utc>::UNIX_EPOCH;
+    Offer {
+        id: Uuid::from_u128(9),
+        number: number(2026, 1),
+        revision: 1,
+        revises_id: None,
+        status,
+        fields,
+        sent_at: None,
+        closed_at: None,
+        external_id: None,
+        version: 1,
+        created_at: at,
+        updated_at: at,
+    }
+}
