@@ -14,9 +14,11 @@ use crate::caller::Caller;
 use crate::clock::now;
 use crate::error::AppError;
 use crate::history::{self, Change};
+use crate::lookup;
 use crate::records::activities::activity as record;
 use crate::references::{References, changed};
 use crate::versions::check_version;
+use persistence::activities::Activities;
 
 pub const RESOURCE: ResourceType = ResourceType::Activity;
 
@@ -44,9 +46,7 @@ pub async fn create(db: &DatabaseConnection, caller: &Caller, mut input: Activit
 }
 
 pub async fn get(db: &DatabaseConnection, caller: &Caller, id: Uuid) -> Result<Activity, AppError> {
-    activities::find(db, id, caller.visibility())
-        .await?
-        .ok_or(AppError::not_found(RESOURCE))
+    lookup::get::<Activities>(db, caller, id).await
 }
 
 pub async fn list(
@@ -73,17 +73,6 @@ pub async fn list_of_party(
         ..filter
     };
     list(db, caller, &filter, request).await
-}
-
-/// The history of an activity the caller may see.
-pub async fn history(
-    db: &DatabaseConnection,
-    caller: &Caller,
-    id: Uuid,
-    request: &PageRequest<()>,
-) -> Result<Page<persistence::history::Entry>, AppError> {
-    get(db, caller, id).await?;
-    history::list(db, RESOURCE, id, request).await
 }
 
 /// Applies `change` to the current content and writes it if the version is still the one read
@@ -133,9 +122,7 @@ pub async fn act(
 }
 
 async fn find_for_update(conn: &impl ConnectionTrait, caller: &Caller, id: Uuid) -> Result<Activity, AppError> {
-    activities::find_for_update(conn, id, caller.visibility())
-        .await?
-        .ok_or(AppError::not_found(RESOURCE))
+    lookup::for_update::<Activities>(conn, caller, id).await
 }
 
 /// Writes the next version of `current` and records the change; identical content writes nothing.

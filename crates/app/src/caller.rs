@@ -26,6 +26,16 @@ impl Caller {
         }
     }
 
+    /// Refuses the caller unless their role may perform `permission` (a use case that serves
+    /// several resources checks the one it is asked for).
+    pub fn require(&self, permission: Permission) -> Result<(), AppError> {
+        if self.may(permission) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
     /// Whether the caller may also perform `permission` (what `allowed_actions` shows).
     pub fn may(&self, permission: Permission) -> bool {
         self.role.can(permission)

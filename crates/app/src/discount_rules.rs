@@ -13,6 +13,9 @@ use crate::error::AppError;
 use crate::history::{self, Change};
 use crate::records::discount_rules::discount_rule as record;
 use crate::versions::check_version;
+use persistence::discount_rules::DiscountRules;
+use persistence::table;
+use persistence::visibility::Visibility;
 
 pub const RESOURCE: ResourceType = ResourceType::DiscountRule;
 
@@ -39,7 +42,9 @@ pub async fn create(
 }
 
 pub async fn get(db: &DatabaseConnection, id: Uuid) -> Result<DiscountRule, AppError> {
-    discount_rules::find(db, id).await?.ok_or(AppError::not_found(RESOURCE))
+    table::find::<DiscountRules>(db, id, Visibility::All)
+        .await?
+        .ok_or(AppError::not_found(RESOURCE))
 }
 
 pub async fn list(
@@ -50,15 +55,6 @@ pub async fn list(
     Ok(discount_rules::list(db, updated_since, request).await?)
 }
 
-pub async fn history(
-    db: &DatabaseConnection,
-    id: Uuid,
-    request: &PageRequest<()>,
-) -> Result<Page<persistence::history::Entry>, AppError> {
-    let exists = discount_rules::find(db, id).await?.is_some();
-    history::list_outliving(db, RESOURCE, id, exists, request).await
-}
-
 pub async fn update(
     db: &DatabaseConnection,
     caller: &Caller,
@@ -67,7 +63,7 @@ pub async fn update(
     change: impl FnOnce(&mut DiscountRuleInput),
 ) -> Result<DiscountRule, AppError> {
     let txn = db.begin().await?;
-    let current = discount_rules::find_for_update(&txn, id)
+    let current = table::find_for_update::<DiscountRules>(&txn, id, Visibility::All)
         .await?
         .ok_or(AppError::not_found(RESOURCE))?;
     let mut input = DiscountRuleInput::from(current.fields.clone());
@@ -96,7 +92,7 @@ pub async fn update(
 /// Deletes a rule; documents priced with it keep their discount, and its history stays readable.
 pub async fn delete(db: &DatabaseConnection, caller: &Caller, id: Uuid, if_match: Option<i32>) -> Result<(), AppError> {
     let txn = db.begin().await?;
-    let current = discount_rules::find_for_update(&txn, id)
+    let current = table::find_for_update::<DiscountRules>(&txn, id, Visibility::All)
         .await?
         .ok_or(AppError::not_found(RESOURCE))?;
     check_version(current.version, if_match)?;

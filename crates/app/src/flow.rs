@@ -10,14 +10,18 @@ use domain::offer::Offer;
 use domain::opportunity::Opportunity;
 use domain::resource::ResourceType;
 use domain::sales_order::SalesOrder;
-use persistence::{
-    DatabaseConnection, DatabaseTransaction, db, invoice_orders, invoices, offers, opportunities, sales_orders,
-};
+use persistence::{DatabaseConnection, DatabaseTransaction, db, invoice_orders, invoices, offers, sales_orders};
 use uuid::Uuid;
 
 use crate::caller::Caller;
 use crate::clock::today;
 use crate::error::AppError;
+use persistence::invoice_orders::InvoiceOrders;
+use persistence::invoices::Invoices;
+use persistence::offers::Offers;
+use persistence::opportunities::Opportunities;
+use persistence::sales_orders::SalesOrders;
+use persistence::table;
 
 /// The most sales orders a flow follows through invoice orders that gather several.
 const MAX_ORDERS: usize = 100;
@@ -87,7 +91,7 @@ pub async fn flow(db: &DatabaseConnection, caller: &Caller, start: Start) -> Res
     let offers = offers::find_many(&txn, &unique(offer_ids), visibility).await?;
     let mut opportunities: Vec<Opportunity> = Vec::new();
     for id in unique(offers.iter().filter_map(|o| o.fields.opportunity_id).collect()) {
-        opportunities.extend(opportunities::find(&txn, id, visibility).await?);
+        opportunities.extend(table::find::<Opportunities>(&txn, id, visibility).await?);
     }
     merge(&mut invoice_orders, seed.invoice_orders, |o| (o.created_at, o.id));
     let mut documents = invoices::of_sales_orders(&txn, &order_ids, visibility).await?;
@@ -120,32 +124,32 @@ async fn seed(txn: &DatabaseTransaction, caller: &Caller, start: Start) -> Resul
     let mut seed = Seed::default();
     match start {
         Start::Offer(id) => {
-            offers::find(txn, id, visibility)
+            table::find::<Offers>(txn, id, visibility)
                 .await?
                 .ok_or(AppError::not_found(ResourceType::Offer))?;
             seed.offer_ids.push(id);
             seed.order_ids.extend(sales_orders::id_of_offer(txn, id).await?);
         }
         Start::SalesOrder(id) => {
-            sales_orders::find(txn, id, visibility)
+            table::find::<SalesOrders>(txn, id, visibility)
                 .await?
                 .ok_or(AppError::not_found(ResourceType::SalesOrder))?;
             seed.order_ids.push(id);
         }
         Start::InvoiceOrder(id) => {
-            let order = invoice_orders::find(txn, id, visibility)
+            let order = table::find::<InvoiceOrders>(txn, id, visibility)
                 .await?
                 .ok_or(AppError::not_found(ResourceType::InvoiceOrder))?;
             seed.order_ids = unique(order.lines.iter().map(|l| l.sales_order_id).collect());
             seed.invoice_orders.push(order);
         }
         Start::Invoice(id) => {
-            let document = invoices::find(txn, id, visibility)
+            let document = table::find::<Invoices>(txn, id, visibility)
                 .await?
                 .ok_or(AppError::not_found(ResourceType::Invoice))?;
             // A credit note's chain is the one of the invoice it credits.
             let credited = match document.fields.credits_invoice_id {
-                Some(credited_id) => invoices::find(txn, credited_id, visibility).await?,
+                Some(credited_id) => table::find::<Invoices>(txn, credited_id, visibility).await?,
                 None => None,
             };
             let invoice = credited.unwrap_or(document);

@@ -7,6 +7,8 @@ use domain::resource::ResourceType;
 use persistence::events::{self, NewEvent};
 use persistence::history::{self as store, Entry};
 use persistence::page::{Page, PageRequest};
+use persistence::table::{self, Table};
+use persistence::visibility::Visibility;
 use persistence::{ConnectionTrait, DatabaseConnection};
 use serde_json::Value;
 use uuid::Uuid;
@@ -93,28 +95,68 @@ pub async fn record_deletion(
     .await
 }
 
-/// The entries of a record that may have been deleted (`exists` says whether it still is): its
-/// history stays readable; a record that never was is a 404.
-pub async fn list_outliving(
+/// `GET /{resource}/{id}/history`: the entries of one record, oldest first, for a caller who
+/// may read the resource and sees the record. A deleted record's history outlives it (price
+/// lists, discount rules, pipeline stages, drafts); of a record scoped by owner or party, only
+/// callers who see every record read it, as nothing is left to decide who saw it. An id that
+/// never was is a 404.
+pub async fn of(
     db: &DatabaseConnection,
-    resource_type: ResourceType,
-    resource_id: Uuid,
-    exists: bool,
+    caller: &Caller,
+    resource: ResourceType,
+    id: Uuid,
     request: &PageRequest<()>,
 ) -> Result<Page<Entry>, AppError> {
-    let page = list(db, resource_type, resource_id, request).await?;
-    if page.items.is_empty() && request.after.is_none() && !exists {
-        return Err(AppError::not_found(resource_type));
+    use persistence::{activities, invoice_orders, invoices, offers, opportunities, parties};
+    use persistence::{discount_rules, pipeline_stages, price_lists, products, sales_orders, teams, users};
+    caller.require(resource.read_permission())?;
+    let found = match resource {
+        ResourceType::Party => found::<parties::Parties>(db, caller, id).await?,
+        ResourceType::Activity => found::<activities::Activities>(db, caller, id).await?,
+        ResourceType::Opportunity => found::<opportunities::Opportunities>(db, caller, id).await?,
+        ResourceType::Product => found::<products::Products>(db, caller, id).await?,
+        ResourceType::PriceList => found::<price_lists::PriceLists>(db, caller, id).await?,
+        ResourceType::DiscountRule => found::<discount_rules::DiscountRules>(db, caller, id).await?,
+        ResourceType::PipelineStage => found::<pipeline_stages::PipelineStages>(db, caller, id).await?,
+        ResourceType::Offer => found::<offers::Offers>(db, caller, id).await?,
+        ResourceType::SalesOrder => found::<sales_orders::SalesOrders>(db, caller, id).await?,
+        ResourceType::InvoiceOrder => found::<invoice_orders::InvoiceOrders>(db, caller, id).await?,
+        ResourceType::Invoice => found::<invoices::Invoices>(db, caller, id).await?,
+        ResourceType::User => found::<users::Users>(db, caller, id).await?,
+        ResourceType::Team => found::<teams::Teams>(db, caller, id).await?,
+        // Subscriptions are the feed's consumers, not part of it: they have no history.
+        ResourceType::Webhook => Found::Hidden,
+    };
+    let readable = match found {
+        Found::Visible => true,
+        Found::Hidden => false,
+        Found::Gone => !resource.is_scoped() || caller.visibility() == Visibility::All,
+    };
+    if !readable {
+        return Err(AppError::not_found(resource));
+    }
+    let page = store::list(db, resource.as_str(), id, request).await?;
+    if found == Found::Gone && page.items.is_empty() && request.after.is_none() {
+        return Err(AppError::not_found(resource));
     }
     Ok(page)
 }
 
-/// The entries of one record, oldest first. The caller has checked that the record is visible.
-pub async fn list(
-    db: &DatabaseConnection,
-    resource_type: ResourceType,
-    resource_id: Uuid,
-    request: &PageRequest<()>,
-) -> Result<Page<Entry>, AppError> {
-    Ok(store::list(db, resource_type.as_str(), resource_id, request).await?)
+/// Whether a record is there for the caller, there but not for them, or not there (deleted, or
+/// never made).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Found {
+    Visible,
+    Hidden,
+    Gone,
+}
+
+async fn found<T: Table>(db: &DatabaseConnection, caller: &Caller, id: Uuid) -> Result<Found, AppError> {
+    Ok(if table::find::<T>(db, id, caller.visibility()).await?.is_some() {
+        Found::Visible
+    } else if table::find::<T>(db, id, Visibility::All).await?.is_some() {
+        Found::Hidden
+    } else {
+        Found::Gone
+    })
 }

@@ -15,8 +15,12 @@ use crate::caller::Caller;
 use crate::clock::now;
 use crate::error::{AppError, ErrorCode};
 use crate::history::{self, Change};
+use crate::lookup;
 use crate::records::invoice_orders::invoice_order as record;
 use crate::versions::check_version;
+use persistence::invoice_orders::InvoiceOrders;
+use persistence::sales_orders::SalesOrders;
+use persistence::table;
 
 pub const RESOURCE: ResourceType = ResourceType::InvoiceOrder;
 /// A request that keeps losing races is told to retry after this many attempts.
@@ -52,7 +56,10 @@ async fn create_once(
     let txn = db.begin().await?;
     let mut ordered = match (sales_order_id, requested) {
         (Some(id), None) => {
-            if sales_orders::find(&txn, id, caller.visibility()).await?.is_none() {
+            if table::find::<SalesOrders>(&txn, id, caller.visibility())
+                .await?
+                .is_none()
+            {
                 return Err(AppError::invalid(
                     "sales_order_id",
                     "not_found",
@@ -120,9 +127,7 @@ async fn create_once(
 }
 
 pub async fn get(db: &DatabaseConnection, caller: &Caller, id: Uuid) -> Result<InvoiceOrder, AppError> {
-    invoice_orders::find(db, id, caller.visibility())
-        .await?
-        .ok_or(AppError::not_found(RESOURCE))
+    lookup::get::<InvoiceOrders>(db, caller, id).await
 }
 
 pub async fn list(
@@ -132,16 +137,6 @@ pub async fn list(
     request: &PageRequest<InvoiceOrderSort>,
 ) -> Result<Page<InvoiceOrder>, AppError> {
     Ok(invoice_orders::list(db, filter, caller.visibility(), request).await?)
-}
-
-pub async fn history(
-    db: &DatabaseConnection,
-    caller: &Caller,
-    id: Uuid,
-    request: &PageRequest<()>,
-) -> Result<Page<persistence::history::Entry>, AppError> {
-    get(db, caller, id).await?;
-    history::list(db, RESOURCE, id, request).await
 }
 
 /// Cancels an open invoice order: its quantities are free again.
@@ -192,9 +187,7 @@ pub async fn reopen(
 }
 
 pub async fn find_for_update(conn: &impl ConnectionTrait, caller: &Caller, id: Uuid) -> Result<InvoiceOrder, AppError> {
-    invoice_orders::find_for_update(conn, id, caller.visibility())
-        .await?
-        .ok_or(AppError::not_found(RESOURCE))
+    lookup::for_update::<InvoiceOrders>(conn, caller, id).await
 }
 
 fn reservations(order: &InvoiceOrder) -> Vec<(Uuid, i64)> {

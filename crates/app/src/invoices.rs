@@ -20,7 +20,7 @@ use persistence::invoices::{self, InvoiceFilter, InvoiceSort};
 use persistence::page::{Page, PageRequest};
 use persistence::units::to_units;
 use persistence::visibility::Visibility;
-use persistence::{ConnectionTrait, DatabaseConnection, TransactionTrait, numbers, parties, sales_orders};
+use persistence::{ConnectionTrait, DatabaseConnection, TransactionTrait, numbers, sales_orders};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
@@ -31,11 +31,15 @@ use crate::clock::today;
 use crate::error::{AppError, ErrorCode};
 use crate::history::{self, Change};
 use crate::invoice_orders;
+use crate::lookup;
 use crate::pricing;
 use crate::records::invoices::invoice as record;
 use crate::references::References;
 use crate::upsert::{self, Upserted};
 use crate::versions::check_version;
+use persistence::invoices::Invoices;
+use persistence::parties::Parties;
+use persistence::table;
 
 pub const RESOURCE: ResourceType = ResourceType::Invoice;
 /// A credit note that keeps losing races for the same lines is told to retry after this many.
@@ -114,7 +118,7 @@ async fn create_direct(
 /// An external id another document has is a 409 naming it; the unique index is the backstop.
 async fn check_external_id_free(conn: &impl ConnectionTrait, external_id: Option<&str>) -> Result<(), AppError> {
     if let Some(external_id) = external_id
-        && let Some(other) = invoices::find_by_external_id(conn, external_id).await?
+        && let Some(other) = table::find_by_external_id::<Invoices>(conn, external_id).await?
     {
         return Err(upsert::duplicate_external_id(RESOURCE, external_id, Some(other.id)));
     }
@@ -134,31 +138,19 @@ pub async fn upsert(
     if_match: Option<i32>,
 ) -> Result<Upserted<Invoice>, AppError> {
     let external_id = upsert::claim_external_id(external_id, &mut body_external_id, domain::document::EXTERNAL_ID_MAX)?;
-    upsert::retrying_a_lost_race(|| upsert_once(db, caller, &external_id, input.clone(), if_match)).await
-}
-
-async fn upsert_once(
-    db: &DatabaseConnection,
-    caller: &Caller,
-    external_id: &str,
-    input: InvoiceInput,
-    if_match: Option<i32>,
-) -> Result<Upserted<Invoice>, AppError> {
-    let txn = db.begin().await?;
-    let result = match invoices::find_by_external_id(&txn, external_id).await? {
-        None if if_match.is_some() => return Err(AppError::not_found(RESOURCE)),
-        None => Upserted::Created(create_direct(&txn, caller, input, Some(external_id.to_owned())).await?),
-        Some(current) => {
-            if invoices::find(&txn, current.id, caller.visibility()).await?.is_none() {
-                return Err(upsert::hidden_external_id(RESOURCE));
-            }
+    upsert::by_external_id::<Invoices>(
+        db,
+        caller,
+        &external_id,
+        if_match,
+        async |txn| create_direct(txn, caller, input.clone(), Some(external_id.clone())).await,
+        async |txn, current| {
             check_draft(&current, if_match)?;
-            let change = replacement(&txn, &current, input).await?;
-            Upserted::Replaced(change_draft(&txn, caller, current, change).await?)
-        }
-    };
-    txn.commit().await?;
-    Ok(result)
+            let change = replacement(txn, &current, input.clone()).await?;
+            change_draft(txn, caller, current, change).await
+        },
+    )
+    .await
 }
 
 /// The change that makes the draft `current` what `input` describes; omitted fields get their
@@ -216,7 +208,7 @@ async fn credit_note_once(
 ) -> Result<Option<Invoice>, AppError> {
     let txn = db.begin().await?;
     check_external_id_free(&txn, external_id).await?;
-    let credited = invoices::find(&txn, credits_invoice_id, caller.visibility())
+    let credited = table::find::<Invoices>(&txn, credits_invoice_id, caller.visibility())
         .await?
         .ok_or_else(|| AppError::invalid("credits_invoice_id", "not_found", "no invoice with this id"))?;
     let fields = invoice::credit_note_of(&credited, lines, Uuid::now_v7).map_err(action_error)?;
@@ -242,9 +234,7 @@ async fn credit_note_once(
 }
 
 pub async fn get(db: &DatabaseConnection, caller: &Caller, id: Uuid) -> Result<(Invoice, Vec<Payment>), AppError> {
-    let found = invoices::find(db, id, caller.visibility())
-        .await?
-        .ok_or(AppError::not_found(RESOURCE))?;
+    let found = lookup::get::<Invoices>(db, caller, id).await?;
     let payments = invoices::payments_of(db, &[id]).await?.remove(&id).unwrap_or_default();
     Ok((found, payments))
 }
@@ -259,24 +249,6 @@ pub async fn list(
     let ids: Vec<Uuid> = page.items.iter().map(|i| i.id).collect();
     let payments = invoices::payments_of(db, &ids).await?;
     Ok((page, payments))
-}
-
-pub async fn history(
-    db: &DatabaseConnection,
-    caller: &Caller,
-    id: Uuid,
-    request: &PageRequest<()>,
-) -> Result<Page<persistence::history::Entry>, AppError> {
-    if invoices::find(db, id, Visibility::All).await?.is_some() {
-        get(db, caller, id).await?;
-        return history::list(db, RESOURCE, id, request).await;
-    }
-    // A deleted draft: no party is left to decide who saw it, so only callers who see every
-    // party read its history.
-    if caller.visibility() != Visibility::All {
-        return Err(AppError::not_found(RESOURCE));
-    }
-    history::list_outliving(db, RESOURCE, id, false, request).await
 }
 
 /// Changes a draft's header; an issued document is a 409 `document_immutable`.
@@ -430,14 +402,12 @@ pub async fn pay(
 }
 
 async fn find_for_update(conn: &impl ConnectionTrait, caller: &Caller, id: Uuid) -> Result<Invoice, AppError> {
-    invoices::find_for_update(conn, id, caller.visibility())
-        .await?
-        .ok_or(AppError::not_found(RESOURCE))
+    lookup::for_update::<Invoices>(conn, caller, id).await
 }
 
 /// The party of a document, archived or not: a document already made keeps it.
 async fn party_of(conn: &impl ConnectionTrait, party_id: Uuid) -> Result<Party, AppError> {
-    parties::find(conn, party_id, Visibility::All)
+    table::find::<Parties>(conn, party_id, Visibility::All)
         .await?
         .ok_or_else(|| AppError::internal(anyhow::anyhow!("the party {party_id} of a document is gone")))
 }

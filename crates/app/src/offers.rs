@@ -11,19 +11,23 @@ use domain::resource::ResourceType;
 use persistence::offers::{self, OfferFilter, OfferSort};
 use persistence::page::{Page, PageRequest};
 use persistence::visibility::Visibility;
-use persistence::{ConnectionTrait, DatabaseConnection, TransactionTrait, activities, numbers, opportunities, parties};
+use persistence::{ConnectionTrait, DatabaseConnection, TransactionTrait, activities, numbers, opportunities};
 use uuid::Uuid;
 
 use crate::caller::Caller;
 use crate::clock::now;
 use crate::error::{AppError, ErrorCode};
 use crate::history::{self, Change};
+use crate::lookup;
 use crate::opportunities as opportunity_service;
 use crate::pricing;
 use crate::records::offers::offer as record_form;
 use crate::references::{References, changed};
 use crate::upsert::{self, Upserted};
 use crate::versions::check_version;
+use persistence::offers::Offers;
+use persistence::parties::Parties;
+use persistence::table;
 
 pub const RESOURCE: ResourceType = ResourceType::Offer;
 const SERIES: &str = "OF";
@@ -48,7 +52,7 @@ pub async fn create(
     let external_id = upsert::checked_external_id(external_id.as_deref())?;
     let txn = db.begin().await?;
     if let Some(external_id) = external_id.as_deref()
-        && let Some(other) = offers::find_by_external_id(&txn, external_id).await?
+        && let Some(other) = table::find_by_external_id::<Offers>(&txn, external_id).await?
     {
         return Err(upsert::duplicate_external_id(RESOURCE, external_id, Some(other.id)));
     }
@@ -93,9 +97,7 @@ async fn insert_new(
 }
 
 pub async fn get(db: &DatabaseConnection, caller: &Caller, id: Uuid) -> Result<Offer, AppError> {
-    offers::find(db, id, caller.visibility())
-        .await?
-        .ok_or(AppError::not_found(RESOURCE))
+    lookup::get::<Offers>(db, caller, id).await
 }
 
 pub async fn list(
@@ -121,16 +123,6 @@ pub async fn list_of_party(
         ..filter
     };
     list(db, caller, &filter, request).await
-}
-
-pub async fn history(
-    db: &DatabaseConnection,
-    caller: &Caller,
-    id: Uuid,
-    request: &PageRequest<()>,
-) -> Result<Page<persistence::history::Entry>, AppError> {
-    get(db, caller, id).await?;
-    history::list(db, RESOURCE, id, request).await
 }
 
 /// Changes a draft: anything but a draft is a 409 `document_immutable` (after `If-Match`). New
@@ -161,38 +153,24 @@ pub async fn upsert(
     if_match: Option<i32>,
 ) -> Result<Upserted<Offer>, AppError> {
     let external_id = upsert::claim_external_id(external_id, &mut body_external_id, domain::document::EXTERNAL_ID_MAX)?;
-    upsert::retrying_a_lost_race(|| upsert_once(db, caller, &external_id, input.clone(), if_match)).await
-}
-
-async fn upsert_once(
-    db: &DatabaseConnection,
-    caller: &Caller,
-    external_id: &str,
-    input: OfferInput,
-    if_match: Option<i32>,
-) -> Result<Upserted<Offer>, AppError> {
-    let txn = db.begin().await?;
-    let result = match offers::find_by_external_id(&txn, external_id).await? {
-        None if if_match.is_some() => return Err(AppError::not_found(RESOURCE)),
-        None => Upserted::Created(insert_new(&txn, caller, input, Some(external_id.to_owned())).await?),
-        Some(current) => {
-            if offers::find(&txn, current.id, caller.visibility()).await?.is_none() {
-                return Err(upsert::hidden_external_id(RESOURCE));
-            }
+    upsert::by_external_id::<Offers>(
+        db,
+        caller,
+        &external_id,
+        if_match,
+        async |txn| insert_new(txn, caller, input.clone(), Some(external_id.clone())).await,
+        async |txn, current| {
             // The body is the whole record, but for an omitted owner, who stays: owners are the
             // CRM's business, which an ERP resending the offer knows nothing of.
-            Upserted::Replaced(
-                change_draft(&txn, caller, current, if_match, |draft| {
-                    let owner_id = draft.owner_id;
-                    *draft = input;
-                    draft.owner_id = draft.owner_id.or(owner_id);
-                })
-                .await?,
-            )
-        }
-    };
-    txn.commit().await?;
-    Ok(result)
+            change_draft(txn, caller, current, if_match, |draft| {
+                let owner_id = draft.owner_id;
+                *draft = input.clone();
+                draft.owner_id = draft.owner_id.or(owner_id);
+            })
+            .await
+        },
+    )
+    .await
 }
 
 /// Applies `change` to the draft `current` (locked) and writes it, checking `If-Match` first.
@@ -220,7 +198,7 @@ async fn change_draft(
     let mut input = unchanged.clone();
     change(&mut input);
     let party = if input.party_id == current.fields.party_id {
-        parties::find(conn, input.party_id, Visibility::All).await?
+        table::find::<Parties>(conn, input.party_id, Visibility::All).await?
     } else {
         Some(party_of(conn, caller, input.party_id).await?)
     }
@@ -331,9 +309,7 @@ pub async fn revise(
 }
 
 async fn find_for_update(conn: &impl ConnectionTrait, caller: &Caller, id: Uuid) -> Result<Offer, AppError> {
-    offers::find_for_update(conn, id, caller.visibility())
-        .await?
-        .ok_or(AppError::not_found(RESOURCE))
+    lookup::for_update::<Offers>(conn, caller, id).await
 }
 
 /// Writes `changed` as the next version of `current` and records the change.

@@ -15,9 +15,12 @@ use crate::caller::Caller;
 use crate::clock::now;
 use crate::error::{AppError, ErrorCode};
 use crate::history::{self, Change};
+use crate::lookup;
 use crate::records::opportunities::opportunity as record;
 use crate::references::{References, changed};
 use crate::versions::check_version;
+use persistence::opportunities::Opportunities;
+use persistence::table;
 
 pub const RESOURCE: ResourceType = ResourceType::Opportunity;
 
@@ -54,9 +57,7 @@ pub async fn create(
 }
 
 pub async fn get(db: &DatabaseConnection, caller: &Caller, id: Uuid) -> Result<Opportunity, AppError> {
-    opportunities::find(db, id, caller.visibility())
-        .await?
-        .ok_or(AppError::not_found(RESOURCE))
+    lookup::get::<Opportunities>(db, caller, id).await
 }
 
 pub async fn list(
@@ -84,17 +85,6 @@ pub async fn list_of_party(
     list(db, caller, &filter, request).await
 }
 
-/// The history of an opportunity the caller may see: every stage change is there.
-pub async fn history(
-    db: &DatabaseConnection,
-    caller: &Caller,
-    id: Uuid,
-    request: &PageRequest<()>,
-) -> Result<Page<persistence::history::Entry>, AppError> {
-    get(db, caller, id).await?;
-    history::list(db, RESOURCE, id, request).await
-}
-
 /// Applies `change` to the current record and writes it if its version is still the one read
 /// (and the one in `If-Match`, when given). The status follows the (new) stage.
 pub async fn update(
@@ -105,7 +95,7 @@ pub async fn update(
     change: impl FnOnce(&mut OpportunityInput),
 ) -> Result<Opportunity, AppError> {
     let txn = db.begin().await?;
-    let current = opportunities::find_for_update(&txn, id, caller.visibility())
+    let current = table::find_for_update::<Opportunities>(&txn, id, caller.visibility())
         .await?
         .ok_or(AppError::not_found(RESOURCE))?;
     let mut input = OpportunityInput::from(current.fields.clone());
@@ -128,7 +118,7 @@ pub async fn update(
 /// is won all the same. Nothing happens when it is won already; without a won stage the whole
 /// change is refused (409 `no_won_stage`), since the deal could not be marked won.
 pub async fn win(conn: &impl ConnectionTrait, caller: &Caller, id: Uuid) -> Result<(), AppError> {
-    let Some(current) = opportunities::find_for_update(conn, id, Visibility::All).await? else {
+    let Some(current) = table::find_for_update::<Opportunities>(conn, id, Visibility::All).await? else {
         return Ok(());
     };
     if current.status == OpportunityStatus::Won {

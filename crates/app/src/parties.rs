@@ -12,10 +12,13 @@ use crate::caller::Caller;
 use crate::clock::now;
 use crate::error::AppError;
 use crate::history::{self, Change};
+use crate::lookup;
 use crate::records::parties::party as record;
 use crate::references::{References, changed};
 use crate::upsert::{self, Upserted};
 use crate::versions::check_version;
+use persistence::parties::Parties;
+use persistence::table;
 
 const RESOURCE: ResourceType = ResourceType::Party;
 
@@ -27,20 +30,7 @@ pub async fn create(db: &DatabaseConnection, caller: &Caller, input: PartyInput)
 }
 
 pub async fn get(db: &DatabaseConnection, caller: &Caller, id: Uuid) -> Result<Party, AppError> {
-    parties::find(db, id, caller.visibility())
-        .await?
-        .ok_or(AppError::not_found(RESOURCE))
-}
-
-/// The history of a party the caller may see.
-pub async fn history(
-    db: &DatabaseConnection,
-    caller: &Caller,
-    id: Uuid,
-    request: &PageRequest<()>,
-) -> Result<Page<persistence::history::Entry>, AppError> {
-    get(db, caller, id).await?;
-    history::list(db, RESOURCE, id, request).await
+    lookup::get::<Parties>(db, caller, id).await
 }
 
 pub async fn list(
@@ -62,7 +52,7 @@ pub async fn update(
     change: impl FnOnce(&mut PartyInput),
 ) -> Result<Party, AppError> {
     let txn = db.begin().await?;
-    let current = parties::find_for_update(&txn, id, caller.visibility())
+    let current = table::find_for_update::<Parties>(&txn, id, caller.visibility())
         .await?
         .ok_or(AppError::not_found(RESOURCE))?;
     let mut input = PartyInput::from(current.fields.clone());
@@ -84,7 +74,7 @@ pub async fn archive(
     if_match: Option<i32>,
 ) -> Result<(), AppError> {
     let txn = db.begin().await?;
-    let current = parties::find_for_update(&txn, id, caller.visibility())
+    let current = table::find_for_update::<Parties>(&txn, id, caller.visibility())
         .await?
         .ok_or(AppError::not_found(RESOURCE))?;
     check_version(current.version, if_match)?;
@@ -107,40 +97,24 @@ pub async fn upsert(
     if_match: Option<i32>,
 ) -> Result<Upserted<Party>, AppError> {
     let external_id = upsert::claim_external_id(external_id, &mut input.external_id, domain::party::SHORT_TEXT_MAX)?;
-    upsert::retrying_a_lost_race(|| upsert_once(db, caller, &external_id, input.clone(), if_match)).await
-}
-
-async fn upsert_once(
-    db: &impl TransactionTrait<Transaction = DatabaseTransaction>,
-    caller: &Caller,
-    external_id: &str,
-    input: PartyInput,
-    if_match: Option<i32>,
-) -> Result<Upserted<Party>, AppError> {
-    let txn = db.begin().await?;
-    let result = match parties::find_by_external_id(&txn, external_id).await? {
-        None => {
-            if if_match.is_some() {
-                return Err(AppError::not_found(RESOURCE));
-            }
-            Upserted::Created(insert_new(&txn, caller, input).await?)
-        }
-        Some(current) => {
-            if parties::find(&txn, current.id, caller.visibility()).await?.is_none() {
-                return Err(upsert::hidden_external_id(RESOURCE));
-            }
+    upsert::by_external_id::<Parties>(
+        db,
+        caller,
+        &external_id,
+        if_match,
+        async |txn| insert_new(txn, caller, input.clone()).await,
+        async |txn, current| {
             // The body is the whole record, but for an omitted owner, who stays: owners are the
             // CRM's business, which an ERP resending the party knows nothing of.
-            let mut input = input;
+            let mut input = input.clone();
             input.owner_id = input.owner_id.or(current.fields.owner_id);
             let fields = input.validate()?;
             check_version(current.version, if_match)?;
-            check_references(&txn, caller, &fields, Some(&current)).await?;
-            Upserted::Replaced(write_new_version(&txn, caller, current, fields, false).await?)
-        }
-    };
-    txn.commit().await?;
-    Ok(result)
+            check_references(txn, caller, &fields, Some(&current)).await?;
+            write_new_version(txn, caller, current, fields, false).await
+        },
+    )
+    .await
 }
 
 async fn insert_new(conn: &impl ConnectionTrait, caller: &Caller, mut input: PartyInput) -> Result<Party, AppError> {
@@ -226,7 +200,7 @@ async fn check_references(
     }
     if let Some(external_id) = fields.external_id.as_deref()
         && current_fields.and_then(|c| c.external_id.as_deref()) != Some(external_id)
-        && let Some(other) = parties::find_by_external_id(conn, external_id).await?
+        && let Some(other) = table::find_by_external_id::<Parties>(conn, external_id).await?
     {
         return Err(upsert::duplicate_external_id(RESOURCE, external_id, Some(other.id)));
     }

@@ -13,6 +13,9 @@ use crate::error::{AppError, ErrorCode};
 use crate::history::{self, Change};
 use crate::records::pipeline_stages::pipeline_stage as record;
 use crate::versions::check_version;
+use persistence::pipeline_stages::PipelineStages;
+use persistence::table;
+use persistence::visibility::Visibility;
 
 pub const RESOURCE: ResourceType = ResourceType::PipelineStage;
 
@@ -53,20 +56,9 @@ pub async fn create(
 }
 
 pub async fn get(db: &DatabaseConnection, id: Uuid) -> Result<PipelineStage, AppError> {
-    pipeline_stages::find(db, id)
+    table::find::<PipelineStages>(db, id, Visibility::All)
         .await?
         .ok_or(AppError::not_found(RESOURCE))
-}
-
-/// The history of a stage, also of a deleted one (which then ends with its deletion): an admin
-/// wants to see who removed a stage from the pipeline.
-pub async fn history(
-    db: &DatabaseConnection,
-    id: Uuid,
-    request: &PageRequest<()>,
-) -> Result<Page<persistence::history::Entry>, AppError> {
-    let exists = pipeline_stages::find(db, id).await?.is_some();
-    history::list_outliving(db, RESOURCE, id, exists, request).await
 }
 
 pub async fn list(
@@ -86,7 +78,7 @@ pub async fn update(
     change: impl FnOnce(&mut StageInput),
 ) -> Result<PipelineStage, AppError> {
     let txn = db.begin().await?;
-    let current = pipeline_stages::find_for_update(&txn, id)
+    let current = table::find_for_update::<PipelineStages>(&txn, id, Visibility::All)
         .await?
         .ok_or(AppError::not_found(RESOURCE))?;
     let mut input = StageInput::from(current.fields.clone());
@@ -125,7 +117,7 @@ pub async fn update(
 /// Deletes a stage that nothing uses; one in use is a 409 (retire it instead).
 pub async fn delete(db: &DatabaseConnection, caller: &Caller, id: Uuid, if_match: Option<i32>) -> Result<(), AppError> {
     let txn = db.begin().await?;
-    let current = pipeline_stages::find_for_update(&txn, id)
+    let current = table::find_for_update::<PipelineStages>(&txn, id, Visibility::All)
         .await?
         .ok_or(AppError::not_found(RESOURCE))?;
     check_version(current.version, if_match)?;

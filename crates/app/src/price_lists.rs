@@ -14,6 +14,9 @@ use crate::error::{AppError, ErrorCode};
 use crate::history::{self, Change};
 use crate::records::price_lists::price_list as record;
 use crate::versions::check_version;
+use persistence::price_lists::PriceLists;
+use persistence::table;
+use persistence::visibility::Visibility;
 
 pub const RESOURCE: ResourceType = ResourceType::PriceList;
 
@@ -37,7 +40,9 @@ pub async fn create(db: &DatabaseConnection, caller: &Caller, input: PriceListIn
 }
 
 pub async fn get(db: &DatabaseConnection, id: Uuid) -> Result<PriceList, AppError> {
-    price_lists::find(db, id).await?.ok_or(AppError::not_found(RESOURCE))
+    table::find::<PriceLists>(db, id, Visibility::All)
+        .await?
+        .ok_or(AppError::not_found(RESOURCE))
 }
 
 pub async fn list(
@@ -48,15 +53,6 @@ pub async fn list(
     Ok(price_lists::list(db, updated_since, request).await?)
 }
 
-pub async fn history(
-    db: &DatabaseConnection,
-    id: Uuid,
-    request: &PageRequest<()>,
-) -> Result<Page<persistence::history::Entry>, AppError> {
-    let exists = price_lists::exists(db, id).await?;
-    history::list_outliving(db, RESOURCE, id, exists, request).await
-}
-
 pub async fn update(
     db: &DatabaseConnection,
     caller: &Caller,
@@ -65,7 +61,7 @@ pub async fn update(
     change: impl FnOnce(&mut PriceListInput),
 ) -> Result<PriceList, AppError> {
     let txn = db.begin().await?;
-    let current = price_lists::find_for_update(&txn, id)
+    let current = table::find_for_update::<PriceLists>(&txn, id, Visibility::All)
         .await?
         .ok_or(AppError::not_found(RESOURCE))?;
     let unchanged = PriceListInput::from(current.fields.clone());
@@ -99,7 +95,7 @@ pub async fn update(
 /// Deletes a list no party is priced by; one in use is a 409 (assign the parties another first).
 pub async fn delete(db: &DatabaseConnection, caller: &Caller, id: Uuid, if_match: Option<i32>) -> Result<(), AppError> {
     let txn = db.begin().await?;
-    let current = price_lists::find_for_update(&txn, id)
+    let current = table::find_for_update::<PriceLists>(&txn, id, Visibility::All)
         .await?
         .ok_or(AppError::not_found(RESOURCE))?;
     check_version(current.version, if_match)?;

@@ -14,6 +14,9 @@ use crate::history::{self, Change};
 use crate::records::products::product as record;
 use crate::upsert::{self, Upserted};
 use crate::versions::check_version;
+use persistence::products::Products;
+use persistence::table;
+use persistence::visibility::Visibility;
 
 pub const RESOURCE: ResourceType = ResourceType::Product;
 
@@ -26,7 +29,9 @@ pub async fn create(db: &DatabaseConnection, caller: &Caller, input: ProductInpu
 }
 
 pub async fn get(db: &DatabaseConnection, id: Uuid) -> Result<Product, AppError> {
-    products::find(db, id).await?.ok_or(AppError::not_found(RESOURCE))
+    table::find::<Products>(db, id, Visibility::All)
+        .await?
+        .ok_or(AppError::not_found(RESOURCE))
 }
 
 pub async fn list(
@@ -35,16 +40,6 @@ pub async fn list(
     request: &PageRequest<ProductSort>,
 ) -> Result<Page<Product>, AppError> {
     Ok(products::list(db, filter, request).await?)
-}
-
-/// The history of a product.
-pub async fn history(
-    db: &DatabaseConnection,
-    id: Uuid,
-    request: &PageRequest<()>,
-) -> Result<Page<persistence::history::Entry>, AppError> {
-    get(db, id).await?;
-    history::list(db, RESOURCE, id, request).await
 }
 
 /// Applies `change` to the current record and writes it if its version is still the one read
@@ -97,31 +92,22 @@ pub async fn upsert(
 ) -> Result<Upserted<Product>, AppError> {
     let external_id = upsert::claim_external_id(external_id, &mut input.external_id, EXTERNAL_ID_MAX)?;
     let fields = input.validate()?;
-    upsert::retrying_a_lost_race(|| upsert_once(db, caller, &external_id, fields.clone(), if_match)).await
-}
-
-async fn upsert_once(
-    db: &impl TransactionTrait<Transaction = DatabaseTransaction>,
-    caller: &Caller,
-    external_id: &str,
-    fields: ProductFields,
-    if_match: Option<i32>,
-) -> Result<Upserted<Product>, AppError> {
-    let txn = db.begin().await?;
-    let result = match products::find_by_external_id(&txn, external_id).await? {
-        None if if_match.is_some() => return Err(AppError::not_found(RESOURCE)),
-        None => Upserted::Created(insert_new(&txn, caller, fields).await?),
-        Some(current) => {
+    upsert::by_external_id::<Products>(
+        db,
+        caller,
+        &external_id,
+        if_match,
+        async |txn| insert_new(txn, caller, fields.clone()).await,
+        async |txn, current| {
             check_version(current.version, if_match)?;
-            Upserted::Replaced(write_new_version(&txn, caller, current, fields, false).await?)
-        }
-    };
-    txn.commit().await?;
-    Ok(result)
+            write_new_version(txn, caller, current, fields.clone(), false).await
+        },
+    )
+    .await
 }
 
 async fn find_for_update(conn: &impl ConnectionTrait, id: Uuid) -> Result<Product, AppError> {
-    products::find_for_update(conn, id)
+    table::find_for_update::<Products>(conn, id, Visibility::All)
         .await?
         .ok_or(AppError::not_found(RESOURCE))
 }
@@ -213,7 +199,7 @@ async fn check_unique(
     }
     if let Some(external_id) = fields.external_id.as_deref()
         && current.is_none_or(|c| c.external_id.as_deref() != Some(external_id))
-        && let Some(other) = products::find_by_external_id(conn, external_id).await?
+        && let Some(other) = table::find_by_external_id::<Products>(conn, external_id).await?
     {
         return Err(AppError::conflict(
             ErrorCode::DuplicateExternalId,

@@ -5,12 +5,15 @@
 use domain::access::{self, Member};
 use domain::party::Party;
 use domain::validation::ValidationErrors;
+use persistence::ConnectionTrait;
 use persistence::visibility::Visibility;
-use persistence::{ConnectionTrait, parties, users};
 use uuid::Uuid;
 
 use crate::caller::Caller;
 use crate::error::{AppError, ErrorCode};
+use persistence::parties::Parties;
+use persistence::table;
+use persistence::users::Users;
 
 pub struct References<'a, C> {
     conn: &'a C,
@@ -29,7 +32,7 @@ impl<'a, C: ConnectionTrait> References<'a, C> {
 
     /// A party the caller sees and that takes new records (not archived).
     pub async fn party(&mut self, field: &str, id: Uuid) -> Result<Option<Party>, AppError> {
-        match parties::find(self.conn, id, self.caller.visibility()).await? {
+        match table::find::<Parties>(self.conn, id, self.caller.visibility()).await? {
             None => {
                 self.errors.add(field, "not_found", "no party with this id");
                 Ok(None)
@@ -60,9 +63,13 @@ impl<'a, C: ConnectionTrait> References<'a, C> {
     /// A party with the role competitor. Competitors are shared knowledge, so a sales user may name
     /// one that another team owns; any other party they cannot see is simply not found.
     pub async fn competitor(&mut self, field: &str, id: Uuid) -> Result<(), AppError> {
-        match parties::find(self.conn, id, Visibility::All).await? {
+        match table::find::<Parties>(self.conn, id, Visibility::All).await? {
             Some(party) if party.is_competitor() => {}
-            Some(_) if parties::find(self.conn, id, self.caller.visibility()).await?.is_some() => {
+            Some(_)
+                if table::find::<Parties>(self.conn, id, self.caller.visibility())
+                    .await?
+                    .is_some() =>
+            {
                 self.errors
                     .add(field, "not_a_competitor", "the party does not have the role competitor");
             }
@@ -85,7 +92,7 @@ impl<'a, C: ConnectionTrait> References<'a, C> {
             }
             return Ok(());
         };
-        match users::find(self.conn, user_id).await? {
+        match table::find::<Users>(self.conn, user_id, Visibility::All).await? {
             Some(user) if user.active => {
                 let user = Member {
                     user_id: user.id,

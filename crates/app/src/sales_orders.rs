@@ -10,7 +10,7 @@ use domain::sales_order::{
 };
 use persistence::page::{Page, PageRequest};
 use persistence::sales_orders::{self, SalesOrderFilter, SalesOrderSort};
-use persistence::{ConnectionTrait, DatabaseConnection, StoreError, TransactionTrait, numbers, offers};
+use persistence::{ConnectionTrait, DatabaseConnection, StoreError, TransactionTrait, numbers};
 use uuid::Uuid;
 
 use crate::caller::Caller;
@@ -18,11 +18,16 @@ use crate::clock::now;
 use crate::clock::today;
 use crate::error::{AppError, ErrorCode};
 use crate::history::{self, Change};
+use crate::lookup;
 use crate::pricing;
 use crate::records::sales_orders::sales_order as record;
 use crate::references::References;
 use crate::upsert::{self, Upserted};
 use crate::versions::check_version;
+use persistence::offers::Offers;
+use persistence::parties::Parties;
+use persistence::sales_orders::SalesOrders;
+use persistence::table;
 
 pub const RESOURCE: ResourceType = ResourceType::SalesOrder;
 /// How messages name it.
@@ -60,7 +65,7 @@ async fn convert_once(
 ) -> Result<SalesOrder, AppError> {
     let txn = db.begin().await?;
     check_external_id_free(&txn, external_id.as_deref()).await?;
-    let offer = offers::find_for_update(&txn, offer_id, caller.visibility())
+    let offer = table::find_for_update::<Offers>(&txn, offer_id, caller.visibility())
         .await?
         .ok_or_else(|| AppError::invalid("offer_id", "not_found", "no offer with this id"))?;
     if let Some(existing) = sales_orders::id_of_offer(&txn, offer_id).await? {
@@ -126,7 +131,7 @@ async fn create_direct(
 /// An external id another order has is a 409 naming it; the unique index is the backstop.
 async fn check_external_id_free(conn: &impl ConnectionTrait, external_id: Option<&str>) -> Result<(), AppError> {
     if let Some(external_id) = external_id
-        && let Some(other) = sales_orders::find_by_external_id(conn, external_id).await?
+        && let Some(other) = table::find_by_external_id::<SalesOrders>(conn, external_id).await?
     {
         return Err(upsert::duplicate_external_id(RESOURCE, external_id, Some(other.id)));
     }
@@ -145,34 +150,19 @@ pub async fn upsert(
     if_match: Option<i32>,
 ) -> Result<Upserted<SalesOrder>, AppError> {
     let external_id = upsert::claim_external_id(external_id, &mut body_external_id, domain::document::EXTERNAL_ID_MAX)?;
-    upsert::retrying_a_lost_race(|| upsert_once(db, caller, &external_id, input.clone(), if_match)).await
-}
-
-async fn upsert_once(
-    db: &DatabaseConnection,
-    caller: &Caller,
-    external_id: &str,
-    input: SalesOrderInput,
-    if_match: Option<i32>,
-) -> Result<Upserted<SalesOrder>, AppError> {
-    let txn = db.begin().await?;
-    let result = match sales_orders::find_by_external_id(&txn, external_id).await? {
-        None if if_match.is_some() => return Err(AppError::not_found(RESOURCE)),
-        None => Upserted::Created(create_direct(&txn, caller, input, Some(external_id.to_owned())).await?),
-        Some(current) => {
-            if sales_orders::find(&txn, current.id, caller.visibility())
-                .await?
-                .is_none()
-            {
-                return Err(upsert::hidden_external_id(RESOURCE));
-            }
+    upsert::by_external_id::<SalesOrders>(
+        db,
+        caller,
+        &external_id,
+        if_match,
+        async |txn| create_direct(txn, caller, input.clone(), Some(external_id.clone())).await,
+        async |txn, current| {
             check_draft(&current, if_match)?;
-            let change = replacement(&txn, &current, input).await?;
-            Upserted::Replaced(change_draft(&txn, caller, current, change).await?)
-        }
-    };
-    txn.commit().await?;
-    Ok(result)
+            let change = replacement(txn, &current, input.clone()).await?;
+            change_draft(txn, caller, current, change).await
+        },
+    )
+    .await
 }
 
 /// The change that makes the draft `current` what `input` describes. Omitted fields get their
@@ -206,9 +196,7 @@ async fn replacement(
 }
 
 pub async fn get(db: &DatabaseConnection, caller: &Caller, id: Uuid) -> Result<SalesOrder, AppError> {
-    sales_orders::find(db, id, caller.visibility())
-        .await?
-        .ok_or(AppError::not_found(RESOURCE))
+    lookup::get::<SalesOrders>(db, caller, id).await
 }
 
 pub async fn list(
@@ -218,16 +206,6 @@ pub async fn list(
     request: &PageRequest<SalesOrderSort>,
 ) -> Result<Page<SalesOrder>, AppError> {
     Ok(sales_orders::list(db, filter, caller.visibility(), request).await?)
-}
-
-pub async fn history(
-    db: &DatabaseConnection,
-    caller: &Caller,
-    id: Uuid,
-    request: &PageRequest<()>,
-) -> Result<Page<persistence::history::Entry>, AppError> {
-    get(db, caller, id).await?;
-    history::list(db, RESOURCE, id, request).await
 }
 
 /// Changes a draft's header; anything but a draft is a 409 `document_immutable`.
@@ -327,9 +305,7 @@ pub async fn act(
 }
 
 async fn find_for_update(conn: &impl ConnectionTrait, caller: &Caller, id: Uuid) -> Result<SalesOrder, AppError> {
-    sales_orders::find_for_update(conn, id, caller.visibility())
-        .await?
-        .ok_or(AppError::not_found(RESOURCE))
+    lookup::for_update::<SalesOrders>(conn, caller, id).await
 }
 
 async fn insert_new(
@@ -394,7 +370,7 @@ async fn write(
 
 /// The party of an existing order, archived or not: the order keeps it.
 async fn document_party(conn: &impl ConnectionTrait, party_id: Uuid) -> Result<domain::party::Party, AppError> {
-    persistence::parties::find(conn, party_id, persistence::visibility::Visibility::All)
+    table::find::<Parties>(conn, party_id, persistence::visibility::Visibility::All)
         .await?
         .ok_or_else(|| AppError::internal(anyhow::anyhow!("the party {party_id} of an order is gone")))
 }

@@ -13,6 +13,9 @@ use crate::error::{AppError, ErrorCode};
 use crate::history::{self, Change};
 use crate::records::teams::team as record;
 use crate::versions::check_version;
+use persistence::table;
+use persistence::teams::Teams;
+use persistence::visibility::Visibility;
 
 const RESOURCE: ResourceType = ResourceType::Team;
 
@@ -34,17 +37,9 @@ pub async fn create(db: &DatabaseConnection, caller: &Caller, name: &str) -> Res
 }
 
 pub async fn get(db: &DatabaseConnection, id: Uuid) -> Result<Team, AppError> {
-    teams::find(db, id).await?.ok_or(AppError::not_found(RESOURCE))
-}
-
-/// The history of a team, oldest first.
-pub async fn history(
-    db: &DatabaseConnection,
-    id: Uuid,
-    request: &PageRequest<()>,
-) -> Result<Page<persistence::history::Entry>, AppError> {
-    get(db, id).await?;
-    history::list(db, RESOURCE, id, request).await
+    table::find::<Teams>(db, id, Visibility::All)
+        .await?
+        .ok_or(AppError::not_found(RESOURCE))
 }
 
 pub async fn list(
@@ -63,7 +58,7 @@ pub async fn rename(
     name: Option<&str>,
 ) -> Result<Team, AppError> {
     let txn = db.begin().await?;
-    let current = teams::find_for_update(&txn, id)
+    let current = table::find_for_update::<Teams>(&txn, id, Visibility::All)
         .await?
         .ok_or(AppError::not_found(RESOURCE))?;
     let name = name.map(team::validate_name).transpose()?;

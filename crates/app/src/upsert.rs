@@ -3,11 +3,16 @@
 
 use std::future::Future;
 
+use domain::resource::Record;
+use persistence::table::{self, Table};
+use persistence::{DatabaseTransaction, TransactionTrait};
+
 use domain::document::EXTERNAL_ID_MAX;
 use domain::resource::ResourceType;
 use persistence::StoreError;
 use uuid::Uuid;
 
+use crate::caller::Caller;
 use crate::error::{AppError, ErrorCode};
 
 /// Whether an upsert created the record or replaced it.
@@ -115,4 +120,39 @@ where
         Err(AppError::Conflict { code, .. }) if code.is_lost_race() => attempt().await,
         other => other,
     }
+}
+
+/// The upsert every resource shares, in one transaction: the record that has `external_id` is
+/// looked up (and locked); with none, `create` makes it (unless `If-Match` expected one: 404); one
+/// the caller sees is handed to `replace`; one they do not see is refused, because creating a
+/// second record would break the uniqueness of external ids. A lost race for the first insert is
+/// retried once ([`retrying_a_lost_race`]), so `create` and `replace` may run twice.
+pub async fn by_external_id<T: Table>(
+    db: &impl TransactionTrait<Transaction = DatabaseTransaction>,
+    caller: &Caller,
+    external_id: &str,
+    if_match: Option<i32>,
+    create: impl AsyncFn(&DatabaseTransaction) -> Result<T::Record, AppError>,
+    replace: impl AsyncFn(&DatabaseTransaction, T::Record) -> Result<T::Record, AppError>,
+) -> Result<Upserted<T::Record>, AppError> {
+    let resource = <T::Record as Record>::TYPE;
+    retrying_a_lost_race(|| async {
+        let txn = db.begin().await?;
+        let result = match table::find_by_external_id::<T>(&txn, external_id).await? {
+            None if if_match.is_some() => return Err(AppError::not_found(resource)),
+            None => Upserted::Created(create(&txn).await?),
+            Some(current) => {
+                if table::find::<T>(&txn, current.id(), caller.visibility())
+                    .await?
+                    .is_none()
+                {
+                    return Err(hidden_external_id(resource));
+                }
+                Upserted::Replaced(replace(&txn, current).await?)
+            }
+        };
+        txn.commit().await?;
+        Ok(result)
+    })
+    .await
 }

@@ -7,7 +7,7 @@ use domain::user::{self, User, UserInput};
 use domain::validation::ValidationErrors;
 use persistence::page::{Page, PageRequest, SyncOrder};
 use persistence::users::{self, UserFilter};
-use persistence::{ConnectionTrait, DatabaseConnection, StoreError, TransactionTrait, teams};
+use persistence::{ConnectionTrait, DatabaseConnection, StoreError, TransactionTrait};
 use uuid::Uuid;
 
 use crate::caller::Caller;
@@ -17,6 +17,10 @@ use crate::history::{self, Change};
 use crate::password;
 use crate::records::users::user as record;
 use crate::versions::check_version;
+use persistence::table;
+use persistence::teams::Teams;
+use persistence::users::Users;
+use persistence::visibility::Visibility;
 
 const RESOURCE: ResourceType = ResourceType::User;
 
@@ -66,17 +70,9 @@ pub async fn create(db: &DatabaseConnection, actor_id: Option<Uuid>, new: NewUse
 }
 
 pub async fn get(db: &DatabaseConnection, id: Uuid) -> Result<User, AppError> {
-    users::find(db, id).await?.ok_or(AppError::not_found(RESOURCE))
-}
-
-/// The history of a user, oldest first.
-pub async fn history(
-    db: &DatabaseConnection,
-    id: Uuid,
-    request: &PageRequest<()>,
-) -> Result<Page<persistence::history::Entry>, AppError> {
-    get(db, id).await?;
-    history::list(db, RESOURCE, id, request).await
+    table::find::<Users>(db, id, Visibility::All)
+        .await?
+        .ok_or(AppError::not_found(RESOURCE))
 }
 
 pub async fn list(
@@ -96,7 +92,7 @@ pub async fn update(
     new_password: Option<String>,
 ) -> Result<User, AppError> {
     let txn = db.begin().await?;
-    let current = users::find_for_update(&txn, id)
+    let current = table::find_for_update::<Users>(&txn, id, Visibility::All)
         .await?
         .ok_or(AppError::not_found(RESOURCE))?;
     let mut input = UserInput::from(&current);
@@ -161,7 +157,7 @@ pub async fn update(
 }
 
 async fn check_team(conn: &impl ConnectionTrait, team_id: Uuid, errors: &mut ValidationErrors) -> Result<(), AppError> {
-    if teams::find(conn, team_id).await?.is_none() {
+    if table::find::<Teams>(conn, team_id, Visibility::All).await?.is_none() {
         errors.add("team_id", "not_found", "no team with this id");
     }
     Ok(())

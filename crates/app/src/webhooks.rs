@@ -14,6 +14,9 @@ use crate::caller::Caller;
 use crate::clock::now;
 use crate::error::{AppError, ErrorCode};
 use crate::versions::check_version;
+use persistence::table;
+use persistence::visibility::Visibility;
+use persistence::webhooks::Webhooks;
 
 const RESOURCE: ResourceType = ResourceType::Webhook;
 const DELIVERY: &str = "webhook delivery";
@@ -47,7 +50,7 @@ pub async fn create(
 }
 
 pub async fn get(db: &DatabaseConnection, caller: &Caller, id: Uuid) -> Result<Webhook, AppError> {
-    webhooks::find(db, id)
+    table::find::<Webhooks>(db, id, Visibility::All)
         .await?
         .filter(|hook| sees(caller, hook))
         .ok_or(AppError::not_found(RESOURCE))
@@ -75,7 +78,7 @@ pub async fn update(
     // Under the worker's lock, like a new subscription: a round that saw this one inactive, or
     // taking fewer types, must not skip past events it now wants.
     crate::delivery::hold(&txn).await?;
-    let current = webhooks::find_for_update(&txn, id)
+    let current = table::find_for_update::<Webhooks>(&txn, id, Visibility::All)
         .await?
         .filter(|hook| sees(caller, hook))
         .ok_or(AppError::not_found(RESOURCE))?;
@@ -104,7 +107,7 @@ pub async fn update(
 /// Deletes the subscription with its delivery log; pending deliveries are not made.
 pub async fn delete(db: &DatabaseConnection, caller: &Caller, id: Uuid, if_match: Option<i32>) -> Result<(), AppError> {
     let txn = db.begin().await?;
-    let current = webhooks::find_for_update(&txn, id)
+    let current = table::find_for_update::<Webhooks>(&txn, id, Visibility::All)
         .await?
         .filter(|hook| sees(caller, hook))
         .ok_or(AppError::not_found(RESOURCE))?;

@@ -93,6 +93,20 @@ impl ResourceType {
         self != ResourceType::Webhook
     }
 
+    /// Whether who sees a record depends on its owner, or its party's owner: the sales records.
+    pub fn is_scoped(self) -> bool {
+        matches!(
+            self,
+            ResourceType::Party
+                | ResourceType::Activity
+                | ResourceType::Opportunity
+                | ResourceType::Offer
+                | ResourceType::SalesOrder
+                | ResourceType::InvoiceOrder
+                | ResourceType::Invoice
+        )
+    }
+
     /// The resources of the change feed (`{resource}.{what}`).
     pub fn with_events() -> impl Iterator<Item = ResourceType> {
         Self::ALL.iter().copied().filter(|resource| resource.has_events())
@@ -135,6 +149,46 @@ impl ResourceType {
             ResourceType::Webhook => P::ManageWebhooks,
         }
     }
+}
+
+/// A stored record of a resource: what the use cases' shared kit needs to know of every one.
+pub trait Record {
+    const TYPE: ResourceType;
+    fn id(&self) -> uuid::Uuid;
+    /// +1 on each change; the `ETag`.
+    fn version(&self) -> i32;
+}
+
+/// Each record type with its resource.
+macro_rules! records {
+    ($($record:ty => $resource:ident),+ $(,)?) => {
+        $(impl Record for $record {
+            const TYPE: ResourceType = ResourceType::$resource;
+            fn id(&self) -> uuid::Uuid {
+                self.id
+            }
+            fn version(&self) -> i32 {
+                self.version
+            }
+        })+
+    };
+}
+
+records! {
+    crate::party::Party => Party,
+    crate::activity::Activity => Activity,
+    crate::opportunity::Opportunity => Opportunity,
+    crate::pipeline::PipelineStage => PipelineStage,
+    crate::product::Product => Product,
+    crate::pricing::PriceList => PriceList,
+    crate::pricing::DiscountRule => DiscountRule,
+    crate::offer::Offer => Offer,
+    crate::sales_order::SalesOrder => SalesOrder,
+    crate::invoice_order::InvoiceOrder => InvoiceOrder,
+    crate::invoice::Invoice => Invoice,
+    crate::user::User => User,
+    crate::team::Team => Team,
+    crate::webhook::Webhook => Webhook,
 }
 
 impl std::fmt::Display for ResourceType {

@@ -4,15 +4,13 @@ use chrono::{DateTime, TimeDelta, Utc};
 use domain::activity::{
     Activity, ActivityFields, ActivityKind, ActivityState, ActivityStatus, MAX_SPAN_DAYS, Outcome, Priority,
 };
-use sea_orm::{
-    ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
-    QuerySelect,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use uuid::Uuid;
 
 use crate::entities::activity::{ActiveModel, Column, Entity, Model};
 use crate::error::StoreError;
 use crate::page::{self, Page, PageRequest, SortKey};
+use crate::table::{self, Table};
 use crate::visibility::{self, Visibility};
 
 const TABLE: &str = "activities";
@@ -46,10 +44,7 @@ pub struct ActivityFilter {
 }
 
 pub async fn insert(conn: &impl ConnectionTrait, activity: &Activity) -> Result<(), StoreError> {
-    Entity::insert(to_active_model(activity))
-        .exec_without_returning(conn)
-        .await?;
-    Ok(())
+    table::insert::<Activities, _>(conn, to_active_model(activity)).await
 }
 
 /// Writes `activity` if the stored version is still `expected_version`.
@@ -58,47 +53,26 @@ pub async fn update(
     activity: &Activity,
     expected_version: i32,
 ) -> Result<bool, StoreError> {
-    let mut model = to_active_model(activity);
-    model.id = NotSet;
-    model.created_at = NotSet;
-    let result = Entity::update_many()
-        .set(model)
-        .filter(Column::Id.eq(activity.id))
-        .filter(Column::Version.eq(expected_version))
-        .exec(conn)
-        .await?;
-    Ok(result.rows_affected == 1)
+    table::update::<Activities, _>(conn, to_active_model(activity), activity.id, expected_version).await
 }
 
-pub async fn find(
-    conn: &impl ConnectionTrait,
-    id: Uuid,
-    visibility: Visibility,
-) -> Result<Option<Activity>, StoreError> {
-    Entity::find()
-        .filter(Column::Id.eq(id))
-        .filter(visible_to(visibility))
-        .one(conn)
-        .await?
-        .map(to_activity)
-        .transpose()
-}
+/// The activities table, for the shared kit (`crate::table`).
+pub struct Activities;
 
-/// [`find`] that locks the row until the transaction ends (PostgreSQL; SQLite's single
-/// connection already serialises transactions).
-pub async fn find_for_update(
-    conn: &impl ConnectionTrait,
-    id: Uuid,
-    visibility: Visibility,
-) -> Result<Option<Activity>, StoreError> {
-    Entity::find()
-        .filter(Column::Id.eq(id))
-        .filter(visible_to(visibility))
-        .lock_exclusive()
-        .one(conn)
-        .await?
-        .map(to_activity)
-        .transpose()
+impl Table for Activities {
+    type Entity = Entity;
+    type Record = Activity;
+    const ID: Column = Column::Id;
+    const VERSION: Column = Column::Version;
+    const CREATED_AT: Column = Column::CreatedAt;
+
+    fn scope(visibility: Visibility) -> Condition {
+        visible_to(visibility)
+    }
+
+    async fn load(_conn: &impl ConnectionTrait, rows: Vec<Model>) -> Result<Vec<Activity>, StoreError> {
+        rows.into_iter().map(to_activity).collect()
+    }
 }
 
 /// An activity related to `opportunity_id` whose party is not `party_id`, if any: the opportunity

@@ -3,24 +3,19 @@
 use chrono::{DateTime, Utc};
 use domain::currency::Currency;
 use domain::pricing::{DiscountRule, DiscountRuleFields, TurnoverCondition, TurnoverPeriod};
-use sea_orm::{
-    ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 use crate::decimal_text::DecimalText;
 use crate::entities::discount_rule::{ActiveModel, Column, Entity, Model};
 use crate::error::StoreError;
 use crate::page::{self, Page, PageRequest, SortKey, SyncOrder};
+use crate::table::{self, Table};
 
 const TABLE: &str = "discount_rules";
 
 pub async fn insert(conn: &impl ConnectionTrait, rule: &DiscountRule) -> Result<(), StoreError> {
-    Entity::insert(to_active_model(rule))
-        .exec_without_returning(conn)
-        .await?;
-    Ok(())
+    table::insert::<DiscountRules, _>(conn, to_active_model(rule)).await
 }
 
 /// Writes `rule` if the stored version is still `expected_version`.
@@ -29,34 +24,26 @@ pub async fn update(
     rule: &DiscountRule,
     expected_version: i32,
 ) -> Result<bool, StoreError> {
-    let mut model = to_active_model(rule);
-    model.id = NotSet;
-    model.created_at = NotSet;
-    let result = Entity::update_many()
-        .set(model)
-        .filter(Column::Id.eq(rule.id))
-        .filter(Column::Version.eq(expected_version))
-        .exec(conn)
-        .await?;
-    Ok(result.rows_affected == 1)
+    table::update::<DiscountRules, _>(conn, to_active_model(rule), rule.id, expected_version).await
 }
 
 pub async fn delete(conn: &impl ConnectionTrait, id: Uuid) -> Result<bool, StoreError> {
     Ok(Entity::delete_by_id(id).exec(conn).await?.rows_affected == 1)
 }
 
-pub async fn find(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<DiscountRule>, StoreError> {
-    Entity::find_by_id(id).one(conn).await?.map(to_rule).transpose()
-}
+/// The discount rules table, for the shared kit (`crate::table`).
+pub struct DiscountRules;
 
-/// [`find`] that locks the row until the transaction ends (PostgreSQL).
-pub async fn find_for_update(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<DiscountRule>, StoreError> {
-    Entity::find_by_id(id)
-        .lock_exclusive()
-        .one(conn)
-        .await?
-        .map(to_rule)
-        .transpose()
+impl Table for DiscountRules {
+    type Entity = Entity;
+    type Record = DiscountRule;
+    const ID: Column = Column::Id;
+    const VERSION: Column = Column::Version;
+    const CREATED_AT: Column = Column::CreatedAt;
+
+    async fn load(_conn: &impl ConnectionTrait, rows: Vec<Model>) -> Result<Vec<DiscountRule>, StoreError> {
+        rows.into_iter().map(to_rule).collect()
+    }
 }
 
 /// Every rule, in the order pricing breaks ties in: by name, then id. Inactive ones too, so that

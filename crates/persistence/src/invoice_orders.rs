@@ -7,9 +7,7 @@ use chrono::{DateTime, Utc};
 use domain::currency::Currency;
 use domain::invoice_order::{InvoiceOrder, InvoiceOrderLine, InvoiceOrderStatus};
 use sea_orm::sea_query::{Query, SelectStatement};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 use crate::entities::invoice_order::{ActiveModel, Column, Entity, Model};
@@ -17,6 +15,7 @@ use crate::entities::invoice_order_line as line;
 use crate::error::StoreError;
 use crate::page::{self, Page, PageRequest, SortKey};
 use crate::sales_orders;
+use crate::table::{self, Table};
 use crate::units::{from_units, to_units};
 use crate::visibility::{self, Visibility};
 
@@ -38,9 +37,7 @@ pub struct InvoiceOrderFilter {
 }
 
 pub async fn insert(conn: &impl ConnectionTrait, order: &InvoiceOrder) -> Result<(), StoreError> {
-    Entity::insert(to_active_model(order))
-        .exec_without_returning(conn)
-        .await?;
+    table::insert::<InvoiceOrders, _>(conn, to_active_model(order)).await?;
     let rows = (1..).zip(&order.lines).map(|(position, l)| line::ActiveModel {
         id: Set(l.id),
         invoice_order_id: Set(order.id),
@@ -72,37 +69,23 @@ pub async fn update(
     Ok(result.rows_affected == 1)
 }
 
-pub async fn find(
-    conn: &impl ConnectionTrait,
-    id: Uuid,
-    visibility: Visibility,
-) -> Result<Option<InvoiceOrder>, StoreError> {
-    let row = Entity::find()
-        .filter(Column::Id.eq(id))
-        .filter(visible_to(visibility))
-        .one(conn)
-        .await?;
-    with_lines(conn, row.into_iter().collect())
-        .await
-        .map(|mut orders| orders.pop())
-}
+/// The invoice orders table, for the shared kit (`crate::table`).
+pub struct InvoiceOrders;
 
-/// [`find`] that locks the row until the transaction ends (PostgreSQL; SQLite's single
-/// connection already serialises transactions).
-pub async fn find_for_update(
-    conn: &impl ConnectionTrait,
-    id: Uuid,
-    visibility: Visibility,
-) -> Result<Option<InvoiceOrder>, StoreError> {
-    let row = Entity::find()
-        .filter(Column::Id.eq(id))
-        .filter(visible_to(visibility))
-        .lock_exclusive()
-        .one(conn)
-        .await?;
-    with_lines(conn, row.into_iter().collect())
-        .await
-        .map(|mut orders| orders.pop())
+impl Table for InvoiceOrders {
+    type Entity = Entity;
+    type Record = InvoiceOrder;
+    const ID: Column = Column::Id;
+    const VERSION: Column = Column::Version;
+    const CREATED_AT: Column = Column::CreatedAt;
+
+    fn scope(visibility: Visibility) -> Condition {
+        visible_to(visibility)
+    }
+
+    async fn load(conn: &impl ConnectionTrait, rows: Vec<Model>) -> Result<Vec<InvoiceOrder>, StoreError> {
+        with_lines(conn, rows).await
+    }
 }
 
 /// The invoice orders with a line of one of these sales orders that the caller sees (for a

@@ -24,6 +24,7 @@ use crate::error::StoreError;
 use crate::page::{self, Page, PageRequest, SortKey};
 use crate::sales_orders;
 use crate::search;
+use crate::table::{self, Table};
 use crate::units::{self, from_units, to_units};
 use crate::visibility::{self, Visibility};
 
@@ -53,9 +54,7 @@ pub struct InvoiceFilter {
 }
 
 pub async fn insert(conn: &impl ConnectionTrait, invoice: &Invoice) -> Result<(), StoreError> {
-    Entity::insert(to_active_model(invoice))
-        .exec_without_returning(conn)
-        .await?;
+    table::insert::<Invoices, _>(conn, to_active_model(invoice)).await?;
     insert_lines(conn, invoice).await
 }
 
@@ -91,20 +90,12 @@ async fn insert_lines(conn: &impl ConnectionTrait, invoice: &Invoice) -> Result<
     Ok(())
 }
 
-/// Writes the document's header, status and sums (never its lines) if the stored version is
-/// still `expected_version`.
+/// Writes the document's header, status and sums (never its lines, nor its kind) if the stored
+/// version is still `expected_version`.
 pub async fn update(conn: &impl ConnectionTrait, invoice: &Invoice, expected_version: i32) -> Result<bool, StoreError> {
     let mut model = to_active_model(invoice);
-    model.id = NotSet;
-    model.created_at = NotSet;
     model.kind = NotSet;
-    let result = Entity::update_many()
-        .set(model)
-        .filter(Column::Id.eq(invoice.id))
-        .filter(Column::Version.eq(expected_version))
-        .exec(conn)
-        .await?;
-    Ok(result.rows_affected == 1)
+    table::update::<Invoices, _>(conn, model, invoice.id, expected_version).await
 }
 
 /// Deletes a draft and its lines.
@@ -117,19 +108,24 @@ pub async fn delete(conn: &impl ConnectionTrait, id: Uuid) -> Result<(), StoreEr
     Ok(())
 }
 
-pub async fn find(
-    conn: &impl ConnectionTrait,
-    id: Uuid,
-    visibility: Visibility,
-) -> Result<Option<Invoice>, StoreError> {
-    let row = Entity::find()
-        .filter(Column::Id.eq(id))
-        .filter(visible_to(visibility))
-        .one(conn)
-        .await?;
-    with_lines(conn, row.into_iter().collect())
-        .await
-        .map(|mut found| found.pop())
+/// The invoices table, for the shared kit (`crate::table`).
+pub struct Invoices;
+
+impl Table for Invoices {
+    type Entity = Entity;
+    type Record = Invoice;
+    const ID: Column = Column::Id;
+    const VERSION: Column = Column::Version;
+    const CREATED_AT: Column = Column::CreatedAt;
+    const EXTERNAL_ID: Option<Column> = Some(Column::ExternalId);
+
+    fn scope(visibility: Visibility) -> Condition {
+        visible_to(visibility)
+    }
+
+    async fn load(conn: &impl ConnectionTrait, rows: Vec<Model>) -> Result<Vec<Invoice>, StoreError> {
+        with_lines(conn, rows).await
+    }
 }
 
 /// The party of the invoice for a record about to refer to it: share-locked until the transaction
@@ -146,42 +142,6 @@ pub async fn party_for_share(
         .one(conn)
         .await?
         .map(|m| m.party_id))
-}
-
-/// [`find`] that locks the row until the transaction ends (PostgreSQL; SQLite's single
-/// connection already serialises transactions): issuing, payments and credits of one invoice
-/// happen one after the other.
-pub async fn find_for_update(
-    conn: &impl ConnectionTrait,
-    id: Uuid,
-    visibility: Visibility,
-) -> Result<Option<Invoice>, StoreError> {
-    let row = Entity::find()
-        .filter(Column::Id.eq(id))
-        .filter(visible_to(visibility))
-        .lock_exclusive()
-        .one(conn)
-        .await?;
-    with_lines(conn, row.into_iter().collect())
-        .await
-        .map(|mut found| found.pop())
-}
-
-/// External ids are unique across all documents, so this ignores visibility: the caller decides
-/// what a hidden match means. The row is locked like [`find_for_update`]: an upsert reads it to
-/// replace it.
-pub async fn find_by_external_id(
-    conn: &impl ConnectionTrait,
-    external_id: &str,
-) -> Result<Option<Invoice>, StoreError> {
-    let row = Entity::find()
-        .filter(Column::ExternalId.eq(external_id))
-        .lock_exclusive()
-        .one(conn)
-        .await?;
-    with_lines(conn, row.into_iter().collect())
-        .await
-        .map(|mut found| found.pop())
 }
 
 /// Credits `changes` (invoice line → ten-thousandths), each only where it fits what is left to

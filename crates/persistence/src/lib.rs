@@ -24,6 +24,7 @@ pub mod price_lists;
 pub mod products;
 pub mod sales_orders;
 pub mod search;
+pub mod table;
 pub mod teams;
 pub mod turnover;
 pub mod units;

@@ -7,8 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use domain::currency::Currency;
 use domain::offer::{Offer, OfferFields, OfferLine, OfferStatus};
 use sea_orm::{
-    ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
 
@@ -18,6 +17,7 @@ use crate::entities::offer_line as line;
 use crate::error::StoreError;
 use crate::page::{self, Page, PageRequest, SortKey};
 use crate::search;
+use crate::table::{self, Table};
 use crate::visibility::{self, Visibility};
 
 const TABLE: &str = "offers";
@@ -43,9 +43,7 @@ pub struct OfferFilter {
 }
 
 pub async fn insert(conn: &impl ConnectionTrait, offer: &Offer) -> Result<(), StoreError> {
-    Entity::insert(to_active_model(offer))
-        .exec_without_returning(conn)
-        .await?;
+    table::insert::<Offers, _>(conn, to_active_model(offer)).await?;
     insert_lines(conn, offer).await
 }
 
@@ -57,16 +55,7 @@ pub async fn update(
     expected_version: i32,
     lines_changed: bool,
 ) -> Result<bool, StoreError> {
-    let mut model = to_active_model(offer);
-    model.id = NotSet;
-    model.created_at = NotSet;
-    let result = Entity::update_many()
-        .set(model)
-        .filter(Column::Id.eq(offer.id))
-        .filter(Column::Version.eq(expected_version))
-        .exec(conn)
-        .await?;
-    if result.rows_affected != 1 {
+    if !table::update::<Offers, _>(conn, to_active_model(offer), offer.id, expected_version).await? {
         return Ok(false);
     }
     if lines_changed {
@@ -79,15 +68,24 @@ pub async fn update(
     Ok(true)
 }
 
-pub async fn find(conn: &impl ConnectionTrait, id: Uuid, visibility: Visibility) -> Result<Option<Offer>, StoreError> {
-    let row = Entity::find()
-        .filter(Column::Id.eq(id))
-        .filter(visible_to(visibility))
-        .one(conn)
-        .await?;
-    with_lines(conn, row.into_iter().collect())
-        .await
-        .map(|mut offers| offers.pop())
+/// The offers table, for the shared kit (`crate::table`).
+pub struct Offers;
+
+impl Table for Offers {
+    type Entity = Entity;
+    type Record = Offer;
+    const ID: Column = Column::Id;
+    const VERSION: Column = Column::Version;
+    const CREATED_AT: Column = Column::CreatedAt;
+    const EXTERNAL_ID: Option<Column> = Some(Column::ExternalId);
+
+    fn scope(visibility: Visibility) -> Condition {
+        visible_to(visibility)
+    }
+
+    async fn load(conn: &impl ConnectionTrait, rows: Vec<Model>) -> Result<Vec<Offer>, StoreError> {
+        with_lines(conn, rows).await
+    }
 }
 
 /// The offers with these ids that the caller sees, by number and revision, with their lines.
@@ -109,37 +107,6 @@ pub async fn find_many(
     with_lines(conn, rows).await
 }
 
-/// [`find`] that locks the offer's row until the transaction ends (PostgreSQL; SQLite's single
-/// connection already serialises transactions).
-pub async fn find_for_update(
-    conn: &impl ConnectionTrait,
-    id: Uuid,
-    visibility: Visibility,
-) -> Result<Option<Offer>, StoreError> {
-    let row = Entity::find()
-        .filter(Column::Id.eq(id))
-        .filter(visible_to(visibility))
-        .lock_exclusive()
-        .one(conn)
-        .await?;
-    with_lines(conn, row.into_iter().collect())
-        .await
-        .map(|mut offers| offers.pop())
-}
-
-/// External ids are unique across all offers, so this ignores visibility: the caller decides what
-/// a hidden match means. The row is locked like [`find_for_update`]: an upsert reads it to replace it.
-pub async fn find_by_external_id(conn: &impl ConnectionTrait, external_id: &str) -> Result<Option<Offer>, StoreError> {
-    let row = Entity::find()
-        .filter(Column::ExternalId.eq(external_id))
-        .lock_exclusive()
-        .one(conn)
-        .await?;
-    with_lines(conn, row.into_iter().collect())
-        .await
-        .map(|mut offers| offers.pop())
-}
-
 /// An offer for `opportunity_id` made to another party than `party_id`, if any: the opportunity
 /// cannot move to that party without leaving it behind.
 pub async fn one_of_opportunity_elsewhere(
@@ -155,7 +122,7 @@ pub async fn one_of_opportunity_elsewhere(
     Ok(row.map(|m| m.id))
 }
 
-/// [`find`] for a record about to refer to the offer: share-locked until the transaction ends
+/// The record by id (see `crate::table::find`), for a record about to refer to the offer: share-locked until the transaction ends
 /// (PostgreSQL), so its party cannot change meanwhile.
 pub async fn find_for_share(
     conn: &impl ConnectionTrait,

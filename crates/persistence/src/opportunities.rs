@@ -4,8 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use domain::currency::Currency;
 use domain::opportunity::{Opportunity, OpportunityFields, OpportunityStatus};
 use sea_orm::{
-    ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QuerySelect,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
 };
 use uuid::Uuid;
 
@@ -14,6 +13,7 @@ use crate::entities::opportunity::{ActiveModel, Column, Entity, Model};
 use crate::error::StoreError;
 use crate::page::{self, Page, PageRequest, SortKey};
 use crate::search;
+use crate::table::{self, Table};
 use crate::visibility::{self, Visibility};
 
 const TABLE: &str = "opportunities";
@@ -40,10 +40,7 @@ pub struct OpportunityFilter {
 }
 
 pub async fn insert(conn: &impl ConnectionTrait, opportunity: &Opportunity) -> Result<(), StoreError> {
-    Entity::insert(to_active_model(opportunity))
-        .exec_without_returning(conn)
-        .await?;
-    Ok(())
+    table::insert::<Opportunities, _>(conn, to_active_model(opportunity)).await
 }
 
 /// Writes `opportunity` if the stored version is still `expected_version`.
@@ -52,50 +49,29 @@ pub async fn update(
     opportunity: &Opportunity,
     expected_version: i32,
 ) -> Result<bool, StoreError> {
-    let mut model = to_active_model(opportunity);
-    model.id = NotSet;
-    model.created_at = NotSet;
-    let result = Entity::update_many()
-        .set(model)
-        .filter(Column::Id.eq(opportunity.id))
-        .filter(Column::Version.eq(expected_version))
-        .exec(conn)
-        .await?;
-    Ok(result.rows_affected == 1)
+    table::update::<Opportunities, _>(conn, to_active_model(opportunity), opportunity.id, expected_version).await
 }
 
-pub async fn find(
-    conn: &impl ConnectionTrait,
-    id: Uuid,
-    visibility: Visibility,
-) -> Result<Option<Opportunity>, StoreError> {
-    Entity::find()
-        .filter(Column::Id.eq(id))
-        .filter(visible_to(visibility))
-        .one(conn)
-        .await?
-        .map(to_opportunity)
-        .transpose()
+/// The opportunities table, for the shared kit (`crate::table`).
+pub struct Opportunities;
+
+impl Table for Opportunities {
+    type Entity = Entity;
+    type Record = Opportunity;
+    const ID: Column = Column::Id;
+    const VERSION: Column = Column::Version;
+    const CREATED_AT: Column = Column::CreatedAt;
+
+    fn scope(visibility: Visibility) -> Condition {
+        visible_to(visibility)
+    }
+
+    async fn load(_conn: &impl ConnectionTrait, rows: Vec<Model>) -> Result<Vec<Opportunity>, StoreError> {
+        rows.into_iter().map(to_opportunity).collect()
+    }
 }
 
-/// [`find`] that locks the row until the transaction ends (PostgreSQL; SQLite's single
-/// connection already serialises transactions).
-pub async fn find_for_update(
-    conn: &impl ConnectionTrait,
-    id: Uuid,
-    visibility: Visibility,
-) -> Result<Option<Opportunity>, StoreError> {
-    Entity::find()
-        .filter(Column::Id.eq(id))
-        .filter(visible_to(visibility))
-        .lock_exclusive()
-        .one(conn)
-        .await?
-        .map(to_opportunity)
-        .transpose()
-}
-
-/// [`find`] for a record about to refer to the opportunity: share-locked until the transaction
+/// The record by id (see `crate::table::find`), for a record about to refer to the opportunity: share-locked until the transaction
 /// ends (PostgreSQL), so its party cannot change meanwhile.
 pub async fn find_for_share(
     conn: &impl ConnectionTrait,

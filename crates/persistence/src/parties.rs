@@ -5,9 +5,7 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 use domain::party::{Address, BankAccount, Party, PartyFields, PartyKind, PartyRole};
 use sea_orm::sea_query::{Expr, LikeExpr};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter, QuerySelect,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter};
 use uuid::Uuid;
 
 use crate::decimal_text::DecimalText;
@@ -15,6 +13,7 @@ use crate::entities::party::{ActiveModel, Column, Entity, Model};
 use crate::error::StoreError;
 use crate::page::{self, Page, PageRequest, SortKey};
 use crate::search::{self, escape_like};
+use crate::table::{self, Table};
 use crate::visibility::{self, Visibility};
 
 const TABLE: &str = "parties";
@@ -41,66 +40,33 @@ pub struct PartyFilter {
 }
 
 pub async fn insert(conn: &impl ConnectionTrait, party: &Party) -> Result<(), StoreError> {
-    Entity::insert(to_active_model(party))
-        .exec_without_returning(conn)
-        .await?;
-    Ok(())
+    table::insert::<Parties, _>(conn, to_active_model(party)).await
 }
 
 /// Writes `party` (whose `version` is already the new one) if the stored version is still
 /// `expected_version`; `false` means someone else changed it first and nothing was written.
 pub async fn update(conn: &impl ConnectionTrait, party: &Party, expected_version: i32) -> Result<bool, StoreError> {
-    let mut model = to_active_model(party);
-    model.id = sea_orm::ActiveValue::NotSet;
-    model.created_at = sea_orm::ActiveValue::NotSet;
-    let result = Entity::update_many()
-        .set(model)
-        .filter(Column::Id.eq(party.id))
-        .filter(Column::Version.eq(expected_version))
-        .exec(conn)
-        .await?;
-    Ok(result.rows_affected == 1)
+    table::update::<Parties, _>(conn, to_active_model(party), party.id, expected_version).await
 }
 
-pub async fn find(conn: &impl ConnectionTrait, id: Uuid, visibility: Visibility) -> Result<Option<Party>, StoreError> {
-    Entity::find()
-        .filter(Column::Id.eq(id))
-        .filter(visible_to(visibility))
-        .one(conn)
-        .await?
-        .map(Party::try_from_model)
-        .transpose()
-}
+/// The parties table, for the shared kit (`crate::table`).
+pub struct Parties;
 
-/// [`find`] for a read-modify-write: on PostgreSQL the row stays locked until the transaction
-/// ends, so a concurrent change waits and then sees this one. (SQLite has no row locks; its single
-/// connection already serialises transactions.)
-pub async fn find_for_update(
-    conn: &impl ConnectionTrait,
-    id: Uuid,
-    visibility: Visibility,
-) -> Result<Option<Party>, StoreError> {
-    Entity::find()
-        .filter(Column::Id.eq(id))
-        .filter(visible_to(visibility))
-        .lock_exclusive()
-        .one(conn)
-        .await?
-        .map(Party::try_from_model)
-        .transpose()
-}
+impl Table for Parties {
+    type Entity = Entity;
+    type Record = Party;
+    const ID: Column = Column::Id;
+    const VERSION: Column = Column::Version;
+    const CREATED_AT: Column = Column::CreatedAt;
+    const EXTERNAL_ID: Option<Column> = Some(Column::ExternalId);
 
-/// External ids are unique across all parties, so this ignores visibility: the caller decides
-/// what a hidden match means (an upsert must not create a duplicate of a party it cannot see).
-/// The row is locked like [`find_for_update`]: an upsert reads it to replace it.
-pub async fn find_by_external_id(conn: &impl ConnectionTrait, external_id: &str) -> Result<Option<Party>, StoreError> {
-    Entity::find()
-        .filter(Column::ExternalId.eq(external_id))
-        .lock_exclusive()
-        .one(conn)
-        .await?
-        .map(Party::try_from_model)
-        .transpose()
+    fn scope(visibility: Visibility) -> Condition {
+        visible_to(visibility)
+    }
+
+    async fn load(_conn: &impl ConnectionTrait, rows: Vec<Model>) -> Result<Vec<Party>, StoreError> {
+        rows.into_iter().map(Party::try_from_model).collect()
+    }
 }
 
 /// Whether any party, archived ones included, is priced by this list.

@@ -2,21 +2,16 @@
 
 use chrono::{DateTime, Utc};
 use domain::pipeline::{PipelineStage, StageFields, StageKind};
-use sea_orm::{
-    ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use crate::entities::pipeline_stage::{ActiveModel, Column, Entity, Model};
 use crate::error::StoreError;
 use crate::page::{self, Page, PageRequest, SortKey, SyncOrder};
+use crate::table::{self, Table};
 
 pub async fn insert(conn: &impl ConnectionTrait, stage: &PipelineStage) -> Result<(), StoreError> {
-    Entity::insert(to_active_model(stage))
-        .exec_without_returning(conn)
-        .await?;
-    Ok(())
+    table::insert::<PipelineStages, _>(conn, to_active_model(stage)).await
 }
 
 /// Writes `stage` if the stored version is still `expected_version`.
@@ -25,16 +20,7 @@ pub async fn update(
     stage: &PipelineStage,
     expected_version: i32,
 ) -> Result<bool, StoreError> {
-    let mut model = to_active_model(stage);
-    model.id = NotSet;
-    model.created_at = NotSet;
-    let result = Entity::update_many()
-        .set(model)
-        .filter(Column::Id.eq(stage.id))
-        .filter(Column::Version.eq(expected_version))
-        .exec(conn)
-        .await?;
-    Ok(result.rows_affected == 1)
+    table::update::<PipelineStages, _>(conn, to_active_model(stage), stage.id, expected_version).await
 }
 
 /// Deletes a stage. A stage that records still use is refused by the database (a foreign key),
@@ -43,21 +29,22 @@ pub async fn delete(conn: &impl ConnectionTrait, id: Uuid) -> Result<bool, Store
     Ok(Entity::delete_by_id(id).exec(conn).await?.rows_affected == 1)
 }
 
-pub async fn find(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<PipelineStage>, StoreError> {
-    Entity::find_by_id(id).one(conn).await?.map(to_stage).transpose()
+/// The pipeline stages table, for the shared kit (`crate::table`).
+pub struct PipelineStages;
+
+impl Table for PipelineStages {
+    type Entity = Entity;
+    type Record = PipelineStage;
+    const ID: Column = Column::Id;
+    const VERSION: Column = Column::Version;
+    const CREATED_AT: Column = Column::CreatedAt;
+
+    async fn load(_conn: &impl ConnectionTrait, rows: Vec<Model>) -> Result<Vec<PipelineStage>, StoreError> {
+        rows.into_iter().map(to_stage).collect()
+    }
 }
 
-/// [`find`] that locks the row until the transaction ends (PostgreSQL; a no-op on SQLite).
-pub async fn find_for_update(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<PipelineStage>, StoreError> {
-    Entity::find_by_id(id)
-        .lock_exclusive()
-        .one(conn)
-        .await?
-        .map(to_stage)
-        .transpose()
-}
-
-/// [`find`] for a record that is about to enter the stage: on PostgreSQL the row is share-locked
+/// The record by id (see `crate::table::find`), for a record that is about to enter the stage: on PostgreSQL the row is share-locked
 /// until the transaction ends, so an admin cannot change its kind or retire it in between.
 pub async fn find_for_share(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<PipelineStage>, StoreError> {
     Entity::find_by_id(id)

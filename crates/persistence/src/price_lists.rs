@@ -4,10 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::currency::Currency;
 use domain::pricing::{PriceList, PriceListEntry, PriceListFields};
-use sea_orm::{
-    ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use crate::decimal_text::DecimalText;
@@ -15,6 +12,7 @@ use crate::entities::price_list::{ActiveModel, Column, Entity, Model};
 use crate::entities::price_list_entry as entry;
 use crate::error::StoreError;
 use crate::page::{self, Page, PageRequest, SortKey, SyncOrder};
+use crate::table::{self, Table};
 
 const TABLE: &str = "price_lists";
 
@@ -32,24 +30,13 @@ pub struct PriceListSummary {
 }
 
 pub async fn insert(conn: &impl ConnectionTrait, list: &PriceList) -> Result<(), StoreError> {
-    Entity::insert(to_active_model(list))
-        .exec_without_returning(conn)
-        .await?;
+    table::insert::<PriceLists, _>(conn, to_active_model(list)).await?;
     insert_entries(conn, list).await
 }
 
 /// Writes `list` and replaces its entries if the stored version is still `expected_version`.
 pub async fn update(conn: &impl ConnectionTrait, list: &PriceList, expected_version: i32) -> Result<bool, StoreError> {
-    let mut model = to_active_model(list);
-    model.id = NotSet;
-    model.created_at = NotSet;
-    let result = Entity::update_many()
-        .set(model)
-        .filter(Column::Id.eq(list.id))
-        .filter(Column::Version.eq(expected_version))
-        .exec(conn)
-        .await?;
-    if result.rows_affected != 1 {
+    if !table::update::<PriceLists, _>(conn, to_active_model(list), list.id, expected_version).await? {
         return Ok(false);
     }
     entry::Entity::delete_many()
@@ -69,25 +56,31 @@ pub async fn delete(conn: &impl ConnectionTrait, id: Uuid) -> Result<bool, Store
     Ok(Entity::delete_by_id(id).exec(conn).await?.rows_affected == 1)
 }
 
-/// The list with all its entries.
-pub async fn find(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<PriceList>, StoreError> {
-    let Some(row) = Entity::find_by_id(id).one(conn).await? else {
-        return Ok(None);
-    };
-    let entries = entry::Entity::find()
-        .filter(entry::Column::PriceListId.eq(id))
-        .order_by_asc(entry::Column::Position)
-        .all(conn)
-        .await?;
-    to_price_list(row, entries).map(Some)
-}
+/// The price lists table, for the shared kit (`crate::table`).
+pub struct PriceLists;
 
-/// [`find`] that locks the list's row until the transaction ends (PostgreSQL).
-pub async fn find_for_update(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<PriceList>, StoreError> {
-    if Entity::find_by_id(id).lock_exclusive().one(conn).await?.is_none() {
-        return Ok(None);
+impl Table for PriceLists {
+    type Entity = Entity;
+    type Record = PriceList;
+    const ID: Column = Column::Id;
+    const VERSION: Column = Column::Version;
+    const CREATED_AT: Column = Column::CreatedAt;
+
+    /// The lists with all their entries, read in one query.
+    async fn load(conn: &impl ConnectionTrait, rows: Vec<Model>) -> Result<Vec<PriceList>, StoreError> {
+        let mut entries = entry::Entity::find()
+            .filter(entry::Column::PriceListId.is_in(rows.iter().map(|row| row.id)))
+            .order_by_asc(entry::Column::Position)
+            .all(conn)
+            .await?;
+        rows.into_iter()
+            .map(|row| {
+                let (own, rest) = entries.drain(..).partition(|e| e.price_list_id == row.id);
+                entries = rest;
+                to_price_list(row, own)
+            })
+            .collect()
     }
-    find(conn, id).await
 }
 
 /// The list with only the entries of these products: what pricing a document needs.

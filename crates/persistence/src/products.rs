@@ -3,10 +3,7 @@
 use chrono::{DateTime, Utc};
 use domain::currency::Currency;
 use domain::product::{Product, ProductFields, ProductKind};
-use sea_orm::{
-    ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
-    QuerySelect,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use crate::decimal_text::DecimalText;
@@ -14,6 +11,7 @@ use crate::entities::product::{ActiveModel, Column, Entity, Model};
 use crate::error::StoreError;
 use crate::page::{self, Page, PageRequest, SortKey};
 use crate::search;
+use crate::table::{self, Table};
 
 const TABLE: &str = "products";
 
@@ -37,40 +35,29 @@ pub struct ProductFilter {
     pub include_archived: bool,
 }
 
+/// The products table, for the shared kit (`crate::table`).
+pub struct Products;
+
+impl Table for Products {
+    type Entity = Entity;
+    type Record = Product;
+    const ID: Column = Column::Id;
+    const VERSION: Column = Column::Version;
+    const CREATED_AT: Column = Column::CreatedAt;
+    const EXTERNAL_ID: Option<Column> = Some(Column::ExternalId);
+
+    async fn load(_conn: &impl ConnectionTrait, rows: Vec<Model>) -> Result<Vec<Product>, StoreError> {
+        rows.into_iter().map(to_product).collect()
+    }
+}
+
 pub async fn insert(conn: &impl ConnectionTrait, product: &Product) -> Result<(), StoreError> {
-    Entity::insert(to_active_model(product))
-        .exec_without_returning(conn)
-        .await?;
-    Ok(())
+    table::insert::<Products, _>(conn, to_active_model(product)).await
 }
 
 /// Writes `product` if the stored version is still `expected_version`.
 pub async fn update(conn: &impl ConnectionTrait, product: &Product, expected_version: i32) -> Result<bool, StoreError> {
-    let mut model = to_active_model(product);
-    model.id = NotSet;
-    model.created_at = NotSet;
-    let result = Entity::update_many()
-        .set(model)
-        .filter(Column::Id.eq(product.id))
-        .filter(Column::Version.eq(expected_version))
-        .exec(conn)
-        .await?;
-    Ok(result.rows_affected == 1)
-}
-
-pub async fn find(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<Product>, StoreError> {
-    Entity::find_by_id(id).one(conn).await?.map(to_product).transpose()
-}
-
-/// [`find`] that locks the row until the transaction ends (PostgreSQL; SQLite's single
-/// connection already serialises transactions).
-pub async fn find_for_update(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<Product>, StoreError> {
-    Entity::find_by_id(id)
-        .lock_exclusive()
-        .one(conn)
-        .await?
-        .map(to_product)
-        .transpose()
+    table::update::<Products, _>(conn, to_active_model(product), product.id, expected_version).await
 }
 
 /// The products with these ids, in one query (the lines of a document name many).
@@ -85,20 +72,6 @@ pub async fn find_many(conn: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<
         .into_iter()
         .map(to_product)
         .collect()
-}
-
-/// External ids are unique across all products; the row is locked, as an upsert replaces it.
-pub async fn find_by_external_id(
-    conn: &impl ConnectionTrait,
-    external_id: &str,
-) -> Result<Option<Product>, StoreError> {
-    Entity::find()
-        .filter(Column::ExternalId.eq(external_id))
-        .lock_exclusive()
-        .one(conn)
-        .await?
-        .map(to_product)
-        .transpose()
 }
 
 /// The product with this SKU, archived ones included.

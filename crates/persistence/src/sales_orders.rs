@@ -22,6 +22,7 @@ use crate::entities::sales_order_line as line;
 use crate::error::StoreError;
 use crate::page::{self, Page, PageRequest, SortKey};
 use crate::search;
+use crate::table::{self, Table};
 use crate::units::{self, from_units, to_units};
 use crate::visibility::{self, Visibility};
 
@@ -51,9 +52,7 @@ pub struct SalesOrderFilter {
 }
 
 pub async fn insert(conn: &impl ConnectionTrait, order: &SalesOrder) -> Result<(), StoreError> {
-    Entity::insert(to_active_model(order))
-        .exec_without_returning(conn)
-        .await?;
+    table::insert::<SalesOrders, _>(conn, to_active_model(order)).await?;
     insert_lines(conn, order).await
 }
 
@@ -90,39 +89,36 @@ async fn insert_lines(conn: &impl ConnectionTrait, order: &SalesOrder) -> Result
     Ok(())
 }
 
-/// Writes the order's header and status (never its lines, whose counters change on their own)
-/// if the stored version is still `expected_version`.
+/// Writes the order's header and status (never its lines, whose counters change on their own, nor
+/// its number) if the stored version is still `expected_version`.
 pub async fn update(
     conn: &impl ConnectionTrait,
     order: &SalesOrder,
     expected_version: i32,
 ) -> Result<bool, StoreError> {
     let mut model = to_active_model(order);
-    model.id = NotSet;
-    model.created_at = NotSet;
     model.number = NotSet;
-    let result = Entity::update_many()
-        .set(model)
-        .filter(Column::Id.eq(order.id))
-        .filter(Column::Version.eq(expected_version))
-        .exec(conn)
-        .await?;
-    Ok(result.rows_affected == 1)
+    table::update::<SalesOrders, _>(conn, model, order.id, expected_version).await
 }
 
-pub async fn find(
-    conn: &impl ConnectionTrait,
-    id: Uuid,
-    visibility: Visibility,
-) -> Result<Option<SalesOrder>, StoreError> {
-    let row = Entity::find()
-        .filter(Column::Id.eq(id))
-        .filter(visible_to(visibility))
-        .one(conn)
-        .await?;
-    with_lines(conn, row.into_iter().collect())
-        .await
-        .map(|mut orders| orders.pop())
+/// The sales orders table, for the shared kit (`crate::table`).
+pub struct SalesOrders;
+
+impl Table for SalesOrders {
+    type Entity = Entity;
+    type Record = SalesOrder;
+    const ID: Column = Column::Id;
+    const VERSION: Column = Column::Version;
+    const CREATED_AT: Column = Column::CreatedAt;
+    const EXTERNAL_ID: Option<Column> = Some(Column::ExternalId);
+
+    fn scope(visibility: Visibility) -> Condition {
+        visible_to(visibility)
+    }
+
+    async fn load(conn: &impl ConnectionTrait, rows: Vec<Model>) -> Result<Vec<SalesOrder>, StoreError> {
+        with_lines(conn, rows).await
+    }
 }
 
 /// The party of the order for a record about to refer to it: share-locked until the transaction
@@ -139,40 +135,6 @@ pub async fn party_for_share(
         .one(conn)
         .await?
         .map(|m| m.party_id))
-}
-
-/// [`find`] that locks the order's row until the transaction ends (PostgreSQL; SQLite's single
-/// connection already serialises transactions).
-pub async fn find_for_update(
-    conn: &impl ConnectionTrait,
-    id: Uuid,
-    visibility: Visibility,
-) -> Result<Option<SalesOrder>, StoreError> {
-    let row = Entity::find()
-        .filter(Column::Id.eq(id))
-        .filter(visible_to(visibility))
-        .lock_exclusive()
-        .one(conn)
-        .await?;
-    with_lines(conn, row.into_iter().collect())
-        .await
-        .map(|mut orders| orders.pop())
-}
-
-/// External ids are unique across all orders, so this ignores visibility: the caller decides what
-/// a hidden match means. The row is locked like [`find_for_update`]: an upsert reads it to replace it.
-pub async fn find_by_external_id(
-    conn: &impl ConnectionTrait,
-    external_id: &str,
-) -> Result<Option<SalesOrder>, StoreError> {
-    let row = Entity::find()
-        .filter(Column::ExternalId.eq(external_id))
-        .lock_exclusive()
-        .one(conn)
-        .await?;
-    with_lines(conn, row.into_iter().collect())
-        .await
-        .map(|mut orders| orders.pop())
 }
 
 /// The order an offer was converted to, if any (whoever may see it).

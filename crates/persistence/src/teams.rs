@@ -2,42 +2,35 @@
 
 use chrono::{DateTime, Utc};
 use domain::team::Team;
-use sea_orm::{
-    ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
-};
-use uuid::Uuid;
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use crate::entities::team::{ActiveModel, Column, Entity, Model};
 use crate::error::StoreError;
 use crate::page::{self, Page, PageRequest, SortKey, SyncOrder};
+use crate::table::{self, Table};
 
 pub async fn insert(conn: &impl ConnectionTrait, team: &Team) -> Result<(), StoreError> {
-    Entity::insert(to_active_model(team))
-        .exec_without_returning(conn)
-        .await?;
-    Ok(())
+    table::insert::<Teams, _>(conn, to_active_model(team)).await
 }
 
+/// Writes `team` if the stored version is still `expected_version`.
 pub async fn update(conn: &impl ConnectionTrait, team: &Team, expected_version: i32) -> Result<bool, StoreError> {
-    let mut model = to_active_model(team);
-    model.id = NotSet;
-    model.created_at = NotSet;
-    let result = Entity::update_many()
-        .set(model)
-        .filter(Column::Id.eq(team.id))
-        .filter(Column::Version.eq(expected_version))
-        .exec(conn)
-        .await?;
-    Ok(result.rows_affected == 1)
+    table::update::<Teams, _>(conn, to_active_model(team), team.id, expected_version).await
 }
 
-pub async fn find(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<Team>, StoreError> {
-    Ok(Entity::find_by_id(id).one(conn).await?.map(to_team))
-}
+/// The teams table, for the shared kit (`crate::table`).
+pub struct Teams;
 
-/// [`find`] that locks the row until the transaction ends (PostgreSQL; a no-op on SQLite).
-pub async fn find_for_update(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<Team>, StoreError> {
-    Ok(Entity::find_by_id(id).lock_exclusive().one(conn).await?.map(to_team))
+impl Table for Teams {
+    type Entity = Entity;
+    type Record = Team;
+    const ID: Column = Column::Id;
+    const VERSION: Column = Column::Version;
+    const CREATED_AT: Column = Column::CreatedAt;
+
+    async fn load(_conn: &impl ConnectionTrait, rows: Vec<Model>) -> Result<Vec<Team>, StoreError> {
+        Ok(rows.into_iter().map(to_team).collect())
+    }
 }
 
 /// Teams oldest first, or by last change for a sync.

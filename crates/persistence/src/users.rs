@@ -6,13 +6,13 @@ use domain::email::Email;
 use domain::user::User;
 use sea_orm::{
     ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QuerySelect,
 };
 use uuid::Uuid;
 
 use crate::entities::user::{ActiveModel, Column, Entity, Model};
 use crate::error::StoreError;
 use crate::page::{self, Page, PageRequest, SortKey, SyncOrder};
+use crate::table::{self, Table};
 
 const TABLE: &str = "users";
 
@@ -39,32 +39,25 @@ pub async fn update(
     new_password_hash: Option<&str>,
 ) -> Result<bool, StoreError> {
     let mut model = to_active_model(user);
-    model.id = NotSet;
-    model.created_at = NotSet;
     if let Some(hash) = new_password_hash {
         model.password_hash = Set(hash.to_owned());
     }
-    let result = Entity::update_many()
-        .set(model)
-        .filter(Column::Id.eq(user.id))
-        .filter(Column::Version.eq(expected_version))
-        .exec(conn)
-        .await?;
-    Ok(result.rows_affected == 1)
+    table::update::<Users, _>(conn, model, user.id, expected_version).await
 }
 
-pub async fn find(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<User>, StoreError> {
-    Entity::find_by_id(id).one(conn).await?.map(to_user).transpose()
-}
+/// The users table, for the shared kit (`crate::table`).
+pub struct Users;
 
-/// [`find`] that locks the row until the transaction ends (PostgreSQL; a no-op on SQLite).
-pub async fn find_for_update(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<User>, StoreError> {
-    Entity::find_by_id(id)
-        .lock_exclusive()
-        .one(conn)
-        .await?
-        .map(to_user)
-        .transpose()
+impl Table for Users {
+    type Entity = Entity;
+    type Record = User;
+    const ID: Column = Column::Id;
+    const VERSION: Column = Column::Version;
+    const CREATED_AT: Column = Column::CreatedAt;
+
+    async fn load(_conn: &impl ConnectionTrait, rows: Vec<Model>) -> Result<Vec<User>, StoreError> {
+        rows.into_iter().map(to_user).collect()
+    }
 }
 
 /// The user and password hash for a login (emails are stored lower-cased).

@@ -12,29 +12,19 @@ use crate::entities::user;
 use crate::entities::webhook::{ActiveModel, Column, Entity, Model};
 use crate::error::StoreError;
 use crate::page::{self, Page, PageRequest, SortKey};
+use crate::table::{self, Table};
 
 const TABLE: &str = "webhooks";
 
 pub async fn insert(conn: &impl ConnectionTrait, webhook: &Webhook) -> Result<(), StoreError> {
-    Entity::insert(to_active_model(webhook))
-        .exec_without_returning(conn)
-        .await?;
-    Ok(())
+    table::insert::<Webhooks, _>(conn, to_active_model(webhook)).await
 }
 
-/// Writes `webhook` if the stored version is still `expected_version`.
+/// Writes `webhook` (never its owner) if the stored version is still `expected_version`.
 pub async fn update(conn: &impl ConnectionTrait, webhook: &Webhook, expected_version: i32) -> Result<bool, StoreError> {
     let mut model = to_active_model(webhook);
-    model.id = NotSet;
-    model.created_at = NotSet;
     model.owner_id = NotSet;
-    let result = Entity::update_many()
-        .set(model)
-        .filter(Column::Id.eq(webhook.id))
-        .filter(Column::Version.eq(expected_version))
-        .exec(conn)
-        .await?;
-    Ok(result.rows_affected == 1)
+    table::update::<Webhooks, _>(conn, model, webhook.id, expected_version).await
 }
 
 pub async fn delete(conn: &impl ConnectionTrait, id: Uuid) -> Result<(), StoreError> {
@@ -42,18 +32,19 @@ pub async fn delete(conn: &impl ConnectionTrait, id: Uuid) -> Result<(), StoreEr
     Ok(())
 }
 
-pub async fn find(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<Webhook>, StoreError> {
-    Entity::find_by_id(id).one(conn).await?.map(to_webhook).transpose()
-}
+/// The webhooks table, for the shared kit (`crate::table`).
+pub struct Webhooks;
 
-pub async fn find_for_update(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<Webhook>, StoreError> {
-    use sea_orm::QuerySelect;
-    Entity::find_by_id(id)
-        .lock_exclusive()
-        .one(conn)
-        .await?
-        .map(to_webhook)
-        .transpose()
+impl Table for Webhooks {
+    type Entity = Entity;
+    type Record = Webhook;
+    const ID: Column = Column::Id;
+    const VERSION: Column = Column::Version;
+    const CREATED_AT: Column = Column::CreatedAt;
+
+    async fn load(_conn: &impl ConnectionTrait, rows: Vec<Model>) -> Result<Vec<Webhook>, StoreError> {
+        rows.into_iter().map(to_webhook).collect()
+    }
 }
 
 /// The active subscriptions whose owner is an active user of one of `owner_roles` (a user

@@ -15,6 +15,9 @@ use uuid::Uuid;
 
 use crate::error::{ApiError, AppError, ErrorCode};
 use crate::state::AppState;
+use persistence::table;
+use persistence::users::Users;
+use persistence::visibility::Visibility;
 
 /// The user a valid bearer token names, before any permission check.
 pub struct AuthUser {
@@ -54,7 +57,7 @@ impl FromRequest for AuthUser {
             let subject =
                 subject.ok_or_else(|| unauthorized(ErrorCode::InvalidToken, "the token is invalid or expired"))?;
             // The user is read on every request so that deactivation and role changes apply at once.
-            let user = persistence::users::find(&state.db, subject)
+            let user = table::find::<Users>(&state.db, subject, Visibility::All)
                 .await?
                 .filter(|user| user.active)
                 .ok_or_else(|| unauthorized(ErrorCode::InvalidToken, "the token's user is unknown or inactive"))?;

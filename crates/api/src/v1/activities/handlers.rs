@@ -13,11 +13,10 @@ use super::dto::{
 use crate::auth::{AuthUser, Caller};
 use crate::error::ApiError;
 use crate::extract::{Body, IfMatch, OptionalBody, if_match};
-use crate::pagination::{self, KeyKind};
+use crate::pagination::{self};
 use crate::query;
 use crate::respond::etag;
 use crate::state::AppState;
-use crate::v1::history::dto::{HISTORY_SORT, HistoryEntryResponse, HistoryPage, HistoryQuery};
 use app::activities as service;
 
 const SORTS: &[(&str, ActivitySort)] = &[
@@ -306,26 +305,10 @@ pub async fn reopen_activity(
     transition(&state, user, &req, id.into_inner(), ActivityAction::Reopen, None).await
 }
 
-/// The history of an activity: who changed which fields, from what to what, oldest first.
-#[utoipa::path(
+crate::v1::history::history_endpoint!(
+    /// The history of an activity: who changed which fields, from what to what, oldest first.
+    list_activity_history,
+    Activity,
     tag = "activities",
-    operation_id = "list_activity_history",
-    params(("id" = Uuid, Path, description = "Activity id"), HistoryQuery),
-    responses(
-        (status = 200, description = "A page of history entries", body = HistoryPage),
-        crate::openapi::ReadErrors,
-    ),
-    security(("bearer" = []))
-)]
-#[get("/{id}/history")]
-pub async fn list_activity_history(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<Uuid>,
-    query: web::Query<HistoryQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let caller = user.require(Permission::ReadActivities)?;
-    let request = pagination::oldest_first_by(HISTORY_SORT, KeyKind::Time, query.limit, query.cursor.as_deref())?;
-    let page = service::history(&state.db, &caller, id.into_inner(), &request).await?;
-    Ok(HttpResponse::Ok().json(HistoryPage::new(page, HISTORY_SORT, HistoryEntryResponse::from)))
-}
+    id = "Activity id"
+);

@@ -13,7 +13,6 @@ use crate::pagination::{self, KeyKind};
 use crate::query;
 use crate::respond::etag;
 use crate::state::AppState;
-use crate::v1::history::dto::{HISTORY_SORT, HistoryEntryResponse, HistoryPage, HistoryQuery};
 use app::discount_rules as service;
 
 const SORT: &str = "name";
@@ -150,26 +149,10 @@ pub async fn delete_discount_rule(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// The history of a discount rule, also of a deleted one.
-#[utoipa::path(
+crate::v1::history::history_endpoint!(
+    /// The history of a discount rule, also of a deleted one.
+    list_discount_rule_history,
+    DiscountRule,
     tag = "pricing",
-    operation_id = "list_discount_rule_history",
-    params(("id" = Uuid, Path, description = "Discount rule id"), HistoryQuery),
-    responses(
-        (status = 200, description = "A page of history entries", body = HistoryPage),
-        crate::openapi::ReadErrors,
-    ),
-    security(("bearer" = []))
-)]
-#[get("/{id}/history")]
-pub async fn list_discount_rule_history(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<Uuid>,
-    query: web::Query<HistoryQuery>,
-) -> Result<HttpResponse, ApiError> {
-    user.require(Permission::ReadPricing)?;
-    let request = pagination::oldest_first_by(HISTORY_SORT, KeyKind::Time, query.limit, query.cursor.as_deref())?;
-    let page = service::history(&state.db, id.into_inner(), &request).await?;
-    Ok(HttpResponse::Ok().json(HistoryPage::new(page, HISTORY_SORT, HistoryEntryResponse::from)))
-}
+    id = "Discount rule id"
+);

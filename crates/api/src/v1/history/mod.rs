@@ -1,7 +1,60 @@
 //! The history of every business record: one mechanism for all resources.
 //!
-//! Services call [`service::record`] with the record's public form before and after a change, in
-//! the transaction of the change; each resource mounts its own `GET …/{id}/history`, which checks
-//! that the caller may see the record and then calls [`service::list`].
+//! Use cases record each change with `app::history::record`, in the change's transaction; each
+//! resource mounts its own `GET …/{id}/history`, made by [`history_endpoint!`], which answers
+//! what `app::history::of` finds.
 
 pub mod dto;
+
+use actix_web::HttpResponse;
+use domain::resource::ResourceType;
+use uuid::Uuid;
+
+use self::dto::{HISTORY_SORT, HistoryEntryResponse, HistoryPage, HistoryQuery};
+use crate::auth::AuthUser;
+use crate::error::ApiError;
+use crate::pagination::{self, KeyKind};
+use crate::state::AppState;
+
+/// The page of history entries of one record that `query` asks for.
+pub async fn respond(
+    state: &AppState,
+    user: AuthUser,
+    resource: ResourceType,
+    id: Uuid,
+    query: &HistoryQuery,
+) -> Result<HttpResponse, ApiError> {
+    let caller = user.require(resource.read_permission())?;
+    let request = pagination::oldest_first_by(HISTORY_SORT, KeyKind::Time, query.limit, query.cursor.as_deref())?;
+    let page = app::history::of(&state.db, &caller, resource, id, &request).await?;
+    Ok(HttpResponse::Ok().json(HistoryPage::new(page, HISTORY_SORT, HistoryEntryResponse::from)))
+}
+
+/// Declares the `GET /{id}/history` handler of a resource: every resource's is the same but for
+/// its names in the document. The invoking module imports actix-web's `get` (the attribute must
+/// be written bare under `#[utoipa::path]`).
+macro_rules! history_endpoint {
+    ($(#[doc = $doc:literal])* $name:ident, $resource:ident, tag = $tag:literal, id = $id:literal) => {
+        $(#[doc = $doc])*
+        #[utoipa::path(
+            tag = $tag,
+            params(("id" = Uuid, Path, description = $id), crate::v1::history::dto::HistoryQuery),
+            responses(
+                (status = 200, description = "A page of history entries", body = crate::v1::history::dto::HistoryPage),
+                crate::openapi::ReadErrors,
+            ),
+            security(("bearer" = []))
+        )]
+        #[get("/{id}/history")]
+        pub async fn $name(
+            state: actix_web::web::Data<crate::state::AppState>,
+            user: crate::auth::AuthUser,
+            id: actix_web::web::Path<uuid::Uuid>,
+            query: actix_web::web::Query<crate::v1::history::dto::HistoryQuery>,
+        ) -> Result<actix_web::HttpResponse, crate::error::ApiError> {
+            let resource = domain::resource::ResourceType::$resource;
+            crate::v1::history::respond(&state, user, resource, id.into_inner(), &query).await
+        }
+    };
+}
+pub(crate) use history_endpoint;

@@ -10,11 +10,10 @@ use super::dto::{InvoiceOrderBody, InvoiceOrderListQuery, InvoiceOrderPage, Invo
 use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::extract::{Body, IfMatch, if_match};
-use crate::pagination::{self, KeyKind};
+use crate::pagination::{self};
 use crate::query;
 use crate::respond::etag;
 use crate::state::AppState;
-use crate::v1::history::dto::{HISTORY_SORT, HistoryEntryResponse, HistoryPage, HistoryQuery};
 use app::invoice_orders as service;
 
 /// Put quantities of confirmed sales order lines on an invoice order: `{"sales_order_id"}` takes
@@ -146,26 +145,10 @@ pub async fn cancel_invoice_order(
         .json(InvoiceOrderResponse::new(order, service::may_act(&caller))))
 }
 
-/// The history of an invoice order, oldest first.
-#[utoipa::path(
+crate::v1::history::history_endpoint!(
+    /// The history of an invoice order, oldest first.
+    list_invoice_order_history,
+    InvoiceOrder,
     tag = "invoice-orders",
-    operation_id = "list_invoice_order_history",
-    params(("id" = Uuid, Path, description = "Invoice order id"), HistoryQuery),
-    responses(
-        (status = 200, description = "A page of history entries", body = HistoryPage),
-        crate::openapi::ReadErrors,
-    ),
-    security(("bearer" = []))
-)]
-#[get("/{id}/history")]
-pub async fn list_invoice_order_history(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<Uuid>,
-    query: web::Query<HistoryQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let caller = user.require(Permission::ReadInvoices)?;
-    let request = pagination::oldest_first_by(HISTORY_SORT, KeyKind::Time, query.limit, query.cursor.as_deref())?;
-    let page = service::history(&state.db, &caller, id.into_inner(), &request).await?;
-    Ok(HttpResponse::Ok().json(HistoryPage::new(page, HISTORY_SORT, HistoryEntryResponse::from)))
-}
+    id = "Invoice order id"
+);

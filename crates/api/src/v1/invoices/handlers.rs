@@ -16,11 +16,10 @@ use super::dto::{
 use crate::auth::{AuthUser, Caller};
 use crate::error::ApiError;
 use crate::extract::{Body, IfMatch, if_match};
-use crate::pagination::{self, KeyKind};
+use crate::pagination::{self};
 use crate::query;
 use crate::respond::etag;
 use crate::state::AppState;
-use crate::v1::history::dto::{HISTORY_SORT, HistoryEntryResponse, HistoryPage, HistoryQuery};
 use app::clock::today;
 use app::invoices as service;
 
@@ -410,26 +409,10 @@ pub async fn create_payment(
         )))
 }
 
-/// The history of an invoice, also of a deleted draft.
-#[utoipa::path(
+crate::v1::history::history_endpoint!(
+    /// The history of an invoice, also of a deleted draft.
+    list_invoice_history,
+    Invoice,
     tag = "invoices",
-    operation_id = "list_invoice_history",
-    params(("id" = Uuid, Path, description = "Invoice id"), HistoryQuery),
-    responses(
-        (status = 200, description = "A page of history entries", body = HistoryPage),
-        crate::openapi::ReadErrors,
-    ),
-    security(("bearer" = []))
-)]
-#[get("/{id}/history")]
-pub async fn list_invoice_history(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<Uuid>,
-    query: web::Query<HistoryQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let caller = user.require(Permission::ReadInvoices)?;
-    let request = pagination::oldest_first_by(HISTORY_SORT, KeyKind::Time, query.limit, query.cursor.as_deref())?;
-    let page = service::history(&state.db, &caller, id.into_inner(), &request).await?;
-    Ok(HttpResponse::Ok().json(HistoryPage::new(page, HISTORY_SORT, HistoryEntryResponse::from)))
-}
+    id = "Invoice id"
+);

@@ -11,11 +11,10 @@ use super::dto::{AcceptBody, OfferBody, OfferListQuery, OfferPage, OfferPatch, O
 use crate::auth::{AuthUser, Caller};
 use crate::error::ApiError;
 use crate::extract::{Body, IfMatch, OptionalBody, if_match};
-use crate::pagination::{self, KeyKind};
+use crate::pagination::{self};
 use crate::query;
 use crate::respond::etag;
 use crate::state::AppState;
-use crate::v1::history::dto::{HISTORY_SORT, HistoryEntryResponse, HistoryPage, HistoryQuery};
 use app::offers as service;
 
 const SORTS: &[(&str, OfferSort)] = &[
@@ -385,26 +384,10 @@ pub async fn revise_offer(
     Ok(created(&caller, offer))
 }
 
-/// The history of an offer: who changed which fields, from what to what, oldest first.
-#[utoipa::path(
+crate::v1::history::history_endpoint!(
+    /// The history of an offer: who changed which fields, from what to what, oldest first.
+    list_offer_history,
+    Offer,
     tag = "offers",
-    operation_id = "list_offer_history",
-    params(("id" = Uuid, Path, description = "Offer id"), HistoryQuery),
-    responses(
-        (status = 200, description = "A page of history entries", body = HistoryPage),
-        crate::openapi::ReadErrors,
-    ),
-    security(("bearer" = []))
-)]
-#[get("/{id}/history")]
-pub async fn list_offer_history(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<Uuid>,
-    query: web::Query<HistoryQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let caller = user.require(Permission::ReadOffers)?;
-    let request = pagination::oldest_first_by(HISTORY_SORT, KeyKind::Time, query.limit, query.cursor.as_deref())?;
-    let page = service::history(&state.db, &caller, id.into_inner(), &request).await?;
-    Ok(HttpResponse::Ok().json(HistoryPage::new(page, HISTORY_SORT, HistoryEntryResponse::from)))
-}
+    id = "Offer id"
+);

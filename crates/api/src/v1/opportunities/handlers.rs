@@ -13,11 +13,10 @@ use super::dto::{
 use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::extract::{Body, IfMatch, if_match};
-use crate::pagination::{self, KeyKind};
+use crate::pagination::{self};
 use crate::query;
 use crate::respond::etag;
 use crate::state::AppState;
-use crate::v1::history::dto::{HISTORY_SORT, HistoryEntryResponse, HistoryPage, HistoryQuery};
 use app::opportunities as service;
 
 const SORTS: &[(&str, OpportunitySort)] = &[
@@ -191,26 +190,10 @@ pub async fn update_opportunity(
         .json(OpportunityResponse::from(changed)))
 }
 
-/// The history of an opportunity: every change, stage changes included (from, to, by, at).
-#[utoipa::path(
+crate::v1::history::history_endpoint!(
+    /// The history of an opportunity: every change, stage changes included (from, to, by, at).
+    list_opportunity_history,
+    Opportunity,
     tag = "opportunities",
-    operation_id = "list_opportunity_history",
-    params(("id" = Uuid, Path, description = "Opportunity id"), HistoryQuery),
-    responses(
-        (status = 200, description = "A page of history entries", body = HistoryPage),
-        crate::openapi::ReadErrors,
-    ),
-    security(("bearer" = []))
-)]
-#[get("/{id}/history")]
-pub async fn list_opportunity_history(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<Uuid>,
-    query: web::Query<HistoryQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let caller = user.require(Permission::ReadOpportunities)?;
-    let request = pagination::oldest_first_by(HISTORY_SORT, KeyKind::Time, query.limit, query.cursor.as_deref())?;
-    let page = service::history(&state.db, &caller, id.into_inner(), &request).await?;
-    Ok(HttpResponse::Ok().json(HistoryPage::new(page, HISTORY_SORT, HistoryEntryResponse::from)))
-}
+    id = "Opportunity id"
+);

@@ -10,11 +10,10 @@ use super::dto::{PartyBatchBody, PartyBody, PartyListQuery, PartyPage, PartyPatc
 use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::extract::{Body, IfMatch, if_match};
-use crate::pagination::{self, KeyKind};
+use crate::pagination::{self};
 use crate::respond::etag;
 use crate::state::AppState;
 use crate::v1::batch::{self, BatchProblem, BatchResponse};
-use crate::v1::history::dto::{HISTORY_SORT, HistoryEntryResponse, HistoryPage, HistoryQuery};
 use app::parties as service;
 
 /// Create a party.
@@ -216,29 +215,13 @@ pub async fn upsert_party_by_external_id(
     ))
 }
 
-/// The history of a party: who changed which fields, from what to what, oldest first.
-#[utoipa::path(
+crate::v1::history::history_endpoint!(
+    /// The history of a party: who changed which fields, from what to what, oldest first.
+    list_party_history,
+    Party,
     tag = "parties",
-    operation_id = "list_party_history",
-    params(("id" = Uuid, Path, description = "Party id"), HistoryQuery),
-    responses(
-        (status = 200, description = "A page of history entries", body = HistoryPage),
-        crate::openapi::ReadErrors,
-    ),
-    security(("bearer" = []))
-)]
-#[get("/{id}/history")]
-pub async fn list_party_history(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<Uuid>,
-    query: web::Query<HistoryQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let caller = user.require(Permission::ReadParties)?;
-    let request = pagination::oldest_first_by(HISTORY_SORT, KeyKind::Time, query.limit, query.cursor.as_deref())?;
-    let page = service::history(&state.db, &caller, id.into_inner(), &request).await?;
-    Ok(HttpResponse::Ok().json(HistoryPage::new(page, HISTORY_SORT, HistoryEntryResponse::from)))
-}
+    id = "Party id"
+);
 
 /// Create or replace up to 100 parties by external id, each item as
 /// `PUT /parties/by-external-id/{external_id}` would (same rules, same permission). Without

@@ -14,7 +14,6 @@ use crate::pagination::{self, KeyKind};
 use crate::query;
 use crate::respond::etag;
 use crate::state::AppState;
-use crate::v1::history::dto::{HISTORY_SORT, HistoryEntryResponse, HistoryPage, HistoryQuery};
 use app::pipeline_stages as service;
 
 const SORT: &str = "position";
@@ -157,27 +156,11 @@ pub async fn delete_pipeline_stage(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// The history of a stage: who added, renamed, reordered, retired or deleted it, oldest first.
-/// A deleted stage's history stays readable.
-#[utoipa::path(
+crate::v1::history::history_endpoint!(
+    /// The history of a stage: who added, renamed, reordered, retired or deleted it, oldest first.
+    /// A deleted stage's history stays readable.
+    list_pipeline_stage_history,
+    PipelineStage,
     tag = "pipeline-stages",
-    operation_id = "list_pipeline_stage_history",
-    params(("id" = Uuid, Path, description = "Stage id"), HistoryQuery),
-    responses(
-        (status = 200, description = "A page of history entries", body = HistoryPage),
-        crate::openapi::ReadErrors,
-    ),
-    security(("bearer" = []))
-)]
-#[get("/{id}/history")]
-pub async fn list_pipeline_stage_history(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<Uuid>,
-    query: web::Query<HistoryQuery>,
-) -> Result<HttpResponse, ApiError> {
-    user.require(Permission::ReadPipeline)?;
-    let request = pagination::oldest_first_by(HISTORY_SORT, KeyKind::Time, query.limit, query.cursor.as_deref())?;
-    let page = service::history(&state.db, id.into_inner(), &request).await?;
-    Ok(HttpResponse::Ok().json(HistoryPage::new(page, HISTORY_SORT, HistoryEntryResponse::from)))
-}
+    id = "Stage id"
+);

@@ -15,7 +15,6 @@ use crate::pagination::{self, KeyKind};
 use crate::query;
 use crate::respond::etag;
 use crate::state::AppState;
-use crate::v1::history::dto::{HISTORY_SORT, HistoryEntryResponse, HistoryPage, HistoryQuery};
 use app::price_lists as service;
 
 const SORT: &str = "name";
@@ -154,26 +153,10 @@ pub async fn delete_price_list(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// The history of a price list, also of a deleted one.
-#[utoipa::path(
+crate::v1::history::history_endpoint!(
+    /// The history of a price list, also of a deleted one.
+    list_price_list_history,
+    PriceList,
     tag = "pricing",
-    operation_id = "list_price_list_history",
-    params(("id" = Uuid, Path, description = "Price list id"), HistoryQuery),
-    responses(
-        (status = 200, description = "A page of history entries", body = HistoryPage),
-        crate::openapi::ReadErrors,
-    ),
-    security(("bearer" = []))
-)]
-#[get("/{id}/history")]
-pub async fn list_price_list_history(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<Uuid>,
-    query: web::Query<HistoryQuery>,
-) -> Result<HttpResponse, ApiError> {
-    user.require(Permission::ReadPricing)?;
-    let request = pagination::oldest_first_by(HISTORY_SORT, KeyKind::Time, query.limit, query.cursor.as_deref())?;
-    let page = service::history(&state.db, id.into_inner(), &request).await?;
-    Ok(HttpResponse::Ok().json(HistoryPage::new(page, HISTORY_SORT, HistoryEntryResponse::from)))
-}
+    id = "Price list id"
+);

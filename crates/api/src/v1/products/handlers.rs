@@ -11,12 +11,11 @@ use super::dto::{ProductBatchBody, ProductBody, ProductListQuery, ProductPage, P
 use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::extract::{Body, IfMatch, if_match};
-use crate::pagination::{self, KeyKind};
+use crate::pagination::{self};
 use crate::query;
 use crate::respond::etag;
 use crate::state::AppState;
 use crate::v1::batch::{self, BatchProblem, BatchResponse};
-use crate::v1::history::dto::{HISTORY_SORT, HistoryEntryResponse, HistoryPage, HistoryQuery};
 use app::products as service;
 
 /// Add a product to the catalog; a SKU that is taken is a 409 `duplicate_sku` naming its product.
@@ -212,29 +211,13 @@ pub async fn upsert_product_by_external_id(
     ))
 }
 
-/// The history of a product: who changed which fields, from what to what, oldest first.
-#[utoipa::path(
+crate::v1::history::history_endpoint!(
+    /// The history of a product: who changed which fields, from what to what, oldest first.
+    list_product_history,
+    Product,
     tag = "products",
-    operation_id = "list_product_history",
-    params(("id" = Uuid, Path, description = "Product id"), HistoryQuery),
-    responses(
-        (status = 200, description = "A page of history entries", body = HistoryPage),
-        crate::openapi::ReadErrors,
-    ),
-    security(("bearer" = []))
-)]
-#[get("/{id}/history")]
-pub async fn list_product_history(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<Uuid>,
-    query: web::Query<HistoryQuery>,
-) -> Result<HttpResponse, ApiError> {
-    user.require(Permission::ReadProducts)?;
-    let request = pagination::oldest_first_by(HISTORY_SORT, KeyKind::Time, query.limit, query.cursor.as_deref())?;
-    let page = service::history(&state.db, id.into_inner(), &request).await?;
-    Ok(HttpResponse::Ok().json(HistoryPage::new(page, HISTORY_SORT, HistoryEntryResponse::from)))
-}
+    id = "Product id"
+);
 
 /// Create or replace up to 100 products by external id, each item as
 /// `PUT /products/by-external-id/{external_id}` would (same rules, same permission). Without

@@ -13,11 +13,10 @@ use super::dto::{
 use crate::auth::{AuthUser, Caller};
 use crate::error::ApiError;
 use crate::extract::{Body, IfMatch, if_match};
-use crate::pagination::{self, KeyKind};
+use crate::pagination::{self};
 use crate::query;
 use crate::respond::etag;
 use crate::state::AppState;
-use crate::v1::history::dto::{HISTORY_SORT, HistoryEntryResponse, HistoryPage, HistoryQuery};
 use app::sales_orders as service;
 
 const SORTS: &[(&str, SalesOrderSort)] = &[
@@ -324,26 +323,10 @@ pub async fn cancel_sales_order(
     transition(&state, user, &req, id.into_inner(), SalesOrderAction::Cancel).await
 }
 
-/// The history of a sales order, oldest first.
-#[utoipa::path(
+crate::v1::history::history_endpoint!(
+    /// The history of a sales order, oldest first.
+    list_sales_order_history,
+    SalesOrder,
     tag = "sales-orders",
-    operation_id = "list_sales_order_history",
-    params(("id" = Uuid, Path, description = "Sales order id"), HistoryQuery),
-    responses(
-        (status = 200, description = "A page of history entries", body = HistoryPage),
-        crate::openapi::ReadErrors,
-    ),
-    security(("bearer" = []))
-)]
-#[get("/{id}/history")]
-pub async fn list_sales_order_history(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<Uuid>,
-    query: web::Query<HistoryQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let caller = user.require(Permission::ReadOrders)?;
-    let request = pagination::oldest_first_by(HISTORY_SORT, KeyKind::Time, query.limit, query.cursor.as_deref())?;
-    let page = service::history(&state.db, &caller, id.into_inner(), &request).await?;
-    Ok(HttpResponse::Ok().json(HistoryPage::new(page, HISTORY_SORT, HistoryEntryResponse::from)))
-}
+    id = "Sales order id"
+);

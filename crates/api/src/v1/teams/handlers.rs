@@ -13,7 +13,6 @@ use crate::pagination::{self, KeyKind};
 use crate::query;
 use crate::respond::etag;
 use crate::state::AppState;
-use crate::v1::history::dto::{HISTORY_SORT, HistoryEntryResponse, HistoryPage, HistoryQuery};
 use app::teams as service;
 
 /// Create a team.
@@ -133,26 +132,10 @@ pub async fn update_team(
         .json(TeamResponse::from(team)))
 }
 
-/// The history of a team: who created or renamed it, and when, oldest first.
-#[utoipa::path(
+crate::v1::history::history_endpoint!(
+    /// The history of a team: who created or renamed it, and when, oldest first.
+    list_team_history,
+    Team,
     tag = "teams",
-    operation_id = "list_team_history",
-    params(("id" = Uuid, Path, description = "Team id"), HistoryQuery),
-    responses(
-        (status = 200, description = "A page of history entries", body = HistoryPage),
-        crate::openapi::ReadErrors,
-    ),
-    security(("bearer" = []))
-)]
-#[get("/{id}/history")]
-pub async fn list_team_history(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<Uuid>,
-    query: web::Query<HistoryQuery>,
-) -> Result<HttpResponse, ApiError> {
-    user.require(Permission::ManageTeams)?;
-    let request = pagination::oldest_first_by(HISTORY_SORT, KeyKind::Time, query.limit, query.cursor.as_deref())?;
-    let page = service::history(&state.db, id.into_inner(), &request).await?;
-    Ok(HttpResponse::Ok().json(HistoryPage::new(page, HISTORY_SORT, HistoryEntryResponse::from)))
-}
+    id = "Team id"
+);

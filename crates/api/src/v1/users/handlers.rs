@@ -15,7 +15,6 @@ use crate::pagination::{self, KeyKind};
 use crate::query;
 use crate::respond::etag;
 use crate::state::AppState;
-use crate::v1::history::dto::{HISTORY_SORT, HistoryEntryResponse, HistoryPage, HistoryQuery};
 use app::users::{self as service, NewUser};
 
 /// Create a user.
@@ -172,26 +171,10 @@ pub async fn update_user(
         .json(UserResponse::from(updated)))
 }
 
-/// The history of a user: who created, renamed, moved, promoted or deactivated it, and when, oldest first.
-#[utoipa::path(
+crate::v1::history::history_endpoint!(
+    /// The history of a user: who created, renamed, moved, promoted or deactivated it, and when, oldest first.
+    list_user_history,
+    User,
     tag = "users",
-    operation_id = "list_user_history",
-    params(("id" = Uuid, Path, description = "User id"), HistoryQuery),
-    responses(
-        (status = 200, description = "A page of history entries", body = HistoryPage),
-        crate::openapi::ReadErrors,
-    ),
-    security(("bearer" = []))
-)]
-#[get("/{id}/history")]
-pub async fn list_user_history(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<Uuid>,
-    query: web::Query<HistoryQuery>,
-) -> Result<HttpResponse, ApiError> {
-    user.require(Permission::ManageUsers)?;
-    let request = pagination::oldest_first_by(HISTORY_SORT, KeyKind::Time, query.limit, query.cursor.as_deref())?;
-    let page = service::history(&state.db, id.into_inner(), &request).await?;
-    Ok(HttpResponse::Ok().json(HistoryPage::new(page, HISTORY_SORT, HistoryEntryResponse::from)))
-}
+    id = "User id"
+);

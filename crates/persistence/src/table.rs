@@ -1,0 +1,117 @@
+//! What every table of versioned records shares, written once: finding a record by id in the
+//! caller's scope (and locking it for a change), by external id, and writing its next version
+//! only if the stored one is still the one read. A repository implements [`Table`] (its entity,
+//! which rows a caller sees, how rows become records) and keeps only its own queries.
+
+use std::future::Future;
+
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Select,
+};
+use uuid::Uuid;
+
+use crate::error::StoreError;
+use crate::visibility::Visibility;
+
+/// The row of a table's entity.
+pub type Row<T> = <<T as Table>::Entity as EntityTrait>::Model;
+type Column<T> = <<T as Table>::Entity as EntityTrait>::Column;
+
+/// A table whose rows are versioned records (with `id`, `version` and `created_at` columns).
+pub trait Table {
+    type Entity: EntityTrait;
+    type Record: domain::resource::Record;
+    const ID: Column<Self>;
+    const VERSION: Column<Self>;
+    const CREATED_AT: Column<Self>;
+    /// The unique external id, on tables that have one.
+    const EXTERNAL_ID: Option<Column<Self>> = None;
+
+    /// The rows a caller sees: every row, unless the table narrows it by owner or party.
+    fn scope(_visibility: Visibility) -> Condition {
+        Condition::all()
+    }
+
+    /// Rows to records, in their order (a document loads the lines of all rows in one query).
+    fn load(
+        conn: &impl ConnectionTrait,
+        rows: Vec<Row<Self>>,
+    ) -> impl Future<Output = Result<Vec<Self::Record>, StoreError>>;
+}
+
+/// The record with this id, if the caller sees it.
+pub async fn find<T: Table>(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+    visibility: Visibility,
+) -> Result<Option<T::Record>, StoreError> {
+    one::<T>(conn, by_id::<T>(id, visibility)).await
+}
+
+/// [`find`] for a read-modify-write: on PostgreSQL the row stays locked until the transaction
+/// ends, so a concurrent change waits and then sees this one. (SQLite has no row locks; its
+/// single writer already serialises transactions.)
+pub async fn find_for_update<T: Table>(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+    visibility: Visibility,
+) -> Result<Option<T::Record>, StoreError> {
+    one::<T>(conn, by_id::<T>(id, visibility).lock_exclusive()).await
+}
+
+/// The record with this external id, whoever sees it (external ids are unique across the table,
+/// so the use case decides what an invisible one means); the row is locked, as an upsert
+/// replaces it.
+pub async fn find_by_external_id<T: Table>(
+    conn: &impl ConnectionTrait,
+    external_id: &str,
+) -> Result<Option<T::Record>, StoreError> {
+    let Some(column) = T::EXTERNAL_ID else {
+        return Ok(None);
+    };
+    let select = T::Entity::find().filter(column.eq(external_id)).lock_exclusive();
+    one::<T>(conn, select).await
+}
+
+/// Inserts a new record's row.
+pub async fn insert<T: Table, A>(conn: &impl ConnectionTrait, model: A) -> Result<(), StoreError>
+where
+    A: ActiveModelTrait<Entity = T::Entity>,
+{
+    T::Entity::insert(model).exec_without_returning(conn).await?;
+    Ok(())
+}
+
+/// Writes the row of the record `id` if its stored version is still `expected_version`; false
+/// when another writer got there first. Its id and creation instant never change.
+pub async fn update<T: Table, A>(
+    conn: &impl ConnectionTrait,
+    mut model: A,
+    id: Uuid,
+    expected_version: i32,
+) -> Result<bool, StoreError>
+where
+    A: ActiveModelTrait<Entity = T::Entity>,
+{
+    model.not_set(T::ID);
+    model.not_set(T::CREATED_AT);
+    let result = T::Entity::update_many()
+        .set(model)
+        .filter(T::ID.eq(id))
+        .filter(T::VERSION.eq(expected_version))
+        .exec(conn)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+fn by_id<T: Table>(id: Uuid, visibility: Visibility) -> Select<T::Entity> {
+    T::Entity::find().filter(T::ID.eq(id)).filter(T::scope(visibility))
+}
+
+async fn one<T: Table>(
+    conn: &impl ConnectionTrait,
+    select: Select<T::Entity>,
+) -> Result<Option<T::Record>, StoreError> {
+    let row = select.one(conn).await?;
+    Ok(T::load(conn, row.into_iter().collect()).await?.pop())
+}
