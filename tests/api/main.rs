@@ -21,6 +21,7 @@ mod pipeline_stages;
 mod pricing;
 mod products;
 mod rate_limit;
+mod repository_kit;
 mod sales_orders;
 mod teams;
 mod updated_since;
