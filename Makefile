@@ -1,7 +1,7 @@
 # Each target is one command; `make ci` runs what CI runs.
 PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run test test-pg lint fmt openapi openapi-check contract bench bench-sync ci
+.PHONY: run test test-pg lint fmt openapi openapi-check contract bench bench-sync bench-read ci
 
 run:
 	cargo run --release
@@ -35,6 +35,10 @@ bench:
 # feed under 20 concurrent writers.
 bench-sync:
 	python3 bench/sync.py http://127.0.0.1:8080/api/v1 10 7
+
+# Against a server started with `CRM_RATE_LIMIT_PER_MINUTE=0 make run`: GET /parties/{id} under wrk.
+bench-read:
+	bash bench/read.sh http://127.0.0.1:8080/api/v1 20 16
 
 ci:
 	bash .ci/run

@@ -2,7 +2,7 @@
 //! what every use case relies on when it finds a record in the caller's sight and writes its next
 //! version. Records are made over HTTP, then read and written through the kit directly.
 
-use domain::resource::Record;
+use domain::record::Record;
 use persistence::offers::Offers;
 use persistence::parties::Parties;
 use persistence::products::Products;

@@ -2,7 +2,7 @@
 //! and every change start with. A record the caller may not see is "not found", as one that
 //! does not exist.
 
-use domain::resource::Record;
+use domain::record::Record;
 use persistence::table::{self, Table};
 use persistence::{ConnectionTrait, DatabaseConnection};
 use uuid::Uuid;

@@ -3,7 +3,7 @@
 
 use std::future::Future;
 
-use domain::resource::Record;
+use domain::record::Record;
 use persistence::table::{self, Table};
 use persistence::{DatabaseTransaction, TransactionTrait};
 

@@ -43,6 +43,7 @@ pub mod party;
 pub mod pipeline;
 pub mod pricing;
 pub mod product;
+pub mod record;
 pub mod resource;
 pub mod sales_order;
 pub mod team;

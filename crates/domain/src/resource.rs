@@ -151,46 +151,6 @@ impl ResourceType {
     }
 }
 
-/// A stored record of a resource: what the use cases' shared kit needs to know of every one.
-pub trait Record {
-    const TYPE: ResourceType;
-    fn id(&self) -> uuid::Uuid;
-    /// +1 on each change; the `ETag`.
-    fn version(&self) -> i32;
-}
-
-/// Each record type with its resource.
-macro_rules! records {
-    ($($record:ty => $resource:ident),+ $(,)?) => {
-        $(impl Record for $record {
-            const TYPE: ResourceType = ResourceType::$resource;
-            fn id(&self) -> uuid::Uuid {
-                self.id
-            }
-            fn version(&self) -> i32 {
-                self.version
-            }
-        })+
-    };
-}
-
-records! {
-    crate::party::Party => Party,
-    crate::activity::Activity => Activity,
-    crate::opportunity::Opportunity => Opportunity,
-    crate::pipeline::PipelineStage => PipelineStage,
-    crate::product::Product => Product,
-    crate::pricing::PriceList => PriceList,
-    crate::pricing::DiscountRule => DiscountRule,
-    crate::offer::Offer => Offer,
-    crate::sales_order::SalesOrder => SalesOrder,
-    crate::invoice_order::InvoiceOrder => InvoiceOrder,
-    crate::invoice::Invoice => Invoice,
-    crate::user::User => User,
-    crate::team::Team => Team,
-    crate::webhook::Webhook => Webhook,
-}
-
 impl std::fmt::Display for ResourceType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

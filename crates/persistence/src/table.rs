@@ -20,7 +20,7 @@ type Column<T> = <<T as Table>::Entity as EntityTrait>::Column;
 /// A table whose rows are versioned records (with `id`, `version` and `created_at` columns).
 pub trait Table {
     type Entity: EntityTrait;
-    type Record: domain::resource::Record;
+    type Record: domain::record::Record;
     const ID: Column<Self>;
     const VERSION: Column<Self>;
     const CREATED_AT: Column<Self>;
