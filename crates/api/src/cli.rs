@@ -38,7 +38,7 @@ pub async fn run() -> anyhow::Result<()> {
                 input: UserInput {
                     email: args.email,
                     name: args.name,
-                    role: args.role.into(),
+                    role: args.role,
                     team_id: None,
                     active: true,
                 },

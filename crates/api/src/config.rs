@@ -2,7 +2,7 @@
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::v1::users::dto::Role;
+use domain::access::Role;
 
 #[derive(Debug, Parser)]
 #[command(name = "crm-server", version, about = "A headless CRM: REST/JSON API server")]
@@ -34,7 +34,8 @@ pub struct CreateUser {
     /// The password; prefer the environment variable, which stays out of the shell history.
     #[arg(long, env = "CRM_NEW_USER_PASSWORD", hide_env_values = true)]
     pub password: String,
-    #[arg(long, value_enum, default_value = "admin")]
+    /// admin, manager, sales, accountant, integrator or viewer.
+    #[arg(long, value_parser = parse_role, default_value = "admin")]
     pub role: Role,
 }
 
@@ -86,4 +87,12 @@ pub struct Settings {
     /// all at once; 0 turns the limit off.
     #[arg(long, env = "CRM_RATE_LIMIT_PER_MINUTE", default_value_t = 1200, global = true)]
     pub rate_limit_per_minute: u32,
+}
+
+/// A role by its name, as the API spells it.
+fn parse_role(text: &str) -> Result<Role, String> {
+    Role::parse(text).ok_or_else(|| {
+        let names: Vec<&str> = Role::ALL.iter().map(|role| role.as_str()).collect();
+        format!("one of {}", names.join(", "))
+    })
 }
