@@ -274,8 +274,26 @@ pub async fn assert_problem(response: Response, status: StatusCode, code: &str) 
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["code"], code, "{body}");
     assert_eq!(body["status"], status.as_u16());
+    assert!(
+        DOCUMENTED_CODES.contains(&code.to_owned()),
+        "`{code}` is not in the document's codes"
+    );
     body
 }
+
+/// The codes a problem may carry, as the committed OpenAPI document lists them (the enum of
+/// `Problem.code`): every problem a test meets must be one of them.
+static DOCUMENTED_CODES: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/openapi.json"))
+        .expect("the committed document");
+    let document: Value = serde_json::from_str(&text).expect("the document is JSON");
+    document["components"]["schemas"]["Problem"]["properties"]["code"]["enum"]
+        .as_array()
+        .expect("Problem.code is an enum")
+        .iter()
+        .map(|code| code.as_str().expect("codes are strings").to_owned())
+        .collect()
+});
 
 /// The fields named in a 422's `errors`.
 pub fn error_fields(problem: &Value) -> Vec<String> {

@@ -88,3 +88,45 @@ fn every_list_documents_its_own_item_type() {
         );
     }
 }
+
+/// Clients switch on `code`: the document lists every code as the enum of `Problem.code`, and
+/// each shared problem response names the codes of its status with what they mean.
+#[test]
+fn every_error_code_is_documented_with_its_status() {
+    let document: Value = serde_json::from_str(COMMITTED).unwrap();
+    let codes: Vec<&str> = document["components"]["schemas"]["Problem"]["properties"]["code"]["enum"]
+        .as_array()
+        .expect("Problem.code is an enum")
+        .iter()
+        .map(|code| code.as_str().unwrap())
+        .collect();
+    for code in [
+        "validation_failed",
+        "version_mismatch",
+        "document_immutable",
+        "rate_limited",
+        "resource_busy",
+    ] {
+        assert!(codes.contains(&code), "{code} is not in the enum");
+    }
+    let responses = &document["components"]["responses"];
+    for (response, code) in [
+        ("Conflict", "document_immutable"),
+        ("Conflict", "invalid_state_transition"),
+        ("PreconditionFailed", "version_mismatch"),
+        ("UnprocessableEntity", "validation_failed"),
+        ("NotFound", "not_found"),
+        ("ServiceUnavailable", "resource_busy"),
+    ] {
+        let description = responses[response]["description"].as_str().unwrap();
+        assert!(
+            description.contains(&format!("`{code}`")),
+            "{response} does not list {code}: {description}"
+        );
+    }
+    let conflict = responses["Conflict"]["description"].as_str().unwrap();
+    assert!(
+        !conflict.contains("`version_mismatch`"),
+        "a 412 code is listed under 409"
+    );
+}
