@@ -166,10 +166,16 @@ impl TestApp {
         Database::connect(&self.database_url).await.expect("the test database")
     }
 
+    /// Every POST with a token carries an `Idempotency-Key` of its own, as a careful client's
+    /// do: so every change the tests make also goes through the commit that keeps its response.
     pub async fn request(&self, method: Method, path: &str, token: Option<&str>, body: Option<&Value>) -> Response {
+        let post = method == Method::POST;
         let mut request = self.client.request(method, self.url(path));
         if let Some(token) = token {
             request = request.bearer_auth(token);
+            if post {
+                request = request.header("Idempotency-Key", Uuid::now_v7().to_string());
+            }
         }
         if let Some(body) = body {
             request = request.json(body);

@@ -225,3 +225,51 @@ async fn keys_expire_after_a_day_and_an_abandoned_claim_is_taken_over() {
     assert!(replayed(&replay), "the taken-over claim keeps its response");
     assert_eq!(count_named(&app, "Dayold").await, 3);
 }
+
+/// The change and the response its retries get are committed together: a request whose kept
+/// response cannot be written (here a trigger takes its claim away, as a retry taking the key
+/// over after a minute would) commits nothing, so a retry makes the record exactly once.
+#[tokio::test]
+async fn a_change_commits_only_with_the_response_kept_for_its_retries() {
+    let app = spawn_app().await;
+    if app.on_postgres() {
+        app.execute_sql(
+            "CREATE FUNCTION lose_claim() RETURNS trigger AS $$ \
+             BEGIN DELETE FROM idempotency_keys; RETURN NEW; END $$ LANGUAGE plpgsql",
+        )
+        .await;
+        app.execute_sql("CREATE TRIGGER lose_claim AFTER INSERT ON parties FOR EACH ROW EXECUTE FUNCTION lose_claim()")
+            .await;
+    } else {
+        app.execute_sql("CREATE TRIGGER lose_claim AFTER INSERT ON parties BEGIN DELETE FROM idempotency_keys; END")
+            .await;
+    }
+    let body = json!({"kind": "organization", "name": "Onceco"});
+
+    let lost = post_with_key(&app, &app.admin_token, PARTIES, "create-onceco", Some(&body)).await;
+    assert_problem(lost, StatusCode::CONFLICT, "idempotency_key_in_use").await;
+    assert_eq!(
+        count_named(&app, "Onceco").await,
+        0,
+        "the party was not committed without its response"
+    );
+
+    if app.on_postgres() {
+        app.execute_sql("DROP TRIGGER lose_claim ON parties").await;
+        app.execute_sql("DROP FUNCTION lose_claim()").await;
+    } else {
+        app.execute_sql("DROP TRIGGER lose_claim").await;
+    }
+    // The claim is still the first request's; after its minute a retry takes the key over.
+    app.execute_sql(&format!(
+        "UPDATE idempotency_keys SET created_at = '{}'",
+        stored_instant(TimeDelta::minutes(2))
+    ))
+    .await;
+    let retried = post_with_key(&app, &app.admin_token, PARTIES, "create-onceco", Some(&body)).await;
+    assert_eq!(retried.status(), StatusCode::CREATED);
+    let again = post_with_key(&app, &app.admin_token, PARTIES, "create-onceco", Some(&body)).await;
+    assert_eq!(again.status(), StatusCode::CREATED);
+    assert!(replayed(&again));
+    assert_eq!(count_named(&app, "Onceco").await, 1);
+}

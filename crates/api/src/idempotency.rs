@@ -5,7 +5,10 @@
 //! kept, so a corrected retry with the same key goes through.
 //!
 //! The key is claimed before the handler runs, by a row whose primary key is (caller, key): of
-//! twenty identical requests racing, one claims it and the others wait or replay.
+//! twenty identical requests racing, one claims it and the others wait or replay. The use case's
+//! transaction is handed back open (`app::transaction::holding`) and committed here with the
+//! response kept for the retries: a server stopped between the two cannot leave a change whose
+//! retry would make it again.
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
@@ -14,11 +17,14 @@ use actix_web::middleware::Next;
 use actix_web::{HttpResponse, web};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, Utc};
+use persistence::DatabaseTransaction;
 use persistence::idempotency::{self, Claim, StoredResponse};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::error::{ApiError, ErrorCode};
+use crate::extract::BODY_LIMIT;
 use crate::state::AppState;
 use app::clock::now;
 
@@ -62,11 +68,13 @@ pub async fn middleware(
     };
     let body = match req.extract::<web::Bytes>().await {
         Ok(body) => body,
-        Err(error) => return Ok(req.error_response(error)),
+        // Over the limit (or cut off): answered as the handler's extractor would have.
+        Err(_) => return Ok(req.error_response(ApiError::PayloadTooLarge { limit: BODY_LIMIT })),
     };
     req.set_payload(Payload::from(body.clone()));
     let hash = request_hash(&req, &body);
-    let claim = idempotency::claim(&state.db, caller_id, &key, &hash, now()).await;
+    let claimed_at = now();
+    let claim = idempotency::claim(&state.db, caller_id, &key, &hash, claimed_at).await;
     match claim.map_err(ApiError::from) {
         Err(error) => Ok(req.error_response(error)),
         Ok(Claim::OtherRequest) => Ok(req.error_response(ApiError::invalid(
@@ -81,8 +89,14 @@ pub async fn middleware(
         ))),
         Ok(Claim::Completed(stored)) => Ok(req.into_response(replay(&stored))),
         Ok(Claim::Claimed) => {
-            let response = next.call(req).await?;
-            settle(&state, caller_id, &key, response).await
+            // The change's transaction is handed back open, to be committed with the response.
+            let (response, held) = app::transaction::holding(next.call(req)).await;
+            let claim = Claimed {
+                caller_id,
+                key: &key,
+                at: claimed_at,
+            };
+            settle(&state, &claim, response?, held).await
         }
     }
 }
@@ -91,17 +105,28 @@ pub async fn middleware(
 /// failed): like a refused request, it is not kept, so a corrected retry with the key runs.
 pub struct ChangedNothing;
 
-/// Keeps a successful response for the retries, or frees the key of a refused request.
+/// The key this request claimed.
+struct Claimed<'a> {
+    caller_id: Uuid,
+    key: &'a str,
+    at: DateTime<Utc>,
+}
+
+/// Keeps a successful response for the retries, in the transaction of the change when the request
+/// made one (both commit together, or neither), or frees the key of a refused request.
 async fn settle(
     state: &AppState,
-    caller_id: Uuid,
-    key: &str,
+    claim: &Claimed<'_>,
     response: ServiceResponse<impl MessageBody + 'static>,
+    held: Option<DatabaseTransaction>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let status = response.status();
     let changed_nothing = response.response().extensions().contains::<ChangedNothing>();
     if !status.is_success() || changed_nothing {
-        if let Err(error) = idempotency::release(&state.db, caller_id, key).await {
+        // Refused: whatever it began is not committed (before the key is freed: on SQLite the
+        // transaction holds the one connection).
+        drop(held);
+        if let Err(error) = idempotency::release(&state.db, claim.caller_id, claim.key).await {
             tracing::warn!(%error, "could not free an idempotency key; it frees itself in a minute");
         }
         return Ok(response.map_into_boxed_body());
@@ -122,11 +147,46 @@ async fn settle(
             .collect(),
         body: String::from_utf8_lossy(&bytes).into_owned(),
     };
-    if let Err(error) = idempotency::complete(&state.db, caller_id, key, &stored).await {
-        // The change is committed; only the replay is lost. A retry after a minute runs again.
-        tracing::error!(%error, "could not keep the response of an idempotent request");
+    let Some(txn) = held else {
+        // Nothing to commit with it (a batch committed its items as they went): kept after.
+        if let Err(error) = idempotency::complete(&state.db, claim.caller_id, claim.key, claim.at, &stored).await {
+            tracing::error!(%error, "could not keep the response of an idempotent request");
+        }
+        return Ok(ServiceResponse::new(req, response.set_body(BoxBody::new(bytes))));
+    };
+    match commit_with_response(state, txn, claim, &stored).await {
+        Ok(()) => Ok(ServiceResponse::new(req, response.set_body(BoxBody::new(bytes)))),
+        Err(error) => Ok(ServiceResponse::new(
+            req,
+            actix_web::ResponseError::error_response(&error),
+        )),
     }
-    Ok(ServiceResponse::new(req, response.set_body(BoxBody::new(bytes))))
+}
+
+/// Commits the change with the response its retries will get. A claim that is no longer this
+/// request's (a retry took it over after a minute) commits nothing: the retry makes the change.
+async fn commit_with_response(
+    state: &AppState,
+    txn: DatabaseTransaction,
+    claim: &Claimed<'_>,
+    stored: &StoredResponse,
+) -> Result<(), ApiError> {
+    if !idempotency::complete(&txn, claim.caller_id, claim.key, claim.at, stored).await? {
+        drop(txn);
+        return Err(ApiError::conflict(
+            ErrorCode::IdempotencyKeyInUse,
+            "this request ran so long that a retry with its key took over: it changed nothing",
+            None,
+        ));
+    }
+    if let Err(error) = txn.commit().await {
+        // Nothing was committed, the claim included: the key is free for a retry.
+        if let Err(error) = idempotency::release(&state.db, claim.caller_id, claim.key).await {
+            tracing::warn!(%error, "could not free an idempotency key; it frees itself in a minute");
+        }
+        return Err(error.into());
+    }
+    Ok(())
 }
 
 fn replay(stored: &StoredResponse) -> HttpResponse {

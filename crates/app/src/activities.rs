@@ -17,6 +17,7 @@ use crate::history::{self, Change};
 use crate::lookup;
 use crate::records::activities::activity as record;
 use crate::references::{References, changed};
+use crate::transaction;
 use crate::versions::check_version;
 use persistence::activities::Activities;
 
@@ -41,7 +42,7 @@ pub async fn create(db: &DatabaseConnection, caller: &Caller, mut input: Activit
     activities::insert(&txn, &activity).await?;
     let after = record(&activity);
     history::record(&txn, caller, RESOURCE, activity.id, Change::Created, None, &after).await?;
-    txn.commit().await?;
+    transaction::commit(txn).await?;
     Ok(activity)
 }
 
@@ -94,7 +95,7 @@ pub async fn update(
     check_references(&txn, caller, &fields, Some(&current.fields)).await?;
     let state = current.state;
     let activity = write_new_version(&txn, caller, current, fields, state).await?;
-    txn.commit().await?;
+    transaction::commit(txn).await?;
     Ok(activity)
 }
 
@@ -117,7 +118,7 @@ pub async fn act(
     })?;
     let fields = current.fields.clone();
     let activity = write_new_version(&txn, caller, current, fields, state).await?;
-    txn.commit().await?;
+    transaction::commit(txn).await?;
     Ok(activity)
 }
 

@@ -23,6 +23,17 @@ pub async fn run<T>(
     all_or_none: bool,
     upsert: impl AsyncFn(&DatabaseTransaction, T) -> ItemOutcome,
 ) -> Result<(Vec<ItemOutcome>, bool), AppError> {
+    // Many transactions (or savepoints), each committed as it ends: a batch's response is kept
+    // after them, and its items are upserts, which a retry repeats harmlessly.
+    Box::pin(crate::transaction::direct(run_items(db, items, all_or_none, upsert))).await
+}
+
+async fn run_items<T>(
+    db: &DatabaseConnection,
+    items: Vec<Result<T, AppError>>,
+    all_or_none: bool,
+    upsert: impl AsyncFn(&DatabaseTransaction, T) -> ItemOutcome,
+) -> Result<(Vec<ItemOutcome>, bool), AppError> {
     let mut outcomes = Vec::with_capacity(items.len());
     if all_or_none {
         let txn = db.begin().await?;

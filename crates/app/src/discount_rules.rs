@@ -12,6 +12,7 @@ use crate::clock::now;
 use crate::error::AppError;
 use crate::history::{self, Change};
 use crate::records::discount_rules::discount_rule as record;
+use crate::transaction;
 use crate::versions::check_version;
 use persistence::discount_rules::DiscountRules;
 use persistence::table;
@@ -37,7 +38,7 @@ pub async fn create(
     discount_rules::insert(&txn, &rule).await?;
     let after = record(&rule);
     history::record(&txn, caller, RESOURCE, rule.id, Change::Created, None, &after).await?;
-    txn.commit().await?;
+    transaction::commit(txn).await?;
     Ok(rule)
 }
 
@@ -85,7 +86,7 @@ pub async fn update(
     }
     let after = record(&rule);
     history::record(&txn, caller, RESOURCE, rule.id, Change::Updated, Some(&before), &after).await?;
-    txn.commit().await?;
+    transaction::commit(txn).await?;
     Ok(rule)
 }
 
@@ -98,6 +99,6 @@ pub async fn delete(db: &DatabaseConnection, caller: &Caller, id: Uuid, if_match
     check_version(current.version, if_match)?;
     discount_rules::delete(&txn, id).await?;
     history::record_deletion(&txn, caller, RESOURCE, id, &record(&current)).await?;
-    txn.commit().await?;
+    transaction::commit(txn).await?;
     Ok(())
 }

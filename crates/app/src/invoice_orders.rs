@@ -17,6 +17,7 @@ use crate::error::{AppError, ErrorCode};
 use crate::history::{self, Change};
 use crate::lookup;
 use crate::records::invoice_orders::invoice_order as record;
+use crate::transaction;
 use crate::versions::check_version;
 use persistence::invoice_orders::InvoiceOrders;
 use persistence::sales_orders::SalesOrders;
@@ -122,7 +123,7 @@ async fn create_once(
     invoice_orders::insert(&txn, &order).await?;
     let after = record(&order);
     history::record(&txn, caller, RESOURCE, order.id, Change::Created, None, &after).await?;
-    txn.commit().await?;
+    transaction::commit(txn).await?;
     Ok(Some(order))
 }
 
@@ -154,7 +155,7 @@ pub async fn cancel(
         .map_err(|error| AppError::invalid_transition(RESOURCE, error))?;
     sales_orders::release(&txn, &reservations(&current)).await?;
     let cancelled = write(&txn, caller, &current, status).await?;
-    txn.commit().await?;
+    transaction::commit(txn).await?;
     Ok(cancelled)
 }
 

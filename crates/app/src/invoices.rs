@@ -35,6 +35,7 @@ use crate::lookup;
 use crate::pricing;
 use crate::records::invoices::invoice as record;
 use crate::references::References;
+use crate::transaction;
 use crate::upsert::{self, Upserted};
 use crate::versions::check_version;
 use persistence::invoices::Invoices;
@@ -75,7 +76,7 @@ pub async fn from_invoice_order(
     let fields = invoice::from_invoice_order(&order, &terms, &party, Uuid::now_v7);
     invoice_orders::invoice(&txn, caller, &order).await?;
     let created = insert_draft(&txn, caller, InvoiceKind::Invoice, fields, external_id).await?;
-    txn.commit().await?;
+    transaction::commit(txn).await?;
     Ok(created)
 }
 
@@ -90,7 +91,7 @@ pub async fn create(
     let txn = db.begin().await?;
     check_external_id_free(&txn, external_id.as_deref()).await?;
     let created = create_direct(&txn, caller, input, external_id).await?;
-    txn.commit().await?;
+    transaction::commit(txn).await?;
     Ok(created)
 }
 
@@ -229,7 +230,7 @@ async fn credit_note_once(
         external_id.map(str::to_owned),
     )
     .await?;
-    txn.commit().await?;
+    transaction::commit(txn).await?;
     Ok(Some(note))
 }
 
@@ -263,7 +264,7 @@ pub async fn update(
     let current = find_for_update(&txn, caller, id).await?;
     check_draft(&current, if_match)?;
     let written = change_draft(&txn, caller, current, change).await?;
-    txn.commit().await?;
+    transaction::commit(txn).await?;
     Ok(written)
 }
 
@@ -327,7 +328,7 @@ pub async fn delete(db: &DatabaseConnection, caller: &Caller, id: Uuid, if_match
     activities::unlink_invoice(&txn, caller, id).await?;
     invoices::delete(&txn, id).await?;
     history::record_deletion(&txn, caller, RESOURCE, id, &record(&current, &[], today())).await?;
-    txn.commit().await?;
+    transaction::commit(txn).await?;
     Ok(())
 }
 
@@ -360,7 +361,7 @@ pub async fn issue(
         let reduced = credited.credit(written.totals().total);
         write(&txn, caller, &credited, reduced, None).await?;
     }
-    txn.commit().await?;
+    transaction::commit(txn).await?;
     Ok(written)
 }
 
@@ -373,7 +374,7 @@ pub async fn pay(
     date: Option<chrono::NaiveDate>,
     method: PaymentMethod,
     reference: Option<String>,
-) -> Result<Invoice, AppError> {
+) -> Result<(Invoice, Vec<Payment>), AppError> {
     let reference = domain::text::optional(reference.as_deref(), invoice::REFERENCE_MAX)
         .map_err(|e| AppError::invalid("reference", domain::validation::CodedError::code(&e), e.to_string()))?;
     let txn = db.begin().await?;
@@ -397,8 +398,12 @@ pub async fn pay(
         ..current.clone()
     };
     let written = write(&txn, caller, &current, paid, Some(payment.id)).await?;
-    txn.commit().await?;
-    Ok(written)
+    let payments = invoices::payments_of(&txn, &[id])
+        .await?
+        .remove(&id)
+        .unwrap_or_default();
+    transaction::commit(txn).await?;
+    Ok((written, payments))
 }
 
 async fn find_for_update(conn: &impl ConnectionTrait, caller: &Caller, id: Uuid) -> Result<Invoice, AppError> {

@@ -15,6 +15,7 @@ pub mod lookup;
 pub mod password;
 pub mod records;
 pub mod references;
+pub mod transaction;
 pub mod upsert;
 pub mod versions;
 

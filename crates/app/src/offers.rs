@@ -23,6 +23,7 @@ use crate::opportunities as opportunity_service;
 use crate::pricing;
 use crate::records::offers::offer as record_form;
 use crate::references::{References, changed};
+use crate::transaction;
 use crate::upsert::{self, Upserted};
 use crate::versions::check_version;
 use persistence::offers::Offers;
@@ -57,7 +58,7 @@ pub async fn create(
         return Err(upsert::duplicate_external_id(RESOURCE, external_id, Some(other.id)));
     }
     let created = insert_new(&txn, caller, input, external_id).await?;
-    txn.commit().await?;
+    transaction::commit(txn).await?;
     Ok(created)
 }
 
@@ -137,7 +138,7 @@ pub async fn update(
     let txn = db.begin().await?;
     let current = find_for_update(&txn, caller, id).await?;
     let written = change_draft(&txn, caller, current, if_match, change).await?;
-    txn.commit().await?;
+    transaction::commit(txn).await?;
     Ok(written)
 }
 
@@ -241,7 +242,7 @@ pub async fn act(
     let status = current.act(action, today()).map_err(action_error)?;
     let changed = current.clone().moved(action, status, now());
     let written = write(&txn, caller, &current, changed, false).await?;
-    txn.commit().await?;
+    transaction::commit(txn).await?;
     Ok(written)
 }
 
@@ -271,7 +272,7 @@ pub async fn accept(
     if let Some(opportunity_id) = written.fields.opportunity_id {
         opportunity_service::win(&txn, caller, opportunity_id).await?;
     }
-    txn.commit().await?;
+    transaction::commit(txn).await?;
     Ok(written)
 }
 
@@ -304,7 +305,7 @@ pub async fn revise(
     write(&txn, caller, &current, superseded, false).await?;
     offers::insert(&txn, &revision).await?;
     record(&txn, caller, &revision, None).await?;
-    txn.commit().await?;
+    transaction::commit(txn).await?;
     Ok(revision)
 }
 

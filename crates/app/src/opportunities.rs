@@ -18,6 +18,7 @@ use crate::history::{self, Change};
 use crate::lookup;
 use crate::records::opportunities::opportunity as record;
 use crate::references::{References, changed};
+use crate::transaction;
 use crate::versions::check_version;
 use persistence::opportunities::Opportunities;
 use persistence::table;
@@ -52,7 +53,7 @@ pub async fn create(
     opportunities::insert(&txn, &created).await?;
     let after = record(&created);
     history::record(&txn, caller, RESOURCE, created.id, Change::Created, None, &after).await?;
-    txn.commit().await?;
+    transaction::commit(txn).await?;
     Ok(created)
 }
 
@@ -109,7 +110,7 @@ pub async fn update(
     }
     check_references(&txn, caller, Some(current.id), &fields, Some(&current.fields)).await?;
     let changed = write_new_version(&txn, caller, current, fields, &stage).await?;
-    txn.commit().await?;
+    transaction::commit(txn).await?;
     Ok(changed)
 }
 

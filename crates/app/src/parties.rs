@@ -15,6 +15,7 @@ use crate::history::{self, Change};
 use crate::lookup;
 use crate::records::parties::party as record;
 use crate::references::{References, changed};
+use crate::transaction;
 use crate::upsert::{self, Upserted};
 use crate::versions::check_version;
 use persistence::parties::Parties;
@@ -25,7 +26,7 @@ const RESOURCE: ResourceType = ResourceType::Party;
 pub async fn create(db: &DatabaseConnection, caller: &Caller, input: PartyInput) -> Result<Party, AppError> {
     let txn = db.begin().await?;
     let party = insert_new(&txn, caller, input).await?;
-    txn.commit().await?;
+    transaction::commit(txn).await?;
     Ok(party)
 }
 
@@ -62,7 +63,7 @@ pub async fn update(
     check_version(current.version, if_match)?;
     check_references(&txn, caller, &fields, Some(&current)).await?;
     let party = write_new_version(&txn, caller, current, fields, false).await?;
-    txn.commit().await?;
+    transaction::commit(txn).await?;
     Ok(party)
 }
 
@@ -82,7 +83,7 @@ pub async fn archive(
         let fields = current.fields.clone();
         write_new_version(&txn, caller, current, fields, true).await?;
     }
-    txn.commit().await?;
+    transaction::commit(txn).await?;
     Ok(())
 }
 

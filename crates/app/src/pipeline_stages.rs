@@ -12,6 +12,7 @@ use crate::clock::now;
 use crate::error::{AppError, ErrorCode};
 use crate::history::{self, Change};
 use crate::records::pipeline_stages::pipeline_stage as record;
+use crate::transaction;
 use crate::versions::check_version;
 use persistence::pipeline_stages::PipelineStages;
 use persistence::table;
@@ -51,7 +52,7 @@ pub async fn create(
     pipeline_stages::insert(&txn, &stage).await?;
     let after = record(&stage);
     history::record(&txn, caller, RESOURCE, stage.id, Change::Created, None, &after).await?;
-    txn.commit().await?;
+    transaction::commit(txn).await?;
     Ok(stage)
 }
 
@@ -110,7 +111,7 @@ pub async fn update(
     }
     let (before, after) = (record(&current), record(&stage));
     history::record(&txn, caller, RESOURCE, stage.id, Change::Updated, Some(&before), &after).await?;
-    txn.commit().await?;
+    transaction::commit(txn).await?;
     Ok(stage)
 }
 
@@ -133,7 +134,7 @@ pub async fn delete(db: &DatabaseConnection, caller: &Caller, id: Uuid, if_match
         Err(other) => return Err(other.into()),
     }
     history::record_deletion(&txn, caller, RESOURCE, id, &record(&current)).await?;
-    txn.commit().await?;
+    transaction::commit(txn).await?;
     Ok(())
 }
 

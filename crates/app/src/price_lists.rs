@@ -13,6 +13,7 @@ use crate::clock::now;
 use crate::error::{AppError, ErrorCode};
 use crate::history::{self, Change};
 use crate::records::price_lists::price_list as record;
+use crate::transaction;
 use crate::versions::check_version;
 use persistence::price_lists::PriceLists;
 use persistence::table;
@@ -35,7 +36,7 @@ pub async fn create(db: &DatabaseConnection, caller: &Caller, input: PriceListIn
     price_lists::insert(&txn, &list).await?;
     let after = record(&list);
     history::record(&txn, caller, RESOURCE, list.id, Change::Created, None, &after).await?;
-    txn.commit().await?;
+    transaction::commit(txn).await?;
     Ok(list)
 }
 
@@ -88,7 +89,7 @@ pub async fn update(
     }
     let after = record(&list);
     history::record(&txn, caller, RESOURCE, list.id, Change::Updated, Some(&before), &after).await?;
-    txn.commit().await?;
+    transaction::commit(txn).await?;
     Ok(list)
 }
 
@@ -108,7 +109,7 @@ pub async fn delete(db: &DatabaseConnection, caller: &Caller, id: Uuid, if_match
     }
     price_lists::delete(&txn, id).await?;
     history::record_deletion(&txn, caller, RESOURCE, id, &record(&current)).await?;
-    txn.commit().await?;
+    transaction::commit(txn).await?;
     Ok(())
 }
 

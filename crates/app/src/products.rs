@@ -12,6 +12,7 @@ use crate::clock::now;
 use crate::error::{AppError, ErrorCode};
 use crate::history::{self, Change};
 use crate::records::products::product as record;
+use crate::transaction;
 use crate::upsert::{self, Upserted};
 use crate::versions::check_version;
 use persistence::products::Products;
@@ -24,7 +25,7 @@ pub async fn create(db: &DatabaseConnection, caller: &Caller, input: ProductInpu
     let fields = input.validate()?;
     let txn = db.begin().await?;
     let product = insert_new(&txn, caller, fields).await?;
-    txn.commit().await?;
+    transaction::commit(txn).await?;
     Ok(product)
 }
 
@@ -58,7 +59,7 @@ pub async fn update(
     let fields = input.validate()?;
     check_version(current.version, if_match)?;
     let product = write_new_version(&txn, caller, current, fields, false).await?;
-    txn.commit().await?;
+    transaction::commit(txn).await?;
     Ok(product)
 }
 
@@ -77,7 +78,7 @@ pub async fn archive(
         let fields = current.fields.clone();
         write_new_version(&txn, caller, current, fields, true).await?;
     }
-    txn.commit().await?;
+    transaction::commit(txn).await?;
     Ok(())
 }
 

@@ -22,6 +22,7 @@ use crate::lookup;
 use crate::pricing;
 use crate::records::sales_orders::sales_order as record;
 use crate::references::References;
+use crate::transaction;
 use crate::upsert::{self, Upserted};
 use crate::versions::check_version;
 use persistence::offers::Offers;
@@ -83,7 +84,7 @@ async fn convert_once(
         )
     })?;
     let order = insert_new(&txn, caller, fields, external_id).await?;
-    txn.commit().await?;
+    transaction::commit(txn).await?;
     Ok(order)
 }
 
@@ -98,7 +99,7 @@ pub async fn create(
     let txn = db.begin().await?;
     check_external_id_free(&txn, external_id.as_deref()).await?;
     let order = create_direct(&txn, caller, input, external_id).await?;
-    txn.commit().await?;
+    transaction::commit(txn).await?;
     Ok(order)
 }
 
@@ -220,7 +221,7 @@ pub async fn update(
     let current = find_for_update(&txn, caller, id).await?;
     check_draft(&current, if_match)?;
     let written = change_draft(&txn, caller, current, change).await?;
-    txn.commit().await?;
+    transaction::commit(txn).await?;
     Ok(written)
 }
 
@@ -300,7 +301,7 @@ pub async fn act(
         ..current.clone()
     };
     let written = write(&txn, caller, &current, changed).await?;
-    txn.commit().await?;
+    transaction::commit(txn).await?;
     Ok(written)
 }
 

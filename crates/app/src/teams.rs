@@ -12,6 +12,7 @@ use crate::clock::now;
 use crate::error::{AppError, ErrorCode};
 use crate::history::{self, Change};
 use crate::records::teams::team as record;
+use crate::transaction;
 use crate::versions::check_version;
 use persistence::table;
 use persistence::teams::Teams;
@@ -32,7 +33,7 @@ pub async fn create(db: &DatabaseConnection, caller: &Caller, name: &str) -> Res
     teams::insert(&txn, &team).await.map_err(duplicate_name)?;
     let after = record(&team);
     history::record(&txn, caller, RESOURCE, team.id, Change::Created, None, &after).await?;
-    txn.commit().await?;
+    transaction::commit(txn).await?;
     Ok(team)
 }
 
@@ -80,7 +81,7 @@ pub async fn rename(
     }
     let (before, after) = (record(&current), record(&team));
     history::record(&txn, caller, RESOURCE, team.id, Change::Updated, Some(&before), &after).await?;
-    txn.commit().await?;
+    transaction::commit(txn).await?;
     Ok(team)
 }
 

@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 use crate::caller::Caller;
 use crate::error::{AppError, ErrorCode};
+use crate::transaction;
 
 /// Whether an upsert created the record or replaced it.
 pub enum Upserted<T> {
@@ -151,7 +152,7 @@ pub async fn by_external_id<T: Table>(
                 Upserted::Replaced(replace(&txn, current).await?)
             }
         };
-        txn.commit().await?;
+        transaction::commit(txn).await?;
         Ok(result)
     })
     .await

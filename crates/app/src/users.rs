@@ -16,6 +16,7 @@ use crate::error::{AppError, ErrorCode};
 use crate::history::{self, Change};
 use crate::password;
 use crate::records::users::user as record;
+use crate::transaction;
 use crate::versions::check_version;
 use persistence::table;
 use persistence::teams::Teams;
@@ -65,7 +66,7 @@ pub async fn create(db: &DatabaseConnection, actor_id: Option<Uuid>, new: NewUse
     users::insert(&txn, &user, &hash).await.map_err(duplicate_email)?;
     let after = record(&user);
     history::record_by(&txn, actor_id, RESOURCE, user.id, Change::Created, None, &after).await?;
-    txn.commit().await?;
+    transaction::commit(txn).await?;
     Ok(user)
 }
 
@@ -152,7 +153,7 @@ pub async fn update(
     }
     let (before, after) = (record(&current), record(&user));
     history::record(&txn, caller, RESOURCE, user.id, Change::Updated, Some(&before), &after).await?;
-    txn.commit().await?;
+    transaction::commit(txn).await?;
     Ok(user)
 }
 

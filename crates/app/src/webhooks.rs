@@ -13,6 +13,7 @@ use uuid::Uuid;
 use crate::caller::Caller;
 use crate::clock::now;
 use crate::error::{AppError, ErrorCode};
+use crate::transaction;
 use crate::versions::check_version;
 use persistence::table;
 use persistence::visibility::Visibility;
@@ -45,7 +46,7 @@ pub async fn create(
     let txn = db.begin().await?;
     crate::delivery::hold(&txn).await?;
     webhooks::insert(&txn, &hook).await?;
-    txn.commit().await?;
+    transaction::commit(txn).await?;
     Ok(hook)
 }
 
@@ -100,7 +101,7 @@ pub async fn update(
     if !webhooks::update(&txn, &hook, current.version).await? {
         return Err(AppError::concurrent_update());
     }
-    txn.commit().await?;
+    transaction::commit(txn).await?;
     Ok((hook, rotated))
 }
 
@@ -113,7 +114,7 @@ pub async fn delete(db: &DatabaseConnection, caller: &Caller, id: Uuid, if_match
         .ok_or(AppError::not_found(RESOURCE))?;
     check_version(current.version, if_match)?;
     webhooks::delete(&txn, id).await?;
-    txn.commit().await?;
+    transaction::commit(txn).await?;
     Ok(())
 }
 

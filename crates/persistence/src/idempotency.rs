@@ -103,24 +103,29 @@ pub async fn claim(
     Ok(Claim::InFlight)
 }
 
-/// Keeps the response of the request that claimed the key.
+/// Keeps the response of the request that claimed the key at `claimed_at`, in the transaction
+/// of its change. False when the claim is no longer its own (it ran past [`ABANDONED_AFTER`] and
+/// a retry took the key over): the caller then rolls its change back.
 pub async fn complete(
     conn: &impl ConnectionTrait,
     caller_id: Uuid,
     key: &str,
+    claimed_at: DateTime<Utc>,
     response: &StoredResponse,
-) -> Result<(), StoreError> {
+) -> Result<bool, StoreError> {
     let headers = serde_json::to_string(&response.headers).expect("headers serialize");
-    Entity::update_many()
+    let result = Entity::update_many()
         .col_expr(Column::State, COMPLETED.into())
         .col_expr(Column::ResponseStatus, Some(i32::from(response.status)).into())
         .col_expr(Column::ResponseHeaders, Some(headers).into())
         .col_expr(Column::ResponseBody, Some(response.body.clone()).into())
         .filter(Column::CallerId.eq(caller_id))
         .filter(Column::Key.eq(key))
+        .filter(Column::State.eq(IN_FLIGHT))
+        .filter(Column::CreatedAt.eq(claimed_at))
         .exec(conn)
         .await?;
-    Ok(())
+    Ok(result.rows_affected == 1)
 }
 
 /// Frees the key of a request that was refused and changed nothing: a corrected retry may use it.

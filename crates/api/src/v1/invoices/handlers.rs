@@ -388,7 +388,7 @@ pub async fn create_payment(
     let caller = user.require(Permission::WriteInvoices)?;
     let body = body.0;
     let id = id.into_inner();
-    service::pay(
+    let (invoice, payments) = service::pay(
         &state.db,
         &caller,
         id,
@@ -398,7 +398,6 @@ pub async fn create_payment(
         body.reference,
     )
     .await?;
-    let (invoice, payments) = service::get(&state.db, &caller, id).await?;
     Ok(HttpResponse::Created()
         .insert_header(etag(invoice.version))
         .json(InvoiceResponse::new(
