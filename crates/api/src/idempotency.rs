@@ -66,10 +66,9 @@ pub async fn middleware(
     let Some(caller_id) = crate::auth::bearer_subject(&req, &state.jwt) else {
         return next.call(req).await.map(ServiceResponse::map_into_boxed_body);
     };
-    let body = match req.extract::<web::Bytes>().await {
-        Ok(body) => body,
-        // Over the limit (or cut off): answered as the handler's extractor would have.
-        Err(_) => return Ok(req.error_response(ApiError::PayloadTooLarge { limit: BODY_LIMIT })),
+    // Over the limit (or cut off): answered as the handler's extractor would have.
+    let Ok(body) = req.extract::<web::Bytes>().await else {
+        return Ok(req.error_response(ApiError::PayloadTooLarge { limit: BODY_LIMIT }));
     };
     req.set_payload(Payload::from(body.clone()));
     let hash = request_hash(&req, &body);
