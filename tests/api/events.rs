@@ -25,7 +25,9 @@ async fn drain(app: &TestApp, cursor: Option<String>, limit: u32) -> (Vec<Value>
         let items = page["items"].as_array().unwrap().clone();
         let next = page["next_cursor"].as_str().expect("never null").to_owned();
         if items.is_empty() {
-            if let Some(given) = &cursor {
+            // An empty `after` is the start of the feed, which the server answers with its own
+            // cursor of the start (seen when the first events are still held back on PostgreSQL).
+            if let Some(given) = cursor.as_ref().filter(|c| !c.is_empty()) {
                 assert_eq!(&next, given, "an empty page keeps the cursor");
             }
             return (events, next);
@@ -414,7 +416,7 @@ async fn the_last_event_of_every_record_is_the_record_as_read() {
     let stage = app
         .post_expect(
             "/api/v1/pipeline-stages",
-            &json!({"name": "Demo", "position": 3, "default_probability": 40}),
+            &json!({"name": "Demo", "position": 3, "default_probability": "40"}),
             StatusCode::CREATED,
         )
         .await;

@@ -8,8 +8,10 @@ use domain::resource::ResourceType;
 use domain::sales_order::{
     self, ActionError, SalesOrder, SalesOrderAction, SalesOrderChange, SalesOrderInput, SalesOrderStatus,
 };
+use persistence::activities::RelatedDocument;
 use persistence::page::{Page, PageRequest};
 use persistence::sales_orders::{self, SalesOrderFilter, SalesOrderSort};
+use persistence::visibility::Visibility;
 use persistence::{ConnectionTrait, DatabaseConnection, StoreError, TransactionTrait, numbers, offers};
 use uuid::Uuid;
 
@@ -226,8 +228,38 @@ pub async fn history(
     id: Uuid,
     request: &PageRequest<()>,
 ) -> Result<Page<persistence::history::Entry>, AppError> {
-    get(db, caller, id).await?;
-    history::list(db, RESOURCE, id, request).await
+    if sales_orders::find(db, id, Visibility::All).await?.is_some() {
+        get(db, caller, id).await?;
+        return history::list(db, RESOURCE, id, request).await;
+    }
+    // A deleted draft: no owner is left to decide who saw it, so only callers who see every
+    // order read its history.
+    if caller.visibility() != Visibility::All {
+        return Err(AppError::not_found(RESOURCE));
+    }
+    history::list_outliving(db, RESOURCE, id, false, request).await
+}
+
+/// Deletes a draft (after `If-Match`); anything else is a 409 `document_immutable`. Nothing of a
+/// draft is on an invoice order or invoiced, so only activities refer to it: they stay, unlinked.
+/// An order converted from an offer frees that offer, which converts again. Its history outlives
+/// it, and the feed tells of it (`sales_order.deleted`).
+pub async fn delete(db: &DatabaseConnection, caller: &Caller, id: Uuid, if_match: Option<i32>) -> Result<(), AppError> {
+    let txn = db.begin().await?;
+    let current = find_for_update(&txn, caller, id).await?;
+    check_version(current.version, if_match)?;
+    current.check_editable().map_err(|status| {
+        AppError::conflict(
+            ErrorCode::DocumentImmutable,
+            format!("only drafts can be deleted; this order is {}", status.as_str()),
+            None,
+        )
+    })?;
+    crate::activities::unlink(&txn, caller, RelatedDocument::SalesOrder(id)).await?;
+    sales_orders::delete(&txn, id).await?;
+    history::record_deletion(&txn, caller, RESOURCE, id, &record(&current)).await?;
+    txn.commit().await?;
+    Ok(())
 }
 
 /// Changes a draft's header; anything but a draft is a 409 `document_immutable`.
