@@ -416,7 +416,7 @@ async fn the_last_event_of_every_record_is_the_record_as_read() {
     let stage = app
         .post_expect(
             "/api/v1/pipeline-stages",
-            &json!({"name": "Demo", "position": 3, "default_probability": 40}),
+            &json!({"name": "Demo", "position": 3, "default_probability": "40"}),
             StatusCode::CREATED,
         )
         .await;

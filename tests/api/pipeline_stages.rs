@@ -34,21 +34,21 @@ async fn a_new_installation_has_the_default_pipeline_for_everyone_to_read() {
             "Lost"
         ]
     );
-    let summary: Vec<(i64, &str)> = page["items"]
+    let summary: Vec<(&str, &str)> = page["items"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|s| (s["default_probability"].as_i64().unwrap(), s["kind"].as_str().unwrap()))
+        .map(|s| (s["default_probability"].as_str().unwrap(), s["kind"].as_str().unwrap()))
         .collect();
     assert_eq!(
         summary,
         vec![
-            (10, "open"),
-            (25, "open"),
-            (50, "open"),
-            (75, "open"),
-            (100, "won"),
-            (0, "lost")
+            ("10", "open"),
+            ("25", "open"),
+            ("50", "open"),
+            ("75", "open"),
+            ("100", "won"),
+            ("0", "lost")
         ]
     );
     let refused = app
@@ -56,7 +56,7 @@ async fn a_new_installation_has_the_default_pipeline_for_everyone_to_read() {
             Method::POST,
             "/api/v1/pipeline-stages",
             Some(&viewer),
-            Some(&json!({"name": "Demo", "default_probability": 40})),
+            Some(&json!({"name": "Demo", "default_probability": "40"})),
         )
         .await;
     assert_problem(refused, StatusCode::FORBIDDEN, "forbidden").await;
@@ -68,7 +68,7 @@ async fn admins_add_rename_reorder_retire_and_delete_stages() {
     let created = app
         .post(
             "/api/v1/pipeline-stages",
-            &json!({"name": "Demo", "default_probability": 40}),
+            &json!({"name": "Demo", "default_probability": "40"}),
         )
         .await;
     assert_eq!(created.status(), StatusCode::CREATED);

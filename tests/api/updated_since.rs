@@ -19,7 +19,7 @@ const LISTS: [(&str, Create); 5] = [
     ),
     (
         "/api/v1/pipeline-stages",
-        |name| json!({"name": name, "default_probability": 40}),
+        |name| json!({"name": name, "default_probability": "40"}),
     ),
     ("/api/v1/discount-rules", |name| json!({"name": name, "percent": "5"})),
     ("/api/v1/price-lists", |name| json!({"name": name, "currency": "EUR"})),

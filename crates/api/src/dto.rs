@@ -65,14 +65,6 @@ fn to_i32(number: &serde_json::Number) -> Option<i32> {
     (f.fract() == 0.0 && f >= f64::from(i32::MIN) && f <= f64::from(i32::MAX)).then_some(f as i32)
 }
 
-/// [`whole_i32`] for a required field.
-pub fn required_whole_i32<'de, D>(deserializer: D) -> Result<i32, D::Error>
-where
-    D: Deserializer<'de>,
-{
-    whole_i32(deserializer)?.ok_or_else(|| serde::de::Error::custom("expected a whole number, got null"))
-}
-
 /// A decimal from a JSON string, exactly: `Decimal`'s own parser rounds past 28 decimals
 /// (`"1.00000000000000000000000000001"` would become 1), which here is refused instead. Decimals
 /// travel as strings; a JSON number is refused too.
@@ -132,6 +124,13 @@ impl From<TaxShare> for TaxShareResponse {
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct LineBody {
+    /// Where the line stands in the document: 1, 2, …, unique in it (a duplicate is a 422
+    /// `duplicate` at `lines[i].position`). Without it, the line stands at its place in `lines`
+    /// (counted from 1). Lines are ordered by position and stored numbered 1, 2, … in that order,
+    /// which is the `position` responses show.
+    #[serde(default, deserialize_with = "crate::dto::whole_i32")]
+    #[schema(minimum = 1, example = 1)]
+    pub position: Option<i32>,
     #[serde(default)]
     pub product_id: Option<Uuid>,
     #[serde(default)]
@@ -157,6 +156,7 @@ pub struct LineBody {
 impl From<LineBody> for LineInput {
     fn from(body: LineBody) -> Self {
         Self {
+            position: body.position,
             product_id: body.product_id,
             description: body.description,
             quantity: body.quantity,

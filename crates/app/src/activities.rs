@@ -3,7 +3,7 @@
 use domain::access::{self, Permission};
 use domain::activity::{ActionError, Activity, ActivityAction, ActivityFields, ActivityInput, ActivityState, Outcome};
 use domain::resource::ResourceType;
-use persistence::activities::{self, ActivityFilter, ActivitySort};
+use persistence::activities::{self, ActivityFilter, ActivitySort, RelatedDocument};
 use persistence::page::{Page, PageRequest};
 use persistence::{
     ConnectionTrait, DatabaseConnection, TransactionTrait, invoices, offers, opportunities, sales_orders,
@@ -163,14 +163,17 @@ async fn write_new_version(
     Ok(activity)
 }
 
-/// Unlinks the activities related to a draft invoice about to be deleted: they stay, without the
-/// link, each with a new version and a history entry (one statement each: a draft has few).
-pub async fn unlink_invoice(conn: &impl ConnectionTrait, caller: &Caller, invoice_id: Uuid) -> Result<(), AppError> {
-    for current in activities::related_to_invoice_for_update(conn, invoice_id).await? {
-        let fields = ActivityFields {
-            invoice_id: None,
-            ..current.fields.clone()
-        };
+/// Unlinks the activities related to a draft document about to be deleted (an offer, a sales
+/// order, an invoice): they stay, without the link, each with a new version and a history entry
+/// (one statement each: a draft has few).
+pub async fn unlink(conn: &impl ConnectionTrait, caller: &Caller, document: RelatedDocument) -> Result<(), AppError> {
+    for current in activities::related_for_update(conn, document).await? {
+        let mut fields = current.fields.clone();
+        match document {
+            RelatedDocument::Offer(_) => fields.offer_id = None,
+            RelatedDocument::SalesOrder(_) => fields.sales_order_id = None,
+            RelatedDocument::Invoice(_) => fields.invoice_id = None,
+        }
         let state = current.state;
         write_new_version(conn, caller, current, fields, state).await?;
     }

@@ -16,6 +16,7 @@ use domain::invoice::{
     Payment, PaymentMethod,
 };
 use domain::party::Party;
+use persistence::activities::RelatedDocument;
 use persistence::invoices::{self, InvoiceFilter, InvoiceSort};
 use persistence::page::{Page, PageRequest};
 use persistence::units::to_units;
@@ -325,7 +326,7 @@ pub async fn delete(db: &DatabaseConnection, caller: &Caller, id: Uuid, if_match
         .filter_map(|l| Some((l.credits_line_id?, to_units(l.quantity))))
         .collect();
     invoices::uncredit(&txn, &credited).await?;
-    activities::unlink_invoice(&txn, caller, id).await?;
+    activities::unlink(&txn, caller, RelatedDocument::Invoice(id)).await?;
     invoices::delete(&txn, id).await?;
     history::record_deletion(&txn, caller, RESOURCE, id, &record(&current, &[], today())).await?;
     transaction::commit(txn).await?;

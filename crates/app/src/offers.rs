@@ -8,6 +8,7 @@ use domain::currency::Currency;
 use domain::offer::{self, ActionError, LineInput, Offer, OfferAction, OfferFields, OfferInput, OfferStatus};
 use domain::party::Party;
 use domain::resource::ResourceType;
+use persistence::activities::RelatedDocument;
 use persistence::offers::{self, OfferFilter, OfferSort};
 use persistence::page::{Page, PageRequest};
 use persistence::visibility::Visibility;
@@ -124,6 +125,30 @@ pub async fn list_of_party(
         ..filter
     };
     list(db, caller, &filter, request).await
+}
+
+/// Deletes a draft (after `If-Match`); anything else is a 409 `document_immutable`. Nothing but
+/// activities refers to a draft (only an accepted offer converts, only a sent, rejected or expired
+/// one is revised): they stay, unlinked. Its history outlives it, and the feed tells of it
+/// (`offer.deleted`). A draft revision goes alone: the offer it revises stays superseded, and the
+/// external id the revision took over goes with it (a later upsert of that id makes a new offer).
+pub async fn delete(db: &DatabaseConnection, caller: &Caller, id: Uuid, if_match: Option<i32>) -> Result<(), AppError> {
+    let txn = db.begin().await?;
+    let current = find_for_update(&txn, caller, id).await?;
+    check_version(current.version, if_match)?;
+    let day = today();
+    current.check_editable(day).map_err(|status| {
+        AppError::conflict(
+            ErrorCode::DocumentImmutable,
+            format!("only drafts can be deleted; this offer is {}", status.as_str()),
+            None,
+        )
+    })?;
+    crate::activities::unlink(&txn, caller, RelatedDocument::Offer(id)).await?;
+    offers::delete(&txn, id).await?;
+    history::record_deletion(&txn, caller, RESOURCE, id, &record_form(&current, day)).await?;
+    transaction::commit(txn).await?;
+    Ok(())
 }
 
 /// Changes a draft: anything but a draft is a 409 `document_immutable` (after `If-Match`). New

@@ -26,7 +26,7 @@ pub async fn create(
     caller: &Caller,
     name: String,
     position: Option<i32>,
-    default_probability: i32,
+    default_probability: rust_decimal::Decimal,
     kind: Option<StageKind>,
 ) -> Result<PipelineStage, AppError> {
     let txn = db.begin().await?;

@@ -8,6 +8,7 @@ use domain::resource::ResourceType;
 use domain::sales_order::{
     self, ActionError, SalesOrder, SalesOrderAction, SalesOrderChange, SalesOrderInput, SalesOrderStatus,
 };
+use persistence::activities::RelatedDocument;
 use persistence::page::{Page, PageRequest};
 use persistence::sales_orders::{self, SalesOrderFilter, SalesOrderSort};
 use persistence::{ConnectionTrait, DatabaseConnection, StoreError, TransactionTrait, numbers};
@@ -207,6 +208,28 @@ pub async fn list(
     request: &PageRequest<SalesOrderSort>,
 ) -> Result<Page<SalesOrder>, AppError> {
     Ok(sales_orders::list(db, filter, caller.visibility(), request).await?)
+}
+
+/// Deletes a draft (after `If-Match`); anything else is a 409 `document_immutable`. Nothing of a
+/// draft is on an invoice order or invoiced, so only activities refer to it: they stay, unlinked.
+/// An order converted from an offer frees that offer, which converts again. Its history outlives
+/// it, and the feed tells of it (`sales_order.deleted`).
+pub async fn delete(db: &DatabaseConnection, caller: &Caller, id: Uuid, if_match: Option<i32>) -> Result<(), AppError> {
+    let txn = db.begin().await?;
+    let current = find_for_update(&txn, caller, id).await?;
+    check_version(current.version, if_match)?;
+    current.check_editable().map_err(|status| {
+        AppError::conflict(
+            ErrorCode::DocumentImmutable,
+            format!("only drafts can be deleted; this order is {}", status.as_str()),
+            None,
+        )
+    })?;
+    crate::activities::unlink(&txn, caller, RelatedDocument::SalesOrder(id)).await?;
+    sales_orders::delete(&txn, id).await?;
+    history::record_deletion(&txn, caller, RESOURCE, id, &record(&current)).await?;
+    transaction::commit(txn).await?;
+    Ok(())
 }
 
 /// Changes a draft's header; anything but a draft is a 409 `document_immutable`.

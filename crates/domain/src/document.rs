@@ -8,7 +8,7 @@
 //!
 //! Quantities, prices and percentages are bounded (`money::check_*`), so none of this overflows.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rust_decimal::Decimal;
 use uuid::Uuid;
@@ -64,6 +64,8 @@ impl LineAmounts {
 /// What a client sent for a line of a document. Absent values come from the product and pricing.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct LineInput {
+    /// Where the line stands (see [`line_order`]); none: at its place in the list.
+    pub position: Option<i32>,
     pub product_id: Option<Uuid>,
     pub description: Option<String>,
     pub quantity: Decimal,
@@ -124,9 +126,73 @@ impl LineInput {
     }
 }
 
-/// Whether `inputs` restate `lines`, one for one and in order.
+/// Whether `inputs` restate `lines`, one for one and in order (the order of their positions,
+/// which must hold).
 pub fn restate(inputs: &[LineInput], lines: &[StatedLine<'_>]) -> bool {
-    inputs.len() == lines.len() && inputs.iter().zip(lines).all(|(input, line)| input.restates(*line))
+    let mut errors = ValidationErrors::new();
+    let positions: Vec<Option<i32>> = inputs.iter().map(|input| input.position).collect();
+    let order = line_order(&positions, &mut errors);
+    errors.is_empty()
+        && inputs.len() == lines.len()
+        && order.iter().zip(lines).all(|(&i, line)| inputs[i].restates(*line))
+}
+
+/// The order of the lines a client sent (`positions[i]` is what `lines[i]` names): by position
+/// where a line names one, else by its place in the list, counted from 1. A position is at least
+/// 1 and unique in the document; a broken one is reported at `lines[i].position` (`out_of_range`,
+/// `duplicate`), and the line keeps its place in the list, so that every line is still checked.
+/// The indices of the lines, in their order. A document stores its lines numbered 1, 2, … in this
+/// order, whatever the numbers sent.
+pub fn line_order(positions: &[Option<i32>], errors: &mut ValidationErrors) -> Vec<usize> {
+    let mut taken: HashMap<i64, usize> = HashMap::with_capacity(positions.len());
+    let mut keyed: Vec<(i64, usize)> = Vec::with_capacity(positions.len());
+    for (i, position) in positions.iter().enumerate() {
+        let place = i64::try_from(i).unwrap_or(i64::MAX - 1) + 1;
+        let field = || format!("lines[{i}].position");
+        let key = match *position {
+            Some(position) if position < 1 => {
+                errors.add(field(), "out_of_range", "must be at least 1");
+                keyed.push((place, i));
+                continue;
+            }
+            Some(position) => i64::from(position),
+            None => place,
+        };
+        if let Some(other) = taken.get(&key) {
+            let how = if position.is_some() {
+                String::new()
+            } else {
+                " (a line without a position stands at its place in the list)".to_owned()
+            };
+            errors.add(
+                field(),
+                "duplicate",
+                format!("position {key} is lines[{other}]'s already{how}"),
+            );
+        } else {
+            taken.insert(key, i);
+        }
+        keyed.push((key, i));
+    }
+    // By position, and lines that share one (refused anyway) in the order sent.
+    keyed.sort_unstable();
+    keyed.into_iter().map(|(_, i)| i).collect()
+}
+
+/// `inputs` in the order of their positions ([`line_order`]), each with its index in the list sent
+/// (for the paths of its errors).
+pub fn in_line_order<T>(
+    inputs: Vec<T>,
+    position: impl Fn(&T) -> Option<i32>,
+    errors: &mut ValidationErrors,
+) -> Vec<(usize, T)> {
+    let positions: Vec<Option<i32>> = inputs.iter().map(position).collect();
+    let order = line_order(&positions, errors);
+    let mut slots: Vec<Option<T>> = inputs.into_iter().map(Some).collect();
+    order
+        .into_iter()
+        .filter_map(|i| slots[i].take().map(|input| (i, input)))
+        .collect()
 }
 
 /// What the catalog and pricing say about a line's product: the values an input line takes for
@@ -314,6 +380,7 @@ mod tests {
             },
         };
         let input = LineInput {
+            position: None,
             product_id: None,
             description: Some("Hex bolt".into()),
             quantity: Decimal::from(3),
@@ -339,6 +406,54 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+
+    #[test]
+    fn lines_stand_by_their_positions_else_at_their_place() {
+        let mut errors = ValidationErrors::new();
+        assert_eq!(line_order(&[Some(30), Some(10), Some(20)], &mut errors), vec![1, 2, 0]);
+        assert_eq!(line_order(&[Some(3), None, Some(1)], &mut errors), vec![2, 1, 0]);
+        assert_eq!(line_order(&[None, None], &mut errors), vec![0, 1]);
+        assert!(errors.is_empty());
+        let order = line_order(&[Some(2), None, Some(0), Some(2)], &mut errors);
+        assert_eq!(order.len(), 4, "every line is still checked");
+        let found: Vec<(&str, &str)> = errors.errors().iter().map(|e| (e.field.as_str(), e.code)).collect();
+        assert_eq!(
+            found,
+            vec![
+                ("lines[1].position", "duplicate"),
+                ("lines[2].position", "out_of_range"),
+                ("lines[3].position", "duplicate")
+            ]
+        );
+        let input = |position| LineInput {
+            position,
+            quantity: Decimal::ONE,
+            ..LineInput::default()
+        };
+        let stated = |quantity: i64| StatedLine {
+            product_id: None,
+            description: "x",
+            unit: "pcs",
+            amounts: LineAmounts {
+                quantity: Decimal::from(quantity),
+                unit_price: Decimal::ONE,
+                discount_percent: Decimal::ZERO,
+                tax_rate: Decimal::ZERO,
+            },
+        };
+        let two = LineInput {
+            quantity: Decimal::TWO,
+            ..input(Some(2))
+        };
+        assert!(
+            restate(&[two.clone(), input(Some(1))], &[stated(1), stated(2)]),
+            "in the order of their positions"
+        );
+        assert!(
+            !restate(&[two, input(Some(2))], &[stated(1), stated(2)]),
+            "positions must hold"
+        );
+    }
 
     fn d(text: &str) -> Decimal {
         Decimal::from_str(text).unwrap()

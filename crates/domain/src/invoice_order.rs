@@ -116,6 +116,8 @@ impl InvoiceOrder {
 /// A line a client asked for: this much of that sales order line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RequestedLine {
+    /// Where the line stands on the invoice order (see [`document::line_order`]).
+    pub position: Option<i32>,
     pub sales_order_line_id: Uuid,
     pub quantity: Decimal,
 }
@@ -153,7 +155,9 @@ pub fn plan(
             }
             let mut seen = HashSet::new();
             let mut chosen = Vec::with_capacity(lines.len());
-            for (i, requested) in lines.iter().enumerate().take(MAX_LINES) {
+            let positions: Vec<Option<i32>> = lines.iter().take(MAX_LINES).map(|l| l.position).collect();
+            for i in document::line_order(&positions, &mut errors) {
+                let requested = &lines[i];
                 let path = format!("lines[{i}]");
                 if !seen.insert(requested.sales_order_line_id) {
                     errors.add(format!("{path}.sales_order_line_id"), "duplicate", "listed twice");
@@ -272,6 +276,7 @@ mod tests {
 
     fn request(id: u128, quantity: &str) -> RequestedLine {
         RequestedLine {
+            position: None,
             sales_order_line_id: Uuid::from_u128(id),
             quantity: d(quantity),
         }

@@ -92,12 +92,14 @@ pub enum BoundError {
     OverHundred,
     #[error("may have at most {0} decimals")]
     TooManyDecimals(u32),
+    #[error("must be a whole number")]
+    NotWhole,
 }
 
 impl crate::validation::CodedError for BoundError {
     fn code(&self) -> &'static str {
         match self {
-            Self::TooManyDecimals(_) => "too_many_decimals",
+            Self::TooManyDecimals(_) | Self::NotWhole => "too_many_decimals",
             _ => "out_of_range",
         }
     }
@@ -163,6 +165,20 @@ pub fn check_percent(percent: Decimal) -> Result<Decimal, BoundError> {
         return Err(BoundError::OverHundred);
     }
     decimals(percent.abs(), PERCENT_DECIMALS)
+}
+
+/// A whole percentage (a probability): 0 to 100 without decimals (`25`, also written `25.0`).
+pub fn check_whole_percent(percent: Decimal) -> Result<i32, BoundError> {
+    if percent.is_sign_negative() && !percent.is_zero() {
+        return Err(BoundError::Negative);
+    }
+    if percent > Decimal::ONE_HUNDRED {
+        return Err(BoundError::OverHundred);
+    }
+    if !percent.fract().is_zero() {
+        return Err(BoundError::NotWhole);
+    }
+    i32::try_from(percent.trunc()).map_err(|_| BoundError::OverHundred)
 }
 
 /// An amount in a currency, always rounded to the currency's minor unit.
@@ -253,6 +269,19 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+
+    #[test]
+    fn a_whole_percent_is_0_to_100_without_decimals() {
+        let parse = |text: &str| check_whole_percent(Decimal::from_str(text).unwrap());
+        assert_eq!(parse("25"), Ok(25));
+        assert_eq!(parse("25.00"), Ok(25));
+        assert_eq!(parse("0"), Ok(0));
+        assert_eq!(parse("-0"), Ok(0));
+        assert_eq!(parse("100"), Ok(100));
+        assert_eq!(parse("12.5"), Err(BoundError::NotWhole));
+        assert_eq!(parse("100.5"), Err(BoundError::OverHundred));
+        assert_eq!(parse("-1"), Err(BoundError::Negative));
+    }
 
     fn d(text: &str) -> Decimal {
         Decimal::from_str(text).unwrap()

@@ -113,8 +113,8 @@ pub struct OpportunityInput {
     pub stage_id: Option<Uuid>,
     pub amount: Option<Decimal>,
     pub currency: Option<String>,
-    /// None: the stage's default probability.
-    pub probability: Option<i32>,
+    /// A whole percent, 0–100; none: the stage's default probability.
+    pub probability: Option<Decimal>,
     pub expected_close_date: Option<NaiveDate>,
     pub source: Option<String>,
     pub competitor_ids: Vec<Uuid>,
@@ -225,8 +225,14 @@ impl OpportunityInput {
 }
 
 /// The probability given, else the stage's default; a won stage is certain and a lost one hopeless.
-fn check_probability(errors: &mut ValidationErrors, given: Option<i32>, stage: &StageFields) -> i32 {
-    let probability = given.unwrap_or(stage.default_probability);
+fn check_probability(errors: &mut ValidationErrors, given: Option<Decimal>, stage: &StageFields) -> i32 {
+    let probability = match given {
+        None => stage.default_probability,
+        Some(given) => match errors.check("probability", money::check_whole_percent(given)) {
+            Some(probability) => probability,
+            None => return 0,
+        },
+    };
     if !(0..=100).contains(&probability) {
         errors.add("probability", "out_of_range", "must be between 0 and 100");
     } else if stage.kind == StageKind::Won && probability != 100 {
@@ -280,7 +286,7 @@ impl From<OpportunityFields> for OpportunityInput {
             stage_id: Some(f.stage_id),
             amount: f.amount,
             currency: f.currency.map(|c| c.code().to_owned()),
-            probability: Some(f.probability),
+            probability: Some(Decimal::from(f.probability)),
             expected_close_date: f.expected_close_date,
             source: f.source,
             competitor_ids: f.competitor_ids,
@@ -329,7 +335,7 @@ mod tests {
         let fields = input().validate(Some(&stage(StageKind::Open, 25))).unwrap();
         assert_eq!(fields.probability, 25);
         let mut given = input();
-        given.probability = Some(40);
+        given.probability = Some(Decimal::from(40));
         assert_eq!(
             given.validate(Some(&stage(StageKind::Open, 25))).unwrap().probability,
             40
@@ -339,7 +345,7 @@ mod tests {
     #[test]
     fn won_and_lost_stages_fix_the_probability_and_lost_needs_a_reason() {
         let mut wrong = input();
-        wrong.probability = Some(80);
+        wrong.probability = Some(Decimal::from(80));
         assert_eq!(
             fields_of(&wrong.validate(Some(&stage(StageKind::Won, 100))).unwrap_err()),
             vec!["probability"]
@@ -360,7 +366,7 @@ mod tests {
     #[test]
     fn moving_to_another_stage_resets_probability_and_reason() {
         let mut lost = input();
-        lost.probability = Some(0);
+        lost.probability = Some(Decimal::ZERO);
         lost.lost_reason = Some("No budget".into());
         let mut reopened = lost.clone();
         reopened.move_to_stage(Uuid::from_u128(3));
@@ -375,7 +381,7 @@ mod tests {
         let mut opportunity = input();
         opportunity.amount = Some(d("1000.05"));
         opportunity.currency = Some("EUR".into());
-        opportunity.probability = Some(25);
+        opportunity.probability = Some(Decimal::from(25));
         let fields = opportunity.validate(Some(&stage(StageKind::Open, 10))).unwrap();
         let at = DateTime::<Utc>::UNIX_EPOCH;
         let opportunity = Opportunity {

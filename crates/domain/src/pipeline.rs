@@ -1,9 +1,11 @@
 //! Pipeline stages: the steps an opportunity moves through. They are data, managed by admins.
 
 use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::money;
 use crate::text;
 use crate::validation::ValidationErrors;
 
@@ -74,7 +76,8 @@ impl StageFields {
 pub struct StageInput {
     pub name: String,
     pub position: i32,
-    pub default_probability: i32,
+    /// A whole percent, 0–100.
+    pub default_probability: Decimal,
     pub kind: StageKind,
     pub retired: bool,
 }
@@ -84,11 +87,13 @@ impl StageInput {
     pub fn validate(self) -> Result<StageFields, ValidationErrors> {
         let mut errors = ValidationErrors::new();
         let name = errors.check("name", text::required(&self.name, NAME_MAX));
-        if !(0..=100).contains(&self.default_probability) {
-            errors.add("default_probability", "out_of_range", "must be between 0 and 100");
-        } else if self.kind == StageKind::Won && self.default_probability != 100 {
+        let default_probability = errors.check(
+            "default_probability",
+            money::check_whole_percent(self.default_probability),
+        );
+        if self.kind == StageKind::Won && default_probability.is_some_and(|p| p != 100) {
             errors.add("default_probability", "inconsistent", "a won stage has probability 100");
-        } else if self.kind == StageKind::Lost && self.default_probability != 0 {
+        } else if self.kind == StageKind::Lost && default_probability.is_some_and(|p| p != 0) {
             errors.add("default_probability", "inconsistent", "a lost stage has probability 0");
         }
         if self.position < 0 {
@@ -97,7 +102,7 @@ impl StageInput {
         errors.finish(|| StageFields {
             name: name.unwrap_or_default(),
             position: self.position,
-            default_probability: self.default_probability,
+            default_probability: default_probability.unwrap_or_default(),
             kind: self.kind,
             retired: self.retired,
         })
@@ -109,7 +114,7 @@ impl From<StageFields> for StageInput {
         Self {
             name: fields.name,
             position: fields.position,
-            default_probability: fields.default_probability,
+            default_probability: Decimal::from(fields.default_probability),
             kind: fields.kind,
             retired: fields.retired,
         }
@@ -134,7 +139,7 @@ mod tests {
         StageInput {
             name: "Stage".into(),
             position: 1,
-            default_probability: probability,
+            default_probability: Decimal::from(probability),
             kind,
             retired: false,
         }
@@ -158,6 +163,13 @@ mod tests {
                 "{kind:?} {probability}"
             );
         }
+        let mut fractional = input(StageKind::Open, 0);
+        fractional.default_probability = Decimal::new(125, 1);
+        let errors = fractional.validate().unwrap_err();
+        assert_eq!(errors.errors()[0].code, "too_many_decimals", "a whole percent");
+        let mut written_long = input(StageKind::Open, 0);
+        written_long.default_probability = Decimal::new(2500, 2);
+        assert_eq!(written_long.validate().unwrap().default_probability, 25, "25.00 is 25");
     }
 
     #[test]
@@ -166,7 +178,7 @@ mod tests {
             let stage = StageInput {
                 name: (*name).to_owned(),
                 position: i32::try_from(i).unwrap(),
-                default_probability: *probability,
+                default_probability: Decimal::from(*probability),
                 kind: *kind,
                 retired: false,
             };

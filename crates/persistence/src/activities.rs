@@ -91,13 +91,26 @@ pub async fn one_of_opportunity_elsewhere(
     Ok(row.map(|m| m.id))
 }
 
-/// The activities related to an invoice, locked until the transaction ends (PostgreSQL).
-pub async fn related_to_invoice_for_update(
+/// A document an activity may be related to (an opportunity is no document).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RelatedDocument {
+    Offer(Uuid),
+    SalesOrder(Uuid),
+    Invoice(Uuid),
+}
+
+/// The activities related to a document, locked until the transaction ends (PostgreSQL).
+pub async fn related_for_update(
     conn: &impl ConnectionTrait,
-    invoice_id: Uuid,
+    document: RelatedDocument,
 ) -> Result<Vec<Activity>, StoreError> {
+    let related = match document {
+        RelatedDocument::Offer(id) => Column::OfferId.eq(id),
+        RelatedDocument::SalesOrder(id) => Column::SalesOrderId.eq(id),
+        RelatedDocument::Invoice(id) => Column::InvoiceId.eq(id),
+    };
     Entity::find()
-        .filter(Column::InvoiceId.eq(invoice_id))
+        .filter(related)
         .lock_exclusive()
         .all(conn)
         .await?

@@ -15,6 +15,7 @@ use crate::entities::invoice_order_line as line;
 use crate::error::StoreError;
 use crate::page::{self, Page, PageRequest, SortKey};
 use crate::sales_orders;
+use crate::search;
 use crate::table::{self, Table};
 use crate::units::{from_units, to_units};
 use crate::visibility::{self, Visibility};
@@ -33,6 +34,9 @@ pub struct InvoiceOrderFilter {
     pub status: Option<InvoiceOrderStatus>,
     /// Invoice orders with a line of this sales order.
     pub sales_order_id: Option<Uuid>,
+    /// Text search: invoice orders have no number of their own; the numbers of the sales orders
+    /// they invoice, or the party as `q` finds it on the parties.
+    pub q: Option<String>,
     pub updated_since: Option<DateTime<Utc>>,
 }
 
@@ -131,6 +135,18 @@ pub async fn list(
     }
     if let Some(sales_order_id) = filter.sales_order_id {
         condition = condition.add(Column::Id.in_subquery(with_lines_of(&[sales_order_id])));
+    }
+    if let Some(q) = &filter.q {
+        let of_orders_numbered = Query::select()
+            .column(line::Column::InvoiceOrderId)
+            .from(line::Entity)
+            .and_where(line::Column::SalesOrderLineId.in_subquery(sales_orders::line_ids_numbered_like(q)))
+            .to_owned();
+        condition = condition.add(
+            Condition::any()
+                .add(Column::Id.in_subquery(of_orders_numbered))
+                .add(Column::PartyId.in_subquery(search::parties_matching(q))),
+        );
     }
     if let Some(since) = filter.updated_since {
         condition = condition.add(Column::UpdatedAt.gte(since));

@@ -50,6 +50,8 @@ pub struct InvoiceFilter {
     pub credits_invoice_id: Option<Uuid>,
     pub invoice_order_id: Option<Uuid>,
     pub external_id: Option<String>,
+    /// Text search: in the number (drafts have none), or the party as `q` finds it on the parties.
+    pub q: Option<String>,
     pub updated_since: Option<DateTime<Utc>>,
 }
 
@@ -327,6 +329,9 @@ pub async fn list(
     }
     if let Some(external_id) = &filter.external_id {
         condition = condition.add(search::equals(Column::ExternalId, external_id));
+    }
+    if let Some(q) = &filter.q {
+        condition = condition.add(search::document(Column::Number, Column::PartyId, q));
     }
     if let Some(since) = filter.updated_since {
         condition = condition.add(Column::UpdatedAt.gte(since));

@@ -39,6 +39,8 @@ pub struct OfferFilter {
     pub today: NaiveDate,
     pub number: Option<String>,
     pub external_id: Option<String>,
+    /// Text search: in the number, or the party as `q` finds it on the parties.
+    pub q: Option<String>,
     pub updated_since: Option<DateTime<Utc>>,
 }
 
@@ -86,6 +88,17 @@ impl Table for Offers {
     async fn load(conn: &impl ConnectionTrait, rows: Vec<Model>) -> Result<Vec<Offer>, StoreError> {
         with_lines(conn, rows).await
     }
+}
+
+/// Deletes an offer and its lines (a draft: nothing refers to it but activities, which the caller
+/// unlinks first).
+pub async fn delete(conn: &impl ConnectionTrait, id: Uuid) -> Result<(), StoreError> {
+    line::Entity::delete_many()
+        .filter(line::Column::OfferId.eq(id))
+        .exec(conn)
+        .await?;
+    Entity::delete_by_id(id).exec(conn).await?;
+    Ok(())
 }
 
 /// The offers with these ids that the caller sees, by number and revision, with their lines.
@@ -164,6 +177,9 @@ pub async fn list(
     }
     if let Some(external_id) = &filter.external_id {
         condition = condition.add(search::equals(Column::ExternalId, external_id));
+    }
+    if let Some(q) = &filter.q {
+        condition = condition.add(search::document(Column::Number, Column::PartyId, q));
     }
     if let Some(since) = filter.updated_since {
         condition = condition.add(Column::UpdatedAt.gte(since));

@@ -48,6 +48,8 @@ pub struct SalesOrderFilter {
     pub order_date_from: Option<NaiveDate>,
     /// …and on or before this one.
     pub order_date_to: Option<NaiveDate>,
+    /// Text search: in the number, or the party as `q` finds it on the parties.
+    pub q: Option<String>,
     pub updated_since: Option<DateTime<Utc>>,
 }
 
@@ -64,6 +66,17 @@ pub async fn replace_lines(conn: &impl ConnectionTrait, order: &SalesOrder) -> R
         .exec(conn)
         .await?;
     insert_lines(conn, order).await
+}
+
+/// Deletes an order and its lines (a draft: nothing is reserved or invoiced of it, and activities
+/// related to it the caller unlinks first).
+pub async fn delete(conn: &impl ConnectionTrait, id: Uuid) -> Result<(), StoreError> {
+    line::Entity::delete_many()
+        .filter(line::Column::SalesOrderId.eq(id))
+        .exec(conn)
+        .await?;
+    Entity::delete_by_id(id).exec(conn).await?;
+    Ok(())
 }
 
 async fn insert_lines(conn: &impl ConnectionTrait, order: &SalesOrder) -> Result<(), StoreError> {
@@ -219,6 +232,24 @@ pub async fn statuses_for_share(
         .collect()
 }
 
+/// The ids of the lines of the orders whose number contains `text` (case-insensitively), as a
+/// subquery.
+pub fn line_ids_numbered_like(text: &str) -> SelectStatement {
+    Query::select()
+        .column(line::Column::Id)
+        .from(line::Entity)
+        .and_where(
+            line::Column::SalesOrderId.in_subquery(
+                Query::select()
+                    .column(Column::Id)
+                    .from(Entity)
+                    .and_where(search::number_contains(Column::Number, text))
+                    .to_owned(),
+            ),
+        )
+        .to_owned()
+}
+
 /// The ids of the lines of these orders, as a subquery: lists of line ids would need a bound
 /// parameter per line, and a few orders of 1000 lines pass the databases' limits.
 pub fn line_ids_of(order_ids: &[Uuid]) -> SelectStatement {
@@ -357,6 +388,9 @@ pub async fn list(
     }
     if let Some(external_id) = &filter.external_id {
         condition = condition.add(search::equals(Column::ExternalId, external_id));
+    }
+    if let Some(q) = &filter.q {
+        condition = condition.add(search::document(Column::Number, Column::PartyId, q));
     }
     if let Some(from) = filter.order_date_from {
         condition = condition.add(Column::OrderDate.gte(from));

@@ -17,7 +17,7 @@ pub fn opportunity(opportunity: &Opportunity) -> Value {
         "status": opportunity.status.as_str(),
         "amount": f.amount,
         "currency": f.currency.as_ref().map(Currency::code),
-        "probability": f.probability,
+        "probability": rust_decimal::Decimal::from(f.probability),
         "weighted_amount": opportunity.weighted_amount(),
         "expected_close_date": f.expected_close_date,
         "source": f.source,

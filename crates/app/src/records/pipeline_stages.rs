@@ -10,7 +10,7 @@ pub fn pipeline_stage(stage: &PipelineStage) -> Value {
         "id": stage.id,
         "name": f.name,
         "position": f.position,
-        "default_probability": f.default_probability,
+        "default_probability": rust_decimal::Decimal::from(f.default_probability),
         "kind": f.kind.as_str(),
         "retired": f.retired,
         "version": stage.version,

@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use super::{ActionError, Invoice, InvoiceFields, InvoiceKind, InvoiceLine};
-use crate::document::MAX_LINES;
+use crate::document::{self, MAX_LINES};
 use crate::invoice_order::InvoiceOrder;
 use crate::money;
 use crate::party::Party;
@@ -57,6 +57,8 @@ pub fn from_invoice_order(
 /// A line a credit note credits: this much of that invoice line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CreditedLine {
+    /// Where the line stands on the credit note (see [`crate::document::line_order`]).
+    pub position: Option<i32>,
     pub invoice_line_id: Uuid,
     pub quantity: Decimal,
 }
@@ -96,7 +98,9 @@ pub fn credit_note_of(
             }
             let mut seen = HashSet::new();
             let mut chosen = Vec::new();
-            for (i, requested) in lines.iter().enumerate().take(MAX_LINES) {
+            let positions: Vec<Option<i32>> = lines.iter().take(MAX_LINES).map(|l| l.position).collect();
+            for i in document::line_order(&positions, &mut errors) {
+                let requested = &lines[i];
                 let path = format!("lines[{i}]");
                 let Some(line) = invoice.fields.lines.iter().find(|l| l.id == requested.invoice_line_id) else {
                     errors.add(
@@ -172,6 +176,7 @@ mod tests {
         let note = credit_note_of(
             &issued,
             Some(&[CreditedLine {
+                position: None,
                 invoice_line_id: first,
                 quantity: d("1"),
             }]),
@@ -184,6 +189,7 @@ mod tests {
         let Err(ActionError::Invalid(errors)) = credit_note_of(
             &issued,
             Some(&[CreditedLine {
+                position: None,
                 invoice_line_id: first,
                 quantity: d("0.5"),
             }]),

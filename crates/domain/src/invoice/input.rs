@@ -77,7 +77,8 @@ fn direct_lines(
         errors.add("lines", "too_many", format!("at most {MAX_LINES} lines"));
     }
     let mut lines = Vec::new();
-    for (i, input) in inputs.into_iter().enumerate().take(MAX_LINES) {
+    let inputs: Vec<LineInput> = inputs.into_iter().take(MAX_LINES).collect();
+    for (i, input) in document::in_line_order(inputs, |input| input.position, errors) {
         let defaults = defaults.get(i).and_then(Option::as_ref);
         if let Some(content) = document::validate_line(&format!("lines[{i}]"), input, defaults, errors) {
             lines.push(InvoiceLine {

@@ -120,6 +120,7 @@ impl From<OfferFields> for OfferInput {
                 .into_iter()
                 .map(|l| OfferLineInput {
                     line: LineInput {
+                        position: None,
                         product_id: l.product_id,
                         description: Some(l.description),
                         quantity: l.quantity,
@@ -146,7 +147,7 @@ fn validate_lines(
         return Vec::new();
     }
     let mut lines = Vec::with_capacity(inputs.len());
-    for (i, input) in inputs.into_iter().enumerate() {
+    for (i, input) in document::in_line_order(inputs, |input| input.line.position, errors) {
         let defaults = defaults.get(i).and_then(Option::as_ref);
         if let Some(content) = document::validate_line(&format!("lines[{i}]"), input.line, defaults, errors) {
             lines.push(OfferLine {

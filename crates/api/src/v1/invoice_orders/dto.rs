@@ -35,6 +35,13 @@ mirror_enum!(InvoiceOrderAction <-> model::InvoiceOrderAction { Invoice, Cancel 
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct InvoiceOrderLineBody {
+    /// Where the line stands in the document: 1, 2, …, unique in it (a duplicate is a 422
+    /// `duplicate` at `lines[i].position`). Without it, the line stands at its place in `lines`
+    /// (counted from 1). Lines are ordered by position and stored numbered 1, 2, … in that order,
+    /// which is the `position` responses show.
+    #[serde(default, deserialize_with = "crate::dto::whole_i32")]
+    #[schema(minimum = 1, example = 1)]
+    pub position: Option<i32>,
     pub sales_order_line_id: Uuid,
     /// Greater than 0 and within what remains of the line (ordered − invoiced − reserved).
     #[serde(deserialize_with = "crate::dto::decimal")]
@@ -58,6 +65,9 @@ pub struct InvoiceOrderBody {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct InvoiceOrderLineResponse {
     pub id: Uuid,
+    /// 1, 2, …: the line's place in the document, in the order of the positions sent (renumbered
+    /// from 1).
+    #[schema(minimum = 1, example = 1)]
     pub position: i32,
     pub sales_order_id: Uuid,
     pub sales_order_line_id: Uuid,
@@ -150,6 +160,7 @@ impl InvoiceOrderResponse {
 impl From<InvoiceOrderLineBody> for RequestedLine {
     fn from(body: InvoiceOrderLineBody) -> Self {
         Self {
+            position: body.position,
             sales_order_line_id: body.sales_order_line_id,
             quantity: body.quantity,
         }
@@ -173,6 +184,9 @@ pub struct InvoiceOrderListQuery {
     pub party_id: Option<Uuid>,
     /// Invoice orders with a line of this sales order.
     pub sales_order_id: Option<Uuid>,
+    /// Case-insensitive text search: invoice orders have no number of their own: in the numbers of the sales orders they invoice (`SO-2026-000001`), or in the party's name (email and external id too, as `q` on `/parties` searches).
+    #[param(max_length = 200, example = "acme")]
+    pub q: Option<String>,
     /// Only invoice orders changed at or after this instant; without `sort`, oldest change first.
     pub updated_since: Option<DateTime<Utc>>,
 }

@@ -85,6 +85,7 @@ pub async fn list_invoice_orders(
         party_id: query.party_id,
         status: query.status.map(Into::into),
         sales_order_id: query.sales_order_id,
+        q: query::search(query.q)?,
         updated_since: query::instant("updated_since", query.updated_since)?,
     };
     let page = service::list(&state.db, &caller, &filter, &request).await?;

@@ -55,10 +55,17 @@ mirror_enum!(InvoiceAction <-> model::InvoiceAction { Issue, Pay, Credit });
 mirror_enum!(PaymentMethod <-> model::PaymentMethod { BankTransfer, Card, Cash, Other });
 
 /// A line of a new invoice. Direct invoices describe it like an order line; credit notes name
-/// `invoice_line_id` and `quantity` only.
+/// `invoice_line_id` and `quantity` (and `position`) only.
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct InvoiceLineBody {
+    /// Where the line stands in the document: 1, 2, …, unique in it (a duplicate is a 422
+    /// `duplicate` at `lines[i].position`). Without it, the line stands at its place in `lines`
+    /// (counted from 1). Lines are ordered by position and stored numbered 1, 2, … in that order,
+    /// which is the `position` responses show.
+    #[serde(default, deserialize_with = "crate::dto::whole_i32")]
+    #[schema(minimum = 1, example = 1)]
+    pub position: Option<i32>,
     /// Credit notes: the line of the credited invoice.
     #[serde(default)]
     pub invoice_line_id: Option<Uuid>,
@@ -205,6 +212,9 @@ pub struct PaymentBody {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct InvoiceLineResponse {
     pub id: Uuid,
+    /// 1, 2, …: the line's place in the document, in the order of the positions sent (renumbered
+    /// from 1).
+    #[schema(minimum = 1, example = 1)]
     pub position: i32,
     pub sales_order_line_id: Option<Uuid>,
     /// On a credit note: the invoice line it credits.
@@ -425,6 +435,9 @@ pub struct InvoiceListQuery {
     pub overdue: Option<bool>,
     pub credits_invoice_id: Option<Uuid>,
     pub invoice_order_id: Option<Uuid>,
+    /// Case-insensitive text search: in the number (`INV-2026`, `CN-2026-000001`; drafts have none), or in the party's name (email and external id too, as `q` on `/parties` searches).
+    #[param(max_length = 200, example = "acme")]
+    pub q: Option<String>,
     /// Only invoices changed at or after this instant; without `sort`, oldest change first.
     pub updated_since: Option<DateTime<Utc>>,
 }

@@ -169,13 +169,14 @@ fn credited_lines(lines: Vec<InvoiceLineBody>) -> Result<Vec<CreditedLine>, ApiE
                 || line.tax_rate.is_some();
             match line.invoice_line_id {
                 Some(invoice_line_id) if !described => Ok(CreditedLine {
+                    position: line.position,
                     invoice_line_id,
                     quantity: line.quantity,
                 }),
                 _ => Err(ApiError::invalid(
                     format!("lines[{i}]"),
                     "credit_line",
-                    "a credit note line names `invoice_line_id` and `quantity` only",
+                    "a credit note line names `invoice_line_id`, `quantity` and at most its `position`",
                 )),
             }
         })
@@ -194,6 +195,7 @@ fn direct_lines(lines: Vec<InvoiceLineBody>) -> Result<Vec<LineInput>, ApiError>
                 "only credit note lines name an invoice line",
             )),
             None => Ok(LineInput {
+                position: line.position,
                 product_id: line.product_id,
                 description: line.description,
                 quantity: line.quantity,
@@ -253,6 +255,7 @@ pub async fn list_invoices(
         credits_invoice_id: query.credits_invoice_id,
         invoice_order_id: query.invoice_order_id,
         external_id: query.external_id,
+        q: query::search(query.q)?,
         updated_since: query::instant("updated_since", query.updated_since)?,
     };
     let (page, payments) = service::list(&state.db, &caller, &filter, &request).await?;

@@ -44,6 +44,13 @@ mirror_enum!(OfferAction <-> model::OfferAction { Send, Accept, Reject, Cancel, 
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct OfferLineBody {
+    /// Where the line stands in the document: 1, 2, …, unique in it (a duplicate is a 422
+    /// `duplicate` at `lines[i].position`). Without it, the line stands at its place in `lines`
+    /// (counted from 1). Lines are ordered by position and stored numbered 1, 2, … in that order,
+    /// which is the `position` responses show.
+    #[serde(default, deserialize_with = "crate::dto::whole_i32")]
+    #[schema(minimum = 1, example = 1)]
+    pub position: Option<i32>,
     #[serde(default)]
     pub product_id: Option<Uuid>,
     /// Required without a product; defaults to the product's name.
@@ -147,7 +154,9 @@ pub struct AcceptBody {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct OfferLineResponse {
     pub id: Uuid,
-    /// 1, 2, …: the order of the lines.
+    /// 1, 2, …: the line's place in the document, in the order of the positions sent (renumbered
+    /// from 1).
+    #[schema(minimum = 1, example = 1)]
     pub position: i32,
     pub product_id: Option<Uuid>,
     pub description: String,
@@ -277,6 +286,7 @@ impl From<OfferLineBody> for OfferLineInput {
     fn from(body: OfferLineBody) -> Self {
         Self {
             line: LineInput {
+                position: body.position,
                 product_id: body.product_id,
                 description: body.description,
                 quantity: body.quantity,
@@ -352,6 +362,9 @@ pub struct OfferListQuery {
     pub number: Option<String>,
     /// The exact external id.
     pub external_id: Option<String>,
+    /// Case-insensitive text search: in the number (`OF-2026`, `000001`), or in the party's name (email and external id too, as `q` on `/parties` searches).
+    #[param(max_length = 200, example = "acme")]
+    pub q: Option<String>,
     /// Only offers changed at or after this instant; without `sort`, oldest change first.
     pub updated_since: Option<DateTime<Utc>>,
 }

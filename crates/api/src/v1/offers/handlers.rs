@@ -1,7 +1,7 @@
 //! Offer endpoints: extract, check the permission, call the service, respond.
 
 use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, get, patch, post, put, web};
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
 use domain::access::Permission;
 use domain::offer::{Offer, OfferAction};
 use persistence::offers::{OfferFilter, OfferSort};
@@ -149,6 +149,7 @@ pub async fn list_offers(
         today,
         number: query.number,
         external_id: query.external_id,
+        q: query::search(query.q)?,
         updated_since: query::instant("updated_since", query.updated_since)?,
     };
     let page = service::list(&state.db, &caller, &filter, &request).await?;
@@ -192,6 +193,7 @@ pub async fn list_party_offers(
         today,
         number: None,
         external_id: None,
+        q: None,
         updated_since: None,
     };
     let page = service::list_of_party(&state.db, &caller, id.into_inner(), filter, &request).await?;
@@ -251,6 +253,32 @@ pub async fn update_offer(
     })
     .await?;
     Ok(respond(&caller, offer))
+}
+
+/// Delete a draft: its activities stay, unlinked; its history stays readable. A draft revision
+/// goes alone (the offer it revises stays superseded). Anything but a draft is a 409
+/// `document_immutable`.
+#[utoipa::path(
+    tag = "offers",
+    operation_id = "delete_offer",
+    params(("id" = Uuid, Path, description = "Offer id"), IfMatch),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 409, response = crate::openapi::Conflict),
+        crate::openapi::DeleteErrors,
+    ),
+    security(("bearer" = []))
+)]
+#[delete("/{id}")]
+pub async fn delete_offer(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = user.require(Permission::WriteOffers)?;
+    service::delete(&state.db, &caller, id.into_inner(), if_match(&req)?).await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 async fn transition(

@@ -13,6 +13,7 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(handlers::upsert_offer_by_external_id)
             .service(handlers::get_offer)
             .service(handlers::update_offer)
+            .service(handlers::delete_offer)
             .service(handlers::send_offer)
             .service(handlers::accept_offer)
             .service(handlers::reject_offer)

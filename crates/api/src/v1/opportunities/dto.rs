@@ -8,7 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
 
-use crate::dto::{double_option, mirror_enum, whole_i32, whole_i32_patch};
+use crate::dto::{double_option, mirror_enum};
 
 /// Follows the kind of the opportunity's stage.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
@@ -46,10 +46,12 @@ pub struct OpportunityBody {
     #[serde(default)]
     #[schema(example = "EUR", pattern = "^[A-Z]{3}$")]
     pub currency: Option<String>,
-    /// Percent; defaults to the stage's default probability (100 in a won stage, 0 in a lost one).
-    #[serde(default, deserialize_with = "whole_i32")]
-    #[schema(minimum = 0, maximum = 100)]
-    pub probability: Option<i32>,
+    /// Percent, a decimal string of a whole number 0–100 (`"25"`; `"25.0"` is the same, `"12.5"`
+    /// is refused as `too_many_decimals`); defaults to the stage's default probability (100 in a
+    /// won stage, 0 in a lost one).
+    #[serde(default, deserialize_with = "crate::dto::decimal_opt")]
+    #[schema(value_type = Option<String>, example = "25")]
+    pub probability: Option<Decimal>,
     #[serde(default)]
     pub expected_close_date: Option<NaiveDate>,
     /// Where the lead came from (a campaign, a fair, a referral…).
@@ -89,10 +91,10 @@ pub struct OpportunityPatch {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(pattern = "^[A-Z]{3}$")]
     pub currency: Option<Option<String>>,
-    /// `null` restores the stage's default.
-    #[serde(default, deserialize_with = "whole_i32_patch")]
-    #[schema(minimum = 0, maximum = 100)]
-    pub probability: Option<Option<i32>>,
+    /// Percent, a decimal string of a whole number 0–100; `null` restores the stage's default.
+    #[serde(default, deserialize_with = "crate::dto::decimal_patch")]
+    #[schema(value_type = Option<String>, example = "25")]
+    pub probability: Option<Option<Decimal>>,
     #[serde(default, deserialize_with = "double_option")]
     pub expected_close_date: Option<Option<NaiveDate>>,
     #[serde(default, deserialize_with = "double_option")]
@@ -118,7 +120,9 @@ pub struct OpportunityResponse {
     #[schema(value_type = Option<String>, example = "25000.00")]
     pub amount: Option<Decimal>,
     pub currency: Option<String>,
-    pub probability: i32,
+    /// Percent, a whole number 0–100 as a decimal string.
+    #[schema(value_type = String, example = "25")]
+    pub probability: Decimal,
     /// `amount × probability / 100`, rounded to the currency's minor unit.
     #[schema(value_type = Option<String>, example = "12500.00")]
     pub weighted_amount: Option<Decimal>,
@@ -147,7 +151,7 @@ impl From<Opportunity> for OpportunityResponse {
             status: o.status.into(),
             amount: f.amount,
             currency: f.currency.map(|c| c.code().to_owned()),
-            probability: f.probability,
+            probability: Decimal::from(f.probability),
             weighted_amount,
             expected_close_date: f.expected_close_date,
             source: f.source,

@@ -1,5 +1,6 @@
 use chrono::{DateTime, Utc};
 use domain::pipeline::{self, PipelineStage, StageInput};
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -46,10 +47,11 @@ pub struct StageBody {
     #[serde(default, deserialize_with = "whole_i32")]
     #[schema(minimum = 0)]
     pub position: Option<i32>,
-    /// Percent, 0–100: 100 for a won stage, 0 for a lost one.
-    #[serde(deserialize_with = "crate::dto::required_whole_i32")]
-    #[schema(minimum = 0, maximum = 100)]
-    pub default_probability: i32,
+    /// Percent, a decimal string of a whole number 0–100 (`"25"`; `"12.5"` is refused as
+    /// `too_many_decimals`): 100 for a won stage, 0 for a lost one.
+    #[serde(deserialize_with = "crate::dto::decimal")]
+    #[schema(value_type = String, example = "25")]
+    pub default_probability: Decimal,
     /// Defaults to `open`.
     #[serde(default)]
     pub kind: Option<StageKind>,
@@ -65,9 +67,10 @@ pub struct StagePatch {
     #[serde(default, deserialize_with = "whole_i32")]
     #[schema(minimum = 0)]
     pub position: Option<i32>,
-    #[serde(default, deserialize_with = "whole_i32")]
-    #[schema(minimum = 0, maximum = 100)]
-    pub default_probability: Option<i32>,
+    /// Percent, a decimal string of a whole number 0–100.
+    #[serde(default, deserialize_with = "crate::dto::decimal_opt")]
+    #[schema(value_type = Option<String>, example = "25")]
+    pub default_probability: Option<Decimal>,
     #[serde(default)]
     pub kind: Option<StageKind>,
     /// A retired stage stays readable and leaves the list; it takes no new opportunities.
@@ -100,7 +103,9 @@ pub struct StageResponse {
     pub id: Uuid,
     pub name: String,
     pub position: i32,
-    pub default_probability: i32,
+    /// Percent, a whole number 0–100 as a decimal string.
+    #[schema(value_type = String, example = "25")]
+    pub default_probability: Decimal,
     pub kind: StageKind,
     pub retired: bool,
     pub version: i32,
@@ -115,7 +120,7 @@ impl From<PipelineStage> for StageResponse {
             id: stage.id,
             name: f.name,
             position: f.position,
-            default_probability: f.default_probability,
+            default_probability: Decimal::from(f.default_probability),
             kind: f.kind.into(),
             retired: f.retired,
             version: stage.version,

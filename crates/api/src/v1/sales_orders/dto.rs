@@ -152,6 +152,9 @@ pub struct SalesOrderPatch {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SalesOrderLineResponse {
     pub id: Uuid,
+    /// 1, 2, …: the line's place in the document, in the order of the positions sent (renumbered
+    /// from 1).
+    #[schema(minimum = 1, example = 1)]
     pub position: i32,
     /// The offer line it was ordered from.
     pub offer_line_id: Option<Uuid>,
@@ -313,6 +316,9 @@ pub struct SalesOrderListQuery {
     pub order_date_from: Option<NaiveDate>,
     /// Ordered on or before this day.
     pub order_date_to: Option<NaiveDate>,
+    /// Case-insensitive text search: in the number (`SO-2026`, `000001`), or in the party's name (email and external id too, as `q` on `/parties` searches).
+    #[param(max_length = 200, example = "acme")]
+    pub q: Option<String>,
     /// Only orders changed at or after this instant; without `sort`, oldest change first.
     pub updated_since: Option<DateTime<Utc>>,
 }

@@ -1,7 +1,7 @@
 //! Sales order endpoints: extract, check the permission, call the service, respond.
 
 use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, get, patch, post, put, web};
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
 use domain::access::Permission;
 use domain::sales_order::{SalesOrder, SalesOrderAction, SalesOrderInput};
 use persistence::sales_orders::{SalesOrderFilter, SalesOrderSort};
@@ -186,6 +186,7 @@ pub async fn list_sales_orders(
         external_id: query.external_id,
         order_date_from: query::date("order_date_from", query.order_date_from)?,
         order_date_to: query::date("order_date_to", query.order_date_to)?,
+        q: query::search(query.q)?,
         updated_since: query::instant("updated_since", query.updated_since)?,
     };
     let page = service::list(&state.db, &caller, &filter, &request).await?;
@@ -216,6 +217,32 @@ pub async fn get_sales_order(
     let caller = user.require(Permission::ReadOrders)?;
     let order = service::get(&state.db, &caller, id.into_inner()).await?;
     Ok(respond(&caller, order))
+}
+
+/// Delete a draft: its activities stay, unlinked; its history stays readable; an order converted
+/// from an offer frees the offer, which converts again. Anything but a draft is a 409
+/// `document_immutable`.
+#[utoipa::path(
+    tag = "sales-orders",
+    operation_id = "delete_sales_order",
+    params(("id" = Uuid, Path, description = "Sales order id"), IfMatch),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 409, response = crate::openapi::Conflict),
+        crate::openapi::DeleteErrors,
+    ),
+    security(("bearer" = []))
+)]
+#[delete("/{id}")]
+pub async fn delete_sales_order(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = user.require(Permission::WriteOrders)?;
+    service::delete(&state.db, &caller, id.into_inner(), if_match(&req)?).await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 /// Change a draft's header (owner, order date, payment terms, notes); anything but a draft is a

@@ -13,6 +13,7 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(handlers::upsert_sales_order_by_external_id)
             .service(handlers::get_sales_order)
             .service(handlers::update_sales_order)
+            .service(handlers::delete_sales_order)
             .service(handlers::confirm_sales_order)
             .service(handlers::complete_sales_order)
             .service(handlers::cancel_sales_order)
