@@ -15,11 +15,12 @@ use crate::clock::now;
 use crate::error::AppError;
 use crate::history::{self, Change};
 use crate::lookup;
-use crate::records::activities::activity as record;
 use crate::references::{References, changed};
 use crate::transaction;
 use crate::versions::check_version;
 use persistence::activities::Activities;
+
+use serde_json::{Value, json};
 
 pub const RESOURCE: ResourceType = ResourceType::Activity;
 
@@ -253,4 +254,35 @@ fn related<C: ConnectionTrait>(
 /// Whether the caller may perform transitions: what `allowed_actions` offers.
 pub fn may_act(caller: &Caller) -> bool {
     caller.role.can(Permission::WriteActivities)
+}
+
+/// An activity as history and the change feed keep it.
+pub fn record(activity: &Activity) -> Value {
+    let f = &activity.fields;
+    json!({
+        "id": activity.id,
+        "kind": f.kind.as_str(),
+        "subject": f.subject,
+        "description": f.description,
+        "party_id": f.party_id,
+        "contact_id": f.contact_id,
+        "assignee_id": f.assignee_id,
+        "priority": f.priority.as_str(),
+        "starts_at": f.starts_at,
+        "ends_at": f.ends_at,
+        "duration_minutes": activity.duration_minutes(),
+        "due_at": f.due_at,
+        "remind_at": f.remind_at,
+        "opportunity_id": f.opportunity_id,
+        "offer_id": f.offer_id,
+        "sales_order_id": f.sales_order_id,
+        "invoice_id": f.invoice_id,
+        "status": activity.state.status.as_str(),
+        "outcome": activity.state.outcome.map(Outcome::as_str),
+        "completed_at": activity.state.completed_at,
+        "occurs_at": activity.occurs_at(),
+        "version": activity.version,
+        "created_at": activity.created_at,
+        "updated_at": activity.updated_at,
+    })
 }

@@ -11,12 +11,13 @@ use crate::caller::Caller;
 use crate::clock::now;
 use crate::error::AppError;
 use crate::history::{self, Change};
-use crate::records::discount_rules::discount_rule as record;
 use crate::transaction;
 use crate::versions::check_version;
 use persistence::discount_rules::DiscountRules;
 use persistence::table;
 use persistence::visibility::Visibility;
+
+use serde_json::{Value, json};
 
 pub const RESOURCE: ResourceType = ResourceType::DiscountRule;
 
@@ -101,4 +102,27 @@ pub async fn delete(db: &DatabaseConnection, caller: &Caller, id: Uuid, if_match
     history::record_deletion(&txn, caller, RESOURCE, id, &record(&current)).await?;
     transaction::commit(txn).await?;
     Ok(())
+}
+
+/// A discount rule as history and the change feed keep it; the turnover condition is flat.
+pub fn record(rule: &DiscountRule) -> Value {
+    let f = &rule.fields;
+    let turnover = f.turnover.as_ref();
+    json!({
+        "id": rule.id,
+        "name": f.name,
+        "percent": f.percent,
+        "customer_group": f.customer_group,
+        "product_group": f.product_group,
+        "min_quantity": f.min_quantity,
+        "valid_from": f.valid_from,
+        "valid_to": f.valid_to,
+        "turnover_period": turnover.map(|t| t.period.as_str()),
+        "turnover_threshold": turnover.map(|t| t.threshold),
+        "turnover_currency": turnover.map(|t| t.currency.code()),
+        "active": f.active,
+        "version": rule.version,
+        "created_at": rule.created_at,
+        "updated_at": rule.updated_at,
+    })
 }

@@ -16,12 +16,14 @@ use crate::clock::now;
 use crate::error::{AppError, ErrorCode};
 use crate::history::{self, Change};
 use crate::lookup;
-use crate::records::opportunities::opportunity as record;
 use crate::references::{References, changed};
 use crate::transaction;
 use crate::versions::check_version;
+use domain::currency::Currency;
 use persistence::opportunities::Opportunities;
 use persistence::table;
+
+use serde_json::{Value, json};
 
 pub const RESOURCE: ResourceType = ResourceType::Opportunity;
 
@@ -254,4 +256,30 @@ async fn check_references(
         }
     }
     references.finish()
+}
+
+/// An opportunity as history and the change feed keep it.
+pub fn record(opportunity: &Opportunity) -> Value {
+    let f = &opportunity.fields;
+    json!({
+        "id": opportunity.id,
+        "title": f.title,
+        "party_id": f.party_id,
+        "contact_id": f.contact_id,
+        "owner_id": f.owner_id,
+        "stage_id": f.stage_id,
+        "status": opportunity.status.as_str(),
+        "amount": f.amount,
+        "currency": f.currency.as_ref().map(Currency::code),
+        "probability": rust_decimal::Decimal::from(f.probability),
+        "weighted_amount": opportunity.weighted_amount(),
+        "expected_close_date": f.expected_close_date,
+        "source": f.source,
+        "competitor_ids": f.competitor_ids,
+        "lost_reason": f.lost_reason,
+        "closed_at": opportunity.closed_at,
+        "version": opportunity.version,
+        "created_at": opportunity.created_at,
+        "updated_at": opportunity.updated_at,
+    })
 }

@@ -13,13 +13,18 @@ use crate::clock::now;
 use crate::error::AppError;
 use crate::history::{self, Change};
 use crate::lookup;
-use crate::records::parties::party as record;
+use crate::records::address;
 use crate::references::{References, changed};
 use crate::transaction;
 use crate::upsert::{self, Upserted};
 use crate::versions::check_version;
+use domain::currency::Currency;
+use domain::email::Email;
+use domain::iban::Bic;
+use domain::party::PartyRole;
 use persistence::parties::Parties;
 use persistence::table;
+use serde_json::{Value, json};
 
 const RESOURCE: ResourceType = ResourceType::Party;
 
@@ -206,4 +211,48 @@ async fn check_references(
         return Err(upsert::duplicate_external_id(RESOURCE, external_id, Some(other.id)));
     }
     references.finish()
+}
+
+/// A party as history and the change feed keep it.
+pub fn record(party: &Party) -> Value {
+    let f = &party.fields;
+    let roles: Vec<&str> = f.roles.iter().copied().map(PartyRole::as_str).collect();
+    let addresses: Vec<Value> = f.addresses.iter().map(address).collect();
+    let bank_accounts: Vec<Value> = f
+        .bank_accounts
+        .iter()
+        .map(|b| {
+            json!({
+                "iban": b.iban.as_str(),
+                "bic": b.bic.as_ref().map(Bic::as_str),
+                "holder": b.holder,
+            })
+        })
+        .collect();
+    json!({
+        "id": party.id,
+        "kind": f.kind.as_str(),
+        "name": f.name,
+        "organization_id": f.organization_id,
+        "roles": roles,
+        "email": f.email.as_ref().map(Email::as_str),
+        "phone": f.phone,
+        "website": f.website,
+        "vat_id": f.vat_id,
+        "addresses": addresses,
+        "bank_accounts": bank_accounts,
+        "payment_terms_days": f.payment_terms_days,
+        "credit_limit": f.credit_limit,
+        "currency": f.currency.as_ref().map(Currency::code),
+        "price_list_id": f.price_list_id,
+        "customer_group": f.customer_group,
+        "owner_id": f.owner_id,
+        "tags": f.tags,
+        "notes": f.notes,
+        "external_id": f.external_id,
+        "archived_at": party.archived_at,
+        "version": party.version,
+        "created_at": party.created_at,
+        "updated_at": party.updated_at,
+    })
 }

@@ -11,12 +11,13 @@ use crate::caller::Caller;
 use crate::clock::now;
 use crate::error::{AppError, ErrorCode};
 use crate::history::{self, Change};
-use crate::records::pipeline_stages::pipeline_stage as record;
 use crate::transaction;
 use crate::versions::check_version;
 use persistence::pipeline_stages::PipelineStages;
 use persistence::table;
 use persistence::visibility::Visibility;
+
+use serde_json::{Value, json};
 
 pub const RESOURCE: ResourceType = ResourceType::PipelineStage;
 
@@ -151,4 +152,20 @@ async fn next_position(conn: &impl persistence::ConnectionTrait) -> Result<i32, 
         .items
         .first()
         .map_or(0, |stage| stage.fields.position.saturating_add(10)))
+}
+
+/// A pipeline stage as history and the change feed keep it.
+pub fn record(stage: &PipelineStage) -> Value {
+    let f = &stage.fields;
+    json!({
+        "id": stage.id,
+        "name": f.name,
+        "position": f.position,
+        "default_probability": rust_decimal::Decimal::from(f.default_probability),
+        "kind": f.kind.as_str(),
+        "retired": f.retired,
+        "version": stage.version,
+        "created_at": stage.created_at,
+        "updated_at": stage.updated_at,
+    })
 }

@@ -12,12 +12,14 @@ use crate::caller::Caller;
 use crate::clock::now;
 use crate::error::{AppError, ErrorCode};
 use crate::history::{self, Change};
-use crate::records::price_lists::price_list as record;
 use crate::transaction;
 use crate::versions::check_version;
+use domain::money::shown_price;
 use persistence::price_lists::PriceLists;
 use persistence::table;
 use persistence::visibility::Visibility;
+
+use serde_json::{Value, json};
 
 pub const RESOURCE: ResourceType = ResourceType::PriceList;
 
@@ -134,4 +136,31 @@ async fn check_products(conn: &impl ConnectionTrait, fields: &PriceListFields) -
         }
     }
     errors.finish(|| ()).map_err(Into::into)
+}
+
+/// A price list as history and the change feed keep it, with its entries in their order.
+pub fn record(list: &PriceList) -> Value {
+    let f = &list.fields;
+    let entries: Vec<Value> = f
+        .entries
+        .iter()
+        .map(|e| {
+            json!({
+                "product_id": e.product_id,
+                "unit_price": shown_price(e.unit_price, f.currency),
+                "min_quantity": e.min_quantity,
+            })
+        })
+        .collect();
+    json!({
+        "id": list.id,
+        "name": f.name,
+        "currency": f.currency.code(),
+        "valid_from": f.valid_from,
+        "valid_to": f.valid_to,
+        "entries": entries,
+        "version": list.version,
+        "created_at": list.created_at,
+        "updated_at": list.updated_at,
+    })
 }

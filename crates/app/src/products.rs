@@ -11,13 +11,15 @@ use crate::caller::Caller;
 use crate::clock::now;
 use crate::error::{AppError, ErrorCode};
 use crate::history::{self, Change};
-use crate::records::products::product as record;
 use crate::transaction;
 use crate::upsert::{self, Upserted};
 use crate::versions::check_version;
+use domain::money::shown_price;
 use persistence::products::Products;
 use persistence::table;
 use persistence::visibility::Visibility;
+
+use serde_json::{Value, json};
 
 pub const RESOURCE: ResourceType = ResourceType::Product;
 
@@ -223,4 +225,27 @@ fn duplicate(error: StoreError) -> AppError {
     } else {
         error.into()
     }
+}
+
+/// A product as history and the change feed keep it.
+pub fn record(product: &Product) -> Value {
+    let f = &product.fields;
+    json!({
+        "id": product.id,
+        "sku": f.sku,
+        "name": f.name,
+        "description": f.description,
+        "kind": f.kind.as_str(),
+        "unit": f.unit,
+        "list_price": shown_price(f.list_price, f.currency),
+        "currency": f.currency.code(),
+        "tax_rate": f.tax_rate,
+        "product_group": f.product_group,
+        "active": f.active,
+        "external_id": f.external_id,
+        "archived_at": product.archived_at,
+        "version": product.version,
+        "created_at": product.created_at,
+        "updated_at": product.updated_at,
+    })
 }

@@ -21,15 +21,19 @@ use crate::error::{AppError, ErrorCode};
 use crate::history::{self, Change};
 use crate::lookup;
 use crate::pricing;
-use crate::records::sales_orders::sales_order as record;
 use crate::references::References;
 use crate::transaction;
 use crate::upsert::{self, Upserted};
 use crate::versions::check_version;
+use domain::document::Totals;
+use domain::money::shown_price;
 use persistence::offers::Offers;
 use persistence::parties::Parties;
 use persistence::sales_orders::SalesOrders;
 use persistence::table;
+
+use crate::records::{address, tax_breakdown};
+use serde_json::{Value, json};
 
 pub const RESOURCE: ResourceType = ResourceType::SalesOrder;
 /// How messages name it.
@@ -432,4 +436,62 @@ async fn already_converted(db: &DatabaseConnection, offer_id: Uuid) -> AppError 
         ),
         Err(error) => error.into(),
     }
+}
+
+/// A sales order with its lines and their invoicing, as history and the change feed keep it.
+pub fn record(order: &SalesOrder) -> Value {
+    let Totals {
+        net_total,
+        tax_total,
+        total,
+        tax_breakdown: shares,
+    } = order.totals();
+    let f = &order.fields;
+    let currency = f.currency;
+    let lines: Vec<Value> = (1_i32..)
+        .zip(&f.lines)
+        .map(|(position, line)| {
+            json!({
+                "id": line.id,
+                "position": position,
+                "offer_line_id": line.offer_line_id,
+                "product_id": line.product_id,
+                "description": line.description,
+                "quantity": line.quantity.normalize(),
+                "unit": line.unit,
+                "unit_price": shown_price(line.unit_price, currency),
+                "discount_percent": line.discount_percent.normalize(),
+                "tax_rate": line.tax_rate.normalize(),
+                "line_net": line.amounts().net(currency),
+                "reserved_quantity": line.reserved_quantity,
+                "invoiced_quantity": line.invoiced_quantity,
+                "remaining_quantity": line.remaining(),
+                "invoicing_status": line.invoicing_status().as_str(),
+            })
+        })
+        .collect();
+    json!({
+        "id": order.id,
+        "number": order.number,
+        "party_id": f.party_id,
+        "offer_id": f.offer_id,
+        "owner_id": f.owner_id,
+        "currency": currency.code(),
+        "order_date": f.order_date,
+        "payment_terms_days": f.payment_terms_days,
+        "billing_address": f.billing_address.as_ref().map(address),
+        "shipping_address": f.shipping_address.as_ref().map(address),
+        "notes": f.notes,
+        "status": order.status.as_str(),
+        "invoicing_status": order.invoicing_status().as_str(),
+        "lines": lines,
+        "net_total": net_total,
+        "tax_total": tax_total,
+        "total": total,
+        "tax_breakdown": tax_breakdown(&shares),
+        "external_id": order.external_id,
+        "version": order.version,
+        "created_at": order.created_at,
+        "updated_at": order.updated_at,
+    })
 }

@@ -11,12 +11,13 @@ use crate::caller::Caller;
 use crate::clock::now;
 use crate::error::{AppError, ErrorCode};
 use crate::history::{self, Change};
-use crate::records::teams::team as record;
 use crate::transaction;
 use crate::versions::check_version;
 use persistence::table;
 use persistence::teams::Teams;
 use persistence::visibility::Visibility;
+
+use serde_json::{Value, json};
 
 const RESOURCE: ResourceType = ResourceType::Team;
 
@@ -91,4 +92,15 @@ fn duplicate_name(error: StoreError) -> AppError {
     } else {
         error.into()
     }
+}
+
+/// A team as history and the change feed keep it.
+pub fn record(team: &Team) -> Value {
+    json!({
+        "id": team.id,
+        "name": team.name,
+        "version": team.version,
+        "created_at": team.created_at,
+        "updated_at": team.updated_at,
+    })
 }

@@ -15,13 +15,14 @@ use crate::clock::now;
 use crate::error::{AppError, ErrorCode};
 use crate::history::{self, Change};
 use crate::password;
-use crate::records::users::user as record;
 use crate::transaction;
 use crate::versions::check_version;
 use persistence::table;
 use persistence::teams::Teams;
 use persistence::users::Users;
 use persistence::visibility::Visibility;
+
+use serde_json::{Value, json};
 
 const RESOURCE: ResourceType = ResourceType::User;
 
@@ -200,4 +201,19 @@ pub async fn authenticate(db: &DatabaseConnection, email: &str, password: String
     let valid = password::verify(password, hash).await?;
     user.filter(|_| valid)
         .ok_or_else(|| AppError::unauthorized(ErrorCode::InvalidCredentials, "the email or password is wrong"))
+}
+
+/// A user as history and the change feed keep it.
+pub fn record(user: &User) -> Value {
+    json!({
+        "id": user.id,
+        "email": user.email.as_str(),
+        "name": user.name,
+        "role": user.role.as_str(),
+        "team_id": user.team_id,
+        "active": user.active,
+        "version": user.version,
+        "created_at": user.created_at,
+        "updated_at": user.updated_at,
+    })
 }

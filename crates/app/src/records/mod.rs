@@ -1,30 +1,17 @@
-//! The stable form of each record in history and the change feed. It is the app layer's own, not an API
-//! version's: v1 shows records the same way today, and a later API may show them otherwise without changing
-//! what history and the feed have said.
+//! The stable form of records in history and the change feed. Each resource writes its own, as
+//! `record` at the end of its use cases (`crate::parties::record`); the parts several share are here.
+//! The form is the app layer's own, not an API version's: v1 shows records the same way today, and
+//! a later API may show them otherwise without changing what history and the feed have said.
 //!
 //! Decimals are strings (their `Display` form), instants RFC 3339 in UTC, days `YYYY-MM-DD`, and enums
 //! their snake-case names.
-
-pub mod activities;
-pub mod discount_rules;
-pub mod invoice_orders;
-pub mod invoices;
-pub mod offers;
-pub mod opportunities;
-pub mod parties;
-pub mod pipeline_stages;
-pub mod price_lists;
-pub mod products;
-pub mod sales_orders;
-pub mod teams;
-pub mod users;
 
 use domain::document::TaxShare;
 use domain::party::{Address, AddressKind};
 use serde_json::{Value, json};
 
 /// A postal address: of a party, or copied onto a document.
-fn address(address: &Address) -> Value {
+pub(crate) fn address(address: &Address) -> Value {
     json!({
         "kind": address_kind(address.kind),
         "line1": address.line1,
@@ -37,7 +24,7 @@ fn address(address: &Address) -> Value {
 }
 
 /// The name of an address kind.
-fn address_kind(kind: AddressKind) -> &'static str {
+pub(crate) fn address_kind(kind: AddressKind) -> &'static str {
     match kind {
         AddressKind::Billing => "billing",
         AddressKind::Shipping => "shipping",
@@ -46,7 +33,7 @@ fn address_kind(kind: AddressKind) -> &'static str {
 }
 
 /// The net and tax of each tax rate of a document, by rate ascending.
-fn tax_breakdown(shares: &[TaxShare]) -> Vec<Value> {
+pub(crate) fn tax_breakdown(shares: &[TaxShare]) -> Vec<Value> {
     shares
         .iter()
         .map(|share| {

@@ -1,11 +1,47 @@
 //! `/api/v1/events`: the change feed. Every change of every business record, in an order a
 //! consumer pages through with `after` without ever missing a committed change.
+//!
+//! The change feed endpoint.
 
 pub mod dto;
-pub mod handlers;
 
+use actix_web::{HttpResponse, get, web};
+use domain::access::Permission;
+
+use self::dto::{EventPage, EventQuery};
+use crate::auth::AuthUser;
+use crate::error::ApiError;
+use crate::pagination;
+use crate::state::AppState;
+use app::events as service;
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
 
 pub fn configure(config: &mut ServiceConfig) {
-    config.service(scope("/events").service(handlers::list_events));
+    config.service(scope("/events").service(list_events));
+}
+
+/// The change feed: committed changes of every business record (created, updated, status
+/// reached, archived, deleted), oldest first. Page with `after = next_cursor`: no committed
+/// change is ever skipped or repeated, however many transactions commit at once. Events are kept
+/// for `CRM_EVENT_RETENTION_DAYS` (30 by default).
+#[utoipa::path(
+    tag = "events",
+    operation_id = "list_events",
+    params(EventQuery),
+    responses(
+        (status = 200, description = "A page of events", body = EventPage),
+        crate::openapi::ListErrors,
+    ),
+    security(("bearer" = []))
+)]
+#[get("")]
+pub async fn list_events(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    query: web::Query<EventQuery>,
+) -> Result<HttpResponse, ApiError> {
+    user.require(Permission::ReadEvents)?;
+    let limit = pagination::limit(query.limit)?;
+    let page = service::page(&state.db, query.after.as_deref(), limit).await?;
+    Ok(HttpResponse::Ok().json(EventPage::from(page)))
 }

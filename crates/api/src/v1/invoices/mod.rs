@@ -1,22 +1,441 @@
 //! `/api/v1/invoices`: invoices and credit notes, the legal end of the chain, with their payments.
+//!
+//! Invoice endpoints: accountants (and integrators, admins) invoice; everyone who reads sales
+//! data reads them.
 
 pub mod dto;
-pub mod handlers;
 
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
+use domain::access::Permission;
+use domain::document::LineInput;
+use domain::invoice::{CreditedLine, Invoice, InvoiceInput, Payment};
+use persistence::invoices::{InvoiceFilter, InvoiceSort};
+use uuid::Uuid;
+
+use self::dto::{
+    InvoiceBody, InvoiceLineBody, InvoiceListQuery, InvoicePage, InvoicePatch, InvoiceResponse, InvoiceUpsertBody,
+    PaymentBody,
+};
+use crate::auth::{AuthUser, Caller};
+use crate::error::ApiError;
+use crate::extract::{Body, IfMatch, if_match};
+use crate::pagination::{self};
+use crate::query;
+use crate::respond::etag;
+use crate::state::AppState;
+use app::clock::today;
+use app::invoices as service;
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
 
 pub fn configure(config: &mut ServiceConfig) {
     config.service(
         scope("/invoices")
-            .service(handlers::create_invoice)
-            .service(handlers::list_invoices)
-            .service(handlers::upsert_invoice_by_external_id)
-            .service(handlers::get_invoice)
-            .service(handlers::update_invoice)
-            .service(handlers::delete_invoice)
-            .service(handlers::issue_invoice)
-            .service(handlers::create_payment)
-            .service(handlers::list_invoice_history)
-            .service(crate::v1::flow::handlers::get_invoice_flow),
+            .service(create_invoice)
+            .service(list_invoices)
+            .service(upsert_invoice_by_external_id)
+            .service(get_invoice)
+            .service(update_invoice)
+            .service(delete_invoice)
+            .service(issue_invoice)
+            .service(create_payment)
+            .service(list_invoice_history)
+            .service(crate::v1::flow::get_invoice_flow),
     );
 }
+
+fn respond(
+    status: actix_web::http::StatusCode,
+    caller: &Caller,
+    invoice: Invoice,
+    payments: Vec<Payment>,
+) -> HttpResponse {
+    let mut response = HttpResponse::build(status);
+    if status == actix_web::http::StatusCode::CREATED {
+        response.insert_header((header::LOCATION, format!("/api/v1/invoices/{}", invoice.id)));
+    }
+    response.insert_header(etag(invoice.version)).json(InvoiceResponse::new(
+        invoice,
+        payments,
+        today(),
+        service::may_act(caller),
+    ))
+}
+
+/// Create a draft: from an open invoice order (`{"invoice_order_id"}`), a credit note of an
+/// issued invoice (`{"credits_invoice_id", "lines"?}`), or a direct invoice (`{"party_id",
+/// "lines"}`).
+#[utoipa::path(
+    tag = "invoices",
+    operation_id = "create_invoice",
+    request_body = InvoiceBody,
+    responses(
+        (status = 201, description = "Created, `draft`", body = InvoiceResponse,
+            headers(("Location" = String, description = "URL of the new draft"), ("ETag" = String, description = "The version, quoted"))),
+        (status = 503, response = crate::openapi::ServiceUnavailable),
+        crate::openapi::CreateErrors,
+    ),
+    security(("bearer" = []))
+)]
+#[post("")]
+pub async fn create_invoice(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: Body<InvoiceBody>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = user.require(Permission::WriteInvoices)?;
+    let body = body.0;
+    let header_given = body.currency.is_some()
+        || body.payment_terms_days.is_some()
+        || body.invoice_date.is_some()
+        || body.notes.is_some();
+    let invoice = match (body.invoice_order_id, body.credits_invoice_id, body.party_id) {
+        (Some(order_id), None, None) if body.lines.is_none() && !header_given => {
+            service::from_invoice_order(&state.db, &caller, order_id, body.external_id).await?
+        }
+        (None, Some(credited_id), None) if !header_given => {
+            let lines = body.lines.map(credited_lines).transpose()?;
+            service::credit_note(&state.db, &caller, credited_id, lines, body.external_id).await?
+        }
+        (None, None, Some(party_id)) => {
+            let lines = direct_lines(body.lines.unwrap_or_default())?;
+            let input = InvoiceInput {
+                party_id,
+                currency: body.currency,
+                payment_terms_days: body.payment_terms_days,
+                invoice_date: body.invoice_date,
+                notes: body.notes,
+                lines,
+            };
+            service::create(&state.db, &caller, input, body.external_id).await?
+        }
+        _ => {
+            return Err(ApiError::invalid(
+                "",
+                "one_source",
+                "a draft is made of an invoice order (`invoice_order_id` alone), of an issued invoice \
+                 (`credits_invoice_id` with `lines`), or directly (`party_id` with the invoice's fields)",
+            ));
+        }
+    };
+    Ok(respond(
+        actix_web::http::StatusCode::CREATED,
+        &caller,
+        invoice,
+        Vec::new(),
+    ))
+}
+
+/// Create or replace the draft with this external id: a direct invoice (`party_id` and `lines`),
+/// created as `POST /invoices` does, or the whole draft replaced, lines priced again. An issued
+/// document is a 409 `document_immutable`; a draft keeps its party and currency (422
+/// `unchangeable`), and the lines of a draft made from an invoice order, or of a credit note,
+/// follow their source (422 `lines_follow_source`).
+#[utoipa::path(
+    tag = "invoices",
+    operation_id = "upsert_invoice_by_external_id",
+    params(
+        ("external_id" = String, Path, description = "The document's id in the integrator's system"),
+        IfMatch,
+    ),
+    request_body = InvoiceUpsertBody,
+    responses(
+        (status = 200, description = "Replaced", body = InvoiceResponse,
+            headers(("ETag" = String, description = "The new version, quoted"))),
+        (status = 201, description = "Created, `draft`", body = InvoiceResponse,
+            headers(("Location" = String, description = "URL of the new draft"), ("ETag" = String, description = "The version, quoted"))),
+        crate::openapi::ChangeErrors,
+    ),
+    security(("bearer" = []))
+)]
+#[put("/by-external-id/{external_id}")]
+pub async fn upsert_invoice_by_external_id(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    req: HttpRequest,
+    external_id: web::Path<String>,
+    body: Body<InvoiceUpsertBody>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = user.require(Permission::WriteInvoices)?;
+    let (input, body_external_id) = body.0.into_input();
+    let upserted = service::upsert(
+        &state.db,
+        &caller,
+        &external_id,
+        input,
+        body_external_id,
+        if_match(&req)?,
+    )
+    .await?;
+    let may_act = service::may_act(&caller);
+    Ok(crate::v1::upsert::respond(
+        upserted,
+        |invoice| format!("/api/v1/invoices/{}", invoice.id),
+        |invoice| invoice.version,
+        |invoice| InvoiceResponse::new(invoice, Vec::new(), today(), may_act),
+    ))
+}
+
+/// Credit note lines name an invoice line and a quantity, nothing else.
+fn credited_lines(lines: Vec<InvoiceLineBody>) -> Result<Vec<CreditedLine>, ApiError> {
+    lines
+        .into_iter()
+        .enumerate()
+        .map(|(i, line)| {
+            let described = line.product_id.is_some()
+                || line.description.is_some()
+                || line.unit.is_some()
+                || line.unit_price.is_some()
+                || line.discount_percent.is_some()
+                || line.tax_rate.is_some();
+            match line.invoice_line_id {
+                Some(invoice_line_id) if !described => Ok(CreditedLine {
+                    position: line.position,
+                    invoice_line_id,
+                    quantity: line.quantity,
+                }),
+                _ => Err(ApiError::invalid(
+                    format!("lines[{i}]"),
+                    "credit_line",
+                    "a credit note line names `invoice_line_id`, `quantity` and at most its `position`",
+                )),
+            }
+        })
+        .collect()
+}
+
+/// Direct invoice lines describe themselves; `invoice_line_id` belongs to credit notes.
+fn direct_lines(lines: Vec<InvoiceLineBody>) -> Result<Vec<LineInput>, ApiError> {
+    lines
+        .into_iter()
+        .enumerate()
+        .map(|(i, line)| match line.invoice_line_id {
+            Some(_) => Err(ApiError::invalid(
+                format!("lines[{i}].invoice_line_id"),
+                "not_allowed",
+                "only credit note lines name an invoice line",
+            )),
+            None => Ok(LineInput {
+                position: line.position,
+                product_id: line.product_id,
+                description: line.description,
+                quantity: line.quantity,
+                unit: line.unit,
+                unit_price: line.unit_price,
+                discount_percent: line.discount_percent,
+                tax_rate: line.tax_rate,
+            }),
+        })
+        .collect()
+}
+
+/// List invoices and credit notes, each with its lines and payments; `overdue=true` lists the
+/// issued or partially paid ones due before today.
+#[utoipa::path(
+    tag = "invoices",
+    operation_id = "list_invoices",
+    params(InvoiceListQuery),
+    responses(
+        (status = 200, description = "A page of invoices", body = InvoicePage),
+        crate::openapi::FilteredListErrors,
+    ),
+    security(("bearer" = []))
+)]
+#[get("")]
+pub async fn list_invoices(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    query: web::Query<InvoiceListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = user.require(Permission::ReadInvoices)?;
+    let query = query.into_inner();
+    let default_sort = if query.updated_since.is_some() {
+        "updated_at"
+    } else {
+        "created_at"
+    };
+    let (request, sort) = pagination::sorted(
+        query.sort.as_deref(),
+        default_sort,
+        &[
+            ("created_at", InvoiceSort::CreatedAt),
+            ("updated_at", InvoiceSort::UpdatedAt),
+        ],
+        query.limit,
+        query.cursor.as_deref(),
+    )?;
+    let day = today();
+    let filter = InvoiceFilter {
+        party_id: query.party_id,
+        kind: query.kind.map(Into::into),
+        status: query.status.map(Into::into),
+        number: query.number,
+        invoice_date_from: query::date("invoice_date_from", query.invoice_date_from)?,
+        invoice_date_to: query::date("invoice_date_to", query.invoice_date_to)?,
+        overdue_on: query.overdue.unwrap_or(false).then_some(day),
+        credits_invoice_id: query.credits_invoice_id,
+        invoice_order_id: query.invoice_order_id,
+        external_id: query.external_id,
+        q: query::search(query.q)?,
+        updated_since: query::instant("updated_since", query.updated_since)?,
+    };
+    let (page, payments) = service::list(&state.db, &caller, &filter, &request).await?;
+    let (invoices, next_cursor) = pagination::parts(page, &sort, |invoice| invoice);
+    Ok(HttpResponse::Ok().json(InvoicePage {
+        items: InvoiceResponse::page(invoices, payments, day, service::may_act(&caller)),
+        next_cursor,
+    }))
+}
+
+/// Read an invoice or credit note with its lines, payments and balance.
+#[utoipa::path(
+    tag = "invoices",
+    operation_id = "get_invoice",
+    params(("id" = Uuid, Path, description = "Invoice id")),
+    responses(
+        (status = 200, description = "The invoice", body = InvoiceResponse,
+            headers(("ETag" = String, description = "The version, quoted"))),
+        crate::openapi::ReadErrors,
+    ),
+    security(("bearer" = []))
+)]
+#[get("/{id}")]
+pub async fn get_invoice(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = user.require(Permission::ReadInvoices)?;
+    let (invoice, payments) = service::get(&state.db, &caller, id.into_inner()).await?;
+    Ok(respond(actix_web::http::StatusCode::OK, &caller, invoice, payments))
+}
+
+/// Change a draft: payment terms, invoice date, notes, and the lines of a direct invoice (all
+/// replaced); an issued document is a 409 `document_immutable`.
+#[utoipa::path(
+    tag = "invoices",
+    operation_id = "update_invoice",
+    params(("id" = Uuid, Path, description = "Invoice id"), IfMatch),
+    request_body = InvoicePatch,
+    responses(
+        (status = 200, description = "The changed draft", body = InvoiceResponse,
+            headers(("ETag" = String, description = "The new version, quoted"))),
+        crate::openapi::ChangeErrors,
+    ),
+    security(("bearer" = []))
+)]
+#[patch("/{id}")]
+pub async fn update_invoice(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    body: Body<InvoicePatch>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = user.require(Permission::WriteInvoices)?;
+    let invoice = service::update(&state.db, &caller, id.into_inner(), if_match(&req)?, body.0.into()).await?;
+    Ok(respond(actix_web::http::StatusCode::OK, &caller, invoice, Vec::new()))
+}
+
+/// Delete a draft: its invoice order is open again, or what its credit note credited is free. An
+/// issued document is a 409 `document_immutable`.
+#[utoipa::path(
+    tag = "invoices",
+    operation_id = "delete_invoice",
+    params(("id" = Uuid, Path, description = "Invoice id"), IfMatch),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 409, response = crate::openapi::Conflict),
+        crate::openapi::DeleteErrors,
+    ),
+    security(("bearer" = []))
+)]
+#[delete("/{id}")]
+pub async fn delete_invoice(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = user.require(Permission::WriteInvoices)?;
+    service::delete(&state.db, &caller, id.into_inner(), if_match(&req)?).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Issue a draft: `draft` → `issued`, numbered `INV-YYYY-NNNNNN` (`CN-…` for credit notes),
+/// gap-free per series and year; the party frozen, the due date fixed.
+#[utoipa::path(
+    tag = "invoices",
+    operation_id = "issue_invoice",
+    params(("id" = Uuid, Path, description = "Invoice id"), IfMatch),
+    responses(
+        (status = 200, description = "The document, `issued`", body = InvoiceResponse,
+            headers(("ETag" = String, description = "The new version, quoted"))),
+        (status = 422, response = crate::openapi::UnprocessableEntity),
+        crate::openapi::TransitionErrors,
+    ),
+    security(("bearer" = []))
+)]
+#[post("/{id}/issue")]
+pub async fn issue_invoice(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = user.require(Permission::WriteInvoices)?;
+    let invoice = service::issue(&state.db, &caller, id.into_inner(), if_match(&req)?).await?;
+    let (invoice, payments) = (invoice, Vec::new());
+    Ok(respond(actix_web::http::StatusCode::OK, &caller, invoice, payments))
+}
+
+/// Record a payment of an issued invoice; more than the balance due is a 422 `overpayment`.
+#[utoipa::path(
+    tag = "invoices",
+    operation_id = "create_payment",
+    params(("id" = Uuid, Path, description = "Invoice id")),
+    request_body = PaymentBody,
+    responses(
+        (status = 201, description = "The invoice with the payment", body = InvoiceResponse,
+            headers(("ETag" = String, description = "The new version, quoted"))),
+        crate::openapi::ChangeErrors,
+    ),
+    security(("bearer" = []))
+)]
+#[post("/{id}/payments")]
+pub async fn create_payment(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    body: Body<PaymentBody>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = user.require(Permission::WriteInvoices)?;
+    let body = body.0;
+    let id = id.into_inner();
+    let (invoice, payments) = service::pay(
+        &state.db,
+        &caller,
+        id,
+        body.amount,
+        body.date,
+        body.method.into(),
+        body.reference,
+    )
+    .await?;
+    Ok(HttpResponse::Created()
+        .insert_header(etag(invoice.version))
+        .json(InvoiceResponse::new(
+            invoice,
+            payments,
+            today(),
+            service::may_act(&caller),
+        )))
+}
+
+crate::v1::history::history_endpoint!(
+    /// The history of an invoice, also of a deleted draft.
+    list_invoice_history,
+    Invoice,
+    tag = "invoices",
+    id = "Invoice id"
+);
