@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use crate::entities::idempotency_key::{ActiveModel, Column, Entity, Model};
@@ -75,7 +75,9 @@ pub async fn claim(
     let expired = found.created_at < now - RETENTION;
     let abandoned = found.state == IN_FLIGHT && found.created_at < now - ABANDONED_AFTER;
     if expired || abandoned {
-        // Take it over only if nobody else did meanwhile (the row is still the one we read).
+        // Take it over only if it is still expired or abandoned: of two requests taking it over
+        // at once, the first makes it fresh and the second finds it in flight. (Not by comparing
+        // the instant read: an instant decoded and encoded again may be spelled otherwise.)
         let taken = Entity::update_many()
             .col_expr(Column::RequestHash, request_hash.into())
             .col_expr(Column::State, IN_FLIGHT.into())
@@ -85,7 +87,13 @@ pub async fn claim(
             .col_expr(Column::CreatedAt, now.into())
             .filter(Column::CallerId.eq(caller_id))
             .filter(Column::Key.eq(key))
-            .filter(Column::CreatedAt.eq(found.created_at))
+            .filter(
+                Condition::any().add(Column::CreatedAt.lt(now - RETENTION)).add(
+                    Condition::all()
+                        .add(Column::State.eq(IN_FLIGHT))
+                        .add(Column::CreatedAt.lt(now - ABANDONED_AFTER)),
+                ),
+            )
             .exec(conn)
             .await?;
         return Ok(if taken.rows_affected == 1 {
