@@ -262,12 +262,12 @@ pub fn record(order: &InvoiceOrder) -> Value {
             })
         })
         .collect();
-    json!({
+    // The lists go in by move: `json!` would copy each of their values once more.
+    let mut form = json!({
         "id": order.id,
         "party_id": order.party_id,
         "currency": currency.code(),
         "status": order.status.as_str(),
-        "lines": lines,
         "net_total": net_total,
         "tax_total": tax_total,
         "total": total,
@@ -275,5 +275,7 @@ pub fn record(order: &InvoiceOrder) -> Value {
         "version": order.version,
         "created_at": order.created_at,
         "updated_at": order.updated_at,
-    })
+    });
+    form["lines"] = Value::Array(lines);
+    form
 }

@@ -553,7 +553,8 @@ pub fn record(invoice: &Invoice, payments: &[Payment], today: NaiveDate) -> Valu
             })
         })
         .collect();
-    json!({
+    // The lists go in by move: `json!` would copy each of their values once more.
+    let mut form = json!({
         "id": invoice.id,
         "kind": invoice.kind.as_str(),
         "number": invoice.number,
@@ -569,7 +570,6 @@ pub fn record(invoice: &Invoice, payments: &[Payment], today: NaiveDate) -> Valu
         "party_address": frozen.and_then(|p| p.address.as_ref()).map(address),
         "party_vat_id": frozen.and_then(|p| p.vat_id.as_ref()),
         "notes": f.notes,
-        "lines": lines,
         "net_total": net_total,
         "tax_total": tax_total,
         "total": total,
@@ -578,12 +578,14 @@ pub fn record(invoice: &Invoice, payments: &[Payment], today: NaiveDate) -> Valu
         "credited_amount": minor(invoice.credited_amount, currency),
         "balance_due": invoice.balance_due(),
         "overdue": invoice.is_overdue(today),
-        "payments": payments,
         "external_id": invoice.external_id,
         "version": invoice.version,
         "created_at": invoice.created_at,
         "updated_at": invoice.updated_at,
-    })
+    });
+    form["lines"] = Value::Array(lines);
+    form["payments"] = Value::Array(payments);
+    form
 }
 
 /// `amount` with exactly the currency's decimals, as the v1 invoice response's `minor` closure shows it.

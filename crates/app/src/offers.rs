@@ -492,7 +492,8 @@ pub fn record_form(offer: &Offer, today: NaiveDate) -> Value {
             })
         })
         .collect();
-    json!({
+    // The lists go in by move: `json!` would copy each of their values once more.
+    let mut form = json!({
         "id": offer.id,
         "number": offer.number,
         "revision": offer.revision,
@@ -505,7 +506,6 @@ pub fn record_form(offer: &Offer, today: NaiveDate) -> Value {
         "valid_until": f.valid_until,
         "notes": f.notes,
         "status": offer.status_on(today).as_str(),
-        "lines": lines,
         "net_total": net_total,
         "tax_total": tax_total,
         "total": total,
@@ -517,5 +517,7 @@ pub fn record_form(offer: &Offer, today: NaiveDate) -> Value {
         "version": offer.version,
         "created_at": offer.created_at,
         "updated_at": offer.updated_at,
-    })
+    });
+    form["lines"] = Value::Array(lines);
+    form
 }

@@ -229,7 +229,8 @@ pub fn record(party: &Party) -> Value {
             })
         })
         .collect();
-    json!({
+    // The lists go in by move: `json!` would copy each of their values once more.
+    let mut form = json!({
         "id": party.id,
         "kind": f.kind.as_str(),
         "name": f.name,
@@ -239,8 +240,6 @@ pub fn record(party: &Party) -> Value {
         "phone": f.phone,
         "website": f.website,
         "vat_id": f.vat_id,
-        "addresses": addresses,
-        "bank_accounts": bank_accounts,
         "payment_terms_days": f.payment_terms_days,
         "credit_limit": f.credit_limit,
         "currency": f.currency.as_ref().map(Currency::code),
@@ -254,5 +253,8 @@ pub fn record(party: &Party) -> Value {
         "version": party.version,
         "created_at": party.created_at,
         "updated_at": party.updated_at,
-    })
+    });
+    form["addresses"] = Value::Array(addresses);
+    form["bank_accounts"] = Value::Array(bank_accounts);
+    form
 }

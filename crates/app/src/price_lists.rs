@@ -152,15 +152,17 @@ pub fn record(list: &PriceList) -> Value {
             })
         })
         .collect();
-    json!({
+    // The lists go in by move: `json!` would copy each of their values once more.
+    let mut form = json!({
         "id": list.id,
         "name": f.name,
         "currency": f.currency.code(),
         "valid_from": f.valid_from,
         "valid_to": f.valid_to,
-        "entries": entries,
         "version": list.version,
         "created_at": list.created_at,
         "updated_at": list.updated_at,
-    })
+    });
+    form["entries"] = Value::Array(entries);
+    form
 }

@@ -470,7 +470,8 @@ pub fn record(order: &SalesOrder) -> Value {
             })
         })
         .collect();
-    json!({
+    // The lists go in by move: `json!` would copy each of their values once more.
+    let mut form = json!({
         "id": order.id,
         "number": order.number,
         "party_id": f.party_id,
@@ -484,7 +485,6 @@ pub fn record(order: &SalesOrder) -> Value {
         "notes": f.notes,
         "status": order.status.as_str(),
         "invoicing_status": order.invoicing_status().as_str(),
-        "lines": lines,
         "net_total": net_total,
         "tax_total": tax_total,
         "total": total,
@@ -493,5 +493,7 @@ pub fn record(order: &SalesOrder) -> Value {
         "version": order.version,
         "created_at": order.created_at,
         "updated_at": order.updated_at,
-    })
+    });
+    form["lines"] = Value::Array(lines);
+    form
 }
