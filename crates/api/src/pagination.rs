@@ -207,6 +207,12 @@ pub fn sorted<S: Keyed>(
     Ok((request, text))
 }
 
+/// The sort of a list without `sort`: `updated_at` while syncing (`updated_since` given, so that
+/// the changes come oldest first), else the list's own.
+pub fn default_sort(syncing: bool, otherwise: &'static str) -> &'static str {
+    if syncing { "updated_at" } else { otherwise }
+}
+
 /// Splits `sort=-name` into the field and its direction.
 pub fn direction(sort: &str) -> (&str, Direction) {
     match sort.strip_prefix('-') {

@@ -9,6 +9,7 @@ pub mod flow;
 pub mod history;
 pub mod invoice_orders;
 pub mod invoices;
+pub mod kit;
 pub mod offers;
 pub mod opportunities;
 pub mod parties;

@@ -4,21 +4,27 @@
 
 pub mod dto;
 
-use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
+use actix_web::{HttpResponse, delete, get, patch, post, web};
 use domain::access::Permission;
-use uuid::Uuid;
 
 use self::dto::{DiscountRuleBody, DiscountRulePage, DiscountRulePatch, DiscountRuleQuery, DiscountRuleResponse};
 use crate::auth::AuthUser;
 use crate::error::ApiError;
-use crate::extract::{Body, IfMatch, if_match};
 use crate::pagination::{self, KeyKind};
 use crate::query;
-use crate::respond::etag;
 use crate::state::AppState;
+use crate::v1::kit::{self, Shown};
+use app::caller::Caller;
 use app::discount_rules as service;
+use domain::pricing::DiscountRule;
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
+
+impl Shown for DiscountRule {
+    type Response = DiscountRuleResponse;
+    fn shown(self, _: &Caller) -> DiscountRuleResponse {
+        self.into()
+    }
+}
 
 pub fn configure(config: &mut ServiceConfig) {
     config.service(
@@ -34,31 +40,11 @@ pub fn configure(config: &mut ServiceConfig) {
 
 const SORT: &str = "name";
 
-/// Create a discount rule: a percent and the conditions under which it applies.
-#[utoipa::path(
-    tag = "pricing",
-    operation_id = "create_discount_rule",
-    request_body = DiscountRuleBody,
-    responses(
-        (status = 201, description = "Created", body = DiscountRuleResponse,
-            headers(("Location" = String, description = "URL of the new discount rule"), ("ETag" = String, description = "The version, quoted"))),
-        crate::openapi::CreateErrors,
-    ),
-    security(("bearer" = []))
-)]
-#[post("")]
-pub async fn create_discount_rule(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    body: Body<DiscountRuleBody>,
-) -> Result<HttpResponse, ApiError> {
-    let caller = user.require(Permission::ManagePricing)?;
-    let list = service::create(&state.db, &caller, body.0.into()).await?;
-    Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/api/v1/discount-rules/{}", list.id)))
-        .insert_header(etag(list.version))
-        .json(DiscountRuleResponse::from(list)))
-}
+kit::create_endpoint!(
+    /// Create a discount rule: a percent and the conditions under which it applies.
+    create_discount_rule: DiscountRule => DiscountRuleResponse, tag = "pricing", body = DiscountRuleBody,
+    |db, caller, body| service::create(db, &caller, body.into())
+);
 
 /// List the discount rules by name; with `updated_since`, oldest change first.
 #[utoipa::path(
@@ -85,86 +71,24 @@ pub async fn list_discount_rules(
     Ok(HttpResponse::Ok().json(DiscountRulePage::new(page, sort, DiscountRuleResponse::from)))
 }
 
-/// Read a discount rule.
-#[utoipa::path(
-    tag = "pricing",
-    operation_id = "get_discount_rule",
-    params(("id" = Uuid, Path, description = "Discount rule id")),
-    responses(
-        (status = 200, description = "The discount rule", body = DiscountRuleResponse,
-            headers(("ETag" = String, description = "The version, quoted"))),
-        crate::openapi::ReadErrors,
-    ),
-    security(("bearer" = []))
-)]
-#[get("/{id}")]
-pub async fn get_discount_rule(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    user.require(Permission::ReadPricing)?;
-    let list = service::get(&state.db, id.into_inner()).await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(etag(list.version))
-        .json(DiscountRuleResponse::from(list)))
-}
+kit::get_endpoint!(
+    /// Read a discount rule.
+    get_discount_rule: DiscountRule => DiscountRuleResponse, tag = "pricing", id = "Discount rule id",
+    |db, caller, id| service::get(db, id)
+);
 
-/// Change a discount rule; switch it off with `active: false`. Documents already priced keep their
-/// discounts.
-#[utoipa::path(
-    tag = "pricing",
-    operation_id = "update_discount_rule",
-    params(("id" = Uuid, Path, description = "Discount rule id"), IfMatch),
-    request_body = DiscountRulePatch,
-    responses(
-        (status = 200, description = "The changed discount rule", body = DiscountRuleResponse,
-            headers(("ETag" = String, description = "The new version, quoted"))),
-        crate::openapi::ChangeErrors,
-    ),
-    security(("bearer" = []))
-)]
-#[patch("/{id}")]
-pub async fn update_discount_rule(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    req: HttpRequest,
-    id: web::Path<Uuid>,
-    body: Body<DiscountRulePatch>,
-) -> Result<HttpResponse, ApiError> {
-    let caller = user.require(Permission::ManagePricing)?;
-    let patch = body.0;
-    let list = service::update(&state.db, &caller, id.into_inner(), if_match(&req)?, |input| {
-        patch.apply_to(input);
-    })
-    .await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(etag(list.version))
-        .json(DiscountRuleResponse::from(list)))
-}
+kit::update_endpoint!(
+    /// Change a discount rule; switch it off with `active: false`. Documents already priced keep their
+    /// discounts.
+    update_discount_rule: DiscountRule => DiscountRuleResponse, tag = "pricing", id = "Discount rule id", body = DiscountRulePatch,
+    |db, caller, id, if_match, patch| service::update(db, &caller, id, if_match, |input| patch.apply_to(input))
+);
 
-/// Delete a discount rule; documents priced with it keep their discounts.
-#[utoipa::path(
-    tag = "pricing",
-    operation_id = "delete_discount_rule",
-    params(("id" = Uuid, Path, description = "Discount rule id"), IfMatch),
-    responses(
-        (status = 204, description = "Deleted"),
-        crate::openapi::DeleteErrors,
-    ),
-    security(("bearer" = []))
-)]
-#[delete("/{id}")]
-pub async fn delete_discount_rule(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    req: HttpRequest,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    let caller = user.require(Permission::ManagePricing)?;
-    service::delete(&state.db, &caller, id.into_inner(), if_match(&req)?).await?;
-    Ok(HttpResponse::NoContent().finish())
-}
+kit::remove_endpoint!(
+    /// Delete a discount rule; documents priced with it keep their discounts.
+    delete_discount_rule: DiscountRule, tag = "pricing", id = "Discount rule id", done = "Deleted",
+    |db, caller, id, if_match| service::delete(db, &caller, id, if_match)
+);
 
 crate::v1::history::history_endpoint!(
     /// The history of a discount rule, also of a deleted one.

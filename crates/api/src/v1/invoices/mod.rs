@@ -5,8 +5,8 @@
 
 pub mod dto;
 
-use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, delete, get, patch, post, put, web};
 use domain::access::Permission;
 use domain::document::LineInput;
 use domain::invoice::{CreditedLine, Invoice, InvoiceInput, Payment};
@@ -19,11 +19,12 @@ use self::dto::{
 };
 use crate::auth::{AuthUser, Caller};
 use crate::error::ApiError;
-use crate::extract::{Body, IfMatch, if_match};
+use crate::extract::Body;
 use crate::pagination::{self};
 use crate::query;
 use crate::respond::etag;
 use crate::state::AppState;
+use crate::v1::kit::{self, Shown};
 use app::clock::today;
 use app::invoices as service;
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
@@ -44,22 +45,24 @@ pub fn configure(config: &mut ServiceConfig) {
     );
 }
 
-fn respond(
-    status: actix_web::http::StatusCode,
-    caller: &Caller,
-    invoice: Invoice,
-    payments: Vec<Payment>,
-) -> HttpResponse {
-    let mut response = HttpResponse::build(status);
-    if status == actix_web::http::StatusCode::CREATED {
-        response.insert_header((header::LOCATION, format!("/api/v1/invoices/{}", invoice.id)));
+/// A draft, or a document just issued, has no payments yet: the record alone is its answer.
+impl Shown for Invoice {
+    type Response = InvoiceResponse;
+    fn shown(self, caller: &Caller) -> InvoiceResponse {
+        InvoiceResponse::new(self, Vec::new(), today(), service::may_act(caller))
     }
-    response.insert_header(etag(invoice.version)).json(InvoiceResponse::new(
-        invoice,
-        payments,
-        today(),
-        service::may_act(caller),
-    ))
+}
+
+/// An invoice with its payments, and the `ETag` of its version.
+fn with_payments(status: StatusCode, caller: &Caller, invoice: Invoice, payments: Vec<Payment>) -> HttpResponse {
+    HttpResponse::build(status)
+        .insert_header(etag(invoice.version))
+        .json(InvoiceResponse::new(
+            invoice,
+            payments,
+            today(),
+            service::may_act(caller),
+        ))
 }
 
 /// Create a draft: from an open invoice order (`{"invoice_order_id"}`), a credit note of an
@@ -118,63 +121,21 @@ pub async fn create_invoice(
             ));
         }
     };
-    Ok(respond(
-        actix_web::http::StatusCode::CREATED,
-        &caller,
-        invoice,
-        Vec::new(),
-    ))
+    Ok(kit::created(&caller, invoice))
 }
 
-/// Create or replace the draft with this external id: a direct invoice (`party_id` and `lines`),
-/// created as `POST /invoices` does, or the whole draft replaced, lines priced again. An issued
-/// document is a 409 `document_immutable`; a draft keeps its party and currency (422
-/// `unchangeable`), and the lines of a draft made from an invoice order, or of a credit note,
-/// follow their source (422 `lines_follow_source`).
-#[utoipa::path(
-    tag = "invoices",
-    operation_id = "upsert_invoice_by_external_id",
-    params(
-        ("external_id" = String, Path, description = "The document's id in the integrator's system"),
-        IfMatch,
-    ),
-    request_body = InvoiceUpsertBody,
-    responses(
-        (status = 200, description = "Replaced", body = InvoiceResponse,
-            headers(("ETag" = String, description = "The new version, quoted"))),
-        (status = 201, description = "Created, `draft`", body = InvoiceResponse,
-            headers(("Location" = String, description = "URL of the new draft"), ("ETag" = String, description = "The version, quoted"))),
-        crate::openapi::ChangeErrors,
-    ),
-    security(("bearer" = []))
-)]
-#[put("/by-external-id/{external_id}")]
-pub async fn upsert_invoice_by_external_id(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    req: HttpRequest,
-    external_id: web::Path<String>,
-    body: Body<InvoiceUpsertBody>,
-) -> Result<HttpResponse, ApiError> {
-    let caller = user.require(Permission::WriteInvoices)?;
-    let (input, body_external_id) = body.0.into_input();
-    let upserted = service::upsert(
-        &state.db,
-        &caller,
-        &external_id,
-        input,
-        body_external_id,
-        if_match(&req)?,
-    )
-    .await?;
-    let may_act = service::may_act(&caller);
-    Ok(crate::v1::upsert::respond(
-        upserted,
-        |invoice| format!("/api/v1/invoices/{}", invoice.id),
-        |invoice| invoice.version,
-        |invoice| InvoiceResponse::new(invoice, Vec::new(), today(), may_act),
-    ))
-}
+kit::upsert_endpoint!(
+    /// Create or replace the draft with this external id: a direct invoice (`party_id` and `lines`),
+    /// created as `POST /invoices` does, or the whole draft replaced, lines priced again. An issued
+    /// document is a 409 `document_immutable`; a draft keeps its party and currency (422
+    /// `unchangeable`), and the lines of a draft made from an invoice order, or of a credit note,
+    /// follow their source (422 `lines_follow_source`).
+    upsert_invoice_by_external_id: Invoice => InvoiceResponse, tag = "invoices", body = InvoiceUpsertBody,
+    |db, caller, external_id, if_match, body| {
+        let (input, body_external_id) = body.into_input();
+        service::upsert(db, &caller, external_id, input, body_external_id, if_match)
+    }
+);
 
 /// Credit note lines name an invoice line and a quantity, nothing else.
 fn credited_lines(lines: Vec<InvoiceLineBody>) -> Result<Vec<CreditedLine>, ApiError> {
@@ -249,11 +210,7 @@ pub async fn list_invoices(
 ) -> Result<HttpResponse, ApiError> {
     let caller = user.require(Permission::ReadInvoices)?;
     let query = query.into_inner();
-    let default_sort = if query.updated_since.is_some() {
-        "updated_at"
-    } else {
-        "created_at"
-    };
+    let default_sort = pagination::default_sort(query.updated_since.is_some(), "created_at");
     let (request, sort) = pagination::sorted(
         query.sort.as_deref(),
         default_sort,
@@ -307,87 +264,31 @@ pub async fn get_invoice(
 ) -> Result<HttpResponse, ApiError> {
     let caller = user.require(Permission::ReadInvoices)?;
     let (invoice, payments) = service::get(&state.db, &caller, id.into_inner()).await?;
-    Ok(respond(actix_web::http::StatusCode::OK, &caller, invoice, payments))
+    Ok(with_payments(StatusCode::OK, &caller, invoice, payments))
 }
 
-/// Change a draft: payment terms, invoice date, notes, and the lines of a direct invoice (all
-/// replaced); an issued document is a 409 `document_immutable`.
-#[utoipa::path(
-    tag = "invoices",
-    operation_id = "update_invoice",
-    params(("id" = Uuid, Path, description = "Invoice id"), IfMatch),
-    request_body = InvoicePatch,
-    responses(
-        (status = 200, description = "The changed draft", body = InvoiceResponse,
-            headers(("ETag" = String, description = "The new version, quoted"))),
-        crate::openapi::ChangeErrors,
-    ),
-    security(("bearer" = []))
-)]
-#[patch("/{id}")]
-pub async fn update_invoice(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    req: HttpRequest,
-    id: web::Path<Uuid>,
-    body: Body<InvoicePatch>,
-) -> Result<HttpResponse, ApiError> {
-    let caller = user.require(Permission::WriteInvoices)?;
-    let invoice = service::update(&state.db, &caller, id.into_inner(), if_match(&req)?, body.0.into()).await?;
-    Ok(respond(actix_web::http::StatusCode::OK, &caller, invoice, Vec::new()))
-}
+kit::update_endpoint!(
+    /// Change a draft: payment terms, invoice date, notes, and the lines of a direct invoice (all
+    /// replaced); an issued document is a 409 `document_immutable`.
+    update_invoice: Invoice => InvoiceResponse, tag = "invoices", id = "Invoice id", body = InvoicePatch,
+    |db, caller, id, if_match, patch| service::update(db, &caller, id, if_match, patch.into())
+);
 
-/// Delete a draft: its invoice order is open again, or what its credit note credited is free. An
-/// issued document is a 409 `document_immutable`.
-#[utoipa::path(
-    tag = "invoices",
-    operation_id = "delete_invoice",
-    params(("id" = Uuid, Path, description = "Invoice id"), IfMatch),
-    responses(
-        (status = 204, description = "Deleted"),
-        (status = 409, response = crate::openapi::Conflict),
-        crate::openapi::DeleteErrors,
-    ),
-    security(("bearer" = []))
-)]
-#[delete("/{id}")]
-pub async fn delete_invoice(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    req: HttpRequest,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    let caller = user.require(Permission::WriteInvoices)?;
-    service::delete(&state.db, &caller, id.into_inner(), if_match(&req)?).await?;
-    Ok(HttpResponse::NoContent().finish())
-}
+kit::remove_endpoint!(
+    /// Delete a draft: its invoice order is open again, or what its credit note credited is free. An
+    /// issued document is a 409 `document_immutable`.
+    delete_invoice: Invoice, tag = "invoices", id = "Invoice id", done = "Deleted",
+    also = ((status = 409, response = crate::openapi::Conflict)),
+    |db, caller, id, if_match| service::delete(db, &caller, id, if_match)
+);
 
-/// Issue a draft: `draft` → `issued`, numbered `INV-YYYY-NNNNNN` (`CN-…` for credit notes),
-/// gap-free per series and year; the party frozen, the due date fixed.
-#[utoipa::path(
-    tag = "invoices",
-    operation_id = "issue_invoice",
-    params(("id" = Uuid, Path, description = "Invoice id"), IfMatch),
-    responses(
-        (status = 200, description = "The document, `issued`", body = InvoiceResponse,
-            headers(("ETag" = String, description = "The new version, quoted"))),
-        (status = 422, response = crate::openapi::UnprocessableEntity),
-        crate::openapi::TransitionErrors,
-    ),
-    security(("bearer" = []))
-)]
-#[post("/{id}/issue")]
-pub async fn issue_invoice(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    req: HttpRequest,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    let caller = user.require(Permission::WriteInvoices)?;
-    let invoice = service::issue(&state.db, &caller, id.into_inner(), if_match(&req)?).await?;
-    let (invoice, payments) = (invoice, Vec::new());
-    Ok(respond(actix_web::http::StatusCode::OK, &caller, invoice, payments))
-}
+kit::transition_endpoint!(
+    /// Issue a draft: `draft` → `issued`, numbered `INV-YYYY-NNNNNN` (`CN-…` for credit notes),
+    /// gap-free per series and year; the party frozen, the due date fixed.
+    issue_invoice: Invoice => InvoiceResponse, tag = "invoices", id = "Invoice id", path = "/{id}/issue",
+    done = "The document, `issued`", also = ((status = 422, response = crate::openapi::UnprocessableEntity)),
+    |db, caller, id, if_match| service::issue(db, &caller, id, if_match)
+);
 
 /// Record a payment of an issued invoice; more than the balance due is a 422 `overpayment`.
 #[utoipa::path(
@@ -422,14 +323,7 @@ pub async fn create_payment(
         body.reference,
     )
     .await?;
-    Ok(HttpResponse::Created()
-        .insert_header(etag(invoice.version))
-        .json(InvoiceResponse::new(
-            invoice,
-            payments,
-            today(),
-            service::may_act(&caller),
-        )))
+    Ok(with_payments(StatusCode::CREATED, &caller, invoice, payments))
 }
 
 crate::v1::history::history_endpoint!(

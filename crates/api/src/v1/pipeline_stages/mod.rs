@@ -4,22 +4,29 @@
 
 pub mod dto;
 
-use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
+use actix_web::{HttpResponse, delete, get, patch, post, web};
 use domain::access::Permission;
 use domain::pipeline::StageKind;
-use uuid::Uuid;
 
 use self::dto::{StageBody, StageListQuery, StagePage, StagePatch, StageResponse};
 use crate::auth::AuthUser;
 use crate::error::ApiError;
-use crate::extract::{Body, IfMatch, if_match};
+use crate::extract::Body;
 use crate::pagination::{self, KeyKind};
 use crate::query;
-use crate::respond::etag;
 use crate::state::AppState;
+use crate::v1::kit::{self, Shown};
+use app::caller::Caller;
 use app::pipeline_stages as service;
+use domain::pipeline::PipelineStage;
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
+
+impl Shown for PipelineStage {
+    type Response = StageResponse;
+    fn shown(self, _: &Caller) -> StageResponse {
+        self.into()
+    }
+}
 
 pub fn configure(config: &mut ServiceConfig) {
     config.service(
@@ -62,10 +69,7 @@ pub async fn create_pipeline_stage(
     } = body.0;
     let kind = kind.map(StageKind::from);
     let found = service::create(&state.db, &caller, name, position, default_probability, kind).await?;
-    Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/api/v1/pipeline-stages/{}", found.id)))
-        .insert_header(etag(found.version))
-        .json(StageResponse::from(found)))
+    Ok(kit::created(&caller, found))
 }
 
 /// List the stages in pipeline order; with `updated_since`, oldest change first.
@@ -94,84 +98,24 @@ pub async fn list_pipeline_stages(
     Ok(HttpResponse::Ok().json(StagePage::new(page, sort, StageResponse::from)))
 }
 
-/// Read a stage (retired ones too).
-#[utoipa::path(
-    tag = "pipeline-stages",
-    operation_id = "get_pipeline_stage",
-    params(("id" = Uuid, Path, description = "Stage id")),
-    responses(
-        (status = 200, description = "The stage", body = StageResponse, headers(("ETag" = String, description = "The version, quoted"))),
-        crate::openapi::ReadErrors,
-    ),
-    security(("bearer" = []))
-)]
-#[get("/{id}")]
-pub async fn get_pipeline_stage(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    user.require(Permission::ReadPipeline)?;
-    let found = service::get(&state.db, id.into_inner()).await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(etag(found.version))
-        .json(StageResponse::from(found)))
-}
+kit::get_endpoint!(
+    /// Read a stage (retired ones too).
+    get_pipeline_stage: PipelineStage => StageResponse, tag = "pipeline-stages", id = "Stage id",
+    |db, caller, id| service::get(db, id)
+);
 
-/// Rename, reorder, re-weigh or retire a stage.
-#[utoipa::path(
-    tag = "pipeline-stages",
-    operation_id = "update_pipeline_stage",
-    params(("id" = Uuid, Path, description = "Stage id"), IfMatch),
-    request_body = StagePatch,
-    responses(
-        (status = 200, description = "The changed stage", body = StageResponse, headers(("ETag" = String, description = "The new version, quoted"))),
-        crate::openapi::ChangeErrors,
-    ),
-    security(("bearer" = []))
-)]
-#[patch("/{id}")]
-pub async fn update_pipeline_stage(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    req: HttpRequest,
-    id: web::Path<Uuid>,
-    body: Body<StagePatch>,
-) -> Result<HttpResponse, ApiError> {
-    let caller = user.require(Permission::ManagePipeline)?;
-    let patch = body.0;
-    let found = service::update(&state.db, &caller, id.into_inner(), if_match(&req)?, |input| {
-        patch.apply_to(input);
-    })
-    .await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(etag(found.version))
-        .json(StageResponse::from(found)))
-}
+kit::update_endpoint!(
+    /// Rename, reorder, re-weigh or retire a stage.
+    update_pipeline_stage: PipelineStage => StageResponse, tag = "pipeline-stages", id = "Stage id", body = StagePatch,
+    |db, caller, id, if_match, patch| service::update(db, &caller, id, if_match, |input| patch.apply_to(input))
+);
 
-/// Delete a stage nothing uses; a stage in use is a 409 `stage_in_use` (retire it instead).
-#[utoipa::path(
-    tag = "pipeline-stages",
-    operation_id = "delete_pipeline_stage",
-    params(("id" = Uuid, Path, description = "Stage id"), IfMatch),
-    responses(
-        (status = 204, description = "Deleted"),
-        (status = 409, response = crate::openapi::Conflict),
-        crate::openapi::DeleteErrors,
-    ),
-    security(("bearer" = []))
-)]
-#[delete("/{id}")]
-pub async fn delete_pipeline_stage(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    req: HttpRequest,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    let caller = user.require(Permission::ManagePipeline)?;
-    service::delete(&state.db, &caller, id.into_inner(), if_match(&req)?).await?;
-    Ok(HttpResponse::NoContent().finish())
-}
+kit::remove_endpoint!(
+    /// Delete a stage nothing uses; a stage in use is a 409 `stage_in_use` (retire it instead).
+    delete_pipeline_stage: PipelineStage, tag = "pipeline-stages", id = "Stage id", done = "Deleted",
+    also = ((status = 409, response = crate::openapi::Conflict)),
+    |db, caller, id, if_match| service::delete(db, &caller, id, if_match)
+);
 
 crate::v1::history::history_endpoint!(
     /// The history of a stage: who added, renamed, reordered, retired or deleted it, oldest first.

@@ -4,23 +4,20 @@
 
 pub mod dto;
 
-use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
+use actix_web::{HttpResponse, delete, get, patch, post, put, web};
 use domain::access::Permission;
 use domain::sales_order::{SalesOrder, SalesOrderAction, SalesOrderInput};
 use persistence::sales_orders::{SalesOrderFilter, SalesOrderSort};
-use uuid::Uuid;
 
 use self::dto::{
     SalesOrderBody, SalesOrderListQuery, SalesOrderPage, SalesOrderPatch, SalesOrderResponse, SalesOrderUpsertBody,
 };
 use crate::auth::{AuthUser, Caller};
 use crate::error::ApiError;
-use crate::extract::{Body, IfMatch, if_match};
-use crate::pagination::{self};
+use crate::extract::Body;
 use crate::query;
-use crate::respond::etag;
 use crate::state::AppState;
+use crate::v1::kit::{self, Shown};
 use app::sales_orders as service;
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
 
@@ -47,10 +44,11 @@ const SORTS: &[(&str, SalesOrderSort)] = &[
     ("number", SalesOrderSort::Number),
 ];
 
-fn respond(caller: &Caller, order: SalesOrder) -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header(etag(order.version))
-        .json(SalesOrderResponse::new(order, service::may_act(caller)))
+impl Shown for SalesOrder {
+    type Response = SalesOrderResponse;
+    fn shown(self, caller: &Caller) -> SalesOrderResponse {
+        SalesOrderResponse::new(self, service::may_act(caller))
+    }
 }
 
 /// Create a sales order: `{"offer_id"}` converts an accepted offer (once: a second conversion is
@@ -112,94 +110,27 @@ pub async fn create_sales_order(
             ));
         }
     };
-    Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/api/v1/sales-orders/{}", order.id)))
-        .insert_header(etag(order.version))
-        .json(SalesOrderResponse::new(order, service::may_act(&caller))))
+    Ok(kit::created(&caller, order))
 }
 
-/// Create or replace the sales order with this external id: a direct order (`party_id` and
-/// `lines`), created as `POST /sales-orders` does, or the whole draft replaced, lines priced again.
-/// Only a draft is replaced (else 409 `document_immutable`); its party and currency stay (422
-/// `unchangeable`), and the lines of an order converted from an offer follow the offer (422
-/// `lines_follow_source`).
-#[utoipa::path(
-    tag = "sales-orders",
-    operation_id = "upsert_sales_order_by_external_id",
-    params(
-        ("external_id" = String, Path, description = "The order's id in the integrator's system"),
-        IfMatch,
-    ),
-    request_body = SalesOrderUpsertBody,
-    responses(
-        (status = 200, description = "Replaced", body = SalesOrderResponse,
-            headers(("ETag" = String, description = "The new version, quoted"))),
-        (status = 201, description = "Created, `draft`", body = SalesOrderResponse,
-            headers(("Location" = String, description = "URL of the new order"), ("ETag" = String, description = "The version, quoted"))),
-        crate::openapi::ChangeErrors,
-    ),
-    security(("bearer" = []))
-)]
-#[put("/by-external-id/{external_id}")]
-pub async fn upsert_sales_order_by_external_id(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    req: HttpRequest,
-    external_id: web::Path<String>,
-    body: Body<SalesOrderUpsertBody>,
-) -> Result<HttpResponse, ApiError> {
-    let caller = user.require(Permission::WriteOrders)?;
-    let (input, body_external_id) = body.0.into_input();
-    let upserted = service::upsert(
-        &state.db,
-        &caller,
-        &external_id,
-        input,
-        body_external_id,
-        if_match(&req)?,
-    )
-    .await?;
-    let may_act = service::may_act(&caller);
-    Ok(crate::v1::upsert::respond(
-        upserted,
-        |order| format!("/api/v1/sales-orders/{}", order.id),
-        |order| order.version,
-        |order| SalesOrderResponse::new(order, may_act),
-    ))
-}
+kit::upsert_endpoint!(
+    /// Create or replace the sales order with this external id: a direct order (`party_id` and
+    /// `lines`), created as `POST /sales-orders` does, or the whole draft replaced, lines priced again.
+    /// Only a draft is replaced (else 409 `document_immutable`); its party and currency stay (422
+    /// `unchangeable`), and the lines of an order converted from an offer follow the offer (422
+    /// `lines_follow_source`).
+    upsert_sales_order_by_external_id: SalesOrder => SalesOrderResponse, tag = "sales-orders",
+    body = SalesOrderUpsertBody,
+    |db, caller, external_id, if_match, body| {
+        let (input, body_external_id) = body.into_input();
+        service::upsert(db, &caller, external_id, input, body_external_id, if_match)
+    }
+);
 
-/// List sales orders, each with its lines, totals and invoicing.
-#[utoipa::path(
-    tag = "sales-orders",
-    operation_id = "list_sales_orders",
-    params(SalesOrderListQuery),
-    responses(
-        (status = 200, description = "A page of sales orders", body = SalesOrderPage),
-        crate::openapi::FilteredListErrors,
-    ),
-    security(("bearer" = []))
-)]
-#[get("")]
-pub async fn list_sales_orders(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    query: web::Query<SalesOrderListQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let caller = user.require(Permission::ReadOrders)?;
-    let query = query.into_inner();
-    let default_sort = if query.updated_since.is_some() {
-        "updated_at"
-    } else {
-        "created_at"
-    };
-    let (request, sort) = pagination::sorted(
-        query.sort.as_deref(),
-        default_sort,
-        SORTS,
-        query.limit,
-        query.cursor.as_deref(),
-    )?;
-    let filter = SalesOrderFilter {
+kit::list_endpoint!(
+    /// List sales orders, each with its lines, totals and invoicing.
+    list_sales_orders: SalesOrder => SalesOrderPage, tag = "sales-orders", query = SalesOrderListQuery, sorts = SORTS, default = "created_at",
+    filter(query) = SalesOrderFilter {
         party_id: query.party_id,
         owner_id: query.owner_id,
         offer_id: query.offer_id,
@@ -210,167 +141,53 @@ pub async fn list_sales_orders(
         order_date_to: query::date("order_date_to", query.order_date_to)?,
         q: query::search(query.q)?,
         updated_since: query::instant("updated_since", query.updated_since)?,
-    };
-    let page = service::list(&state.db, &caller, &filter, &request).await?;
-    let may_act = service::may_act(&caller);
-    Ok(HttpResponse::Ok().json(SalesOrderPage::new(page, &sort, |o| {
-        SalesOrderResponse::new(o, may_act)
-    })))
-}
+    },
+    |db, caller, filter, request| service::list(db, &caller, &filter, &request)
+);
 
-/// Read a sales order with its lines, invoicing and the actions allowed now.
-#[utoipa::path(
-    tag = "sales-orders",
-    operation_id = "get_sales_order",
-    params(("id" = Uuid, Path, description = "Sales order id")),
-    responses(
-        (status = 200, description = "The sales order", body = SalesOrderResponse,
-            headers(("ETag" = String, description = "The version, quoted"))),
-        crate::openapi::ReadErrors,
-    ),
-    security(("bearer" = []))
-)]
-#[get("/{id}")]
-pub async fn get_sales_order(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    let caller = user.require(Permission::ReadOrders)?;
-    let order = service::get(&state.db, &caller, id.into_inner()).await?;
-    Ok(respond(&caller, order))
-}
+kit::get_endpoint!(
+    /// Read a sales order with its lines, totals, invoicing state and the actions allowed now.
+    get_sales_order: SalesOrder => SalesOrderResponse, tag = "sales-orders", id = "Sales order id",
+    |db, caller, id| service::get(db, &caller, id)
+);
 
-/// Delete a draft: its activities stay, unlinked; its history stays readable; an order converted
-/// from an offer frees the offer, which converts again. Anything but a draft is a 409
-/// `document_immutable`.
-#[utoipa::path(
-    tag = "sales-orders",
-    operation_id = "delete_sales_order",
-    params(("id" = Uuid, Path, description = "Sales order id"), IfMatch),
-    responses(
-        (status = 204, description = "Deleted"),
-        (status = 409, response = crate::openapi::Conflict),
-        crate::openapi::DeleteErrors,
-    ),
-    security(("bearer" = []))
-)]
-#[delete("/{id}")]
-pub async fn delete_sales_order(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    req: HttpRequest,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    let caller = user.require(Permission::WriteOrders)?;
-    service::delete(&state.db, &caller, id.into_inner(), if_match(&req)?).await?;
-    Ok(HttpResponse::NoContent().finish())
-}
+kit::remove_endpoint!(
+    /// Delete a draft: its activities stay, unlinked; its history stays readable; an order converted
+    /// from an offer frees the offer, which converts again. Anything but a draft is a 409
+    /// `document_immutable`.
+    delete_sales_order: SalesOrder, tag = "sales-orders", id = "Sales order id", done = "Deleted",
+    also = ((status = 409, response = crate::openapi::Conflict)),
+    |db, caller, id, if_match| service::delete(db, &caller, id, if_match)
+);
 
-/// Change a draft's header (owner, order date, payment terms, notes); anything but a draft is a
-/// 409 `document_immutable`.
-#[utoipa::path(
-    tag = "sales-orders",
-    operation_id = "update_sales_order",
-    params(("id" = Uuid, Path, description = "Sales order id"), IfMatch),
-    request_body = SalesOrderPatch,
-    responses(
-        (status = 200, description = "The changed order", body = SalesOrderResponse,
-            headers(("ETag" = String, description = "The new version, quoted"))),
-        crate::openapi::ChangeErrors,
-    ),
-    security(("bearer" = []))
-)]
-#[patch("/{id}")]
-pub async fn update_sales_order(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    req: HttpRequest,
-    id: web::Path<Uuid>,
-    body: Body<SalesOrderPatch>,
-) -> Result<HttpResponse, ApiError> {
-    let caller = user.require(Permission::WriteOrders)?;
-    let order = service::update(&state.db, &caller, id.into_inner(), if_match(&req)?, body.0.into()).await?;
-    Ok(respond(&caller, order))
-}
+kit::update_endpoint!(
+    /// Change a draft's header (owner, order date, payment terms, notes); anything but a draft is a
+    /// 409 `document_immutable`.
+    update_sales_order: SalesOrder => SalesOrderResponse, tag = "sales-orders", id = "Sales order id",
+    body = SalesOrderPatch,
+    |db, caller, id, if_match, patch| service::update(db, &caller, id, if_match, patch.into())
+);
 
-async fn transition(
-    state: &AppState,
-    user: AuthUser,
-    req: &HttpRequest,
-    id: Uuid,
-    action: SalesOrderAction,
-) -> Result<HttpResponse, ApiError> {
-    let caller = user.require(Permission::WriteOrders)?;
-    let order = service::act(&state.db, &caller, id, if_match(req)?, action).await?;
-    Ok(respond(&caller, order))
-}
+kit::transition_endpoint!(
+    /// Confirm a draft: `draft` → `confirmed`; only confirmed orders can be invoiced.
+    confirm_sales_order: SalesOrder => SalesOrderResponse, tag = "sales-orders", id = "Sales order id",
+    path = "/{id}/confirm", done = "The order, `confirmed`",
+    |db, caller, id, if_match| service::act(db, &caller, id, if_match, SalesOrderAction::Confirm)
+);
 
-/// Confirm a draft: `draft` → `confirmed`; only confirmed orders can be invoiced.
-#[utoipa::path(
-    tag = "sales-orders",
-    operation_id = "confirm_sales_order",
-    params(("id" = Uuid, Path, description = "Sales order id"), IfMatch),
-    responses(
-        (status = 200, description = "The order, `confirmed`", body = SalesOrderResponse,
-            headers(("ETag" = String, description = "The new version, quoted"))),
-        crate::openapi::TransitionErrors,
-    ),
-    security(("bearer" = []))
-)]
-#[post("/{id}/confirm")]
-pub async fn confirm_sales_order(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    req: HttpRequest,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    transition(&state, user, &req, id.into_inner(), SalesOrderAction::Confirm).await
-}
+kit::transition_endpoint!(
+    /// Complete a confirmed order: `confirmed` → `completed`.
+    complete_sales_order: SalesOrder => SalesOrderResponse, tag = "sales-orders", id = "Sales order id",
+    path = "/{id}/complete", done = "The order, `completed`",
+    |db, caller, id, if_match| service::act(db, &caller, id, if_match, SalesOrderAction::Complete)
+);
 
-/// Complete a confirmed order: `confirmed` → `completed`.
-#[utoipa::path(
-    tag = "sales-orders",
-    operation_id = "complete_sales_order",
-    params(("id" = Uuid, Path, description = "Sales order id"), IfMatch),
-    responses(
-        (status = 200, description = "The order, `completed`", body = SalesOrderResponse,
-            headers(("ETag" = String, description = "The new version, quoted"))),
-        crate::openapi::TransitionErrors,
-    ),
-    security(("bearer" = []))
-)]
-#[post("/{id}/complete")]
-pub async fn complete_sales_order(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    req: HttpRequest,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    transition(&state, user, &req, id.into_inner(), SalesOrderAction::Complete).await
-}
-
-/// Cancel an order of which nothing is invoiced or on an invoice order: → `cancelled`.
-#[utoipa::path(
-    tag = "sales-orders",
-    operation_id = "cancel_sales_order",
-    params(("id" = Uuid, Path, description = "Sales order id"), IfMatch),
-    responses(
-        (status = 200, description = "The order, `cancelled`", body = SalesOrderResponse,
-            headers(("ETag" = String, description = "The new version, quoted"))),
-        crate::openapi::TransitionErrors,
-    ),
-    security(("bearer" = []))
-)]
-#[post("/{id}/cancel")]
-pub async fn cancel_sales_order(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    req: HttpRequest,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    transition(&state, user, &req, id.into_inner(), SalesOrderAction::Cancel).await
-}
+kit::transition_endpoint!(
+    /// Cancel an order of which nothing is invoiced or on an invoice order: → `cancelled`.
+    cancel_sales_order: SalesOrder => SalesOrderResponse, tag = "sales-orders", id = "Sales order id",
+    path = "/{id}/cancel", done = "The order, `cancelled`",
+    |db, caller, id, if_match| service::act(db, &caller, id, if_match, SalesOrderAction::Cancel)
+);
 
 crate::v1::history::history_endpoint!(
     /// The history of a sales order, oldest first.

@@ -4,21 +4,27 @@
 
 pub mod dto;
 
-use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use actix_web::{HttpResponse, get, patch, post, web};
 use domain::access::Permission;
-use uuid::Uuid;
 
 use self::dto::{TeamBody, TeamListQuery, TeamPage, TeamPatch, TeamResponse};
 use crate::auth::AuthUser;
 use crate::error::ApiError;
-use crate::extract::{Body, IfMatch, if_match};
 use crate::pagination::{self, KeyKind};
 use crate::query;
-use crate::respond::etag;
 use crate::state::AppState;
+use crate::v1::kit::{self, Shown};
+use app::caller::Caller;
 use app::teams as service;
+use domain::team::Team;
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
+
+impl Shown for Team {
+    type Response = TeamResponse;
+    fn shown(self, _: &Caller) -> TeamResponse {
+        self.into()
+    }
+}
 
 pub fn configure(config: &mut ServiceConfig) {
     config.service(
@@ -31,31 +37,11 @@ pub fn configure(config: &mut ServiceConfig) {
     );
 }
 
-/// Create a team.
-#[utoipa::path(
-    tag = "teams",
-    operation_id = "create_team",
-    request_body = TeamBody,
-    responses(
-        (status = 201, description = "Created", body = TeamResponse,
-            headers(("Location" = String, description = "URL of the new team"), ("ETag" = String, description = "The version, quoted"))),
-        crate::openapi::CreateErrors,
-    ),
-    security(("bearer" = []))
-)]
-#[post("")]
-pub async fn create_team(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    body: Body<TeamBody>,
-) -> Result<HttpResponse, ApiError> {
-    let caller = user.require(Permission::ManageTeams)?;
-    let team = service::create(&state.db, &caller, &body.0.name).await?;
-    Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/api/v1/teams/{}", team.id)))
-        .insert_header(etag(team.version))
-        .json(TeamResponse::from(team)))
-}
+kit::create_endpoint!(
+    /// Create a team.
+    create_team: Team => TeamResponse, tag = "teams", body = TeamBody,
+    |db, caller, body| service::create(db, &caller, &body.name)
+);
 
 /// List teams, oldest first; with `updated_since`, oldest change first.
 #[utoipa::path(
@@ -87,66 +73,17 @@ pub async fn list_teams(
     Ok(HttpResponse::Ok().json(TeamPage::new(page, sort, TeamResponse::from)))
 }
 
-/// Read a team.
-#[utoipa::path(
-    tag = "teams",
-    operation_id = "get_team",
-    params(("id" = Uuid, Path, description = "Team id")),
-    responses(
-        (status = 200, description = "The team", body = TeamResponse, headers(("ETag" = String, description = "The version, quoted"))),
-        crate::openapi::ReadErrors,
-    ),
-    security(("bearer" = []))
-)]
-#[get("/{id}")]
-pub async fn get_team(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    user.require(Permission::ManageTeams)?;
-    let team = service::get(&state.db, id.into_inner()).await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(etag(team.version))
-        .json(TeamResponse::from(team)))
-}
+kit::get_endpoint!(
+    /// Read a team.
+    get_team: Team => TeamResponse, tag = "teams", id = "Team id",
+    |db, caller, id| service::get(db, id)
+);
 
-/// Rename a team.
-#[utoipa::path(
-    tag = "teams",
-    operation_id = "update_team",
-    params(
-        ("id" = Uuid, Path, description = "Team id"),
-        IfMatch,
-    ),
-    request_body = TeamPatch,
-    responses(
-        (status = 200, description = "The changed team", body = TeamResponse, headers(("ETag" = String, description = "The new version, quoted"))),
-        crate::openapi::ChangeErrors,
-    ),
-    security(("bearer" = []))
-)]
-#[patch("/{id}")]
-pub async fn update_team(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    req: HttpRequest,
-    id: web::Path<Uuid>,
-    body: Body<TeamPatch>,
-) -> Result<HttpResponse, ApiError> {
-    let caller = user.require(Permission::ManageTeams)?;
-    let team = service::rename(
-        &state.db,
-        &caller,
-        id.into_inner(),
-        if_match(&req)?,
-        body.0.name.as_deref(),
-    )
-    .await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(etag(team.version))
-        .json(TeamResponse::from(team)))
-}
+kit::update_endpoint!(
+    /// Rename a team.
+    update_team: Team => TeamResponse, tag = "teams", id = "Team id", body = TeamPatch,
+    |db, caller, id, if_match, patch| service::rename(db, &caller, id, if_match, patch.name.as_deref())
+);
 
 crate::v1::history::history_endpoint!(
     /// The history of a team: who created or renamed it, and when, oldest first.

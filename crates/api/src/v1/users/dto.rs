@@ -1,6 +1,7 @@
+use app::users::NewUser;
 use chrono::{DateTime, Utc};
 use domain::access;
-use domain::user::User;
+use domain::user::{User, UserInput};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -63,6 +64,21 @@ pub struct UserBody {
     pub active: Option<bool>,
 }
 
+impl From<UserBody> for NewUser {
+    fn from(body: UserBody) -> Self {
+        NewUser {
+            input: UserInput {
+                email: body.email,
+                name: body.name,
+                role: body.role.into(),
+                team_id: body.team_id,
+                active: body.active.unwrap_or(true),
+            },
+            password: body.password,
+        }
+    }
+}
+
 /// A change: fields present are set, absent fields are kept; `team_id: null` removes the team.
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
@@ -82,6 +98,38 @@ pub struct UserPatch {
     pub team_id: Option<Option<Uuid>>,
     #[serde(default)]
     pub active: Option<bool>,
+}
+
+impl UserPatch {
+    /// The password apart: it is hashed by the use case, never part of the record's fields.
+    pub fn split(self) -> (impl FnOnce(&mut UserInput), Option<String>) {
+        let UserPatch {
+            email,
+            name,
+            password,
+            role,
+            team_id,
+            active,
+        } = self;
+        let change = move |input: &mut UserInput| {
+            if let Some(email) = email {
+                input.email = email;
+            }
+            if let Some(name) = name {
+                input.name = name;
+            }
+            if let Some(role) = role {
+                input.role = role.into();
+            }
+            if let Some(team_id) = team_id {
+                input.team_id = team_id;
+            }
+            if let Some(active) = active {
+                input.active = active;
+            }
+        };
+        (change, password)
+    }
 }
 
 /// A user; the password never appears in a response.

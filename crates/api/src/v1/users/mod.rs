@@ -4,23 +4,28 @@
 
 pub mod dto;
 
-use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use actix_web::{HttpResponse, get, patch, post, web};
 use domain::access::Permission;
-use domain::user::UserInput;
 use persistence::users::UserFilter;
-use uuid::Uuid;
 
 use self::dto::{UserBody, UserListQuery, UserPage, UserPatch, UserResponse};
 use crate::auth::AuthUser;
 use crate::error::ApiError;
-use crate::extract::{Body, IfMatch, if_match};
 use crate::pagination::{self, KeyKind};
 use crate::query;
-use crate::respond::etag;
 use crate::state::AppState;
-use app::users::{self as service, NewUser};
+use crate::v1::kit::{self, Shown};
+use app::caller::Caller;
+use app::users::{self as service};
+use domain::user::User;
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
+
+impl Shown for User {
+    type Response = UserResponse;
+    fn shown(self, _: &Caller) -> UserResponse {
+        self.into()
+    }
+}
 
 pub fn configure(config: &mut ServiceConfig) {
     config.service(
@@ -33,42 +38,11 @@ pub fn configure(config: &mut ServiceConfig) {
     );
 }
 
-/// Create a user.
-#[utoipa::path(
-    tag = "users",
-    operation_id = "create_user",
-    request_body = UserBody,
-    responses(
-        (status = 201, description = "Created", body = UserResponse,
-            headers(("Location" = String, description = "URL of the new user"), ("ETag" = String, description = "The version, quoted"))),
-        crate::openapi::CreateErrors,
-    ),
-    security(("bearer" = []))
-)]
-#[post("")]
-pub async fn create_user(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    body: Body<UserBody>,
-) -> Result<HttpResponse, ApiError> {
-    let caller = user.require(Permission::ManageUsers)?;
-    let body = body.0;
-    let new = NewUser {
-        input: UserInput {
-            email: body.email,
-            name: body.name,
-            role: body.role.into(),
-            team_id: body.team_id,
-            active: body.active.unwrap_or(true),
-        },
-        password: body.password,
-    };
-    let created = service::create(&state.db, Some(caller.id), new).await?;
-    Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/api/v1/users/{}", created.id)))
-        .insert_header(etag(created.version))
-        .json(UserResponse::from(created)))
-}
+kit::create_endpoint!(
+    /// Create a user.
+    create_user: User => UserResponse, tag = "users", body = UserBody,
+    |db, caller, body| service::create(db, Some(caller.id), body.into())
+);
 
 /// List users, oldest first; with `updated_since`, oldest change first.
 #[utoipa::path(
@@ -107,85 +81,20 @@ pub async fn list_users(
     Ok(HttpResponse::Ok().json(UserPage::new(page, sort, UserResponse::from)))
 }
 
-/// Read a user.
-#[utoipa::path(
-    tag = "users",
-    operation_id = "get_user",
-    params(("id" = Uuid, Path, description = "User id")),
-    responses(
-        (status = 200, description = "The user", body = UserResponse, headers(("ETag" = String, description = "The version, quoted"))),
-        crate::openapi::ReadErrors,
-    ),
-    security(("bearer" = []))
-)]
-#[get("/{id}")]
-pub async fn get_user(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    user.require(Permission::ManageUsers)?;
-    let found = service::get(&state.db, id.into_inner()).await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(etag(found.version))
-        .json(UserResponse::from(found)))
-}
+kit::get_endpoint!(
+    /// Read a user.
+    get_user: User => UserResponse, tag = "users", id = "User id",
+    |db, caller, id| service::get(db, id)
+);
 
-/// Change a user: profile, role, team, active flag or password.
-#[utoipa::path(
-    tag = "users",
-    operation_id = "update_user",
-    params(
-        ("id" = Uuid, Path, description = "User id"),
-        IfMatch,
-    ),
-    request_body = UserPatch,
-    responses(
-        (status = 200, description = "The changed user", body = UserResponse, headers(("ETag" = String, description = "The new version, quoted"))),
-        crate::openapi::ChangeErrors,
-    ),
-    security(("bearer" = []))
-)]
-#[patch("/{id}")]
-pub async fn update_user(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    req: HttpRequest,
-    id: web::Path<Uuid>,
-    body: Body<UserPatch>,
-) -> Result<HttpResponse, ApiError> {
-    let caller = user.require(Permission::ManageUsers)?;
-    let patch = body.0;
-    let change = |input: &mut UserInput| {
-        if let Some(email) = patch.email {
-            input.email = email;
-        }
-        if let Some(name) = patch.name {
-            input.name = name;
-        }
-        if let Some(role) = patch.role {
-            input.role = role.into();
-        }
-        if let Some(team_id) = patch.team_id {
-            input.team_id = team_id;
-        }
-        if let Some(active) = patch.active {
-            input.active = active;
-        }
-    };
-    let updated = service::update(
-        &state.db,
-        &caller,
-        id.into_inner(),
-        if_match(&req)?,
-        change,
-        patch.password,
-    )
-    .await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(etag(updated.version))
-        .json(UserResponse::from(updated)))
-}
+kit::update_endpoint!(
+    /// Change a user: profile, role, team, active flag or password.
+    update_user: User => UserResponse, tag = "users", id = "User id", body = UserPatch,
+    |db, caller, id, if_match, patch| {
+        let (change, password) = patch.split();
+        service::update(db, &caller, id, if_match, change, password)
+    }
+);
 
 crate::v1::history::history_endpoint!(
     /// The history of a user: who created, renamed, moved, promoted or deactivated it, and when, oldest first.

@@ -22,8 +22,19 @@ use crate::extract::{Body, IfMatch, if_match};
 use crate::pagination::{self, KeyKind};
 use crate::respond::etag;
 use crate::state::AppState;
+use crate::v1::kit::{self, Shown};
+use app::caller::Caller;
 use app::webhooks as service;
+use domain::webhook::Webhook;
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
+
+/// A subscription read back: its secret is shown only when it is made or rotated.
+impl Shown for Webhook {
+    type Response = WebhookResponse;
+    fn shown(self, _: &Caller) -> WebhookResponse {
+        WebhookResponse::new(self, false)
+    }
+}
 
 pub fn configure(config: &mut ServiceConfig) {
     config.service(
@@ -112,29 +123,11 @@ pub async fn list_webhooks(
     )
 }
 
-/// Read a subscription (without its secret).
-#[utoipa::path(
-    tag = "webhooks",
-    operation_id = "get_webhook",
-    params(("id" = Uuid, Path, description = "Subscription id")),
-    responses(
-        (status = 200, description = "The subscription", body = WebhookResponse, headers(("ETag" = String, description = "The version, quoted"))),
-        crate::openapi::ReadErrors,
-    ),
-    security(("bearer" = []))
-)]
-#[get("/{id}")]
-pub async fn get_webhook(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    let caller = user.require(Permission::ManageWebhooks)?;
-    let hook = service::get(&state.db, &caller, id.into_inner()).await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(etag(hook.version))
-        .json(WebhookResponse::new(hook, false)))
-}
+kit::get_endpoint!(
+    /// Read a subscription (without its secret).
+    get_webhook: Webhook => WebhookResponse, tag = "webhooks", id = "Subscription id",
+    |db, caller, id| service::get(db, &caller, id)
+);
 
 /// Change a subscription: its URL, event types, `skip_own`, `active` (an inactive one keeps its
 /// pending deliveries until it is active again), or its secret (rotation: the response shows the
@@ -174,28 +167,11 @@ pub async fn update_webhook(
         .json(WebhookResponse::new(hook, rotated)))
 }
 
-/// Unsubscribe: the subscription goes with its delivery log, and nothing pending is sent.
-#[utoipa::path(
-    tag = "webhooks",
-    operation_id = "delete_webhook",
-    params(("id" = Uuid, Path, description = "Subscription id"), IfMatch),
-    responses(
-        (status = 204, description = "Deleted"),
-        crate::openapi::DeleteErrors,
-    ),
-    security(("bearer" = []))
-)]
-#[delete("/{id}")]
-pub async fn delete_webhook(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    req: HttpRequest,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    let caller = user.require(Permission::ManageWebhooks)?;
-    service::delete(&state.db, &caller, id.into_inner(), if_match(&req)?).await?;
-    Ok(HttpResponse::NoContent().finish())
-}
+kit::remove_endpoint!(
+    /// Unsubscribe: the subscription goes with its delivery log, and nothing pending is sent.
+    delete_webhook: Webhook, tag = "webhooks", id = "Subscription id", done = "Deleted",
+    |db, caller, id, if_match| service::delete(db, &caller, id, if_match)
+);
 
 /// The delivery log of a subscription, newest first: every delivery with its attempts, the
 /// receiver's last status and error, and the body sent.
