@@ -14,10 +14,12 @@ use uuid::Uuid;
 use crate::caller::Caller;
 use crate::clock::now;
 use crate::error::{AppError, ErrorCode};
-use crate::history::{self, Change};
+use crate::history::Change;
 use crate::lookup;
 use crate::transaction;
+use crate::versioned::{self, Versioned};
 use crate::versions::check_version;
+use chrono::{DateTime, Utc};
 use domain::document::Totals;
 use persistence::invoice_orders::InvoiceOrders;
 use persistence::sales_orders::SalesOrders;
@@ -125,8 +127,7 @@ async fn create_once(
         updated_at: at,
     };
     invoice_orders::insert(&txn, &order).await?;
-    let after = record(&order);
-    history::record(&txn, caller, RESOURCE, order.id, Change::Created, None, &after).await?;
+    versioned::record_creation::<InvoiceOrders>(&txn, caller, &order).await?;
     transaction::commit(txn).await?;
     Ok(Some(order))
 }
@@ -203,6 +204,7 @@ fn reservations(order: &InvoiceOrder) -> Vec<(Uuid, i64)> {
         .collect()
 }
 
+/// Writes the next version of `current`, in `status`, and records the change.
 async fn write(
     conn: &impl ConnectionTrait,
     caller: &Caller,
@@ -211,26 +213,31 @@ async fn write(
 ) -> Result<InvoiceOrder, AppError> {
     let changed = InvoiceOrder {
         status,
-        version: current.version + 1,
-        updated_at: now(),
         ..current.clone()
     };
-    if !invoice_orders::update(conn, &changed, current.version).await? {
-        return Err(AppError::concurrent_update());
+    versioned::write_next::<InvoiceOrders>(conn, caller, current, changed, now()).await
+}
+
+impl Versioned for InvoiceOrders {
+    fn form(order: &InvoiceOrder) -> Value {
+        record(order)
     }
-    let before = record(current);
-    let after = record(&changed);
-    history::record(
-        conn,
-        caller,
-        RESOURCE,
-        changed.id,
-        Change::of_status(current.status, changed.status),
-        Some(&before),
-        &after,
-    )
-    .await?;
-    Ok(changed)
+
+    fn next_version(order: InvoiceOrder, at: DateTime<Utc>) -> InvoiceOrder {
+        InvoiceOrder {
+            version: order.version + 1,
+            updated_at: at,
+            ..order
+        }
+    }
+
+    fn change(before: &InvoiceOrder, after: &InvoiceOrder) -> Change {
+        Change::of_status(before.status, after.status)
+    }
+
+    async fn write(conn: &impl ConnectionTrait, order: &InvoiceOrder, expected_version: i32) -> Result<bool, AppError> {
+        Ok(invoice_orders::update(conn, order, expected_version).await?)
+    }
 }
 
 /// An invoice order with its lines, as history and the change feed keep it.

@@ -65,7 +65,7 @@ pub async fn from_invoice_order(
 ) -> Result<Invoice, AppError> {
     let external_id = upsert::checked_external_id(external_id.as_deref())?;
     let txn = db.begin().await?;
-    check_external_id_free(&txn, external_id.as_deref()).await?;
+    upsert::check_external_id_free::<Invoices>(&txn, external_id.as_deref()).await?;
     let order = invoice_orders::find_for_update(&txn, caller, invoice_order_id)
         .await
         .map_err(|error| match error {
@@ -95,7 +95,7 @@ pub async fn create(
 ) -> Result<Invoice, AppError> {
     let external_id = upsert::checked_external_id(external_id.as_deref())?;
     let txn = db.begin().await?;
-    check_external_id_free(&txn, external_id.as_deref()).await?;
+    upsert::check_external_id_free::<Invoices>(&txn, external_id.as_deref()).await?;
     let created = create_direct(&txn, caller, input, external_id).await?;
     transaction::commit(txn).await?;
     Ok(created)
@@ -120,16 +120,6 @@ async fn create_direct(
     let defaults = pricing::line_defaults(conn, &party, &lines, currency, today()).await?;
     let fields = input.validate(&party, &defaults, Uuid::now_v7)?;
     insert_draft(conn, caller, InvoiceKind::Invoice, fields, external_id).await
-}
-
-/// An external id another document has is a 409 naming it; the unique index is the backstop.
-async fn check_external_id_free(conn: &impl ConnectionTrait, external_id: Option<&str>) -> Result<(), AppError> {
-    if let Some(external_id) = external_id
-        && let Some(other) = table::find_by_external_id::<Invoices>(conn, external_id).await?
-    {
-        return Err(upsert::duplicate_external_id(RESOURCE, external_id, Some(other.id)));
-    }
-    Ok(())
 }
 
 /// `PUT /invoices/by-external-id/{external_id}`: creates a direct draft as `POST` does, or
@@ -214,7 +204,7 @@ async fn credit_note_once(
     external_id: Option<&str>,
 ) -> Result<Option<Invoice>, AppError> {
     let txn = db.begin().await?;
-    check_external_id_free(&txn, external_id).await?;
+    upsert::check_external_id_free::<Invoices>(&txn, external_id).await?;
     let credited = table::find::<Invoices>(&txn, credits_invoice_id, caller.visibility())
         .await?
         .ok_or_else(|| AppError::invalid("credits_invoice_id", "not_found", "no invoice with this id"))?;

@@ -58,11 +58,7 @@ pub async fn create(
 ) -> Result<Offer, AppError> {
     let external_id = upsert::checked_external_id(external_id.as_deref())?;
     let txn = db.begin().await?;
-    if let Some(external_id) = external_id.as_deref()
-        && let Some(other) = table::find_by_external_id::<Offers>(&txn, external_id).await?
-    {
-        return Err(upsert::duplicate_external_id(RESOURCE, external_id, Some(other.id)));
-    }
+    upsert::check_external_id_free::<Offers>(&txn, external_id.as_deref()).await?;
     let created = insert_new(&txn, caller, input, external_id).await?;
     transaction::commit(txn).await?;
     Ok(created)
