@@ -20,12 +20,11 @@ use crate::transaction;
 use crate::versioned::{self, Versioned};
 use crate::versions::check_version;
 use chrono::{DateTime, Utc};
-use domain::document::Totals;
 use persistence::invoice_orders::InvoiceOrders;
 use persistence::sales_orders::SalesOrders;
 use persistence::table;
 
-use crate::records::tax_breakdown;
+use crate::records;
 use domain::money::shown_price;
 use serde_json::{Value, json};
 
@@ -242,47 +241,32 @@ impl Versioned for InvoiceOrders {
 
 /// An invoice order with its lines, as history and the change feed keep it.
 pub fn record(order: &InvoiceOrder) -> Value {
-    let Totals {
-        net_total,
-        tax_total,
-        total,
-        tax_breakdown: shares,
-    } = order.totals();
     let currency = order.currency;
-    let lines: Vec<Value> = (1_i32..)
-        .zip(&order.lines)
-        .map(|(position, line)| {
-            let ordered = &line.ordered;
-            json!({
-                "id": line.id,
-                "position": position,
-                "sales_order_id": line.sales_order_id,
-                "sales_order_line_id": ordered.id,
-                "product_id": ordered.product_id,
-                "description": ordered.description,
-                "quantity": line.quantity,
-                "unit": ordered.unit,
-                "unit_price": shown_price(ordered.unit_price, currency),
-                "discount_percent": ordered.discount_percent.normalize(),
-                "tax_rate": ordered.tax_rate.normalize(),
-                "line_net": line.amounts().net(currency),
-            })
+    let lines = records::positioned(&order.lines, |position, line| {
+        let ordered = &line.ordered;
+        json!({
+            "id": line.id,
+            "position": position,
+            "sales_order_id": line.sales_order_id,
+            "sales_order_line_id": ordered.id,
+            "product_id": ordered.product_id,
+            "description": ordered.description,
+            "quantity": line.quantity,
+            "unit": ordered.unit,
+            "unit_price": shown_price(ordered.unit_price, currency),
+            "discount_percent": ordered.discount_percent.normalize(),
+            "tax_rate": ordered.tax_rate.normalize(),
+            "line_net": line.amounts().net(currency),
         })
-        .collect();
-    // The lists go in by move: `json!` would copy each of their values once more.
-    let mut form = json!({
+    });
+    let header = json!({
         "id": order.id,
         "party_id": order.party_id,
         "currency": currency.code(),
         "status": order.status.as_str(),
-        "net_total": net_total,
-        "tax_total": tax_total,
-        "total": total,
-        "tax_breakdown": tax_breakdown(&shares),
         "version": order.version,
         "created_at": order.created_at,
         "updated_at": order.updated_at,
     });
-    form["lines"] = Value::Array(lines);
-    form
+    records::document(header, order.totals(), lines)
 }

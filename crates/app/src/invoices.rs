@@ -39,12 +39,11 @@ use crate::transaction;
 use crate::upsert::{self, Upserted};
 use crate::versions::check_version;
 use chrono::NaiveDate;
-use domain::document::Totals;
 use persistence::invoices::Invoices;
 use persistence::parties::Parties;
 use persistence::table;
 
-use crate::records::{address, tax_breakdown};
+use crate::records::{self, address};
 use domain::money::shown_price;
 use serde_json::{Value, json};
 
@@ -501,35 +500,26 @@ fn action_error(error: ActionError) -> AppError {
 
 /// An invoice or credit note with its `payments`, as of `today` (for `overdue`), as history and the feed keep it.
 pub fn record(invoice: &Invoice, payments: &[Payment], today: NaiveDate) -> Value {
-    let Totals {
-        net_total,
-        tax_total,
-        total,
-        tax_breakdown: shares,
-    } = invoice.totals();
     let f = &invoice.fields;
     let currency = f.currency;
     let frozen = invoice.frozen.as_ref();
-    let lines: Vec<Value> = (1_i32..)
-        .zip(&f.lines)
-        .map(|(position, line)| {
-            json!({
-                "id": line.id,
-                "position": position,
-                "sales_order_line_id": line.sales_order_line_id,
-                "credits_line_id": line.credits_line_id,
-                "product_id": line.product_id,
-                "description": line.description,
-                "quantity": line.quantity,
-                "unit": line.unit,
-                "unit_price": shown_price(line.unit_price, currency),
-                "discount_percent": line.discount_percent.normalize(),
-                "tax_rate": line.tax_rate.normalize(),
-                "line_net": line.amounts().net(currency),
-                "credited_quantity": line.credited_quantity,
-            })
+    let lines = records::positioned(&f.lines, |position, line| {
+        json!({
+            "id": line.id,
+            "position": position,
+            "sales_order_line_id": line.sales_order_line_id,
+            "credits_line_id": line.credits_line_id,
+            "product_id": line.product_id,
+            "description": line.description,
+            "quantity": line.quantity,
+            "unit": line.unit,
+            "unit_price": shown_price(line.unit_price, currency),
+            "discount_percent": line.discount_percent.normalize(),
+            "tax_rate": line.tax_rate.normalize(),
+            "line_net": line.amounts().net(currency),
+            "credited_quantity": line.credited_quantity,
         })
-        .collect();
+    });
     let payments: Vec<Value> = payments
         .iter()
         .map(|p| {
@@ -543,8 +533,7 @@ pub fn record(invoice: &Invoice, payments: &[Payment], today: NaiveDate) -> Valu
             })
         })
         .collect();
-    // The lists go in by move: `json!` would copy each of their values once more.
-    let mut form = json!({
+    let header = json!({
         "id": invoice.id,
         "kind": invoice.kind.as_str(),
         "number": invoice.number,
@@ -560,10 +549,6 @@ pub fn record(invoice: &Invoice, payments: &[Payment], today: NaiveDate) -> Valu
         "party_address": frozen.and_then(|p| p.address.as_ref()).map(address),
         "party_vat_id": frozen.and_then(|p| p.vat_id.as_ref()),
         "notes": f.notes,
-        "net_total": net_total,
-        "tax_total": tax_total,
-        "total": total,
-        "tax_breakdown": tax_breakdown(&shares),
         "paid_amount": minor(invoice.paid_amount, currency),
         "credited_amount": minor(invoice.credited_amount, currency),
         "balance_due": invoice.balance_due(),
@@ -573,7 +558,8 @@ pub fn record(invoice: &Invoice, payments: &[Payment], today: NaiveDate) -> Valu
         "created_at": invoice.created_at,
         "updated_at": invoice.updated_at,
     });
-    form["lines"] = Value::Array(lines);
+    let mut form = records::document(header, invoice.totals(), lines);
+    // By move, as the lines: `json!` would copy each of their values once more.
     form["payments"] = Value::Array(payments);
     form
 }

@@ -27,14 +27,13 @@ use crate::upsert::{self, Upserted};
 use crate::versioned::{self, Versioned};
 use crate::versions::check_version;
 use chrono::{DateTime, Utc};
-use domain::document::Totals;
 use domain::money::shown_price;
 use persistence::offers::Offers;
 use persistence::parties::Parties;
 use persistence::sales_orders::SalesOrders;
 use persistence::table;
 
-use crate::records::{address, tax_breakdown};
+use crate::records::{self, address};
 use serde_json::{Value, json};
 
 pub const RESOURCE: ResourceType = ResourceType::SalesOrder;
@@ -425,38 +424,28 @@ async fn already_converted(db: &DatabaseConnection, offer_id: Uuid) -> AppError 
 
 /// A sales order with its lines and their invoicing, as history and the change feed keep it.
 pub fn record(order: &SalesOrder) -> Value {
-    let Totals {
-        net_total,
-        tax_total,
-        total,
-        tax_breakdown: shares,
-    } = order.totals();
     let f = &order.fields;
     let currency = f.currency;
-    let lines: Vec<Value> = (1_i32..)
-        .zip(&f.lines)
-        .map(|(position, line)| {
-            json!({
-                "id": line.id,
-                "position": position,
-                "offer_line_id": line.offer_line_id,
-                "product_id": line.product_id,
-                "description": line.description,
-                "quantity": line.quantity.normalize(),
-                "unit": line.unit,
-                "unit_price": shown_price(line.unit_price, currency),
-                "discount_percent": line.discount_percent.normalize(),
-                "tax_rate": line.tax_rate.normalize(),
-                "line_net": line.amounts().net(currency),
-                "reserved_quantity": line.reserved_quantity,
-                "invoiced_quantity": line.invoiced_quantity,
-                "remaining_quantity": line.remaining(),
-                "invoicing_status": line.invoicing_status().as_str(),
-            })
+    let lines = records::positioned(&f.lines, |position, line| {
+        json!({
+            "id": line.id,
+            "position": position,
+            "offer_line_id": line.offer_line_id,
+            "product_id": line.product_id,
+            "description": line.description,
+            "quantity": line.quantity.normalize(),
+            "unit": line.unit,
+            "unit_price": shown_price(line.unit_price, currency),
+            "discount_percent": line.discount_percent.normalize(),
+            "tax_rate": line.tax_rate.normalize(),
+            "line_net": line.amounts().net(currency),
+            "reserved_quantity": line.reserved_quantity,
+            "invoiced_quantity": line.invoiced_quantity,
+            "remaining_quantity": line.remaining(),
+            "invoicing_status": line.invoicing_status().as_str(),
         })
-        .collect();
-    // The lists go in by move: `json!` would copy each of their values once more.
-    let mut form = json!({
+    });
+    let header = json!({
         "id": order.id,
         "number": order.number,
         "party_id": f.party_id,
@@ -470,15 +459,10 @@ pub fn record(order: &SalesOrder) -> Value {
         "notes": f.notes,
         "status": order.status.as_str(),
         "invoicing_status": order.invoicing_status().as_str(),
-        "net_total": net_total,
-        "tax_total": tax_total,
-        "total": total,
-        "tax_breakdown": tax_breakdown(&shares),
         "external_id": order.external_id,
         "version": order.version,
         "created_at": order.created_at,
         "updated_at": order.updated_at,
     });
-    form["lines"] = Value::Array(lines);
-    form
+    records::document(header, order.totals(), lines)
 }
