@@ -148,9 +148,7 @@ async fn write_new_version(
 }
 
 impl Versioned for Activities {
-    fn form(activity: &Activity) -> Value {
-        record(activity)
-    }
+    const FORM: fn(&Activity) -> Value = record;
 
     fn next_version(activity: Activity, at: DateTime<Utc>) -> Activity {
         Activity {

@@ -90,9 +90,7 @@ pub async fn delete(db: &DatabaseConnection, caller: &Caller, id: Uuid, if_match
 }
 
 impl Versioned for DiscountRules {
-    fn form(rule: &DiscountRule) -> Value {
-        record(rule)
-    }
+    const FORM: fn(&DiscountRule) -> Value = record;
 
     fn next_version(rule: DiscountRule, at: DateTime<Utc>) -> DiscountRule {
         DiscountRule {

@@ -218,9 +218,7 @@ async fn write(
 }
 
 impl Versioned for InvoiceOrders {
-    fn form(order: &InvoiceOrder) -> Value {
-        record(order)
-    }
+    const FORM: fn(&InvoiceOrder) -> Value = record;
 
     fn next_version(order: InvoiceOrder, at: DateTime<Utc>) -> InvoiceOrder {
         InvoiceOrder {

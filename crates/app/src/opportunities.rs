@@ -164,9 +164,7 @@ async fn write_new_version(
 }
 
 impl Versioned for Opportunities {
-    fn form(opportunity: &Opportunity) -> Value {
-        record(opportunity)
-    }
+    const FORM: fn(&Opportunity) -> Value = record;
 
     fn next_version(opportunity: Opportunity, at: DateTime<Utc>) -> Opportunity {
         Opportunity {

@@ -166,9 +166,7 @@ async fn write_new_version(
 }
 
 impl Versioned for Parties {
-    fn form(party: &Party) -> Value {
-        record(party)
-    }
+    const FORM: fn(&Party) -> Value = record;
 
     fn next_version(party: Party, at: DateTime<Utc>) -> Party {
         Party {

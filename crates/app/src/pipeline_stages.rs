@@ -130,9 +130,7 @@ pub async fn delete(db: &DatabaseConnection, caller: &Caller, id: Uuid, if_match
 }
 
 impl Versioned for PipelineStages {
-    fn form(stage: &PipelineStage) -> Value {
-        record(stage)
-    }
+    const FORM: fn(&PipelineStage) -> Value = record;
 
     fn next_version(stage: PipelineStage, at: DateTime<Utc>) -> PipelineStage {
         PipelineStage {

@@ -103,9 +103,7 @@ pub async fn delete(db: &DatabaseConnection, caller: &Caller, id: Uuid, if_match
 }
 
 impl Versioned for PriceLists {
-    fn form(list: &PriceList) -> Value {
-        record(list)
-    }
+    const FORM: fn(&PriceList) -> Value = record;
 
     fn next_version(list: PriceList, at: DateTime<Utc>) -> PriceList {
         PriceList {

@@ -152,9 +152,7 @@ async fn write_new_version(
 }
 
 impl Versioned for Products {
-    fn form(product: &Product) -> Value {
-        record(product)
-    }
+    const FORM: fn(&Product) -> Value = record;
 
     fn next_version(product: Product, at: DateTime<Utc>) -> Product {
         Product {

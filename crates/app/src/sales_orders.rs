@@ -359,9 +359,7 @@ async fn insert_new(
 }
 
 impl Versioned for SalesOrders {
-    fn form(order: &SalesOrder) -> Value {
-        record(order)
-    }
+    const FORM: fn(&SalesOrder) -> Value = record;
 
     fn next_version(order: SalesOrder, at: DateTime<Utc>) -> SalesOrder {
         SalesOrder {

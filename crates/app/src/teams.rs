@@ -70,9 +70,7 @@ pub async fn rename(
 }
 
 impl Versioned for Teams {
-    fn form(team: &Team) -> Value {
-        record(team)
-    }
+    const FORM: fn(&Team) -> Value = record;
 
     fn next_version(team: Team, at: DateTime<Utc>) -> Team {
         Team {

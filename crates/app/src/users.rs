@@ -160,9 +160,7 @@ pub async fn update(
 }
 
 impl Versioned for Users {
-    fn form(user: &User) -> Value {
-        record(user)
-    }
+    const FORM: fn(&User) -> Value = record;
 
     fn next_version(user: User, at: DateTime<Utc>) -> User {
         User {

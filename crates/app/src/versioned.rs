@@ -21,7 +21,7 @@ use crate::versions::check_version;
 /// A table whose records the kit writes new versions of.
 pub(crate) trait Versioned: Table<Record: Clone> {
     /// The record as history and the change feed keep it (the resource's `record`).
-    fn form(record: &Self::Record) -> Value;
+    const FORM: fn(&Self::Record) -> Value;
 
     /// `record` as the version after its own, changed `at`.
     fn next_version(record: Self::Record, at: DateTime<Utc>) -> Self::Record;
@@ -68,7 +68,7 @@ pub(crate) async fn write_next_by<T: Versioned>(
         return Err(AppError::concurrent_update());
     }
     let change = T::change(current, &changed);
-    let (before, after) = (T::form(current), T::form(&changed));
+    let (before, after) = ((T::FORM)(current), (T::FORM)(&changed));
     history::record(
         conn,
         caller,
@@ -88,7 +88,7 @@ pub(crate) async fn record_creation<T: Versioned>(
     caller: &Caller,
     created: &T::Record,
 ) -> Result<(), AppError> {
-    let after = T::form(created);
+    let after = (T::FORM)(created);
     history::record(
         conn,
         caller,
@@ -165,7 +165,7 @@ pub(crate) async fn delete<T: Versioned>(
     let current = lookup::for_update::<T>(&txn, caller, id).await?;
     check_version(current.version(), if_match)?;
     delete(&txn, &current).await?;
-    history::record_deletion(&txn, caller, <T::Record as Record>::TYPE, id, &T::form(&current)).await?;
+    history::record_deletion(&txn, caller, <T::Record as Record>::TYPE, id, &(T::FORM)(&current)).await?;
     transaction::commit(txn).await?;
     Ok(())
 }
