@@ -13,11 +13,13 @@ use uuid::Uuid;
 use crate::caller::Caller;
 use crate::clock::now;
 use crate::error::AppError;
-use crate::history::{self, Change};
+use crate::history::Change;
 use crate::lookup;
 use crate::references::{References, changed};
 use crate::transaction;
+use crate::versioned::{self, Versioned};
 use crate::versions::check_version;
+use chrono::{DateTime, Utc};
 use persistence::activities::Activities;
 
 use serde_json::{Value, json};
@@ -41,8 +43,7 @@ pub async fn create(db: &DatabaseConnection, caller: &Caller, mut input: Activit
         updated_at: at,
     };
     activities::insert(&txn, &activity).await?;
-    let after = record(&activity);
-    history::record(&txn, caller, RESOURCE, activity.id, Change::Created, None, &after).await?;
+    versioned::record_creation::<Activities>(&txn, caller, &activity).await?;
     transaction::commit(txn).await?;
     Ok(activity)
 }
@@ -138,30 +139,32 @@ async fn write_new_version(
     if fields == current.fields && state == current.state {
         return Ok(current);
     }
-    let (before, expected_version, status_before) = (record(&current), current.version, current.state.status);
-    let activity = Activity {
+    let changed = Activity {
         fields,
         state,
-        version: current.version + 1,
-        updated_at: now(),
-        ..current
+        ..current.clone()
     };
-    if !activities::update(conn, &activity, expected_version).await? {
-        // The row was locked when read, so only a writer bypassing that lock gets here.
-        return Err(AppError::concurrent_update());
+    versioned::write_next::<Activities>(conn, caller, &current, changed, now()).await
+}
+
+impl Versioned for Activities {
+    const FORM: fn(&Activity) -> Value = record;
+
+    fn next_version(activity: Activity, at: DateTime<Utc>) -> Activity {
+        Activity {
+            version: activity.version + 1,
+            updated_at: at,
+            ..activity
+        }
     }
-    let after = record(&activity);
-    history::record(
-        conn,
-        caller,
-        RESOURCE,
-        activity.id,
-        Change::of_status(status_before, activity.state.status),
-        Some(&before),
-        &after,
-    )
-    .await?;
-    Ok(activity)
+
+    fn change(before: &Activity, after: &Activity) -> Change {
+        Change::of_status(before.state.status, after.state.status)
+    }
+
+    async fn write(conn: &impl ConnectionTrait, activity: &Activity, expected_version: i32) -> Result<bool, AppError> {
+        Ok(activities::update(conn, activity, expected_version).await?)
+    }
 }
 
 /// Unlinks the activities related to a draft document about to be deleted (an offer, a sales

@@ -10,12 +10,11 @@ use uuid::Uuid;
 use crate::caller::Caller;
 use crate::clock::now;
 use crate::error::AppError;
-use crate::history::{self, Change};
+use crate::lookup;
 use crate::transaction;
-use crate::versions::check_version;
+use crate::versioned::{self, Versioned};
+use persistence::ConnectionTrait;
 use persistence::discount_rules::DiscountRules;
-use persistence::table;
-use persistence::visibility::Visibility;
 
 use serde_json::{Value, json};
 
@@ -37,16 +36,13 @@ pub async fn create(
         updated_at: at,
     };
     discount_rules::insert(&txn, &rule).await?;
-    let after = record(&rule);
-    history::record(&txn, caller, RESOURCE, rule.id, Change::Created, None, &after).await?;
+    versioned::record_creation::<DiscountRules>(&txn, caller, &rule).await?;
     transaction::commit(txn).await?;
     Ok(rule)
 }
 
 pub async fn get(db: &DatabaseConnection, id: Uuid) -> Result<DiscountRule, AppError> {
-    table::find::<DiscountRules>(db, id, Visibility::All)
-        .await?
-        .ok_or(AppError::not_found(RESOURCE))
+    lookup::any::<DiscountRules>(db, id).await
 }
 
 pub async fn list(
@@ -64,44 +60,49 @@ pub async fn update(
     if_match: Option<i32>,
     change: impl FnOnce(&mut DiscountRuleInput),
 ) -> Result<DiscountRule, AppError> {
-    let txn = db.begin().await?;
-    let current = table::find_for_update::<DiscountRules>(&txn, id, Visibility::All)
-        .await?
-        .ok_or(AppError::not_found(RESOURCE))?;
-    let mut input = DiscountRuleInput::from(current.fields.clone());
-    change(&mut input);
-    let fields = input.validate()?;
-    check_version(current.version, if_match)?;
-    if fields == current.fields {
-        return Ok(current);
-    }
-    let before = record(&current);
-    let rule = DiscountRule {
-        fields,
-        version: current.version + 1,
-        updated_at: now(),
-        ..current
-    };
-    if !discount_rules::update(&txn, &rule, current.version).await? {
-        return Err(AppError::concurrent_update());
-    }
-    let after = record(&rule);
-    history::record(&txn, caller, RESOURCE, rule.id, Change::Updated, Some(&before), &after).await?;
-    transaction::commit(txn).await?;
-    Ok(rule)
+    versioned::change::<DiscountRules, _>(
+        db,
+        caller,
+        id,
+        if_match,
+        async |_, current| {
+            let mut input = DiscountRuleInput::from(current.fields.clone());
+            change(&mut input);
+            Ok(input.validate()?)
+        },
+        async |_, current, fields, _| {
+            Ok((fields != current.fields).then(|| DiscountRule {
+                fields,
+                ..current.clone()
+            }))
+        },
+    )
+    .await
 }
 
 /// Deletes a rule; documents priced with it keep their discount, and its history stays readable.
 pub async fn delete(db: &DatabaseConnection, caller: &Caller, id: Uuid, if_match: Option<i32>) -> Result<(), AppError> {
-    let txn = db.begin().await?;
-    let current = table::find_for_update::<DiscountRules>(&txn, id, Visibility::All)
-        .await?
-        .ok_or(AppError::not_found(RESOURCE))?;
-    check_version(current.version, if_match)?;
-    discount_rules::delete(&txn, id).await?;
-    history::record_deletion(&txn, caller, RESOURCE, id, &record(&current)).await?;
-    transaction::commit(txn).await?;
-    Ok(())
+    versioned::delete::<DiscountRules>(db, caller, id, if_match, async |txn, _| {
+        discount_rules::delete(txn, id).await?;
+        Ok(())
+    })
+    .await
+}
+
+impl Versioned for DiscountRules {
+    const FORM: fn(&DiscountRule) -> Value = record;
+
+    fn next_version(rule: DiscountRule, at: DateTime<Utc>) -> DiscountRule {
+        DiscountRule {
+            version: rule.version + 1,
+            updated_at: at,
+            ..rule
+        }
+    }
+
+    async fn write(conn: &impl ConnectionTrait, rule: &DiscountRule, expected_version: i32) -> Result<bool, AppError> {
+        Ok(discount_rules::update(conn, rule, expected_version).await?)
+    }
 }
 
 /// A discount rule as history and the change feed keep it; the turnover condition is flat.

@@ -14,16 +14,17 @@ use uuid::Uuid;
 use crate::caller::Caller;
 use crate::clock::now;
 use crate::error::{AppError, ErrorCode};
-use crate::history::{self, Change};
+use crate::history::Change;
 use crate::lookup;
 use crate::transaction;
+use crate::versioned::{self, Versioned};
 use crate::versions::check_version;
-use domain::document::Totals;
+use chrono::{DateTime, Utc};
 use persistence::invoice_orders::InvoiceOrders;
 use persistence::sales_orders::SalesOrders;
 use persistence::table;
 
-use crate::records::tax_breakdown;
+use crate::records;
 use domain::money::shown_price;
 use serde_json::{Value, json};
 
@@ -125,8 +126,7 @@ async fn create_once(
         updated_at: at,
     };
     invoice_orders::insert(&txn, &order).await?;
-    let after = record(&order);
-    history::record(&txn, caller, RESOURCE, order.id, Change::Created, None, &after).await?;
+    versioned::record_creation::<InvoiceOrders>(&txn, caller, &order).await?;
     transaction::commit(txn).await?;
     Ok(Some(order))
 }
@@ -203,6 +203,7 @@ fn reservations(order: &InvoiceOrder) -> Vec<(Uuid, i64)> {
         .collect()
 }
 
+/// Writes the next version of `current`, in `status`, and records the change.
 async fn write(
     conn: &impl ConnectionTrait,
     caller: &Caller,
@@ -211,71 +212,59 @@ async fn write(
 ) -> Result<InvoiceOrder, AppError> {
     let changed = InvoiceOrder {
         status,
-        version: current.version + 1,
-        updated_at: now(),
         ..current.clone()
     };
-    if !invoice_orders::update(conn, &changed, current.version).await? {
-        return Err(AppError::concurrent_update());
+    versioned::write_next::<InvoiceOrders>(conn, caller, current, changed, now()).await
+}
+
+impl Versioned for InvoiceOrders {
+    const FORM: fn(&InvoiceOrder) -> Value = record;
+
+    fn next_version(order: InvoiceOrder, at: DateTime<Utc>) -> InvoiceOrder {
+        InvoiceOrder {
+            version: order.version + 1,
+            updated_at: at,
+            ..order
+        }
     }
-    let before = record(current);
-    let after = record(&changed);
-    history::record(
-        conn,
-        caller,
-        RESOURCE,
-        changed.id,
-        Change::of_status(current.status, changed.status),
-        Some(&before),
-        &after,
-    )
-    .await?;
-    Ok(changed)
+
+    fn change(before: &InvoiceOrder, after: &InvoiceOrder) -> Change {
+        Change::of_status(before.status, after.status)
+    }
+
+    async fn write(conn: &impl ConnectionTrait, order: &InvoiceOrder, expected_version: i32) -> Result<bool, AppError> {
+        Ok(invoice_orders::update(conn, order, expected_version).await?)
+    }
 }
 
 /// An invoice order with its lines, as history and the change feed keep it.
 pub fn record(order: &InvoiceOrder) -> Value {
-    let Totals {
-        net_total,
-        tax_total,
-        total,
-        tax_breakdown: shares,
-    } = order.totals();
     let currency = order.currency;
-    let lines: Vec<Value> = (1_i32..)
-        .zip(&order.lines)
-        .map(|(position, line)| {
-            let ordered = &line.ordered;
-            json!({
-                "id": line.id,
-                "position": position,
-                "sales_order_id": line.sales_order_id,
-                "sales_order_line_id": ordered.id,
-                "product_id": ordered.product_id,
-                "description": ordered.description,
-                "quantity": line.quantity,
-                "unit": ordered.unit,
-                "unit_price": shown_price(ordered.unit_price, currency),
-                "discount_percent": ordered.discount_percent.normalize(),
-                "tax_rate": ordered.tax_rate.normalize(),
-                "line_net": line.amounts().net(currency),
-            })
+    let lines = records::positioned(&order.lines, |position, line| {
+        let ordered = &line.ordered;
+        json!({
+            "id": line.id,
+            "position": position,
+            "sales_order_id": line.sales_order_id,
+            "sales_order_line_id": ordered.id,
+            "product_id": ordered.product_id,
+            "description": ordered.description,
+            "quantity": line.quantity,
+            "unit": ordered.unit,
+            "unit_price": shown_price(ordered.unit_price, currency),
+            "discount_percent": ordered.discount_percent.normalize(),
+            "tax_rate": ordered.tax_rate.normalize(),
+            "line_net": line.amounts().net(currency),
         })
-        .collect();
-    // The lists go in by move: `json!` would copy each of their values once more.
-    let mut form = json!({
+    });
+    let header = json!({
         "id": order.id,
         "party_id": order.party_id,
         "currency": currency.code(),
         "status": order.status.as_str(),
-        "net_total": net_total,
-        "tax_total": tax_total,
-        "total": total,
-        "tax_breakdown": tax_breakdown(&shares),
         "version": order.version,
         "created_at": order.created_at,
         "updated_at": order.updated_at,
     });
-    form["lines"] = Value::Array(lines);
-    form
+    records::document(header, order.totals(), lines)
 }

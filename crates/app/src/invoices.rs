@@ -39,12 +39,11 @@ use crate::transaction;
 use crate::upsert::{self, Upserted};
 use crate::versions::check_version;
 use chrono::NaiveDate;
-use domain::document::Totals;
 use persistence::invoices::Invoices;
 use persistence::parties::Parties;
 use persistence::table;
 
-use crate::records::{address, tax_breakdown};
+use crate::records::{self, address};
 use domain::money::shown_price;
 use serde_json::{Value, json};
 
@@ -65,7 +64,7 @@ pub async fn from_invoice_order(
 ) -> Result<Invoice, AppError> {
     let external_id = upsert::checked_external_id(external_id.as_deref())?;
     let txn = db.begin().await?;
-    check_external_id_free(&txn, external_id.as_deref()).await?;
+    upsert::check_external_id_free::<Invoices>(&txn, external_id.as_deref()).await?;
     let order = invoice_orders::find_for_update(&txn, caller, invoice_order_id)
         .await
         .map_err(|error| match error {
@@ -95,7 +94,7 @@ pub async fn create(
 ) -> Result<Invoice, AppError> {
     let external_id = upsert::checked_external_id(external_id.as_deref())?;
     let txn = db.begin().await?;
-    check_external_id_free(&txn, external_id.as_deref()).await?;
+    upsert::check_external_id_free::<Invoices>(&txn, external_id.as_deref()).await?;
     let created = create_direct(&txn, caller, input, external_id).await?;
     transaction::commit(txn).await?;
     Ok(created)
@@ -120,16 +119,6 @@ async fn create_direct(
     let defaults = pricing::line_defaults(conn, &party, &lines, currency, today()).await?;
     let fields = input.validate(&party, &defaults, Uuid::now_v7)?;
     insert_draft(conn, caller, InvoiceKind::Invoice, fields, external_id).await
-}
-
-/// An external id another document has is a 409 naming it; the unique index is the backstop.
-async fn check_external_id_free(conn: &impl ConnectionTrait, external_id: Option<&str>) -> Result<(), AppError> {
-    if let Some(external_id) = external_id
-        && let Some(other) = table::find_by_external_id::<Invoices>(conn, external_id).await?
-    {
-        return Err(upsert::duplicate_external_id(RESOURCE, external_id, Some(other.id)));
-    }
-    Ok(())
 }
 
 /// `PUT /invoices/by-external-id/{external_id}`: creates a direct draft as `POST` does, or
@@ -214,7 +203,7 @@ async fn credit_note_once(
     external_id: Option<&str>,
 ) -> Result<Option<Invoice>, AppError> {
     let txn = db.begin().await?;
-    check_external_id_free(&txn, external_id).await?;
+    upsert::check_external_id_free::<Invoices>(&txn, external_id).await?;
     let credited = table::find::<Invoices>(&txn, credits_invoice_id, caller.visibility())
         .await?
         .ok_or_else(|| AppError::invalid("credits_invoice_id", "not_found", "no invoice with this id"))?;
@@ -511,35 +500,26 @@ fn action_error(error: ActionError) -> AppError {
 
 /// An invoice or credit note with its `payments`, as of `today` (for `overdue`), as history and the feed keep it.
 pub fn record(invoice: &Invoice, payments: &[Payment], today: NaiveDate) -> Value {
-    let Totals {
-        net_total,
-        tax_total,
-        total,
-        tax_breakdown: shares,
-    } = invoice.totals();
     let f = &invoice.fields;
     let currency = f.currency;
     let frozen = invoice.frozen.as_ref();
-    let lines: Vec<Value> = (1_i32..)
-        .zip(&f.lines)
-        .map(|(position, line)| {
-            json!({
-                "id": line.id,
-                "position": position,
-                "sales_order_line_id": line.sales_order_line_id,
-                "credits_line_id": line.credits_line_id,
-                "product_id": line.product_id,
-                "description": line.description,
-                "quantity": line.quantity,
-                "unit": line.unit,
-                "unit_price": shown_price(line.unit_price, currency),
-                "discount_percent": line.discount_percent.normalize(),
-                "tax_rate": line.tax_rate.normalize(),
-                "line_net": line.amounts().net(currency),
-                "credited_quantity": line.credited_quantity,
-            })
+    let lines = records::positioned(&f.lines, |position, line| {
+        json!({
+            "id": line.id,
+            "position": position,
+            "sales_order_line_id": line.sales_order_line_id,
+            "credits_line_id": line.credits_line_id,
+            "product_id": line.product_id,
+            "description": line.description,
+            "quantity": line.quantity,
+            "unit": line.unit,
+            "unit_price": shown_price(line.unit_price, currency),
+            "discount_percent": line.discount_percent.normalize(),
+            "tax_rate": line.tax_rate.normalize(),
+            "line_net": line.amounts().net(currency),
+            "credited_quantity": line.credited_quantity,
         })
-        .collect();
+    });
     let payments: Vec<Value> = payments
         .iter()
         .map(|p| {
@@ -553,8 +533,7 @@ pub fn record(invoice: &Invoice, payments: &[Payment], today: NaiveDate) -> Valu
             })
         })
         .collect();
-    // The lists go in by move: `json!` would copy each of their values once more.
-    let mut form = json!({
+    let header = json!({
         "id": invoice.id,
         "kind": invoice.kind.as_str(),
         "number": invoice.number,
@@ -570,10 +549,6 @@ pub fn record(invoice: &Invoice, payments: &[Payment], today: NaiveDate) -> Valu
         "party_address": frozen.and_then(|p| p.address.as_ref()).map(address),
         "party_vat_id": frozen.and_then(|p| p.vat_id.as_ref()),
         "notes": f.notes,
-        "net_total": net_total,
-        "tax_total": tax_total,
-        "total": total,
-        "tax_breakdown": tax_breakdown(&shares),
         "paid_amount": minor(invoice.paid_amount, currency),
         "credited_amount": minor(invoice.credited_amount, currency),
         "balance_due": invoice.balance_due(),
@@ -583,7 +558,8 @@ pub fn record(invoice: &Invoice, payments: &[Payment], today: NaiveDate) -> Valu
         "created_at": invoice.created_at,
         "updated_at": invoice.updated_at,
     });
-    form["lines"] = Value::Array(lines);
+    let mut form = records::document(header, invoice.totals(), lines);
+    // By move, as the lines: `json!` would copy each of their values once more.
     form["payments"] = Value::Array(payments);
     form
 }

@@ -17,6 +17,7 @@ pub mod records;
 pub mod references;
 pub mod transaction;
 pub mod upsert;
+mod versioned;
 pub mod versions;
 
 pub mod activities;

@@ -4,6 +4,7 @@
 
 use domain::record::Record;
 use persistence::table::{self, Table};
+use persistence::visibility::Visibility;
 use persistence::{ConnectionTrait, DatabaseConnection};
 use uuid::Uuid;
 
@@ -13,6 +14,13 @@ use crate::error::AppError;
 /// The record with this id.
 pub async fn get<T: Table>(db: &DatabaseConnection, caller: &Caller, id: Uuid) -> Result<T::Record, AppError> {
     table::find::<T>(db, id, caller.visibility())
+        .await?
+        .ok_or(AppError::not_found(<T::Record as Record>::TYPE))
+}
+
+/// The record with this id, of a resource every reader sees whole (the catalog, the settings).
+pub async fn any<T: Table>(db: &DatabaseConnection, id: Uuid) -> Result<T::Record, AppError> {
+    table::find::<T>(db, id, Visibility::All)
         .await?
         .ok_or(AppError::not_found(<T::Record as Record>::TYPE))
 }

@@ -30,10 +30,9 @@ use persistence::offers::Offers;
 use persistence::parties::Parties;
 use persistence::table;
 
-use domain::document::Totals;
 use domain::money::shown_price;
 
-use crate::records::tax_breakdown;
+use crate::records;
 use serde_json::{Value, json};
 
 pub const RESOURCE: ResourceType = ResourceType::Offer;
@@ -58,11 +57,7 @@ pub async fn create(
 ) -> Result<Offer, AppError> {
     let external_id = upsert::checked_external_id(external_id.as_deref())?;
     let txn = db.begin().await?;
-    if let Some(external_id) = external_id.as_deref()
-        && let Some(other) = table::find_by_external_id::<Offers>(&txn, external_id).await?
-    {
-        return Err(upsert::duplicate_external_id(RESOURCE, external_id, Some(other.id)));
-    }
+    upsert::check_external_id_free::<Offers>(&txn, external_id.as_deref()).await?;
     let created = insert_new(&txn, caller, input, external_id).await?;
     transaction::commit(txn).await?;
     Ok(created)
@@ -465,35 +460,25 @@ async fn check_references(
 
 /// An offer as of `today` (a sent offer past `valid_until` is `expired`), as history and the change feed keep it.
 pub fn record_form(offer: &Offer, today: NaiveDate) -> Value {
-    let Totals {
-        net_total,
-        tax_total,
-        total,
-        tax_breakdown: shares,
-    } = offer.totals();
     let f = &offer.fields;
     let currency = f.currency;
-    let lines: Vec<Value> = (1_i32..)
-        .zip(&f.lines)
-        .map(|(position, line)| {
-            json!({
-                "id": line.id,
-                "position": position,
-                "product_id": line.product_id,
-                "description": line.description,
-                "quantity": line.quantity.normalize(),
-                "unit": line.unit,
-                "unit_price": shown_price(line.unit_price, currency),
-                "discount_percent": line.discount_percent.normalize(),
-                "tax_rate": line.tax_rate.normalize(),
-                "optional": line.optional,
-                "selected": line.selected,
-                "line_net": line.amounts().net(currency),
-            })
+    let lines = records::positioned(&f.lines, |position, line| {
+        json!({
+            "id": line.id,
+            "position": position,
+            "product_id": line.product_id,
+            "description": line.description,
+            "quantity": line.quantity.normalize(),
+            "unit": line.unit,
+            "unit_price": shown_price(line.unit_price, currency),
+            "discount_percent": line.discount_percent.normalize(),
+            "tax_rate": line.tax_rate.normalize(),
+            "optional": line.optional,
+            "selected": line.selected,
+            "line_net": line.amounts().net(currency),
         })
-        .collect();
-    // The lists go in by move: `json!` would copy each of their values once more.
-    let mut form = json!({
+    });
+    let header = json!({
         "id": offer.id,
         "number": offer.number,
         "revision": offer.revision,
@@ -506,10 +491,6 @@ pub fn record_form(offer: &Offer, today: NaiveDate) -> Value {
         "valid_until": f.valid_until,
         "notes": f.notes,
         "status": offer.status_on(today).as_str(),
-        "net_total": net_total,
-        "tax_total": tax_total,
-        "total": total,
-        "tax_breakdown": tax_breakdown(&shares),
         "optional_total": offer.optional_total(),
         "sent_at": offer.sent_at,
         "closed_at": offer.closed_at,
@@ -518,6 +499,5 @@ pub fn record_form(offer: &Offer, today: NaiveDate) -> Value {
         "created_at": offer.created_at,
         "updated_at": offer.updated_at,
     });
-    form["lines"] = Value::Array(lines);
-    form
+    records::document(header, offer.totals(), lines)
 }

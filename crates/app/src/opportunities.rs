@@ -14,11 +14,13 @@ use uuid::Uuid;
 use crate::caller::Caller;
 use crate::clock::now;
 use crate::error::{AppError, ErrorCode};
-use crate::history::{self, Change};
+use crate::history::Change;
 use crate::lookup;
 use crate::references::{References, changed};
 use crate::transaction;
+use crate::versioned::{self, Versioned};
 use crate::versions::check_version;
+use chrono::{DateTime, Utc};
 use domain::currency::Currency;
 use persistence::opportunities::Opportunities;
 use persistence::table;
@@ -53,8 +55,7 @@ pub async fn create(
         updated_at: at,
     };
     opportunities::insert(&txn, &created).await?;
-    let after = record(&created);
-    history::record(&txn, caller, RESOURCE, created.id, Change::Created, None, &after).await?;
+    versioned::record_creation::<Opportunities>(&txn, caller, &created).await?;
     transaction::commit(txn).await?;
     Ok(created)
 }
@@ -98,9 +99,7 @@ pub async fn update(
     change: impl FnOnce(&mut OpportunityInput),
 ) -> Result<Opportunity, AppError> {
     let txn = db.begin().await?;
-    let current = table::find_for_update::<Opportunities>(&txn, id, caller.visibility())
-        .await?
-        .ok_or(AppError::not_found(RESOURCE))?;
+    let current = lookup::for_update::<Opportunities>(&txn, caller, id).await?;
     let mut input = OpportunityInput::from(current.fields.clone());
     change(&mut input);
     let stage = stage_of(&txn, input.stage_id).await?;
@@ -155,32 +154,37 @@ async fn write_new_version(
     }
     let at = now();
     let (status, closed_at) = opportunity::closing(Some((current.status, current.closed_at)), stage.fields.kind, at);
-    let before = record(&current);
-    let (current_version, status_before) = (current.version, current.status);
     let changed = Opportunity {
         fields,
         status,
         closed_at,
-        version: current.version + 1,
-        updated_at: at,
-        ..current
+        ..current.clone()
     };
-    if !opportunities::update(conn, &changed, current_version).await? {
-        // The row was locked when read, so only a writer bypassing that lock gets here.
-        return Err(AppError::concurrent_update());
+    versioned::write_next::<Opportunities>(conn, caller, &current, changed, at).await
+}
+
+impl Versioned for Opportunities {
+    const FORM: fn(&Opportunity) -> Value = record;
+
+    fn next_version(opportunity: Opportunity, at: DateTime<Utc>) -> Opportunity {
+        Opportunity {
+            version: opportunity.version + 1,
+            updated_at: at,
+            ..opportunity
+        }
     }
-    let after = record(&changed);
-    history::record(
-        conn,
-        caller,
-        RESOURCE,
-        changed.id,
-        Change::of_status(status_before, changed.status),
-        Some(&before),
-        &after,
-    )
-    .await?;
-    Ok(changed)
+
+    fn change(before: &Opportunity, after: &Opportunity) -> Change {
+        Change::of_status(before.status, after.status)
+    }
+
+    async fn write(
+        conn: &impl ConnectionTrait,
+        opportunity: &Opportunity,
+        expected_version: i32,
+    ) -> Result<bool, AppError> {
+        Ok(opportunities::update(conn, opportunity, expected_version).await?)
+    }
 }
 
 /// The stage named, or the pipeline's first open stage when none is; none when there is no such.

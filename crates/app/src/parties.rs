@@ -11,13 +11,15 @@ use uuid::Uuid;
 use crate::caller::Caller;
 use crate::clock::now;
 use crate::error::AppError;
-use crate::history::{self, Change};
+use crate::history::Change;
 use crate::lookup;
 use crate::records::address;
 use crate::references::{References, changed};
 use crate::transaction;
 use crate::upsert::{self, Upserted};
+use crate::versioned::{self, Versioned};
 use crate::versions::check_version;
+use chrono::{DateTime, Utc};
 use domain::currency::Currency;
 use domain::email::Email;
 use domain::iban::Bic;
@@ -58,9 +60,7 @@ pub async fn update(
     change: impl FnOnce(&mut PartyInput),
 ) -> Result<Party, AppError> {
     let txn = db.begin().await?;
-    let current = table::find_for_update::<Parties>(&txn, id, caller.visibility())
-        .await?
-        .ok_or(AppError::not_found(RESOURCE))?;
+    let current = lookup::for_update::<Parties>(&txn, caller, id).await?;
     let mut input = PartyInput::from(current.fields.clone());
     change(&mut input);
     // Invalid input is reported as such even with a stale If-Match: fixing it is the first step.
@@ -80,9 +80,7 @@ pub async fn archive(
     if_match: Option<i32>,
 ) -> Result<(), AppError> {
     let txn = db.begin().await?;
-    let current = table::find_for_update::<Parties>(&txn, id, caller.visibility())
-        .await?
-        .ok_or(AppError::not_found(RESOURCE))?;
+    let current = lookup::for_update::<Parties>(&txn, caller, id).await?;
     check_version(current.version, if_match)?;
     if !current.is_archived() {
         let fields = current.fields.clone();
@@ -141,7 +139,7 @@ async fn insert_new(conn: &impl ConnectionTrait, caller: &Caller, mut input: Par
     parties::insert(conn, &party)
         .await
         .map_err(|e| upsert::lost_external_id_race(e, RESOURCE, party.fields.external_id.as_deref()))?;
-    history::record(conn, caller, RESOURCE, party.id, Change::Created, None, &record(&party)).await?;
+    versioned::record_creation::<Parties>(conn, caller, &party).await?;
     Ok(party)
 }
 
@@ -158,25 +156,39 @@ async fn write_new_version(
         // Nothing changes: no new version, so a sync client resending a record doubles nothing.
         return Ok(current);
     }
-    let before = record(&current);
     let at = now();
-    let party = Party {
+    let changed = Party {
         fields,
         archived_at: current.archived_at.or(archive.then_some(at)),
-        version: current.version + 1,
-        updated_at: at,
-        ..current
+        ..current.clone()
     };
-    let written = parties::update(conn, &party, current.version)
-        .await
-        .map_err(|e| upsert::lost_external_id_race(e, RESOURCE, party.fields.external_id.as_deref()))?;
-    if !written {
-        // The row was locked when read, so only a writer bypassing that lock gets here.
-        return Err(AppError::concurrent_update());
+    versioned::write_next::<Parties>(conn, caller, &current, changed, at).await
+}
+
+impl Versioned for Parties {
+    const FORM: fn(&Party) -> Value = record;
+
+    fn next_version(party: Party, at: DateTime<Utc>) -> Party {
+        Party {
+            version: party.version + 1,
+            updated_at: at,
+            ..party
+        }
     }
-    let change = if archive { Change::Archived } else { Change::Updated };
-    history::record(conn, caller, RESOURCE, party.id, change, Some(&before), &record(&party)).await?;
-    Ok(party)
+
+    fn change(before: &Party, after: &Party) -> Change {
+        if !before.is_archived() && after.is_archived() {
+            Change::Archived
+        } else {
+            Change::Updated
+        }
+    }
+
+    async fn write(conn: &impl ConnectionTrait, party: &Party, expected_version: i32) -> Result<bool, AppError> {
+        parties::update(conn, party, expected_version)
+            .await
+            .map_err(|e| upsert::lost_external_id_race(e, RESOURCE, party.fields.external_id.as_deref()))
+    }
 }
 
 /// The references a party holds must exist: its organization (one the caller sees, an organization,

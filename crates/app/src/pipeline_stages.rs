@@ -10,12 +10,11 @@ use uuid::Uuid;
 use crate::caller::Caller;
 use crate::clock::now;
 use crate::error::{AppError, ErrorCode};
-use crate::history::{self, Change};
+use crate::lookup;
 use crate::transaction;
-use crate::versions::check_version;
+use crate::versioned::{self, Versioned};
+use persistence::ConnectionTrait;
 use persistence::pipeline_stages::PipelineStages;
-use persistence::table;
-use persistence::visibility::Visibility;
 
 use serde_json::{Value, json};
 
@@ -51,16 +50,13 @@ pub async fn create(
         updated_at: at,
     };
     pipeline_stages::insert(&txn, &stage).await?;
-    let after = record(&stage);
-    history::record(&txn, caller, RESOURCE, stage.id, Change::Created, None, &after).await?;
+    versioned::record_creation::<PipelineStages>(&txn, caller, &stage).await?;
     transaction::commit(txn).await?;
     Ok(stage)
 }
 
 pub async fn get(db: &DatabaseConnection, id: Uuid) -> Result<PipelineStage, AppError> {
-    table::find::<PipelineStages>(db, id, Visibility::All)
-        .await?
-        .ok_or(AppError::not_found(RESOURCE))
+    lookup::any::<PipelineStages>(db, id).await
 }
 
 pub async fn list(
@@ -79,67 +75,81 @@ pub async fn update(
     if_match: Option<i32>,
     change: impl FnOnce(&mut StageInput),
 ) -> Result<PipelineStage, AppError> {
-    let txn = db.begin().await?;
-    let current = table::find_for_update::<PipelineStages>(&txn, id, Visibility::All)
-        .await?
-        .ok_or(AppError::not_found(RESOURCE))?;
-    let mut input = StageInput::from(current.fields.clone());
-    change(&mut input);
-    let fields = input.validate()?;
-    check_version(current.version, if_match)?;
-    if fields == current.fields {
-        return Ok(current);
-    }
-    if fields.kind != current.fields.kind
-        && !current
-            .fields
-            .may_become(&fields, opportunities::any_in_stage(&txn, id).await?)
-    {
-        return Err(AppError::conflict(
-            ErrorCode::StageInUse,
-            "opportunities are in this stage: its kind cannot change (add a stage of the new kind instead)",
-            Some(id),
-        ));
-    }
-    let stage = PipelineStage {
-        fields,
-        version: current.version + 1,
-        updated_at: now(),
-        ..current.clone()
-    };
-    if !pipeline_stages::update(&txn, &stage, current.version).await? {
-        return Err(AppError::concurrent_update());
-    }
-    let (before, after) = (record(&current), record(&stage));
-    history::record(&txn, caller, RESOURCE, stage.id, Change::Updated, Some(&before), &after).await?;
-    transaction::commit(txn).await?;
-    Ok(stage)
+    versioned::change::<PipelineStages, _>(
+        db,
+        caller,
+        id,
+        if_match,
+        async |_, current| {
+            let mut input = StageInput::from(current.fields.clone());
+            change(&mut input);
+            Ok(input.validate()?)
+        },
+        async |txn, current, fields, _| {
+            if fields == current.fields {
+                return Ok(None);
+            }
+            if fields.kind != current.fields.kind
+                && !current
+                    .fields
+                    .may_become(&fields, opportunities::any_in_stage(txn, id).await?)
+            {
+                return Err(AppError::conflict(
+                    ErrorCode::StageInUse,
+                    "opportunities are in this stage: its kind cannot change (add a stage of the new kind instead)",
+                    Some(id),
+                ));
+            }
+            Ok(Some(PipelineStage {
+                fields,
+                ..current.clone()
+            }))
+        },
+    )
+    .await
 }
 
 /// Deletes a stage that nothing uses; one in use is a 409 (retire it instead).
 pub async fn delete(db: &DatabaseConnection, caller: &Caller, id: Uuid, if_match: Option<i32>) -> Result<(), AppError> {
-    let txn = db.begin().await?;
-    let current = table::find_for_update::<PipelineStages>(&txn, id, Visibility::All)
-        .await?
-        .ok_or(AppError::not_found(RESOURCE))?;
-    check_version(current.version, if_match)?;
-    match pipeline_stages::delete(&txn, id).await {
-        Ok(_) => {}
-        Err(StoreError::ForeignKey(_)) => {
-            return Err(AppError::conflict(
+    versioned::delete::<PipelineStages>(
+        db,
+        caller,
+        id,
+        if_match,
+        async |txn, _| match pipeline_stages::delete(txn, id).await {
+            Ok(_) => Ok(()),
+            Err(StoreError::ForeignKey(_)) => Err(AppError::conflict(
                 ErrorCode::StageInUse,
                 "opportunities are in this stage: retire it instead",
                 Some(id),
-            ));
-        }
-        Err(other) => return Err(other.into()),
-    }
-    history::record_deletion(&txn, caller, RESOURCE, id, &record(&current)).await?;
-    transaction::commit(txn).await?;
-    Ok(())
+            )),
+            Err(other) => Err(other.into()),
+        },
+    )
+    .await
 }
 
-async fn next_position(conn: &impl persistence::ConnectionTrait) -> Result<i32, AppError> {
+impl Versioned for PipelineStages {
+    const FORM: fn(&PipelineStage) -> Value = record;
+
+    fn next_version(stage: PipelineStage, at: DateTime<Utc>) -> PipelineStage {
+        PipelineStage {
+            version: stage.version + 1,
+            updated_at: at,
+            ..stage
+        }
+    }
+
+    async fn write(
+        conn: &impl ConnectionTrait,
+        stage: &PipelineStage,
+        expected_version: i32,
+    ) -> Result<bool, AppError> {
+        Ok(pipeline_stages::update(conn, stage, expected_version).await?)
+    }
+}
+
+async fn next_position(conn: &impl ConnectionTrait) -> Result<i32, AppError> {
     // The list is small; its last page holds the highest position.
     let request = PageRequest {
         sort: SyncOrder::Natural,

@@ -11,13 +11,11 @@ use uuid::Uuid;
 use crate::caller::Caller;
 use crate::clock::now;
 use crate::error::{AppError, ErrorCode};
-use crate::history::{self, Change};
+use crate::lookup;
 use crate::transaction;
-use crate::versions::check_version;
+use crate::versioned::{self, Versioned};
 use domain::money::shown_price;
 use persistence::price_lists::PriceLists;
-use persistence::table;
-use persistence::visibility::Visibility;
 
 use serde_json::{Value, json};
 
@@ -36,16 +34,13 @@ pub async fn create(db: &DatabaseConnection, caller: &Caller, input: PriceListIn
         updated_at: at,
     };
     price_lists::insert(&txn, &list).await?;
-    let after = record(&list);
-    history::record(&txn, caller, RESOURCE, list.id, Change::Created, None, &after).await?;
+    versioned::record_creation::<PriceLists>(&txn, caller, &list).await?;
     transaction::commit(txn).await?;
     Ok(list)
 }
 
 pub async fn get(db: &DatabaseConnection, id: Uuid) -> Result<PriceList, AppError> {
-    table::find::<PriceLists>(db, id, Visibility::All)
-        .await?
-        .ok_or(AppError::not_found(RESOURCE))
+    lookup::any::<PriceLists>(db, id).await
 }
 
 pub async fn list(
@@ -63,56 +58,64 @@ pub async fn update(
     if_match: Option<i32>,
     change: impl FnOnce(&mut PriceListInput),
 ) -> Result<PriceList, AppError> {
-    let txn = db.begin().await?;
-    let current = table::find_for_update::<PriceLists>(&txn, id, Visibility::All)
-        .await?
-        .ok_or(AppError::not_found(RESOURCE))?;
-    let unchanged = PriceListInput::from(current.fields.clone());
-    let mut input = unchanged.clone();
-    change(&mut input);
-    current
-        .fields
-        .check_change(&input, input.entries != unchanged.entries)?;
-    let fields = input.validate()?;
-    check_version(current.version, if_match)?;
-    if fields == current.fields {
-        return Ok(current);
-    }
-    check_products(&txn, &fields).await?;
-    let before = record(&current);
-    let list = PriceList {
-        fields,
-        version: current.version + 1,
-        updated_at: now(),
-        ..current
-    };
-    if !price_lists::update(&txn, &list, current.version).await? {
-        return Err(AppError::concurrent_update());
-    }
-    let after = record(&list);
-    history::record(&txn, caller, RESOURCE, list.id, Change::Updated, Some(&before), &after).await?;
-    transaction::commit(txn).await?;
-    Ok(list)
+    versioned::change::<PriceLists, _>(
+        db,
+        caller,
+        id,
+        if_match,
+        async |_, current| {
+            let unchanged = PriceListInput::from(current.fields.clone());
+            let mut input = unchanged.clone();
+            change(&mut input);
+            current
+                .fields
+                .check_change(&input, input.entries != unchanged.entries)?;
+            Ok(input.validate()?)
+        },
+        async |txn, current, fields, _| {
+            if fields == current.fields {
+                return Ok(None);
+            }
+            check_products(txn, &fields).await?;
+            Ok(Some(PriceList {
+                fields,
+                ..current.clone()
+            }))
+        },
+    )
+    .await
 }
 
 /// Deletes a list no party is priced by; one in use is a 409 (assign the parties another first).
 pub async fn delete(db: &DatabaseConnection, caller: &Caller, id: Uuid, if_match: Option<i32>) -> Result<(), AppError> {
-    let txn = db.begin().await?;
-    let current = table::find_for_update::<PriceLists>(&txn, id, Visibility::All)
-        .await?
-        .ok_or(AppError::not_found(RESOURCE))?;
-    check_version(current.version, if_match)?;
-    if parties::uses_price_list(&txn, id).await? {
-        return Err(AppError::conflict(
-            ErrorCode::PriceListInUse,
-            "parties are priced by this list: give them another one first",
-            Some(id),
-        ));
+    versioned::delete::<PriceLists>(db, caller, id, if_match, async |txn, _| {
+        if parties::uses_price_list(txn, id).await? {
+            return Err(AppError::conflict(
+                ErrorCode::PriceListInUse,
+                "parties are priced by this list: give them another one first",
+                Some(id),
+            ));
+        }
+        price_lists::delete(txn, id).await?;
+        Ok(())
+    })
+    .await
+}
+
+impl Versioned for PriceLists {
+    const FORM: fn(&PriceList) -> Value = record;
+
+    fn next_version(list: PriceList, at: DateTime<Utc>) -> PriceList {
+        PriceList {
+            version: list.version + 1,
+            updated_at: at,
+            ..list
+        }
     }
-    price_lists::delete(&txn, id).await?;
-    history::record_deletion(&txn, caller, RESOURCE, id, &record(&current)).await?;
-    transaction::commit(txn).await?;
-    Ok(())
+
+    async fn write(conn: &impl ConnectionTrait, list: &PriceList, expected_version: i32) -> Result<bool, AppError> {
+        Ok(price_lists::update(conn, list, expected_version).await?)
+    }
 }
 
 /// Every entry names a product of the catalog.

@@ -10,14 +10,16 @@ use uuid::Uuid;
 use crate::caller::Caller;
 use crate::clock::now;
 use crate::error::{AppError, ErrorCode};
-use crate::history::{self, Change};
+use crate::history::Change;
+use crate::lookup;
 use crate::transaction;
 use crate::upsert::{self, Upserted};
+use crate::versioned::{self, Versioned};
 use crate::versions::check_version;
+use chrono::{DateTime, Utc};
 use domain::money::shown_price;
 use persistence::products::Products;
 use persistence::table;
-use persistence::visibility::Visibility;
 
 use serde_json::{Value, json};
 
@@ -32,9 +34,7 @@ pub async fn create(db: &DatabaseConnection, caller: &Caller, input: ProductInpu
 }
 
 pub async fn get(db: &DatabaseConnection, id: Uuid) -> Result<Product, AppError> {
-    table::find::<Products>(db, id, Visibility::All)
-        .await?
-        .ok_or(AppError::not_found(RESOURCE))
+    lookup::any::<Products>(db, id).await
 }
 
 pub async fn list(
@@ -55,7 +55,7 @@ pub async fn update(
     change: impl FnOnce(&mut ProductInput),
 ) -> Result<Product, AppError> {
     let txn = db.begin().await?;
-    let current = find_for_update(&txn, id).await?;
+    let current = find_for_update(&txn, caller, id).await?;
     let mut input = ProductInput::from(current.fields.clone());
     change(&mut input);
     let fields = input.validate()?;
@@ -74,7 +74,7 @@ pub async fn archive(
     if_match: Option<i32>,
 ) -> Result<(), AppError> {
     let txn = db.begin().await?;
-    let current = find_for_update(&txn, id).await?;
+    let current = find_for_update(&txn, caller, id).await?;
     check_version(current.version, if_match)?;
     if !current.is_archived() {
         let fields = current.fields.clone();
@@ -109,10 +109,8 @@ pub async fn upsert(
     .await
 }
 
-async fn find_for_update(conn: &impl ConnectionTrait, id: Uuid) -> Result<Product, AppError> {
-    table::find_for_update::<Products>(conn, id, Visibility::All)
-        .await?
-        .ok_or(AppError::not_found(RESOURCE))
+async fn find_for_update(conn: &impl ConnectionTrait, caller: &Caller, id: Uuid) -> Result<Product, AppError> {
+    lookup::for_update::<Products>(conn, caller, id).await
 }
 
 async fn insert_new(conn: &impl ConnectionTrait, caller: &Caller, fields: ProductFields) -> Result<Product, AppError> {
@@ -127,16 +125,7 @@ async fn insert_new(conn: &impl ConnectionTrait, caller: &Caller, fields: Produc
         updated_at: at,
     };
     products::insert(conn, &product).await.map_err(duplicate)?;
-    history::record(
-        conn,
-        caller,
-        RESOURCE,
-        product.id,
-        Change::Created,
-        None,
-        &record(&product),
-    )
-    .await?;
+    versioned::record_creation::<Products>(conn, caller, &product).await?;
     Ok(product)
 }
 
@@ -153,35 +142,39 @@ async fn write_new_version(
         return Ok(current);
     }
     check_unique(conn, &fields, Some(&current.fields)).await?;
-    let before = record(&current);
-    let current_version = current.version;
     let at = now();
-    let product = Product {
+    let changed = Product {
         fields,
         archived_at: current.archived_at.or(archive.then_some(at)),
-        version: current.version + 1,
-        updated_at: at,
-        ..current
+        ..current.clone()
     };
-    if !products::update(conn, &product, current_version)
-        .await
-        .map_err(duplicate)?
-    {
-        // The row was locked when read, so only a writer bypassing that lock gets here.
-        return Err(AppError::concurrent_update());
+    versioned::write_next::<Products>(conn, caller, &current, changed, at).await
+}
+
+impl Versioned for Products {
+    const FORM: fn(&Product) -> Value = record;
+
+    fn next_version(product: Product, at: DateTime<Utc>) -> Product {
+        Product {
+            version: product.version + 1,
+            updated_at: at,
+            ..product
+        }
     }
-    let change = if archive { Change::Archived } else { Change::Updated };
-    history::record(
-        conn,
-        caller,
-        RESOURCE,
-        product.id,
-        change,
-        Some(&before),
-        &record(&product),
-    )
-    .await?;
-    Ok(product)
+
+    fn change(before: &Product, after: &Product) -> Change {
+        if !before.is_archived() && after.is_archived() {
+            Change::Archived
+        } else {
+            Change::Updated
+        }
+    }
+
+    async fn write(conn: &impl ConnectionTrait, product: &Product, expected_version: i32) -> Result<bool, AppError> {
+        products::update(conn, product, expected_version)
+            .await
+            .map_err(duplicate)
+    }
 }
 
 /// A new SKU or external id must be free; the 409 names the product that has it. The unique

@@ -24,15 +24,16 @@ use crate::pricing;
 use crate::references::References;
 use crate::transaction;
 use crate::upsert::{self, Upserted};
+use crate::versioned::{self, Versioned};
 use crate::versions::check_version;
-use domain::document::Totals;
+use chrono::{DateTime, Utc};
 use domain::money::shown_price;
 use persistence::offers::Offers;
 use persistence::parties::Parties;
 use persistence::sales_orders::SalesOrders;
 use persistence::table;
 
-use crate::records::{address, tax_breakdown};
+use crate::records::{self, address};
 use serde_json::{Value, json};
 
 pub const RESOURCE: ResourceType = ResourceType::SalesOrder;
@@ -70,7 +71,7 @@ async fn convert_once(
     external_id: Option<String>,
 ) -> Result<SalesOrder, AppError> {
     let txn = db.begin().await?;
-    check_external_id_free(&txn, external_id.as_deref()).await?;
+    upsert::check_external_id_free::<SalesOrders>(&txn, external_id.as_deref()).await?;
     let offer = table::find_for_update::<Offers>(&txn, offer_id, caller.visibility())
         .await?
         .ok_or_else(|| AppError::invalid("offer_id", "not_found", "no offer with this id"))?;
@@ -102,7 +103,7 @@ pub async fn create(
 ) -> Result<SalesOrder, AppError> {
     let external_id = upsert::checked_external_id(external_id.as_deref())?;
     let txn = db.begin().await?;
-    check_external_id_free(&txn, external_id.as_deref()).await?;
+    upsert::check_external_id_free::<SalesOrders>(&txn, external_id.as_deref()).await?;
     let order = create_direct(&txn, caller, input, external_id).await?;
     transaction::commit(txn).await?;
     Ok(order)
@@ -132,16 +133,6 @@ async fn create_direct(
     }
     references.finish()?;
     insert_new(conn, caller, fields, external_id).await
-}
-
-/// An external id another order has is a 409 naming it; the unique index is the backstop.
-async fn check_external_id_free(conn: &impl ConnectionTrait, external_id: Option<&str>) -> Result<(), AppError> {
-    if let Some(external_id) = external_id
-        && let Some(other) = table::find_by_external_id::<SalesOrders>(conn, external_id).await?
-    {
-        return Err(upsert::duplicate_external_id(RESOURCE, external_id, Some(other.id)));
-    }
-    Ok(())
 }
 
 /// `PUT /sales-orders/by-external-id/{external_id}`: creates a direct order as `POST` does, or
@@ -296,7 +287,7 @@ async fn change_draft(
         fields,
         ..current.clone()
     };
-    let written = write(conn, caller, &current, changed).await?;
+    let written = versioned::write_next::<SalesOrders>(conn, caller, &current, changed, now()).await?;
     if lines_changed {
         sales_orders::replace_lines(conn, &written).await?;
     }
@@ -327,7 +318,7 @@ pub async fn act(
         status,
         ..current.clone()
     };
-    let written = write(&txn, caller, &current, changed).await?;
+    let written = versioned::write_next::<SalesOrders>(&txn, caller, &current, changed, now()).await?;
     transaction::commit(txn).await?;
     Ok(written)
 }
@@ -363,37 +354,28 @@ async fn insert_new(
         StoreError::Duplicate(_) => AppError::conflict(ErrorCode::Duplicate, "the offer is converted already", None),
         other => other.into(),
     })?;
-    history::record(conn, caller, RESOURCE, order.id, Change::Created, None, &record(&order)).await?;
+    versioned::record_creation::<SalesOrders>(conn, caller, &order).await?;
     Ok(order)
 }
 
-/// Writes `changed` as the next version of `current` and records the change.
-async fn write(
-    conn: &impl ConnectionTrait,
-    caller: &Caller,
-    current: &SalesOrder,
-    changed: SalesOrder,
-) -> Result<SalesOrder, AppError> {
-    let changed = SalesOrder {
-        version: current.version + 1,
-        updated_at: now(),
-        ..changed
-    };
-    if !sales_orders::update(conn, &changed, current.version).await? {
-        return Err(AppError::concurrent_update());
+impl Versioned for SalesOrders {
+    const FORM: fn(&SalesOrder) -> Value = record;
+
+    fn next_version(order: SalesOrder, at: DateTime<Utc>) -> SalesOrder {
+        SalesOrder {
+            version: order.version + 1,
+            updated_at: at,
+            ..order
+        }
     }
-    let change = Change::of_status(current.status, changed.status);
-    history::record(
-        conn,
-        caller,
-        RESOURCE,
-        changed.id,
-        change,
-        Some(&record(current)),
-        &record(&changed),
-    )
-    .await?;
-    Ok(changed)
+
+    fn change(before: &SalesOrder, after: &SalesOrder) -> Change {
+        Change::of_status(before.status, after.status)
+    }
+
+    async fn write(conn: &impl ConnectionTrait, order: &SalesOrder, expected_version: i32) -> Result<bool, AppError> {
+        Ok(sales_orders::update(conn, order, expected_version).await?)
+    }
 }
 
 /// The party of an existing order, archived or not: the order keeps it.
@@ -440,38 +422,28 @@ async fn already_converted(db: &DatabaseConnection, offer_id: Uuid) -> AppError 
 
 /// A sales order with its lines and their invoicing, as history and the change feed keep it.
 pub fn record(order: &SalesOrder) -> Value {
-    let Totals {
-        net_total,
-        tax_total,
-        total,
-        tax_breakdown: shares,
-    } = order.totals();
     let f = &order.fields;
     let currency = f.currency;
-    let lines: Vec<Value> = (1_i32..)
-        .zip(&f.lines)
-        .map(|(position, line)| {
-            json!({
-                "id": line.id,
-                "position": position,
-                "offer_line_id": line.offer_line_id,
-                "product_id": line.product_id,
-                "description": line.description,
-                "quantity": line.quantity.normalize(),
-                "unit": line.unit,
-                "unit_price": shown_price(line.unit_price, currency),
-                "discount_percent": line.discount_percent.normalize(),
-                "tax_rate": line.tax_rate.normalize(),
-                "line_net": line.amounts().net(currency),
-                "reserved_quantity": line.reserved_quantity,
-                "invoiced_quantity": line.invoiced_quantity,
-                "remaining_quantity": line.remaining(),
-                "invoicing_status": line.invoicing_status().as_str(),
-            })
+    let lines = records::positioned(&f.lines, |position, line| {
+        json!({
+            "id": line.id,
+            "position": position,
+            "offer_line_id": line.offer_line_id,
+            "product_id": line.product_id,
+            "description": line.description,
+            "quantity": line.quantity.normalize(),
+            "unit": line.unit,
+            "unit_price": shown_price(line.unit_price, currency),
+            "discount_percent": line.discount_percent.normalize(),
+            "tax_rate": line.tax_rate.normalize(),
+            "line_net": line.amounts().net(currency),
+            "reserved_quantity": line.reserved_quantity,
+            "invoiced_quantity": line.invoiced_quantity,
+            "remaining_quantity": line.remaining(),
+            "invoicing_status": line.invoicing_status().as_str(),
         })
-        .collect();
-    // The lists go in by move: `json!` would copy each of their values once more.
-    let mut form = json!({
+    });
+    let header = json!({
         "id": order.id,
         "number": order.number,
         "party_id": f.party_id,
@@ -485,15 +457,10 @@ pub fn record(order: &SalesOrder) -> Value {
         "notes": f.notes,
         "status": order.status.as_str(),
         "invoicing_status": order.invoicing_status().as_str(),
-        "net_total": net_total,
-        "tax_total": tax_total,
-        "total": total,
-        "tax_breakdown": tax_breakdown(&shares),
         "external_id": order.external_id,
         "version": order.version,
         "created_at": order.created_at,
         "updated_at": order.updated_at,
     });
-    form["lines"] = Value::Array(lines);
-    form
+    records::document(header, order.totals(), lines)
 }

@@ -1,7 +1,6 @@
 //! Team use cases. Every change is recorded in the history and the change feed.
 
 use chrono::{DateTime, Utc};
-use domain::resource::ResourceType;
 use domain::team::{self, Team};
 use persistence::page::{Page, PageRequest, SyncOrder};
 use persistence::{DatabaseConnection, StoreError, TransactionTrait, teams};
@@ -10,16 +9,13 @@ use uuid::Uuid;
 use crate::caller::Caller;
 use crate::clock::now;
 use crate::error::{AppError, ErrorCode};
-use crate::history::{self, Change};
+use crate::lookup;
 use crate::transaction;
-use crate::versions::check_version;
-use persistence::table;
+use crate::versioned::{self, Versioned};
+use persistence::ConnectionTrait;
 use persistence::teams::Teams;
-use persistence::visibility::Visibility;
 
 use serde_json::{Value, json};
-
-const RESOURCE: ResourceType = ResourceType::Team;
 
 pub async fn create(db: &DatabaseConnection, caller: &Caller, name: &str) -> Result<Team, AppError> {
     let at = now();
@@ -32,16 +28,13 @@ pub async fn create(db: &DatabaseConnection, caller: &Caller, name: &str) -> Res
     };
     let txn = db.begin().await?;
     teams::insert(&txn, &team).await.map_err(duplicate_name)?;
-    let after = record(&team);
-    history::record(&txn, caller, RESOURCE, team.id, Change::Created, None, &after).await?;
+    versioned::record_creation::<Teams>(&txn, caller, &team).await?;
     transaction::commit(txn).await?;
     Ok(team)
 }
 
 pub async fn get(db: &DatabaseConnection, id: Uuid) -> Result<Team, AppError> {
-    table::find::<Teams>(db, id, Visibility::All)
-        .await?
-        .ok_or(AppError::not_found(RESOURCE))
+    lookup::any::<Teams>(db, id).await
 }
 
 pub async fn list(
@@ -52,6 +45,7 @@ pub async fn list(
     Ok(teams::list(db, updated_since, request).await?)
 }
 
+/// Renames the team; no name leaves it as it is.
 pub async fn rename(
     db: &DatabaseConnection,
     caller: &Caller,
@@ -59,31 +53,38 @@ pub async fn rename(
     if_match: Option<i32>,
     name: Option<&str>,
 ) -> Result<Team, AppError> {
-    let txn = db.begin().await?;
-    let current = table::find_for_update::<Teams>(&txn, id, Visibility::All)
-        .await?
-        .ok_or(AppError::not_found(RESOURCE))?;
-    let name = name.map(team::validate_name).transpose()?;
-    check_version(current.version, if_match)?;
-    let Some(name) = name else {
-        return Ok(current);
-    };
-    let team = Team {
-        name,
-        version: current.version + 1,
-        updated_at: now(),
-        ..current.clone()
-    };
-    if !teams::update(&txn, &team, current.version)
-        .await
-        .map_err(duplicate_name)?
-    {
-        return Err(AppError::concurrent_update());
+    versioned::change::<Teams, _>(
+        db,
+        caller,
+        id,
+        if_match,
+        async |_, _| Ok(name.map(team::validate_name).transpose()?),
+        async |_, current, name, _| {
+            Ok(name.map(|name| Team {
+                name,
+                ..current.clone()
+            }))
+        },
+    )
+    .await
+}
+
+impl Versioned for Teams {
+    const FORM: fn(&Team) -> Value = record;
+
+    fn next_version(team: Team, at: DateTime<Utc>) -> Team {
+        Team {
+            version: team.version + 1,
+            updated_at: at,
+            ..team
+        }
     }
-    let (before, after) = (record(&current), record(&team));
-    history::record(&txn, caller, RESOURCE, team.id, Change::Updated, Some(&before), &after).await?;
-    transaction::commit(txn).await?;
-    Ok(team)
+
+    async fn write(conn: &impl ConnectionTrait, team: &Team, expected_version: i32) -> Result<bool, AppError> {
+        teams::update(conn, team, expected_version)
+            .await
+            .map_err(duplicate_name)
+    }
 }
 
 fn duplicate_name(error: StoreError) -> AppError {

@@ -5,7 +5,7 @@ use std::future::Future;
 
 use domain::record::Record;
 use persistence::table::{self, Table};
-use persistence::{DatabaseTransaction, TransactionTrait};
+use persistence::{ConnectionTrait, DatabaseTransaction, TransactionTrait};
 
 use domain::document::EXTERNAL_ID_MAX;
 use domain::resource::ResourceType;
@@ -65,6 +65,24 @@ pub fn duplicate_external_id(resource: ResourceType, external_id: &str, existing
         format!("another {} has the external id `{external_id}`", resource.noun()),
         existing_id,
     )
+}
+
+/// Refuses an external id that another record of the resource has, with a 409 naming it; the
+/// unique index is the backstop when two requests race.
+pub(crate) async fn check_external_id_free<T: Table>(
+    conn: &impl ConnectionTrait,
+    external_id: Option<&str>,
+) -> Result<(), AppError> {
+    if let Some(external_id) = external_id
+        && let Some(other) = table::find_by_external_id::<T>(conn, external_id).await?
+    {
+        return Err(duplicate_external_id(
+            <T::Record as Record>::TYPE,
+            external_id,
+            Some(other.id()),
+        ));
+    }
+    Ok(())
 }
 
 /// A failed insert or update of a record whose external id is `external_id`: a 409

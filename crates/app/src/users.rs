@@ -14,9 +14,11 @@ use crate::caller::Caller;
 use crate::clock::now;
 use crate::error::{AppError, ErrorCode};
 use crate::history::{self, Change};
+use crate::lookup;
 use crate::password;
 use crate::transaction;
-use crate::versions::check_version;
+use crate::versioned::{self, Versioned};
+use chrono::{DateTime, Utc};
 use persistence::table;
 use persistence::teams::Teams;
 use persistence::users::Users;
@@ -72,9 +74,7 @@ pub async fn create(db: &DatabaseConnection, actor_id: Option<Uuid>, new: NewUse
 }
 
 pub async fn get(db: &DatabaseConnection, id: Uuid) -> Result<User, AppError> {
-    table::find::<Users>(db, id, Visibility::All)
-        .await?
-        .ok_or(AppError::not_found(RESOURCE))
+    lookup::any::<Users>(db, id).await
 }
 
 pub async fn list(
@@ -93,69 +93,88 @@ pub async fn update(
     change: impl FnOnce(&mut UserInput),
     new_password: Option<String>,
 ) -> Result<User, AppError> {
-    let txn = db.begin().await?;
-    let current = table::find_for_update::<Users>(&txn, id, Visibility::All)
-        .await?
-        .ok_or(AppError::not_found(RESOURCE))?;
-    let mut input = UserInput::from(&current);
-    change(&mut input);
-    let mut errors = ValidationErrors::new();
-    let fields = match input.validate() {
-        Ok(fields) => Some(fields),
-        Err(e) => {
-            errors.extend(e);
-            None
+    let new_password = new_password.as_deref();
+    versioned::change_by::<Users, _>(
+        db,
+        caller,
+        id,
+        if_match,
+        async |txn, current| {
+            let mut input = UserInput::from(current);
+            change(&mut input);
+            let mut errors = ValidationErrors::new();
+            let fields = match input.validate() {
+                Ok(fields) => Some(fields),
+                Err(e) => {
+                    errors.extend(e);
+                    None
+                }
+            };
+            if let Some(password) = new_password {
+                user::check_password(password, &mut errors);
+            }
+            if let Some(team_id) = fields
+                .as_ref()
+                .and_then(|f| f.team_id)
+                .filter(|t| Some(*t) != current.team_id)
+            {
+                check_team(txn, team_id, &mut errors).await?;
+            }
+            match fields {
+                Some(fields) if errors.is_empty() => Ok(fields),
+                _ => Err(errors.into()),
+            }
+        },
+        async |_, current, fields, _| {
+            // Only an admin can change users, so an admin who cannot demote themselves cannot leave
+            // the system without an active admin.
+            let demoted =
+                current.role == Role::Admin && current.active && (fields.role != Role::Admin || !fields.active);
+            if demoted && current.id == caller.id {
+                return Err(AppError::conflict(
+                    ErrorCode::SelfLockout,
+                    "admins cannot demote or deactivate themselves: ask another admin",
+                    Some(current.id),
+                ));
+            }
+            Ok(Some(User {
+                email: fields.email,
+                name: fields.name,
+                role: fields.role,
+                team_id: fields.team_id,
+                active: fields.active,
+                ..current.clone()
+            }))
+        },
+        async |txn, user, expected_version| {
+            let hash = match new_password {
+                Some(password) => Some(password::hash(password.to_owned()).await?),
+                None => None,
+            };
+            users::update(txn, user, expected_version, hash.as_deref())
+                .await
+                .map_err(duplicate_email)
+        },
+    )
+    .await
+}
+
+impl Versioned for Users {
+    const FORM: fn(&User) -> Value = record;
+
+    fn next_version(user: User, at: DateTime<Utc>) -> User {
+        User {
+            version: user.version + 1,
+            updated_at: at,
+            ..user
         }
-    };
-    if let Some(password) = &new_password {
-        user::check_password(password, &mut errors);
     }
-    if let Some(team_id) = fields
-        .as_ref()
-        .and_then(|f| f.team_id)
-        .filter(|t| Some(*t) != current.team_id)
-    {
-        check_team(&txn, team_id, &mut errors).await?;
+
+    async fn write(conn: &impl ConnectionTrait, user: &User, expected_version: i32) -> Result<bool, AppError> {
+        users::update(conn, user, expected_version, None)
+            .await
+            .map_err(duplicate_email)
     }
-    let fields = match fields {
-        Some(fields) if errors.is_empty() => fields,
-        _ => return Err(errors.into()),
-    };
-    check_version(current.version, if_match)?;
-    // Only an admin can change users, so an admin who cannot demote themselves cannot leave the
-    // system without an active admin.
-    let demoted = current.role == Role::Admin && current.active && (fields.role != Role::Admin || !fields.active);
-    if demoted && current.id == caller.id {
-        return Err(AppError::conflict(
-            ErrorCode::SelfLockout,
-            "admins cannot demote or deactivate themselves: ask another admin",
-            Some(current.id),
-        ));
-    }
-    let hash = match new_password {
-        Some(password) => Some(password::hash(password).await?),
-        None => None,
-    };
-    let user = User {
-        email: fields.email,
-        name: fields.name,
-        role: fields.role,
-        team_id: fields.team_id,
-        active: fields.active,
-        version: current.version + 1,
-        updated_at: now(),
-        ..current.clone()
-    };
-    if !users::update(&txn, &user, current.version, hash.as_deref())
-        .await
-        .map_err(duplicate_email)?
-    {
-        return Err(AppError::concurrent_update());
-    }
-    let (before, after) = (record(&current), record(&user));
-    history::record(&txn, caller, RESOURCE, user.id, Change::Updated, Some(&before), &after).await?;
-    transaction::commit(txn).await?;
-    Ok(user)
 }
 
 async fn check_team(conn: &impl ConnectionTrait, team_id: Uuid, errors: &mut ValidationErrors) -> Result<(), AppError> {

@@ -6,7 +6,7 @@
 //! Decimals are strings (their `Display` form), instants RFC 3339 in UTC, days `YYYY-MM-DD`, and enums
 //! their snake-case names.
 
-use domain::document::TaxShare;
+use domain::document::{TaxShare, Totals};
 use domain::party::{Address, AddressKind};
 use serde_json::{Value, json};
 
@@ -44,4 +44,23 @@ pub(crate) fn tax_breakdown(shares: &[TaxShare]) -> Vec<Value> {
             })
         })
         .collect()
+}
+
+/// The forms of a document's lines, each with its position (from 1).
+pub(crate) fn positioned<'a, L>(lines: &'a [L], form: impl Fn(i32, &'a L) -> Value) -> Vec<Value> {
+    (1_i32..)
+        .zip(lines)
+        .map(|(position, line)| form(position, line))
+        .collect()
+}
+
+/// The form of a document with lines: its `header` with its `totals` and its `lines`. The lines go
+/// in by move: `json!` would copy each of their values once more.
+pub(crate) fn document(mut header: Value, totals: Totals, lines: Vec<Value>) -> Value {
+    header["net_total"] = json!(totals.net_total);
+    header["tax_total"] = json!(totals.tax_total);
+    header["total"] = json!(totals.total);
+    header["tax_breakdown"] = Value::Array(tax_breakdown(&totals.tax_breakdown));
+    header["lines"] = Value::Array(lines);
+    header
 }
