@@ -1,0 +1,53 @@
+//! What every document with lines shares (offers, orders, invoices): the bounds of a line, its
+//! checks and order (`lines`), and the arithmetic of its amounts and totals (`amounts`).
+
+mod amounts;
+mod lines;
+
+use uuid::Uuid;
+
+use crate::currency::Currency;
+use crate::validation::ValidationErrors;
+
+pub use amounts::{LineAmounts, TaxShare, Totals, net_sum, totals};
+pub use lines::{LineContent, LineDefaults, LineInput, StatedLine, in_line_order, line_order, restate, validate_line};
+
+pub const DESCRIPTION_MAX: usize = 2000;
+pub const UNIT_MAX: usize = 20;
+/// The unit of a line that names neither a unit nor a product.
+pub const DEFAULT_UNIT: &str = "pcs";
+
+/// Up to this many lines on one document.
+pub const MAX_LINES: usize = 1000;
+/// The longest external id (the integrator's own id of a document), as for parties and products.
+pub const EXTERNAL_ID_MAX: usize = 200;
+/// A line's `quantity × unit_price` stays below this. With it, every product a line's net is
+/// made of fits `Decimal`'s 28 significant digits (13 integer digits, 4 + 6 decimals of quantity
+/// and price, 2 of the discount), so the net is rounded once, exactly, and never before.
+pub const LINE_GROSS_LIMIT: i64 = 10_000_000_000_000;
+
+/// A document keeps its party and its currency. `asked` is what a replacement names: a party,
+/// and a currency (the one it names, else the party's). Either changed is `unchangeable`;
+/// `what` names the document ("order", "draft") and `remedy` how to get another.
+pub fn keeps_party_and_currency(
+    kept: (Uuid, Currency),
+    asked: (Uuid, Option<&str>),
+    (what, remedy): (&str, &str),
+) -> Result<(), ValidationErrors> {
+    let mut errors = ValidationErrors::new();
+    if asked.0 != kept.0 {
+        errors.add(
+            "party_id",
+            "unchangeable",
+            format!("the {what} keeps its party: {remedy} and make a new one"),
+        );
+    }
+    if asked.1 != Some(kept.1.code()) {
+        errors.add(
+            "currency",
+            "unchangeable",
+            format!("the {what} is in {}", kept.1.code()),
+        );
+    }
+    errors.finish(|| ())
+}
