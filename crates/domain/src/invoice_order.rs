@@ -96,8 +96,7 @@ pub struct InvoiceOrder {
 impl InvoiceOrder {
     /// What the invoice made of it will come to.
     pub fn totals(&self) -> Totals {
-        let amounts: Vec<LineAmounts> = self.lines.iter().map(InvoiceOrderLine::amounts).collect();
-        document::totals(&amounts, self.currency)
+        document::totals(self.lines.iter().map(InvoiceOrderLine::amounts), self.currency)
     }
 
     /// The actions a client may take (making an invoice is `POST /invoices`).

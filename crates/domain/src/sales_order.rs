@@ -12,7 +12,9 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use crate::currency::Currency;
-use crate::document::{self, LineAmounts, LineDefaults, LineInput, MAX_LINES, StatedLine, Totals, restate};
+use crate::document::{
+    self, DocumentLine, LineContent, LineDefaults, LineInput, MAX_LINES, StatedLine, Totals, restate,
+};
 use crate::offer::{Offer, OfferStatus};
 use crate::party::{Address, Party};
 use crate::text;
@@ -103,13 +105,24 @@ pub struct SalesOrderLine {
     pub invoiced_quantity: Decimal,
 }
 
+document_line!(SalesOrderLine);
+
 impl SalesOrderLine {
-    pub fn amounts(&self) -> LineAmounts {
-        LineAmounts {
-            quantity: self.quantity,
-            unit_price: self.unit_price,
-            discount_percent: self.discount_percent,
-            tax_rate: self.tax_rate,
+    /// A new line of `content`, ordered from `offer_line_id` if any, nothing of it invoiced or
+    /// reserved yet.
+    pub(crate) fn new(id: Uuid, offer_line_id: Option<Uuid>, content: LineContent) -> Self {
+        SalesOrderLine {
+            id,
+            offer_line_id,
+            product_id: content.product_id,
+            description: content.description,
+            quantity: content.quantity,
+            unit: content.unit,
+            unit_price: content.unit_price,
+            discount_percent: content.discount_percent,
+            tax_rate: content.tax_rate,
+            reserved_quantity: Decimal::ZERO,
+            invoiced_quantity: Decimal::ZERO,
         }
     }
 
@@ -148,15 +161,7 @@ pub struct SalesOrderFields {
 impl SalesOrderFields {
     /// The lines as an input would state them, to tell a resend from a change.
     pub fn stated_lines(&self) -> Vec<StatedLine<'_>> {
-        self.lines
-            .iter()
-            .map(|line: &SalesOrderLine| StatedLine {
-                product_id: line.product_id,
-                description: &line.description,
-                unit: &line.unit,
-                amounts: line.amounts(),
-            })
-            .collect()
+        document::stated_lines(&self.lines)
     }
 }
 
@@ -185,8 +190,10 @@ pub enum ActionError {
 
 impl SalesOrder {
     pub fn totals(&self) -> Totals {
-        let amounts: Vec<LineAmounts> = self.fields.lines.iter().map(SalesOrderLine::amounts).collect();
-        document::totals(&amounts, self.fields.currency)
+        document::totals(
+            self.fields.lines.iter().map(SalesOrderLine::amounts),
+            self.fields.currency,
+        )
     }
 
     /// The order's invoicing status: from its lines.
@@ -268,19 +275,7 @@ pub fn from_accepted_offer(
         .lines
         .iter()
         .filter(|line| line.counts())
-        .map(|line| SalesOrderLine {
-            id: new_line_id(),
-            offer_line_id: Some(line.id),
-            product_id: line.product_id,
-            description: line.description.clone(),
-            quantity: line.quantity,
-            unit: line.unit.clone(),
-            unit_price: line.unit_price,
-            discount_percent: line.discount_percent,
-            tax_rate: line.tax_rate,
-            reserved_quantity: Decimal::ZERO,
-            invoiced_quantity: Decimal::ZERO,
-        })
+        .map(|line| SalesOrderLine::new(new_line_id(), Some(line.id), line.content()))
         .collect();
     Ok(SalesOrderFields {
         party_id: offer.fields.party_id,
@@ -373,19 +368,7 @@ fn direct_lines(
     for (i, input) in document::in_line_order(inputs, |input| input.position, errors) {
         let defaults = defaults.get(i).and_then(Option::as_ref);
         if let Some(content) = document::validate_line(&format!("lines[{i}]"), input, defaults, errors) {
-            lines.push(SalesOrderLine {
-                id: new_line_id(),
-                offer_line_id: None,
-                product_id: content.product_id,
-                description: content.description,
-                quantity: content.quantity,
-                unit: content.unit,
-                unit_price: content.unit_price,
-                discount_percent: content.discount_percent,
-                tax_rate: content.tax_rate,
-                reserved_quantity: Decimal::ZERO,
-                invoiced_quantity: Decimal::ZERO,
-            });
+            lines.push(SalesOrderLine::new(new_line_id(), None, content));
         }
     }
     lines

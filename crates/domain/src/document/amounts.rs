@@ -8,6 +8,7 @@
 //!
 //! Quantities, prices and percentages are bounded (`money::check_*`), so none of this overflows.
 
+use std::borrow::Borrow;
 use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
@@ -63,10 +64,11 @@ pub struct Totals {
 }
 
 /// The totals of the counted lines.
-pub fn totals<'a>(lines: impl IntoIterator<Item = &'a LineAmounts>, currency: Currency) -> Totals {
+pub fn totals(lines: impl IntoIterator<Item = impl Borrow<LineAmounts>>, currency: Currency) -> Totals {
     // Keyed by the normalized rate, so 19 and 19.00 are one rate.
     let mut by_rate: BTreeMap<Decimal, Decimal> = BTreeMap::new();
     for line in lines {
+        let line = line.borrow();
         *by_rate.entry(line.tax_rate.normalize()).or_default() += line.net(currency);
     }
     let tax_breakdown: Vec<TaxShare> = by_rate
@@ -88,8 +90,11 @@ pub fn totals<'a>(lines: impl IntoIterator<Item = &'a LineAmounts>, currency: Cu
 }
 
 /// The net sum of `lines`, rounded: what optional lines would add.
-pub fn net_sum<'a>(lines: impl IntoIterator<Item = &'a LineAmounts>, currency: Currency) -> Decimal {
-    round_to_minor(lines.into_iter().map(|line| line.net(currency)).sum(), currency)
+pub fn net_sum(lines: impl IntoIterator<Item = impl Borrow<LineAmounts>>, currency: Currency) -> Decimal {
+    round_to_minor(
+        lines.into_iter().map(|line| line.borrow().net(currency)).sum(),
+        currency,
+    )
 }
 
 #[cfg(test)]
@@ -128,7 +133,7 @@ mod tests {
         ];
         let nets: Vec<String> = lines.iter().map(|l| l.net(eur).to_string()).collect();
         assert_eq!(nets, ["59.97", "22.50", "8.79"]);
-        let totals = totals(&lines, eur);
+        let totals = totals(lines, eur);
         let breakdown: Vec<(String, String, String)> = totals
             .tax_breakdown
             .iter()
@@ -150,14 +155,14 @@ mod tests {
     #[test]
     fn currencies_round_at_their_minor_unit_half_away_from_zero() {
         // JPY: 3 × 0.5 = 1.5 → 2 and 5 × 1 = 5: net 7, tax 10 % of 7 = 0.7 → 1.
-        let yen = totals(&[line("3", "0.5", "0", "10"), line("5", "1", "0", "10")], cur("JPY"));
+        let yen = totals([line("3", "0.5", "0", "10"), line("5", "1", "0", "10")], cur("JPY"));
         assert_eq!(
             [yen.net_total, yen.tax_total, yen.total].map(|x| x.to_string()),
             ["7", "1", "8"]
         );
         // KWD: 1 × 0.0005 → 0.001 (half way, away from zero); 15 % of 0.0035 = 0.000525 → 0.001.
         let dinar = totals(
-            &[line("1", "0.0005", "0", "15"), line("3", "0.001", "0", "15")],
+            [line("1", "0.0005", "0", "15"), line("3", "0.001", "0", "15")],
             cur("KWD"),
         );
         assert_eq!(dinar.tax_breakdown[0].net.to_string(), "0.004");
@@ -168,7 +173,7 @@ mod tests {
 
     #[test]
     fn rates_written_differently_are_one_rate() {
-        let totals = totals(&[line("1", "10", "0", "19"), line("1", "10", "0", "19.00")], cur("EUR"));
+        let totals = totals([line("1", "10", "0", "19"), line("1", "10", "0", "19.00")], cur("EUR"));
         assert_eq!(totals.tax_breakdown.len(), 1);
         assert_eq!(totals.tax_total.to_string(), "3.80");
     }

@@ -144,16 +144,7 @@ pub struct LineContent {
     pub tax_rate: Decimal,
 }
 
-impl LineContent {
-    pub fn amounts(&self) -> LineAmounts {
-        LineAmounts {
-            quantity: self.quantity,
-            unit_price: self.unit_price,
-            discount_percent: self.discount_percent,
-            tax_rate: self.tax_rate,
-        }
-    }
-}
+document_line!(LineContent);
 
 /// Checks one line at `path` (`lines[3]`), completing it from `defaults`, what its product
 /// offers; for a line that names a product, no defaults means there is no such product.

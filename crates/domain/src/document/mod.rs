@@ -51,3 +51,29 @@ pub fn keeps_party_and_currency(
     }
     errors.finish(|| ())
 }
+
+/// A line a document stores: an offer's, an order's or an invoice's, or a checked line's content.
+/// `document_line!` implements it from the line's fields.
+pub trait DocumentLine {
+    /// The line as an input line would state it.
+    fn stated(&self) -> StatedLine<'_>;
+
+    /// Its content, to carry it over to a line of another document.
+    fn content(&self) -> LineContent {
+        let line = self.stated();
+        LineContent {
+            product_id: line.product_id,
+            description: line.description.to_owned(),
+            quantity: line.amounts.quantity,
+            unit: line.unit.to_owned(),
+            unit_price: line.amounts.unit_price,
+            discount_percent: line.amounts.discount_percent,
+            tax_rate: line.amounts.tax_rate,
+        }
+    }
+}
+
+/// The lines as an input would state them, to tell a resend from a change.
+pub fn stated_lines<L: DocumentLine>(lines: &[L]) -> Vec<StatedLine<'_>> {
+    lines.iter().map(L::stated).collect()
+}

@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use super::{ActionError, Invoice, InvoiceFields, InvoiceKind, InvoiceLine};
-use crate::document::{self, MAX_LINES};
+use crate::document::{self, DocumentLine, LineContent, MAX_LINES};
 use crate::invoice_order::InvoiceOrder;
 use crate::money;
 use crate::party::Party;
@@ -37,18 +37,13 @@ pub fn from_invoice_order(
         lines: order
             .lines
             .iter()
-            .map(|line| InvoiceLine {
-                id: new_line_id(),
-                sales_order_line_id: Some(line.ordered.id),
-                credits_line_id: None,
-                product_id: line.ordered.product_id,
-                description: line.ordered.description.clone(),
-                quantity: line.quantity,
-                unit: line.ordered.unit.clone(),
-                unit_price: line.ordered.unit_price,
-                discount_percent: line.ordered.discount_percent,
-                tax_rate: line.ordered.tax_rate,
-                credited_quantity: Decimal::ZERO,
+            .map(|line| {
+                // The order line's content, in the quantity the invoice order asks for.
+                let content = LineContent {
+                    quantity: line.quantity,
+                    ..line.ordered.content()
+                };
+                InvoiceLine::new(new_line_id(), Some(line.ordered.id), content)
             })
             .collect(),
     }

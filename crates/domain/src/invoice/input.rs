@@ -1,7 +1,6 @@
 //! What a client sends: a direct invoice, and the change of a draft, with the checks of both.
 
 use chrono::NaiveDate;
-use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use super::{InvoiceFields, InvoiceLine, NOTES_MAX};
@@ -81,19 +80,7 @@ fn direct_lines(
     for (i, input) in document::in_line_order(inputs, |input| input.position, errors) {
         let defaults = defaults.get(i).and_then(Option::as_ref);
         if let Some(content) = document::validate_line(&format!("lines[{i}]"), input, defaults, errors) {
-            lines.push(InvoiceLine {
-                id: new_line_id(),
-                sales_order_line_id: None,
-                credits_line_id: None,
-                product_id: content.product_id,
-                description: content.description,
-                quantity: content.quantity,
-                unit: content.unit,
-                unit_price: content.unit_price,
-                discount_percent: content.discount_percent,
-                tax_rate: content.tax_rate,
-                credited_quantity: Decimal::ZERO,
-            });
+            lines.push(InvoiceLine::new(new_line_id(), None, content));
         }
     }
     lines
