@@ -15,7 +15,7 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use crate::currency::Currency;
-use crate::document::{self, LineAmounts, MAX_LINES, Totals};
+use crate::document::{self, LineAmounts, Totals};
 use crate::money;
 use crate::sales_order::{SalesOrderLine, SalesOrderStatus};
 use crate::transition::{self, Transition, TransitionError};
@@ -149,13 +149,9 @@ pub fn plan(
             .map(|o| ("lines".to_owned(), o, o.line.remaining()))
             .collect(),
         Some(lines) => {
-            if lines.len() > MAX_LINES {
-                errors.add("lines", "too_many", format!("at most {MAX_LINES} lines"));
-            }
             let mut seen = HashSet::new();
             let mut chosen = Vec::with_capacity(lines.len());
-            let positions: Vec<Option<i32>> = lines.iter().take(MAX_LINES).map(|l| l.position).collect();
-            for i in document::line_order(&positions, &mut errors) {
+            for i in document::bounded_line_order(lines, |l| l.position, &mut errors) {
                 let requested = &lines[i];
                 let path = format!("lines[{i}]");
                 if !seen.insert(requested.sales_order_line_id) {

@@ -12,9 +12,7 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use crate::currency::Currency;
-use crate::document::{
-    self, DocumentLine, LineContent, LineDefaults, LineInput, MAX_LINES, StatedLine, Totals, restate,
-};
+use crate::document::{self, DocumentLine, LineContent, LineDefaults, LineInput, StatedLine, Totals, restate};
 use crate::offer::{Offer, OfferStatus};
 use crate::party::{Address, Party};
 use crate::text;
@@ -358,20 +356,9 @@ fn direct_lines(
     new_line_id: &mut impl FnMut() -> Uuid,
     errors: &mut ValidationErrors,
 ) -> Vec<SalesOrderLine> {
-    if inputs.is_empty() {
-        errors.add("lines", "required", "an order has at least one line");
-    } else if inputs.len() > MAX_LINES {
-        errors.add("lines", "too_many", format!("at most {MAX_LINES} lines"));
-    }
-    let mut lines = Vec::with_capacity(inputs.len().min(MAX_LINES));
-    let inputs: Vec<LineInput> = inputs.into_iter().take(MAX_LINES).collect();
-    for (i, input) in document::in_line_order(inputs, |input| input.position, errors) {
-        let defaults = defaults.get(i).and_then(Option::as_ref);
-        if let Some(content) = document::validate_line(&format!("lines[{i}]"), input, defaults, errors) {
-            lines.push(SalesOrderLine::new(new_line_id(), None, content));
-        }
-    }
-    lines
+    document::validate_direct_lines(inputs, "an order has at least one line", defaults, errors, |content| {
+        SalesOrderLine::new(new_line_id(), None, content)
+    })
 }
 
 /// A change of a draft: its header, and for a direct order its lines (a draft has nothing

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
-use super::{DEFAULT_UNIT, DESCRIPTION_MAX, LINE_GROSS_LIMIT, LineAmounts, UNIT_MAX};
+use super::{DEFAULT_UNIT, DESCRIPTION_MAX, LINE_GROSS_LIMIT, LineAmounts, MAX_LINES, UNIT_MAX};
 use crate::money;
 use crate::text;
 use crate::validation::ValidationErrors;
@@ -101,6 +101,27 @@ pub fn line_order(positions: &[Option<i32>], errors: &mut ValidationErrors) -> V
     // By position, and lines that share one (refused anyway) in the order sent.
     keyed.sort_unstable();
     keyed.into_iter().map(|(_, i)| i).collect()
+}
+
+/// Refuses more than [`MAX_LINES`] lines (`too_many` at `lines`); whether it did.
+pub fn refuse_too_many_lines(count: usize, errors: &mut ValidationErrors) -> bool {
+    let too_many = count > MAX_LINES;
+    if too_many {
+        errors.add("lines", "too_many", format!("at most {MAX_LINES} lines"));
+    }
+    too_many
+}
+
+/// The order of the lines a client sent ([`line_order`]), more than [`MAX_LINES`] refused: the
+/// lines past it are left out.
+pub fn bounded_line_order<T>(
+    lines: &[T],
+    position: impl Fn(&T) -> Option<i32>,
+    errors: &mut ValidationErrors,
+) -> Vec<usize> {
+    refuse_too_many_lines(lines.len(), errors);
+    let positions: Vec<Option<i32>> = lines.iter().take(MAX_LINES).map(position).collect();
+    line_order(&positions, errors)
 }
 
 /// `inputs` in the order of their positions ([`line_order`]), each with its index in the list sent
@@ -229,6 +250,68 @@ pub fn validate_line(
         return None;
     }
     Some(content)
+}
+
+/// What a client sends for one line of a document: the [`LineInput`] every document's lines
+/// share, and what the document's own lines add (an offer line's `optional`; nothing for the
+/// others).
+pub trait SentLine {
+    /// What the document's own lines add.
+    type Own;
+
+    fn position(&self) -> Option<i32>;
+
+    fn into_parts(self) -> (LineInput, Self::Own);
+}
+
+impl SentLine for LineInput {
+    type Own = ();
+
+    fn position(&self) -> Option<i32> {
+        self.position
+    }
+
+    fn into_parts(self) -> (LineInput, ()) {
+        (self, ())
+    }
+}
+
+/// Checks the lines a client sent, in the order of their positions: each at `lines[i]`, completed
+/// from `defaults[i]`, what the product of `lines[i]` offers (see [`validate_line`]). `build` makes
+/// the document's line of each line that held and of what the document adds to it.
+pub fn validate_lines<T: SentLine, L>(
+    inputs: Vec<T>,
+    defaults: &[Option<LineDefaults>],
+    errors: &mut ValidationErrors,
+    mut build: impl FnMut(LineContent, T::Own) -> L,
+) -> Vec<L> {
+    let mut lines = Vec::with_capacity(inputs.len());
+    for (i, input) in in_line_order(inputs, T::position, errors) {
+        let defaults = defaults.get(i).and_then(Option::as_ref);
+        let (input, own) = input.into_parts();
+        if let Some(content) = validate_line(&format!("lines[{i}]"), input, defaults, errors) {
+            lines.push(build(content, own));
+        }
+    }
+    lines
+}
+
+/// The lines of a direct order or invoice (one not made of another document): at least one
+/// (`empty` says so in the document's words) and at most [`MAX_LINES`], the lines past it not
+/// checked; each checked as [`validate_lines`] does.
+pub fn validate_direct_lines<L>(
+    mut inputs: Vec<LineInput>,
+    empty: &str,
+    defaults: &[Option<LineDefaults>],
+    errors: &mut ValidationErrors,
+    mut build: impl FnMut(LineContent) -> L,
+) -> Vec<L> {
+    if inputs.is_empty() {
+        errors.add("lines", "required", empty);
+    }
+    refuse_too_many_lines(inputs.len(), errors);
+    inputs.truncate(MAX_LINES);
+    validate_lines(inputs, defaults, errors, |content, ()| build(content))
 }
 
 #[cfg(test)]

@@ -10,7 +10,10 @@ use crate::currency::Currency;
 use crate::validation::ValidationErrors;
 
 pub use amounts::{LineAmounts, TaxShare, Totals, net_sum, totals};
-pub use lines::{LineContent, LineDefaults, LineInput, StatedLine, in_line_order, line_order, restate, validate_line};
+pub use lines::{
+    LineContent, LineDefaults, LineInput, SentLine, StatedLine, bounded_line_order, in_line_order, line_order,
+    refuse_too_many_lines, restate, validate_direct_lines, validate_line, validate_lines,
+};
 
 pub const DESCRIPTION_MAX: usize = 2000;
 pub const UNIT_MAX: usize = 20;

@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use super::{ActionError, Invoice, InvoiceFields, InvoiceKind, InvoiceLine};
-use crate::document::{self, DocumentLine, LineContent, MAX_LINES};
+use crate::document::{self, DocumentLine, LineContent};
 use crate::invoice_order::InvoiceOrder;
 use crate::money;
 use crate::party::Party;
@@ -88,13 +88,9 @@ pub fn credit_note_of(
             .map(|l| (l, l.creditable()))
             .collect(),
         Some(lines) => {
-            if lines.len() > MAX_LINES {
-                errors.add("lines", "too_many", format!("at most {MAX_LINES} lines"));
-            }
             let mut seen = HashSet::new();
             let mut chosen = Vec::new();
-            let positions: Vec<Option<i32>> = lines.iter().take(MAX_LINES).map(|l| l.position).collect();
-            for i in document::line_order(&positions, &mut errors) {
+            for i in document::bounded_line_order(lines, |l| l.position, &mut errors) {
                 let requested = &lines[i];
                 let path = format!("lines[{i}]");
                 let Some(line) = invoice.fields.lines.iter().find(|l| l.id == requested.invoice_line_id) else {

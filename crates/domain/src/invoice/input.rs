@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 use super::{InvoiceFields, InvoiceLine, NOTES_MAX};
 use crate::currency::Currency;
-use crate::document::{self, LineDefaults, LineInput, MAX_LINES, restate};
+use crate::document::{self, LineDefaults, LineInput, restate};
 use crate::party::Party;
 use crate::text;
 use crate::time;
@@ -70,20 +70,13 @@ fn direct_lines(
     new_line_id: &mut impl FnMut() -> Uuid,
     errors: &mut ValidationErrors,
 ) -> Vec<InvoiceLine> {
-    if inputs.is_empty() {
-        errors.add("lines", "required", "an invoice has at least one line");
-    } else if inputs.len() > MAX_LINES {
-        errors.add("lines", "too_many", format!("at most {MAX_LINES} lines"));
-    }
-    let mut lines = Vec::new();
-    let inputs: Vec<LineInput> = inputs.into_iter().take(MAX_LINES).collect();
-    for (i, input) in document::in_line_order(inputs, |input| input.position, errors) {
-        let defaults = defaults.get(i).and_then(Option::as_ref);
-        if let Some(content) = document::validate_line(&format!("lines[{i}]"), input, defaults, errors) {
-            lines.push(InvoiceLine::new(new_line_id(), None, content));
-        }
-    }
-    lines
+    document::validate_direct_lines(
+        inputs,
+        "an invoice has at least one line",
+        defaults,
+        errors,
+        |content| InvoiceLine::new(new_line_id(), None, content),
+    )
 }
 
 /// A change of a draft: its header, and for a direct invoice its lines (all of them replaced).

@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::{LineDefaults, LineInput, NOTES_MAX, OfferFields, OfferLine};
 use crate::currency::Currency;
-use crate::document::{self, MAX_LINES};
+use crate::document::{self, SentLine};
 use crate::text;
 use crate::time;
 use crate::validation::ValidationErrors;
@@ -16,6 +16,18 @@ use crate::validation::ValidationErrors;
 pub struct OfferLineInput {
     pub line: LineInput,
     pub optional: Option<bool>,
+}
+
+impl SentLine for OfferLineInput {
+    type Own = Option<bool>;
+
+    fn position(&self) -> Option<i32> {
+        self.line.position
+    }
+
+    fn into_parts(self) -> (LineInput, Option<bool>) {
+        (self.line, self.optional)
+    }
 }
 
 /// What a client asked an offer to be.
@@ -142,29 +154,22 @@ fn validate_lines(
     mut new_line_id: impl FnMut() -> Uuid,
     errors: &mut ValidationErrors,
 ) -> Vec<OfferLine> {
-    if inputs.len() > MAX_LINES {
-        errors.add("lines", "too_many", format!("at most {MAX_LINES} lines"));
+    // Unlike an order or an invoice, an offer of too many lines is refused for that alone.
+    if document::refuse_too_many_lines(inputs.len(), errors) {
         return Vec::new();
     }
-    let mut lines = Vec::with_capacity(inputs.len());
-    for (i, input) in document::in_line_order(inputs, |input| input.line.position, errors) {
-        let defaults = defaults.get(i).and_then(Option::as_ref);
-        if let Some(content) = document::validate_line(&format!("lines[{i}]"), input.line, defaults, errors) {
-            lines.push(OfferLine {
-                id: new_line_id(),
-                product_id: content.product_id,
-                description: content.description,
-                quantity: content.quantity,
-                unit: content.unit,
-                unit_price: content.unit_price,
-                discount_percent: content.discount_percent,
-                tax_rate: content.tax_rate,
-                optional: input.optional.unwrap_or(false),
-                selected: false,
-            });
-        }
-    }
-    lines
+    document::validate_lines(inputs, defaults, errors, |content, optional| OfferLine {
+        id: new_line_id(),
+        product_id: content.product_id,
+        description: content.description,
+        quantity: content.quantity,
+        unit: content.unit,
+        unit_price: content.unit_price,
+        discount_percent: content.discount_percent,
+        tax_rate: content.tax_rate,
+        optional: optional.unwrap_or(false),
+        selected: false,
+    })
 }
 
 #[cfg(test)]
@@ -172,6 +177,7 @@ mod tests {
     use rust_decimal::Decimal;
 
     use super::*;
+    use crate::document::MAX_LINES;
     use crate::offer::OfferStatus as S;
     use crate::offer::fixtures::{d, line, offer};
 
