@@ -12,10 +12,9 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use crate::currency::Currency;
-use crate::document::{self, DocumentLine, LineContent, LineDefaults, LineInput, StatedLine, Totals, restate};
+use crate::document::{self, DocumentLine, LineContent, LineDefaults, LineInput, StatedLine, Totals};
 use crate::offer::{Offer, OfferStatus};
 use crate::party::{Address, Party};
-use crate::text;
 use crate::time;
 use crate::transition::{self, Transition, TransitionError};
 use crate::validation::ValidationErrors;
@@ -314,23 +313,15 @@ impl SalesOrderInput {
         mut new_line_id: impl FnMut() -> Uuid,
     ) -> Result<SalesOrderFields, ValidationErrors> {
         let mut errors = ValidationErrors::new();
-        let currency = match (self.currency.as_deref(), party.fields.currency) {
-            (Some(code), _) => errors.check("currency", Currency::parse(code)),
-            (None, Some(currency)) => Some(currency),
-            (None, None) => {
-                errors.add("currency", "required", "the party has no currency: name one");
-                None
-            }
+        let currency = document::named_or_party_currency(self.currency.as_deref(), party.fields.currency, &mut errors);
+        let header = SalesOrderChange {
+            order_date: self.order_date,
+            payment_terms_days: self.payment_terms_days,
+            notes: self.notes.map(Some),
+            ..SalesOrderChange::default()
         };
-        let order_date = match self.order_date {
-            Some(day) => errors.check("order_date", time::date(day)),
-            None => Some(today),
-        };
-        let payment_terms_days = self.payment_terms_days.unwrap_or(party.fields.payment_terms_days);
-        if !(0..=crate::party::MAX_PAYMENT_TERMS_DAYS).contains(&payment_terms_days) {
-            errors.add("payment_terms_days", "out_of_range", "must be between 0 and 365");
-        }
-        let notes = errors.check("notes", text::optional_multiline(self.notes.as_deref(), NOTES_MAX));
+        let (order_date, payment_terms_days, notes) =
+            header.checked(today, party.fields.payment_terms_days, None, &mut errors);
         let lines = direct_lines(self.lines, defaults, &mut new_line_id, &mut errors);
         // `finish` runs the closure only when nothing was recorded, so every check above held.
         errors.finish(|| SalesOrderFields {
@@ -342,7 +333,7 @@ impl SalesOrderInput {
             payment_terms_days,
             billing_address: party.billing_address().cloned(),
             shipping_address: party.shipping_address().cloned(),
-            notes: notes.flatten(),
+            notes,
             lines,
         })
     }
@@ -383,43 +374,50 @@ impl SalesOrderChange {
         mut new_line_id: impl FnMut() -> Uuid,
     ) -> Result<SalesOrderFields, ValidationErrors> {
         let mut errors = ValidationErrors::new();
-        let lines = match self.lines.take() {
-            None => current.lines.clone(),
-            Some(inputs) if current.offer_id.is_some() && restate(&inputs, &current.stated_lines()) => {
-                current.lines.clone()
-            }
-            Some(_) if current.offer_id.is_some() => {
-                errors.add(
-                    "lines",
-                    "lines_follow_source",
-                    "the lines of an order converted from an offer follow that offer: send them as they are, or leave them out",
-                );
-                Vec::new()
-            }
-            Some(inputs) => direct_lines(inputs, defaults, &mut new_line_id, &mut errors),
-        };
-        let order_date = match self.order_date {
-            Some(day) => errors.check("order_date", time::date(day)),
-            None => Some(current.order_date),
-        };
-        let payment_terms_days = self.payment_terms_days.unwrap_or(current.payment_terms_days);
-        if !(0..=crate::party::MAX_PAYMENT_TERMS_DAYS).contains(&payment_terms_days) {
-            errors.add("payment_terms_days", "out_of_range", "must be between 0 and 365");
-        }
-        let notes = match self.notes {
-            Some(notes) => errors
-                .check("notes", text::optional_multiline(notes.as_deref(), NOTES_MAX))
-                .flatten(),
-            None => current.notes.clone(),
-        };
+        let follows_offer = current.offer_id.is_some().then_some(
+            "the lines of an order converted from an offer follow that offer: send them as they are, or leave them out",
+        );
+        let lines = document::changed_lines(
+            &current.lines,
+            self.lines.take(),
+            follows_offer,
+            &mut errors,
+            |inputs, errors| direct_lines(inputs, defaults, &mut new_line_id, errors),
+        );
+        let owner_id = self.owner_id.unwrap_or(current.owner_id);
+        let (order_date, payment_terms_days, notes) = self.checked(
+            current.order_date,
+            current.payment_terms_days,
+            current.notes.clone(),
+            &mut errors,
+        );
         errors.finish(|| SalesOrderFields {
-            owner_id: self.owner_id.unwrap_or(current.owner_id),
+            owner_id,
             order_date: order_date.expect("checked"),
             payment_terms_days,
             notes,
             lines,
             ..current.clone()
         })
+    }
+
+    /// The header after this change of one of `date`, `terms` and `notes`, checked; the date is
+    /// none when it broke a rule.
+    fn checked(
+        self,
+        date: NaiveDate,
+        terms: i32,
+        notes: Option<String>,
+        errors: &mut ValidationErrors,
+    ) -> (Option<NaiveDate>, i32, Option<String>) {
+        let date = match self.order_date {
+            Some(day) => errors.check("order_date", time::date(day)),
+            None => Some(date),
+        };
+        let terms = self.payment_terms_days.unwrap_or(terms);
+        document::check_payment_terms(terms, errors);
+        let notes = document::checked_notes(self.notes, notes, NOTES_MAX, errors);
+        (date, terms, notes)
     }
 }
 

@@ -7,6 +7,8 @@ mod lines;
 use uuid::Uuid;
 
 use crate::currency::Currency;
+use crate::party::MAX_PAYMENT_TERMS_DAYS;
+use crate::text;
 use crate::validation::ValidationErrors;
 
 pub use amounts::{LineAmounts, TaxShare, Totals, net_sum, totals};
@@ -79,4 +81,70 @@ pub trait DocumentLine {
 /// The lines as an input would state them, to tell a resend from a change.
 pub fn stated_lines<L: DocumentLine>(lines: &[L]) -> Vec<StatedLine<'_>> {
     lines.iter().map(L::stated).collect()
+}
+
+/// The lines of a draft after a change: left out, they stay as they are. The lines of a document
+/// made of another follow that one (`follows_source`: says so, and what to do instead): only a
+/// resend of them as they are is accepted, anything else is refused (`lines_follow_source`). The
+/// lines of a direct document are all replaced, by `replace` of the lines sent.
+pub fn changed_lines<L: DocumentLine + Clone>(
+    current: &[L],
+    change: Option<Vec<LineInput>>,
+    follows_source: Option<&str>,
+    errors: &mut ValidationErrors,
+    replace: impl FnOnce(Vec<LineInput>, &mut ValidationErrors) -> Vec<L>,
+) -> Vec<L> {
+    match (change, follows_source) {
+        (None, _) => current.to_vec(),
+        (Some(inputs), Some(_)) if restate(&inputs, &stated_lines(current)) => current.to_vec(),
+        (Some(_), Some(refusal)) => {
+            errors.add("lines", "lines_follow_source", refusal);
+            Vec::new()
+        }
+        (Some(inputs), None) => replace(inputs, errors),
+    }
+}
+
+/// A document's currency: the one a client names, else the party's; with neither, it is
+/// `required`.
+pub fn named_or_party_currency(
+    named: Option<&str>,
+    party: Option<Currency>,
+    errors: &mut ValidationErrors,
+) -> Option<Currency> {
+    match (named, party) {
+        (Some(code), _) => errors.check("currency", Currency::parse(code)),
+        (None, Some(currency)) => Some(currency),
+        (None, None) => {
+            errors.add("currency", "required", "the party has no currency: name one");
+            None
+        }
+    }
+}
+
+/// Refuses payment terms outside 0 to 365 days, the range of a party's own terms.
+pub fn check_payment_terms(days: i32, errors: &mut ValidationErrors) {
+    if !(0..=MAX_PAYMENT_TERMS_DAYS).contains(&days) {
+        errors.add(
+            "payment_terms_days",
+            "out_of_range",
+            format!("must be between 0 and {MAX_PAYMENT_TERMS_DAYS}"),
+        );
+    }
+}
+
+/// A document's notes: those `sent` (`Some(None)` removes them), checked (at most `max`
+/// characters, on as many lines as needed; blank ones are none), else the `kept` ones.
+pub fn checked_notes(
+    sent: Option<Option<String>>,
+    kept: Option<String>,
+    max: usize,
+    errors: &mut ValidationErrors,
+) -> Option<String> {
+    match sent {
+        Some(notes) => errors
+            .check("notes", text::optional_multiline(notes.as_deref(), max))
+            .flatten(),
+        None => kept,
+    }
 }

@@ -4,10 +4,8 @@ use chrono::NaiveDate;
 use uuid::Uuid;
 
 use super::{InvoiceFields, InvoiceLine, NOTES_MAX};
-use crate::currency::Currency;
-use crate::document::{self, LineDefaults, LineInput, restate};
+use crate::document::{self, LineDefaults, LineInput};
 use crate::party::Party;
-use crate::text;
 use crate::time;
 use crate::validation::ValidationErrors;
 
@@ -31,14 +29,7 @@ impl InvoiceInput {
         mut new_line_id: impl FnMut() -> Uuid,
     ) -> Result<InvoiceFields, ValidationErrors> {
         let mut errors = ValidationErrors::new();
-        let currency = match (self.currency.as_deref(), party.fields.currency) {
-            (Some(code), _) => errors.check("currency", Currency::parse(code)),
-            (None, Some(currency)) => Some(currency),
-            (None, None) => {
-                errors.add("currency", "required", "the party has no currency: name one");
-                None
-            }
-        };
+        let currency = document::named_or_party_currency(self.currency.as_deref(), party.fields.currency, &mut errors);
         let header = InvoiceChange {
             payment_terms_days: self.payment_terms_days,
             invoice_date: self.invoice_date.map(Some),
@@ -99,25 +90,17 @@ impl InvoiceChange {
         mut new_line_id: impl FnMut() -> Uuid,
     ) -> Result<InvoiceFields, ValidationErrors> {
         let mut errors = ValidationErrors::new();
-        let lines = match self.lines.take() {
-            None => current.lines.clone(),
-            Some(inputs)
-                if (current.invoice_order_id.is_some() || current.credits_invoice_id.is_some())
-                    && restate(&inputs, &current.stated_lines()) =>
-            {
-                current.lines.clone()
-            }
-            Some(_) if current.invoice_order_id.is_some() || current.credits_invoice_id.is_some() => {
-                errors.add(
-                    "lines",
-                    "lines_follow_source",
-                    "the lines of an invoice made from an invoice order, or of a credit note, follow \
-                     that document: send them as they are, or delete the draft and make it again",
-                );
-                Vec::new()
-            }
-            Some(inputs) => direct_lines(inputs, defaults, &mut new_line_id, &mut errors),
-        };
+        let follows_source = (current.invoice_order_id.is_some() || current.credits_invoice_id.is_some()).then_some(
+            "the lines of an invoice made from an invoice order, or of a credit note, follow that document: send \
+             them as they are, or delete the draft and make it again",
+        );
+        let lines = document::changed_lines(
+            &current.lines,
+            self.lines.take(),
+            follows_source,
+            &mut errors,
+            |inputs, errors| direct_lines(inputs, defaults, &mut new_line_id, errors),
+        );
         let (payment_terms_days, invoice_date, notes) = self.checked(
             current.payment_terms_days,
             current.invoice_date,
@@ -141,20 +124,13 @@ impl InvoiceChange {
         errors: &mut ValidationErrors,
     ) -> (i32, Option<NaiveDate>, Option<String>) {
         let terms = self.payment_terms_days.unwrap_or(terms);
-        if !(0..=crate::party::MAX_PAYMENT_TERMS_DAYS).contains(&terms) {
-            errors.add("payment_terms_days", "out_of_range", "must be between 0 and 365");
-        }
+        document::check_payment_terms(terms, errors);
         let date = match self.invoice_date {
             Some(Some(day)) => errors.check("invoice_date", time::date(day)),
             Some(None) => None,
             None => date,
         };
-        let notes = match self.notes {
-            Some(notes) => errors
-                .check("notes", text::optional_multiline(notes.as_deref(), NOTES_MAX))
-                .flatten(),
-            None => notes,
-        };
+        let notes = document::checked_notes(self.notes, notes, NOTES_MAX, errors);
         (terms, date, notes)
     }
 }

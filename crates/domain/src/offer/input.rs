@@ -7,7 +7,6 @@ use uuid::Uuid;
 use super::{LineDefaults, LineInput, NOTES_MAX, OfferFields, OfferLine};
 use crate::currency::Currency;
 use crate::document::{self, SentLine};
-use crate::text;
 use crate::time;
 use crate::validation::ValidationErrors;
 
@@ -53,17 +52,12 @@ impl OfferInput {
         new_line_id: impl FnMut() -> Uuid,
     ) -> Result<OfferFields, ValidationErrors> {
         let mut errors = ValidationErrors::new();
-        let currency = match self.currency.as_deref() {
-            None => {
-                errors.add("currency", "required", "the party has no currency: name one");
-                None
-            }
-            Some(code) => errors.check("currency", Currency::parse(code)),
-        };
+        // The party's currency came in before, if at all (`default_currency`).
+        let currency = document::named_or_party_currency(self.currency.as_deref(), None, &mut errors);
         let valid_until = self
             .valid_until
             .and_then(|day| errors.check("valid_until", time::date(day)));
-        let notes = errors.check("notes", text::optional_multiline(self.notes.as_deref(), NOTES_MAX));
+        let notes = document::checked_notes(self.notes.map(Some), None, NOTES_MAX, &mut errors);
         let lines = validate_lines(self.lines, defaults, new_line_id, &mut errors);
         // `finish` runs the closure only when nothing was recorded, so every check above held.
         errors.finish(|| OfferFields {
@@ -73,7 +67,7 @@ impl OfferInput {
             owner_id: self.owner_id,
             currency: currency.expect("checked"),
             valid_until,
-            notes: notes.flatten(),
+            notes,
             lines,
         })
     }
