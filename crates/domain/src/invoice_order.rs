@@ -231,13 +231,8 @@ pub fn plan(
 
 #[cfg(test)]
 mod tests {
-    use std::str::FromStr;
-
     use super::*;
-
-    fn d(text: &str) -> Decimal {
-        Decimal::from_str(text).unwrap()
-    }
+    use crate::fixtures::d;
 
     fn ordered(
         id: u128,

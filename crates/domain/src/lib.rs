@@ -61,6 +61,8 @@ pub mod currency;
 pub mod document;
 pub mod email;
 pub mod event;
+#[cfg(test)]
+mod fixtures;
 pub mod flow;
 pub mod history;
 pub mod iban;

@@ -99,19 +99,10 @@ pub fn net_sum(lines: impl IntoIterator<Item = impl Borrow<LineAmounts>>, curren
 
 #[cfg(test)]
 mod tests {
-    use std::str::FromStr;
-
     use proptest::prelude::*;
 
     use super::*;
-
-    fn d(text: &str) -> Decimal {
-        Decimal::from_str(text).unwrap()
-    }
-
-    fn cur(code: &str) -> Currency {
-        Currency::parse(code).unwrap()
-    }
+    use crate::fixtures::{cur, d};
 
     fn line(quantity: &str, price: &str, discount: &str, rate: &str) -> LineAmounts {
         LineAmounts {

@@ -1,22 +1,12 @@
-//! Fixtures the offer tests share: shorthands for amounts and dates, a line, and an offer of lines.
+//! Fixtures the offer tests (and the sales order ones) share: a line, and an offer of lines.
 
-use std::str::FromStr;
-
-use chrono::{DateTime, NaiveDate, Utc};
-use rust_decimal::Decimal;
+use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::{LineInput, Offer, OfferInput, OfferLineInput, OfferStatus, number};
+pub(crate) use crate::fixtures::{d, day};
 
-pub(super) fn d(text: &str) -> Decimal {
-    Decimal::from_str(text).unwrap()
-}
-
-pub(super) fn day(text: &str) -> NaiveDate {
-    NaiveDate::from_str(text).unwrap()
-}
-
-pub(super) fn line(quantity: &str, price: &str, discount: &str, rate: &str, optional: bool) -> OfferLineInput {
+pub(crate) fn line(quantity: &str, price: &str, discount: &str, rate: &str, optional: bool) -> OfferLineInput {
     OfferLineInput {
         line: LineInput {
             description: Some("Item".into()),
@@ -30,7 +20,7 @@ pub(super) fn line(quantity: &str, price: &str, discount: &str, rate: &str, opti
     }
 }
 
-pub(super) fn offer(lines: Vec<OfferLineInput>, status: OfferStatus) -> Offer {
+pub(crate) fn offer(lines: Vec<OfferLineInput>, status: OfferStatus) -> Offer {
     let input = OfferInput {
         party_id: Uuid::from_u128(1),
         contact_id: None,
