@@ -20,8 +20,9 @@ pub(crate) fn line(quantity: &str, price: &str, discount: &str, rate: &str, opti
     }
 }
 
-pub(crate) fn offer(lines: Vec<OfferLineInput>, status: OfferStatus) -> Offer {
-    let input = OfferInput {
+/// An offer of `lines` to party 1, in EUR, valid until 2026-12-31.
+pub(crate) fn input(lines: Vec<OfferLineInput>) -> OfferInput {
+    OfferInput {
         party_id: Uuid::from_u128(1),
         contact_id: None,
         opportunity_id: None,
@@ -30,9 +31,13 @@ pub(crate) fn offer(lines: Vec<OfferLineInput>, status: OfferStatus) -> Offer {
         valid_until: Some(day("2026-12-31")),
         notes: None,
         lines,
-    };
+    }
+}
+
+/// The offer [`input`] of `lines` makes, in `status`; its line ids count from 101.
+pub(crate) fn offer(lines: Vec<OfferLineInput>, status: OfferStatus) -> Offer {
     let mut next = 100u128;
-    let fields = input
+    let fields = input(lines)
         .validate(&[], || {
             next += 1;
             Uuid::from_u128(next)

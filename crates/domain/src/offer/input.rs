@@ -172,8 +172,8 @@ mod tests {
 
     use super::*;
     use crate::document::MAX_LINES;
-    use crate::offer::OfferStatus as S;
-    use crate::offer::fixtures::{d, line, offer};
+    use crate::offer::OfferStatus;
+    use crate::offer::fixtures::{d, input, line, offer};
 
     fn catalog_line(quantity: &str, price: Option<&str>) -> OfferLineInput {
         OfferLineInput {
@@ -196,26 +196,17 @@ mod tests {
             unit_price: Some(d("0.95")),
             discount_percent: d("5"),
         };
-        let input = OfferInput {
-            party_id: Uuid::nil(),
-            contact_id: None,
-            opportunity_id: None,
-            owner_id: None,
-            currency: Some("EUR".into()),
-            valid_until: None,
-            notes: None,
-            lines: vec![
-                catalog_line("10", None),
-                catalog_line("10", Some("1.00")),
-                OfferLineInput {
-                    line: LineInput {
-                        quantity: d("1"),
-                        ..LineInput::default()
-                    },
-                    optional: None,
+        let input = input(vec![
+            catalog_line("10", None),
+            catalog_line("10", Some("1.00")),
+            OfferLineInput {
+                line: LineInput {
+                    quantity: d("1"),
+                    ..LineInput::default()
                 },
-            ],
-        };
+                optional: None,
+            },
+        ]);
         let errors = input
             .clone()
             .validate(&[Some(defaults.clone()), Some(defaults.clone()), None], Uuid::nil)
@@ -250,9 +241,7 @@ mod tests {
 
     #[test]
     fn a_line_too_large_for_exact_arithmetic_is_refused() {
-        let mut input = offer(vec![], S::Draft).fields;
-        input.lines.clear();
-        let mut input = OfferInput::from(input);
+        let mut input = OfferInput::from(offer(vec![], OfferStatus::Draft).fields);
         input.lines = vec![line("1000000", "10000000", "0", "0", false)];
         let errors = input.validate(&[], Uuid::nil).unwrap_err();
         assert_eq!(
@@ -263,16 +252,7 @@ mod tests {
 
     #[test]
     fn more_than_a_thousand_lines_are_refused() {
-        let input = OfferInput {
-            party_id: Uuid::nil(),
-            contact_id: None,
-            opportunity_id: None,
-            owner_id: None,
-            currency: Some("EUR".into()),
-            valid_until: None,
-            notes: None,
-            lines: vec![line("1", "1", "0", "0", false); MAX_LINES + 1],
-        };
+        let input = input(vec![line("1", "1", "0", "0", false); MAX_LINES + 1]);
         let errors = input.validate(&[], Uuid::nil).unwrap_err();
         assert_eq!(errors.errors()[0].code, "too_many");
     }
