@@ -1,5 +1,7 @@
-//! What every document with lines shares (offers, orders, invoices): the bounds of a line, its
-//! checks and order (`lines`), and the arithmetic of its amounts and totals (`amounts`).
+//! What every document with lines shares (offers, orders, invoices): the bounds of a line, the
+//! rules of a header (currency, payment terms, notes), what a change does to a draft's lines, the
+//! checks and order of the lines a client sends (`lines`), and the arithmetic of amounts and
+//! totals (`amounts`).
 
 mod amounts;
 mod lines;
