@@ -15,7 +15,7 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use crate::currency::Currency;
-use crate::document::{self, LineAmounts, MAX_LINES, Totals};
+use crate::document::{self, LineAmounts, Totals};
 use crate::money;
 use crate::sales_order::{SalesOrderLine, SalesOrderStatus};
 use crate::transition::{self, Transition, TransitionError};
@@ -96,8 +96,7 @@ pub struct InvoiceOrder {
 impl InvoiceOrder {
     /// What the invoice made of it will come to.
     pub fn totals(&self) -> Totals {
-        let amounts: Vec<LineAmounts> = self.lines.iter().map(InvoiceOrderLine::amounts).collect();
-        document::totals(&amounts, self.currency)
+        document::totals(self.lines.iter().map(InvoiceOrderLine::amounts), self.currency)
     }
 
     /// The actions a client may take (making an invoice is `POST /invoices`).
@@ -150,13 +149,9 @@ pub fn plan(
             .map(|o| ("lines".to_owned(), o, o.line.remaining()))
             .collect(),
         Some(lines) => {
-            if lines.len() > MAX_LINES {
-                errors.add("lines", "too_many", format!("at most {MAX_LINES} lines"));
-            }
             let mut seen = HashSet::new();
             let mut chosen = Vec::with_capacity(lines.len());
-            let positions: Vec<Option<i32>> = lines.iter().take(MAX_LINES).map(|l| l.position).collect();
-            for i in document::line_order(&positions, &mut errors) {
+            for i in document::bounded_line_order(lines, |l| l.position, &mut errors) {
                 let requested = &lines[i];
                 let path = format!("lines[{i}]");
                 if !seen.insert(requested.sales_order_line_id) {
@@ -236,13 +231,8 @@ pub fn plan(
 
 #[cfg(test)]
 mod tests {
-    use std::str::FromStr;
-
     use super::*;
-
-    fn d(text: &str) -> Decimal {
-        Decimal::from_str(text).unwrap()
-    }
+    use crate::fixtures::d;
 
     fn ordered(
         id: u128,

@@ -269,6 +269,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+    use crate::fixtures::{cur, d};
 
     #[test]
     fn a_whole_percent_is_0_to_100_without_decimals() {
@@ -281,14 +282,6 @@ mod tests {
         assert_eq!(parse("12.5"), Err(BoundError::NotWhole));
         assert_eq!(parse("100.5"), Err(BoundError::OverHundred));
         assert_eq!(parse("-1"), Err(BoundError::Negative));
-    }
-
-    fn d(text: &str) -> Decimal {
-        Decimal::from_str(text).unwrap()
-    }
-
-    fn cur(code: &str) -> Currency {
-        Currency::parse(code).unwrap()
     }
 
     /// The worked example of the product, to the cent: three EUR lines, taxes at 20 % and 7 %.

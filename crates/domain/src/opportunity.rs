@@ -297,9 +297,8 @@ impl From<OpportunityFields> for OpportunityInput {
 
 #[cfg(test)]
 mod tests {
-    use std::str::FromStr;
-
     use super::*;
+    use crate::fixtures::d;
 
     fn stage(kind: StageKind, probability: i32) -> PipelineStage {
         let at = DateTime::<Utc>::UNIX_EPOCH;
@@ -324,10 +323,6 @@ mod tests {
 
     fn fields_of(errors: &ValidationErrors) -> Vec<&str> {
         errors.errors().iter().map(|e| e.field.as_str()).collect()
-    }
-
-    fn d(text: &str) -> Decimal {
-        Decimal::from_str(text).unwrap()
     }
 
     #[test]

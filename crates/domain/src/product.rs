@@ -171,13 +171,8 @@ impl From<ProductFields> for ProductInput {
 
 #[cfg(test)]
 mod tests {
-    use std::str::FromStr;
-
     use super::*;
-
-    fn d(text: &str) -> Decimal {
-        Decimal::from_str(text).unwrap()
-    }
+    use crate::fixtures::d;
 
     #[test]
     fn a_product_gets_its_kinds_unit_and_is_active() {

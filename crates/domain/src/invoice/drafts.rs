@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use super::{ActionError, Invoice, InvoiceFields, InvoiceKind, InvoiceLine};
-use crate::document::{self, MAX_LINES};
+use crate::document::{self, DocumentLine, LineContent};
 use crate::invoice_order::InvoiceOrder;
 use crate::money;
 use crate::party::Party;
@@ -37,18 +37,13 @@ pub fn from_invoice_order(
         lines: order
             .lines
             .iter()
-            .map(|line| InvoiceLine {
-                id: new_line_id(),
-                sales_order_line_id: Some(line.ordered.id),
-                credits_line_id: None,
-                product_id: line.ordered.product_id,
-                description: line.ordered.description.clone(),
-                quantity: line.quantity,
-                unit: line.ordered.unit.clone(),
-                unit_price: line.ordered.unit_price,
-                discount_percent: line.ordered.discount_percent,
-                tax_rate: line.ordered.tax_rate,
-                credited_quantity: Decimal::ZERO,
+            .map(|line| {
+                // The order line's content, in the quantity the invoice order asks for.
+                let content = LineContent {
+                    quantity: line.quantity,
+                    ..line.ordered.content()
+                };
+                InvoiceLine::new(new_line_id(), Some(line.ordered.id), content)
             })
             .collect(),
     }
@@ -93,13 +88,9 @@ pub fn credit_note_of(
             .map(|l| (l, l.creditable()))
             .collect(),
         Some(lines) => {
-            if lines.len() > MAX_LINES {
-                errors.add("lines", "too_many", format!("at most {MAX_LINES} lines"));
-            }
             let mut seen = HashSet::new();
             let mut chosen = Vec::new();
-            let positions: Vec<Option<i32>> = lines.iter().take(MAX_LINES).map(|l| l.position).collect();
-            for i in document::line_order(&positions, &mut errors) {
+            for i in document::bounded_line_order(lines, |l| l.position, &mut errors) {
                 let requested = &lines[i];
                 let path = format!("lines[{i}]");
                 let Some(line) = invoice.fields.lines.iter().find(|l| l.id == requested.invoice_line_id) else {

@@ -1,39 +1,13 @@
-//! Fixtures the invoice tests share: shorthands for amounts and dates, a party, and a draft of
-//! two lines.
+//! Fixtures the invoice tests share: those of every module (amounts, dates, a party), and a
+//! draft of two lines.
 
-use std::str::FromStr;
-
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use super::{Invoice, InvoiceInput, InvoiceKind, InvoiceStatus};
 use crate::document::LineInput;
-use crate::party::{Party, PartyInput, PartyKind};
-
-pub(super) fn d(text: &str) -> Decimal {
-    Decimal::from_str(text).unwrap()
-}
-
-pub(super) fn day(text: &str) -> NaiveDate {
-    NaiveDate::from_str(text).unwrap()
-}
-
-pub(super) fn party() -> Party {
-    let at = DateTime::<Utc>::UNIX_EPOCH;
-    let mut input = PartyInput::new(PartyKind::Organization, "Acme GmbH");
-    input.vat_id = Some("DE123456789".into());
-    input.payment_terms_days = Some(14);
-    input.currency = Some("EUR".into());
-    Party {
-        id: Uuid::from_u128(1),
-        fields: input.validate().unwrap(),
-        archived_at: None,
-        version: 1,
-        created_at: at,
-        updated_at: at,
-    }
-}
+pub(super) use crate::fixtures::{d, day, party};
 
 pub(super) fn draft() -> Invoice {
     let input = InvoiceInput {

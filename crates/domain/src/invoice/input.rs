@@ -1,14 +1,11 @@
 //! What a client sends: a direct invoice, and the change of a draft, with the checks of both.
 
 use chrono::NaiveDate;
-use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use super::{InvoiceFields, InvoiceLine, NOTES_MAX};
-use crate::currency::Currency;
-use crate::document::{self, LineDefaults, LineInput, MAX_LINES, restate};
+use crate::document::{self, LineDefaults, LineInput};
 use crate::party::Party;
-use crate::text;
 use crate::time;
 use crate::validation::ValidationErrors;
 
@@ -32,14 +29,7 @@ impl InvoiceInput {
         mut new_line_id: impl FnMut() -> Uuid,
     ) -> Result<InvoiceFields, ValidationErrors> {
         let mut errors = ValidationErrors::new();
-        let currency = match (self.currency.as_deref(), party.fields.currency) {
-            (Some(code), _) => errors.check("currency", Currency::parse(code)),
-            (None, Some(currency)) => Some(currency),
-            (None, None) => {
-                errors.add("currency", "required", "the party has no currency: name one");
-                None
-            }
-        };
+        let currency = document::named_or_party_currency(self.currency.as_deref(), party.fields.currency, &mut errors);
         let header = InvoiceChange {
             payment_terms_days: self.payment_terms_days,
             invoice_date: self.invoice_date.map(Some),
@@ -71,32 +61,13 @@ fn direct_lines(
     new_line_id: &mut impl FnMut() -> Uuid,
     errors: &mut ValidationErrors,
 ) -> Vec<InvoiceLine> {
-    if inputs.is_empty() {
-        errors.add("lines", "required", "an invoice has at least one line");
-    } else if inputs.len() > MAX_LINES {
-        errors.add("lines", "too_many", format!("at most {MAX_LINES} lines"));
-    }
-    let mut lines = Vec::new();
-    let inputs: Vec<LineInput> = inputs.into_iter().take(MAX_LINES).collect();
-    for (i, input) in document::in_line_order(inputs, |input| input.position, errors) {
-        let defaults = defaults.get(i).and_then(Option::as_ref);
-        if let Some(content) = document::validate_line(&format!("lines[{i}]"), input, defaults, errors) {
-            lines.push(InvoiceLine {
-                id: new_line_id(),
-                sales_order_line_id: None,
-                credits_line_id: None,
-                product_id: content.product_id,
-                description: content.description,
-                quantity: content.quantity,
-                unit: content.unit,
-                unit_price: content.unit_price,
-                discount_percent: content.discount_percent,
-                tax_rate: content.tax_rate,
-                credited_quantity: Decimal::ZERO,
-            });
-        }
-    }
-    lines
+    document::validate_direct_lines(
+        inputs,
+        "an invoice has at least one line",
+        defaults,
+        errors,
+        |content| InvoiceLine::new(new_line_id(), None, content),
+    )
 }
 
 /// A change of a draft: its header, and for a direct invoice its lines (all of them replaced).
@@ -119,25 +90,17 @@ impl InvoiceChange {
         mut new_line_id: impl FnMut() -> Uuid,
     ) -> Result<InvoiceFields, ValidationErrors> {
         let mut errors = ValidationErrors::new();
-        let lines = match self.lines.take() {
-            None => current.lines.clone(),
-            Some(inputs)
-                if (current.invoice_order_id.is_some() || current.credits_invoice_id.is_some())
-                    && restate(&inputs, &current.stated_lines()) =>
-            {
-                current.lines.clone()
-            }
-            Some(_) if current.invoice_order_id.is_some() || current.credits_invoice_id.is_some() => {
-                errors.add(
-                    "lines",
-                    "lines_follow_source",
-                    "the lines of an invoice made from an invoice order, or of a credit note, follow \
-                     that document: send them as they are, or delete the draft and make it again",
-                );
-                Vec::new()
-            }
-            Some(inputs) => direct_lines(inputs, defaults, &mut new_line_id, &mut errors),
-        };
+        let follows_source = (current.invoice_order_id.is_some() || current.credits_invoice_id.is_some()).then_some(
+            "the lines of an invoice made from an invoice order, or of a credit note, follow that document: send \
+             them as they are, or delete the draft and make it again",
+        );
+        let lines = document::changed_lines(
+            &current.lines,
+            self.lines.take(),
+            follows_source,
+            &mut errors,
+            |inputs, errors| direct_lines(inputs, defaults, &mut new_line_id, errors),
+        );
         let (payment_terms_days, invoice_date, notes) = self.checked(
             current.payment_terms_days,
             current.invoice_date,
@@ -161,20 +124,13 @@ impl InvoiceChange {
         errors: &mut ValidationErrors,
     ) -> (i32, Option<NaiveDate>, Option<String>) {
         let terms = self.payment_terms_days.unwrap_or(terms);
-        if !(0..=crate::party::MAX_PAYMENT_TERMS_DAYS).contains(&terms) {
-            errors.add("payment_terms_days", "out_of_range", "must be between 0 and 365");
-        }
+        document::check_payment_terms(terms, errors);
         let date = match self.invoice_date {
             Some(Some(day)) => errors.check("invoice_date", time::date(day)),
             Some(None) => None,
             None => date,
         };
-        let notes = match self.notes {
-            Some(notes) => errors
-                .check("notes", text::optional_multiline(notes.as_deref(), NOTES_MAX))
-                .flatten(),
-            None => notes,
-        };
+        let notes = document::checked_notes(self.notes, notes, NOTES_MAX, errors);
         (terms, date, notes)
     }
 }

@@ -8,7 +8,7 @@ use super::{
     ActionError, FrozenParty, Invoice, InvoiceAction, InvoiceFields, InvoiceKind, InvoiceLine, InvoiceStatus,
     TRANSITIONS,
 };
-use crate::document::{self, LineAmounts, Totals};
+use crate::document::{self, Totals};
 use crate::money;
 use crate::party::Party;
 use crate::time;
@@ -17,8 +17,7 @@ use crate::validation::ValidationErrors;
 
 impl Invoice {
     pub fn totals(&self) -> Totals {
-        let amounts: Vec<LineAmounts> = self.fields.lines.iter().map(InvoiceLine::amounts).collect();
-        document::totals(&amounts, self.fields.currency)
+        document::totals(self.fields.lines.iter().map(InvoiceLine::amounts), self.fields.currency)
     }
 
     pub fn is_draft(&self) -> bool {

@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use crate::currency::Currency;
-use crate::document::{LineAmounts, StatedLine};
+use crate::document::{self, LineContent, StatedLine};
 use crate::party::Address;
 use crate::transition::{Transition, TransitionError};
 use crate::validation::ValidationErrors;
@@ -80,13 +80,23 @@ pub struct InvoiceLine {
     pub credited_quantity: Decimal,
 }
 
+document_line!(InvoiceLine);
+
 impl InvoiceLine {
-    pub fn amounts(&self) -> LineAmounts {
-        LineAmounts {
-            quantity: self.quantity,
-            unit_price: self.unit_price,
-            discount_percent: self.discount_percent,
-            tax_rate: self.tax_rate,
+    /// A new line of `content`, invoicing `sales_order_line_id` if any, nothing of it credited.
+    pub(crate) fn new(id: Uuid, sales_order_line_id: Option<Uuid>, content: LineContent) -> Self {
+        InvoiceLine {
+            id,
+            sales_order_line_id,
+            credits_line_id: None,
+            product_id: content.product_id,
+            description: content.description,
+            quantity: content.quantity,
+            unit: content.unit,
+            unit_price: content.unit_price,
+            discount_percent: content.discount_percent,
+            tax_rate: content.tax_rate,
+            credited_quantity: Decimal::ZERO,
         }
     }
 
@@ -121,15 +131,7 @@ pub struct InvoiceFields {
 impl InvoiceFields {
     /// The lines as an input would state them, to tell a resend from a change.
     pub fn stated_lines(&self) -> Vec<StatedLine<'_>> {
-        self.lines
-            .iter()
-            .map(|line: &InvoiceLine| StatedLine {
-                product_id: line.product_id,
-                description: &line.description,
-                unit: &line.unit,
-                amounts: line.amounts(),
-            })
-            .collect()
+        document::stated_lines(&self.lines)
     }
 }
 

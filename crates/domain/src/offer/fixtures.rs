@@ -1,22 +1,12 @@
-//! Fixtures the offer tests share: shorthands for amounts and dates, a line, and an offer of lines.
+//! Fixtures the offer tests (and the sales order ones) share: a line, and an offer of lines.
 
-use std::str::FromStr;
-
-use chrono::{DateTime, NaiveDate, Utc};
-use rust_decimal::Decimal;
+use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::{LineInput, Offer, OfferInput, OfferLineInput, OfferStatus, number};
+pub(crate) use crate::fixtures::{d, day};
 
-pub(super) fn d(text: &str) -> Decimal {
-    Decimal::from_str(text).unwrap()
-}
-
-pub(super) fn day(text: &str) -> NaiveDate {
-    NaiveDate::from_str(text).unwrap()
-}
-
-pub(super) fn line(quantity: &str, price: &str, discount: &str, rate: &str, optional: bool) -> OfferLineInput {
+pub(crate) fn line(quantity: &str, price: &str, discount: &str, rate: &str, optional: bool) -> OfferLineInput {
     OfferLineInput {
         line: LineInput {
             description: Some("Item".into()),
@@ -30,8 +20,9 @@ pub(super) fn line(quantity: &str, price: &str, discount: &str, rate: &str, opti
     }
 }
 
-pub(super) fn offer(lines: Vec<OfferLineInput>, status: OfferStatus) -> Offer {
-    let input = OfferInput {
+/// An offer of `lines` to party 1, in EUR, valid until 2026-12-31.
+pub(crate) fn input(lines: Vec<OfferLineInput>) -> OfferInput {
+    OfferInput {
         party_id: Uuid::from_u128(1),
         contact_id: None,
         opportunity_id: None,
@@ -40,9 +31,13 @@ pub(super) fn offer(lines: Vec<OfferLineInput>, status: OfferStatus) -> Offer {
         valid_until: Some(day("2026-12-31")),
         notes: None,
         lines,
-    };
+    }
+}
+
+/// The offer [`input`] of `lines` makes, in `status`; its line ids count from 101.
+pub(crate) fn offer(lines: Vec<OfferLineInput>, status: OfferStatus) -> Offer {
     let mut next = 100u128;
-    let fields = input
+    let fields = input(lines)
         .validate(&[], || {
             next += 1;
             Uuid::from_u128(next)

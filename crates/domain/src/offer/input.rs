@@ -6,8 +6,7 @@ use uuid::Uuid;
 
 use super::{LineDefaults, LineInput, NOTES_MAX, OfferFields, OfferLine};
 use crate::currency::Currency;
-use crate::document::{self, MAX_LINES};
-use crate::text;
+use crate::document::{self, SentLine};
 use crate::time;
 use crate::validation::ValidationErrors;
 
@@ -16,6 +15,18 @@ use crate::validation::ValidationErrors;
 pub struct OfferLineInput {
     pub line: LineInput,
     pub optional: Option<bool>,
+}
+
+impl SentLine for OfferLineInput {
+    type Own = Option<bool>;
+
+    fn position(&self) -> Option<i32> {
+        self.line.position
+    }
+
+    fn into_parts(self) -> (LineInput, Option<bool>) {
+        (self.line, self.optional)
+    }
 }
 
 /// What a client asked an offer to be.
@@ -41,17 +52,12 @@ impl OfferInput {
         new_line_id: impl FnMut() -> Uuid,
     ) -> Result<OfferFields, ValidationErrors> {
         let mut errors = ValidationErrors::new();
-        let currency = match self.currency.as_deref() {
-            None => {
-                errors.add("currency", "required", "the party has no currency: name one");
-                None
-            }
-            Some(code) => errors.check("currency", Currency::parse(code)),
-        };
+        // The party's currency came in before, if at all (`default_currency`).
+        let currency = document::named_or_party_currency(self.currency.as_deref(), None, &mut errors);
         let valid_until = self
             .valid_until
             .and_then(|day| errors.check("valid_until", time::date(day)));
-        let notes = errors.check("notes", text::optional_multiline(self.notes.as_deref(), NOTES_MAX));
+        let notes = document::checked_notes(self.notes.map(Some), None, NOTES_MAX, &mut errors);
         let lines = validate_lines(self.lines, defaults, new_line_id, &mut errors);
         // `finish` runs the closure only when nothing was recorded, so every check above held.
         errors.finish(|| OfferFields {
@@ -61,7 +67,7 @@ impl OfferInput {
             owner_id: self.owner_id,
             currency: currency.expect("checked"),
             valid_until,
-            notes: notes.flatten(),
+            notes,
             lines,
         })
     }
@@ -142,29 +148,22 @@ fn validate_lines(
     mut new_line_id: impl FnMut() -> Uuid,
     errors: &mut ValidationErrors,
 ) -> Vec<OfferLine> {
-    if inputs.len() > MAX_LINES {
-        errors.add("lines", "too_many", format!("at most {MAX_LINES} lines"));
+    // Unlike an order or an invoice, an offer of too many lines is refused for that alone.
+    if document::refuse_too_many_lines(inputs.len(), errors) {
         return Vec::new();
     }
-    let mut lines = Vec::with_capacity(inputs.len());
-    for (i, input) in document::in_line_order(inputs, |input| input.line.position, errors) {
-        let defaults = defaults.get(i).and_then(Option::as_ref);
-        if let Some(content) = document::validate_line(&format!("lines[{i}]"), input.line, defaults, errors) {
-            lines.push(OfferLine {
-                id: new_line_id(),
-                product_id: content.product_id,
-                description: content.description,
-                quantity: content.quantity,
-                unit: content.unit,
-                unit_price: content.unit_price,
-                discount_percent: content.discount_percent,
-                tax_rate: content.tax_rate,
-                optional: input.optional.unwrap_or(false),
-                selected: false,
-            });
-        }
-    }
-    lines
+    document::validate_lines(inputs, defaults, errors, |content, optional| OfferLine {
+        id: new_line_id(),
+        product_id: content.product_id,
+        description: content.description,
+        quantity: content.quantity,
+        unit: content.unit,
+        unit_price: content.unit_price,
+        discount_percent: content.discount_percent,
+        tax_rate: content.tax_rate,
+        optional: optional.unwrap_or(false),
+        selected: false,
+    })
 }
 
 #[cfg(test)]
@@ -172,8 +171,9 @@ mod tests {
     use rust_decimal::Decimal;
 
     use super::*;
-    use crate::offer::OfferStatus as S;
-    use crate::offer::fixtures::{d, line, offer};
+    use crate::document::MAX_LINES;
+    use crate::offer::OfferStatus;
+    use crate::offer::fixtures::{d, input, line, offer};
 
     fn catalog_line(quantity: &str, price: Option<&str>) -> OfferLineInput {
         OfferLineInput {
@@ -196,26 +196,17 @@ mod tests {
             unit_price: Some(d("0.95")),
             discount_percent: d("5"),
         };
-        let input = OfferInput {
-            party_id: Uuid::nil(),
-            contact_id: None,
-            opportunity_id: None,
-            owner_id: None,
-            currency: Some("EUR".into()),
-            valid_until: None,
-            notes: None,
-            lines: vec![
-                catalog_line("10", None),
-                catalog_line("10", Some("1.00")),
-                OfferLineInput {
-                    line: LineInput {
-                        quantity: d("1"),
-                        ..LineInput::default()
-                    },
-                    optional: None,
+        let input = input(vec![
+            catalog_line("10", None),
+            catalog_line("10", Some("1.00")),
+            OfferLineInput {
+                line: LineInput {
+                    quantity: d("1"),
+                    ..LineInput::default()
                 },
-            ],
-        };
+                optional: None,
+            },
+        ]);
         let errors = input
             .clone()
             .validate(&[Some(defaults.clone()), Some(defaults.clone()), None], Uuid::nil)
@@ -250,9 +241,7 @@ mod tests {
 
     #[test]
     fn a_line_too_large_for_exact_arithmetic_is_refused() {
-        let mut input = offer(vec![], S::Draft).fields;
-        input.lines.clear();
-        let mut input = OfferInput::from(input);
+        let mut input = OfferInput::from(offer(vec![], OfferStatus::Draft).fields);
         input.lines = vec![line("1000000", "10000000", "0", "0", false)];
         let errors = input.validate(&[], Uuid::nil).unwrap_err();
         assert_eq!(
@@ -263,16 +252,7 @@ mod tests {
 
     #[test]
     fn more_than_a_thousand_lines_are_refused() {
-        let input = OfferInput {
-            party_id: Uuid::nil(),
-            contact_id: None,
-            opportunity_id: None,
-            owner_id: None,
-            currency: Some("EUR".into()),
-            valid_until: None,
-            notes: None,
-            lines: vec![line("1", "1", "0", "0", false); MAX_LINES + 1],
-        };
+        let input = input(vec![line("1", "1", "0", "0", false); MAX_LINES + 1]);
         let errors = input.validate(&[], Uuid::nil).unwrap_err();
         assert_eq!(errors.errors()[0].code, "too_many");
     }

@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use super::{ActionError, Offer, OfferAction, OfferFields, OfferLine, OfferStatus, TRANSITIONS};
-use crate::document::{self, LineAmounts, Totals};
+use crate::document::{self, Totals};
 use crate::transition;
 use crate::validation::ValidationErrors;
 
@@ -48,26 +48,14 @@ impl Offer {
 
     /// The totals of the counted lines.
     pub fn totals(&self) -> Totals {
-        let counted: Vec<LineAmounts> = self
-            .fields
-            .lines
-            .iter()
-            .filter(|l| l.counts())
-            .map(OfferLine::amounts)
-            .collect();
-        document::totals(&counted, self.fields.currency)
+        let counted = self.fields.lines.iter().filter(|l| l.counts());
+        document::totals(counted.map(OfferLine::amounts), self.fields.currency)
     }
 
     /// The net sum of the optional lines not (yet) selected: what the customer could add.
     pub fn optional_total(&self) -> Decimal {
-        let open: Vec<LineAmounts> = self
-            .fields
-            .lines
-            .iter()
-            .filter(|l| !l.counts())
-            .map(OfferLine::amounts)
-            .collect();
-        document::net_sum(&open, self.fields.currency)
+        let open = self.fields.lines.iter().filter(|l| !l.counts());
+        document::net_sum(open.map(OfferLine::amounts), self.fields.currency)
     }
 
     /// The actions the offer's status allows as of `today`.

@@ -11,7 +11,7 @@
 //! expires at midnight (UTC) without a job having to run. Only drafts are editable.
 
 #[cfg(test)]
-mod fixtures;
+pub(crate) mod fixtures;
 mod input;
 mod lifecycle;
 mod model;

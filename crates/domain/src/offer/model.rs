@@ -6,7 +6,6 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use crate::currency::Currency;
-use crate::document::LineAmounts;
 use crate::transition::{Transition, TransitionError};
 use crate::validation::ValidationErrors;
 
@@ -95,16 +94,9 @@ pub struct OfferLine {
     pub selected: bool,
 }
 
-impl OfferLine {
-    pub fn amounts(&self) -> LineAmounts {
-        LineAmounts {
-            quantity: self.quantity,
-            unit_price: self.unit_price,
-            discount_percent: self.discount_percent,
-            tax_rate: self.tax_rate,
-        }
-    }
+document_line!(OfferLine);
 
+impl OfferLine {
     /// Whether the line counts in the totals: non-optional ones always, optional ones once chosen.
     pub fn counts(&self) -> bool {
         !self.optional || self.selected

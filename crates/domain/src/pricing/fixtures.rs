@@ -1,30 +1,15 @@
 //! Fixtures the pricing tests share: shorthands for dates, amounts and currencies, two products,
 //! and a plain discount rule.
 
-use std::str::FromStr;
-
 use chrono::{DateTime, NaiveDate, Utc};
-use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use super::{DiscountRule, DiscountRuleFields};
-use crate::currency::Currency;
+pub(super) use crate::fixtures::{cur, d, day};
 use crate::validation::ValidationErrors;
 
 pub(super) const PRODUCT: Uuid = Uuid::from_u128(1);
 pub(super) const OTHER_PRODUCT: Uuid = Uuid::from_u128(2);
-
-pub(super) fn d(text: &str) -> Decimal {
-    Decimal::from_str(text).unwrap()
-}
-
-pub(super) fn cur(code: &str) -> Currency {
-    Currency::parse(code).unwrap()
-}
-
-pub(super) fn day(text: &str) -> NaiveDate {
-    text.parse().unwrap()
-}
 
 pub(super) fn today() -> NaiveDate {
     day("2026-11-25")

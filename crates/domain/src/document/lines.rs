@@ -1,65 +1,15 @@
-//! The arithmetic every document with lines shares (offers, orders, invoices), exactly as the
-//! Money section of domain.md says:
-//!
-//! - `line_net = round(quantity × unit_price × (1 − discount_percent / 100))` to the minor unit,
-//!   half away from zero;
-//! - per tax rate over the counted lines: `tax = round(Σ line_net × rate / 100)`;
-//! - `net_total = Σ line_net`, `tax_total = Σ tax`, `total = net_total + tax_total`.
-//!
-//! Quantities, prices and percentages are bounded (`money::check_*`), so none of this overflows.
+//! The lines a client sends for a document: their order, their checks, and whether they restate
+//! the lines a document has.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
-use crate::currency::Currency;
-use crate::money::{self, percent_of, round_to_minor};
+use super::{DEFAULT_UNIT, DESCRIPTION_MAX, LINE_GROSS_LIMIT, LineAmounts, MAX_LINES, UNIT_MAX};
+use crate::money;
 use crate::text;
 use crate::validation::ValidationErrors;
-
-pub const DESCRIPTION_MAX: usize = 2000;
-pub const UNIT_MAX: usize = 20;
-/// The unit of a line that names neither a unit nor a product.
-pub const DEFAULT_UNIT: &str = "pcs";
-
-/// Up to this many lines on one document.
-pub const MAX_LINES: usize = 1000;
-/// The longest external id (the integrator's own id of a document), as for parties and products.
-pub const EXTERNAL_ID_MAX: usize = 200;
-/// A line's `quantity × unit_price` stays below this. With it, every product a line's net is
-/// made of fits `Decimal`'s 28 significant digits (13 integer digits, 4 + 6 decimals of quantity
-/// and price, 2 of the discount), so the net is rounded once, exactly, and never before.
-pub const LINE_GROSS_LIMIT: i64 = 10_000_000_000_000;
-
-/// The numbers of one line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LineAmounts {
-    pub quantity: Decimal,
-    pub unit_price: Decimal,
-    pub discount_percent: Decimal,
-    pub tax_rate: Decimal,
-}
-
-impl LineAmounts {
-    /// Whether the line is small enough for exact arithmetic ([`LINE_GROSS_LIMIT`]).
-    pub fn is_within_limits(&self) -> bool {
-        self.quantity
-            .checked_mul(self.unit_price)
-            .is_some_and(|gross| gross < Decimal::from(LINE_GROSS_LIMIT))
-    }
-
-    /// The line's net amount, rounded once, at the end.
-    pub fn net(&self, currency: Currency) -> Decimal {
-        // × (100 − d) / 100 rather than × (1 − d/100): the same value, computed without a division
-        // that could leave a repeating fraction.
-        let gross = self.quantity * self.unit_price;
-        round_to_minor(
-            percent_of(gross, Decimal::ONE_HUNDRED - self.discount_percent),
-            currency,
-        )
-    }
-}
 
 /// What a client sent for a line of a document. Absent values come from the product and pricing.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -73,32 +23,6 @@ pub struct LineInput {
     pub unit_price: Option<Decimal>,
     pub discount_percent: Option<Decimal>,
     pub tax_rate: Option<Decimal>,
-}
-
-/// A document keeps its party and its currency. `asked` is what a replacement names: a party,
-/// and a currency (the one it names, else the party's). Either changed is `unchangeable`;
-/// `what` names the document ("order", "draft") and `remedy` how to get another.
-pub fn keeps_party_and_currency(
-    kept: (Uuid, Currency),
-    asked: (Uuid, Option<&str>),
-    (what, remedy): (&str, &str),
-) -> Result<(), ValidationErrors> {
-    let mut errors = ValidationErrors::new();
-    if asked.0 != kept.0 {
-        errors.add(
-            "party_id",
-            "unchangeable",
-            format!("the {what} keeps its party: {remedy} and make a new one"),
-        );
-    }
-    if asked.1 != Some(kept.1.code()) {
-        errors.add(
-            "currency",
-            "unchangeable",
-            format!("the {what} is in {}", kept.1.code()),
-        );
-    }
-    errors.finish(|| ())
 }
 
 /// A stored line as an input line would state it.
@@ -179,6 +103,27 @@ pub fn line_order(positions: &[Option<i32>], errors: &mut ValidationErrors) -> V
     keyed.into_iter().map(|(_, i)| i).collect()
 }
 
+/// Refuses more than [`MAX_LINES`] lines (`too_many` at `lines`); whether it did.
+pub fn refuse_too_many_lines(count: usize, errors: &mut ValidationErrors) -> bool {
+    let too_many = count > MAX_LINES;
+    if too_many {
+        errors.add("lines", "too_many", format!("at most {MAX_LINES} lines"));
+    }
+    too_many
+}
+
+/// The order of the lines a client sent ([`line_order`]), more than [`MAX_LINES`] refused: the
+/// lines past it are left out.
+pub fn bounded_line_order<T>(
+    lines: &[T],
+    position: impl Fn(&T) -> Option<i32>,
+    errors: &mut ValidationErrors,
+) -> Vec<usize> {
+    refuse_too_many_lines(lines.len(), errors);
+    let positions: Vec<Option<i32>> = lines.iter().take(MAX_LINES).map(position).collect();
+    line_order(&positions, errors)
+}
+
 /// `inputs` in the order of their positions ([`line_order`]), each with its index in the list sent
 /// (for the paths of its errors).
 pub fn in_line_order<T>(
@@ -220,16 +165,7 @@ pub struct LineContent {
     pub tax_rate: Decimal,
 }
 
-impl LineContent {
-    pub fn amounts(&self) -> LineAmounts {
-        LineAmounts {
-            quantity: self.quantity,
-            unit_price: self.unit_price,
-            discount_percent: self.discount_percent,
-            tax_rate: self.tax_rate,
-        }
-    }
-}
+document_line!(LineContent);
 
 /// Checks one line at `path` (`lines[3]`), completing it from `defaults`, what its product
 /// offers; for a line that names a product, no defaults means there is no such product.
@@ -316,55 +252,71 @@ pub fn validate_line(
     Some(content)
 }
 
-/// The net and tax of one tax rate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TaxShare {
-    pub rate: Decimal,
-    pub net: Decimal,
-    pub tax: Decimal,
+/// What a client sends for one line of a document: the [`LineInput`] every document's lines
+/// share, and what the document's own lines add (an offer line's `optional`; nothing for the
+/// others).
+pub trait SentLine {
+    /// What the document's own lines add.
+    type Own;
+
+    fn position(&self) -> Option<i32>;
+
+    fn into_parts(self) -> (LineInput, Self::Own);
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Totals {
-    pub net_total: Decimal,
-    pub tax_total: Decimal,
-    pub total: Decimal,
-    /// By rate, ascending.
-    pub tax_breakdown: Vec<TaxShare>,
-}
+impl SentLine for LineInput {
+    type Own = ();
 
-/// The totals of the counted lines.
-pub fn totals<'a>(lines: impl IntoIterator<Item = &'a LineAmounts>, currency: Currency) -> Totals {
-    // Keyed by the normalized rate, so 19 and 19.00 are one rate.
-    let mut by_rate: BTreeMap<Decimal, Decimal> = BTreeMap::new();
-    for line in lines {
-        *by_rate.entry(line.tax_rate.normalize()).or_default() += line.net(currency);
+    fn position(&self) -> Option<i32> {
+        self.position
     }
-    let tax_breakdown: Vec<TaxShare> = by_rate
-        .into_iter()
-        .map(|(rate, net)| TaxShare {
-            rate,
-            net: round_to_minor(net, currency),
-            tax: round_to_minor(percent_of(net, rate), currency),
-        })
-        .collect();
-    let net_total = round_to_minor(tax_breakdown.iter().map(|s| s.net).sum(), currency);
-    let tax_total = round_to_minor(tax_breakdown.iter().map(|s| s.tax).sum(), currency);
-    Totals {
-        net_total,
-        tax_total,
-        total: round_to_minor(net_total + tax_total, currency),
-        tax_breakdown,
+
+    fn into_parts(self) -> (LineInput, ()) {
+        (self, ())
     }
 }
 
-/// The net sum of `lines`, rounded: what optional lines would add.
-pub fn net_sum<'a>(lines: impl IntoIterator<Item = &'a LineAmounts>, currency: Currency) -> Decimal {
-    round_to_minor(lines.into_iter().map(|line| line.net(currency)).sum(), currency)
+/// Checks the lines a client sent, in the order of their positions: each at `lines[i]`, completed
+/// from `defaults[i]`, what the product of `lines[i]` offers (see [`validate_line`]). `build` makes
+/// the document's line of each line that held and of what the document adds to it.
+pub fn validate_lines<T: SentLine, L>(
+    inputs: Vec<T>,
+    defaults: &[Option<LineDefaults>],
+    errors: &mut ValidationErrors,
+    mut build: impl FnMut(LineContent, T::Own) -> L,
+) -> Vec<L> {
+    let mut lines = Vec::with_capacity(inputs.len());
+    for (i, input) in in_line_order(inputs, T::position, errors) {
+        let defaults = defaults.get(i).and_then(Option::as_ref);
+        let (input, own) = input.into_parts();
+        if let Some(content) = validate_line(&format!("lines[{i}]"), input, defaults, errors) {
+            lines.push(build(content, own));
+        }
+    }
+    lines
+}
+
+/// The lines of a direct order or invoice (one not made of another document): at least one
+/// (`empty` says so in the document's words) and at most [`MAX_LINES`], the lines past it not
+/// checked; each checked as [`validate_lines`] does.
+pub fn validate_direct_lines<L>(
+    mut inputs: Vec<LineInput>,
+    empty: &str,
+    defaults: &[Option<LineDefaults>],
+    errors: &mut ValidationErrors,
+    mut build: impl FnMut(LineContent) -> L,
+) -> Vec<L> {
+    if inputs.is_empty() {
+        errors.add("lines", "required", empty);
+    }
+    refuse_too_many_lines(inputs.len(), errors);
+    inputs.truncate(MAX_LINES);
+    validate_lines(inputs, defaults, errors, |content, ()| build(content))
 }
 
 #[cfg(test)]
 mod tests {
+    use super::*;
 
     #[test]
     fn an_input_restates_a_line_when_what_it_states_is_what_the_line_is() {
@@ -400,12 +352,6 @@ mod tests {
         assert!(!restate(&[more], &[line]));
         assert!(!restate(&[input.clone(), input], &[line]), "one for one");
     }
-
-    use std::str::FromStr;
-
-    use proptest::prelude::*;
-
-    use super::*;
 
     #[test]
     fn lines_stand_by_their_positions_else_at_their_place() {
@@ -453,109 +399,5 @@ mod tests {
             !restate(&[two, input(Some(2))], &[stated(1), stated(2)]),
             "positions must hold"
         );
-    }
-
-    fn d(text: &str) -> Decimal {
-        Decimal::from_str(text).unwrap()
-    }
-
-    fn cur(code: &str) -> Currency {
-        Currency::parse(code).unwrap()
-    }
-
-    fn line(quantity: &str, price: &str, discount: &str, rate: &str) -> LineAmounts {
-        LineAmounts {
-            quantity: d(quantity),
-            unit_price: d(price),
-            discount_percent: d(discount),
-            tax_rate: d(rate),
-        }
-    }
-
-    /// domain.md's worked example, to the cent.
-    #[test]
-    fn the_worked_example_holds() {
-        let eur = cur("EUR");
-        let lines = [
-            line("3", "19.99", "0", "20"),
-            line("2.5", "10.00", "10", "20"),
-            line("7", "1.255", "0", "7"),
-        ];
-        let nets: Vec<String> = lines.iter().map(|l| l.net(eur).to_string()).collect();
-        assert_eq!(nets, ["59.97", "22.50", "8.79"]);
-        let totals = totals(&lines, eur);
-        let breakdown: Vec<(String, String, String)> = totals
-            .tax_breakdown
-            .iter()
-            .map(|s| (s.rate.to_string(), s.net.to_string(), s.tax.to_string()))
-            .collect();
-        assert_eq!(
-            breakdown,
-            [
-                ("7".into(), "8.79".into(), "0.62".into()),
-                ("20".into(), "82.47".into(), "16.49".into())
-            ]
-        );
-        assert_eq!(
-            [totals.net_total, totals.tax_total, totals.total].map(|x| x.to_string()),
-            ["91.26", "17.11", "108.37"]
-        );
-    }
-
-    #[test]
-    fn currencies_round_at_their_minor_unit_half_away_from_zero() {
-        // JPY: 3 × 0.5 = 1.5 → 2 and 5 × 1 = 5: net 7, tax 10 % of 7 = 0.7 → 1.
-        let yen = totals(&[line("3", "0.5", "0", "10"), line("5", "1", "0", "10")], cur("JPY"));
-        assert_eq!(
-            [yen.net_total, yen.tax_total, yen.total].map(|x| x.to_string()),
-            ["7", "1", "8"]
-        );
-        // KWD: 1 × 0.0005 → 0.001 (half way, away from zero); 15 % of 0.0035 = 0.000525 → 0.001.
-        let dinar = totals(
-            &[line("1", "0.0005", "0", "15"), line("3", "0.001", "0", "15")],
-            cur("KWD"),
-        );
-        assert_eq!(dinar.tax_breakdown[0].net.to_string(), "0.004");
-        assert_eq!(dinar.tax_total.to_string(), "0.001");
-        assert_eq!(line("1", "0.0005", "0", "0").net(cur("KWD")).to_string(), "0.001");
-        assert_eq!(line("1", "2.5", "0", "0").net(cur("JPY")).to_string(), "3");
-    }
-
-    #[test]
-    fn rates_written_differently_are_one_rate() {
-        let totals = totals(&[line("1", "10", "0", "19"), line("1", "10", "0", "19.00")], cur("EUR"));
-        assert_eq!(totals.tax_breakdown.len(), 1);
-        assert_eq!(totals.tax_total.to_string(), "3.80");
-    }
-
-    proptest! {
-        /// The totals add up: net is the sum of the line nets, tax the sum of the shares, and the
-        /// total their sum, all at the minor unit.
-        #[test]
-        fn totals_add_up(
-            lines in prop::collection::vec(
-                (1i64..1_000_000, 0i64..100_000_000, 0i64..10_000, prop::sample::select(vec![0i64, 700, 1900, 2000])),
-                0..30,
-            ),
-            code in prop::sample::select(vec!["EUR", "JPY", "KWD"]),
-        ) {
-            let currency = cur(code);
-            let lines: Vec<LineAmounts> = lines
-                .into_iter()
-                .map(|(q, p, disc, rate)| LineAmounts {
-                    quantity: Decimal::new(q, 2),
-                    unit_price: Decimal::new(p, 4),
-                    discount_percent: Decimal::new(disc, 2),
-                    tax_rate: Decimal::new(rate, 2),
-                })
-                .collect();
-            let t = totals(&lines, currency);
-            let net: Decimal = lines.iter().map(|l| l.net(currency)).sum();
-            prop_assert_eq!(t.net_total, round_to_minor(net, currency));
-            prop_assert_eq!(t.total, t.net_total + t.tax_total);
-            let tax: Decimal = t.tax_breakdown.iter().map(|s| s.tax).sum();
-            prop_assert_eq!(t.tax_total, round_to_minor(tax, currency));
-            prop_assert_eq!(t.total.scale(), currency.exponent());
-        }
     }
 }
