@@ -11,6 +11,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::error::StoreError;
+use crate::page::{self, Page, PageRequest, SortBy};
 use crate::visibility::Visibility;
 
 /// The row of a table's entity.
@@ -57,6 +58,50 @@ pub async fn find_for_update<T: Table>(
     visibility: Visibility,
 ) -> Result<Option<T::Record>, StoreError> {
     one::<T>(conn, by_id::<T>(id, visibility).lock_exclusive()).await
+}
+
+/// [`find`] for a record about to refer to this one: share-locked until the transaction ends
+/// (PostgreSQL), so it cannot change or go away meanwhile.
+pub async fn find_for_share<T: Table>(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+    visibility: Visibility,
+) -> Result<Option<T::Record>, StoreError> {
+    one::<T>(conn, by_id::<T>(id, visibility).lock_shared()).await
+}
+
+/// The row of [`find_for_share`], for a caller that needs only a column of it.
+pub async fn row_for_share<T: Table>(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+    visibility: Visibility,
+) -> Result<Option<Row<T>>, StoreError> {
+    Ok(by_id::<T>(id, visibility).lock_shared().one(conn).await?)
+}
+
+/// The records of every row `select` finds, in its order.
+pub async fn all<T: Table>(
+    conn: &impl ConnectionTrait,
+    select: Select<T::Entity>,
+) -> Result<Vec<T::Record>, StoreError> {
+    let rows = select.all(conn).await?;
+    T::load(conn, rows).await
+}
+
+/// One page of the records `condition` lets through, in the order `sort`: the page of rows
+/// first, then [`Table::load`] of exactly those rows (a document's lines: two queries a page).
+pub async fn page<T: Table, S>(
+    conn: &impl ConnectionTrait,
+    condition: Condition,
+    sort: SortBy<Column<T>, Row<T>>,
+    request: &PageRequest<S>,
+) -> Result<Page<T::Record>, StoreError> {
+    let select = T::Entity::find().filter(condition);
+    let rows = page::fetch_sorted(conn, select, sort, T::ID, request, Ok).await?;
+    Ok(Page {
+        items: T::load(conn, rows.items).await?,
+        next: rows.next,
+    })
 }
 
 /// The record with this external id, whoever sees it (external ids are unique across the table,
