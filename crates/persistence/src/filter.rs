@@ -17,6 +17,16 @@ impl Filter {
         Self(Condition::all().add(scope))
     }
 
+    /// Every row: a list that everyone sees whole.
+    pub fn all() -> Self {
+        Self(Condition::all())
+    }
+
+    /// Adds `condition` unless the list asks for more (`include`: archived or retired rows too).
+    pub fn unless(self, include: bool, condition: impl IntoCondition) -> Self {
+        if include { self } else { Self(self.0.add(condition)) }
+    }
+
     /// Adds `condition(value)` when the filter's `value` is given.
     pub fn when<T, C: IntoCondition>(self, value: Option<T>, condition: impl FnOnce(T) -> C) -> Self {
         match value {

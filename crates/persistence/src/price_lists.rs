@@ -11,7 +11,8 @@ use crate::decimal_text::DecimalText;
 use crate::entities::price_list::{ActiveModel, Column, Entity, Model};
 use crate::entities::price_list_entry as entry;
 use crate::error::StoreError;
-use crate::page::{self, Page, PageRequest, SortKey, SyncOrder};
+use crate::filter::Filter;
+use crate::page::{self, Page, PageRequest, SortBy, SortKey, SyncOrder};
 use crate::table::{self, Table};
 
 const TABLE: &str = "price_lists";
@@ -118,20 +119,15 @@ pub async fn list(
     updated_since: Option<DateTime<Utc>>,
     request: &PageRequest<SyncOrder>,
 ) -> Result<Page<PriceListSummary>, StoreError> {
-    let mut select = Entity::find();
-    if let Some(since) = updated_since {
-        select = select.filter(Column::UpdatedAt.gte(since));
-    }
-    let sort = request.sort;
-    let key = match sort {
-        SyncOrder::Natural => Column::Name,
-        SyncOrder::Updated => Column::UpdatedAt,
+    let condition = Filter::all()
+        .updated_since(Column::UpdatedAt, updated_since)
+        .condition();
+    let sort: SortBy<Column, PriceListSummary> = match request.sort {
+        SyncOrder::Natural => SortBy::new(Column::Name, |s| (SortKey::Text(s.name.clone()), s.id)),
+        SyncOrder::Updated => SortBy::new(Column::UpdatedAt, |s| (SortKey::Time(s.updated_at), s.id)),
     };
-    page::fetch(conn, select, (key, Column::Id), request, to_summary, |s| match sort {
-        SyncOrder::Natural => (SortKey::Text(s.name.clone()), s.id),
-        SyncOrder::Updated => (SortKey::Time(s.updated_at), s.id),
-    })
-    .await
+    let select = Entity::find().filter(condition);
+    page::fetch_sorted(conn, select, sort, Column::Id, request, to_summary).await
 }
 
 async fn insert_entries(conn: &impl ConnectionTrait, list: &PriceList) -> Result<(), StoreError> {
