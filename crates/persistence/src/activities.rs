@@ -12,8 +12,8 @@ use crate::entities::activity::{ActiveModel, Column, Entity, Model};
 use crate::error::StoreError;
 use crate::filter::Filter;
 use crate::page::{self, Page, PageRequest, SortBy, SortKey};
-use crate::table::{self, Table};
-use crate::visibility::{self, Visibility};
+use crate::table::{self, Scope, Table};
+use crate::visibility::Visibility;
 
 const TABLE: &str = "activities";
 
@@ -64,13 +64,8 @@ pub struct Activities;
 impl Table for Activities {
     type Entity = Entity;
     type Record = Activity;
-    const ID: Column = Column::Id;
-    const VERSION: Column = Column::Version;
-    const CREATED_AT: Column = Column::CreatedAt;
-
-    fn scope(visibility: Visibility) -> Condition {
-        visible_to(visibility)
-    }
+    table::versioned_columns!();
+    const SCOPE: Scope<Column> = Scope::Owner(Column::AssigneeId);
 
     async fn load(_conn: &impl ConnectionTrait, rows: Vec<Model>) -> Result<Vec<Activity>, StoreError> {
         rows.into_iter().map(to_activity).collect()
@@ -159,7 +154,7 @@ pub async fn list(
         }
         condition
     };
-    let condition = Filter::new(visible_to(visibility))
+    let condition = Filter::new(Activities::scope(visibility))
         .eq(Column::PartyId, filter.party_id)
         .eq(Column::ContactId, filter.contact_id)
         .eq(Column::AssigneeId, filter.assignee_id)
@@ -181,10 +176,6 @@ pub async fn list(
     };
     let select = Entity::find().filter(condition);
     page::fetch_sorted(conn, select, sort, Column::Id, request, to_activity).await
-}
-
-fn visible_to(visibility: Visibility) -> Condition {
-    visibility::condition(Column::AssigneeId, visibility)
 }
 
 fn to_active_model(a: &Activity) -> ActiveModel {

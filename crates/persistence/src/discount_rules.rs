@@ -38,9 +38,7 @@ pub struct DiscountRules;
 impl Table for DiscountRules {
     type Entity = Entity;
     type Record = DiscountRule;
-    const ID: Column = Column::Id;
-    const VERSION: Column = Column::Version;
-    const CREATED_AT: Column = Column::CreatedAt;
+    table::versioned_columns!();
 
     async fn load(_conn: &impl ConnectionTrait, rows: Vec<Model>) -> Result<Vec<DiscountRule>, StoreError> {
         rows.into_iter().map(to_rule).collect()

@@ -18,9 +18,9 @@ use crate::lines::{self, LineTable};
 use crate::page::{Page, PageRequest, SortBy, SortKey};
 use crate::sales_orders;
 use crate::search;
-use crate::table::{self, Table};
+use crate::table::{self, Scope, Table};
 use crate::units::{from_units, to_units};
-use crate::visibility::{self, Visibility};
+use crate::visibility::Visibility;
 
 const TABLE: &str = "invoice_orders";
 
@@ -89,13 +89,9 @@ pub struct InvoiceOrders;
 impl Table for InvoiceOrders {
     type Entity = Entity;
     type Record = InvoiceOrder;
-    const ID: Column = Column::Id;
-    const VERSION: Column = Column::Version;
-    const CREATED_AT: Column = Column::CreatedAt;
-
-    fn scope(visibility: Visibility) -> Condition {
-        visible_to(visibility)
-    }
+    table::versioned_columns!();
+    /// Invoice orders have no owner: a caller sees those of the parties they see.
+    const SCOPE: Scope<Column> = Scope::Party(Column::PartyId);
 
     async fn load(conn: &impl ConnectionTrait, rows: Vec<Model>) -> Result<Vec<InvoiceOrder>, StoreError> {
         with_lines(conn, rows).await
@@ -114,7 +110,7 @@ pub async fn of_sales_orders(
     }
     let select = Entity::find()
         .filter(Column::Id.in_subquery(with_lines_of(order_ids)))
-        .filter(visible_to(visibility))
+        .filter(InvoiceOrders::scope(visibility))
         .order_by_asc(Column::CreatedAt);
     table::all::<InvoiceOrders>(conn, select).await
 }
@@ -144,7 +140,7 @@ pub async fn list(
             .add(Column::Id.in_subquery(of_orders_numbered))
             .add(Column::PartyId.in_subquery(search::parties_matching(q)))
     };
-    let condition = Filter::new(visible_to(visibility))
+    let condition = Filter::new(InvoiceOrders::scope(visibility))
         .eq(Column::PartyId, filter.party_id)
         .when(filter.status, |status| Column::Status.eq(status.as_str()))
         .when(filter.sales_order_id, |id| Column::Id.in_subquery(with_lines_of(&[id])))
@@ -156,11 +152,6 @@ pub async fn list(
         InvoiceOrderSort::UpdatedAt => SortBy::new(Column::UpdatedAt, |m| (SortKey::Time(m.updated_at), m.id)),
     };
     table::page::<InvoiceOrders, _>(conn, condition, sort, request).await
-}
-
-/// Invoice orders have no owner: a caller sees those of the parties they see.
-fn visible_to(visibility: Visibility) -> Condition {
-    visibility::through_party(Column::PartyId, visibility)
 }
 
 /// The invoice orders of `rows`, each with its lines and their sales order lines (two queries).

@@ -25,9 +25,9 @@ use crate::filter::Filter;
 use crate::lines::{self, LineTable};
 use crate::page::{Page, PageRequest, SortBy, SortKey};
 use crate::sales_orders;
-use crate::table::{self, Table};
+use crate::table::{self, Scope, Table};
 use crate::units::{self, from_units, to_units};
-use crate::visibility::{self, Visibility};
+use crate::visibility::Visibility;
 
 const TABLE: &str = "invoices";
 const LINES: &str = "invoice_lines";
@@ -113,14 +113,9 @@ pub struct Invoices;
 impl Table for Invoices {
     type Entity = Entity;
     type Record = Invoice;
-    const ID: Column = Column::Id;
-    const VERSION: Column = Column::Version;
-    const CREATED_AT: Column = Column::CreatedAt;
+    table::versioned_columns!();
+    const SCOPE: Scope<Column> = Scope::Party(Column::PartyId);
     const EXTERNAL_ID: Option<Column> = Some(Column::ExternalId);
-
-    fn scope(visibility: Visibility) -> Condition {
-        visible_to(visibility)
-    }
 
     /// The documents of `rows`, in their order, each with its lines (one query for all of them).
     async fn load(conn: &impl ConnectionTrait, rows: Vec<Model>) -> Result<Vec<Invoice>, StoreError> {
@@ -220,7 +215,7 @@ pub async fn of_sales_orders(
         .to_owned();
     let select = Entity::find()
         .filter(Column::Id.in_subquery(ids))
-        .filter(visible_to(visibility))
+        .filter(Invoices::scope(visibility))
         .order_by_asc(Column::CreatedAt);
     table::all::<Invoices>(conn, select).await
 }
@@ -249,7 +244,7 @@ pub async fn credit_notes_of(
     }
     let select = Entity::find()
         .filter(Column::CreditsInvoiceId.is_in(invoice_ids.iter().copied()))
-        .filter(visible_to(visibility))
+        .filter(Invoices::scope(visibility))
         .order_by_asc(Column::CreatedAt);
     table::all::<Invoices>(conn, select).await
 }
@@ -291,7 +286,7 @@ pub async fn list(
             .add(Column::Status.is_in([InvoiceStatus::Issued.as_str(), InvoiceStatus::PartiallyPaid.as_str()]))
             .add(Column::DueDate.lt(today))
     };
-    let condition = Filter::new(visible_to(visibility))
+    let condition = Filter::new(Invoices::scope(visibility))
         .eq(Column::PartyId, filter.party_id)
         .when(filter.kind, |kind| Column::Kind.eq(kind.as_str()))
         .when(filter.status, |status| Column::Status.eq(status.as_str()))
@@ -310,10 +305,6 @@ pub async fn list(
         InvoiceSort::UpdatedAt => SortBy::new(Column::UpdatedAt, |m| (SortKey::Time(m.updated_at), m.id)),
     };
     table::page::<Invoices, _>(conn, condition, sort, request).await
-}
-
-fn visible_to(visibility: Visibility) -> Condition {
-    visibility::through_party(Column::PartyId, visibility)
 }
 
 fn to_line(l: line::Model) -> InvoiceLine {

@@ -14,8 +14,8 @@ use crate::error::StoreError;
 use crate::filter::Filter;
 use crate::lines::{self, LineTable};
 use crate::page::{Page, PageRequest, SortBy, SortKey};
-use crate::table::{self, Table};
-use crate::visibility::{self, Visibility};
+use crate::table::{self, Scope, Table};
+use crate::visibility::Visibility;
 
 const TABLE: &str = "offers";
 
@@ -69,14 +69,9 @@ pub struct Offers;
 impl Table for Offers {
     type Entity = Entity;
     type Record = Offer;
-    const ID: Column = Column::Id;
-    const VERSION: Column = Column::Version;
-    const CREATED_AT: Column = Column::CreatedAt;
+    table::versioned_columns!();
+    const SCOPE: Scope<Column> = Scope::Owner(Column::OwnerId);
     const EXTERNAL_ID: Option<Column> = Some(Column::ExternalId);
-
-    fn scope(visibility: Visibility) -> Condition {
-        visible_to(visibility)
-    }
 
     /// The offers of `rows`, in their order, each with its lines (one query for all of them).
     async fn load(conn: &impl ConnectionTrait, rows: Vec<Model>) -> Result<Vec<Offer>, StoreError> {
@@ -111,7 +106,7 @@ pub async fn find_many(
     }
     let select = Entity::find()
         .filter(Column::Id.is_in(ids.iter().copied()))
-        .filter(visible_to(visibility))
+        .filter(Offers::scope(visibility))
         .order_by_asc(Column::Number)
         .order_by_asc(Column::Revision);
     table::all::<Offers>(conn, select).await
@@ -148,7 +143,7 @@ pub async fn list(
     visibility: Visibility,
     request: &PageRequest<OfferSort>,
 ) -> Result<Page<Offer>, StoreError> {
-    let condition = Filter::new(visible_to(visibility))
+    let condition = Filter::new(Offers::scope(visibility))
         .eq(Column::PartyId, filter.party_id)
         .eq(Column::OwnerId, filter.owner_id)
         .eq(Column::OpportunityId, filter.opportunity_id)
@@ -178,10 +173,6 @@ fn status_on(status: OfferStatus, today: NaiveDate) -> Condition {
         ),
         other => Condition::all().add(Column::Status.eq(other.as_str())),
     }
-}
-
-fn visible_to(visibility: Visibility) -> Condition {
-    visibility::condition(Column::OwnerId, visibility)
 }
 
 fn line_rows(offer: &Offer) -> impl Iterator<Item = line::ActiveModel> {

@@ -3,9 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::currency::Currency;
 use domain::opportunity::{Opportunity, OpportunityFields, OpportunityStatus};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect};
 use uuid::Uuid;
 
 use crate::decimal_text::DecimalText;
@@ -14,8 +12,8 @@ use crate::error::StoreError;
 use crate::filter::Filter;
 use crate::page::{self, Page, PageRequest, SortBy, SortKey};
 use crate::search;
-use crate::table::{self, Table};
-use crate::visibility::{self, Visibility};
+use crate::table::{self, Scope, Table};
+use crate::visibility::Visibility;
 
 const TABLE: &str = "opportunities";
 
@@ -59,13 +57,8 @@ pub struct Opportunities;
 impl Table for Opportunities {
     type Entity = Entity;
     type Record = Opportunity;
-    const ID: Column = Column::Id;
-    const VERSION: Column = Column::Version;
-    const CREATED_AT: Column = Column::CreatedAt;
-
-    fn scope(visibility: Visibility) -> Condition {
-        visible_to(visibility)
-    }
+    table::versioned_columns!();
+    const SCOPE: Scope<Column> = Scope::Owner(Column::OwnerId);
 
     async fn load(_conn: &impl ConnectionTrait, rows: Vec<Model>) -> Result<Vec<Opportunity>, StoreError> {
         rows.into_iter().map(to_opportunity).collect()
@@ -98,7 +91,7 @@ pub async fn list(
     visibility: Visibility,
     request: &PageRequest<OpportunitySort>,
 ) -> Result<Page<Opportunity>, StoreError> {
-    let condition = Filter::new(visible_to(visibility))
+    let condition = Filter::new(Opportunities::scope(visibility))
         .eq(Column::OwnerId, filter.owner_id)
         .eq(Column::PartyId, filter.party_id)
         .eq(Column::StageId, filter.stage_id)
@@ -115,10 +108,6 @@ pub async fn list(
     };
     let select = Entity::find().filter(condition);
     page::fetch_sorted(conn, select, sort, Column::Id, request, to_opportunity).await
-}
-
-fn visible_to(visibility: Visibility) -> Condition {
-    visibility::condition(Column::OwnerId, visibility)
 }
 
 fn to_active_model(o: &Opportunity) -> ActiveModel {

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 use domain::party::{Address, BankAccount, Party, PartyFields, PartyKind, PartyRole};
 use sea_orm::sea_query::{Expr, LikeExpr};
-use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter};
 use uuid::Uuid;
 
 use crate::decimal_text::DecimalText;
@@ -14,8 +14,8 @@ use crate::error::StoreError;
 use crate::filter::Filter;
 use crate::page::{self, Page, PageRequest, SortBy, SortKey};
 use crate::search::{self, escape_like};
-use crate::table::{self, Table};
-use crate::visibility::{self, Visibility};
+use crate::table::{self, Scope, Table};
+use crate::visibility::Visibility;
 
 const TABLE: &str = "parties";
 
@@ -56,14 +56,9 @@ pub struct Parties;
 impl Table for Parties {
     type Entity = Entity;
     type Record = Party;
-    const ID: Column = Column::Id;
-    const VERSION: Column = Column::Version;
-    const CREATED_AT: Column = Column::CreatedAt;
+    table::versioned_columns!();
+    const SCOPE: Scope<Column> = Scope::Owner(Column::OwnerId);
     const EXTERNAL_ID: Option<Column> = Some(Column::ExternalId);
-
-    fn scope(visibility: Visibility) -> Condition {
-        visible_to(visibility)
-    }
 
     async fn load(_conn: &impl ConnectionTrait, rows: Vec<Model>) -> Result<Vec<Party>, StoreError> {
         rows.into_iter().map(Party::try_from_model).collect()
@@ -97,7 +92,7 @@ pub async fn list(
     // Tags hold no `"` or `\` (a domain rule), so the quoted tag is a substring of the JSON array.
     let tagged =
         |tag: &str| Expr::col(Column::Tags).like(LikeExpr::new(format!("%\"{}\"%", escape_like(tag))).escape('\\'));
-    let condition = Filter::new(visible_to(visibility))
+    let condition = Filter::new(Parties::scope(visibility))
         .unless(filter.include_archived, Column::ArchivedAt.is_null())
         .when(filter.kind, |kind| Column::Kind.eq(kind.as_str()))
         .when(filter.role, |role| {
@@ -120,10 +115,6 @@ pub async fn list(
     };
     let select = Entity::find().filter(condition);
     page::fetch_sorted(conn, select, sort, Column::Id, request, Party::try_from_model).await
-}
-
-fn visible_to(visibility: Visibility) -> Condition {
-    visibility::condition(Column::OwnerId, visibility)
 }
 
 /// What `q` searches: name, email and external id, lower-cased with Unicode rules.

@@ -37,9 +37,7 @@ pub struct PipelineStages;
 impl Table for PipelineStages {
     type Entity = Entity;
     type Record = PipelineStage;
-    const ID: Column = Column::Id;
-    const VERSION: Column = Column::Version;
-    const CREATED_AT: Column = Column::CreatedAt;
+    table::versioned_columns!();
 
     async fn load(_conn: &impl ConnectionTrait, rows: Vec<Model>) -> Result<Vec<PipelineStage>, StoreError> {
         rows.into_iter().map(to_stage).collect()

@@ -63,9 +63,7 @@ pub struct PriceLists;
 impl Table for PriceLists {
     type Entity = Entity;
     type Record = PriceList;
-    const ID: Column = Column::Id;
-    const VERSION: Column = Column::Version;
-    const CREATED_AT: Column = Column::CreatedAt;
+    table::versioned_columns!();
 
     /// The lists with all their entries, read in one query.
     async fn load(conn: &impl ConnectionTrait, rows: Vec<Model>) -> Result<Vec<PriceList>, StoreError> {

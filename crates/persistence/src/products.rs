@@ -42,9 +42,7 @@ pub struct Products;
 impl Table for Products {
     type Entity = Entity;
     type Record = Product;
-    const ID: Column = Column::Id;
-    const VERSION: Column = Column::Version;
-    const CREATED_AT: Column = Column::CreatedAt;
+    table::versioned_columns!();
     const EXTERNAL_ID: Option<Column> = Some(Column::ExternalId);
 
     async fn load(_conn: &impl ConnectionTrait, rows: Vec<Model>) -> Result<Vec<Product>, StoreError> {

@@ -11,8 +11,8 @@ use domain::party::Address;
 use domain::sales_order::{SalesOrder, SalesOrderFields, SalesOrderLine, SalesOrderStatus};
 use sea_orm::sea_query::{Query, SelectStatement};
 use sea_orm::{
-    ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Select,
+    ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Select,
 };
 use uuid::Uuid;
 
@@ -24,9 +24,9 @@ use crate::filter::Filter;
 use crate::lines::{self, LineTable};
 use crate::page::{Page, PageRequest, SortBy, SortKey};
 use crate::search;
-use crate::table::{self, Table};
+use crate::table::{self, Scope, Table};
 use crate::units::{self, from_units, to_units};
-use crate::visibility::{self, Visibility};
+use crate::visibility::Visibility;
 
 const TABLE: &str = "sales_orders";
 const LINES: &str = "sales_order_lines";
@@ -118,14 +118,9 @@ pub struct SalesOrders;
 impl Table for SalesOrders {
     type Entity = Entity;
     type Record = SalesOrder;
-    const ID: Column = Column::Id;
-    const VERSION: Column = Column::Version;
-    const CREATED_AT: Column = Column::CreatedAt;
+    table::versioned_columns!();
+    const SCOPE: Scope<Column> = Scope::Owner(Column::OwnerId);
     const EXTERNAL_ID: Option<Column> = Some(Column::ExternalId);
-
-    fn scope(visibility: Visibility) -> Condition {
-        visible_to(visibility)
-    }
 
     /// The orders of `rows`, in their order, each with its lines (one query for all of them).
     async fn load(conn: &impl ConnectionTrait, rows: Vec<Model>) -> Result<Vec<SalesOrder>, StoreError> {
@@ -164,7 +159,7 @@ pub async fn find_many(
     }
     let select = Entity::find()
         .filter(Column::Id.is_in(ids.iter().copied()))
-        .filter(visible_to(visibility))
+        .filter(SalesOrders::scope(visibility))
         .order_by_asc(Column::Number);
     table::all::<SalesOrders>(conn, select).await
 }
@@ -358,7 +353,7 @@ pub async fn list(
     visibility: Visibility,
     request: &PageRequest<SalesOrderSort>,
 ) -> Result<Page<SalesOrder>, StoreError> {
-    let condition = Filter::new(visible_to(visibility))
+    let condition = Filter::new(SalesOrders::scope(visibility))
         .eq(Column::PartyId, filter.party_id)
         .eq(Column::OwnerId, filter.owner_id)
         .eq(Column::OfferId, filter.offer_id)
@@ -376,10 +371,6 @@ pub async fn list(
         SalesOrderSort::Number => SortBy::new(Column::Number, |m| (SortKey::Text(m.number.clone()), m.id)),
     };
     table::page::<SalesOrders, _>(conn, condition, sort, request).await
-}
-
-fn visible_to(visibility: Visibility) -> Condition {
-    visibility::condition(Column::OwnerId, visibility)
 }
 
 fn to_line(l: line::Model) -> SalesOrderLine {

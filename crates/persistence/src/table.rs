@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use crate::error::StoreError;
 use crate::page::{self, Page, PageRequest, SortBy};
-use crate::visibility::Visibility;
+use crate::visibility::{self, Visibility};
 
 /// The row of a table's entity.
 pub type Row<T> = <<T as Table>::Entity as EntityTrait>::Model;
@@ -27,10 +27,16 @@ pub trait Table {
     const CREATED_AT: Column<Self>;
     /// The unique external id, on tables that have one.
     const EXTERNAL_ID: Option<Column<Self>> = None;
+    /// Whose rows a caller sees.
+    const SCOPE: Scope<Column<Self>> = Scope::Everyone;
 
     /// The rows a caller sees: every row, unless the table narrows it by owner or party.
-    fn scope(_visibility: Visibility) -> Condition {
-        Condition::all()
+    fn scope(visibility: Visibility) -> Condition {
+        match Self::SCOPE {
+            Scope::Everyone => Condition::all(),
+            Scope::Owner(owner) => visibility::condition(owner, visibility),
+            Scope::Party(party) => visibility::through_party(party, visibility),
+        }
     }
 
     /// Rows to records, in their order (a document loads the lines of all rows in one query).
@@ -39,6 +45,30 @@ pub trait Table {
         rows: Vec<Row<Self>>,
     ) -> impl Future<Output = Result<Vec<Self::Record>, StoreError>>;
 }
+
+/// Whose rows of a table a caller sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope<C> {
+    /// Every row.
+    Everyone,
+    /// The rows this user id column names the caller or a teammate in (see `visibility::condition`).
+    Owner(C),
+    /// The rows of the parties the caller sees, by this party id column (see
+    /// `visibility::through_party`): documents without an owner of their own.
+    Party(C),
+}
+
+/// The columns every versioned table names alike (`Id`, `Version`, `CreatedAt` of the `Column` in
+/// scope), for an `impl Table`: a macro, as constants of an entity's own column enum cannot be
+/// written once generically.
+macro_rules! versioned_columns {
+    () => {
+        const ID: Column = Column::Id;
+        const VERSION: Column = Column::Version;
+        const CREATED_AT: Column = Column::CreatedAt;
+    };
+}
+pub(crate) use versioned_columns;
 
 /// The record with this id, if the caller sees it.
 pub async fn find<T: Table>(

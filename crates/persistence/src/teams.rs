@@ -25,9 +25,7 @@ pub struct Teams;
 impl Table for Teams {
     type Entity = Entity;
     type Record = Team;
-    const ID: Column = Column::Id;
-    const VERSION: Column = Column::Version;
-    const CREATED_AT: Column = Column::CreatedAt;
+    table::versioned_columns!();
 
     async fn load(_conn: &impl ConnectionTrait, rows: Vec<Model>) -> Result<Vec<Team>, StoreError> {
         Ok(rows.into_iter().map(to_team).collect())

@@ -52,9 +52,7 @@ pub struct Users;
 impl Table for Users {
     type Entity = Entity;
     type Record = User;
-    const ID: Column = Column::Id;
-    const VERSION: Column = Column::Version;
-    const CREATED_AT: Column = Column::CreatedAt;
+    table::versioned_columns!();
 
     async fn load(_conn: &impl ConnectionTrait, rows: Vec<Model>) -> Result<Vec<User>, StoreError> {
         rows.into_iter().map(to_user).collect()
