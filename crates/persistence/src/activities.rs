@@ -4,14 +4,16 @@ use chrono::{DateTime, TimeDelta, Utc};
 use domain::activity::{
     Activity, ActivityFields, ActivityKind, ActivityState, ActivityStatus, MAX_SPAN_DAYS, Outcome, Priority,
 };
+use sea_orm::sea_query::SimpleExpr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use uuid::Uuid;
 
 use crate::entities::activity::{ActiveModel, Column, Entity, Model};
 use crate::error::StoreError;
-use crate::page::{self, Page, PageRequest, SortKey};
-use crate::table::{self, Table};
-use crate::visibility::{self, Visibility};
+use crate::filter::Filter;
+use crate::page::{self, Page, PageRequest, SortBy, SortKey};
+use crate::table::{self, Scope, Table};
+use crate::visibility::Visibility;
 
 const TABLE: &str = "activities";
 
@@ -62,13 +64,8 @@ pub struct Activities;
 impl Table for Activities {
     type Entity = Entity;
     type Record = Activity;
-    const ID: Column = Column::Id;
-    const VERSION: Column = Column::Version;
-    const CREATED_AT: Column = Column::CreatedAt;
-
-    fn scope(visibility: Visibility) -> Condition {
-        visible_to(visibility)
-    }
+    table::versioned_columns!();
+    const SCOPE: Scope<Column> = Scope::Owner(Column::AssigneeId);
 
     async fn load(_conn: &impl ConnectionTrait, rows: Vec<Model>) -> Result<Vec<Activity>, StoreError> {
         rows.into_iter().map(to_activity).collect()
@@ -82,13 +79,7 @@ pub async fn one_of_opportunity_elsewhere(
     opportunity_id: Uuid,
     party_id: Uuid,
 ) -> Result<Option<Uuid>, StoreError> {
-    let row = Entity::find()
-        .filter(Column::OpportunityId.eq(opportunity_id))
-        .filter(Column::PartyId.is_not_null())
-        .filter(Column::PartyId.ne(party_id))
-        .one(conn)
-        .await?;
-    Ok(row.map(|m| m.id))
+    one_related_elsewhere(conn, Column::OpportunityId.eq(opportunity_id), party_id).await
 }
 
 /// A document an activity may be related to (an opportunity is no document).
@@ -125,8 +116,17 @@ pub async fn one_of_offer_elsewhere(
     offer_id: Uuid,
     party_id: Uuid,
 ) -> Result<Option<Uuid>, StoreError> {
+    one_related_elsewhere(conn, Column::OfferId.eq(offer_id), party_id).await
+}
+
+/// An activity that `related` finds whose party is not `party_id`, if any.
+async fn one_related_elsewhere(
+    conn: &impl ConnectionTrait,
+    related: SimpleExpr,
+    party_id: Uuid,
+) -> Result<Option<Uuid>, StoreError> {
     let row = Entity::find()
-        .filter(Column::OfferId.eq(offer_id))
+        .filter(related)
         .filter(Column::PartyId.is_not_null())
         .filter(Column::PartyId.ne(party_id))
         .one(conn)
@@ -140,74 +140,42 @@ pub async fn list(
     visibility: Visibility,
     request: &PageRequest<ActivitySort>,
 ) -> Result<Page<Activity>, StoreError> {
-    let mut condition = Condition::all().add(visible_to(visibility));
-    let exact = [
-        (Column::PartyId, filter.party_id),
-        (Column::ContactId, filter.contact_id),
-        (Column::AssigneeId, filter.assignee_id),
-        (Column::OpportunityId, filter.opportunity_id),
-        (Column::OfferId, filter.offer_id),
-        (Column::SalesOrderId, filter.sales_order_id),
-        (Column::InvoiceId, filter.invoice_id),
-    ];
-    for (column, value) in exact {
-        if let Some(id) = value {
-            condition = condition.add(column.eq(id));
-        }
-    }
-    if let Some(id) = filter.involving {
-        condition = condition.add(
-            Condition::any()
-                .add(Column::PartyId.eq(id))
-                .add(Column::ContactId.eq(id)),
-        );
-    }
-    if let Some(kind) = filter.kind {
-        condition = condition.add(Column::Kind.eq(kind.as_str()));
-    }
-    if let Some(status) = filter.status {
-        condition = condition.add(Column::Status.eq(status.as_str()));
-    }
-    if let Some(from) = filter.from {
-        condition = condition.add(Column::OccursUntil.gte(from));
+    let involving = |id| {
+        Condition::any()
+            .add(Column::PartyId.eq(id))
+            .add(Column::ContactId.eq(id))
+    };
+    let after = |from: DateTime<Utc>| {
+        let mut condition = Condition::all().add(Column::OccursUntil.gte(from));
         // Nothing lasts longer than MAX_SPAN_DAYS, so this bound loses no row and gives the
         // `occurs_at` index a lower end.
         if let Some(earliest) = from.checked_sub_signed(TimeDelta::days(MAX_SPAN_DAYS)) {
             condition = condition.add(Column::OccursAt.gte(earliest));
         }
-    }
-    if let Some(to) = filter.to {
-        condition = condition.add(Column::OccursAt.lt(to));
-    }
-    if let Some(since) = filter.updated_since {
-        condition = condition.add(Column::UpdatedAt.gte(since));
-    }
-    let key = match request.sort {
-        ActivitySort::OccursAt => Column::OccursAt,
-        ActivitySort::CreatedAt => Column::CreatedAt,
-        ActivitySort::UpdatedAt => Column::UpdatedAt,
+        condition
     };
-    let sort = request.sort;
-    page::fetch(
-        conn,
-        Entity::find().filter(condition),
-        (key, Column::Id),
-        request,
-        to_activity,
-        |a| {
-            let key = match sort {
-                ActivitySort::OccursAt => a.occurs_at(),
-                ActivitySort::CreatedAt => a.created_at,
-                ActivitySort::UpdatedAt => a.updated_at,
-            };
-            (SortKey::Time(key), a.id)
-        },
-    )
-    .await
-}
-
-fn visible_to(visibility: Visibility) -> Condition {
-    visibility::condition(Column::AssigneeId, visibility)
+    let condition = Filter::new(Activities::scope(visibility))
+        .eq(Column::PartyId, filter.party_id)
+        .eq(Column::ContactId, filter.contact_id)
+        .eq(Column::AssigneeId, filter.assignee_id)
+        .eq(Column::OpportunityId, filter.opportunity_id)
+        .eq(Column::OfferId, filter.offer_id)
+        .eq(Column::SalesOrderId, filter.sales_order_id)
+        .eq(Column::InvoiceId, filter.invoice_id)
+        .when(filter.involving, involving)
+        .when(filter.kind, |kind| Column::Kind.eq(kind.as_str()))
+        .when(filter.status, |status| Column::Status.eq(status.as_str()))
+        .when(filter.from, after)
+        .when(filter.to, |to| Column::OccursAt.lt(to))
+        .updated_since(Column::UpdatedAt, filter.updated_since)
+        .condition();
+    let sort: SortBy<Column, Activity> = match request.sort {
+        ActivitySort::OccursAt => SortBy::new(Column::OccursAt, |a| (SortKey::Time(a.occurs_at()), a.id)),
+        ActivitySort::CreatedAt => SortBy::new(Column::CreatedAt, |a| (SortKey::Time(a.created_at), a.id)),
+        ActivitySort::UpdatedAt => SortBy::new(Column::UpdatedAt, |a| (SortKey::Time(a.updated_at), a.id)),
+    };
+    let select = Entity::find().filter(condition);
+    page::fetch_sorted(conn, select, sort, Column::Id, request, to_activity).await
 }
 
 fn to_active_model(a: &Activity) -> ActiveModel {

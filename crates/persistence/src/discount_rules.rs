@@ -3,13 +3,14 @@
 use chrono::{DateTime, Utc};
 use domain::currency::Currency;
 use domain::pricing::{DiscountRule, DiscountRuleFields, TurnoverCondition, TurnoverPeriod};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 use crate::decimal_text::DecimalText;
 use crate::entities::discount_rule::{ActiveModel, Column, Entity, Model};
 use crate::error::StoreError;
-use crate::page::{self, Page, PageRequest, SortKey, SyncOrder};
+use crate::filter::Filter;
+use crate::page::{self, Page, PageRequest, SortBy, SortKey, SyncOrder};
 use crate::table::{self, Table};
 
 const TABLE: &str = "discount_rules";
@@ -37,9 +38,7 @@ pub struct DiscountRules;
 impl Table for DiscountRules {
     type Entity = Entity;
     type Record = DiscountRule;
-    const ID: Column = Column::Id;
-    const VERSION: Column = Column::Version;
-    const CREATED_AT: Column = Column::CreatedAt;
+    table::versioned_columns!();
 
     async fn load(_conn: &impl ConnectionTrait, rows: Vec<Model>) -> Result<Vec<DiscountRule>, StoreError> {
         rows.into_iter().map(to_rule).collect()
@@ -65,20 +64,15 @@ pub async fn list(
     updated_since: Option<DateTime<Utc>>,
     request: &PageRequest<SyncOrder>,
 ) -> Result<Page<DiscountRule>, StoreError> {
-    let mut select = Entity::find();
-    if let Some(since) = updated_since {
-        select = select.filter(Column::UpdatedAt.gte(since));
-    }
-    let sort = request.sort;
-    let key = match sort {
-        SyncOrder::Natural => Column::Name,
-        SyncOrder::Updated => Column::UpdatedAt,
+    let condition = Filter::all()
+        .updated_since(Column::UpdatedAt, updated_since)
+        .condition();
+    let sort: SortBy<Column, DiscountRule> = match request.sort {
+        SyncOrder::Natural => SortBy::new(Column::Name, |r| (SortKey::Text(r.fields.name.clone()), r.id)),
+        SyncOrder::Updated => SortBy::new(Column::UpdatedAt, |r| (SortKey::Time(r.updated_at), r.id)),
     };
-    page::fetch(conn, select, (key, Column::Id), request, to_rule, |r| match sort {
-        SyncOrder::Natural => (SortKey::Text(r.fields.name.clone()), r.id),
-        SyncOrder::Updated => (SortKey::Time(r.updated_at), r.id),
-    })
-    .await
+    let select = Entity::find().filter(condition);
+    page::fetch_sorted(conn, select, sort, Column::Id, request, to_rule).await
 }
 
 fn to_active_model(rule: &DiscountRule) -> ActiveModel {

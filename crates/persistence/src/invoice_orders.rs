@@ -13,12 +13,14 @@ use uuid::Uuid;
 use crate::entities::invoice_order::{ActiveModel, Column, Entity, Model};
 use crate::entities::invoice_order_line as line;
 use crate::error::StoreError;
-use crate::page::{self, Page, PageRequest, SortKey};
+use crate::filter::Filter;
+use crate::lines::{self, LineTable};
+use crate::page::{Page, PageRequest, SortBy, SortKey};
 use crate::sales_orders;
 use crate::search;
-use crate::table::{self, Table};
+use crate::table::{self, Scope, Table};
 use crate::units::{from_units, to_units};
-use crate::visibility::{self, Visibility};
+use crate::visibility::Visibility;
 
 const TABLE: &str = "invoice_orders";
 
@@ -49,8 +51,16 @@ pub async fn insert(conn: &impl ConnectionTrait, order: &InvoiceOrder) -> Result
         sales_order_line_id: Set(l.ordered.id),
         quantity_units: Set(to_units(l.quantity)),
     });
-    line::Entity::insert_many(rows).exec_without_returning(conn).await?;
-    Ok(())
+    lines::insert(conn, rows).await
+}
+
+impl LineTable for line::Entity {
+    const DOCUMENT: line::Column = line::Column::InvoiceOrderId;
+    const POSITION: line::Column = line::Column::Position;
+
+    fn document_of(line: &line::Model) -> Uuid {
+        line.invoice_order_id
+    }
 }
 
 /// Writes the status if the stored version is still `expected_version` (lines never change).
@@ -79,13 +89,9 @@ pub struct InvoiceOrders;
 impl Table for InvoiceOrders {
     type Entity = Entity;
     type Record = InvoiceOrder;
-    const ID: Column = Column::Id;
-    const VERSION: Column = Column::Version;
-    const CREATED_AT: Column = Column::CreatedAt;
-
-    fn scope(visibility: Visibility) -> Condition {
-        visible_to(visibility)
-    }
+    table::versioned_columns!();
+    /// Invoice orders have no owner: a caller sees those of the parties they see.
+    const SCOPE: Scope<Column> = Scope::Party(Column::PartyId);
 
     async fn load(conn: &impl ConnectionTrait, rows: Vec<Model>) -> Result<Vec<InvoiceOrder>, StoreError> {
         with_lines(conn, rows).await
@@ -102,13 +108,11 @@ pub async fn of_sales_orders(
     if order_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let rows = Entity::find()
+    let select = Entity::find()
         .filter(Column::Id.in_subquery(with_lines_of(order_ids)))
-        .filter(visible_to(visibility))
-        .order_by_asc(Column::CreatedAt)
-        .all(conn)
-        .await?;
-    with_lines(conn, rows).await
+        .filter(InvoiceOrders::scope(visibility))
+        .order_by_asc(Column::CreatedAt);
+    table::all::<InvoiceOrders>(conn, select).await
 }
 
 /// The ids of the invoice orders with a line of one of these sales orders, as a subquery.
@@ -126,60 +130,28 @@ pub async fn list(
     visibility: Visibility,
     request: &PageRequest<InvoiceOrderSort>,
 ) -> Result<Page<InvoiceOrder>, StoreError> {
-    let mut condition = Condition::all().add(visible_to(visibility));
-    if let Some(party_id) = filter.party_id {
-        condition = condition.add(Column::PartyId.eq(party_id));
-    }
-    if let Some(status) = filter.status {
-        condition = condition.add(Column::Status.eq(status.as_str()));
-    }
-    if let Some(sales_order_id) = filter.sales_order_id {
-        condition = condition.add(Column::Id.in_subquery(with_lines_of(&[sales_order_id])));
-    }
-    if let Some(q) = &filter.q {
+    let q = |q: &str| {
         let of_orders_numbered = Query::select()
             .column(line::Column::InvoiceOrderId)
             .from(line::Entity)
             .and_where(line::Column::SalesOrderLineId.in_subquery(sales_orders::line_ids_numbered_like(q)))
             .to_owned();
-        condition = condition.add(
-            Condition::any()
-                .add(Column::Id.in_subquery(of_orders_numbered))
-                .add(Column::PartyId.in_subquery(search::parties_matching(q))),
-        );
-    }
-    if let Some(since) = filter.updated_since {
-        condition = condition.add(Column::UpdatedAt.gte(since));
-    }
-    let key = match request.sort {
-        InvoiceOrderSort::CreatedAt => Column::CreatedAt,
-        InvoiceOrderSort::UpdatedAt => Column::UpdatedAt,
+        Condition::any()
+            .add(Column::Id.in_subquery(of_orders_numbered))
+            .add(Column::PartyId.in_subquery(search::parties_matching(q)))
     };
-    let sort = request.sort;
-    let rows = page::fetch(
-        conn,
-        Entity::find().filter(condition),
-        (key, Column::Id),
-        request,
-        Ok,
-        |m: &Model| {
-            let key = match sort {
-                InvoiceOrderSort::CreatedAt => m.created_at,
-                InvoiceOrderSort::UpdatedAt => m.updated_at,
-            };
-            (SortKey::Time(key), m.id)
-        },
-    )
-    .await?;
-    Ok(Page {
-        items: with_lines(conn, rows.items).await?,
-        next: rows.next,
-    })
-}
-
-/// Invoice orders have no owner: a caller sees those of the parties they see.
-fn visible_to(visibility: Visibility) -> Condition {
-    visibility::through_party(Column::PartyId, visibility)
+    let condition = Filter::new(InvoiceOrders::scope(visibility))
+        .eq(Column::PartyId, filter.party_id)
+        .when(filter.status, |status| Column::Status.eq(status.as_str()))
+        .when(filter.sales_order_id, |id| Column::Id.in_subquery(with_lines_of(&[id])))
+        .when(filter.q.as_deref(), q)
+        .updated_since(Column::UpdatedAt, filter.updated_since)
+        .condition();
+    let sort: SortBy<Column, Model> = match request.sort {
+        InvoiceOrderSort::CreatedAt => SortBy::new(Column::CreatedAt, |m| (SortKey::Time(m.created_at), m.id)),
+        InvoiceOrderSort::UpdatedAt => SortBy::new(Column::UpdatedAt, |m| (SortKey::Time(m.updated_at), m.id)),
+    };
+    table::page::<InvoiceOrders, _>(conn, condition, sort, request).await
 }
 
 /// The invoice orders of `rows`, each with its lines and their sales order lines (two queries).
@@ -188,12 +160,7 @@ async fn with_lines(conn: &impl ConnectionTrait, rows: Vec<Model>) -> Result<Vec
         return Ok(Vec::new());
     }
     let ids: Vec<Uuid> = rows.iter().map(|m| m.id).collect();
-    let lines = line::Entity::find()
-        .filter(line::Column::InvoiceOrderId.is_in(ids.iter().copied()))
-        .order_by_asc(line::Column::InvoiceOrderId)
-        .order_by_asc(line::Column::Position)
-        .all(conn)
-        .await?;
+    let lines = lines::load::<line::Entity>(conn, ids.clone()).await?;
     let ordered_ids = Query::select()
         .column(line::Column::SalesOrderLineId)
         .from(line::Entity)
@@ -204,24 +171,18 @@ async fn with_lines(conn: &impl ConnectionTrait, rows: Vec<Model>) -> Result<Vec
         .into_iter()
         .map(|o| (o.line.id, o))
         .collect();
-    let mut by_order: HashMap<Uuid, Vec<InvoiceOrderLine>> = HashMap::new();
-    for l in lines {
+    let lines = lines::group::<line::Entity, _>(lines, |l| {
         let o = ordered
             .get(&l.sales_order_line_id)
             .ok_or_else(|| StoreError::corrupt("invoice_order_lines", format!("line {} lost its order line", l.id)))?;
-        by_order.entry(l.invoice_order_id).or_default().push(InvoiceOrderLine {
+        Ok(InvoiceOrderLine {
             id: l.id,
             sales_order_id: o.sales_order_id,
             ordered: o.line.clone(),
             quantity: from_units(l.quantity_units),
-        });
-    }
-    rows.into_iter()
-        .map(|m| {
-            let lines = by_order.remove(&m.id).unwrap_or_default();
-            to_order(m, lines)
         })
-        .collect()
+    })?;
+    lines::attach(rows, lines, |m| m.id, to_order)
 }
 
 fn to_active_model(o: &InvoiceOrder) -> ActiveModel {

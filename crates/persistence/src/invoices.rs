@@ -21,12 +21,13 @@ use crate::decimal_text::DecimalText;
 use crate::entities::invoice::{ActiveModel, Column, Entity, Model};
 use crate::entities::{invoice_line as line, payment};
 use crate::error::StoreError;
-use crate::page::{self, Page, PageRequest, SortKey};
+use crate::filter::Filter;
+use crate::lines::{self, LineTable};
+use crate::page::{Page, PageRequest, SortBy, SortKey};
 use crate::sales_orders;
-use crate::search;
-use crate::table::{self, Table};
+use crate::table::{self, Scope, Table};
 use crate::units::{self, from_units, to_units};
-use crate::visibility::{self, Visibility};
+use crate::visibility::Visibility;
 
 const TABLE: &str = "invoices";
 const LINES: &str = "invoice_lines";
@@ -57,23 +58,25 @@ pub struct InvoiceFilter {
 
 pub async fn insert(conn: &impl ConnectionTrait, invoice: &Invoice) -> Result<(), StoreError> {
     table::insert::<Invoices, _>(conn, to_active_model(invoice)).await?;
-    insert_lines(conn, invoice).await
+    lines::insert(conn, line_rows(invoice)).await
 }
 
 /// Replaces a draft's lines with `invoice`'s (two statements, whatever their number).
 pub async fn replace_lines(conn: &impl ConnectionTrait, invoice: &Invoice) -> Result<(), StoreError> {
-    line::Entity::delete_many()
-        .filter(line::Column::InvoiceId.eq(invoice.id))
-        .exec(conn)
-        .await?;
-    insert_lines(conn, invoice).await
+    lines::replace(conn, invoice.id, line_rows(invoice)).await
 }
 
-async fn insert_lines(conn: &impl ConnectionTrait, invoice: &Invoice) -> Result<(), StoreError> {
-    if invoice.fields.lines.is_empty() {
-        return Ok(());
+impl LineTable for line::Entity {
+    const DOCUMENT: line::Column = line::Column::InvoiceId;
+    const POSITION: line::Column = line::Column::Position;
+
+    fn document_of(line: &line::Model) -> Uuid {
+        line.invoice_id
     }
-    let rows = (1..).zip(&invoice.fields.lines).map(|(position, l)| line::ActiveModel {
+}
+
+fn line_rows(invoice: &Invoice) -> impl Iterator<Item = line::ActiveModel> {
+    (1..).zip(&invoice.fields.lines).map(|(position, l)| line::ActiveModel {
         id: Set(l.id),
         invoice_id: Set(invoice.id),
         position: Set(position),
@@ -87,9 +90,7 @@ async fn insert_lines(conn: &impl ConnectionTrait, invoice: &Invoice) -> Result<
         unit_price: Set(DecimalText(l.unit_price)),
         discount_percent: Set(DecimalText(l.discount_percent)),
         tax_rate: Set(DecimalText(l.tax_rate)),
-    });
-    line::Entity::insert_many(rows).exec_without_returning(conn).await?;
-    Ok(())
+    })
 }
 
 /// Writes the document's header, status and sums (never its lines, nor its kind) if the stored
@@ -102,11 +103,7 @@ pub async fn update(conn: &impl ConnectionTrait, invoice: &Invoice, expected_ver
 
 /// Deletes a draft and its lines.
 pub async fn delete(conn: &impl ConnectionTrait, id: Uuid) -> Result<(), StoreError> {
-    line::Entity::delete_many()
-        .filter(line::Column::InvoiceId.eq(id))
-        .exec(conn)
-        .await?;
-    Entity::delete_by_id(id).exec(conn).await?;
+    lines::delete_document::<Invoices, line::Entity>(conn, id).await?;
     Ok(())
 }
 
@@ -116,17 +113,13 @@ pub struct Invoices;
 impl Table for Invoices {
     type Entity = Entity;
     type Record = Invoice;
-    const ID: Column = Column::Id;
-    const VERSION: Column = Column::Version;
-    const CREATED_AT: Column = Column::CreatedAt;
+    table::versioned_columns!();
+    const SCOPE: Scope<Column> = Scope::Party(Column::PartyId);
     const EXTERNAL_ID: Option<Column> = Some(Column::ExternalId);
 
-    fn scope(visibility: Visibility) -> Condition {
-        visible_to(visibility)
-    }
-
+    /// The documents of `rows`, in their order, each with its lines (one query for all of them).
     async fn load(conn: &impl ConnectionTrait, rows: Vec<Model>) -> Result<Vec<Invoice>, StoreError> {
-        with_lines(conn, rows).await
+        lines::attach_loaded::<line::Entity, _, _, _>(conn, rows, |m| m.id, to_line, to_invoice).await
     }
 }
 
@@ -137,13 +130,8 @@ pub async fn party_for_share(
     id: Uuid,
     visibility: Visibility,
 ) -> Result<Option<Uuid>, StoreError> {
-    Ok(Entity::find()
-        .filter(Column::Id.eq(id))
-        .filter(visible_to(visibility))
-        .lock_shared()
-        .one(conn)
-        .await?
-        .map(|m| m.party_id))
+    let row = table::row_for_share::<Invoices>(conn, id, visibility).await?;
+    Ok(row.map(|m| m.party_id))
 }
 
 /// Credits `changes` (invoice line → ten-thousandths), each only where it fits what is left to
@@ -225,13 +213,11 @@ pub async fn of_sales_orders(
         .from(line::Entity)
         .and_where(line::Column::SalesOrderLineId.in_subquery(sales_orders::line_ids_of(order_ids)))
         .to_owned();
-    let rows = Entity::find()
+    let select = Entity::find()
         .filter(Column::Id.in_subquery(ids))
-        .filter(visible_to(visibility))
-        .order_by_asc(Column::CreatedAt)
-        .all(conn)
-        .await?;
-    with_lines(conn, rows).await
+        .filter(Invoices::scope(visibility))
+        .order_by_asc(Column::CreatedAt);
+    table::all::<Invoices>(conn, select).await
 }
 
 /// The latest date of an issued document of this kind (its number series).
@@ -256,13 +242,11 @@ pub async fn credit_notes_of(
     if invoice_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let rows = Entity::find()
+    let select = Entity::find()
         .filter(Column::CreditsInvoiceId.is_in(invoice_ids.iter().copied()))
-        .filter(visible_to(visibility))
-        .order_by_asc(Column::CreatedAt)
-        .all(conn)
-        .await?;
-    with_lines(conn, rows).await
+        .filter(Invoices::scope(visibility))
+        .order_by_asc(Column::CreatedAt);
+    table::all::<Invoices>(conn, select).await
 }
 
 /// The net totals of the party's issued documents in `currency` dated `first..=last`, by kind:
@@ -296,110 +280,47 @@ pub async fn list(
     visibility: Visibility,
     request: &PageRequest<InvoiceSort>,
 ) -> Result<Page<Invoice>, StoreError> {
-    let mut condition = Condition::all().add(visible_to(visibility));
-    if let Some(party_id) = filter.party_id {
-        condition = condition.add(Column::PartyId.eq(party_id));
-    }
-    if let Some(kind) = filter.kind {
-        condition = condition.add(Column::Kind.eq(kind.as_str()));
-    }
-    if let Some(status) = filter.status {
-        condition = condition.add(Column::Status.eq(status.as_str()));
-    }
-    if let Some(number) = &filter.number {
-        condition = condition.add(search::equals(Column::Number, number));
-    }
-    if let Some(from) = filter.invoice_date_from {
-        condition = condition.add(Column::InvoiceDate.gte(from));
-    }
-    if let Some(to) = filter.invoice_date_to {
-        condition = condition.add(Column::InvoiceDate.lte(to));
-    }
-    if let Some(today) = filter.overdue_on {
-        condition = condition
+    let overdue = |today| {
+        Condition::all()
             .add(Column::Kind.eq(InvoiceKind::Invoice.as_str()))
             .add(Column::Status.is_in([InvoiceStatus::Issued.as_str(), InvoiceStatus::PartiallyPaid.as_str()]))
-            .add(Column::DueDate.lt(today));
-    }
-    if let Some(id) = filter.credits_invoice_id {
-        condition = condition.add(Column::CreditsInvoiceId.eq(id));
-    }
-    if let Some(id) = filter.invoice_order_id {
-        condition = condition.add(Column::InvoiceOrderId.eq(id));
-    }
-    if let Some(external_id) = &filter.external_id {
-        condition = condition.add(search::equals(Column::ExternalId, external_id));
-    }
-    if let Some(q) = &filter.q {
-        condition = condition.add(search::document(Column::Number, Column::PartyId, q));
-    }
-    if let Some(since) = filter.updated_since {
-        condition = condition.add(Column::UpdatedAt.gte(since));
-    }
-    let key = match request.sort {
-        InvoiceSort::CreatedAt => Column::CreatedAt,
-        InvoiceSort::UpdatedAt => Column::UpdatedAt,
+            .add(Column::DueDate.lt(today))
     };
-    let sort = request.sort;
-    let rows = page::fetch(
-        conn,
-        Entity::find().filter(condition),
-        (key, Column::Id),
-        request,
-        Ok,
-        |m: &Model| {
-            let key = match sort {
-                InvoiceSort::CreatedAt => m.created_at,
-                InvoiceSort::UpdatedAt => m.updated_at,
-            };
-            (SortKey::Time(key), m.id)
-        },
-    )
-    .await?;
-    Ok(Page {
-        items: with_lines(conn, rows.items).await?,
-        next: rows.next,
-    })
+    let condition = Filter::new(Invoices::scope(visibility))
+        .eq(Column::PartyId, filter.party_id)
+        .when(filter.kind, |kind| Column::Kind.eq(kind.as_str()))
+        .when(filter.status, |status| Column::Status.eq(status.as_str()))
+        .equals(Column::Number, filter.number.as_deref())
+        .from(Column::InvoiceDate, filter.invoice_date_from)
+        .to(Column::InvoiceDate, filter.invoice_date_to)
+        .when(filter.overdue_on, overdue)
+        .eq(Column::CreditsInvoiceId, filter.credits_invoice_id)
+        .eq(Column::InvoiceOrderId, filter.invoice_order_id)
+        .equals(Column::ExternalId, filter.external_id.as_deref())
+        .document_text(Column::Number, Column::PartyId, filter.q.as_deref())
+        .updated_since(Column::UpdatedAt, filter.updated_since)
+        .condition();
+    let sort: SortBy<Column, Model> = match request.sort {
+        InvoiceSort::CreatedAt => SortBy::new(Column::CreatedAt, |m| (SortKey::Time(m.created_at), m.id)),
+        InvoiceSort::UpdatedAt => SortBy::new(Column::UpdatedAt, |m| (SortKey::Time(m.updated_at), m.id)),
+    };
+    table::page::<Invoices, _>(conn, condition, sort, request).await
 }
 
-fn visible_to(visibility: Visibility) -> Condition {
-    visibility::through_party(Column::PartyId, visibility)
-}
-
-/// The documents of `rows`, in their order, each with its lines (one query for all of them).
-async fn with_lines(conn: &impl ConnectionTrait, rows: Vec<Model>) -> Result<Vec<Invoice>, StoreError> {
-    if rows.is_empty() {
-        return Ok(Vec::new());
+fn to_line(l: line::Model) -> InvoiceLine {
+    InvoiceLine {
+        id: l.id,
+        sales_order_line_id: l.sales_order_line_id,
+        credits_line_id: l.credits_line_id,
+        product_id: l.product_id,
+        description: l.description,
+        quantity: from_units(l.quantity_units),
+        unit: l.unit,
+        unit_price: l.unit_price.0,
+        discount_percent: l.discount_percent.0,
+        tax_rate: l.tax_rate.0,
+        credited_quantity: from_units(l.credited_units),
     }
-    let ids: Vec<Uuid> = rows.iter().map(|m| m.id).collect();
-    let mut lines: HashMap<Uuid, Vec<InvoiceLine>> = HashMap::new();
-    for l in line::Entity::find()
-        .filter(line::Column::InvoiceId.is_in(ids))
-        .order_by_asc(line::Column::InvoiceId)
-        .order_by_asc(line::Column::Position)
-        .all(conn)
-        .await?
-    {
-        lines.entry(l.invoice_id).or_default().push(InvoiceLine {
-            id: l.id,
-            sales_order_line_id: l.sales_order_line_id,
-            credits_line_id: l.credits_line_id,
-            product_id: l.product_id,
-            description: l.description,
-            quantity: from_units(l.quantity_units),
-            unit: l.unit,
-            unit_price: l.unit_price.0,
-            discount_percent: l.discount_percent.0,
-            tax_rate: l.tax_rate.0,
-            credited_quantity: from_units(l.credited_units),
-        });
-    }
-    rows.into_iter()
-        .map(|m| {
-            let invoice_lines = lines.remove(&m.id).unwrap_or_default();
-            to_invoice(m, invoice_lines)
-        })
-        .collect()
 }
 
 fn to_active_model(i: &Invoice) -> ActiveModel {

@@ -1,24 +1,21 @@
 //! The offers and their lines. An offer is read with its lines (lists too: two queries per page),
 //! and its lines are written in one statement.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::currency::Currency;
 use domain::offer::{Offer, OfferFields, OfferLine, OfferStatus};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 use crate::decimal_text::DecimalText;
 use crate::entities::offer::{ActiveModel, Column, Entity, Model};
 use crate::entities::offer_line as line;
 use crate::error::StoreError;
-use crate::page::{self, Page, PageRequest, SortKey};
-use crate::search;
-use crate::table::{self, Table};
-use crate::visibility::{self, Visibility};
+use crate::filter::Filter;
+use crate::lines::{self, LineTable};
+use crate::page::{Page, PageRequest, SortBy, SortKey};
+use crate::table::{self, Scope, Table};
+use crate::visibility::Visibility;
 
 const TABLE: &str = "offers";
 
@@ -46,7 +43,7 @@ pub struct OfferFilter {
 
 pub async fn insert(conn: &impl ConnectionTrait, offer: &Offer) -> Result<(), StoreError> {
     table::insert::<Offers, _>(conn, to_active_model(offer)).await?;
-    insert_lines(conn, offer).await
+    lines::insert(conn, line_rows(offer)).await
 }
 
 /// Writes `offer` if the stored version is still `expected_version`; its lines too when
@@ -61,11 +58,7 @@ pub async fn update(
         return Ok(false);
     }
     if lines_changed {
-        line::Entity::delete_many()
-            .filter(line::Column::OfferId.eq(offer.id))
-            .exec(conn)
-            .await?;
-        insert_lines(conn, offer).await?;
+        lines::replace(conn, offer.id, line_rows(offer)).await?;
     }
     Ok(true)
 }
@@ -76,28 +69,29 @@ pub struct Offers;
 impl Table for Offers {
     type Entity = Entity;
     type Record = Offer;
-    const ID: Column = Column::Id;
-    const VERSION: Column = Column::Version;
-    const CREATED_AT: Column = Column::CreatedAt;
+    table::versioned_columns!();
+    const SCOPE: Scope<Column> = Scope::Owner(Column::OwnerId);
     const EXTERNAL_ID: Option<Column> = Some(Column::ExternalId);
 
-    fn scope(visibility: Visibility) -> Condition {
-        visible_to(visibility)
-    }
-
+    /// The offers of `rows`, in their order, each with its lines (one query for all of them).
     async fn load(conn: &impl ConnectionTrait, rows: Vec<Model>) -> Result<Vec<Offer>, StoreError> {
-        with_lines(conn, rows).await
+        lines::attach_loaded::<line::Entity, _, _, _>(conn, rows, |m| m.id, to_line, to_offer).await
+    }
+}
+
+impl LineTable for line::Entity {
+    const DOCUMENT: line::Column = line::Column::OfferId;
+    const POSITION: line::Column = line::Column::Position;
+
+    fn document_of(line: &line::Model) -> Uuid {
+        line.offer_id
     }
 }
 
 /// Deletes an offer and its lines (a draft: nothing refers to it but activities, which the caller
 /// unlinks first).
 pub async fn delete(conn: &impl ConnectionTrait, id: Uuid) -> Result<(), StoreError> {
-    line::Entity::delete_many()
-        .filter(line::Column::OfferId.eq(id))
-        .exec(conn)
-        .await?;
-    Entity::delete_by_id(id).exec(conn).await?;
+    lines::delete_document::<Offers, line::Entity>(conn, id).await?;
     Ok(())
 }
 
@@ -110,14 +104,12 @@ pub async fn find_many(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let rows = Entity::find()
+    let select = Entity::find()
         .filter(Column::Id.is_in(ids.iter().copied()))
-        .filter(visible_to(visibility))
+        .filter(Offers::scope(visibility))
         .order_by_asc(Column::Number)
-        .order_by_asc(Column::Revision)
-        .all(conn)
-        .await?;
-    with_lines(conn, rows).await
+        .order_by_asc(Column::Revision);
+    table::all::<Offers>(conn, select).await
 }
 
 /// An offer for `opportunity_id` made to another party than `party_id`, if any: the opportunity
@@ -142,15 +134,7 @@ pub async fn find_for_share(
     id: Uuid,
     visibility: Visibility,
 ) -> Result<Option<Offer>, StoreError> {
-    let row = Entity::find()
-        .filter(Column::Id.eq(id))
-        .filter(visible_to(visibility))
-        .lock_shared()
-        .one(conn)
-        .await?;
-    with_lines(conn, row.into_iter().collect())
-        .await
-        .map(|mut offers| offers.pop())
+    table::find_for_share::<Offers>(conn, id, visibility).await
 }
 
 pub async fn list(
@@ -159,58 +143,22 @@ pub async fn list(
     visibility: Visibility,
     request: &PageRequest<OfferSort>,
 ) -> Result<Page<Offer>, StoreError> {
-    let mut condition = Condition::all().add(visible_to(visibility));
-    if let Some(party_id) = filter.party_id {
-        condition = condition.add(Column::PartyId.eq(party_id));
-    }
-    if let Some(owner_id) = filter.owner_id {
-        condition = condition.add(Column::OwnerId.eq(owner_id));
-    }
-    if let Some(opportunity_id) = filter.opportunity_id {
-        condition = condition.add(Column::OpportunityId.eq(opportunity_id));
-    }
-    if let Some(status) = filter.status {
-        condition = condition.add(status_on(status, filter.today));
-    }
-    if let Some(number) = &filter.number {
-        condition = condition.add(search::equals(Column::Number, number));
-    }
-    if let Some(external_id) = &filter.external_id {
-        condition = condition.add(search::equals(Column::ExternalId, external_id));
-    }
-    if let Some(q) = &filter.q {
-        condition = condition.add(search::document(Column::Number, Column::PartyId, q));
-    }
-    if let Some(since) = filter.updated_since {
-        condition = condition.add(Column::UpdatedAt.gte(since));
-    }
-    let key = match request.sort {
-        OfferSort::CreatedAt => Column::CreatedAt,
-        OfferSort::UpdatedAt => Column::UpdatedAt,
-        OfferSort::Number => Column::Number,
+    let condition = Filter::new(Offers::scope(visibility))
+        .eq(Column::PartyId, filter.party_id)
+        .eq(Column::OwnerId, filter.owner_id)
+        .eq(Column::OpportunityId, filter.opportunity_id)
+        .when(filter.status, |status| status_on(status, filter.today))
+        .equals(Column::Number, filter.number.as_deref())
+        .equals(Column::ExternalId, filter.external_id.as_deref())
+        .document_text(Column::Number, Column::PartyId, filter.q.as_deref())
+        .updated_since(Column::UpdatedAt, filter.updated_since)
+        .condition();
+    let sort: SortBy<Column, Model> = match request.sort {
+        OfferSort::CreatedAt => SortBy::new(Column::CreatedAt, |m| (SortKey::Time(m.created_at), m.id)),
+        OfferSort::UpdatedAt => SortBy::new(Column::UpdatedAt, |m| (SortKey::Time(m.updated_at), m.id)),
+        OfferSort::Number => SortBy::new(Column::Number, |m| (SortKey::Text(m.number.clone()), m.id)),
     };
-    let sort = request.sort;
-    // The page of rows first, then the lines of exactly those offers in one query.
-    let rows = page::fetch(
-        conn,
-        Entity::find().filter(condition),
-        (key, Column::Id),
-        request,
-        Ok,
-        |m: &Model| {
-            let key = match sort {
-                OfferSort::CreatedAt => SortKey::Time(m.created_at),
-                OfferSort::UpdatedAt => SortKey::Time(m.updated_at),
-                OfferSort::Number => SortKey::Text(m.number.clone()),
-            };
-            (key, m.id)
-        },
-    )
-    .await?;
-    Ok(Page {
-        items: with_lines(conn, rows.items).await?,
-        next: rows.next,
-    })
+    table::page::<Offers, _>(conn, condition, sort, request).await
 }
 
 /// The stored condition of a status as of `today` (`expired` is a sent offer past `valid_until`).
@@ -227,16 +175,9 @@ fn status_on(status: OfferStatus, today: NaiveDate) -> Condition {
     }
 }
 
-fn visible_to(visibility: Visibility) -> Condition {
-    visibility::condition(Column::OwnerId, visibility)
-}
-
-async fn insert_lines(conn: &impl ConnectionTrait, offer: &Offer) -> Result<(), StoreError> {
-    if offer.fields.lines.is_empty() {
-        return Ok(());
-    }
+fn line_rows(offer: &Offer) -> impl Iterator<Item = line::ActiveModel> {
     // One statement: 1000 lines × 12 columns stay under SQLite's 32 766 bound parameters.
-    let rows = (1..).zip(&offer.fields.lines).map(|(position, l)| line::ActiveModel {
+    (1..).zip(&offer.fields.lines).map(|(position, l)| line::ActiveModel {
         id: Set(l.id),
         offer_id: Set(offer.id),
         position: Set(position),
@@ -249,44 +190,22 @@ async fn insert_lines(conn: &impl ConnectionTrait, offer: &Offer) -> Result<(), 
         tax_rate: Set(DecimalText(l.tax_rate)),
         optional: Set(l.optional),
         selected: Set(l.selected),
-    });
-    line::Entity::insert_many(rows).exec_without_returning(conn).await?;
-    Ok(())
+    })
 }
 
-/// The offers of `rows`, in their order, each with its lines (one query for all of them).
-async fn with_lines(conn: &impl ConnectionTrait, rows: Vec<Model>) -> Result<Vec<Offer>, StoreError> {
-    if rows.is_empty() {
-        return Ok(Vec::new());
+fn to_line(l: line::Model) -> OfferLine {
+    OfferLine {
+        id: l.id,
+        product_id: l.product_id,
+        description: l.description,
+        quantity: l.quantity.0,
+        unit: l.unit,
+        unit_price: l.unit_price.0,
+        discount_percent: l.discount_percent.0,
+        tax_rate: l.tax_rate.0,
+        optional: l.optional,
+        selected: l.selected,
     }
-    let ids: Vec<Uuid> = rows.iter().map(|m| m.id).collect();
-    let mut lines: HashMap<Uuid, Vec<OfferLine>> = HashMap::new();
-    for l in line::Entity::find()
-        .filter(line::Column::OfferId.is_in(ids))
-        .order_by_asc(line::Column::OfferId)
-        .order_by_asc(line::Column::Position)
-        .all(conn)
-        .await?
-    {
-        lines.entry(l.offer_id).or_default().push(OfferLine {
-            id: l.id,
-            product_id: l.product_id,
-            description: l.description,
-            quantity: l.quantity.0,
-            unit: l.unit,
-            unit_price: l.unit_price.0,
-            discount_percent: l.discount_percent.0,
-            tax_rate: l.tax_rate.0,
-            optional: l.optional,
-            selected: l.selected,
-        });
-    }
-    rows.into_iter()
-        .map(|m| {
-            let offer_lines = lines.remove(&m.id).unwrap_or_default();
-            to_offer(m, offer_lines)
-        })
-        .collect()
 }
 
 fn to_active_model(o: &Offer) -> ActiveModel {

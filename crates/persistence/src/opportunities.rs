@@ -3,18 +3,17 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::currency::Currency;
 use domain::opportunity::{Opportunity, OpportunityFields, OpportunityStatus};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect};
 use uuid::Uuid;
 
 use crate::decimal_text::DecimalText;
 use crate::entities::opportunity::{ActiveModel, Column, Entity, Model};
 use crate::error::StoreError;
-use crate::page::{self, Page, PageRequest, SortKey};
+use crate::filter::Filter;
+use crate::page::{self, Page, PageRequest, SortBy, SortKey};
 use crate::search;
-use crate::table::{self, Table};
-use crate::visibility::{self, Visibility};
+use crate::table::{self, Scope, Table};
+use crate::visibility::Visibility;
 
 const TABLE: &str = "opportunities";
 
@@ -58,13 +57,8 @@ pub struct Opportunities;
 impl Table for Opportunities {
     type Entity = Entity;
     type Record = Opportunity;
-    const ID: Column = Column::Id;
-    const VERSION: Column = Column::Version;
-    const CREATED_AT: Column = Column::CreatedAt;
-
-    fn scope(visibility: Visibility) -> Condition {
-        visible_to(visibility)
-    }
+    table::versioned_columns!();
+    const SCOPE: Scope<Column> = Scope::Owner(Column::OwnerId);
 
     async fn load(_conn: &impl ConnectionTrait, rows: Vec<Model>) -> Result<Vec<Opportunity>, StoreError> {
         rows.into_iter().map(to_opportunity).collect()
@@ -78,14 +72,7 @@ pub async fn find_for_share(
     id: Uuid,
     visibility: Visibility,
 ) -> Result<Option<Opportunity>, StoreError> {
-    Entity::find()
-        .filter(Column::Id.eq(id))
-        .filter(visible_to(visibility))
-        .lock_shared()
-        .one(conn)
-        .await?
-        .map(to_opportunity)
-        .transpose()
+    table::find_for_share::<Opportunities>(conn, id, visibility).await
 }
 
 /// Whether any opportunity is in the stage (whose kind then must not change under it).
@@ -104,57 +91,23 @@ pub async fn list(
     visibility: Visibility,
     request: &PageRequest<OpportunitySort>,
 ) -> Result<Page<Opportunity>, StoreError> {
-    let mut condition = Condition::all().add(visible_to(visibility));
-    if let Some(owner_id) = filter.owner_id {
-        condition = condition.add(Column::OwnerId.eq(owner_id));
-    }
-    if let Some(party_id) = filter.party_id {
-        condition = condition.add(Column::PartyId.eq(party_id));
-    }
-    if let Some(stage_id) = filter.stage_id {
-        condition = condition.add(Column::StageId.eq(stage_id));
-    }
-    if let Some(status) = filter.status {
-        condition = condition.add(Column::Status.eq(status.as_str()));
-    }
-    if let Some(from) = filter.close_from {
-        condition = condition.add(Column::ExpectedCloseDate.gte(from));
-    }
-    if let Some(to) = filter.close_to {
-        condition = condition.add(Column::ExpectedCloseDate.lte(to));
-    }
-    if let Some(q) = &filter.q {
-        condition = condition.add(search::contains(Column::SearchText, q));
-    }
-    if let Some(since) = filter.updated_since {
-        condition = condition.add(Column::UpdatedAt.gte(since));
-    }
-    let key = match request.sort {
-        OpportunitySort::CreatedAt => Column::CreatedAt,
-        OpportunitySort::UpdatedAt => Column::UpdatedAt,
-        OpportunitySort::Title => Column::Title,
+    let condition = Filter::new(Opportunities::scope(visibility))
+        .eq(Column::OwnerId, filter.owner_id)
+        .eq(Column::PartyId, filter.party_id)
+        .eq(Column::StageId, filter.stage_id)
+        .when(filter.status, |status| Column::Status.eq(status.as_str()))
+        .from(Column::ExpectedCloseDate, filter.close_from)
+        .to(Column::ExpectedCloseDate, filter.close_to)
+        .when(filter.q.as_deref(), |q| search::contains(Column::SearchText, q))
+        .updated_since(Column::UpdatedAt, filter.updated_since)
+        .condition();
+    let sort: SortBy<Column, Opportunity> = match request.sort {
+        OpportunitySort::CreatedAt => SortBy::new(Column::CreatedAt, |o| (SortKey::Time(o.created_at), o.id)),
+        OpportunitySort::UpdatedAt => SortBy::new(Column::UpdatedAt, |o| (SortKey::Time(o.updated_at), o.id)),
+        OpportunitySort::Title => SortBy::new(Column::Title, |o| (SortKey::Text(o.fields.title.clone()), o.id)),
     };
-    let sort = request.sort;
-    page::fetch(
-        conn,
-        Entity::find().filter(condition),
-        (key, Column::Id),
-        request,
-        to_opportunity,
-        |o| {
-            let key = match sort {
-                OpportunitySort::CreatedAt => SortKey::Time(o.created_at),
-                OpportunitySort::UpdatedAt => SortKey::Time(o.updated_at),
-                OpportunitySort::Title => SortKey::Text(o.fields.title.clone()),
-            };
-            (key, o.id)
-        },
-    )
-    .await
-}
-
-fn visible_to(visibility: Visibility) -> Condition {
-    visibility::condition(Column::OwnerId, visibility)
+    let select = Entity::find().filter(condition);
+    page::fetch_sorted(conn, select, sort, Column::Id, request, to_opportunity).await
 }
 
 fn to_active_model(o: &Opportunity) -> ActiveModel {

@@ -64,6 +64,35 @@ pub struct Page<T> {
     pub next: Option<Cursor>,
 }
 
+/// One order of a list: the column it sorts by, and where an item stands in it (the cursor a page
+/// ends at). Both in one place, so that a sort cannot order by one column and page by another.
+pub struct SortBy<C, T> {
+    pub column: C,
+    pub cursor: fn(&T) -> (SortKey, Uuid),
+}
+
+impl<C, T> SortBy<C, T> {
+    pub fn new(column: C, cursor: fn(&T) -> (SortKey, Uuid)) -> Self {
+        Self { column, cursor }
+    }
+}
+
+/// [`fetch`] in the order `sort` (and then by the `id` column).
+pub async fn fetch_sorted<E, C, S, T>(
+    conn: &impl ConnectionTrait,
+    select: Select<E>,
+    sort: SortBy<C, T>,
+    id: C,
+    request: &PageRequest<S>,
+    map: impl Fn(E::Model) -> Result<T, StoreError>,
+) -> Result<Page<T>, StoreError>
+where
+    E: EntityTrait,
+    C: ColumnTrait,
+{
+    fetch(conn, select, (sort.column, id), request, map, sort.cursor).await
+}
+
 /// One page of `select`: ordered by (`key`, `id`), starting after the request's cursor, rows mapped
 /// to domain values by `map`, and the cursor of the last one (`key_of`) when more rows follow.
 pub async fn fetch<E, C, S, T>(

@@ -5,16 +5,17 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 use domain::party::{Address, BankAccount, Party, PartyFields, PartyKind, PartyRole};
 use sea_orm::sea_query::{Expr, LikeExpr};
-use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter};
 use uuid::Uuid;
 
 use crate::decimal_text::DecimalText;
 use crate::entities::party::{ActiveModel, Column, Entity, Model};
 use crate::error::StoreError;
-use crate::page::{self, Page, PageRequest, SortKey};
+use crate::filter::Filter;
+use crate::page::{self, Page, PageRequest, SortBy, SortKey};
 use crate::search::{self, escape_like};
-use crate::table::{self, Table};
-use crate::visibility::{self, Visibility};
+use crate::table::{self, Scope, Table};
+use crate::visibility::Visibility;
 
 const TABLE: &str = "parties";
 
@@ -55,14 +56,9 @@ pub struct Parties;
 impl Table for Parties {
     type Entity = Entity;
     type Record = Party;
-    const ID: Column = Column::Id;
-    const VERSION: Column = Column::Version;
-    const CREATED_AT: Column = Column::CreatedAt;
+    table::versioned_columns!();
+    const SCOPE: Scope<Column> = Scope::Owner(Column::OwnerId);
     const EXTERNAL_ID: Option<Column> = Some(Column::ExternalId);
-
-    fn scope(visibility: Visibility) -> Condition {
-        visible_to(visibility)
-    }
 
     async fn load(_conn: &impl ConnectionTrait, rows: Vec<Model>) -> Result<Vec<Party>, StoreError> {
         rows.into_iter().map(Party::try_from_model).collect()
@@ -84,72 +80,41 @@ pub async fn list(
     visibility: Visibility,
     request: &PageRequest<PartySort>,
 ) -> Result<Page<Party>, StoreError> {
-    let mut select = Entity::find().filter(visible_to(visibility));
-    if !filter.include_archived {
-        select = select.filter(Column::ArchivedAt.is_null());
+    if let Some(tag) = &filter.tag
+        && !domain::party::is_valid_tag(tag)
+    {
+        // No party can carry it, and a `"` in it would break the substring match below.
+        return Ok(Page {
+            items: Vec::new(),
+            next: None,
+        });
     }
-    if let Some(kind) = filter.kind {
-        select = select.filter(Column::Kind.eq(kind.as_str()));
-    }
-    if let Some(role) = filter.role {
-        select = select.filter(Column::Roles.like(format!("%\"{}\"%", role.as_str())));
-    }
-    if let Some(owner_id) = filter.owner_id {
-        select = select.filter(Column::OwnerId.eq(owner_id));
-    }
-    if let Some(organization_id) = filter.organization_id {
-        select = select.filter(Column::OrganizationId.eq(organization_id));
-    }
-    if let Some(group) = &filter.customer_group {
-        select = select.filter(search::equals(Column::CustomerGroup, group));
-    }
-    if let Some(tag) = &filter.tag {
-        if !domain::party::is_valid_tag(tag) {
-            // No party can carry it, and a `"` in it would break the substring match below.
-            return Ok(Page {
-                items: Vec::new(),
-                next: None,
-            });
-        }
-        // Tags hold no `"` or `\` (a domain rule), so the quoted tag is a substring of the JSON array.
-        select = select
-            .filter(Expr::col(Column::Tags).like(LikeExpr::new(format!("%\"{}\"%", escape_like(tag))).escape('\\')));
-    }
-    if let Some(external_id) = &filter.external_id {
-        select = select.filter(search::equals(Column::ExternalId, external_id));
-    }
-    if let Some(q) = &filter.q {
-        select = select.filter(search::contains(Column::SearchText, q));
-    }
-    if let Some(since) = filter.updated_since {
-        select = select.filter(Column::UpdatedAt.gte(since));
-    }
-    let key = match request.sort {
-        PartySort::Name => Column::Name,
-        PartySort::CreatedAt => Column::CreatedAt,
-        PartySort::UpdatedAt => Column::UpdatedAt,
+    // Tags hold no `"` or `\` (a domain rule), so the quoted tag is a substring of the JSON array.
+    let tagged =
+        |tag: &str| Expr::col(Column::Tags).like(LikeExpr::new(format!("%\"{}\"%", escape_like(tag))).escape('\\'));
+    let condition = Filter::new(Parties::scope(visibility))
+        .unless(filter.include_archived, Column::ArchivedAt.is_null())
+        .when(filter.kind, |kind| Column::Kind.eq(kind.as_str()))
+        .when(filter.role, |role| {
+            Column::Roles.like(format!("%\"{}\"%", role.as_str()))
+        })
+        .eq(Column::OwnerId, filter.owner_id)
+        .eq(Column::OrganizationId, filter.organization_id)
+        .equals(Column::CustomerGroup, filter.customer_group.as_deref())
+        .when(filter.tag.as_deref(), tagged)
+        .equals(Column::ExternalId, filter.external_id.as_deref())
+        .when(filter.q.as_deref(), |q| search::contains(Column::SearchText, q))
+        .updated_since(Column::UpdatedAt, filter.updated_since)
+        .condition();
+    let sort: SortBy<Column, Party> = match request.sort {
+        PartySort::Name => SortBy::new(Column::Name, |party| {
+            (SortKey::Text(party.fields.name.clone()), party.id)
+        }),
+        PartySort::CreatedAt => SortBy::new(Column::CreatedAt, |party| (SortKey::Time(party.created_at), party.id)),
+        PartySort::UpdatedAt => SortBy::new(Column::UpdatedAt, |party| (SortKey::Time(party.updated_at), party.id)),
     };
-    let sort = request.sort;
-    page::fetch(
-        conn,
-        select,
-        (key, Column::Id),
-        request,
-        Party::try_from_model,
-        |party| {
-            let key = match sort {
-                PartySort::Name => SortKey::Text(party.fields.name.clone()),
-                PartySort::CreatedAt => SortKey::Time(party.created_at),
-                PartySort::UpdatedAt => SortKey::Time(party.updated_at),
-            };
-            (key, party.id)
-        },
-    )
-    .await
-}
-
-fn visible_to(visibility: Visibility) -> Condition {
-    visibility::condition(Column::OwnerId, visibility)
+    let select = Entity::find().filter(condition);
+    page::fetch_sorted(conn, select, sort, Column::Id, request, Party::try_from_model).await
 }
 
 /// What `q` searches: name, email and external id, lower-cased with Unicode rules.

@@ -7,8 +7,10 @@ use uuid::Uuid;
 
 use crate::entities::pipeline_stage::{ActiveModel, Column, Entity, Model};
 use crate::error::StoreError;
-use crate::page::{self, Page, PageRequest, SortKey, SyncOrder};
+use crate::filter::Filter;
+use crate::page::{self, Page, PageRequest, SortBy, SortKey, SyncOrder};
 use crate::table::{self, Table};
+use crate::visibility::Visibility;
 
 pub async fn insert(conn: &impl ConnectionTrait, stage: &PipelineStage) -> Result<(), StoreError> {
     table::insert::<PipelineStages, _>(conn, to_active_model(stage)).await
@@ -35,9 +37,7 @@ pub struct PipelineStages;
 impl Table for PipelineStages {
     type Entity = Entity;
     type Record = PipelineStage;
-    const ID: Column = Column::Id;
-    const VERSION: Column = Column::Version;
-    const CREATED_AT: Column = Column::CreatedAt;
+    table::versioned_columns!();
 
     async fn load(_conn: &impl ConnectionTrait, rows: Vec<Model>) -> Result<Vec<PipelineStage>, StoreError> {
         rows.into_iter().map(to_stage).collect()
@@ -47,12 +47,7 @@ impl Table for PipelineStages {
 /// The record by id (see `crate::table::find`), for a record that is about to enter the stage: on PostgreSQL the row is share-locked
 /// until the transaction ends, so an admin cannot change its kind or retire it in between.
 pub async fn find_for_share(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<PipelineStage>, StoreError> {
-    Entity::find_by_id(id)
-        .lock_shared()
-        .one(conn)
-        .await?
-        .map(to_stage)
-        .transpose()
+    table::find_for_share::<PipelineStages>(conn, id, Visibility::All).await
 }
 
 /// The first open stage of the pipeline that is not retired: where a new opportunity starts.
@@ -83,23 +78,18 @@ pub async fn list(
     updated_since: Option<DateTime<Utc>>,
     request: &PageRequest<SyncOrder>,
 ) -> Result<Page<PipelineStage>, StoreError> {
-    let mut select = Entity::find();
-    if !include_retired {
-        select = select.filter(Column::Retired.eq(false));
-    }
-    if let Some(since) = updated_since {
-        select = select.filter(Column::UpdatedAt.gte(since));
-    }
-    let sort = request.sort;
-    let key = match sort {
-        SyncOrder::Natural => Column::Position,
-        SyncOrder::Updated => Column::UpdatedAt,
+    let condition = Filter::all()
+        .unless(include_retired, Column::Retired.eq(false))
+        .updated_since(Column::UpdatedAt, updated_since)
+        .condition();
+    let sort: SortBy<Column, PipelineStage> = match request.sort {
+        SyncOrder::Natural => SortBy::new(Column::Position, |stage| {
+            (SortKey::Int(i64::from(stage.fields.position)), stage.id)
+        }),
+        SyncOrder::Updated => SortBy::new(Column::UpdatedAt, |stage| (SortKey::Time(stage.updated_at), stage.id)),
     };
-    page::fetch(conn, select, (key, Column::Id), request, to_stage, |stage| match sort {
-        SyncOrder::Natural => (SortKey::Int(i64::from(stage.fields.position)), stage.id),
-        SyncOrder::Updated => (SortKey::Time(stage.updated_at), stage.id),
-    })
-    .await
+    let select = Entity::find().filter(condition);
+    page::fetch_sorted(conn, select, sort, Column::Id, request, to_stage).await
 }
 
 fn to_active_model(stage: &PipelineStage) -> ActiveModel {

@@ -11,7 +11,9 @@ use crate::decimal_text::DecimalText;
 use crate::entities::price_list::{ActiveModel, Column, Entity, Model};
 use crate::entities::price_list_entry as entry;
 use crate::error::StoreError;
-use crate::page::{self, Page, PageRequest, SortKey, SyncOrder};
+use crate::filter::Filter;
+use crate::lines::{self, LineTable};
+use crate::page::{self, Page, PageRequest, SortBy, SortKey, SyncOrder};
 use crate::table::{self, Table};
 
 const TABLE: &str = "price_lists";
@@ -39,21 +41,14 @@ pub async fn update(conn: &impl ConnectionTrait, list: &PriceList, expected_vers
     if !table::update::<PriceLists, _>(conn, to_active_model(list), list.id, expected_version).await? {
         return Ok(false);
     }
-    entry::Entity::delete_many()
-        .filter(entry::Column::PriceListId.eq(list.id))
-        .exec(conn)
-        .await?;
+    lines::delete::<entry::Entity>(conn, list.id).await?;
     insert_entries(conn, list).await?;
     Ok(true)
 }
 
 /// Deletes the list and its entries.
 pub async fn delete(conn: &impl ConnectionTrait, id: Uuid) -> Result<bool, StoreError> {
-    entry::Entity::delete_many()
-        .filter(entry::Column::PriceListId.eq(id))
-        .exec(conn)
-        .await?;
-    Ok(Entity::delete_by_id(id).exec(conn).await?.rows_affected == 1)
+    Ok(lines::delete_document::<PriceLists, entry::Entity>(conn, id).await? == 1)
 }
 
 /// The price lists table, for the shared kit (`crate::table`).
@@ -62,24 +57,21 @@ pub struct PriceLists;
 impl Table for PriceLists {
     type Entity = Entity;
     type Record = PriceList;
-    const ID: Column = Column::Id;
-    const VERSION: Column = Column::Version;
-    const CREATED_AT: Column = Column::CreatedAt;
+    table::versioned_columns!();
 
     /// The lists with all their entries, read in one query.
     async fn load(conn: &impl ConnectionTrait, rows: Vec<Model>) -> Result<Vec<PriceList>, StoreError> {
-        let mut entries = entry::Entity::find()
-            .filter(entry::Column::PriceListId.is_in(rows.iter().map(|row| row.id)))
-            .order_by_asc(entry::Column::Position)
-            .all(conn)
-            .await?;
-        rows.into_iter()
-            .map(|row| {
-                let (own, rest) = entries.drain(..).partition(|e| e.price_list_id == row.id);
-                entries = rest;
-                to_price_list(row, own)
-            })
-            .collect()
+        lines::attach_loaded::<entry::Entity, _, _, _>(conn, rows, |m| m.id, to_entry, to_price_list).await
+    }
+}
+
+/// A list's entries are its lines.
+impl LineTable for entry::Entity {
+    const DOCUMENT: entry::Column = entry::Column::PriceListId;
+    const POSITION: entry::Column = entry::Column::Position;
+
+    fn document_of(entry: &entry::Model) -> Uuid {
+        entry.price_list_id
     }
 }
 
@@ -98,7 +90,7 @@ pub async fn find_for_products(
         .order_by_asc(entry::Column::Position)
         .all(conn)
         .await?;
-    to_price_list(row, entries).map(Some)
+    to_price_list(row, entries.into_iter().map(to_entry).collect()).map(Some)
 }
 
 /// Whether a list with this id exists.
@@ -118,20 +110,15 @@ pub async fn list(
     updated_since: Option<DateTime<Utc>>,
     request: &PageRequest<SyncOrder>,
 ) -> Result<Page<PriceListSummary>, StoreError> {
-    let mut select = Entity::find();
-    if let Some(since) = updated_since {
-        select = select.filter(Column::UpdatedAt.gte(since));
-    }
-    let sort = request.sort;
-    let key = match sort {
-        SyncOrder::Natural => Column::Name,
-        SyncOrder::Updated => Column::UpdatedAt,
+    let condition = Filter::all()
+        .updated_since(Column::UpdatedAt, updated_since)
+        .condition();
+    let sort: SortBy<Column, PriceListSummary> = match request.sort {
+        SyncOrder::Natural => SortBy::new(Column::Name, |s| (SortKey::Text(s.name.clone()), s.id)),
+        SyncOrder::Updated => SortBy::new(Column::UpdatedAt, |s| (SortKey::Time(s.updated_at), s.id)),
     };
-    page::fetch(conn, select, (key, Column::Id), request, to_summary, |s| match sort {
-        SyncOrder::Natural => (SortKey::Text(s.name.clone()), s.id),
-        SyncOrder::Updated => (SortKey::Time(s.updated_at), s.id),
-    })
-    .await
+    let select = Entity::find().filter(condition);
+    page::fetch_sorted(conn, select, sort, Column::Id, request, to_summary).await
 }
 
 async fn insert_entries(conn: &impl ConnectionTrait, list: &PriceList) -> Result<(), StoreError> {
@@ -182,7 +169,15 @@ fn to_summary(m: Model) -> Result<PriceListSummary, StoreError> {
     })
 }
 
-fn to_price_list(m: Model, entries: Vec<entry::Model>) -> Result<PriceList, StoreError> {
+fn to_entry(e: entry::Model) -> PriceListEntry {
+    PriceListEntry {
+        product_id: e.product_id,
+        unit_price: e.unit_price.0,
+        min_quantity: e.min_quantity.0,
+    }
+}
+
+fn to_price_list(m: Model, entries: Vec<PriceListEntry>) -> Result<PriceList, StoreError> {
     let summary = to_summary(m)?;
     Ok(PriceList {
         id: summary.id,
@@ -191,14 +186,7 @@ fn to_price_list(m: Model, entries: Vec<entry::Model>) -> Result<PriceList, Stor
             currency: summary.currency,
             valid_from: summary.valid_from,
             valid_to: summary.valid_to,
-            entries: entries
-                .into_iter()
-                .map(|e| PriceListEntry {
-                    product_id: e.product_id,
-                    unit_price: e.unit_price.0,
-                    min_quantity: e.min_quantity.0,
-                })
-                .collect(),
+            entries,
         },
         version: summary.version,
         created_at: summary.created_at,

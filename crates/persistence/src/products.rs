@@ -3,13 +3,14 @@
 use chrono::{DateTime, Utc};
 use domain::currency::Currency;
 use domain::product::{Product, ProductFields, ProductKind};
-use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use crate::decimal_text::DecimalText;
 use crate::entities::product::{ActiveModel, Column, Entity, Model};
 use crate::error::StoreError;
-use crate::page::{self, Page, PageRequest, SortKey};
+use crate::filter::Filter;
+use crate::page::{self, Page, PageRequest, SortBy, SortKey};
 use crate::search;
 use crate::table::{self, Table};
 
@@ -41,9 +42,7 @@ pub struct Products;
 impl Table for Products {
     type Entity = Entity;
     type Record = Product;
-    const ID: Column = Column::Id;
-    const VERSION: Column = Column::Version;
-    const CREATED_AT: Column = Column::CreatedAt;
+    table::versioned_columns!();
     const EXTERNAL_ID: Option<Column> = Some(Column::ExternalId);
 
     async fn load(_conn: &impl ConnectionTrait, rows: Vec<Model>) -> Result<Vec<Product>, StoreError> {
@@ -89,55 +88,24 @@ pub async fn list(
     filter: &ProductFilter,
     request: &PageRequest<ProductSort>,
 ) -> Result<Page<Product>, StoreError> {
-    let mut condition = Condition::all();
-    if !filter.include_archived {
-        condition = condition.add(Column::ArchivedAt.is_null());
-    }
-    if let Some(kind) = filter.kind {
-        condition = condition.add(Column::Kind.eq(kind.as_str()));
-    }
-    if let Some(group) = &filter.product_group {
-        condition = condition.add(search::equals(Column::ProductGroup, group));
-    }
-    if let Some(active) = filter.active {
-        condition = condition.add(Column::Active.eq(active));
-    }
-    if let Some(sku) = &filter.sku {
-        condition = condition.add(search::equals(Column::Sku, sku));
-    }
-    if let Some(external_id) = &filter.external_id {
-        condition = condition.add(search::equals(Column::ExternalId, external_id));
-    }
-    if let Some(q) = &filter.q {
-        condition = condition.add(search::contains(Column::SearchText, q));
-    }
-    if let Some(since) = filter.updated_since {
-        condition = condition.add(Column::UpdatedAt.gte(since));
-    }
-    let key = match request.sort {
-        ProductSort::Name => Column::Name,
-        ProductSort::Sku => Column::Sku,
-        ProductSort::CreatedAt => Column::CreatedAt,
-        ProductSort::UpdatedAt => Column::UpdatedAt,
+    let condition = Filter::all()
+        .unless(filter.include_archived, Column::ArchivedAt.is_null())
+        .when(filter.kind, |kind| Column::Kind.eq(kind.as_str()))
+        .equals(Column::ProductGroup, filter.product_group.as_deref())
+        .eq(Column::Active, filter.active)
+        .equals(Column::Sku, filter.sku.as_deref())
+        .equals(Column::ExternalId, filter.external_id.as_deref())
+        .when(filter.q.as_deref(), |q| search::contains(Column::SearchText, q))
+        .updated_since(Column::UpdatedAt, filter.updated_since)
+        .condition();
+    let sort: SortBy<Column, Product> = match request.sort {
+        ProductSort::Name => SortBy::new(Column::Name, |p| (SortKey::Text(p.fields.name.clone()), p.id)),
+        ProductSort::Sku => SortBy::new(Column::Sku, |p| (SortKey::Text(p.fields.sku.clone()), p.id)),
+        ProductSort::CreatedAt => SortBy::new(Column::CreatedAt, |p| (SortKey::Time(p.created_at), p.id)),
+        ProductSort::UpdatedAt => SortBy::new(Column::UpdatedAt, |p| (SortKey::Time(p.updated_at), p.id)),
     };
-    let sort = request.sort;
-    page::fetch(
-        conn,
-        Entity::find().filter(condition),
-        (key, Column::Id),
-        request,
-        to_product,
-        |p| {
-            let key = match sort {
-                ProductSort::Name => SortKey::Text(p.fields.name.clone()),
-                ProductSort::Sku => SortKey::Text(p.fields.sku.clone()),
-                ProductSort::CreatedAt => SortKey::Time(p.created_at),
-                ProductSort::UpdatedAt => SortKey::Time(p.updated_at),
-            };
-            (key, p.id)
-        },
-    )
-    .await
+    let select = Entity::find().filter(condition);
+    page::fetch_sorted(conn, select, sort, Column::Id, request, to_product).await
 }
 
 /// What `q` searches: SKU, name and external id, lower-cased with Unicode rules.

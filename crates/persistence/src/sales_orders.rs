@@ -11,8 +11,8 @@ use domain::party::Address;
 use domain::sales_order::{SalesOrder, SalesOrderFields, SalesOrderLine, SalesOrderStatus};
 use sea_orm::sea_query::{Query, SelectStatement};
 use sea_orm::{
-    ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Select,
 };
 use uuid::Uuid;
 
@@ -20,11 +20,13 @@ use crate::decimal_text::DecimalText;
 use crate::entities::sales_order::{ActiveModel, Column, Entity, Model};
 use crate::entities::sales_order_line as line;
 use crate::error::StoreError;
-use crate::page::{self, Page, PageRequest, SortKey};
+use crate::filter::Filter;
+use crate::lines::{self, LineTable};
+use crate::page::{Page, PageRequest, SortBy, SortKey};
 use crate::search;
-use crate::table::{self, Table};
+use crate::table::{self, Scope, Table};
 use crate::units::{self, from_units, to_units};
-use crate::visibility::{self, Visibility};
+use crate::visibility::Visibility;
 
 const TABLE: &str = "sales_orders";
 const LINES: &str = "sales_order_lines";
@@ -55,35 +57,33 @@ pub struct SalesOrderFilter {
 
 pub async fn insert(conn: &impl ConnectionTrait, order: &SalesOrder) -> Result<(), StoreError> {
     table::insert::<SalesOrders, _>(conn, to_active_model(order)).await?;
-    insert_lines(conn, order).await
+    lines::insert(conn, line_rows(order)).await
 }
 
 /// Replaces a draft's lines with `order`'s (two statements, whatever their number). Only a draft:
 /// nothing of it can be reserved or invoiced yet, so no counter is lost.
 pub async fn replace_lines(conn: &impl ConnectionTrait, order: &SalesOrder) -> Result<(), StoreError> {
-    line::Entity::delete_many()
-        .filter(line::Column::SalesOrderId.eq(order.id))
-        .exec(conn)
-        .await?;
-    insert_lines(conn, order).await
+    lines::replace(conn, order.id, line_rows(order)).await
 }
 
 /// Deletes an order and its lines (a draft: nothing is reserved or invoiced of it, and activities
 /// related to it the caller unlinks first).
 pub async fn delete(conn: &impl ConnectionTrait, id: Uuid) -> Result<(), StoreError> {
-    line::Entity::delete_many()
-        .filter(line::Column::SalesOrderId.eq(id))
-        .exec(conn)
-        .await?;
-    Entity::delete_by_id(id).exec(conn).await?;
+    lines::delete_document::<SalesOrders, line::Entity>(conn, id).await?;
     Ok(())
 }
 
-async fn insert_lines(conn: &impl ConnectionTrait, order: &SalesOrder) -> Result<(), StoreError> {
-    if order.fields.lines.is_empty() {
-        return Ok(());
+impl LineTable for line::Entity {
+    const DOCUMENT: line::Column = line::Column::SalesOrderId;
+    const POSITION: line::Column = line::Column::Position;
+
+    fn document_of(line: &line::Model) -> Uuid {
+        line.sales_order_id
     }
-    let rows = (1..).zip(&order.fields.lines).map(|(position, l)| line::ActiveModel {
+}
+
+fn line_rows(order: &SalesOrder) -> impl Iterator<Item = line::ActiveModel> {
+    (1..).zip(&order.fields.lines).map(|(position, l)| line::ActiveModel {
         id: Set(l.id),
         sales_order_id: Set(order.id),
         position: Set(position),
@@ -97,9 +97,7 @@ async fn insert_lines(conn: &impl ConnectionTrait, order: &SalesOrder) -> Result
         unit_price: Set(DecimalText(l.unit_price)),
         discount_percent: Set(DecimalText(l.discount_percent)),
         tax_rate: Set(DecimalText(l.tax_rate)),
-    });
-    line::Entity::insert_many(rows).exec_without_returning(conn).await?;
-    Ok(())
+    })
 }
 
 /// Writes the order's header and status (never its lines, whose counters change on their own, nor
@@ -120,17 +118,13 @@ pub struct SalesOrders;
 impl Table for SalesOrders {
     type Entity = Entity;
     type Record = SalesOrder;
-    const ID: Column = Column::Id;
-    const VERSION: Column = Column::Version;
-    const CREATED_AT: Column = Column::CreatedAt;
+    table::versioned_columns!();
+    const SCOPE: Scope<Column> = Scope::Owner(Column::OwnerId);
     const EXTERNAL_ID: Option<Column> = Some(Column::ExternalId);
 
-    fn scope(visibility: Visibility) -> Condition {
-        visible_to(visibility)
-    }
-
+    /// The orders of `rows`, in their order, each with its lines (one query for all of them).
     async fn load(conn: &impl ConnectionTrait, rows: Vec<Model>) -> Result<Vec<SalesOrder>, StoreError> {
-        with_lines(conn, rows).await
+        lines::attach_loaded::<line::Entity, _, _, _>(conn, rows, |m| m.id, to_line, to_order).await
     }
 }
 
@@ -141,13 +135,8 @@ pub async fn party_for_share(
     id: Uuid,
     visibility: Visibility,
 ) -> Result<Option<Uuid>, StoreError> {
-    Ok(Entity::find()
-        .filter(Column::Id.eq(id))
-        .filter(visible_to(visibility))
-        .lock_shared()
-        .one(conn)
-        .await?
-        .map(|m| m.party_id))
+    let row = table::row_for_share::<SalesOrders>(conn, id, visibility).await?;
+    Ok(row.map(|m| m.party_id))
 }
 
 /// The order an offer was converted to, if any (whoever may see it).
@@ -168,13 +157,11 @@ pub async fn find_many(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let rows = Entity::find()
+    let select = Entity::find()
         .filter(Column::Id.is_in(ids.iter().copied()))
-        .filter(visible_to(visibility))
-        .order_by_asc(Column::Number)
-        .all(conn)
-        .await?;
-    with_lines(conn, rows).await
+        .filter(SalesOrders::scope(visibility))
+        .order_by_asc(Column::Number);
+    table::all::<SalesOrders>(conn, select).await
 }
 
 /// The orders these lines belong to (for a document's flow).
@@ -266,11 +253,7 @@ pub async fn ordered_lines_in(
     conn: &impl ConnectionTrait,
     ids: SelectStatement,
 ) -> Result<Vec<OrderedLine>, StoreError> {
-    let lines = line::Entity::find()
-        .filter(line::Column::Id.in_subquery(ids))
-        .all(conn)
-        .await?;
-    with_orders(conn, lines).await
+    with_orders(conn, line::Entity::find().filter(line::Column::Id.in_subquery(ids))).await
 }
 
 /// Sales order lines by id, each with its order's party, currency and status.
@@ -278,11 +261,11 @@ pub async fn ordered_lines(conn: &impl ConnectionTrait, ids: &[Uuid]) -> Result<
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let lines = line::Entity::find()
-        .filter(line::Column::Id.is_in(ids.iter().copied()))
-        .all(conn)
-        .await?;
-    with_orders(conn, lines).await
+    with_orders(
+        conn,
+        line::Entity::find().filter(line::Column::Id.is_in(ids.iter().copied())),
+    )
+    .await
 }
 
 /// Every line of one sales order, in order, each with its order's party, currency and status.
@@ -292,13 +275,13 @@ pub async fn ordered_lines_of(
 ) -> Result<Vec<OrderedLine>, StoreError> {
     let lines = line::Entity::find()
         .filter(line::Column::SalesOrderId.eq(sales_order_id))
-        .order_by_asc(line::Column::Position)
-        .all(conn)
-        .await?;
+        .order_by_asc(line::Column::Position);
     with_orders(conn, lines).await
 }
 
-async fn with_orders(conn: &impl ConnectionTrait, lines: Vec<line::Model>) -> Result<Vec<OrderedLine>, StoreError> {
+/// The lines `lines` selects, in its order, each with its order (one more query for all orders).
+async fn with_orders(conn: &impl ConnectionTrait, lines: Select<line::Entity>) -> Result<Vec<OrderedLine>, StoreError> {
+    let lines = lines.all(conn).await?;
     let mut order_ids: Vec<Uuid> = lines.iter().map(|l| l.sales_order_id).collect();
     order_ids.sort_unstable();
     order_ids.dedup();
@@ -370,91 +353,24 @@ pub async fn list(
     visibility: Visibility,
     request: &PageRequest<SalesOrderSort>,
 ) -> Result<Page<SalesOrder>, StoreError> {
-    let mut condition = Condition::all().add(visible_to(visibility));
-    if let Some(party_id) = filter.party_id {
-        condition = condition.add(Column::PartyId.eq(party_id));
-    }
-    if let Some(owner_id) = filter.owner_id {
-        condition = condition.add(Column::OwnerId.eq(owner_id));
-    }
-    if let Some(offer_id) = filter.offer_id {
-        condition = condition.add(Column::OfferId.eq(offer_id));
-    }
-    if let Some(status) = filter.status {
-        condition = condition.add(Column::Status.eq(status.as_str()));
-    }
-    if let Some(number) = &filter.number {
-        condition = condition.add(search::equals(Column::Number, number));
-    }
-    if let Some(external_id) = &filter.external_id {
-        condition = condition.add(search::equals(Column::ExternalId, external_id));
-    }
-    if let Some(q) = &filter.q {
-        condition = condition.add(search::document(Column::Number, Column::PartyId, q));
-    }
-    if let Some(from) = filter.order_date_from {
-        condition = condition.add(Column::OrderDate.gte(from));
-    }
-    if let Some(to) = filter.order_date_to {
-        condition = condition.add(Column::OrderDate.lte(to));
-    }
-    if let Some(since) = filter.updated_since {
-        condition = condition.add(Column::UpdatedAt.gte(since));
-    }
-    let key = match request.sort {
-        SalesOrderSort::CreatedAt => Column::CreatedAt,
-        SalesOrderSort::UpdatedAt => Column::UpdatedAt,
-        SalesOrderSort::Number => Column::Number,
+    let condition = Filter::new(SalesOrders::scope(visibility))
+        .eq(Column::PartyId, filter.party_id)
+        .eq(Column::OwnerId, filter.owner_id)
+        .eq(Column::OfferId, filter.offer_id)
+        .when(filter.status, |status| Column::Status.eq(status.as_str()))
+        .equals(Column::Number, filter.number.as_deref())
+        .equals(Column::ExternalId, filter.external_id.as_deref())
+        .document_text(Column::Number, Column::PartyId, filter.q.as_deref())
+        .from(Column::OrderDate, filter.order_date_from)
+        .to(Column::OrderDate, filter.order_date_to)
+        .updated_since(Column::UpdatedAt, filter.updated_since)
+        .condition();
+    let sort: SortBy<Column, Model> = match request.sort {
+        SalesOrderSort::CreatedAt => SortBy::new(Column::CreatedAt, |m| (SortKey::Time(m.created_at), m.id)),
+        SalesOrderSort::UpdatedAt => SortBy::new(Column::UpdatedAt, |m| (SortKey::Time(m.updated_at), m.id)),
+        SalesOrderSort::Number => SortBy::new(Column::Number, |m| (SortKey::Text(m.number.clone()), m.id)),
     };
-    let sort = request.sort;
-    let rows = page::fetch(
-        conn,
-        Entity::find().filter(condition),
-        (key, Column::Id),
-        request,
-        Ok,
-        |m: &Model| {
-            let key = match sort {
-                SalesOrderSort::CreatedAt => SortKey::Time(m.created_at),
-                SalesOrderSort::UpdatedAt => SortKey::Time(m.updated_at),
-                SalesOrderSort::Number => SortKey::Text(m.number.clone()),
-            };
-            (key, m.id)
-        },
-    )
-    .await?;
-    Ok(Page {
-        items: with_lines(conn, rows.items).await?,
-        next: rows.next,
-    })
-}
-
-fn visible_to(visibility: Visibility) -> Condition {
-    visibility::condition(Column::OwnerId, visibility)
-}
-
-/// The orders of `rows`, in their order, each with its lines (one query for all of them).
-async fn with_lines(conn: &impl ConnectionTrait, rows: Vec<Model>) -> Result<Vec<SalesOrder>, StoreError> {
-    if rows.is_empty() {
-        return Ok(Vec::new());
-    }
-    let ids: Vec<Uuid> = rows.iter().map(|m| m.id).collect();
-    let mut lines: HashMap<Uuid, Vec<SalesOrderLine>> = HashMap::new();
-    for l in line::Entity::find()
-        .filter(line::Column::SalesOrderId.is_in(ids))
-        .order_by_asc(line::Column::SalesOrderId)
-        .order_by_asc(line::Column::Position)
-        .all(conn)
-        .await?
-    {
-        lines.entry(l.sales_order_id).or_default().push(to_line(l));
-    }
-    rows.into_iter()
-        .map(|m| {
-            let order_lines = lines.remove(&m.id).unwrap_or_default();
-            to_order(m, order_lines)
-        })
-        .collect()
+    table::page::<SalesOrders, _>(conn, condition, sort, request).await
 }
 
 fn to_line(l: line::Model) -> SalesOrderLine {

@@ -11,7 +11,8 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::error::StoreError;
-use crate::visibility::Visibility;
+use crate::page::{self, Page, PageRequest, SortBy};
+use crate::visibility::{self, Visibility};
 
 /// The row of a table's entity.
 pub type Row<T> = <<T as Table>::Entity as EntityTrait>::Model;
@@ -26,10 +27,16 @@ pub trait Table {
     const CREATED_AT: Column<Self>;
     /// The unique external id, on tables that have one.
     const EXTERNAL_ID: Option<Column<Self>> = None;
+    /// Whose rows a caller sees.
+    const SCOPE: Scope<Column<Self>> = Scope::Everyone;
 
     /// The rows a caller sees: every row, unless the table narrows it by owner or party.
-    fn scope(_visibility: Visibility) -> Condition {
-        Condition::all()
+    fn scope(visibility: Visibility) -> Condition {
+        match Self::SCOPE {
+            Scope::Everyone => Condition::all(),
+            Scope::Owner(owner) => visibility::condition(owner, visibility),
+            Scope::Party(party) => visibility::through_party(party, visibility),
+        }
     }
 
     /// Rows to records, in their order (a document loads the lines of all rows in one query).
@@ -38,6 +45,30 @@ pub trait Table {
         rows: Vec<Row<Self>>,
     ) -> impl Future<Output = Result<Vec<Self::Record>, StoreError>>;
 }
+
+/// Whose rows of a table a caller sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope<C> {
+    /// Every row.
+    Everyone,
+    /// The rows this user id column names the caller or a teammate in (see `visibility::condition`).
+    Owner(C),
+    /// The rows of the parties the caller sees, by this party id column (see
+    /// `visibility::through_party`): documents without an owner of their own.
+    Party(C),
+}
+
+/// The columns every versioned table names alike (`Id`, `Version`, `CreatedAt` of the `Column` in
+/// scope), for an `impl Table`: a macro, as constants of an entity's own column enum cannot be
+/// written once generically.
+macro_rules! versioned_columns {
+    () => {
+        const ID: Column = Column::Id;
+        const VERSION: Column = Column::Version;
+        const CREATED_AT: Column = Column::CreatedAt;
+    };
+}
+pub(crate) use versioned_columns;
 
 /// The record with this id, if the caller sees it.
 pub async fn find<T: Table>(
@@ -57,6 +88,50 @@ pub async fn find_for_update<T: Table>(
     visibility: Visibility,
 ) -> Result<Option<T::Record>, StoreError> {
     one::<T>(conn, by_id::<T>(id, visibility).lock_exclusive()).await
+}
+
+/// [`find`] for a record about to refer to this one: share-locked until the transaction ends
+/// (PostgreSQL), so it cannot change or go away meanwhile.
+pub async fn find_for_share<T: Table>(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+    visibility: Visibility,
+) -> Result<Option<T::Record>, StoreError> {
+    one::<T>(conn, by_id::<T>(id, visibility).lock_shared()).await
+}
+
+/// The row of [`find_for_share`], for a caller that needs only a column of it.
+pub async fn row_for_share<T: Table>(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+    visibility: Visibility,
+) -> Result<Option<Row<T>>, StoreError> {
+    Ok(by_id::<T>(id, visibility).lock_shared().one(conn).await?)
+}
+
+/// The records of every row `select` finds, in its order.
+pub async fn all<T: Table>(
+    conn: &impl ConnectionTrait,
+    select: Select<T::Entity>,
+) -> Result<Vec<T::Record>, StoreError> {
+    let rows = select.all(conn).await?;
+    T::load(conn, rows).await
+}
+
+/// One page of the records `condition` lets through, in the order `sort`: the page of rows
+/// first, then [`Table::load`] of exactly those rows (a document's lines: two queries a page).
+pub async fn page<T: Table, S>(
+    conn: &impl ConnectionTrait,
+    condition: Condition,
+    sort: SortBy<Column<T>, Row<T>>,
+    request: &PageRequest<S>,
+) -> Result<Page<T::Record>, StoreError> {
+    let select = T::Entity::find().filter(condition);
+    let rows = page::fetch_sorted(conn, select, sort, T::ID, request, Ok).await?;
+    Ok(Page {
+        items: T::load(conn, rows.items).await?,
+        next: rows.next,
+    })
 }
 
 /// The record with this external id, whoever sees it (external ids are unique across the table,

@@ -2,11 +2,12 @@
 
 use chrono::{DateTime, Utc};
 use domain::team::Team;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, QueryFilter};
 
 use crate::entities::team::{ActiveModel, Column, Entity, Model};
 use crate::error::StoreError;
-use crate::page::{self, Page, PageRequest, SortKey, SyncOrder};
+use crate::filter::Filter;
+use crate::page::{self, Page, PageRequest, SortBy, SortKey, SyncOrder};
 use crate::table::{self, Table};
 
 pub async fn insert(conn: &impl ConnectionTrait, team: &Team) -> Result<(), StoreError> {
@@ -24,9 +25,7 @@ pub struct Teams;
 impl Table for Teams {
     type Entity = Entity;
     type Record = Team;
-    const ID: Column = Column::Id;
-    const VERSION: Column = Column::Version;
-    const CREATED_AT: Column = Column::CreatedAt;
+    table::versioned_columns!();
 
     async fn load(_conn: &impl ConnectionTrait, rows: Vec<Model>) -> Result<Vec<Team>, StoreError> {
         Ok(rows.into_iter().map(to_team).collect())
@@ -39,27 +38,15 @@ pub async fn list(
     updated_since: Option<DateTime<Utc>>,
     request: &PageRequest<SyncOrder>,
 ) -> Result<Page<Team>, StoreError> {
-    let mut select = Entity::find();
-    if let Some(since) = updated_since {
-        select = select.filter(Column::UpdatedAt.gte(since));
-    }
-    let sort = request.sort;
-    let key = match sort {
-        SyncOrder::Natural => Column::CreatedAt,
-        SyncOrder::Updated => Column::UpdatedAt,
+    let condition = Filter::all()
+        .updated_since(Column::UpdatedAt, updated_since)
+        .condition();
+    let sort: SortBy<Column, Team> = match request.sort {
+        SyncOrder::Natural => SortBy::new(Column::CreatedAt, |team| (SortKey::Time(team.created_at), team.id)),
+        SyncOrder::Updated => SortBy::new(Column::UpdatedAt, |team| (SortKey::Time(team.updated_at), team.id)),
     };
-    page::fetch(
-        conn,
-        select,
-        (key, Column::Id),
-        request,
-        |m| Ok(to_team(m)),
-        |team| match sort {
-            SyncOrder::Natural => (SortKey::Time(team.created_at), team.id),
-            SyncOrder::Updated => (SortKey::Time(team.updated_at), team.id),
-        },
-    )
-    .await
+    let select = Entity::find().filter(condition);
+    page::fetch_sorted(conn, select, sort, Column::Id, request, |m| Ok(to_team(m))).await
 }
 
 fn to_active_model(team: &Team) -> ActiveModel {

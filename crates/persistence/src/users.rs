@@ -11,7 +11,8 @@ use uuid::Uuid;
 
 use crate::entities::user::{ActiveModel, Column, Entity, Model};
 use crate::error::StoreError;
-use crate::page::{self, Page, PageRequest, SortKey, SyncOrder};
+use crate::filter::Filter;
+use crate::page::{self, Page, PageRequest, SortBy, SortKey, SyncOrder};
 use crate::table::{self, Table};
 
 const TABLE: &str = "users";
@@ -51,9 +52,7 @@ pub struct Users;
 impl Table for Users {
     type Entity = Entity;
     type Record = User;
-    const ID: Column = Column::Id;
-    const VERSION: Column = Column::Version;
-    const CREATED_AT: Column = Column::CreatedAt;
+    table::versioned_columns!();
 
     async fn load(_conn: &impl ConnectionTrait, rows: Vec<Model>) -> Result<Vec<User>, StoreError> {
         rows.into_iter().map(to_user).collect()
@@ -82,29 +81,18 @@ pub async fn list(
     filter: &UserFilter,
     request: &PageRequest<SyncOrder>,
 ) -> Result<Page<User>, StoreError> {
-    let mut select = Entity::find();
-    if let Some(role) = filter.role {
-        select = select.filter(Column::Role.eq(role.as_str()));
-    }
-    if let Some(team_id) = filter.team_id {
-        select = select.filter(Column::TeamId.eq(team_id));
-    }
-    if let Some(active) = filter.active {
-        select = select.filter(Column::Active.eq(active));
-    }
-    if let Some(since) = filter.updated_since {
-        select = select.filter(Column::UpdatedAt.gte(since));
-    }
-    let sort = request.sort;
-    let key = match sort {
-        SyncOrder::Natural => Column::CreatedAt,
-        SyncOrder::Updated => Column::UpdatedAt,
+    let condition = Filter::all()
+        .when(filter.role, |role| Column::Role.eq(role.as_str()))
+        .eq(Column::TeamId, filter.team_id)
+        .eq(Column::Active, filter.active)
+        .updated_since(Column::UpdatedAt, filter.updated_since)
+        .condition();
+    let sort: SortBy<Column, User> = match request.sort {
+        SyncOrder::Natural => SortBy::new(Column::CreatedAt, |user| (SortKey::Time(user.created_at), user.id)),
+        SyncOrder::Updated => SortBy::new(Column::UpdatedAt, |user| (SortKey::Time(user.updated_at), user.id)),
     };
-    page::fetch(conn, select, (key, Column::Id), request, to_user, |user| match sort {
-        SyncOrder::Natural => (SortKey::Time(user.created_at), user.id),
-        SyncOrder::Updated => (SortKey::Time(user.updated_at), user.id),
-    })
-    .await
+    let select = Entity::find().filter(condition);
+    page::fetch_sorted(conn, select, sort, Column::Id, request, to_user).await
 }
 
 fn to_active_model(user: &User) -> ActiveModel {

@@ -38,9 +38,7 @@ pub struct Webhooks;
 impl Table for Webhooks {
     type Entity = Entity;
     type Record = Webhook;
-    const ID: Column = Column::Id;
-    const VERSION: Column = Column::Version;
-    const CREATED_AT: Column = Column::CreatedAt;
+    table::versioned_columns!();
 
     async fn load(_conn: &impl ConnectionTrait, rows: Vec<Model>) -> Result<Vec<Webhook>, StoreError> {
         rows.into_iter().map(to_webhook).collect()
