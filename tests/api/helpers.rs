@@ -116,6 +116,7 @@ fn settings(database_url: &str) -> Settings {
         webhook_allow_private: true,
         // Tests send hundreds of requests per token, some at once: a limit no test reaches.
         rate_limit_per_minute: 1_000_000,
+        clock: api::Clock::system(),
     }
 }
 

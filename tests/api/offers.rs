@@ -6,7 +6,7 @@ use domain::transition;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, assert_problem, error_fields, id, item_ids, spawn_app};
+use crate::helpers::{TestApp, assert_problem, error_fields, id, item_ids, spawn_app, spawn_app_with};
 
 const OFFERS: &str = "/api/v1/offers";
 
@@ -312,6 +312,32 @@ async fn every_transition_is_allowed_or_refused_as_the_table_says() {
             }
         }
     }
+}
+
+#[tokio::test]
+async fn a_sent_offer_expires_when_the_server_clock_passes_its_validity() {
+    let clock = api::Clock::manual("2030-06-14T09:30:00Z".parse().unwrap());
+    let app = spawn_app_with(|settings| settings.clock = clock.clone()).await;
+    let party = customer(&app).await;
+    let body = json!({"party_id": id(&party), "valid_until": "2030-06-15", "lines": worked_example()});
+    let record = offer(&app, &body).await;
+    assert_eq!(
+        record["created_at"], "2030-06-14T09:30:00Z",
+        "records are stamped by the server's clock"
+    );
+    assert_eq!(act(&app, &record, "send", None).await.status(), StatusCode::OK);
+    let path = format!("{OFFERS}/{}", id(&record));
+
+    clock.advance(chrono::TimeDelta::days(1));
+    assert_eq!(
+        app.get_json(&path).await["status"],
+        "sent",
+        "valid through its last day"
+    );
+    clock.advance(chrono::TimeDelta::days(1));
+    let expired = app.get_json(&path).await;
+    assert_eq!(expired["status"], "expired");
+    assert_eq!(expired["allowed_actions"], json!(["revise"]));
 }
 
 #[tokio::test]

@@ -62,11 +62,17 @@ impl Application {
         {
             tracing::info!(user_id = %admin.id, "created the first admin");
         }
-        housekeeping::start(db.clone(), settings.event_retention_days).await?;
+        let clock = settings.clock.clone();
+        housekeeping::start(db.clone(), settings.event_retention_days, clock.clone()).await?;
         let listener = TcpListener::bind(&settings.listen).with_context(|| format!("binding {}", settings.listen))?;
         let port = listener.local_addr()?.port();
-        let webhooks = delivery::start(db.clone(), settings.webhook_allow_private)?;
-        let state = web::Data::new(AppState { db, jwt, webhooks });
+        let webhooks = delivery::start(db.clone(), settings.webhook_allow_private, clock.clone())?;
+        let state = web::Data::new(AppState {
+            db,
+            jwt,
+            webhooks,
+            clock,
+        });
         let routes = Arc::new(KnownRoutes::from_document(&document()));
         let cors_origins = settings.cors_origins.clone();
         let rate_limit = RateLimit::new(settings.rate_limit_per_minute).map(Arc::new);
@@ -88,6 +94,8 @@ impl Application {
                 .service(SwaggerUi::new("/swagger-ui/{_:.*}").url("/api-docs/openapi.json", openapi))
                 .default_service(web::to(fallback))
                 .wrap(from_fn(idempotency::middleware))
+                // Every use case of the request, and the idempotency commit, read the server's clock.
+                .wrap(from_fn(crate::state::with_clock))
                 // Outside idempotency: a refused request claims no key.
                 .wrap(from_fn(rate_limit::middleware))
                 .wrap(cors(&cors_origins))

@@ -87,6 +87,9 @@ pub struct Settings {
     /// all at once; 0 turns the limit off.
     #[arg(long, env = "CRM_RATE_LIMIT_PER_MINUTE", default_value_t = 1200, global = true)]
     pub rate_limit_per_minute: u32,
+    /// The time the server goes by: the system's, but for tests that move it.
+    #[arg(skip)]
+    pub clock: app::clock::Clock,
 }
 
 /// A role by its name, as the API spells it.

@@ -20,4 +20,5 @@ pub mod telemetry;
 pub mod v1;
 
 pub use app::Application;
+pub use ::app::clock::Clock;
 pub use config::Settings;

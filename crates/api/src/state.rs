@@ -1,12 +1,30 @@
-//! What every handler shares: the pool, the token keys and the webhook worker.
+//! What every handler shares: the pool, the token keys, the webhook worker and the clock.
 
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use actix_web::web;
 use persistence::DatabaseConnection;
 
 use crate::auth::JwtKeys;
+use app::clock::Clock;
 use app::delivery::Webhooks;
 
 pub struct AppState {
     pub db: DatabaseConnection,
     pub jwt: JwtKeys,
     pub webhooks: Webhooks,
+    pub clock: Clock,
+}
+
+/// Runs the request with every `now()` of its use cases reading the server's clock.
+pub async fn with_clock(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let clock = req
+        .app_data::<web::Data<AppState>>()
+        .map(|state| state.clock.clone())
+        .unwrap_or_default();
+    clock.scope(async move { next.call(req).await }).await
 }

@@ -7,13 +7,16 @@ use anyhow::Context;
 use chrono::TimeDelta;
 use persistence::{DatabaseConnection, events, idempotency, webhook_deliveries};
 
+use crate::clock::Clock;
+
 const EVERY: Duration = Duration::from_hours(1);
 
 /// Cleans once now (a failure stops the start: the database is not what the server expects),
 /// then every hour in the background (a failure there is logged and tried again next hour).
-pub async fn start(db: DatabaseConnection, event_retention_days: u32) -> anyhow::Result<()> {
+pub async fn start(db: DatabaseConnection, event_retention_days: u32, clock: Clock) -> anyhow::Result<()> {
     let retention = TimeDelta::days(i64::from(event_retention_days));
-    clean(&db, retention)
+    clock
+        .scope(clean(&db, retention))
         .await
         .context("dropping expired events, deliveries and idempotency keys")?;
     tokio::spawn(async move {
@@ -21,7 +24,7 @@ pub async fn start(db: DatabaseConnection, event_retention_days: u32) -> anyhow:
         interval.tick().await;
         loop {
             interval.tick().await;
-            if let Err(error) = clean(&db, retention).await {
+            if let Err(error) = clock.scope(clean(&db, retention)).await {
                 tracing::warn!(%error, "housekeeping failed; trying again in an hour");
             }
         }

@@ -11,6 +11,8 @@ use std::time::Duration;
 use persistence::DatabaseConnection;
 use tokio::sync::Notify;
 
+use crate::clock::Clock;
+
 pub use fan_out::hold;
 
 /// How often the worker looks for new events and due retries when nobody wakes it.
@@ -33,13 +35,13 @@ impl Webhooks {
 }
 
 /// Starts the worker.
-pub fn start(db: DatabaseConnection, allow_private: bool) -> anyhow::Result<Webhooks> {
+pub fn start(db: DatabaseConnection, allow_private: bool, clock: Clock) -> anyhow::Result<Webhooks> {
     let wake = Arc::new(Notify::new());
     let sender = send::Sender::new(allow_private, wake.clone())?;
     let notified = wake.clone();
     tokio::spawn(async move {
         loop {
-            let busy = match round(&db, &sender).await {
+            let busy = match clock.scope(round(&db, &sender)).await {
                 Ok(busy) => busy,
                 Err(error) => {
                     tracing::warn!(%error, "webhook worker round failed; trying again in a few seconds");
