@@ -1,6 +1,7 @@
 //! Activities: logging and planning, the transitions of domain.md, agendas, contact histories,
 //! the references an activity holds, and its history.
 
+use domain::access::Role;
 use domain::activity::{ActivityAction, ActivityStatus, TRANSITIONS};
 use domain::transition;
 use reqwest::{Method, StatusCode};
@@ -224,8 +225,8 @@ async fn a_task_runs_to_confirmed_or_rejected() {
 #[tokio::test]
 async fn the_agenda_of_a_user_is_a_time_window() {
     let app = spawn_app().await;
-    let (anna, _) = app.user_with_role("sales", None).await;
-    let (ben, _) = app.user_with_role("sales", None).await;
+    let (anna, _) = app.user_with_role(Role::Sales, None).await;
+    let (ben, _) = app.user_with_role(Role::Sales, None).await;
     let at = |subject: &str, assignee: &str, times: Value| {
         let mut body = json!({"kind": "appointment", "subject": subject, "assignee_id": assignee});
         body.as_object_mut().unwrap().extend(times.as_object().unwrap().clone());
@@ -466,7 +467,7 @@ async fn bad_values_and_references_are_refused_and_change_nothing() {
 #[tokio::test]
 async fn the_history_shows_who_changed_what_and_every_transition() {
     let app = spawn_app().await;
-    let (sales_id, sales) = app.user_with_role("sales", None).await;
+    let (sales_id, sales) = app.user_with_role(Role::Sales, None).await;
     let created = app
         .post_as(
             &sales,
@@ -534,9 +535,9 @@ async fn sales_users_see_and_assign_within_their_team() {
     let app = spawn_app().await;
     let team = app.create_team("North").await;
     let other_team = app.create_team("South").await;
-    let (_, anna) = app.user_with_role("sales", Some(&team)).await;
-    let (bert_id, bert) = app.user_with_role("sales", Some(&team)).await;
-    let (carl_id, carl) = app.user_with_role("sales", Some(&other_team)).await;
+    let (_, anna) = app.user_with_role(Role::Sales, Some(&team)).await;
+    let (bert_id, bert) = app.user_with_role(Role::Sales, Some(&team)).await;
+    let (carl_id, carl) = app.user_with_role(Role::Sales, Some(&other_team)).await;
 
     let for_bert = app
         .post_as(
@@ -581,7 +582,7 @@ async fn sales_users_see_and_assign_within_their_team() {
 #[tokio::test]
 async fn viewers_read_activities_but_act_on_none() {
     let app = spawn_app().await;
-    let (_, viewer) = app.user_with_role("viewer", None).await;
+    let viewer = app.login_as(Role::Viewer).await;
     let record = activity(&app, &json!({"kind": "note", "subject": "Met at the fair"})).await;
     let path = format!("{ACTIVITIES}/{}", id(&record));
     let read: Value = app
@@ -629,8 +630,8 @@ async fn a_stale_if_match_refuses_a_transition() {
 #[tokio::test]
 async fn activities_relate_to_orders_and_invoices_and_outlive_a_deleted_draft() {
     let app = spawn_app().await;
-    let org = crate::sales_orders::customer(&app).await;
-    let order = crate::invoice_orders::confirmed_order(&app, &org, &["2"]).await;
+    let org = app.customer().await;
+    let order = app.confirmed_order(&org, &["2"]).await;
     let draft = crate::invoices::direct_draft(&app, &org).await;
     let about_order = activity(
         &app,

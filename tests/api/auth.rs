@@ -1,5 +1,6 @@
 //! Tokens: who gets one, and what stops one from working.
 
+use domain::access::Role;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -46,7 +47,7 @@ async fn a_token_is_issued_for_the_right_password_only() {
 #[tokio::test]
 async fn a_deactivated_users_token_stops_working_at_once() {
     let app = spawn_app().await;
-    let (id, token) = app.user_with_role("manager", None).await;
+    let (id, token) = app.user_with_role(Role::Manager, None).await;
     let before = app.request(Method::GET, "/api/v1/parties", Some(&token), None).await;
     assert_eq!(before.status(), StatusCode::OK);
 
@@ -61,7 +62,7 @@ async fn a_deactivated_users_token_stops_working_at_once() {
 #[tokio::test]
 async fn a_role_change_applies_to_existing_tokens() {
     let app = spawn_app().await;
-    let (id, token) = app.user_with_role("viewer", None).await;
+    let (id, token) = app.user_with_role(Role::Viewer, None).await;
     let body = json!({"kind": "person", "name": "Jane"});
     let refused = app
         .request(Method::POST, "/api/v1/parties", Some(&token), Some(&body))

@@ -1,6 +1,7 @@
 //! `POST /{parties|products}/batch`: up to 100 upserts by external id, each with its own result,
 //! or all or none.
 
+use domain::access::Role;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -186,13 +187,13 @@ async fn a_repeated_external_id_is_refused_for_the_later_item() {
 #[tokio::test]
 async fn a_batch_needs_the_permission_of_the_single_upsert() {
     let app = spawn_app().await;
-    let (_, viewer) = app.user_with_role("viewer", None).await;
+    let viewer = app.login_as(Role::Viewer).await;
     let body = json!({"items": [party("ERP-A", "A")]});
     let refused = app
         .request(Method::POST, &format!("{PARTIES}/batch"), Some(&viewer), Some(&body))
         .await;
     assert_problem(refused, StatusCode::FORBIDDEN, "forbidden").await;
-    let (_, integrator) = app.user_with_role("integrator", None).await;
+    let integrator = app.login_as(Role::Integrator).await;
     let allowed = app
         .request(
             Method::POST,

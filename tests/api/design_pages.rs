@@ -2,6 +2,7 @@
 //! lines take and return `position`; percentages are decimal strings; `q` searches every list of
 //! documents; drafts of offers and sales orders are deleted.
 
+use domain::access::Role;
 use reqwest::{Method, Response, StatusCode};
 use serde_json::{Value, json};
 
@@ -592,10 +593,10 @@ async fn a_draft_offer_is_deleted_its_activities_unlinked_and_its_history_kept()
             StatusCode::CREATED,
         )
         .await;
-    let (_, viewer) = app.user_with_role("viewer", None).await;
+    let viewer = app.login_as(Role::Viewer).await;
     let forbidden = delete(&app, &path, &viewer, None).await;
     assert_problem(forbidden, StatusCode::FORBIDDEN, "forbidden").await;
-    let (_, stranger) = app.user_with_role("sales", None).await;
+    let stranger = app.login_as(Role::Sales).await;
     let hidden = delete(&app, &path, &stranger, None).await;
     assert_problem(hidden, StatusCode::NOT_FOUND, "not_found").await;
     let stale = delete(&app, &path, &app.admin_token, Some("\"2\"")).await;
@@ -744,7 +745,7 @@ async fn a_draft_sales_order_is_deleted_and_its_offer_converts_again() {
     let refused = delete(&app, &again_path, &app.admin_token, None).await;
     assert_problem(refused, StatusCode::CONFLICT, "document_immutable").await;
     assert_eq!(app.get_json(&again_path).await, confirmed);
-    let (_, viewer) = app.user_with_role("viewer", None).await;
+    let viewer = app.login_as(Role::Viewer).await;
     assert_problem(
         delete(&app, &again_path, &viewer, None).await,
         StatusCode::FORBIDDEN,

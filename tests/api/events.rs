@@ -1,6 +1,7 @@
 //! The change feed: every change of every record, committed with it, in an order a consumer
 //! pages through without missing or repeating one, also while many writers commit at once.
 
+use domain::access::Role;
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -167,7 +168,7 @@ async fn users_and_teams_are_in_the_feed_without_their_passwords() {
         .patch(&format!("/api/v1/teams/{team}"), &json!({"name": "North-East"}))
         .await;
     assert_eq!(renamed.status(), StatusCode::OK);
-    let (user, _) = app.user_with_role("sales", Some(&team)).await;
+    let (user, _) = app.user_with_role(Role::Sales, Some(&team)).await;
     let changed = app
         .patch(
             &format!("/api/v1/users/{user}"),
@@ -212,10 +213,10 @@ async fn users_and_teams_are_in_the_feed_without_their_passwords() {
 #[tokio::test]
 async fn the_feed_is_for_integrators_and_its_cursors_are_checked() {
     let app = spawn_app().await;
-    let (_, sales) = app.user_with_role("sales", None).await;
+    let sales = app.login_as(Role::Sales).await;
     let refused = app.request(Method::GET, EVENTS, Some(&sales), None).await;
     assert_problem(refused, StatusCode::FORBIDDEN, "forbidden").await;
-    let (_, integrator) = app.user_with_role("integrator", None).await;
+    let integrator = app.login_as(Role::Integrator).await;
     let allowed = app.request(Method::GET, EVENTS, Some(&integrator), None).await;
     assert_eq!(allowed.status(), StatusCode::OK);
     for cursor in ["nonsense", "ZXYxLjEuMg.x"] {
@@ -405,8 +406,8 @@ async fn the_last_event_of_every_record_is_the_record_as_read() {
     let app = spawn_app().await;
     let start = past_start_up(&app).await;
     let team = app.create_team("North").await;
-    app.user_with_role("sales", Some(&team)).await;
-    let party = crate::sales_orders::customer(&app).await;
+    app.user_with_role(Role::Sales, Some(&team)).await;
+    let party = app.customer().await;
     app.post_expect(
         "/api/v1/activities",
         &json!({"kind": "call", "subject": "Intro", "party_id": id(&party)}),

@@ -2,12 +2,14 @@
 //! draft, replaces it while it is a draft (lines priced again), refuses it afterwards, and makes
 //! one record when twenty first upserts race.
 
+use domain::access::Role;
 use futures::future::join_all;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
+use crate::fixtures::worked_example_with_an_option;
 use crate::helpers::{TestApp, assert_problem, error_fields, id, spawn_app};
-use crate::sales_orders::{ORDERS, accepted_offer, customer};
+use crate::sales_orders::ORDERS;
 
 const RESOURCES: [&str; 3] = ["/api/v1/offers", ORDERS, "/api/v1/invoices"];
 
@@ -53,7 +55,7 @@ async fn history_actions(app: &TestApp, resource: &str, record: &Value) -> Vec<S
 #[tokio::test]
 async fn each_document_is_created_then_replaced_by_its_external_id() {
     let app = spawn_app().await;
-    let party = customer(&app).await;
+    let party = app.customer().await;
     for resource in RESOURCES {
         let path = format!("{resource}/by-external-id/ERP-1");
         let body = json!({"party_id": id(&party), "notes": "first", "lines": example_lines()});
@@ -144,7 +146,7 @@ async fn each_document_is_created_then_replaced_by_its_external_id() {
 #[tokio::test]
 async fn a_document_past_its_draft_is_not_replaced() {
     let app = spawn_app().await;
-    let party = customer(&app).await;
+    let party = app.customer().await;
     for (resource, action) in [
         ("/api/v1/offers", "send"),
         (ORDERS, "confirm"),
@@ -169,7 +171,7 @@ async fn a_document_past_its_draft_is_not_replaced() {
 #[tokio::test]
 async fn an_order_or_invoice_keeps_its_party_and_the_lines_of_its_source() {
     let app = spawn_app().await;
-    let party = customer(&app).await;
+    let party = app.customer().await;
     let other = app
         .post_party(&json!({"kind": "organization", "name": "Other", "currency": "EUR"}))
         .await;
@@ -189,7 +191,7 @@ async fn an_order_or_invoice_keeps_its_party_and_the_lines_of_its_source() {
     }
 
     // A converted order's lines are the offer's.
-    let offer = accepted_offer(&app, &party).await;
+    let offer = app.accepted_offer(&party, &worked_example_with_an_option()).await;
     let converted = app
         .post_expect(
             ORDERS,
@@ -240,7 +242,7 @@ async fn an_order_or_invoice_keeps_its_party_and_the_lines_of_its_source() {
 #[tokio::test]
 async fn a_revision_takes_over_the_external_id() {
     let app = spawn_app().await;
-    let party = customer(&app).await;
+    let party = app.customer().await;
     let path = "/api/v1/offers/by-external-id/ERP-REV";
     let first = put_expect(
         &app,
@@ -276,7 +278,7 @@ async fn a_revision_takes_over_the_external_id() {
 #[tokio::test]
 async fn racing_first_upserts_of_one_external_id_make_one_document() {
     let app = spawn_app().await;
-    let party = customer(&app).await;
+    let party = app.customer().await;
     for resource in RESOURCES {
         let path = format!("{resource}/by-external-id/ERP-RACE");
         let body = json!({"party_id": id(&party), "lines": example_lines()});
@@ -296,8 +298,8 @@ async fn racing_first_upserts_of_one_external_id_make_one_document() {
 async fn a_resend_without_an_owner_keeps_the_sales_rep() {
     let app = spawn_app().await;
     let team = app.create_team("North").await;
-    let (rep_id, rep) = app.user_with_role("sales", Some(&team)).await;
-    let (_, erp) = app.user_with_role("integrator", None).await;
+    let (rep_id, rep) = app.user_with_role(Role::Sales, Some(&team)).await;
+    let erp = app.login_as(Role::Integrator).await;
     let path = "/api/v1/parties/by-external-id/ERP-OWNER";
     let body = json!({"kind": "organization", "name": "Owned AG"});
     let created = app.request(Method::PUT, path, Some(&rep), Some(&body)).await;

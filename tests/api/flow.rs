@@ -1,13 +1,14 @@
 //! Document flow: every document of a deal shows the same chain, with each line's quantities
 //! offered, ordered, reserved, invoiced, credited and remaining.
 
+use domain::access::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, assert_problem, id, spawn_app};
-use crate::invoice_orders::{INVOICE_ORDERS, confirmed_order};
+use crate::invoice_orders::INVOICE_ORDERS;
 use crate::invoices::{INVOICES, direct_draft, draft_of_whole_order};
-use crate::sales_orders::{ORDERS, customer};
+use crate::sales_orders::ORDERS;
 
 fn flow_path(resource: &str, document: &Value) -> String {
     format!("/api/v1/{resource}/{}/flow", id(document))
@@ -51,7 +52,7 @@ fn ids(list: &Value) -> Vec<&str> {
 #[tokio::test]
 async fn every_document_of_a_deal_shows_the_same_flow() {
     let app = spawn_app().await;
-    let party = customer(&app).await;
+    let party = app.customer().await;
     let deal = app
         .post_expect(
             "/api/v1/opportunities",
@@ -168,7 +169,7 @@ async fn every_document_of_a_deal_shows_the_same_flow() {
 #[tokio::test]
 async fn an_invoice_without_an_order_is_its_own_flow() {
     let app = spawn_app().await;
-    let party = customer(&app).await;
+    let party = app.customer().await;
     let draft = direct_draft(&app, &party).await;
     let invoice = act(&app, &format!("{INVOICES}/{}/issue", id(&draft))).await;
     let note = app
@@ -202,7 +203,7 @@ async fn an_invoice_without_an_order_is_its_own_flow() {
 #[tokio::test]
 async fn a_flow_needs_a_document_the_caller_sees() {
     let app = spawn_app().await;
-    let party = customer(&app).await;
+    let party = app.customer().await;
     let order = app
         .post_expect(
             ORDERS,
@@ -216,7 +217,7 @@ async fn a_flow_needs_a_document_the_caller_sees() {
             .await;
         assert_problem(missing, StatusCode::NOT_FOUND, "not_found").await;
     }
-    let (_, stranger) = app.user_with_role("sales", None).await;
+    let stranger = app.login_as(Role::Sales).await;
     let hidden = app
         .request(
             reqwest::Method::GET,
@@ -235,7 +236,7 @@ async fn a_flow_needs_a_document_the_caller_sees() {
 #[tokio::test]
 async fn a_thousand_lines_go_from_offer_to_invoice() {
     let app = spawn_app().await;
-    let party = customer(&app).await;
+    let party = app.customer().await;
     let lines: Vec<Value> = (0..1000)
         .map(|i| json!({"description": format!("Item {i}"), "quantity": "2", "unit_price": "1.50", "tax_rate": "19"}))
         .collect();
@@ -270,10 +271,10 @@ async fn a_thousand_lines_go_from_offer_to_invoice() {
 #[tokio::test]
 async fn an_invoice_order_gathering_two_orders_joins_their_flows() {
     let app = spawn_app().await;
-    let party = customer(&app).await;
-    let first = confirmed_order(&app, &party, &["2"]).await;
-    let second = confirmed_order(&app, &party, &["3"]).await;
-    let lonely = confirmed_order(&app, &party, &["4"]).await;
+    let party = app.customer().await;
+    let first = app.confirmed_order(&party, &["2"]).await;
+    let second = app.confirmed_order(&party, &["3"]).await;
+    let lonely = app.confirmed_order(&party, &["4"]).await;
     let gathered = app
         .post_expect(
             INVOICE_ORDERS,

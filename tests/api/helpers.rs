@@ -3,6 +3,7 @@
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use api::{Application, Settings};
+use domain::access::Role;
 use reqwest::{Method, Response, StatusCode};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use serde_json::{Value, json};
@@ -217,9 +218,15 @@ impl TestApp {
         body["access_token"].as_str().unwrap().to_owned()
     }
 
+    /// A token of a new user with `role`, in no team.
+    pub async fn login_as(&self, role: Role) -> String {
+        self.user_with_role(role, None).await.1
+    }
+
     /// Creates a user with `role` (and team) and returns its id and a token.
-    pub async fn user_with_role(&self, role: &str, team_id: Option<&str>) -> (String, String) {
+    pub async fn user_with_role(&self, role: Role, team_id: Option<&str>) -> (String, String) {
         static COUNTER: AtomicU32 = AtomicU32::new(0);
+        let role = role.as_str();
         let email = format!("{role}{}@example.com", COUNTER.fetch_add(1, Ordering::Relaxed));
         let response = self
             .post(

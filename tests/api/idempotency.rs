@@ -2,6 +2,7 @@
 //! again, also when twenty identical requests race.
 
 use chrono::TimeDelta;
+use domain::access::Role;
 use futures::future::join_all;
 use reqwest::{Method, StatusCode};
 use sea_orm::{ConnectionTrait, Statement};
@@ -65,7 +66,7 @@ async fn a_retried_create_is_answered_with_the_first_response() {
     assert_eq!(count_named(&app, "Otherco").await, 0);
 
     // The key is the caller's own: another user's request with it is a request of its own.
-    let (_, manager) = app.user_with_role("manager", None).await;
+    let manager = app.login_as(Role::Manager).await;
     let theirs = post_with_key(&app, &manager, PARTIES, "create-retryco", Some(&body)).await;
     assert_eq!(theirs.status(), StatusCode::CREATED);
     assert!(!replayed(&theirs));

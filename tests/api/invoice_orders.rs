@@ -5,30 +5,10 @@ use futures::future::join_all;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, assert_problem, error_fields, id, spawn_app};
-use crate::sales_orders::{ORDERS, customer};
+use crate::helpers::{assert_problem, error_fields, id, spawn_app};
+use crate::sales_orders::ORDERS;
 
 pub const INVOICE_ORDERS: &str = "/api/v1/invoice-orders";
-
-/// A confirmed direct order of `party` with one line per quantity.
-pub async fn confirmed_order(app: &TestApp, party: &Value, quantities: &[&str]) -> Value {
-    let lines: Vec<Value> = quantities
-        .iter()
-        .map(|q| json!({"description": "Item", "quantity": q, "unit_price": "10.00", "tax_rate": "19"}))
-        .collect();
-    let order = app
-        .post_expect(
-            ORDERS,
-            &json!({"party_id": id(party), "lines": lines}),
-            StatusCode::CREATED,
-        )
-        .await;
-    let confirmed = app
-        .post_as(&app.admin_token, &format!("{ORDERS}/{}/confirm", id(&order)), None)
-        .await;
-    assert_eq!(confirmed.status(), StatusCode::OK);
-    confirmed.json().await.unwrap()
-}
 
 fn line_id(order: &Value, i: usize) -> &str {
     order["lines"][i]["id"].as_str().unwrap()
@@ -37,8 +17,8 @@ fn line_id(order: &Value, i: usize) -> &str {
 #[tokio::test]
 async fn quantities_are_reserved_within_what_remains_and_freed_by_a_cancel() {
     let app = spawn_app().await;
-    let party = customer(&app).await;
-    let order = confirmed_order(&app, &party, &["10", "4"]).await;
+    let party = app.customer().await;
+    let order = app.confirmed_order(&party, &["10", "4"]).await;
     let partial = app
         .post_expect(
             INVOICE_ORDERS,
@@ -118,12 +98,12 @@ async fn quantities_are_reserved_within_what_remains_and_freed_by_a_cancel() {
 #[tokio::test]
 async fn only_confirmed_orders_of_one_party_are_gathered() {
     let app = spawn_app().await;
-    let party = customer(&app).await;
+    let party = app.customer().await;
     let other = app
         .post_party(&json!({"kind": "organization", "name": "Other", "currency": "EUR"}))
         .await;
-    let first = confirmed_order(&app, &party, &["1"]).await;
-    let second = confirmed_order(&app, &party, &["2"]).await;
+    let first = app.confirmed_order(&party, &["1"]).await;
+    let second = app.confirmed_order(&party, &["2"]).await;
     let gathered = app
         .post_expect(
             INVOICE_ORDERS,
@@ -140,8 +120,8 @@ async fn only_confirmed_orders_of_one_party_are_gathered() {
         "several orders of one party"
     );
 
-    let elsewhere = confirmed_order(&app, &other, &["1"]).await;
-    let third = confirmed_order(&app, &party, &["1"]).await;
+    let elsewhere = app.confirmed_order(&other, &["1"]).await;
+    let third = app.confirmed_order(&party, &["1"]).await;
     let mixed = app
         .post(
             INVOICE_ORDERS,
@@ -176,8 +156,8 @@ async fn only_confirmed_orders_of_one_party_are_gathered() {
 #[tokio::test]
 async fn twenty_racing_invoice_orders_never_over_reserve() {
     let app = spawn_app().await;
-    let party = customer(&app).await;
-    let order = confirmed_order(&app, &party, &["10"]).await;
+    let party = app.customer().await;
+    let order = app.confirmed_order(&party, &["10"]).await;
     let body = json!({"lines": [{"sales_order_line_id": line_id(&order, 0), "quantity": "3"}]});
     let responses = join_all((0..20).map(|_| app.post(INVOICE_ORDERS, &body))).await;
     let statuses: Vec<StatusCode> = responses.iter().map(reqwest::Response::status).collect();
@@ -206,9 +186,9 @@ async fn twenty_racing_invoice_orders_never_over_reserve() {
 #[tokio::test]
 async fn a_cancellation_and_an_invoice_order_never_both_succeed() {
     let app = spawn_app().await;
-    let party = customer(&app).await;
+    let party = app.customer().await;
     for _ in 0..10 {
-        let order = confirmed_order(&app, &party, &["4"]).await;
+        let order = app.confirmed_order(&party, &["4"]).await;
         let cancel_path = format!("{ORDERS}/{}/cancel", id(&order));
         let body = json!({"sales_order_id": id(&order)});
         let (cancelled, reserved) = tokio::join!(

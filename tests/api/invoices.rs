@@ -1,13 +1,15 @@
 //! Invoices: from an invoice order to a paid invoice and its credit note, gap-free numbers under
 //! concurrency, immutability once issued, payments and credits within their limits.
 
+use domain::access::Role;
 use futures::future::join_all;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
+use crate::fixtures::worked_example_with_an_option;
 use crate::helpers::{TestApp, assert_problem, error_fields, id, item_ids, spawn_app};
-use crate::invoice_orders::{INVOICE_ORDERS, confirmed_order};
-use crate::sales_orders::{ORDERS, accepted_offer, customer};
+use crate::invoice_orders::INVOICE_ORDERS;
+use crate::sales_orders::ORDERS;
 
 pub const INVOICES: &str = "/api/v1/invoices";
 
@@ -58,8 +60,8 @@ pub async fn draft_of_whole_order(app: &TestApp, order: &Value) -> (Value, Value
 #[tokio::test]
 async fn from_accepted_offer_to_a_paid_invoice_and_its_credit_note() {
     let app = spawn_app().await;
-    let party = customer(&app).await;
-    let offer = accepted_offer(&app, &party).await;
+    let party = app.customer().await;
+    let offer = app.accepted_offer(&party, &worked_example_with_an_option()).await;
     let order = app
         .post_expect(ORDERS, &json!({"offer_id": id(&offer)}), StatusCode::CREATED)
         .await;
@@ -225,7 +227,7 @@ async fn from_accepted_offer_to_a_paid_invoice_and_its_credit_note() {
 #[tokio::test]
 async fn an_issued_invoice_is_immutable_and_a_draft_is_not() {
     let app = spawn_app().await;
-    let party = customer(&app).await;
+    let party = app.customer().await;
     let draft = direct_draft(&app, &party).await;
     assert_eq!(draft["total"], "108.37", "the worked example");
     let path = format!("{INVOICES}/{}", id(&draft));
@@ -250,7 +252,7 @@ async fn an_issued_invoice_is_immutable_and_a_draft_is_not() {
 #[tokio::test]
 async fn a_direct_draft_gets_new_lines_and_one_from_an_invoice_order_keeps_its_own() {
     let app = spawn_app().await;
-    let party = customer(&app).await;
+    let party = app.customer().await;
     let draft = direct_draft(&app, &party).await;
     let path = format!("{INVOICES}/{}", id(&draft));
     let invalid = app
@@ -279,7 +281,7 @@ async fn a_direct_draft_gets_new_lines_and_one_from_an_invoice_order_keeps_its_o
     let invoice = issued(&app, &stored).await;
     assert_eq!(invoice["total"], "240.00");
 
-    let order = confirmed_order(&app, &party, &["5"]).await;
+    let order = app.confirmed_order(&party, &["5"]).await;
     let (_, from_order) = draft_of_whole_order(&app, &order).await;
     let refused = app
         .patch(
@@ -307,8 +309,8 @@ async fn a_direct_draft_gets_new_lines_and_one_from_an_invoice_order_keeps_its_o
 #[tokio::test]
 async fn deleting_a_draft_from_an_invoice_order_opens_the_order_again() {
     let app = spawn_app().await;
-    let party = customer(&app).await;
-    let order = confirmed_order(&app, &party, &["5"]).await;
+    let party = app.customer().await;
+    let order = app.confirmed_order(&party, &["5"]).await;
     let (invoice_order, draft) = draft_of_whole_order(&app, &order).await;
     let twice = app
         .post(INVOICES, &json!({"invoice_order_id": id(&invoice_order)}))
@@ -346,7 +348,7 @@ async fn deleting_a_draft_from_an_invoice_order_opens_the_order_again() {
 #[tokio::test]
 async fn payments_and_credit_notes_need_an_issued_invoice() {
     let app = spawn_app().await;
-    let party = customer(&app).await;
+    let party = app.customer().await;
     let draft = direct_draft(&app, &party).await;
     let payment = act(
         &app,
@@ -406,7 +408,7 @@ async fn payments_and_credit_notes_need_an_issued_invoice() {
 #[tokio::test]
 async fn fifty_concurrent_issues_get_consecutive_numbers() {
     let app = spawn_app().await;
-    let party = customer(&app).await;
+    let party = app.customer().await;
     let mut drafts = Vec::new();
     for _ in 0..50 {
         drafts.push(direct_draft(&app, &party).await);
@@ -432,7 +434,7 @@ async fn fifty_concurrent_issues_get_consecutive_numbers() {
 #[tokio::test]
 async fn overdue_invoices_are_listed_and_turnover_feeds_discount_rules() {
     let app = spawn_app().await;
-    let party = customer(&app).await;
+    let party = app.customer().await;
     let today = chrono::Utc::now().date_naive();
     let (first, _) = domain::pricing::TurnoverPeriod::Quarter.previous(today);
     let draft = direct_draft(&app, &party).await;
@@ -489,10 +491,10 @@ async fn overdue_invoices_are_listed_and_turnover_feeds_discount_rules() {
 #[tokio::test]
 async fn the_history_of_an_invoice_is_read_by_those_who_see_its_party() {
     let app = spawn_app().await;
-    let party = customer(&app).await;
+    let party = app.customer().await;
     let draft = direct_draft(&app, &party).await;
     let path = format!("{INVOICES}/{}/history", id(&draft));
-    let (_, stranger) = app.user_with_role("sales", None).await;
+    let stranger = app.login_as(Role::Sales).await;
     let hidden = app.request(Method::GET, &path, Some(&stranger), None).await;
     assert_problem(hidden, StatusCode::NOT_FOUND, "not_found").await;
     let deleted = app
@@ -512,7 +514,7 @@ async fn the_history_of_an_invoice_is_read_by_those_who_see_its_party() {
 #[tokio::test]
 async fn an_invoice_is_due_on_the_terms_agreed_on_its_order() {
     let app = spawn_app().await;
-    let party = customer(&app).await;
+    let party = app.customer().await;
     let order = app
         .post_expect(
             ORDERS,
@@ -531,7 +533,7 @@ async fn an_invoice_is_due_on_the_terms_agreed_on_its_order() {
 #[tokio::test]
 async fn a_draft_dated_before_the_last_issue_of_its_series_is_not_issued() {
     let app = spawn_app().await;
-    let party = customer(&app).await;
+    let party = app.customer().await;
     let first = issued(&app, &direct_draft(&app, &party).await).await;
     let backdated = direct_draft(&app, &party).await;
     let path = format!("{INVOICES}/{}", id(&backdated));

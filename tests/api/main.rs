@@ -7,6 +7,7 @@ mod batch;
 mod design_pages;
 mod events;
 mod external_ids;
+mod fixtures;
 mod flow;
 mod health;
 mod helpers;

@@ -1,6 +1,7 @@
 //! Offers: exact totals, lines priced from the catalog, the transitions of domain.md, optional
 //! lines at acceptance, revisions, and what may change when.
 
+use domain::access::Role;
 use domain::offer::{OfferAction, OfferStatus, TRANSITIONS};
 use domain::transition;
 use reqwest::{Method, StatusCode};
@@ -594,8 +595,8 @@ async fn lists_filter_by_status_party_and_opportunity() {
 #[tokio::test]
 async fn sales_users_see_their_teams_offers_and_viewers_act_on_none() {
     let app = spawn_app().await;
-    let (_, sales) = app.user_with_role("sales", None).await;
-    let (_, viewer) = app.user_with_role("viewer", None).await;
+    let sales = app.login_as(Role::Sales).await;
+    let viewer = app.login_as(Role::Viewer).await;
     let party = customer(&app).await;
     let admins = offer(&app, &json!({"party_id": id(&party)})).await;
     let hidden = app

@@ -1,6 +1,7 @@
 //! Opportunities: amounts and probabilities, the pipeline's stage rules, references, filters and
 //! the history that records every stage change.
 
+use domain::access::Role;
 use std::collections::HashMap;
 
 use reqwest::{Method, StatusCode};
@@ -365,7 +366,7 @@ async fn a_stage_in_use_is_neither_deleted_nor_given_another_kind() {
 async fn lists_filter_by_owner_party_stage_status_and_close_window() {
     let app = spawn_app().await;
     let stages = stages(&app).await;
-    let (owner, _) = app.user_with_role("sales", None).await;
+    let (owner, _) = app.user_with_role(Role::Sales, None).await;
     let acme = customer(&app, "Acme").await;
     let globex = customer(&app, "Globex").await;
     let first = opportunity(
@@ -418,9 +419,9 @@ async fn lists_filter_by_owner_party_stage_status_and_close_window() {
 async fn sales_users_work_on_their_teams_opportunities() {
     let app = spawn_app().await;
     let team = app.create_team("North").await;
-    let (anna_id, anna) = app.user_with_role("sales", Some(&team)).await;
-    let (_, bert) = app.user_with_role("sales", Some(&team)).await;
-    let (_, carl) = app.user_with_role("sales", None).await;
+    let (anna_id, anna) = app.user_with_role(Role::Sales, Some(&team)).await;
+    let (_, bert) = app.user_with_role(Role::Sales, Some(&team)).await;
+    let carl = app.login_as(Role::Sales).await;
     let rival = app
         .post_party(&json!({"kind": "organization", "name": "Rival", "roles": ["competitor"]}))
         .await;
@@ -462,7 +463,7 @@ async fn sales_users_work_on_their_teams_opportunities() {
         .await;
     let problem = assert_problem(invisible_party, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
     assert_eq!(error_fields(&problem), vec!["party_id"]);
-    let (_, viewer) = app.user_with_role("viewer", None).await;
+    let viewer = app.login_as(Role::Viewer).await;
     let refused = app
         .request(Method::PATCH, &path, Some(&viewer), Some(&json!({"title": "x"})))
         .await;

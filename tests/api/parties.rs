@@ -1,5 +1,6 @@
 //! Parties: create, read, change, archive, upsert, and the rules that refuse bad requests.
 
+use domain::access::Role;
 use futures::future::join_all;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -404,7 +405,7 @@ async fn upsert_by_external_id_creates_then_replaces() {
 #[tokio::test]
 async fn roles_are_enforced() {
     let app = spawn_app().await;
-    let (_, viewer) = app.user_with_role("viewer", None).await;
+    let viewer = app.login_as(Role::Viewer).await;
     let body = json!({"kind": "person", "name": "Jane"});
     let refused = app
         .request(Method::POST, "/api/v1/parties", Some(&viewer), Some(&body))
@@ -427,9 +428,9 @@ async fn sales_users_see_their_own_and_their_teams_parties_only() {
     let app = spawn_app().await;
     let north = app.create_team("North").await;
     let south = app.create_team("South").await;
-    let (alice_id, alice) = app.user_with_role("sales", Some(&north)).await;
-    let (_, bob) = app.user_with_role("sales", Some(&north)).await;
-    let (carol_id, carol) = app.user_with_role("sales", Some(&south)).await;
+    let (alice_id, alice) = app.user_with_role(Role::Sales, Some(&north)).await;
+    let (_, bob) = app.user_with_role(Role::Sales, Some(&north)).await;
+    let (carol_id, carol) = app.user_with_role(Role::Sales, Some(&south)).await;
 
     let body = json!({"kind": "organization", "name": "Alice's client"});
     let created = app
@@ -621,7 +622,7 @@ async fn racing_first_upserts_of_one_external_id_make_one_party() {
 #[tokio::test]
 async fn the_history_of_a_party_names_who_changed_what() {
     let app = spawn_app().await;
-    let (sales_id, sales) = app.user_with_role("sales", None).await;
+    let (sales_id, sales) = app.user_with_role(Role::Sales, None).await;
     let body = json!({"kind": "organization", "name": "Acme", "phone": "123"});
     let created = app
         .request(Method::POST, "/api/v1/parties", Some(&sales), Some(&body))
@@ -679,7 +680,7 @@ async fn the_history_of_a_party_names_who_changed_what() {
     assert!(created_fields.contains(&"name") && created_fields.contains(&"owner_id"));
 
     // Whoever may not see the party may not see its history either.
-    let (_, outsider) = app.user_with_role("sales", None).await;
+    let outsider = app.login_as(Role::Sales).await;
     let hidden = app
         .request(Method::GET, &format!("{path}/history"), Some(&outsider), None)
         .await;

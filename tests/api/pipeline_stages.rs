@@ -1,5 +1,6 @@
 //! Pipeline stages: seeded defaults, and the admin's add, rename, reorder, retire and delete.
 
+use domain::access::Role;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -17,7 +18,7 @@ fn names(page: &Value) -> Vec<&str> {
 #[tokio::test]
 async fn a_new_installation_has_the_default_pipeline_for_everyone_to_read() {
     let app = spawn_app().await;
-    let (_, viewer) = app.user_with_role("viewer", None).await;
+    let viewer = app.login_as(Role::Viewer).await;
     let response = app
         .request(Method::GET, "/api/v1/pipeline-stages", Some(&viewer), None)
         .await;

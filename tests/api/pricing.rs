@@ -1,6 +1,7 @@
 //! Pricing: price lists with tiers and validity, discount rules, and the resolution that explains
 //! a price to a salesperson.
 
+use domain::access::Role;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -330,7 +331,7 @@ async fn discount_rules_name_every_broken_condition() {
 #[tokio::test]
 async fn sales_users_read_prices_for_their_own_parties_only() {
     let app = spawn_app().await;
-    let (_, sales) = app.user_with_role("sales", None).await;
+    let sales = app.login_as(Role::Sales).await;
     let bolt = product(&app, "BOLT", "1.20", "hardware").await;
     let others = app
         .post_party(&json!({"kind": "organization", "name": "Not theirs"}))

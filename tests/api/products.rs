@@ -1,5 +1,6 @@
 //! Products: the catalog, unique SKUs, archiving, upserts by external id, and who may change it.
 
+use domain::access::Role;
 use futures::future::join_all;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -152,7 +153,7 @@ async fn lists_filter_search_and_sort_the_catalog() {
 #[tokio::test]
 async fn an_integrator_upserts_by_external_id_without_doubles() {
     let app = spawn_app().await;
-    let (_, integrator) = app.user_with_role("integrator", None).await;
+    let integrator = app.login_as(Role::Integrator).await;
     let path = "/api/v1/products/by-external-id/ERP-BOLT";
     let body = bolt();
     let puts = (0..8).map(|_| app.request(Method::PUT, path, Some(&integrator), Some(&body)));
@@ -197,7 +198,7 @@ async fn an_integrator_upserts_by_external_id_without_doubles() {
 #[tokio::test]
 async fn sales_users_read_the_catalog_but_do_not_change_it() {
     let app = spawn_app().await;
-    let (_, sales) = app.user_with_role("sales", None).await;
+    let sales = app.login_as(Role::Sales).await;
     let product = app.post_expect(PRODUCTS, &bolt(), StatusCode::CREATED).await;
     let read = app
         .request(Method::GET, &format!("{PRODUCTS}/{}", id(&product)), Some(&sales), None)
@@ -205,7 +206,7 @@ async fn sales_users_read_the_catalog_but_do_not_change_it() {
     assert_eq!(read.status(), StatusCode::OK);
     let create = app.post_as(&sales, PRODUCTS, Some(&bolt())).await;
     assert_problem(create, StatusCode::FORBIDDEN, "forbidden").await;
-    let (_, manager) = app.user_with_role("manager", None).await;
+    let manager = app.login_as(Role::Manager).await;
     let change = app
         .request(
             Method::PATCH,

@@ -4,6 +4,7 @@
 //! With a limit of 5, one spent request comes back every 12 s: each test sends its counted
 //! requests back to back, so none comes back in between.
 
+use domain::access::Role;
 use reqwest::{Method, Response, StatusCode};
 use serde_json::{Value, json};
 
@@ -30,7 +31,7 @@ fn rate_limit_headers(response: &Response) -> usize {
 #[tokio::test]
 async fn past_the_limit_a_token_gets_429_that_changes_nothing_and_other_tokens_are_still_served() {
     let app = limited_to(5).await;
-    let (_, sales) = app.user_with_role("sales", None).await;
+    let sales = app.login_as(Role::Sales).await;
 
     for (n, expected_remaining) in (0..5).rev().enumerate() {
         let body = json!({"kind": "organization", "name": format!("Party {n}")});

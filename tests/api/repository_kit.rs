@@ -2,6 +2,7 @@
 //! what every use case relies on when it finds a record in the caller's sight and writes its next
 //! version. Records are made over HTTP, then read and written through the kit directly.
 
+use domain::access::Role;
 use domain::record::Record;
 use persistence::offers::Offers;
 use persistence::parties::Parties;
@@ -22,8 +23,8 @@ fn uuid(text: &str) -> Uuid {
 #[tokio::test]
 async fn a_record_is_found_only_in_the_sight_of_its_caller() {
     let app = spawn_app().await;
-    let (alice_id, alice) = app.user_with_role("sales", None).await;
-    let (bob_id, _) = app.user_with_role("sales", None).await;
+    let (alice_id, alice) = app.user_with_role(Role::Sales, None).await;
+    let (bob_id, _) = app.user_with_role(Role::Sales, None).await;
     let response = app
         .post_as(
             &alice,
@@ -109,7 +110,7 @@ async fn a_version_is_written_only_over_the_version_read() {
 #[tokio::test]
 async fn external_ids_are_found_whoever_sees_the_record() {
     let app = spawn_app().await;
-    let (_, alice) = app.user_with_role("sales", None).await;
+    let alice = app.login_as(Role::Sales).await;
     let response = app
         .post_as(
             &alice,

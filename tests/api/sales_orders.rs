@@ -7,47 +7,13 @@ use futures::future::join_all;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
+use crate::fixtures::worked_example_with_an_option;
 use crate::helpers::{TestApp, assert_problem, error_fields, id, spawn_app};
 
 pub const ORDERS: &str = "/api/v1/sales-orders";
 
-pub async fn customer(app: &TestApp) -> Value {
-    app.post_party(&json!({"kind": "organization", "name": "Acme", "roles": ["customer"], "currency": "EUR",
-                           "payment_terms_days": 14,
-                           "addresses": [{"kind": "billing", "line1": "Hauptstr. 1", "city": "Berlin", "country": "DE"}]}))
-        .await
-}
-
 fn free_line(quantity: &str, price: &str, rate: &str) -> Value {
     json!({"description": "Item", "quantity": quantity, "unit_price": price, "tax_rate": rate})
-}
-
-/// An accepted offer for `party` with the worked example's lines and one optional line the
-/// customer did not choose.
-pub async fn accepted_offer(app: &TestApp, party: &Value) -> Value {
-    let offer = app
-        .post_expect(
-            "/api/v1/offers",
-            &json!({"party_id": id(party), "lines": [
-                {"description": "A", "quantity": "3", "unit_price": "19.99", "tax_rate": "20"},
-                {"description": "B", "quantity": "2.5", "unit_price": "10.00", "discount_percent": "10", "tax_rate": "20"},
-                {"description": "C", "quantity": "7", "unit_price": "1.255", "tax_rate": "7"},
-                {"description": "Warranty", "quantity": "1", "unit_price": "100", "tax_rate": "20", "optional": true}
-            ]}),
-            StatusCode::CREATED,
-        )
-        .await;
-    for action in ["send", "accept"] {
-        let response = app
-            .post_as(
-                &app.admin_token,
-                &format!("/api/v1/offers/{}/{action}", id(&offer)),
-                None,
-            )
-            .await;
-        assert_eq!(response.status(), StatusCode::OK);
-    }
-    app.get_json(&format!("/api/v1/offers/{}", id(&offer))).await
 }
 
 async fn act(app: &TestApp, order: &Value, action: &str) -> reqwest::Response {
@@ -58,8 +24,8 @@ async fn act(app: &TestApp, order: &Value, action: &str) -> reqwest::Response {
 #[tokio::test]
 async fn an_accepted_offer_becomes_an_order_of_its_counted_lines_once() {
     let app = spawn_app().await;
-    let party = customer(&app).await;
-    let offer = accepted_offer(&app, &party).await;
+    let party = app.customer().await;
+    let offer = app.accepted_offer(&party, &worked_example_with_an_option()).await;
     let response = app.post(ORDERS, &json!({"offer_id": id(&offer)})).await;
     assert_eq!(response.status(), StatusCode::CREATED);
     let location = response.headers()["location"].to_str().unwrap().to_owned();
@@ -115,8 +81,8 @@ async fn an_accepted_offer_becomes_an_order_of_its_counted_lines_once() {
 #[tokio::test]
 async fn twenty_racing_conversions_make_exactly_one_order() {
     let app = spawn_app().await;
-    let party = customer(&app).await;
-    let offer = accepted_offer(&app, &party).await;
+    let party = app.customer().await;
+    let offer = app.accepted_offer(&party, &worked_example_with_an_option()).await;
     let body = json!({"offer_id": id(&offer)});
     let responses = join_all((0..20).map(|_| app.post(ORDERS, &body))).await;
     let mut created = Vec::new();
@@ -140,7 +106,7 @@ async fn twenty_racing_conversions_make_exactly_one_order() {
 #[tokio::test]
 async fn a_direct_order_is_priced_like_an_offer_and_checked_whole() {
     let app = spawn_app().await;
-    let party = customer(&app).await;
+    let party = app.customer().await;
     let product = app
         .post_expect(
             "/api/v1/products",
@@ -184,7 +150,7 @@ async fn a_direct_order_is_priced_like_an_offer_and_checked_whole() {
 #[tokio::test]
 async fn every_transition_is_allowed_or_refused_as_the_table_says() {
     let app = spawn_app().await;
-    let party = customer(&app).await;
+    let party = app.customer().await;
     let reach: &[(SalesOrderStatus, &[&str])] = &[
         (SalesOrderStatus::Draft, &[]),
         (SalesOrderStatus::Confirmed, &["confirm"]),
@@ -227,7 +193,7 @@ async fn every_transition_is_allowed_or_refused_as_the_table_says() {
 #[tokio::test]
 async fn only_a_drafts_header_is_editable() {
     let app = spawn_app().await;
-    let party = customer(&app).await;
+    let party = app.customer().await;
     let order = app
         .post_expect(
             ORDERS,

@@ -1,5 +1,6 @@
 //! Users: admins manage them; passwords never come back.
 
+use domain::access::Role;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -67,7 +68,7 @@ async fn bad_users_are_refused() {
 #[tokio::test]
 async fn only_admins_manage_users() {
     let app = spawn_app().await;
-    let (_, manager) = app.user_with_role("manager", None).await;
+    let manager = app.login_as(Role::Manager).await;
     let body = json!({"email": "b@example.com", "name": "B", "password": PASSWORD, "role": "admin"});
     let refused = app
         .request(Method::POST, "/api/v1/users", Some(&manager), Some(&body))
@@ -93,7 +94,7 @@ async fn admins_cannot_lock_themselves_or_everyone_out() {
     );
 
     // A second admin may demote the first, but not then itself: someone must remain.
-    let (other_id, other) = app.user_with_role("admin", None).await;
+    let (other_id, other) = app.user_with_role(Role::Admin, None).await;
     let demote_first = app
         .request(Method::PATCH, &my_path, Some(&other), Some(&json!({"role": "manager"})))
         .await;
@@ -120,7 +121,7 @@ async fn the_history_of_users_and_teams_says_who_changed_what() {
         .patch(&format!("/api/v1/teams/{team}"), &json!({"name": "South"}))
         .await;
     assert_eq!(renamed.status(), StatusCode::OK);
-    let (user, _) = app.user_with_role("sales", None).await;
+    let (user, _) = app.user_with_role(Role::Sales, None).await;
     let promoted = app
         .patch(
             &format!("/api/v1/users/{user}"),
@@ -160,7 +161,7 @@ async fn the_history_of_users_and_teams_says_who_changed_what() {
     assert_eq!(team_history["items"][1]["changes"][0]["to"], "South");
     assert_eq!(team_history["items"].as_array().unwrap().len(), 2);
 
-    let (_, manager) = app.user_with_role("manager", None).await;
+    let manager = app.login_as(Role::Manager).await;
     for path in [
         format!("/api/v1/users/{user}/history"),
         format!("/api/v1/teams/{team}/history"),

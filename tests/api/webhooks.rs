@@ -1,5 +1,6 @@
 //! Webhooks: subscriptions, signed deliveries to a real HTTP receiver, retries, the delivery log.
 
+use domain::access::Role;
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -300,7 +301,7 @@ async fn a_failed_delivery_waits_for_its_retry_and_can_be_redelivered_at_once() 
 #[tokio::test]
 async fn a_subscription_gets_only_its_types_and_can_skip_its_owners_changes() {
     let app = spawn_app().await;
-    let (_, integrator) = app.user_with_role("integrator", None).await;
+    let integrator = app.login_as(Role::Integrator).await;
     let mut receiver = Receiver::start(&[]).await;
     let hook = subscribe(
         &app,
@@ -331,9 +332,9 @@ async fn a_subscription_gets_only_its_types_and_can_skip_its_owners_changes() {
 #[tokio::test]
 async fn subscriptions_are_checked_and_kept_to_their_owner() {
     let app = spawn_app().await;
-    let (_, integrator) = app.user_with_role("integrator", None).await;
-    let (_, other) = app.user_with_role("integrator", None).await;
-    let (_, sales) = app.user_with_role("sales", None).await;
+    let integrator = app.login_as(Role::Integrator).await;
+    let other = app.login_as(Role::Integrator).await;
+    let sales = app.login_as(Role::Sales).await;
     let body = json!({"url": "https://erp.example.com/hooks", "event_types": ["invoice.paid"]});
 
     let refused = app.post_as(&sales, WEBHOOKS, Some(&body)).await;
@@ -457,7 +458,7 @@ async fn each_event_of_many_concurrent_writes_is_delivered_once() {
 #[tokio::test]
 async fn a_deactivated_owners_subscription_receives_nothing_more() {
     let app = spawn_app().await;
-    let (integrator_id, integrator) = app.user_with_role("integrator", None).await;
+    let (integrator_id, integrator) = app.user_with_role(Role::Integrator, None).await;
     let mut theirs = Receiver::start(&[]).await;
     let mut admins = Receiver::start(&[]).await;
     let body = |url: &str| json!({"url": url, "event_types": ["party.created"]});

@@ -19,6 +19,6 @@ pub mod state;
 pub mod telemetry;
 pub mod v1;
 
-pub use app::Application;
 pub use ::app::clock::Clock;
+pub use app::Application;
 pub use config::Settings;
