@@ -6,6 +6,39 @@ use serde_json::{Value, json};
 
 use crate::helpers::{ADMIN_EMAIL, ADMIN_PASSWORD, assert_problem, spawn_app};
 
+/// `POST /auth/token` from the client address `from` (any 127.x.y.z reaches the test server).
+async fn login_from(app: &crate::helpers::TestApp, from: &str, password: &str) -> reqwest::Response {
+    let client = reqwest::Client::builder()
+        .local_address(from.parse::<std::net::IpAddr>().unwrap())
+        .build()
+        .unwrap();
+    client
+        .post(app.url("/api/v1/auth/token"))
+        .json(&json!({"email": ADMIN_EMAIL, "password": password}))
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn password_guessing_from_an_address_is_stopped_while_the_user_still_logs_in_elsewhere() {
+    let app = spawn_app().await;
+    for _ in 0..10 {
+        let response = login_from(&app, "127.0.0.1", "a wrong guess!!").await;
+        assert_problem(response, StatusCode::UNAUTHORIZED, "invalid_credentials").await;
+    }
+    let refused = login_from(&app, "127.0.0.1", ADMIN_PASSWORD).await;
+    let retry_after: u64 = refused.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!(
+        (800..=900).contains(&retry_after),
+        "until the 15 minutes are over: {retry_after}"
+    );
+    assert_problem(refused, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
+
+    let elsewhere = login_from(&app, "127.0.0.2", ADMIN_PASSWORD).await;
+    assert_eq!(elsewhere.status(), StatusCode::OK, "the account itself is not locked");
+}
+
 #[tokio::test]
 async fn a_token_is_issued_for_the_right_password_only() {
     let app = spawn_app().await;

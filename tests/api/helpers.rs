@@ -117,6 +117,9 @@ fn settings(database_url: &str) -> Settings {
         webhook_allow_private: true,
         // Tests send hundreds of requests per token, some at once: a limit no test reaches.
         rate_limit_per_minute: 1_000_000,
+        password_memory_kib: 19_456,
+        password_iterations: 2,
+        password_concurrency: 0,
         clock: api::Clock::system(),
     }
 }

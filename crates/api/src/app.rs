@@ -15,6 +15,7 @@ use utoipa_actix_web::{AppExt, UtoipaApp, scope};
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::JwtKeys;
+use crate::auth::throttle::LoginThrottle;
 use crate::config::Settings;
 use crate::error::ApiError;
 use crate::extract::{self, BODY_LIMIT};
@@ -51,6 +52,7 @@ impl Application {
     /// Connects, migrates, creates the first admin if asked to, and binds the listener.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let jwt = JwtKeys::new(settings.jwt_secret.as_bytes(), settings.token_ttl_seconds)?;
+        app::password::configure(settings.password_cost())?;
         let db = persistence::db::connect(&settings.database_url)
             .await
             .context("connecting to the database")?;
@@ -72,6 +74,7 @@ impl Application {
             jwt,
             webhooks,
             clock,
+            logins: LoginThrottle::default(),
         });
         let routes = Arc::new(KnownRoutes::from_document(&document()));
         let cors_origins = settings.cors_origins.clone();

@@ -32,6 +32,7 @@ pub async fn run() -> anyhow::Result<()> {
         }
         Command::Openapi => print!("{}", to_json(&document())),
         Command::CreateUser(args) => {
+            app::password::configure(settings.password_cost())?;
             let db = connect(&settings).await?;
             persistence::db::migrate(&db).await.context("running migrations")?;
             let new = NewUser {

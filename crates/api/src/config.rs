@@ -87,9 +87,30 @@ pub struct Settings {
     /// all at once; 0 turns the limit off.
     #[arg(long, env = "CRM_RATE_LIMIT_PER_MINUTE", default_value_t = 1200, global = true)]
     pub rate_limit_per_minute: u32,
+    /// Memory of one Argon2id password hash, KiB (OWASP: 19456). Stored hashes keep their own.
+    #[arg(long, env = "CRM_PASSWORD_MEMORY_KIB", default_value_t = 19_456, global = true)]
+    pub password_memory_kib: u32,
+    /// Iterations of one Argon2id password hash (OWASP: 2).
+    #[arg(long, env = "CRM_PASSWORD_ITERATIONS", default_value_t = 2, global = true)]
+    pub password_iterations: u32,
+    /// Password hashes computed at once (logins, new passwords); 0: one per core. Requests beyond
+    /// wait up to 2 s for a turn, then get 503 `resource_busy`.
+    #[arg(long, env = "CRM_PASSWORD_CONCURRENCY", default_value_t = 0, global = true)]
+    pub password_concurrency: usize,
     /// The time the server goes by: the system's, but for tests that move it.
     #[arg(skip)]
     pub clock: app::clock::Clock,
+}
+
+impl Settings {
+    /// The cost of a password hash, as set.
+    pub fn password_cost(&self) -> app::password::Cost {
+        app::password::Cost {
+            memory_kib: self.password_memory_kib,
+            iterations: self.password_iterations,
+            concurrency: self.password_concurrency,
+        }
+    }
 }
 
 /// A role by its name, as the API spells it.

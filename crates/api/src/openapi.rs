@@ -280,6 +280,6 @@ error_set!(
     /// Errors of getting a token.
     TokenErrors {
         400 => BadRequest, 401 => Unauthorized, 413 => PayloadTooLarge, 415 => UnsupportedMediaType,
-        422 => UnprocessableEntity,
+        422 => UnprocessableEntity, 503 => ServiceUnavailable,
     }
 );

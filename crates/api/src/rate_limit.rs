@@ -134,7 +134,7 @@ fn key(req: &ServiceRequest) -> Key {
         .map_or_else(|| Key::Peer(network(req.peer_addr())), Key::User)
 }
 
-fn network(peer: Option<SocketAddr>) -> IpAddr {
+pub(crate) fn network(peer: Option<SocketAddr>) -> IpAddr {
     match peer.map(|peer| peer.ip().to_canonical()) {
         Some(IpAddr::V6(ip)) => IpAddr::V6(Ipv6Addr::from(u128::from(ip) & (u128::MAX << 64))),
         Some(ip) => ip,

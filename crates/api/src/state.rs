@@ -7,6 +7,7 @@ use actix_web::web;
 use persistence::DatabaseConnection;
 
 use crate::auth::JwtKeys;
+use crate::auth::throttle::LoginThrottle;
 use app::clock::Clock;
 use app::delivery::Webhooks;
 
@@ -15,6 +16,7 @@ pub struct AppState {
     pub jwt: JwtKeys,
     pub webhooks: Webhooks,
     pub clock: Clock,
+    pub logins: LoginThrottle,
 }
 
 /// Runs the request with every `now()` of its use cases reading the server's clock.

@@ -2,6 +2,7 @@
 
 pub mod caller;
 pub mod jwt;
+pub mod throttle;
 
 use actix_web::HttpMessage;
 use actix_web::http::header::{self, HeaderMap};

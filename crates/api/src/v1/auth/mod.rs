@@ -1,6 +1,7 @@
 //! `/api/v1/auth/token`: trade an email and password for an access token.
 
-use actix_web::{HttpResponse, post, web};
+use actix_web::{HttpRequest, HttpResponse, post, web};
+use app::error::AppError;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
@@ -38,7 +39,11 @@ pub struct TokenResponse {
 
 /// Get an access token.
 ///
-/// A wrong email and a wrong password get the same 401, in the same time.
+/// A wrong email and a wrong password get the same 401, in the same time. After 10 failures for
+/// one account from one address (or 50 for any accounts) within 15 minutes, that address gets 429
+/// with `Retry-After` until the 15 minutes are over; the account stays open from elsewhere. When
+/// more passwords are being checked than the server has cores, a login waits up to 2 s for its
+/// turn, then gets 503 `resource_busy` with `Retry-After`.
 #[utoipa::path(
     tag = "auth",
     operation_id = "create_token",
@@ -50,9 +55,27 @@ pub struct TokenResponse {
     security(())
 )]
 #[post("/token")]
-pub async fn create_token(state: web::Data<AppState>, body: Body<TokenRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn create_token(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: Body<TokenRequest>,
+) -> Result<HttpResponse, ApiError> {
     let TokenRequest { email, password } = body.0;
-    let user = app::users::authenticate(&state.db, &email, password).await?;
+    let address = crate::rate_limit::network(req.peer_addr());
+    state.logins.check(address, &email)?;
+    let user = match app::users::authenticate(&state.db, &email, password).await {
+        Ok(user) => {
+            state.logins.succeeded(address, &email);
+            user
+        }
+        Err(error) => {
+            if matches!(error, AppError::Unauthorized { .. }) {
+                state.logins.failed(address, &email);
+                tracing::warn!(%address, "failed login");
+            }
+            return Err(error.into());
+        }
+    };
     // A token's lifetime is real time, whatever the server's clock says: the token library checks
     // it against the system's.
     let token = state
