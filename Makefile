@@ -1,7 +1,7 @@
 # Each target is one command; `make ci` runs what CI runs.
 PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run test test-pg lint fmt openapi openapi-check contract bench bench-sync bench-read ci
+.PHONY: run test test-pg lint fmt openapi openapi-check contract bench bench-sync bench-read bench-logins ci
 
 run:
 	cargo run --release
@@ -39,6 +39,10 @@ bench-sync:
 # Against a server started with `CRM_RATE_LIMIT_PER_MINUTE=0 make run`: GET /parties/{id} under wrk.
 bench-read:
 	bash bench/read.sh http://127.0.0.1:8080/api/v1 20 16
+
+# Against a server started with `make run`: its peak memory during a storm of wrong passwords.
+bench-logins:
+	python3 bench/login_storm.py 127.0.0.1:8080 $$(pgrep -n crm-server) 640 64
 
 ci:
 	bash .ci/run
