@@ -2,7 +2,9 @@
 
 use reqwest::StatusCode;
 
-use crate::helpers::{spawn_app, spawn_app_with};
+use serde_json::json;
+
+use crate::helpers::{assert_problem, spawn_app, spawn_app_with};
 
 #[tokio::test]
 async fn probes_answer_without_a_token_and_responses_carry_safety_headers() {
@@ -38,4 +40,33 @@ async fn cors_admits_the_configured_origins_only() {
     let refused = preflight("https://evil.example.com").await.unwrap();
     assert!(!refused.headers().contains_key("access-control-allow-origin"));
     assert!(!refused.status().is_success());
+}
+
+#[tokio::test]
+async fn a_database_out_of_reach_is_a_503_to_retry_and_nothing_is_half_done() {
+    let app = spawn_app().await;
+    if !app.on_postgres() {
+        return; // SQLite is a file of the server's own: it cannot go away like a database server.
+    }
+    let before = app.get_json("/api/v1/parties").await;
+    app.cut_database(true).await;
+    for response in [
+        app.get("/api/v1/parties").await,
+        app.post(
+            "/api/v1/parties",
+            &json!({"kind": "organization", "name": "Lost", "roles": ["customer"]}),
+        )
+        .await,
+        app.get("/ready").await,
+    ] {
+        let retry_after = response.headers().get("retry-after").cloned();
+        assert_problem(response, StatusCode::SERVICE_UNAVAILABLE, "database_unavailable").await;
+        assert!(retry_after.is_some(), "a 503 says when to come back");
+    }
+    app.cut_database(false).await;
+    assert_eq!(
+        app.get_json("/api/v1/parties").await,
+        before,
+        "the refused create left nothing"
+    );
 }

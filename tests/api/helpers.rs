@@ -18,7 +18,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub admin_token: String,
     database_url: String,
-    _db: TestDb,
+    db: TestDb,
 }
 
 /// A database of its own, removed when the test ends.
@@ -97,7 +97,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
         client,
         admin_token: String::new(),
         database_url,
-        _db: db,
+        db,
     };
     test_app.admin_token = test_app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
     test_app
@@ -164,6 +164,23 @@ impl TestApp {
             .execute_unprepared(sql)
             .await
             .expect("the statement runs");
+    }
+
+    /// PostgreSQL only: takes the app's database out of reach (its connections ended, new ones
+    /// refused) or gives it back, as an outage or a failover would.
+    pub async fn cut_database(&self, cut: bool) {
+        let TestDb::Postgres { admin_url, name } = &self.db else {
+            panic!("only a PostgreSQL database can be cut off");
+        };
+        let admin = Database::connect(admin_url).await.expect("the admin database");
+        let allow = if cut { "false" } else { "true" };
+        let statements = [
+            format!("ALTER DATABASE \"{name}\" WITH ALLOW_CONNECTIONS {allow}"),
+            format!("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"),
+        ];
+        for statement in statements.iter().take(if cut { 2 } else { 1 }) {
+            admin.execute_unprepared(statement).await.expect("the statement runs");
+        }
     }
 
     /// A connection to the app's database behind its back, as [`Self::execute_sql`].

@@ -117,6 +117,7 @@ fn every_error_code_is_documented_with_its_status() {
         ("UnprocessableEntity", "validation_failed"),
         ("NotFound", "not_found"),
         ("ServiceUnavailable", "resource_busy"),
+        ("ServiceUnavailable", "database_unavailable"),
     ] {
         let description = responses[response]["description"].as_str().unwrap();
         assert!(

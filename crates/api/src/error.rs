@@ -68,7 +68,7 @@ impl ApiError {
             ApiError::PayloadTooLarge { .. } => ErrorCode::PayloadTooLarge,
             ApiError::UnsupportedMediaType => ErrorCode::UnsupportedMediaType,
             ApiError::RateLimited { .. } => ErrorCode::RateLimited,
-            ApiError::Unavailable => ErrorCode::ServiceUnavailable,
+            ApiError::Unavailable => ErrorCode::DatabaseUnavailable,
         }
     }
 
@@ -170,6 +170,9 @@ impl ResponseError for ApiError {
             }
             ApiError::App(AppError::Busy) => {
                 response.insert_header((header::RETRY_AFTER, "1"));
+            }
+            ApiError::App(AppError::Unavailable) | ApiError::Unavailable => {
+                response.insert_header((header::RETRY_AFTER, "2"));
             }
             ApiError::RateLimited { retry_after } => {
                 response.insert_header((header::RETRY_AFTER, *retry_after));

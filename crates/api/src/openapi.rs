@@ -110,7 +110,7 @@ pub struct TooManyRequests(Problem);
 
 problem_response!(
     ServiceUnavailable,
-    "The database is unreachable, or concurrent changes kept the records busy (`resource_busy`): retry after `Retry-After` seconds"
+    "The database is out of reach (`database_unavailable`), or concurrent changes kept the records busy (`resource_busy`): nothing was done; retry after `Retry-After` seconds"
 );
 
 /// The parts of the document that concern every operation of a kind, added once the paths are
@@ -146,12 +146,15 @@ pub fn complete(mut openapi: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenA
                 &mut item.patch,
                 &mut item.delete,
             ];
+            // Any operation may meet the rate limit, and a database that is out of reach.
             for operation in operations.into_iter().flatten() {
-                operation
-                    .responses
-                    .responses
-                    .entry("429".to_owned())
-                    .or_insert_with(|| utoipa::openapi::Ref::from_response_name("TooManyRequests").into());
+                for (status, response) in [("429", "TooManyRequests"), ("503", "ServiceUnavailable")] {
+                    operation
+                        .responses
+                        .responses
+                        .entry(status.to_owned())
+                        .or_insert_with(|| utoipa::openapi::Ref::from_response_name(response).into());
+                }
             }
         }
         if let Some(post) = item.post.as_mut().filter(|_| path != "/api/v1/auth/token") {

@@ -79,7 +79,7 @@ error_codes! {
     RateLimited => "rate_limited", 429, "Past the caller's rate limit; retry after `Retry-After` seconds.";
     InternalError => "internal_error", 500, "A failure of the server; nothing is said of its cause.";
     ResourceBusy => "resource_busy", 503, "The change kept colliding with concurrent ones; retry after `Retry-After`.";
-    ServiceUnavailable => "service_unavailable", 503, "The database is unreachable or saturated.";
+    DatabaseUnavailable => "database_unavailable", 503, "The database cannot be reached just now; nothing was done. Retry after `Retry-After`.";
 }
 
 impl ErrorCode {

@@ -49,6 +49,9 @@ pub enum AppError {
     /// The change kept colliding with concurrent ones; a retry in a moment will do.
     #[error("the records are busy with other changes: retry in a moment")]
     Busy,
+    /// The database cannot be reached just now; nothing was committed.
+    #[error("the database is unavailable: retry in a moment")]
+    Unavailable,
     /// A bug or a failure of a dependency. The client learns nothing more.
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
@@ -127,6 +130,7 @@ impl AppError {
             AppError::PreconditionFailed { .. } => ErrorCode::VersionMismatch,
             AppError::Validation(_) => ErrorCode::ValidationFailed,
             AppError::Busy => ErrorCode::ResourceBusy,
+            AppError::Unavailable => ErrorCode::DatabaseUnavailable,
             AppError::Internal(_) => ErrorCode::InternalError,
         }
     }
@@ -171,6 +175,10 @@ impl From<StoreError> for AppError {
             StoreError::Retryable(error) => {
                 tracing::warn!(%error, "transaction aborted by the database; the client is told to retry");
                 AppError::Busy
+            }
+            StoreError::Unavailable(error) => {
+                tracing::warn!(%error, "the database is unavailable; the client is told to retry");
+                AppError::Unavailable
             }
             other => AppError::internal(other),
         }

@@ -18,12 +18,34 @@ pub enum StoreError {
     /// nothing was kept, and the same request may simply be sent again.
     #[error("transaction aborted by the database, retryable: {0}")]
     Retryable(DbErr),
+    /// The database cannot be reached or takes no work for now (connection lost or refused, pool
+    /// exhausted, server shutting down): the transaction did not commit, and later it may.
+    #[error("database unavailable: {0}")]
+    Unavailable(DbErr),
     #[error(transparent)]
     Db(DbErr),
 }
 
 /// PostgreSQL's `deadlock_detected` and `serialization_failure`.
 const RETRYABLE_SQLSTATES: [&str; 2] = ["40P01", "40001"];
+/// PostgreSQL refusing work for now: `admin_shutdown`, `crash_shutdown`, `cannot_connect_now`,
+/// `too_many_connections`, `object_not_in_prerequisite_state` (a database that takes no
+/// connections); class 08 (connection exceptions) is matched by its prefix.
+const UNAVAILABLE_SQLSTATES: [&str; 5] = ["57P01", "57P02", "57P03", "53300", "55000"];
+
+/// Whether `error` says the database is out of reach rather than that the statement was wrong.
+fn is_unavailable(error: &DbErr) -> bool {
+    use sea_orm::sqlx::Error as Sqlx;
+    match error {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => match e.as_ref() {
+            Sqlx::Io(_) | Sqlx::Tls(_) | Sqlx::PoolTimedOut | Sqlx::PoolClosed | Sqlx::WorkerCrashed => true,
+            _ => sqlstate(error)
+                .is_some_and(|code| code.starts_with("08") || UNAVAILABLE_SQLSTATES.contains(&code.as_str())),
+        },
+        _ => false,
+    }
+}
 
 fn sqlstate(error: &DbErr) -> Option<String> {
     match error {
@@ -42,6 +64,7 @@ impl From<DbErr> for StoreError {
             _ if sqlstate(&error).is_some_and(|code| RETRYABLE_SQLSTATES.contains(&code.as_str())) => {
                 StoreError::Retryable(error)
             }
+            _ if is_unavailable(&error) => StoreError::Unavailable(error),
             _ => StoreError::Db(error),
         }
     }
