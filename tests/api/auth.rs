@@ -93,7 +93,7 @@ async fn a_deactivated_users_token_stops_working_at_once() {
 }
 
 #[tokio::test]
-async fn a_role_change_applies_to_existing_tokens() {
+async fn a_role_change_ends_existing_tokens_and_the_next_one_has_the_new_role() {
     let app = spawn_app().await;
     let (id, token) = app.user_with_role(Role::Viewer, None).await;
     let body = json!({"kind": "person", "name": "Jane"});
@@ -101,10 +101,47 @@ async fn a_role_change_applies_to_existing_tokens() {
         .request(Method::POST, "/api/v1/parties", Some(&token), Some(&body))
         .await;
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
-    app.patch(&format!("/api/v1/users/{id}"), &json!({"role": "manager"}))
-        .await;
-    let allowed = app
+    let promoted: Value = app
+        .patch(&format!("/api/v1/users/{id}"), &json!({"role": "manager"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let old = app
         .request(Method::POST, "/api/v1/parties", Some(&token), Some(&body))
         .await;
+    assert_problem(old, StatusCode::UNAUTHORIZED, "invalid_token").await;
+    let fresh = app
+        .login(promoted["email"].as_str().unwrap(), crate::helpers::PASSWORD)
+        .await;
+    let allowed = app
+        .request(Method::POST, "/api/v1/parties", Some(&fresh), Some(&body))
+        .await;
     assert_eq!(allowed.status(), StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn a_new_password_ends_the_users_tokens_and_no_one_elses() {
+    let app = spawn_app().await;
+    let (id, token) = app.user_with_role(Role::Sales, None).await;
+    let bystander = app.login_as(Role::Sales).await;
+    let changed = app
+        .patch(
+            &format!("/api/v1/users/{id}"),
+            &json!({"password": "a brand new passphrase"}),
+        )
+        .await;
+    assert_eq!(changed.status(), StatusCode::OK);
+    let old = app.request(Method::GET, "/api/v1/parties", Some(&token), None).await;
+    assert_problem(old, StatusCode::UNAUTHORIZED, "invalid_token").await;
+    let still = app
+        .request(Method::GET, "/api/v1/parties", Some(&bystander), None)
+        .await;
+    assert_eq!(still.status(), StatusCode::OK);
+    let user = app.get_json(&format!("/api/v1/users/{id}")).await;
+    let fresh = app
+        .login(user["email"].as_str().unwrap(), "a brand new passphrase")
+        .await;
+    let works = app.request(Method::GET, "/api/v1/parties", Some(&fresh), None).await;
+    assert_eq!(works.status(), StatusCode::OK);
 }

@@ -45,7 +45,7 @@ impl FromRequest for AuthUser {
     fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let has_token = super::bearer_token(req.headers()).is_some();
-        let subject = state.as_ref().and_then(|state| super::bearer_subject(req, &state.jwt));
+        let subject = state.as_ref().and_then(|state| super::bearer_user(req, &state.jwt));
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::internal(anyhow::anyhow!("AppState missing")))?;
             if !has_token {
@@ -56,11 +56,18 @@ impl FromRequest for AuthUser {
             }
             let subject =
                 subject.ok_or_else(|| unauthorized(ErrorCode::InvalidToken, "the token is invalid or expired"))?;
-            // The user is read on every request so that deactivation and role changes apply at once.
-            let user = table::find::<Users>(&state.db, subject, Visibility::All)
+            // The user is read on every request so that a change of the user ends its tokens at
+            // once: a new password, role or team, a deactivation (each a new version).
+            let user = table::find::<Users>(&state.db, subject.user, Visibility::All)
                 .await?
                 .filter(|user| user.active)
                 .ok_or_else(|| unauthorized(ErrorCode::InvalidToken, "the token's user is unknown or inactive"))?;
+            if user.version != subject.user_version {
+                return Err(unauthorized(
+                    ErrorCode::InvalidToken,
+                    "the token's user changed since it was issued (password, role, team or status): get a new token",
+                ));
+            }
             Ok(AuthUser {
                 id: user.id,
                 role: user.role,

@@ -23,6 +23,9 @@ pub struct Claims {
     pub nbf: i64,
     pub exp: i64,
     pub jti: Uuid,
+    /// The version of the user the token was issued to: any change of the user since (a new
+    /// password, role, team, deactivation) ends the token.
+    pub ver: i32,
 }
 
 #[derive(Clone)]
@@ -58,9 +61,15 @@ impl JwtKeys {
         })
     }
 
-    pub fn issue(&self, user_id: Uuid, now: DateTime<Utc>) -> Result<String, jsonwebtoken::errors::Error> {
+    pub fn issue(
+        &self,
+        user_id: Uuid,
+        user_version: i32,
+        now: DateTime<Utc>,
+    ) -> Result<String, jsonwebtoken::errors::Error> {
         let claims = Claims {
             sub: user_id,
+            ver: user_version,
             iss: ISSUER.to_owned(),
             aud: AUDIENCE.to_owned(),
             iat: now.timestamp(),
@@ -91,7 +100,7 @@ mod tests {
     fn an_issued_token_validates_and_names_its_user() {
         let keys = JwtKeys::new(SECRET, 60).unwrap();
         let user = Uuid::now_v7();
-        let token = keys.issue(user, Utc::now()).unwrap();
+        let token = keys.issue(user, 1, Utc::now()).unwrap();
         assert_eq!(keys.validate(&token).unwrap().sub, user);
     }
 
@@ -99,10 +108,10 @@ mod tests {
     fn expired_and_foreign_tokens_are_refused() {
         let keys = JwtKeys::new(SECRET, 60).unwrap();
         let old = Utc::now() - chrono::Duration::hours(2);
-        assert!(keys.validate(&keys.issue(Uuid::now_v7(), old).unwrap()).is_err());
+        assert!(keys.validate(&keys.issue(Uuid::now_v7(), 1, old).unwrap()).is_err());
         let other = JwtKeys::new(b"another secret of at least 32 bytes!", 60).unwrap();
         assert!(
-            keys.validate(&other.issue(Uuid::now_v7(), Utc::now()).unwrap())
+            keys.validate(&other.issue(Uuid::now_v7(), 1, Utc::now()).unwrap())
                 .is_err()
         );
     }
@@ -110,7 +119,7 @@ mod tests {
     #[test]
     fn the_none_algorithm_is_refused() {
         let keys = JwtKeys::new(SECRET, 60).unwrap();
-        let token = keys.issue(Uuid::now_v7(), Utc::now()).unwrap();
+        let token = keys.issue(Uuid::now_v7(), 1, Utc::now()).unwrap();
         let payload = token.split('.').nth(1).unwrap();
         // {"alg":"none","typ":"JWT"}
         let forged = format!("eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.{payload}.");

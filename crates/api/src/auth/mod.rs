@@ -22,13 +22,31 @@ pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
 /// check). The token is validated once per request: the rate limit, the idempotency keys and the
 /// handler all ask, and the answer is kept in the request's extensions.
 pub fn bearer_subject(req: &impl HttpMessage, jwt: &JwtKeys) -> Option<Uuid> {
-    if let Some(Subject(known)) = req.extensions().get::<Subject>() {
+    bearer_user(req, jwt).map(|subject| subject.user)
+}
+
+/// [`bearer_subject`] with the version of the user the token was issued to.
+pub fn bearer_user(req: &impl HttpMessage, jwt: &JwtKeys) -> Option<Subject> {
+    if let Some(Known(known)) = req.extensions().get::<Known>() {
         return *known;
     }
-    let subject = bearer_token(req.headers()).and_then(|token| jwt.validate(token).ok().map(|claims| claims.sub));
-    req.extensions_mut().insert(Subject(subject));
+    let subject = bearer_token(req.headers()).and_then(|token| {
+        let claims = jwt.validate(token).ok()?;
+        Some(Subject {
+            user: claims.sub,
+            user_version: claims.ver,
+        })
+    });
+    req.extensions_mut().insert(Known(subject));
     subject
 }
 
+/// Who a valid token names: a user, as it was when the token was issued.
+#[derive(Debug, Clone, Copy)]
+pub struct Subject {
+    pub user: Uuid,
+    pub user_version: i32,
+}
+
 /// The request's validated token subject, once known.
-struct Subject(Option<Uuid>);
+struct Known(Option<Subject>);

@@ -80,7 +80,7 @@ pub async fn create_token(
     // it against the system's.
     let token = state
         .jwt
-        .issue(user.id, chrono::Utc::now())
+        .issue(user.id, user.version, chrono::Utc::now())
         .map_err(ApiError::internal)?;
     Ok(HttpResponse::Ok().json(TokenResponse {
         access_token: token,
