@@ -14,6 +14,7 @@ mod helpers;
 mod idempotency;
 mod invoice_orders;
 mod invoices;
+mod limits;
 mod offers;
 mod openapi;
 mod opportunities;

@@ -99,6 +99,8 @@ impl Application {
                 .wrap(from_fn(idempotency::middleware))
                 // Every use case of the request, and the idempotency commit, read the server's clock.
                 .wrap(from_fn(crate::state::with_clock))
+                // The body is read (within its deadline) before the key is claimed or a handler runs.
+                .wrap(from_fn(crate::deadline::middleware))
                 // Outside idempotency: a refused request claims no key.
                 .wrap(from_fn(rate_limit::middleware))
                 .wrap(cors(&cors_origins))

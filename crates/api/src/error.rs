@@ -39,6 +39,12 @@ pub enum ApiError {
     /// 503: the database is unreachable (for `/ready`) or saturated.
     #[error("service unavailable")]
     Unavailable,
+    /// 408: the body did not arrive in time.
+    #[error("the request body did not arrive within {seconds} s")]
+    BodyTimeout { seconds: u64 },
+    /// 400: the body could not be read (cut short, or a damaged `Content-Encoding`).
+    #[error("the request body could not be read: {0}")]
+    MalformedBody(String),
 }
 
 impl ApiError {
@@ -69,6 +75,8 @@ impl ApiError {
             ApiError::UnsupportedMediaType => ErrorCode::UnsupportedMediaType,
             ApiError::RateLimited { .. } => ErrorCode::RateLimited,
             ApiError::Unavailable => ErrorCode::DatabaseUnavailable,
+            ApiError::BodyTimeout { .. } => ErrorCode::RequestTimeout,
+            ApiError::MalformedBody(_) => ErrorCode::MalformedBody,
         }
     }
 
@@ -88,6 +96,7 @@ fn title(status: u16) -> &'static str {
         403 => "Forbidden",
         404 => "Not found",
         405 => "Method not allowed",
+        408 => "Request timeout",
         409 => "Conflict",
         412 => "Precondition failed",
         413 => "Payload too large",

@@ -4,6 +4,7 @@ pub mod app;
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod deadline;
 pub mod dto;
 pub mod error;
 pub mod extract;

@@ -19,7 +19,8 @@ use crate::error::{ErrorCode, FieldProblem, Problem};
     ),
     components(schemas(Problem, FieldProblem), responses(
         BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PreconditionFailed,
-        PayloadTooLarge, UnsupportedMediaType, UnprocessableEntity, TooManyRequests, ServiceUnavailable
+        PayloadTooLarge, UnsupportedMediaType, UnprocessableEntity, TooManyRequests, ServiceUnavailable,
+        RequestTimeout
     )),
     modifiers(&BearerAuth),
     tags(
@@ -109,6 +110,11 @@ problem_response!(UnprocessableEntity, "Invalid values; `errors` names every fie
 pub struct TooManyRequests(Problem);
 
 problem_response!(
+    RequestTimeout,
+    "The body did not arrive within 10 seconds of the request (`request_timeout`): nothing was done"
+);
+
+problem_response!(
     ServiceUnavailable,
     "The database is out of reach (`database_unavailable`), or concurrent changes kept the records busy (`resource_busy`): nothing was done; retry after `Retry-After` seconds"
 );
@@ -155,6 +161,14 @@ pub fn complete(mut openapi: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenA
                         .entry(status.to_owned())
                         .or_insert_with(|| utoipa::openapi::Ref::from_response_name(response).into());
                 }
+                // A body must arrive within its deadline (`crate::deadline`).
+                if operation.request_body.is_some() {
+                    operation
+                        .responses
+                        .responses
+                        .entry("408".to_owned())
+                        .or_insert_with(|| utoipa::openapi::Ref::from_response_name("RequestTimeout").into());
+                }
             }
         }
         if let Some(post) = item.post.as_mut().filter(|_| path != "/api/v1/auth/token") {
@@ -192,6 +206,7 @@ fn status_of_response(name: &str) -> Option<u16> {
         "PayloadTooLarge" => 413,
         "UnsupportedMediaType" => 415,
         "UnprocessableEntity" => 422,
+        "RequestTimeout" => 408,
         "TooManyRequests" => 429,
         "ServiceUnavailable" => 503,
         _ => return None,

@@ -73,6 +73,8 @@ error_codes! {
     IdempotencyKeyInUse => "idempotency_key_in_use", 409, "The first request with this Idempotency-Key is still running.";
     VersionMismatch => "version_mismatch", 412, "If-Match names another version than the current one (`current_version`).";
     PayloadTooLarge => "payload_too_large", 413, "The body is over the limit.";
+    RequestTimeout => "request_timeout", 408, "The body did not arrive within 10 seconds.";
+    MalformedBody => "malformed_body", 400, "The body could not be read: cut short, or its `Content-Encoding` is damaged.";
     UnsupportedMediaType => "unsupported_media_type", 415, "The body is not `application/json`.";
     ValidationFailed => "validation_failed", 422, "Invalid values: `errors` lists each with its field path.";
     BatchFailed => "batch_failed", 422, "An item of an `all_or_none` batch failed: nothing was committed.";

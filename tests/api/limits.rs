@@ -1,0 +1,57 @@
+//! Deadlines and unreadable bodies: no client holds the server, and a body that cannot be read is
+//! the client's error, never a 413 it did not cause or a 500.
+
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use serde_json::Value;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use crate::helpers::{assert_problem, spawn_app};
+
+#[tokio::test]
+async fn a_body_that_stops_arriving_is_answered_408_at_its_deadline() {
+    let app = spawn_app().await;
+    let address = app.address.trim_start_matches("http://").to_owned();
+    let mut stream = tokio::net::TcpStream::connect(&address).await.unwrap();
+    let head = format!(
+        "POST /api/v1/auth/token HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{{\"email\""
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    // The server's deadline is 10 s; the test gives up (and fails) long after it.
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(Duration::from_mins(1), async {
+        let mut buffer = [0u8; 4096];
+        loop {
+            let n = stream.read(&mut buffer).await.unwrap();
+            answer.extend_from_slice(&buffer[..n]);
+            if n == 0 || answer.windows(4).any(|w| w == b"\r\n\r\n") && answer.ends_with(b"}") {
+                break;
+            }
+        }
+    })
+    .await;
+    assert!(read.is_ok(), "the server never answered a stalled body");
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    let body: Value = serde_json::from_str(answer.split("\r\n\r\n").nth(1).unwrap()).unwrap();
+    assert_eq!(body["code"], "request_timeout");
+}
+
+#[tokio::test]
+async fn a_damaged_compressed_body_is_a_400_not_a_413() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .post(app.url("/api/v1/parties"))
+        .bearer_auth(&app.admin_token)
+        .header("content-type", "application/json")
+        .header("content-encoding", "gzip")
+        .body(b"\x1f\x8b\x08\x00garbage that is no deflate stream".to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_problem(response, StatusCode::BAD_REQUEST, "malformed_body").await;
+    let parties = app.get_json("/api/v1/parties").await;
+    assert_eq!(parties["items"].as_array().unwrap().len(), 0, "nothing was created");
+}
