@@ -55,3 +55,35 @@ async fn a_damaged_compressed_body_is_a_400_not_a_413() {
     let parties = app.get_json("/api/v1/parties").await;
     assert_eq!(parties["items"].as_array().unwrap().len(), 0, "nothing was created");
 }
+
+#[tokio::test]
+async fn a_change_waiting_on_a_lock_held_elsewhere_is_told_to_retry_instead_of_hanging() {
+    use sea_orm::{ConnectionTrait, TransactionTrait};
+    let app = spawn_app().await;
+    if !app.on_postgres() {
+        return; // SQLite's single connection serialises every transaction: no lock is held elsewhere.
+    }
+    let party = app
+        .post_party(&serde_json::json!({"kind": "organization", "name": "Locked", "roles": ["customer"]}))
+        .await;
+    let id = party["id"].as_str().unwrap();
+    // Another session (a report, a stuck integration) holds the row.
+    let db = app.database().await;
+    let holder = db.begin().await.unwrap();
+    holder
+        .execute_unprepared(&format!("SELECT id FROM parties WHERE id = '{id}' FOR UPDATE"))
+        .await
+        .unwrap();
+    let response = app
+        .patch(
+            &format!("/api/v1/parties/{id}"),
+            &serde_json::json!({"name": "Changed"}),
+        )
+        .await;
+    let retry_after = response.headers().get("retry-after").cloned();
+    assert_problem(response, StatusCode::SERVICE_UNAVAILABLE, "resource_busy").await;
+    assert!(retry_after.is_some());
+    holder.rollback().await.unwrap();
+    let after = app.get_json(&format!("/api/v1/parties/{id}")).await;
+    assert_eq!(after["name"], "Locked", "the change that waited was not made");
+}

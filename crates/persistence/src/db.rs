@@ -41,7 +41,10 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
         options
             .max_connections(16)
             .min_connections(1)
-            .test_before_acquire_if_idle_for(Duration::from_secs(30));
+            .test_before_acquire_if_idle_for(Duration::from_secs(30))
+            // No statement holds a connection past the request's own deadline (30 s): PostgreSQL
+            // cancels it, the transaction rolls back and the client is told to retry.
+            .map_sqlx_postgres_opts(|opts| opts.options([("statement_timeout", "25s"), ("lock_timeout", "20s")]));
     }
     Database::connect(options).await
 }

@@ -26,8 +26,9 @@ pub enum StoreError {
     Db(DbErr),
 }
 
-/// PostgreSQL's `deadlock_detected` and `serialization_failure`.
-const RETRYABLE_SQLSTATES: [&str; 2] = ["40P01", "40001"];
+/// PostgreSQL's `deadlock_detected`, `serialization_failure`, `query_canceled` (a statement past
+/// `statement_timeout`) and `lock_not_available` (past `lock_timeout`).
+const RETRYABLE_SQLSTATES: [&str; 4] = ["40P01", "40001", "57014", "55P03"];
 /// PostgreSQL refusing work for now: `admin_shutdown`, `crash_shutdown`, `cannot_connect_now`,
 /// `too_many_connections`, `object_not_in_prerequisite_state` (a database that takes no
 /// connections); class 08 (connection exceptions) is matched by its prefix.
