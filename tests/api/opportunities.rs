@@ -422,9 +422,20 @@ async fn sales_users_work_on_their_teams_opportunities() {
     let (anna_id, anna) = app.user_with_role(Role::Sales, Some(&team)).await;
     let (_, bert) = app.user_with_role(Role::Sales, Some(&team)).await;
     let carl = app.login_as(Role::Sales).await;
-    let rival = app
-        .post_party(&json!({"kind": "organization", "name": "Rival", "roles": ["competitor"]}))
-        .await;
+    let rival = json!({"kind": "organization", "name": "Rival", "roles": ["competitor"]});
+    let rival: Value = app
+        .post_as(&bert, "/api/v1/parties", Some(&rival))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let carls_rival = json!({"kind": "organization", "name": "Carl's rival", "roles": ["competitor"]});
+    let carls_rival: Value = app
+        .post_as(&carl, "/api/v1/parties", Some(&carls_rival))
+        .await
+        .json()
+        .await
+        .unwrap();
     let party = app
         .post_as(
             &anna,
@@ -440,10 +451,18 @@ async fn sales_users_work_on_their_teams_opportunities() {
             Some(&json!({"title": "Deal", "party_id": id(&party), "competitor_ids": [id(&rival)]})),
         )
         .await;
+    assert_eq!(created.status(), StatusCode::CREATED, "a competitor the team keeps");
+    let foreign = app
+        .post_as(
+            &anna,
+            OPPORTUNITIES,
+            Some(&json!({"title": "Deal", "party_id": id(&party), "competitor_ids": [id(&carls_rival)]})),
+        )
+        .await;
+    let problem = assert_problem(foreign, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
     assert_eq!(
-        created.status(),
-        StatusCode::CREATED,
-        "a competitor of any owner may be named"
+        problem["errors"][0]["code"], "not_found",
+        "another team's competitor is as unknown as no party"
     );
     let deal: Value = created.json().await.unwrap();
     assert_eq!(deal["owner_id"], anna_id);

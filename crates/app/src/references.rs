@@ -60,20 +60,17 @@ impl<'a, C: ConnectionTrait> References<'a, C> {
         Ok(())
     }
 
-    /// A party with the role competitor. Competitors are shared knowledge, so a sales user may name
-    /// one that another team owns; any other party they cannot see is simply not found.
+    /// A party with the role competitor, in the caller's sight like any other reference: a
+    /// competitor another team keeps is not found, exactly as an id that names nothing (else the
+    /// answer would tell that it exists).
     pub async fn competitor(&mut self, field: &str, id: Uuid) -> Result<(), AppError> {
-        match table::find::<Parties>(self.conn, id, Visibility::All).await? {
+        match table::find::<Parties>(self.conn, id, self.caller.visibility()).await? {
             Some(party) if party.is_competitor() => {}
-            Some(_)
-                if table::find::<Parties>(self.conn, id, self.caller.visibility())
-                    .await?
-                    .is_some() =>
-            {
+            Some(_) => {
                 self.errors
                     .add(field, "not_a_competitor", "the party does not have the role competitor");
             }
-            _ => self.errors.add(field, "not_found", "no competitor with this id"),
+            None => self.errors.add(field, "not_found", "no competitor with this id"),
         }
         Ok(())
     }
