@@ -73,11 +73,29 @@ where
     D: Deserializer<'de>,
 {
     let text = String::deserialize(deserializer)?;
-    Decimal::from_str_exact(text.trim()).map_err(|_| {
+    let refused = || {
         serde::de::Error::custom(format!(
-            "expected a decimal string such as \"12.50\" with at most 28 digits, got {text:?}"
+            "expected a decimal string such as \"12.50\" (digits, one optional `.` and sign, at most 28 digits), got {text:?}"
         ))
-    })
+    };
+    if !is_plain_decimal(&text) {
+        return Err(refused());
+    }
+    let value = Decimal::from_str_exact(&text).map_err(|_| refused())?;
+    // "-0" is a zero that claims a sign: refused rather than guessed at.
+    if value.is_zero() && text.starts_with('-') {
+        return Err(refused());
+    }
+    Ok(value)
+}
+
+/// `12`, `-3.5`, `0.0001`: digits with at most one `.` between digits and an optional leading
+/// `-`; no spaces, `+`, exponent or bare `.5`, so every client spells a value one way.
+fn is_plain_decimal(text: &str) -> bool {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, "0"));
+    let all_digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+    all_digits(whole) && all_digits(fraction)
 }
 
 /// [`decimal`] for an optional field.
@@ -164,6 +182,34 @@ impl From<LineBody> for LineInput {
             unit_price: body.unit_price,
             discount_percent: body.discount_percent,
             tax_rate: body.tax_rate,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::Value;
+
+    use super::*;
+
+    #[derive(Debug, Deserialize)]
+    struct Amount(#[serde(deserialize_with = "decimal")] Decimal);
+
+    fn parse(text: &str) -> Option<Decimal> {
+        serde_json::from_value::<Amount>(Value::String(text.to_owned()))
+            .ok()
+            .map(|Amount(value)| value)
+    }
+
+    #[test]
+    fn a_decimal_is_spelled_one_way() {
+        for (text, value) in [("12", "12"), ("-3.5", "-3.5"), ("0.0001", "0.0001"), ("0", "0")] {
+            assert_eq!(parse(text), Some(value.parse().unwrap()), "{text}");
+        }
+        for text in [
+            " 1", "1 ", "+1", "-0", "-0.00", ".5", "5.", "1e3", "1.2.3", "", "-", "0x10", "1,5",
+        ] {
+            assert_eq!(parse(text), None, "{text:?} is refused");
         }
     }
 }
