@@ -87,3 +87,70 @@ async fn a_change_waiting_on_a_lock_held_elsewhere_is_told_to_retry_instead_of_h
     let after = app.get_json(&format!("/api/v1/parties/{id}")).await;
     assert_eq!(after["name"], "Locked", "the change that waited was not made");
 }
+
+#[tokio::test]
+async fn server_owned_fields_are_refused_by_name_never_taken_or_dropped() {
+    use serde_json::json;
+    let app = spawn_app().await;
+    let party = app.customer().await;
+    let party_id = party["id"].as_str().unwrap();
+    let line = json!({"description": "A", "quantity": "1", "unit_price": "10", "tax_rate": "19"});
+    let cases = [
+        (
+            "/api/v1/parties",
+            json!({"kind": "person", "name": "Jane", "id": party_id}),
+            "id",
+        ),
+        (
+            "/api/v1/parties",
+            json!({"kind": "person", "name": "Jane", "version": 7}),
+            "version",
+        ),
+        (
+            "/api/v1/parties",
+            json!({"kind": "person", "name": "Jane", "created_at": "2020-01-01T00:00:00Z"}),
+            "created_at",
+        ),
+        (
+            "/api/v1/parties",
+            json!({"kind": "person", "name": "Jane", "archived_at": "2020-01-01T00:00:00Z"}),
+            "archived_at",
+        ),
+        (
+            "/api/v1/offers",
+            json!({"party_id": party_id, "lines": [line], "status": "accepted"}),
+            "status",
+        ),
+        (
+            "/api/v1/offers",
+            json!({"party_id": party_id, "lines": [line], "number": "OF-2020-000001"}),
+            "number",
+        ),
+        (
+            "/api/v1/offers",
+            json!({"party_id": party_id, "lines": [line], "net_total": "0.01"}),
+            "net_total",
+        ),
+        (
+            "/api/v1/sales-orders",
+            json!({"party_id": party_id, "lines": [line], "status": "confirmed"}),
+            "status",
+        ),
+        (
+            "/api/v1/invoices",
+            json!({"party_id": party_id, "lines": [line], "number": "INV-2020-000001"}),
+            "number",
+        ),
+    ];
+    for (path, body, field) in cases {
+        let problem = assert_problem(app.post(path, &body).await, StatusCode::BAD_REQUEST, "unknown_field").await;
+        let detail = problem["detail"].as_str().unwrap();
+        assert!(detail.contains(&format!("`{field}`")), "{path} {field}: {detail}");
+    }
+    let parties = app.get_json("/api/v1/parties").await;
+    assert_eq!(
+        parties["items"].as_array().unwrap().len(),
+        1,
+        "only the customer: nothing was created"
+    );
+}
