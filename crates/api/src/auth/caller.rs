@@ -30,7 +30,11 @@ impl AuthUser {
     /// The caller, if their role may perform `permission`: the only way a handler gets a
     /// [`Caller`] to hand to a use case.
     pub fn require(self, permission: Permission) -> Result<Caller, ApiError> {
-        Ok(Caller::authorize(self.id, self.role, self.team_id, permission)?)
+        Caller::authorize(self.id, self.role, self.team_id, permission).map_err(|refused| {
+            tracing::warn!(target: "security", event = "permission_refused", user_id = %self.id,
+                role = self.role.as_str(), ?permission);
+            refused.into()
+        })
     }
 }
 
@@ -63,6 +67,7 @@ impl FromRequest for AuthUser {
                 .filter(|user| user.active)
                 .ok_or_else(|| unauthorized(ErrorCode::InvalidToken, "the token's user is unknown or inactive"))?;
             if user.version != subject.user_version {
+                tracing::warn!(target: "security", event = "revoked_token_used", user_id = %user.id);
                 return Err(unauthorized(
                     ErrorCode::InvalidToken,
                     "the token's user changed since it was issued (password, role, team or status): get a new token",

@@ -62,16 +62,20 @@ pub async fn create_token(
 ) -> Result<HttpResponse, ApiError> {
     let TokenRequest { email, password } = body.0;
     let address = crate::rate_limit::network(req.peer_addr());
-    state.logins.check(address, &email)?;
+    if let Err(refused) = state.logins.check(address, &email) {
+        tracing::warn!(target: "security", event = "login_throttled", %address);
+        return Err(refused);
+    }
     let user = match app::users::authenticate(&state.db, &email, password).await {
         Ok(user) => {
             state.logins.succeeded(address, &email);
+            tracing::info!(target: "security", event = "login", user_id = %user.id, %address);
             user
         }
         Err(error) => {
             if matches!(error, AppError::Unauthorized { .. }) {
                 state.logins.failed(address, &email);
-                tracing::warn!(%address, "failed login");
+                tracing::warn!(target: "security", event = "login_failed", %address);
             }
             return Err(error.into());
         }
