@@ -1,7 +1,7 @@
 # Each target is one command; `make ci` runs what CI runs.
 PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run test test-pg lint fmt openapi openapi-check contract bench bench-sync bench-read bench-logins ci
+.PHONY: run test test-pg lint fmt openapi openapi-check contract bench bench-sync bench-read bench-logins bench-crash ci
 
 run:
 	cargo run --release
@@ -43,6 +43,11 @@ bench-read:
 # Against a server started with `make run`: its peak memory during a storm of wrong passwords.
 bench-logins:
 	python3 bench/login_storm.py 127.0.0.1:8080 $$(pgrep -n crm-server) 640 64
+
+# Starts and kills a release build itself: kill -9 under concurrent writers, on SQLite.
+bench-crash:
+	cargo build --release
+	python3 bench/crash.py target/release/crm-server "sqlite://$$(mktemp -d)/crash.db?mode=rwc" 5 16
 
 ci:
 	bash .ci/run
