@@ -21,6 +21,7 @@ mod m20261125_000015_events;
 mod m20261125_000016_idempotency_keys;
 mod m20261125_000017_webhooks;
 mod m20261125_000018_external_ids;
+mod m20261203_000019_server_instances;
 
 pub struct Migrator;
 
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000016_idempotency_keys::Migration),
             Box::new(m20261125_000017_webhooks::Migration),
             Box::new(m20261125_000018_external_ids::Migration),
+            Box::new(m20261203_000019_server_instances::Migration),
         ]
     }
 }

@@ -227,6 +227,45 @@ async fn keys_expire_after_a_day_and_an_abandoned_claim_is_taken_over() {
     assert_eq!(count_named(&app, "Dayold").await, 3);
 }
 
+/// kill -9 between the claim of a key and the commit of its change: the claim stays in flight,
+/// owned by an instance that no longer runs. A retry takes it over at once, not after a minute;
+/// while the owner runs, a retry is told the key is in use.
+#[tokio::test]
+async fn the_claim_of_a_killed_server_is_taken_over_at_once() {
+    let app = spawn_app().await;
+    let body = json!({"kind": "organization", "name": "Survivor"});
+    let first = post_with_key(&app, &app.admin_token, PARTIES, "killed", Some(&body)).await;
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let in_flight = "UPDATE idempotency_keys SET state = 'in_flight', response_status = NULL, \
+                     response_headers = NULL, response_body = NULL";
+    app.execute_sql(in_flight).await;
+
+    // Its owner, this server, still runs: the request may still be running.
+    let busy = post_with_key(&app, &app.admin_token, PARTIES, "killed", Some(&body)).await;
+    assert_problem(busy, StatusCode::CONFLICT, "idempotency_key_in_use").await;
+
+    // Its owner was killed: an instance no server runs as, never seen since.
+    let gone = uuid::Uuid::now_v7();
+    // (SQLite keeps a UUID as 16 bytes, PostgreSQL as its own type.)
+    let gone = if app.on_postgres() {
+        format!("'{gone}'")
+    } else {
+        format!("X'{}'", gone.simple())
+    };
+    app.execute_sql(&format!("UPDATE idempotency_keys SET instance_id = {gone}"))
+        .await;
+    let retry = post_with_key(&app, &app.admin_token, PARTIES, "killed", Some(&body)).await;
+    assert_eq!(retry.status(), StatusCode::CREATED, "taken over at once");
+    assert!(!replayed(&retry));
+    let replay = post_with_key(&app, &app.admin_token, PARTIES, "killed", Some(&body)).await;
+    assert!(replayed(&replay), "the taken-over claim keeps its response");
+    assert_eq!(
+        count_named(&app, "Survivor").await,
+        2,
+        "the first commit here was simulated, the retry's is real"
+    );
+}
+
 /// The change and the response its retries get are committed together: a request whose kept
 /// response cannot be written (here a trigger takes its claim away, as a retry taking the key
 /// over after a minute would) commits nothing, so a retry makes the record exactly once.

@@ -68,6 +68,7 @@ impl Application {
         housekeeping::start(db.clone(), settings.event_retention_days, clock.clone()).await?;
         let listener = TcpListener::bind(&settings.listen).with_context(|| format!("binding {}", settings.listen))?;
         let port = listener.local_addr()?.port();
+        let instance = app::instance::start(db.clone()).await?;
         let webhooks = delivery::start(db.clone(), settings.webhook_allow_private, clock.clone())?;
         let state = web::Data::new(AppState {
             db,
@@ -75,6 +76,7 @@ impl Application {
             webhooks,
             clock,
             logins: LoginThrottle::default(),
+            instance,
         });
         let routes = Arc::new(KnownRoutes::from_document(&document()));
         let cors_origins = settings.cors_origins.clone();

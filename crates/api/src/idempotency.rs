@@ -73,7 +73,8 @@ pub async fn middleware(
     req.set_payload(Payload::from(body.clone()));
     let hash = request_hash(&req, &body);
     let claimed_at = now();
-    let claim = idempotency::claim(&state.db, caller_id, &key, &hash, claimed_at).await;
+    let claimant = state.instance.claimant();
+    let claim = idempotency::claim(&state.db, caller_id, &key, &hash, claimed_at, claimant).await;
     match claim.map_err(ApiError::from) {
         Err(error) => Ok(req.error_response(error)),
         Ok(Claim::OtherRequest) => Ok(req.error_response(ApiError::invalid(

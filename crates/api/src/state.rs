@@ -10,6 +10,7 @@ use crate::auth::JwtKeys;
 use crate::auth::throttle::LoginThrottle;
 use app::clock::Clock;
 use app::delivery::Webhooks;
+use app::instance::Instance;
 
 pub struct AppState {
     pub db: DatabaseConnection,
@@ -17,6 +18,8 @@ pub struct AppState {
     pub webhooks: Webhooks,
     pub clock: Clock,
     pub logins: LoginThrottle,
+    /// This server among those on the database (whose claims of keys die with it).
+    pub instance: Instance,
 }
 
 /// Runs the request with every `now()` of its use cases reading the server's clock.

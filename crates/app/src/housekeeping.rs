@@ -41,5 +41,7 @@ async fn clean(db: &DatabaseConnection, retention: TimeDelta) -> Result<(), pers
     // The delivery log is kept as long as the events it delivered.
     webhook_deliveries::delete_finished_before(db, now - retention).await?;
     idempotency::delete_before(db, now - idempotency::RETENTION).await?;
+    // Real time: an instance's heartbeats are (see `crate::instance`).
+    persistence::instances::forget_before(db, chrono::Utc::now() - TimeDelta::days(1)).await?;
     Ok(())
 }

@@ -11,6 +11,7 @@ pub mod delivery;
 pub mod error;
 pub mod history;
 pub mod housekeeping;
+pub mod instance;
 pub mod lookup;
 pub mod password;
 pub mod records;

@@ -15,9 +15,17 @@ const COMPLETED: &str = "completed";
 
 /// How long a key holds its response.
 pub const RETENTION: TimeDelta = TimeDelta::hours(24);
-/// A claim older than this whose request never finished (the server stopped mid-request) is
-/// given to the next request with the key. No request runs this long.
+/// A claim older than this whose request never finished is given to the next request with the
+/// key. No request runs this long (the API cuts requests off at 30 s). A claim of a server
+/// instance that is no longer seen (it was killed) is given at once.
 pub const ABANDONED_AFTER: TimeDelta = TimeDelta::minutes(1);
+
+/// Who claims: the server instance, and since when an instance must have been seen to be running.
+#[derive(Debug, Clone, Copy)]
+pub struct Claimant {
+    pub instance_id: Uuid,
+    pub live_since: DateTime<Utc>,
+}
 
 /// A response kept for replay.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,6 +54,7 @@ pub async fn claim(
     key: &str,
     request_hash: &str,
     now: DateTime<Utc>,
+    claimant: Claimant,
 ) -> Result<Claim, StoreError> {
     let row = ActiveModel {
         caller_id: Set(caller_id),
@@ -56,6 +65,7 @@ pub async fn claim(
         response_headers: Set(None),
         response_body: Set(None),
         created_at: Set(now),
+        instance_id: Set(Some(claimant.instance_id)),
     };
     let inserted = Entity::insert(row)
         .on_conflict(
@@ -73,7 +83,15 @@ pub async fn claim(
         return Ok(Claim::InFlight);
     };
     let expired = found.created_at < now - RETENTION;
-    let abandoned = found.state == IN_FLIGHT && found.created_at < now - ABANDONED_AFTER;
+    let in_flight = found.state == IN_FLIGHT;
+    // The instance that claimed it is gone (killed, stopped): its request died with it.
+    let dead_owner = match found.instance_id {
+        Some(owner) if in_flight && owner != claimant.instance_id => {
+            (!crate::instances::is_live(conn, owner, claimant.live_since).await?).then_some(owner)
+        }
+        _ => None,
+    };
+    let abandoned = in_flight && (found.created_at < now - ABANDONED_AFTER || dead_owner.is_some());
     if expired || abandoned {
         // Take it over only if it is still expired or abandoned: of two requests taking it over
         // at once, the first makes it fresh and the second finds it in flight. (Not by comparing
@@ -85,13 +103,16 @@ pub async fn claim(
             .col_expr(Column::ResponseHeaders, Option::<String>::None.into())
             .col_expr(Column::ResponseBody, Option::<String>::None.into())
             .col_expr(Column::CreatedAt, now.into())
+            .col_expr(Column::InstanceId, Some(claimant.instance_id).into())
             .filter(Column::CallerId.eq(caller_id))
             .filter(Column::Key.eq(key))
             .filter(
                 Condition::any().add(Column::CreatedAt.lt(now - RETENTION)).add(
-                    Condition::all()
-                        .add(Column::State.eq(IN_FLIGHT))
-                        .add(Column::CreatedAt.lt(now - ABANDONED_AFTER)),
+                    Condition::all().add(Column::State.eq(IN_FLIGHT)).add(
+                        Condition::any()
+                            .add(Column::CreatedAt.lt(now - ABANDONED_AFTER))
+                            .add_option(dead_owner.map(|owner| Column::InstanceId.eq(owner))),
+                    ),
                 ),
             )
             .exec(conn)

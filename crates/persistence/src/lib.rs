@@ -13,6 +13,7 @@ pub mod events;
 pub mod filter;
 pub mod history;
 pub mod idempotency;
+pub mod instances;
 pub mod invoice_orders;
 pub mod invoices;
 pub mod lines;

@@ -16,6 +16,9 @@ pub struct Model {
     pub response_headers: Option<String>,
     pub response_body: Option<String>,
     pub created_at: DateTimeUtc,
+    /// The server instance whose request claimed the key (none for claims made before instances
+    /// were kept).
+    pub instance_id: Option<Uuid>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -22,6 +22,7 @@ pub mod price_list_entry;
 pub mod product;
 pub mod sales_order;
 pub mod sales_order_line;
+pub mod server_instance;
 pub mod team;
 pub mod user;
 pub mod webhook;
