@@ -26,6 +26,14 @@ static PASSWORDS: OnceLock<Arc<Passwords>> = OnceLock::new();
 
 /// Sets the cost of hashing for the process; a second call must name the same cost.
 pub fn configure(cost: Cost) -> anyhow::Result<()> {
+    if let Some(configured) = PASSWORDS.get() {
+        // Servers of one process (tests start many) share it: no second dummy hash to compute.
+        anyhow::ensure!(
+            configured.cost == cost,
+            "the password hashing cost is set once per process"
+        );
+        return Ok(());
+    }
     let candidate = Passwords::new(cost)?;
     let configured = PASSWORDS.get_or_init(|| candidate);
     anyhow::ensure!(
