@@ -24,6 +24,18 @@ pub trait Shown: Record + Sized {
     fn shown(self, caller: &Caller) -> Self::Response;
 }
 
+/// [`Shown`] for a record answered the same whoever asks: its response converts `From` it.
+macro_rules! shown_alike {
+    ($record:ty => $response:ty) => {
+        impl crate::v1::kit::Shown for $record {
+            type Response = $response;
+            fn shown(self, _: &app::caller::Caller) -> $response {
+                self.into()
+            }
+        }
+    };
+}
+
 /// 201 with `Location` and `ETag`.
 pub fn created<T: Shown>(caller: &Caller, record: T) -> HttpResponse {
     HttpResponse::Created()
@@ -330,6 +342,6 @@ macro_rules! batch_endpoint {
 }
 
 pub(crate) use {
-    batch_endpoint, create_endpoint, get_endpoint, list_endpoint, remove_endpoint, transition_endpoint,
+    batch_endpoint, create_endpoint, get_endpoint, list_endpoint, remove_endpoint, shown_alike, transition_endpoint,
     update_endpoint, upsert_endpoint,
 };

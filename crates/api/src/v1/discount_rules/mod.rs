@@ -13,18 +13,12 @@ use crate::error::ApiError;
 use crate::pagination::{self, KeyKind};
 use crate::query;
 use crate::state::AppState;
-use crate::v1::kit::{self, Shown};
-use app::caller::Caller;
+use crate::v1::kit::{self};
 use app::discount_rules as service;
 use domain::pricing::DiscountRule;
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
 
-impl Shown for DiscountRule {
-    type Response = DiscountRuleResponse;
-    fn shown(self, _: &Caller) -> DiscountRuleResponse {
-        self.into()
-    }
-}
+kit::shown_alike!(DiscountRule => DiscountRuleResponse);
 
 pub fn configure(config: &mut ServiceConfig) {
     config.service(

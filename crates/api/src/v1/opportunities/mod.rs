@@ -18,8 +18,7 @@ use crate::error::ApiError;
 use crate::pagination::{self};
 use crate::query;
 use crate::state::AppState;
-use crate::v1::kit::{self, Shown};
-use app::caller::Caller;
+use crate::v1::kit::{self};
 use app::opportunities as service;
 use domain::opportunity::Opportunity;
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
@@ -35,12 +34,7 @@ pub fn configure(config: &mut ServiceConfig) {
     );
 }
 
-impl Shown for Opportunity {
-    type Response = OpportunityResponse;
-    fn shown(self, _: &Caller) -> OpportunityResponse {
-        self.into()
-    }
-}
+kit::shown_alike!(Opportunity => OpportunityResponse);
 
 const SORTS: &[(&str, OpportunitySort)] = &[
     ("created_at", OpportunitySort::CreatedAt),

@@ -8,8 +8,7 @@ use actix_web::{delete, get, patch, post, put};
 use persistence::parties::{PartyFilter, PartySort};
 
 use self::dto::{PartyBatchBody, PartyBody, PartyListQuery, PartyPage, PartyPatch, PartyResponse};
-use crate::v1::kit::{self, Shown};
-use app::caller::Caller;
+use crate::v1::kit::{self};
 use app::parties as service;
 use domain::party::Party;
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
@@ -37,12 +36,7 @@ kit::create_endpoint!(
     |db, caller, body| service::create(db, &caller, body.into())
 );
 
-impl Shown for Party {
-    type Response = PartyResponse;
-    fn shown(self, _: &Caller) -> PartyResponse {
-        self.into()
-    }
-}
+kit::shown_alike!(Party => PartyResponse);
 
 const SORTS: &[(&str, PartySort)] = &[
     ("name", PartySort::Name),

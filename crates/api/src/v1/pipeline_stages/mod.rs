@@ -15,18 +15,12 @@ use crate::extract::Body;
 use crate::pagination::{self, KeyKind};
 use crate::query;
 use crate::state::AppState;
-use crate::v1::kit::{self, Shown};
-use app::caller::Caller;
+use crate::v1::kit::{self};
 use app::pipeline_stages as service;
 use domain::pipeline::PipelineStage;
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
 
-impl Shown for PipelineStage {
-    type Response = StageResponse;
-    fn shown(self, _: &Caller) -> StageResponse {
-        self.into()
-    }
-}
+kit::shown_alike!(PipelineStage => StageResponse);
 
 pub fn configure(config: &mut ServiceConfig) {
     config.service(

@@ -15,18 +15,12 @@ use crate::error::ApiError;
 use crate::pagination::{self, KeyKind};
 use crate::query;
 use crate::state::AppState;
-use crate::v1::kit::{self, Shown};
-use app::caller::Caller;
+use crate::v1::kit::{self};
 use app::price_lists as service;
 use domain::pricing::PriceList;
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
 
-impl Shown for PriceList {
-    type Response = PriceListResponse;
-    fn shown(self, _: &Caller) -> PriceListResponse {
-        self.into()
-    }
-}
+kit::shown_alike!(PriceList => PriceListResponse);
 
 pub fn configure(config: &mut ServiceConfig) {
     config.service(

@@ -10,18 +10,12 @@ use persistence::products::{ProductFilter, ProductSort};
 
 use self::dto::{ProductBatchBody, ProductBody, ProductListQuery, ProductPage, ProductPatch, ProductResponse};
 use crate::query;
-use crate::v1::kit::{self, Shown};
-use app::caller::Caller;
+use crate::v1::kit::{self};
 use app::products as service;
 use domain::product::Product;
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
 
-impl Shown for Product {
-    type Response = ProductResponse;
-    fn shown(self, _: &Caller) -> ProductResponse {
-        self.into()
-    }
-}
+kit::shown_alike!(Product => ProductResponse);
 
 pub fn configure(config: &mut ServiceConfig) {
     config.service(

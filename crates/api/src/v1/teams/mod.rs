@@ -13,18 +13,12 @@ use crate::error::ApiError;
 use crate::pagination::{self, KeyKind};
 use crate::query;
 use crate::state::AppState;
-use crate::v1::kit::{self, Shown};
-use app::caller::Caller;
+use crate::v1::kit::{self};
 use app::teams as service;
 use domain::team::Team;
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
 
-impl Shown for Team {
-    type Response = TeamResponse;
-    fn shown(self, _: &Caller) -> TeamResponse {
-        self.into()
-    }
-}
+kit::shown_alike!(Team => TeamResponse);
 
 pub fn configure(config: &mut ServiceConfig) {
     config.service(

@@ -14,18 +14,12 @@ use crate::error::ApiError;
 use crate::pagination::{self, KeyKind};
 use crate::query;
 use crate::state::AppState;
-use crate::v1::kit::{self, Shown};
-use app::caller::Caller;
+use crate::v1::kit::{self};
 use app::users::{self as service};
 use domain::user::User;
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
 
-impl Shown for User {
-    type Response = UserResponse;
-    fn shown(self, _: &Caller) -> UserResponse {
-        self.into()
-    }
-}
+kit::shown_alike!(User => UserResponse);
 
 pub fn configure(config: &mut ServiceConfig) {
     config.service(
