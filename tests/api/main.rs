@@ -20,6 +20,7 @@ mod openapi;
 mod opportunities;
 mod parties;
 mod party_lists;
+mod permissions;
 mod pipeline_stages;
 mod pricing;
 mod products;

@@ -103,6 +103,8 @@ impl Application {
                 .wrap(from_fn(crate::state::with_clock))
                 // The body is read (within its deadline) before the key is claimed or a handler runs.
                 .wrap(from_fn(crate::deadline::middleware))
+                // Who calls, and whether they may: before the body is read or a key claimed.
+                .wrap(from_fn(crate::auth::guard))
                 // Outside idempotency: a refused request claims no key.
                 .wrap(from_fn(rate_limit::middleware))
                 .wrap(cors(&cors_origins))
@@ -171,7 +173,7 @@ fn cors(origins: &[String]) -> Cors {
 }
 
 async fn fallback(req: HttpRequest, routes: web::Data<KnownRoutes>) -> HttpResponse {
-    match routes.allowed(req.path()) {
+    match routes.allowed(req.match_info().as_str()) {
         Some(methods) if !methods.contains(req.method()) => method_not_allowed(&methods),
         _ => actix_web::ResponseError::error_response(&ApiError::NoRoute),
     }

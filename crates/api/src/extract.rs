@@ -251,10 +251,7 @@ pub fn query_error(error: QueryPayloadError, _req: &HttpRequest) -> actix_web::E
     ApiError::bad_request(ErrorCode::InvalidQuery, detail).into()
 }
 
-pub fn path_error(error: PathError, req: &HttpRequest) -> actix_web::Error {
-    if let Some(response) = crate::routes::wrong_method_of_literal_route(req) {
-        return actix_web::error::InternalError::from_response(error, response).into();
-    }
+pub fn path_error(error: PathError, _req: &HttpRequest) -> actix_web::Error {
     let detail = match &error {
         PathError::Deserialize(e) => e.to_string(),
         other => other.to_string(),

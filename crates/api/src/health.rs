@@ -14,7 +14,7 @@ pub struct Health {
 }
 
 /// The process is alive.
-#[utoipa::path(tag = "health", operation_id = "health", responses((status = 200, description = "Alive", body = Health)), security(()))]
+#[utoipa::path(tag = "health", operation_id = "health", responses((status = 200, description = "Alive", body = Health)), security(()), extensions(("x-permission" = json!(crate::routes::PUBLIC))))]
 #[get("/health")]
 pub async fn health() -> HttpResponse {
     HttpResponse::Ok().json(Health {
@@ -30,7 +30,8 @@ pub async fn health() -> HttpResponse {
         (status = 200, description = "Ready", body = Health),
         (status = 503, response = crate::openapi::ServiceUnavailable),
     ),
-    security(())
+    security(()),
+    extensions(("x-permission" = json!(crate::routes::PUBLIC)))
 )]
 #[get("/ready")]
 pub async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {

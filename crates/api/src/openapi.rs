@@ -144,14 +144,11 @@ pub fn complete(mut openapi: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenA
         ))
         .build();
     for (path, item) in &mut openapi.paths.paths {
+        for operation in operation_slots(item).into_iter().flatten() {
+            name_the_roles(operation);
+        }
         if path.starts_with("/api/v1/") {
-            let operations = [
-                &mut item.get,
-                &mut item.post,
-                &mut item.put,
-                &mut item.patch,
-                &mut item.delete,
-            ];
+            let operations = operation_slots(item);
             // Any operation may meet the rate limit, and a database that is out of reach.
             for operation in operations.into_iter().flatten() {
                 for (status, response) in [("429", "TooManyRequests"), ("503", "ServiceUnavailable")] {
@@ -192,6 +189,28 @@ pub fn complete(mut openapi: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenA
         }
     }
     openapi
+}
+
+fn operation_slots(item: &mut utoipa::openapi::PathItem) -> [&mut Option<utoipa::openapi::path::Operation>; 5] {
+    [
+        &mut item.get,
+        &mut item.post,
+        &mut item.put,
+        &mut item.patch,
+        &mut item.delete,
+    ]
+}
+
+/// Names the roles that may call an operation that declares a permission, as the scopes of its
+/// bearer requirement (OpenAPI 3.1 lets a non-OAuth scheme list "role names which are required"):
+/// a client sees who may without reading the role table.
+fn name_the_roles(operation: &mut utoipa::openapi::path::Operation) {
+    if let crate::routes::Access::Requires(permission) = crate::routes::Access::of(operation) {
+        let roles: Vec<&str> = permission.roles().map(domain::access::Role::as_str).collect();
+        operation.security = Some(vec![utoipa::openapi::security::SecurityRequirement::new(
+            "bearer", roles,
+        )]);
+    }
 }
 
 /// The status each shared problem response documents, by its name.

@@ -1,71 +1,116 @@
-//! What the router does not know: the documented routes and their methods, to answer a wrong
-//! method with 405 and `Allow` instead of a 404 or a malformed id. A leaf: it knows the document
-//! and the error, nothing that handles requests.
+//! What the router does not know: the documented operations, their methods and the access each
+//! declares (`x-permission`), to answer a wrong method with 405 and `Allow` instead of a 404 or a
+//! malformed id, and to authorize a request before its body is read. A leaf: it knows the
+//! document and the error, nothing that handles requests.
 
+use std::collections::HashMap;
+
+use actix_web::HttpResponse;
 use actix_web::dev::ResourceDef;
 use actix_web::http::{Method, header};
-use actix_web::{HttpRequest, HttpResponse, web};
+use domain::access::Permission;
+use utoipa::openapi::path::Operation;
 
 use crate::error::ApiError;
 
-/// The documented paths and their methods, to tell a 405 from a 404.
-pub struct KnownRoutes(Vec<(ResourceDef, bool, Vec<Method>)>);
+/// The name of the OpenAPI extension that declares an operation's access.
+pub const PERMISSION_EXTENSION: &str = "x-permission";
+/// The `x-permission` of an operation anyone may call (`POST /auth/token`, the probes).
+pub const PUBLIC: &str = "public";
 
-impl KnownRoutes {
-    pub fn from_document(document: &utoipa::openapi::OpenApi) -> Self {
-        let routes = document
-            .paths
-            .paths
-            .iter()
-            .map(|(path, item)| {
-                let methods = [
-                    (&item.get, Method::GET),
-                    (&item.post, Method::POST),
-                    (&item.put, Method::PUT),
-                    (&item.patch, Method::PATCH),
-                    (&item.delete, Method::DELETE),
-                ]
-                .into_iter()
-                .filter(|(operation, _)| operation.is_some())
-                .map(|(_, method)| method)
-                .collect();
-                (ResourceDef::new(path.as_str()), !path.contains('{'), methods)
-            })
-            .collect();
-        Self(routes)
-    }
+/// Who may call an operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, without a token.
+    Public,
+    /// A user whose role has this permission (record scope is the use case's check).
+    Requires(Permission),
+    /// Nobody: the operation declares no access, or one this server does not know. Deny by
+    /// default; a test finds such an operation before it ships.
+    Undeclared,
+}
 
-    /// The methods of `path`: those of the route without parameters that it is, if any
-    /// (`/parties/batch` is not a party id), else those of every route it matches.
-    pub fn allowed(&self, path: &str) -> Option<Vec<Method>> {
-        if let Some(methods) = self.literal(path) {
-            return Some(methods);
+impl Access {
+    /// The access `operation` declares in its `x-permission` extension.
+    pub fn of(operation: &Operation) -> Access {
+        let declared = operation
+            .extensions
+            .as_ref()
+            .and_then(|extensions| extensions.get(PERMISSION_EXTENSION));
+        match declared {
+            Some(serde_json::Value::String(name)) if name == PUBLIC => Access::Public,
+            Some(value) => serde_json::from_value(value.clone()).map_or(Access::Undeclared, Access::Requires),
+            None => Access::Undeclared,
         }
-        let methods: Vec<Method> = self
-            .0
-            .iter()
-            .filter(|(def, _, _)| def.is_match(path))
-            .flat_map(|(_, _, methods)| methods.iter().cloned())
-            .collect();
-        (!methods.is_empty()).then_some(methods)
-    }
-
-    /// The methods of the route that is exactly `path`, without parameters (`/parties/batch`).
-    fn literal(&self, path: &str) -> Option<Vec<Method>> {
-        self.0
-            .iter()
-            .find(|(def, literal, _)| *literal && def.is_match(path))
-            .map(|(_, _, methods)| methods.clone())
     }
 }
 
-/// A request whose path is a documented route without parameters (`PATCH /parties/batch`) but
-/// that the router took for another one (`PATCH /parties/{id}`): it is a 405 with `Allow`, not a
-/// malformed id.
-pub fn wrong_method_of_literal_route(req: &HttpRequest) -> Option<HttpResponse> {
-    let routes = req.app_data::<web::Data<KnownRoutes>>()?;
-    let methods = routes.literal(req.path())?;
-    (!methods.contains(req.method())).then(|| method_not_allowed(&methods))
+struct Route {
+    def: ResourceDef,
+    /// Without parameters (`/parties/batch`): it wins over a parameter it also matches.
+    literal: bool,
+    operations: Vec<(Method, Access)>,
+}
+
+/// The documented routes, grouped by collection (`/api/v1/parties`) so that a request is matched
+/// against a handful of routes, not all of them.
+pub struct KnownRoutes(HashMap<String, Vec<Route>>);
+
+impl KnownRoutes {
+    pub fn from_document(document: &utoipa::openapi::OpenApi) -> Self {
+        let mut collections: HashMap<String, Vec<Route>> = HashMap::new();
+        for (path, item) in &document.paths.paths {
+            let operations = [
+                (&item.get, Method::GET),
+                (&item.post, Method::POST),
+                (&item.put, Method::PUT),
+                (&item.patch, Method::PATCH),
+                (&item.delete, Method::DELETE),
+            ]
+            .into_iter()
+            .filter_map(|(operation, method)| operation.as_ref().map(|operation| (method, Access::of(operation))))
+            .collect();
+            collections.entry(collection(path).to_owned()).or_default().push(Route {
+                def: ResourceDef::new(path.as_str()),
+                literal: !path.contains('{'),
+                operations,
+            });
+        }
+        Self(collections)
+    }
+
+    /// The access of the operation `method` on `path` (as the router decoded it), if it is one.
+    pub fn access(&self, method: &Method, path: &str) -> Option<Access> {
+        self.route(path)?
+            .operations
+            .iter()
+            .find(|(allowed, _)| allowed == method)
+            .map(|(_, access)| *access)
+    }
+
+    /// The methods of `path`: those of the route without parameters that it is, if any
+    /// (`/parties/batch` is not a party id), else those of the route it matches.
+    pub fn allowed(&self, path: &str) -> Option<Vec<Method>> {
+        let methods = self.route(path)?.operations.iter().map(|(method, _)| method.clone());
+        Some(methods.collect())
+    }
+
+    fn route(&self, path: &str) -> Option<&Route> {
+        let routes = self.0.get(collection(path))?;
+        let mut matching = routes.iter().filter(|route| route.def.is_match(path));
+        let first = matching.next()?;
+        Some(if first.literal {
+            first
+        } else {
+            matching.find(|route| route.literal).unwrap_or(first)
+        })
+    }
+}
+
+/// The collection a path belongs to: its first three segments (`/api/v1/parties`), or the path
+/// itself if it is shorter (`/health`). Every documented collection is a literal segment.
+fn collection(path: &str) -> &str {
+    path.match_indices('/').nth(3).map_or(path, |(end, _)| &path[..end])
 }
 
 pub fn method_not_allowed(methods: &[Method]) -> HttpResponse {
@@ -76,4 +121,17 @@ pub fn method_not_allowed(methods: &[Method]) -> HttpResponse {
         response.headers_mut().insert(header::ALLOW, value);
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::collection;
+
+    #[test]
+    fn a_path_belongs_to_the_collection_of_its_first_three_segments() {
+        assert_eq!(collection("/api/v1/parties/{id}/history"), "/api/v1/parties");
+        assert_eq!(collection("/api/v1/parties"), "/api/v1/parties");
+        assert_eq!(collection("/health"), "/health");
+        assert_eq!(collection("/"), "/");
+    }
 }

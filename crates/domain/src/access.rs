@@ -115,8 +115,10 @@ pub fn default_owner(role: Role, caller: Member) -> Option<Uuid> {
     (role.sales_scope() == Scope::OwnAndTeam).then_some(caller.user_id)
 }
 
-/// One operation a caller may or may not perform; every handler declares the one it needs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// What a caller may or may not do; every operation of the API declares the one it needs (its
+/// name, `read_parties`, is the operation's `x-permission` in the OpenAPI document).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Permission {
     ReadParties,
     WriteParties,
@@ -180,6 +182,11 @@ impl Permission {
         Permission::ReadEvents,
         Permission::ManageWebhooks,
     ];
+
+    /// The roles that may do this, in the order of [`Role::ALL`].
+    pub fn roles(self) -> impl Iterator<Item = Role> {
+        Role::ALL.iter().copied().filter(move |role| role.can(self))
+    }
 }
 
 /// The records a caller may see and change.

@@ -1,83 +1,132 @@
-//! The authenticated caller.
+//! The authenticated caller, authorized before anything else of the request happens.
 //!
-//! [`AuthUser`] is extracted from the bearer token; its only use is [`AuthUser::require`], which
-//! checks one permission and yields a [`Caller`]. Services take a `Caller`, so a handler cannot reach
-//! a service without having declared the permission it needs.
+//! Every operation declares the permission it needs (`x-permission` in its `#[utoipa::path]`);
+//! [`guard`] finds the operation of a request in the document, checks the token and the
+//! permission before the body is read, the key claimed or the handler run, and hands the
+//! [`Caller`] to the handler as [`Authorized`]. Use cases take a `Caller`, so a handler cannot
+//! reach one without an operation whose access was declared and checked.
 
-use std::future::Future;
-use std::pin::Pin;
+use std::future::{Ready, ready};
+use std::ops::Deref;
 
-use actix_web::dev::Payload;
-use actix_web::{FromRequest, HttpRequest, web};
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 pub use app::Caller;
-use domain::access::{Permission, Role};
-use uuid::Uuid;
+use domain::access::Permission;
 
 use crate::error::{ApiError, AppError, ErrorCode};
+use crate::routes::{Access, KnownRoutes, method_not_allowed};
 use crate::state::AppState;
 use persistence::table;
 use persistence::users::Users;
 use persistence::visibility::Visibility;
 
-/// The user a valid bearer token names, before any permission check.
-pub struct AuthUser {
-    id: Uuid,
-    role: Role,
-    team_id: Option<Uuid>,
+/// Authenticates and authorizes every request for a documented operation, by the access the
+/// operation declares; a documented route asked with another method is a 405. Other requests go
+/// on to be refused by the router (a handler reached some other way finds no [`Authorized`]
+/// caller and refuses too).
+pub async fn guard(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let Some(routes) = req.app_data::<web::Data<KnownRoutes>>().cloned() else {
+        return next.call(req).await.map(ServiceResponse::map_into_boxed_body);
+    };
+    // The path as the router decoded it: `/api/v1/p%61rties` is the parties' route.
+    let path = req.match_info().as_str();
+    let permission = match routes.access(req.method(), path) {
+        Some(Access::Public) => return next.call(req).await.map(ServiceResponse::map_into_boxed_body),
+        Some(Access::Requires(permission)) => Some(permission),
+        Some(Access::Undeclared) => None,
+        None => {
+            return match routes.allowed(path) {
+                // A documented route, another method: 405 with `Allow`, whoever asks.
+                Some(methods) => Ok(req.into_response(method_not_allowed(&methods))),
+                None => next.call(req).await.map(ServiceResponse::map_into_boxed_body),
+            };
+        }
+    };
+    match authorize(&req, permission).await {
+        Ok(caller) => {
+            req.extensions_mut().insert(caller);
+            next.call(req).await.map(ServiceResponse::map_into_boxed_body)
+        }
+        Err(refused) => Ok(req.error_response(refused)),
+    }
 }
 
-impl AuthUser {
-    /// The caller, if their role may perform `permission`: the only way a handler gets a
-    /// [`Caller`] to hand to a use case.
-    pub fn require(self, permission: Permission) -> Result<Caller, ApiError> {
-        Caller::authorize(self.id, self.role, self.team_id, permission).map_err(|refused| {
-            tracing::warn!(target: "security", event = "permission_refused", user_id = %self.id,
-                role = self.role.as_str(), ?permission);
-            refused.into()
-        })
+/// The caller, if the request's token names an active user whose role has `permission`.
+async fn authorize(req: &ServiceRequest, permission: Option<Permission>) -> Result<Caller, ApiError> {
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("AppState missing")))?;
+    if super::bearer_token(req.headers()).is_none() {
+        return Err(unauthorized(
+            ErrorCode::MissingToken,
+            "an `Authorization: Bearer` token is required",
+        ));
     }
+    let subject = super::bearer_user(req, &state.jwt)
+        .ok_or_else(|| unauthorized(ErrorCode::InvalidToken, "the token is invalid or expired"))?;
+    // The user is read on every request so that a change of the user ends its tokens at once: a
+    // new password, role or team, a deactivation (each a new version).
+    let user = table::find::<Users>(&state.db, subject.user, Visibility::All)
+        .await?
+        .filter(|user| user.active)
+        .ok_or_else(|| unauthorized(ErrorCode::InvalidToken, "the token's user is unknown or inactive"))?;
+    if user.version != subject.user_version {
+        tracing::warn!(target: "security", event = "revoked_token_used", user_id = %user.id);
+        return Err(unauthorized(
+            ErrorCode::InvalidToken,
+            "the token's user changed since it was issued (password, role, team or status): get a new token",
+        ));
+    }
+    let Some(permission) = permission else {
+        tracing::error!(target: "security", event = "undeclared_operation", method = %req.method(),
+            path = req.path(), "an operation without a declared permission was refused");
+        return Err(AppError::Forbidden.into());
+    };
+    Caller::authorize(user.id, user.role, user.team_id, permission).map_err(|refused| {
+        tracing::warn!(target: "security", event = "permission_refused", user_id = %user.id,
+            role = user.role.as_str(), ?permission);
+        refused.into()
+    })
 }
 
 fn unauthorized(code: ErrorCode, detail: &str) -> ApiError {
     AppError::unauthorized(code, detail).into()
 }
 
-impl FromRequest for AuthUser {
+/// The caller [`guard`] authorized for the operation's declared permission.
+#[derive(Debug, Clone, Copy)]
+pub struct Authorized(Caller);
+
+impl Deref for Authorized {
+    type Target = Caller;
+
+    fn deref(&self) -> &Caller {
+        &self.0
+    }
+}
+
+impl FromRequest for Authorized {
     type Error = ApiError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+    type Future = Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
-        let state = req.app_data::<web::Data<AppState>>().cloned();
-        let has_token = super::bearer_token(req.headers()).is_some();
-        let subject = state.as_ref().and_then(|state| super::bearer_user(req, &state.jwt));
-        Box::pin(async move {
-            let state = state.ok_or_else(|| ApiError::internal(anyhow::anyhow!("AppState missing")))?;
-            if !has_token {
-                return Err(unauthorized(
-                    ErrorCode::MissingToken,
-                    "an `Authorization: Bearer` token is required",
-                ));
-            }
-            let subject =
-                subject.ok_or_else(|| unauthorized(ErrorCode::InvalidToken, "the token is invalid or expired"))?;
-            // The user is read on every request so that a change of the user ends its tokens at
-            // once: a new password, role or team, a deactivation (each a new version).
-            let user = table::find::<Users>(&state.db, subject.user, Visibility::All)
-                .await?
-                .filter(|user| user.active)
-                .ok_or_else(|| unauthorized(ErrorCode::InvalidToken, "the token's user is unknown or inactive"))?;
-            if user.version != subject.user_version {
-                tracing::warn!(target: "security", event = "revoked_token_used", user_id = %user.id);
-                return Err(unauthorized(
-                    ErrorCode::InvalidToken,
-                    "the token's user changed since it was issued (password, role, team or status): get a new token",
-                ));
-            }
-            Ok(AuthUser {
-                id: user.id,
-                role: user.role,
-                team_id: user.team_id,
-            })
-        })
+        // Only a request the guard did not recognise as an operation lacks its caller: deny.
+        ready(
+            req.extensions()
+                .get::<Caller>()
+                .copied()
+                .map(Authorized)
+                .ok_or_else(|| {
+                    tracing::error!(target: "security", event = "unguarded_handler", method = %req.method(),
+                path = req.path(), "a handler was reached without an authorized caller");
+                    AppError::Forbidden.into()
+                }),
+        )
     }
 }

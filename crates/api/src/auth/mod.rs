@@ -8,7 +8,7 @@ use actix_web::HttpMessage;
 use actix_web::http::header::{self, HeaderMap};
 use uuid::Uuid;
 
-pub use caller::{AuthUser, Caller};
+pub use caller::{Authorized, Caller, guard};
 pub use jwt::JwtKeys;
 
 /// The token of an `Authorization: Bearer …` header.
@@ -18,7 +18,7 @@ pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }
 
-/// The user a valid bearer token names (whether the user is still active is [`AuthUser`]'s
+/// The user a valid bearer token names (whether the user is still active is [`guard`]'s
 /// check). The token is validated once per request: the rate limit, the idempotency keys and the
 /// handler all ask, and the answer is kept in the request's extensions.
 pub fn bearer_subject(req: &impl HttpMessage, jwt: &JwtKeys) -> Option<Uuid> {

@@ -73,15 +73,16 @@ macro_rules! get_endpoint {
                 $($($also)*,)?
                 crate::openapi::ReadErrors,
             ),
-            security(("bearer" = []))
+            security(("bearer" = [])),
+            extensions(("x-permission" = json!(<$record as domain::record::Record>::TYPE.read_permission())))
         )]
         #[get("/{id}")]
         pub async fn $name(
             state: actix_web::web::Data<crate::state::AppState>,
-            user: crate::auth::AuthUser,
+            caller: crate::auth::Authorized,
             id: actix_web::web::Path<uuid::Uuid>,
         ) -> Result<actix_web::HttpResponse, crate::error::ApiError> {
-            let $caller = user.require(<$record as domain::record::Record>::TYPE.read_permission())?;
+            let $caller: crate::auth::Caller = *caller;
             let ($db, $key) = (&state.db, id.into_inner());
             let record: $record = $load.await?;
             Ok(crate::v1::kit::current(&$caller, record))
@@ -104,15 +105,16 @@ macro_rules! list_endpoint {
                 (status = 200, description = "A page", body = $page),
                 crate::openapi::FilteredListErrors,
             ),
-            security(("bearer" = []))
+            security(("bearer" = [])),
+            extensions(("x-permission" = json!(<$record as domain::record::Record>::TYPE.read_permission())))
         )]
         #[get("")]
         pub async fn $name(
             state: actix_web::web::Data<crate::state::AppState>,
-            user: crate::auth::AuthUser,
+            caller: crate::auth::Authorized,
             query: actix_web::web::Query<$query_type>,
         ) -> Result<actix_web::HttpResponse, crate::error::ApiError> {
-            let $caller = user.require(<$record as domain::record::Record>::TYPE.read_permission())?;
+            let $caller: crate::auth::Caller = *caller;
             let $query = query.into_inner();
             let default_sort = crate::pagination::default_sort($query.updated_since.is_some(), $default);
             let sort = $query.sort.as_deref();
@@ -142,15 +144,16 @@ macro_rules! create_endpoint {
                 $($($also)*,)?
                 crate::openapi::CreateErrors,
             ),
-            security(("bearer" = []))
+            security(("bearer" = [])),
+            extensions(("x-permission" = json!(<$record as domain::record::Record>::TYPE.write_permission())))
         )]
         #[post("")]
         pub async fn $name(
             state: actix_web::web::Data<crate::state::AppState>,
-            user: crate::auth::AuthUser,
+            caller: crate::auth::Authorized,
             body: crate::extract::Body<$body_type>,
         ) -> Result<actix_web::HttpResponse, crate::error::ApiError> {
-            let $caller = user.require(<$record as domain::record::Record>::TYPE.write_permission())?;
+            let $caller: crate::auth::Caller = *caller;
             let ($db, $body) = (&state.db, body.0);
             let record: $record = $create.await?;
             Ok(crate::v1::kit::created(&$caller, record))
@@ -173,17 +176,18 @@ macro_rules! update_endpoint {
                 $($($also)*,)?
                 crate::openapi::ChangeErrors,
             ),
-            security(("bearer" = []))
+            security(("bearer" = [])),
+            extensions(("x-permission" = json!(<$record as domain::record::Record>::TYPE.write_permission())))
         )]
         #[patch("/{id}")]
         pub async fn $name(
             state: actix_web::web::Data<crate::state::AppState>,
-            user: crate::auth::AuthUser,
+            caller: crate::auth::Authorized,
             req: actix_web::HttpRequest,
             id: actix_web::web::Path<uuid::Uuid>,
             body: crate::extract::Body<$body_type>,
         ) -> Result<actix_web::HttpResponse, crate::error::ApiError> {
-            let $caller = user.require(<$record as domain::record::Record>::TYPE.write_permission())?;
+            let $caller: crate::auth::Caller = *caller;
             let ($db, $key, $if_match, $body) = (&state.db, id.into_inner(), crate::extract::if_match(&req)?, body.0);
             let record: $record = $update.await?;
             Ok(crate::v1::kit::current(&$caller, record))
@@ -201,16 +205,17 @@ macro_rules! remove_endpoint {
             tag = $tag,
             params(("id" = Uuid, Path, description = $id), crate::extract::IfMatch),
             responses((status = 204, description = $done), $($($also)*,)? crate::openapi::DeleteErrors),
-            security(("bearer" = []))
+            security(("bearer" = [])),
+            extensions(("x-permission" = json!(<$record as domain::record::Record>::TYPE.write_permission())))
         )]
         #[delete("/{id}")]
         pub async fn $name(
             state: actix_web::web::Data<crate::state::AppState>,
-            user: crate::auth::AuthUser,
+            caller: crate::auth::Authorized,
             req: actix_web::HttpRequest,
             id: actix_web::web::Path<uuid::Uuid>,
         ) -> Result<actix_web::HttpResponse, crate::error::ApiError> {
-            let $caller = user.require(<$record as domain::record::Record>::TYPE.write_permission())?;
+            let $caller: crate::auth::Caller = *caller;
             let ($db, $key, $if_match) = (&state.db, id.into_inner(), crate::extract::if_match(&req)?);
             $remove.await?;
             Ok(actix_web::HttpResponse::NoContent().finish())
@@ -240,17 +245,18 @@ macro_rules! upsert_endpoint {
                 $($($also)*,)?
                 crate::openapi::ChangeErrors,
             ),
-            security(("bearer" = []))
+            security(("bearer" = [])),
+            extensions(("x-permission" = json!(<$record as domain::record::Record>::TYPE.write_permission())))
         )]
         #[put("/by-external-id/{external_id}")]
         pub async fn $name(
             state: actix_web::web::Data<crate::state::AppState>,
-            user: crate::auth::AuthUser,
+            caller: crate::auth::Authorized,
             req: actix_web::HttpRequest,
             external_id: actix_web::web::Path<String>,
             body: crate::extract::Body<$body_type>,
         ) -> Result<actix_web::HttpResponse, crate::error::ApiError> {
-            let $caller = user.require(<$record as domain::record::Record>::TYPE.write_permission())?;
+            let $caller: crate::auth::Caller = *caller;
             let external_id = external_id.into_inner();
             let ($db, $key, $if_match, $body) = (&state.db, external_id.as_str(), crate::extract::if_match(&req)?, body.0);
             let upserted: app::upsert::Upserted<$record> = $upsert.await?;
@@ -275,16 +281,17 @@ macro_rules! transition_endpoint {
                 $($($also)*,)?
                 crate::openapi::TransitionErrors,
             ),
-            security(("bearer" = []))
+            security(("bearer" = [])),
+            extensions(("x-permission" = json!(<$record as domain::record::Record>::TYPE.write_permission())))
         )]
         #[post($path)]
         pub async fn $name(
             state: actix_web::web::Data<crate::state::AppState>,
-            user: crate::auth::AuthUser,
+            caller: crate::auth::Authorized,
             req: actix_web::HttpRequest,
             id: actix_web::web::Path<uuid::Uuid>,
         ) -> Result<actix_web::HttpResponse, crate::error::ApiError> {
-            let $caller = user.require(<$record as domain::record::Record>::TYPE.write_permission())?;
+            let $caller: crate::auth::Caller = *caller;
             let ($db, $key, $if_match) = (&state.db, id.into_inner(), crate::extract::if_match(&req)?);
             let record: $record = $act.await?;
             Ok(crate::v1::kit::current(&$caller, record))
@@ -314,15 +321,16 @@ macro_rules! batch_endpoint {
                     body = crate::v1::batch::BatchProblem, content_type = "application/problem+json"),
                 crate::openapi::BatchErrors,
             ),
-            security(("bearer" = []))
+            security(("bearer" = [])),
+            extensions(("x-permission" = json!(<$record as domain::record::Record>::TYPE.write_permission())))
         )]
         #[post("/batch")]
         pub async fn $name(
             state: actix_web::web::Data<crate::state::AppState>,
-            user: crate::auth::AuthUser,
+            caller: crate::auth::Authorized,
             body: crate::extract::Body<$body_type>,
         ) -> Result<actix_web::HttpResponse, crate::error::ApiError> {
-            let $caller = user.require(<$record as domain::record::Record>::TYPE.write_permission())?;
+            let $caller: crate::auth::Caller = *caller;
             let body = body.0;
             crate::v1::batch::run(
                 &state.db,

@@ -13,7 +13,7 @@ use uuid::Uuid;
 use self::dto::{
     ActivityBody, ActivityListQuery, ActivityPage, ActivityPatch, ActivityResponse, CompleteBody, ContactHistoryQuery,
 };
-use crate::auth::{AuthUser, Caller};
+use crate::auth::{Authorized, Caller};
 use crate::error::ApiError;
 use crate::extract::{IfMatch, OptionalBody, if_match};
 use crate::pagination::{self};
@@ -89,16 +89,16 @@ kit::list_endpoint!(
         (status = 200, description = "A page of activities", body = ActivityPage),
         crate::openapi::FilteredReadErrors,
     ),
-    security(("bearer" = []))
+    security(("bearer" = [])),
+    extensions(("x-permission" = json!(Permission::ReadActivities)))
 )]
 #[get("/{id}/activities")]
 pub async fn list_party_activities(
     state: web::Data<AppState>,
-    user: AuthUser,
+    caller: Authorized,
     id: web::Path<Uuid>,
     query: web::Query<ContactHistoryQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let caller = user.require(Permission::ReadActivities)?;
     let query = query.into_inner();
     let (request, sort) = pagination::sorted(
         query.sort.as_deref(),
@@ -149,18 +149,18 @@ kit::transition_endpoint!(
             headers(("ETag" = String, description = "The new version, quoted"))),
         crate::openapi::ChangeErrors,
     ),
-    security(("bearer" = []))
+    security(("bearer" = [])),
+    extensions(("x-permission" = json!(Permission::WriteActivities)))
 )]
 #[post("/{id}/complete")]
 pub async fn complete_activity(
     state: web::Data<AppState>,
-    user: AuthUser,
+    caller: Authorized,
     req: HttpRequest,
     id: web::Path<Uuid>,
     body: OptionalBody<CompleteBody>,
 ) -> Result<HttpResponse, ApiError> {
     let outcome = body.0.and_then(|b| b.outcome).map(Into::into);
-    let caller = user.require(Permission::WriteActivities)?;
     let activity = service::act(
         &state.db,
         &caller,

@@ -52,7 +52,8 @@ pub struct TokenResponse {
         (status = 200, description = "A bearer token", body = TokenResponse),
         crate::openapi::TokenErrors,
     ),
-    security(())
+    security(()),
+    extensions(("x-permission" = json!(crate::routes::PUBLIC)))
 )]
 #[post("/token")]
 pub async fn create_token(

@@ -8,7 +8,7 @@ use actix_web::{HttpResponse, delete, get, patch, post, web};
 use domain::access::Permission;
 
 use self::dto::{DiscountRuleBody, DiscountRulePage, DiscountRulePatch, DiscountRuleQuery, DiscountRuleResponse};
-use crate::auth::AuthUser;
+use crate::auth::Authorized;
 use crate::error::ApiError;
 use crate::pagination::{self, KeyKind};
 use crate::query;
@@ -49,15 +49,15 @@ kit::create_endpoint!(
         (status = 200, description = "A page of discount rules", body = DiscountRulePage),
         crate::openapi::FilteredListErrors,
     ),
-    security(("bearer" = []))
+    security(("bearer" = [])),
+    extensions(("x-permission" = json!(Permission::ReadPricing)))
 )]
 #[get("")]
 pub async fn list_discount_rules(
     state: web::Data<AppState>,
-    user: AuthUser,
+    _caller: Authorized,
     query: web::Query<DiscountRuleQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    user.require(Permission::ReadPricing)?;
     let updated_since = query::instant("updated_since", query.updated_since)?;
     let (request, sort) =
         pagination::natural_or_updated(SORT, KeyKind::Text, updated_since, query.limit, query.cursor.as_deref())?;

@@ -9,7 +9,7 @@ use actix_web::{HttpResponse, get, web};
 use domain::access::Permission;
 
 use self::dto::{EventPage, EventQuery};
-use crate::auth::AuthUser;
+use crate::auth::Authorized;
 use crate::error::ApiError;
 use crate::pagination;
 use crate::state::AppState;
@@ -32,15 +32,15 @@ pub fn configure(config: &mut ServiceConfig) {
         (status = 200, description = "A page of events", body = EventPage),
         crate::openapi::ListErrors,
     ),
-    security(("bearer" = []))
+    security(("bearer" = [])),
+    extensions(("x-permission" = json!(Permission::ReadEvents)))
 )]
 #[get("")]
 pub async fn list_events(
     state: web::Data<AppState>,
-    user: AuthUser,
+    _caller: Authorized,
     query: web::Query<EventQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    user.require(Permission::ReadEvents)?;
     let limit = pagination::limit(query.limit)?;
     let page = service::page(&state.db, query.after.as_deref(), limit).await?;
     Ok(HttpResponse::Ok().json(EventPage::from(page)))

@@ -12,19 +12,13 @@ use domain::access::Permission;
 use uuid::Uuid;
 
 use self::dto::FlowResponse;
-use crate::auth::AuthUser;
+use crate::auth::{Authorized, Caller};
 use crate::error::ApiError;
 use crate::state::AppState;
 use app::flow::{self as service, Start};
 
-async fn respond(
-    state: &AppState,
-    user: AuthUser,
-    permission: Permission,
-    start: Start,
-) -> Result<HttpResponse, ApiError> {
-    let caller = user.require(permission)?;
-    let flow = service::flow(&state.db, &caller, start).await?;
+async fn respond(state: &AppState, caller: &Caller, start: Start) -> Result<HttpResponse, ApiError> {
+    let flow = service::flow(&state.db, caller, start).await?;
     Ok(HttpResponse::Ok().json(FlowResponse::from(flow)))
 }
 
@@ -38,15 +32,16 @@ async fn respond(
         (status = 200, description = "The document flow", body = FlowResponse),
         crate::openapi::ReadErrors,
     ),
-    security(("bearer" = []))
+    security(("bearer" = [])),
+    extensions(("x-permission" = json!(Permission::ReadOffers)))
 )]
 #[get("/{id}/flow")]
 pub async fn get_offer_flow(
     state: web::Data<AppState>,
-    user: AuthUser,
+    caller: Authorized,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    respond(&state, user, Permission::ReadOffers, Start::Offer(id.into_inner())).await
+    respond(&state, &caller, Start::Offer(id.into_inner())).await
 }
 
 /// The chain this sales order belongs to: its offer and opportunity, its invoice orders,
@@ -59,15 +54,16 @@ pub async fn get_offer_flow(
         (status = 200, description = "The document flow", body = FlowResponse),
         crate::openapi::ReadErrors,
     ),
-    security(("bearer" = []))
+    security(("bearer" = [])),
+    extensions(("x-permission" = json!(Permission::ReadOrders)))
 )]
 #[get("/{id}/flow")]
 pub async fn get_sales_order_flow(
     state: web::Data<AppState>,
-    user: AuthUser,
+    caller: Authorized,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    respond(&state, user, Permission::ReadOrders, Start::SalesOrder(id.into_inner())).await
+    respond(&state, &caller, Start::SalesOrder(id.into_inner())).await
 }
 
 /// The chain this invoice order belongs to: the sales orders it gathers, up to their offers and
@@ -80,21 +76,16 @@ pub async fn get_sales_order_flow(
         (status = 200, description = "The document flow", body = FlowResponse),
         crate::openapi::ReadErrors,
     ),
-    security(("bearer" = []))
+    security(("bearer" = [])),
+    extensions(("x-permission" = json!(Permission::ReadInvoices)))
 )]
 #[get("/{id}/flow")]
 pub async fn get_invoice_order_flow(
     state: web::Data<AppState>,
-    user: AuthUser,
+    caller: Authorized,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    respond(
-        &state,
-        user,
-        Permission::ReadInvoices,
-        Start::InvoiceOrder(id.into_inner()),
-    )
-    .await
+    respond(&state, &caller, Start::InvoiceOrder(id.into_inner())).await
 }
 
 /// The chain this invoice or credit note belongs to: the sales orders it invoices, up to their
@@ -108,13 +99,14 @@ pub async fn get_invoice_order_flow(
         (status = 200, description = "The document flow", body = FlowResponse),
         crate::openapi::ReadErrors,
     ),
-    security(("bearer" = []))
+    security(("bearer" = [])),
+    extensions(("x-permission" = json!(Permission::ReadInvoices)))
 )]
 #[get("/{id}/flow")]
 pub async fn get_invoice_flow(
     state: web::Data<AppState>,
-    user: AuthUser,
+    caller: Authorized,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    respond(&state, user, Permission::ReadInvoices, Start::Invoice(id.into_inner())).await
+    respond(&state, &caller, Start::Invoice(id.into_inner())).await
 }

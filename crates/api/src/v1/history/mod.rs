@@ -11,7 +11,7 @@ use domain::resource::ResourceType;
 use uuid::Uuid;
 
 use self::dto::{HISTORY_SORT, HistoryEntryResponse, HistoryPage, HistoryQuery};
-use crate::auth::AuthUser;
+use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::pagination::{self, KeyKind};
 use crate::state::AppState;
@@ -19,14 +19,13 @@ use crate::state::AppState;
 /// The page of history entries of one record that `query` asks for.
 pub async fn respond(
     state: &AppState,
-    user: AuthUser,
+    caller: &Caller,
     resource: ResourceType,
     id: Uuid,
     query: &HistoryQuery,
 ) -> Result<HttpResponse, ApiError> {
-    let caller = user.require(resource.read_permission())?;
     let request = pagination::oldest_first_by(HISTORY_SORT, KeyKind::Time, query.limit, query.cursor.as_deref())?;
-    let page = app::history::of(&state.db, &caller, resource, id, &request).await?;
+    let page = app::history::of(&state.db, caller, resource, id, &request).await?;
     Ok(HttpResponse::Ok().json(HistoryPage::new(page, HISTORY_SORT, HistoryEntryResponse::from)))
 }
 
@@ -43,17 +42,18 @@ macro_rules! history_endpoint {
                 (status = 200, description = "A page of history entries", body = crate::v1::history::dto::HistoryPage),
                 crate::openapi::ReadErrors,
             ),
-            security(("bearer" = []))
+            security(("bearer" = [])),
+            extensions(("x-permission" = json!(domain::resource::ResourceType::$resource.read_permission())))
         )]
         #[get("/{id}/history")]
         pub async fn $name(
             state: actix_web::web::Data<crate::state::AppState>,
-            user: crate::auth::AuthUser,
+            caller: crate::auth::Authorized,
             id: actix_web::web::Path<uuid::Uuid>,
             query: actix_web::web::Query<crate::v1::history::dto::HistoryQuery>,
         ) -> Result<actix_web::HttpResponse, crate::error::ApiError> {
             let resource = domain::resource::ResourceType::$resource;
-            crate::v1::history::respond(&state, user, resource, id.into_inner(), &query).await
+            crate::v1::history::respond(&state, &caller, resource, id.into_inner(), &query).await
         }
     };
 }

@@ -17,7 +17,7 @@ use self::dto::{
     InvoiceBody, InvoiceLineBody, InvoiceListQuery, InvoicePage, InvoicePatch, InvoiceResponse, InvoiceUpsertBody,
     PaymentBody,
 };
-use crate::auth::{AuthUser, Caller};
+use crate::auth::{Authorized, Caller};
 use crate::error::ApiError;
 use crate::extract::Body;
 use crate::pagination::{self};
@@ -78,15 +78,15 @@ fn with_payments(status: StatusCode, caller: &Caller, invoice: Invoice, payments
         (status = 503, response = crate::openapi::ServiceUnavailable),
         crate::openapi::CreateErrors,
     ),
-    security(("bearer" = []))
+    security(("bearer" = [])),
+    extensions(("x-permission" = json!(Permission::WriteInvoices)))
 )]
 #[post("")]
 pub async fn create_invoice(
     state: web::Data<AppState>,
-    user: AuthUser,
+    caller: Authorized,
     body: Body<InvoiceBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let caller = user.require(Permission::WriteInvoices)?;
     let body = body.0;
     let header_given = body.currency.is_some()
         || body.payment_terms_days.is_some()
@@ -200,15 +200,15 @@ fn direct_lines(lines: Vec<InvoiceLineBody>) -> Result<Vec<LineInput>, ApiError>
         (status = 200, description = "A page of invoices", body = InvoicePage),
         crate::openapi::FilteredListErrors,
     ),
-    security(("bearer" = []))
+    security(("bearer" = [])),
+    extensions(("x-permission" = json!(Permission::ReadInvoices)))
 )]
 #[get("")]
 pub async fn list_invoices(
     state: web::Data<AppState>,
-    user: AuthUser,
+    caller: Authorized,
     query: web::Query<InvoiceListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let caller = user.require(Permission::ReadInvoices)?;
     let query = query.into_inner();
     let default_sort = pagination::default_sort(query.updated_since.is_some(), "created_at");
     let (request, sort) = pagination::sorted(
@@ -254,15 +254,15 @@ pub async fn list_invoices(
             headers(("ETag" = String, description = "The version, quoted"))),
         crate::openapi::ReadErrors,
     ),
-    security(("bearer" = []))
+    security(("bearer" = [])),
+    extensions(("x-permission" = json!(Permission::ReadInvoices)))
 )]
 #[get("/{id}")]
 pub async fn get_invoice(
     state: web::Data<AppState>,
-    user: AuthUser,
+    caller: Authorized,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let caller = user.require(Permission::ReadInvoices)?;
     let (invoice, payments) = service::get(&state.db, &caller, id.into_inner()).await?;
     Ok(with_payments(StatusCode::OK, &caller, invoice, payments))
 }
@@ -301,16 +301,16 @@ kit::transition_endpoint!(
             headers(("ETag" = String, description = "The new version, quoted"))),
         crate::openapi::ChangeErrors,
     ),
-    security(("bearer" = []))
+    security(("bearer" = [])),
+    extensions(("x-permission" = json!(Permission::WriteInvoices)))
 )]
 #[post("/{id}/payments")]
 pub async fn create_payment(
     state: web::Data<AppState>,
-    user: AuthUser,
+    caller: Authorized,
     id: web::Path<Uuid>,
     body: Body<PaymentBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let caller = user.require(Permission::WriteInvoices)?;
     let body = body.0;
     let id = id.into_inner();
     let (invoice, payments) = service::pay(

@@ -11,7 +11,7 @@ use persistence::offers::{OfferFilter, OfferSort};
 use uuid::Uuid;
 
 use self::dto::{AcceptBody, OfferBody, OfferListQuery, OfferPage, OfferPatch, OfferResponse, PartyOfferQuery};
-use crate::auth::{AuthUser, Caller};
+use crate::auth::{Authorized, Caller};
 use crate::error::ApiError;
 use crate::extract::{IfMatch, OptionalBody, if_match};
 use crate::pagination::{self};
@@ -100,16 +100,16 @@ kit::list_endpoint!(
         (status = 200, description = "A page of offers", body = OfferPage),
         crate::openapi::ReadErrors,
     ),
-    security(("bearer" = []))
+    security(("bearer" = [])),
+    extensions(("x-permission" = json!(Permission::ReadOffers)))
 )]
 #[get("/{id}/offers")]
 pub async fn list_party_offers(
     state: web::Data<AppState>,
-    user: AuthUser,
+    caller: Authorized,
     id: web::Path<Uuid>,
     query: web::Query<PartyOfferQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let caller = user.require(Permission::ReadOffers)?;
     let query = query.into_inner();
     let (request, sort) = pagination::sorted(
         query.sort.as_deref(),
@@ -176,17 +176,17 @@ kit::transition_endpoint!(
             headers(("ETag" = String, description = "The new version, quoted"))),
         crate::openapi::ChangeErrors,
     ),
-    security(("bearer" = []))
+    security(("bearer" = [])),
+    extensions(("x-permission" = json!(Permission::WriteOffers)))
 )]
 #[post("/{id}/accept")]
 pub async fn accept_offer(
     state: web::Data<AppState>,
-    user: AuthUser,
+    caller: Authorized,
     req: HttpRequest,
     id: web::Path<Uuid>,
     body: OptionalBody<AcceptBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let caller = user.require(Permission::WriteOffers)?;
     let selected = body.0.map(|b| b.selected_optional_line_ids).unwrap_or_default();
     let offer = service::accept(&state.db, &caller, id.into_inner(), if_match(&req)?, &selected).await?;
     Ok(kit::current(&caller, offer))
@@ -217,16 +217,16 @@ kit::transition_endpoint!(
             headers(("Location" = String, description = "URL of the new draft"), ("ETag" = String, description = "Its version, quoted"))),
         crate::openapi::TransitionErrors,
     ),
-    security(("bearer" = []))
+    security(("bearer" = [])),
+    extensions(("x-permission" = json!(Permission::WriteOffers)))
 )]
 #[post("/{id}/revise")]
 pub async fn revise_offer(
     state: web::Data<AppState>,
-    user: AuthUser,
+    caller: Authorized,
     req: HttpRequest,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let caller = user.require(Permission::WriteOffers)?;
     let offer = service::revise(&state.db, &caller, id.into_inner(), if_match(&req)?).await?;
     Ok(kit::created(&caller, offer))
 }

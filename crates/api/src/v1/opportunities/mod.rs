@@ -13,7 +13,7 @@ use self::dto::{
     OpportunityBody, OpportunityListQuery, OpportunityPage, OpportunityPatch, OpportunityResponse,
     PartyOpportunityQuery,
 };
-use crate::auth::AuthUser;
+use crate::auth::Authorized;
 use crate::error::ApiError;
 use crate::pagination::{self};
 use crate::query;
@@ -73,16 +73,16 @@ kit::list_endpoint!(
         (status = 200, description = "A page of opportunities", body = OpportunityPage),
         crate::openapi::ReadErrors,
     ),
-    security(("bearer" = []))
+    security(("bearer" = [])),
+    extensions(("x-permission" = json!(Permission::ReadOpportunities)))
 )]
 #[get("/{id}/opportunities")]
 pub async fn list_party_opportunities(
     state: web::Data<AppState>,
-    user: AuthUser,
+    caller: Authorized,
     id: web::Path<Uuid>,
     query: web::Query<PartyOpportunityQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let caller = user.require(Permission::ReadOpportunities)?;
     let query = query.into_inner();
     let (request, sort) = pagination::sorted(
         query.sort.as_deref(),

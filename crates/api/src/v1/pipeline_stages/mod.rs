@@ -9,7 +9,7 @@ use domain::access::Permission;
 use domain::pipeline::StageKind;
 
 use self::dto::{StageBody, StageListQuery, StagePage, StagePatch, StageResponse};
-use crate::auth::AuthUser;
+use crate::auth::Authorized;
 use crate::error::ApiError;
 use crate::extract::Body;
 use crate::pagination::{self, KeyKind};
@@ -46,15 +46,15 @@ const SORT: &str = "position";
             headers(("Location" = String, description = "URL of the new stage"), ("ETag" = String, description = "The version, quoted"))),
         crate::openapi::CreateErrors,
     ),
-    security(("bearer" = []))
+    security(("bearer" = [])),
+    extensions(("x-permission" = json!(Permission::ManagePipeline)))
 )]
 #[post("")]
 pub async fn create_pipeline_stage(
     state: web::Data<AppState>,
-    user: AuthUser,
+    caller: Authorized,
     body: Body<StageBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let caller = user.require(Permission::ManagePipeline)?;
     let StageBody {
         name,
         position,
@@ -75,15 +75,15 @@ pub async fn create_pipeline_stage(
         (status = 200, description = "A page of stages", body = StagePage),
         crate::openapi::FilteredListErrors,
     ),
-    security(("bearer" = []))
+    security(("bearer" = [])),
+    extensions(("x-permission" = json!(Permission::ReadPipeline)))
 )]
 #[get("")]
 pub async fn list_pipeline_stages(
     state: web::Data<AppState>,
-    user: AuthUser,
+    _caller: Authorized,
     query: web::Query<StageListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    user.require(Permission::ReadPipeline)?;
     let updated_since = query::instant("updated_since", query.updated_since)?;
     let (request, sort) =
         pagination::natural_or_updated(SORT, KeyKind::Int, updated_since, query.limit, query.cursor.as_deref())?;

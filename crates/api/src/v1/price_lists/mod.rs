@@ -10,7 +10,7 @@ use domain::access::Permission;
 use self::dto::{
     PriceListBody, PriceListPage, PriceListPatch, PriceListQuery, PriceListResponse, PriceListSummaryResponse,
 };
-use crate::auth::AuthUser;
+use crate::auth::Authorized;
 use crate::error::ApiError;
 use crate::pagination::{self, KeyKind};
 use crate::query;
@@ -52,15 +52,15 @@ kit::create_endpoint!(
         (status = 200, description = "A page of price lists", body = PriceListPage),
         crate::openapi::FilteredListErrors,
     ),
-    security(("bearer" = []))
+    security(("bearer" = [])),
+    extensions(("x-permission" = json!(Permission::ReadPricing)))
 )]
 #[get("")]
 pub async fn list_price_lists(
     state: web::Data<AppState>,
-    user: AuthUser,
+    _caller: Authorized,
     query: web::Query<PriceListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    user.require(Permission::ReadPricing)?;
     let updated_since = query::instant("updated_since", query.updated_since)?;
     let (request, sort) =
         pagination::natural_or_updated(SORT, KeyKind::Text, updated_since, query.limit, query.cursor.as_deref())?;

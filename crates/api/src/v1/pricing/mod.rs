@@ -11,7 +11,7 @@ use domain::validation::ValidationErrors;
 use rust_decimal::Decimal;
 
 use self::dto::{ResolutionResponse, ResolveQuery};
-use crate::auth::AuthUser;
+use crate::auth::Authorized;
 use crate::error::ApiError;
 use crate::state::AppState;
 use app::pricing::PricingContext;
@@ -31,15 +31,15 @@ pub fn configure(config: &mut ServiceConfig) {
         (status = 200, description = "The price and why", body = ResolutionResponse),
         crate::openapi::FilteredReadErrors,
     ),
-    security(("bearer" = []))
+    security(("bearer" = [])),
+    extensions(("x-permission" = json!(Permission::ReadPricing)))
 )]
 #[get("/resolve")]
 pub async fn resolve_price(
     state: web::Data<AppState>,
-    user: AuthUser,
+    caller: Authorized,
     query: web::Query<ResolveQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let caller = user.require(Permission::ReadPricing)?;
     let query = query.into_inner();
     let mut errors = ValidationErrors::new();
     let quantity = match query.quantity.as_deref() {

@@ -12,7 +12,7 @@ use persistence::sales_orders::{SalesOrderFilter, SalesOrderSort};
 use self::dto::{
     SalesOrderBody, SalesOrderListQuery, SalesOrderPage, SalesOrderPatch, SalesOrderResponse, SalesOrderUpsertBody,
 };
-use crate::auth::{AuthUser, Caller};
+use crate::auth::{Authorized, Caller};
 use crate::error::ApiError;
 use crate::extract::Body;
 use crate::query;
@@ -62,15 +62,15 @@ impl Shown for SalesOrder {
             headers(("Location" = String, description = "URL of the new order"), ("ETag" = String, description = "The version, quoted"))),
         crate::openapi::CreateErrors,
     ),
-    security(("bearer" = []))
+    security(("bearer" = [])),
+    extensions(("x-permission" = json!(Permission::WriteOrders)))
 )]
 #[post("")]
 pub async fn create_sales_order(
     state: web::Data<AppState>,
-    user: AuthUser,
+    caller: Authorized,
     body: Body<SalesOrderBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let caller = user.require(Permission::WriteOrders)?;
     let body = body.0;
     let order = match (body.offer_id, body.party_id) {
         (Some(offer_id), None)

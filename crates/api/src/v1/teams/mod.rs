@@ -8,7 +8,7 @@ use actix_web::{HttpResponse, get, patch, post, web};
 use domain::access::Permission;
 
 use self::dto::{TeamBody, TeamListQuery, TeamPage, TeamPatch, TeamResponse};
-use crate::auth::AuthUser;
+use crate::auth::Authorized;
 use crate::error::ApiError;
 use crate::pagination::{self, KeyKind};
 use crate::query;
@@ -46,15 +46,15 @@ kit::create_endpoint!(
         (status = 200, description = "A page of teams", body = TeamPage),
         crate::openapi::FilteredListErrors,
     ),
-    security(("bearer" = []))
+    security(("bearer" = [])),
+    extensions(("x-permission" = json!(Permission::ManageTeams)))
 )]
 #[get("")]
 pub async fn list_teams(
     state: web::Data<AppState>,
-    user: AuthUser,
+    _caller: Authorized,
     query: web::Query<TeamListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    user.require(Permission::ManageTeams)?;
     let updated_since = query::instant("updated_since", query.updated_since)?;
     let (request, sort) = pagination::natural_or_updated(
         pagination::CREATED_AT,

@@ -9,7 +9,7 @@ use domain::access::Permission;
 use persistence::users::UserFilter;
 
 use self::dto::{UserBody, UserListQuery, UserPage, UserPatch, UserResponse};
-use crate::auth::AuthUser;
+use crate::auth::Authorized;
 use crate::error::ApiError;
 use crate::pagination::{self, KeyKind};
 use crate::query;
@@ -47,15 +47,15 @@ kit::create_endpoint!(
         (status = 200, description = "A page of users", body = UserPage),
         crate::openapi::FilteredListErrors,
     ),
-    security(("bearer" = []))
+    security(("bearer" = [])),
+    extensions(("x-permission" = json!(Permission::ManageUsers)))
 )]
 #[get("")]
 pub async fn list_users(
     state: web::Data<AppState>,
-    user: AuthUser,
+    _caller: Authorized,
     query: web::Query<UserListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    user.require(Permission::ManageUsers)?;
     let query = query.into_inner();
     let updated_since = query::instant("updated_since", query.updated_since)?;
     let (request, sort) = pagination::natural_or_updated(

@@ -16,7 +16,7 @@ use self::dto::{
     DeliveryListQuery, DeliveryPage, DeliveryResponse, WebhookBody, WebhookListQuery, WebhookPage, WebhookPatch,
     WebhookResponse,
 };
-use crate::auth::AuthUser;
+use crate::auth::Authorized;
 use crate::error::ApiError;
 use crate::extract::{Body, IfMatch, if_match};
 use crate::pagination::{self, KeyKind};
@@ -72,15 +72,15 @@ const DELIVERY_SORT: &str = "-created_at";
             headers(("Location" = String, description = "URL of the subscription"), ("ETag" = String, description = "The version, quoted"))),
         crate::openapi::CreateErrors,
     ),
-    security(("bearer" = []))
+    security(("bearer" = [])),
+    extensions(("x-permission" = json!(Permission::ManageWebhooks)))
 )]
 #[post("")]
 pub async fn create_webhook(
     state: web::Data<AppState>,
-    user: AuthUser,
+    caller: Authorized,
     body: Body<WebhookBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let caller = user.require(Permission::ManageWebhooks)?;
     let body = body.0;
     let input = WebhookInput {
         url: body.url,
@@ -105,15 +105,15 @@ pub async fn create_webhook(
         (status = 200, description = "A page of subscriptions", body = WebhookPage),
         crate::openapi::ListErrors,
     ),
-    security(("bearer" = []))
+    security(("bearer" = [])),
+    extensions(("x-permission" = json!(Permission::ManageWebhooks)))
 )]
 #[get("")]
 pub async fn list_webhooks(
     state: web::Data<AppState>,
-    user: AuthUser,
+    caller: Authorized,
     query: web::Query<WebhookListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let caller = user.require(Permission::ManageWebhooks)?;
     let request = pagination::oldest_first(query.limit, query.cursor.as_deref())?;
     let page = service::list(&state.db, &caller, &request).await?;
     Ok(
@@ -141,17 +141,17 @@ kit::get_endpoint!(
         (status = 200, description = "The changed subscription", body = WebhookResponse, headers(("ETag" = String, description = "The new version, quoted"))),
         crate::openapi::ChangeErrors,
     ),
-    security(("bearer" = []))
+    security(("bearer" = [])),
+    extensions(("x-permission" = json!(Permission::ManageWebhooks)))
 )]
 #[patch("/{id}")]
 pub async fn update_webhook(
     state: web::Data<AppState>,
-    user: AuthUser,
+    caller: Authorized,
     req: HttpRequest,
     id: web::Path<Uuid>,
     body: Body<WebhookPatch>,
 ) -> Result<HttpResponse, ApiError> {
-    let caller = user.require(Permission::ManageWebhooks)?;
     let (hook, rotated) = service::update(
         &state.db,
         &caller,
@@ -183,16 +183,16 @@ kit::remove_endpoint!(
         (status = 200, description = "A page of deliveries", body = DeliveryPage),
         crate::openapi::ReadErrors,
     ),
-    security(("bearer" = []))
+    security(("bearer" = [])),
+    extensions(("x-permission" = json!(Permission::ManageWebhooks)))
 )]
 #[get("/{id}/deliveries")]
 pub async fn list_webhook_deliveries(
     state: web::Data<AppState>,
-    user: AuthUser,
+    caller: Authorized,
     id: web::Path<Uuid>,
     query: web::Query<DeliveryListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let caller = user.require(Permission::ManageWebhooks)?;
     let (_, direction) = pagination::direction(DELIVERY_SORT);
     let request = PageRequest {
         sort: (),
@@ -223,15 +223,15 @@ pub async fn list_webhook_deliveries(
         (status = 200, description = "The delivery", body = DeliveryResponse),
         crate::openapi::ReadErrors,
     ),
-    security(("bearer" = []))
+    security(("bearer" = [])),
+    extensions(("x-permission" = json!(Permission::ManageWebhooks)))
 )]
 #[get("/{id}/deliveries/{delivery_id}")]
 pub async fn get_webhook_delivery(
     state: web::Data<AppState>,
-    user: AuthUser,
+    caller: Authorized,
     path: web::Path<(Uuid, Uuid)>,
 ) -> Result<HttpResponse, ApiError> {
-    let caller = user.require(Permission::ManageWebhooks)?;
     let (id, delivery_id) = path.into_inner();
     let delivery = service::delivery(&state.db, &caller, id, delivery_id).await?;
     Ok(HttpResponse::Ok().json(DeliveryResponse::from(delivery)))
@@ -253,15 +253,15 @@ pub async fn get_webhook_delivery(
         (status = 409, response = crate::openapi::Conflict),
         crate::openapi::ReadErrors,
     ),
-    security(("bearer" = []))
+    security(("bearer" = [])),
+    extensions(("x-permission" = json!(Permission::ManageWebhooks)))
 )]
 #[post("/{id}/deliveries/{delivery_id}/redeliver")]
 pub async fn redeliver_webhook_delivery(
     state: web::Data<AppState>,
-    user: AuthUser,
+    caller: Authorized,
     path: web::Path<(Uuid, Uuid)>,
 ) -> Result<HttpResponse, ApiError> {
-    let caller = user.require(Permission::ManageWebhooks)?;
     let (id, delivery_id) = path.into_inner();
     let delivery = service::redeliver(&state.db, &caller, id, delivery_id).await?;
     state.webhooks.wake();
@@ -281,15 +281,15 @@ pub async fn redeliver_webhook_delivery(
         (status = 409, response = crate::openapi::Conflict),
         crate::openapi::ReadErrors,
     ),
-    security(("bearer" = []))
+    security(("bearer" = [])),
+    extensions(("x-permission" = json!(Permission::ManageWebhooks)))
 )]
 #[post("/{id}/test")]
 pub async fn test_webhook(
     state: web::Data<AppState>,
-    user: AuthUser,
+    caller: Authorized,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let caller = user.require(Permission::ManageWebhooks)?;
     let delivery = service::test(&state.db, &caller, id.into_inner()).await?;
     state.webhooks.wake();
     Ok(accepted(delivery))
