@@ -22,6 +22,7 @@ mod m20261125_000016_idempotency_keys;
 mod m20261125_000017_webhooks;
 mod m20261125_000018_external_ids;
 mod m20261203_000019_server_instances;
+mod m20261203_000020_refresh_tokens;
 
 pub struct Migrator;
 
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000017_webhooks::Migration),
             Box::new(m20261125_000018_external_ids::Migration),
             Box::new(m20261203_000019_server_instances::Migration),
+            Box::new(m20261203_000020_refresh_tokens::Migration),
         ]
     }
 }

@@ -54,6 +54,7 @@ async fn a_token_is_issued_for_the_right_password_only() {
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["token_type"], "Bearer");
     assert_eq!(body["expires_in"], 600);
+    assert!(body["refresh_token"].is_string());
 
     for (email, password) in [
         (ADMIN_EMAIL, "wrong password!!"),

@@ -107,8 +107,15 @@ fn settings(database_url: &str) -> Settings {
     Settings {
         database_url: database_url.to_owned(),
         listen: "127.0.0.1:0".to_owned(),
-        jwt_secret: "test secret that is long enough for HS256".to_owned(),
-        token_ttl_seconds: 600,
+        tokens: api::TokenSettings {
+            jwt_secret: "test secret that is long enough for HS256".to_owned(),
+            jwt_previous_secrets: Vec::new(),
+            token_ttl_seconds: 600,
+            refresh_token_ttl_seconds: 3600,
+            jwt_external_jwks_file: None,
+            jwt_external_issuer: None,
+            jwt_external_audience: None,
+        },
         admin_email: Some(ADMIN_EMAIL.to_owned()),
         admin_password: Some(ADMIN_PASSWORD.to_owned()),
         cors_origins: Vec::new(),

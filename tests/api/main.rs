@@ -28,6 +28,7 @@ mod rate_limit;
 mod repository_kit;
 mod sales_orders;
 mod teams;
+mod tokens;
 mod updated_since;
 mod users;
 mod webhooks;

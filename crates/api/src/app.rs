@@ -14,7 +14,6 @@ use utoipa::OpenApi;
 use utoipa_actix_web::{AppExt, UtoipaApp, scope};
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::auth::JwtKeys;
 use crate::auth::throttle::LoginThrottle;
 use crate::config::Settings;
 use crate::error::ApiError;
@@ -51,7 +50,7 @@ pub struct Application {
 impl Application {
     /// Connects, migrates, creates the first admin if asked to, and binds the listener.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
-        let jwt = JwtKeys::new(settings.jwt_secret.as_bytes(), settings.token_ttl_seconds)?;
+        let jwt = settings.tokens.keys()?;
         app::password::configure(settings.password_cost())?;
         let db = persistence::db::connect(&settings.database_url)
             .await
@@ -73,6 +72,7 @@ impl Application {
         let state = web::Data::new(AppState {
             db,
             jwt,
+            refresh_token_ttl: chrono::TimeDelta::seconds(settings.tokens.refresh_token_ttl_seconds),
             webhooks,
             clock,
             logins: LoginThrottle::default(),

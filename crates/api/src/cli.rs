@@ -17,9 +17,9 @@ pub async fn run() -> anyhow::Result<()> {
     crate::telemetry::init(&settings.log_format);
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {
-            if settings.jwt_secret.is_empty() {
+            if settings.tokens.jwt_secret.is_empty() {
                 tracing::warn!("CRM_JWT_SECRET is not set: using a random secret; tokens end with this process");
-                settings.jwt_secret = random_secret();
+                settings.tokens.jwt_secret = random_secret();
             }
             let app = Application::build(settings).await?;
             tracing::info!(port = app.port(), "serving");

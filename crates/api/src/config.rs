@@ -39,6 +39,81 @@ pub struct CreateUser {
     pub role: Role,
 }
 
+/// How access and refresh tokens are made and checked.
+#[derive(Debug, Clone, Args)]
+pub struct TokenSettings {
+    /// HS256 key that signs access tokens, at least 32 bytes. Without it a random one is made:
+    /// tokens die with the process.
+    #[arg(
+        long,
+        env = "CRM_JWT_SECRET",
+        hide_env_values = true,
+        default_value = "",
+        hide_default_value = true,
+        global = true
+    )]
+    pub jwt_secret: String,
+    /// Comma-separated earlier secrets whose tokens are still accepted (rotation: put the old
+    /// secret here and a new one in `CRM_JWT_SECRET`; drop it once its tokens have expired).
+    #[arg(
+        long,
+        env = "CRM_JWT_PREVIOUS_SECRETS",
+        value_delimiter = ',',
+        hide_env_values = true,
+        global = true
+    )]
+    pub jwt_previous_secrets: Vec<String>,
+    /// Lifetime of an access token, seconds.
+    #[arg(long, env = "CRM_TOKEN_TTL_SECONDS", default_value_t = 900, global = true)]
+    pub token_ttl_seconds: i64,
+    /// Lifetime of a refresh token, seconds (each refresh makes a new one).
+    #[arg(long, env = "CRM_REFRESH_TOKEN_TTL_SECONDS", default_value_t = 30 * 24 * 3600, global = true)]
+    pub refresh_token_ttl_seconds: i64,
+    /// A JSON Web Key Set file of an external identity provider whose access tokens are accepted
+    /// too (each key with `kid` and an asymmetric `alg`: `RS256`, `ES256`, `EdDSA`…). Its tokens name
+    /// the user by a verified `email` claim.
+    #[arg(long, env = "CRM_JWT_EXTERNAL_JWKS_FILE", global = true, requires_all = ["jwt_external_issuer", "jwt_external_audience"])]
+    pub jwt_external_jwks_file: Option<std::path::PathBuf>,
+    /// The `iss` the external provider's tokens carry.
+    #[arg(long, env = "CRM_JWT_EXTERNAL_ISSUER", global = true)]
+    pub jwt_external_issuer: Option<String>,
+    /// The `aud` the external provider's tokens must carry for this API.
+    #[arg(long, env = "CRM_JWT_EXTERNAL_AUDIENCE", global = true)]
+    pub jwt_external_audience: Option<String>,
+}
+
+impl TokenSettings {
+    /// The keys these settings describe (the external provider's read from its file).
+    pub fn keys(&self) -> anyhow::Result<crate::auth::JwtKeys> {
+        use anyhow::Context;
+        let external = match (
+            &self.jwt_external_jwks_file,
+            &self.jwt_external_issuer,
+            &self.jwt_external_audience,
+        ) {
+            (Some(file), Some(issuer), Some(audience)) => {
+                let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+                let keys = serde_json::from_str(&text)
+                    .with_context(|| format!("{} is not a JSON Web Key Set", file.display()))?;
+                Some(crate::auth::ExternalProvider {
+                    keys,
+                    issuer: issuer.clone(),
+                    audience: audience.clone(),
+                })
+            }
+            (None, _, _) => None,
+            _ => anyhow::bail!("an external provider needs CRM_JWT_EXTERNAL_ISSUER and CRM_JWT_EXTERNAL_AUDIENCE"),
+        };
+        let previous: Vec<&[u8]> = self.jwt_previous_secrets.iter().map(String::as_bytes).collect();
+        Ok(crate::auth::JwtKeys::new(
+            self.jwt_secret.as_bytes(),
+            &previous,
+            external.as_ref(),
+            self.token_ttl_seconds,
+        )?)
+    }
+}
+
 #[derive(Debug, Clone, Args)]
 pub struct Settings {
     /// `sqlite://…` (embedded) or `postgres://…`.
@@ -51,18 +126,8 @@ pub struct Settings {
     pub database_url: String,
     #[arg(long, env = "CRM_LISTEN", default_value = "127.0.0.1:8080", global = true)]
     pub listen: String,
-    /// HS256 key, at least 32 bytes. Without it a random one is made: tokens die with the process.
-    #[arg(
-        long,
-        env = "CRM_JWT_SECRET",
-        hide_env_values = true,
-        default_value = "",
-        hide_default_value = true,
-        global = true
-    )]
-    pub jwt_secret: String,
-    #[arg(long, env = "CRM_TOKEN_TTL_SECONDS", default_value_t = 3600, global = true)]
-    pub token_ttl_seconds: i64,
+    #[command(flatten)]
+    pub tokens: TokenSettings,
     /// Creates the first admin when there are no users yet (with `CRM_ADMIN_PASSWORD`).
     #[arg(long, env = "CRM_ADMIN_EMAIL", global = true)]
     pub admin_email: Option<String>,

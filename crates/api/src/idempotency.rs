@@ -62,8 +62,12 @@ pub async fn middleware(
     let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
         return Ok(req.error_response(ApiError::internal(anyhow::anyhow!("AppState missing"))));
     };
-    // Without a valid token the handler answers 401 and nothing is kept.
-    let Some(caller_id) = crate::auth::bearer_subject(&req, &state.jwt) else {
+    // Keys are kept per caller the guard authorized: a public operation (a login, whose
+    // response holds tokens) keeps none.
+    let caller_id = actix_web::HttpMessage::extensions(&req)
+        .get::<crate::auth::Caller>()
+        .map(|caller| caller.id);
+    let Some(caller_id) = caller_id else {
         return next.call(req).await.map(ServiceResponse::map_into_boxed_body);
     };
     // Over the limit (or cut off): answered as the handler's extractor would have.

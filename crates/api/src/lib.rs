@@ -22,4 +22,4 @@ pub mod v1;
 
 pub use ::app::clock::Clock;
 pub use app::Application;
-pub use config::Settings;
+pub use config::{Settings, TokenSettings};

@@ -168,7 +168,11 @@ pub fn complete(mut openapi: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenA
                 }
             }
         }
-        if let Some(post) = item.post.as_mut().filter(|_| path != "/api/v1/auth/token") {
+        // Public operations keep no responses: they would keep the tokens they answer.
+        let public = |post: &&mut utoipa::openapi::path::Operation| {
+            crate::routes::Access::of(post) == crate::routes::Access::Public
+        };
+        if let Some(post) = item.post.as_mut().filter(|post| !public(post)) {
             post.parameters.get_or_insert_with(Vec::new).push(key.clone().into());
             // A reused key is a 422, a key still in use a 409, whatever the operation.
             for (status, response) in [("409", "Conflict"), ("422", "UnprocessableEntity")] {
@@ -313,6 +317,14 @@ error_set!(
     /// Errors of archiving or deleting a record.
     DeleteErrors { 400 => BadRequest, 401 => Unauthorized, 403 => Forbidden, 404 => NotFound, 412 => PreconditionFailed }
 );
+error_set!(
+    /// Errors of ending a session.
+    RevokeErrors {
+        400 => BadRequest, 413 => PayloadTooLarge, 415 => UnsupportedMediaType,
+        422 => UnprocessableEntity, 503 => ServiceUnavailable,
+    }
+);
+
 error_set!(
     /// Errors of getting a token.
     TokenErrors {

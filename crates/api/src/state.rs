@@ -15,6 +15,8 @@ use app::instance::Instance;
 pub struct AppState {
     pub db: DatabaseConnection,
     pub jwt: JwtKeys,
+    /// How long a refresh token lasts.
+    pub refresh_token_ttl: chrono::TimeDelta,
     pub webhooks: Webhooks,
     pub clock: Clock,
     pub logins: LoginThrottle,

@@ -1,5 +1,5 @@
 //! Work the server does on its own, off the request path: dropping events and finished webhook
-//! deliveries past their retention, and idempotency keys past their 24 hours.
+//! deliveries past their retention, idempotency keys past their 24 hours, expired refresh tokens.
 
 use std::time::Duration;
 
@@ -43,5 +43,6 @@ async fn clean(db: &DatabaseConnection, retention: TimeDelta) -> Result<(), pers
     idempotency::delete_before(db, now - idempotency::RETENTION).await?;
     // Real time: an instance's heartbeats are (see `crate::instance`).
     persistence::instances::forget_before(db, chrono::Utc::now() - TimeDelta::days(1)).await?;
+    persistence::refresh_tokens::delete_expired_before(db, now).await?;
     Ok(())
 }

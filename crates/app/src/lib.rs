@@ -16,6 +16,7 @@ pub mod lookup;
 pub mod password;
 pub mod records;
 pub mod references;
+pub mod sessions;
 pub mod transaction;
 pub mod upsert;
 mod versioned;

@@ -25,6 +25,7 @@ pub mod parties;
 pub mod pipeline_stages;
 pub mod price_lists;
 pub mod products;
+pub mod refresh_tokens;
 pub mod sales_orders;
 pub mod search;
 pub mod table;

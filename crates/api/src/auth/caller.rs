@@ -19,9 +19,6 @@ use domain::access::Permission;
 use crate::error::{ApiError, AppError, ErrorCode};
 use crate::routes::{Access, KnownRoutes, method_not_allowed};
 use crate::state::AppState;
-use persistence::table;
-use persistence::users::Users;
-use persistence::visibility::Visibility;
 
 /// Authenticates and authorizes every request for a documented operation, by the access the
 /// operation declares; a documented route asked with another method is a 405. Other requests go
@@ -68,21 +65,16 @@ async fn authorize(req: &ServiceRequest, permission: Option<Permission>) -> Resu
             "an `Authorization: Bearer` token is required",
         ));
     }
-    let subject = super::bearer_user(req, &state.jwt)
+    let verified = super::bearer_user(req, &state.jwt)
         .ok_or_else(|| unauthorized(ErrorCode::InvalidToken, "the token is invalid or expired"))?;
-    // The user is read on every request so that a change of the user ends its tokens at once: a
-    // new password, role or team, a deactivation (each a new version).
-    let user = table::find::<Users>(&state.db, subject.user, Visibility::All)
-        .await?
-        .filter(|user| user.active)
-        .ok_or_else(|| unauthorized(ErrorCode::InvalidToken, "the token's user is unknown or inactive"))?;
-    if user.version != subject.user_version {
-        tracing::warn!(target: "security", event = "revoked_token_used", user_id = %user.id);
-        return Err(unauthorized(
-            ErrorCode::InvalidToken,
-            "the token's user changed since it was issued (password, role, team or status): get a new token",
-        ));
-    }
+    let user = app::sessions::token_user(&state.db, &verified)
+        .await
+        .map_err(|refused| {
+            if let AppError::Unauthorized { .. } = refused {
+                tracing::warn!(target: "security", event = "token_refused", detail = %refused);
+            }
+            ApiError::from(refused)
+        })?;
     let Some(permission) = permission else {
         tracing::error!(target: "security", event = "undeclared_operation", method = %req.method(),
             path = req.path(), "an operation without a declared permission was refused");

@@ -9,7 +9,7 @@ use actix_web::http::header::{self, HeaderMap};
 use uuid::Uuid;
 
 pub use caller::{Authorized, Caller, guard};
-pub use jwt::JwtKeys;
+pub use jwt::{ExternalProvider, JwtKeys, TokenSubject};
 
 /// The token of an `Authorization: Bearer …` header.
 pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
@@ -18,35 +18,30 @@ pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }
 
-/// The user a valid bearer token names (whether the user is still active is [`guard`]'s
-/// check). The token is validated once per request: the rate limit, the idempotency keys and the
-/// handler all ask, and the answer is kept in the request's extensions.
+/// Whom a valid bearer token names, as a key for what is kept per caller (the rate limit, the
+/// idempotency keys): the user's id, or for a token of an external provider an id made of its
+/// email. The token is validated once per request: the rate limit, the idempotency keys and the
+/// guard all ask, and the answer is kept in the request's extensions.
 pub fn bearer_subject(req: &impl HttpMessage, jwt: &JwtKeys) -> Option<Uuid> {
-    bearer_user(req, jwt).map(|subject| subject.user)
+    bearer_user(req, jwt).map(|verified| match verified {
+        TokenSubject::User { id, .. } => id,
+        TokenSubject::Email(email) => {
+            use sha2::{Digest, Sha256};
+            let digest = Sha256::digest(email.to_lowercase().as_bytes());
+            Uuid::from_bytes(digest[..16].try_into().expect("a SHA-256 has 16 bytes and more"))
+        }
+    })
 }
 
-/// [`bearer_subject`] with the version of the user the token was issued to.
-pub fn bearer_user(req: &impl HttpMessage, jwt: &JwtKeys) -> Option<Subject> {
+/// Whom a valid bearer token names (whether that user is still active is [`guard`]'s check).
+pub fn bearer_user(req: &impl HttpMessage, jwt: &JwtKeys) -> Option<TokenSubject> {
     if let Some(Known(known)) = req.extensions().get::<Known>() {
-        return *known;
+        return known.clone();
     }
-    let subject = bearer_token(req.headers()).and_then(|token| {
-        let claims = jwt.validate(token).ok()?;
-        Some(Subject {
-            user: claims.sub,
-            user_version: claims.ver,
-        })
-    });
-    req.extensions_mut().insert(Known(subject));
-    subject
-}
-
-/// Who a valid token names: a user, as it was when the token was issued.
-#[derive(Debug, Clone, Copy)]
-pub struct Subject {
-    pub user: Uuid,
-    pub user_version: i32,
+    let verified = bearer_token(req.headers()).and_then(|token| jwt.validate(token));
+    req.extensions_mut().insert(Known(verified.clone()));
+    verified
 }
 
 /// The request's validated token subject, once known.
-struct Known(Option<Subject>);
+struct Known(Option<TokenSubject>);

@@ -20,6 +20,7 @@ pub mod pipeline_stage;
 pub mod price_list;
 pub mod price_list_entry;
 pub mod product;
+pub mod refresh_token;
 pub mod sales_order;
 pub mod sales_order_line;
 pub mod server_instance;

@@ -1,40 +1,26 @@
-//! `/api/v1/auth/token`: trade an email and password for an access token.
+//! `/api/v1/auth`: trade an email and password for an access token and a refresh token, renew
+//! them with the refresh token, and end the session. See `app::sessions`.
+
+pub mod dto;
 
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use app::error::AppError;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use domain::user::User;
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
-use validator::Validate;
+
+use self::dto::{RefreshRequest, TokenRequest, TokenResponse};
 
 use crate::error::ApiError;
 use crate::extract::Body;
 use crate::state::AppState;
 
 pub fn configure(config: &mut ServiceConfig) {
-    config.service(scope("/auth").service(create_token));
-}
-
-#[derive(Debug, Deserialize, ToSchema, Validate)]
-#[serde(deny_unknown_fields)]
-pub struct TokenRequest {
-    #[validate(length(max = 254, message = "must be at most 254 characters"))]
-    #[schema(max_length = 254, example = "admin@example.com")]
-    pub email: String,
-    /// Longer passwords are refused before hashing: Argon2 over megabytes is a denial of service.
-    #[validate(length(max = 1024, message = "must be at most 1024 characters"))]
-    #[schema(max_length = 1024, format = Password)]
-    pub password: String,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct TokenResponse {
-    pub access_token: String,
-    /// Always `Bearer`.
-    #[schema(example = "Bearer")]
-    pub token_type: String,
-    /// Seconds until the token expires.
-    pub expires_in: i64,
+    config.service(
+        scope("/auth")
+            .service(create_token)
+            .service(refresh_token)
+            .service(revoke_token),
+    );
 }
 
 /// Get an access token.
@@ -81,15 +67,67 @@ pub async fn create_token(
             return Err(error.into());
         }
     };
+    let session = app::sessions::start(&state.db, &user, state.refresh_token_ttl).await?;
+    tokens(&state, &user, session)
+}
+
+/// Renew an access token.
+///
+/// Trades a refresh token for a new access token and the next refresh token: each refresh token
+/// is used once. A refresh token presented a second time was copied: every token of its session
+/// is revoked (401), and the user logs in again. A change of the user since the login (password,
+/// role, team, deactivation) ends the session too.
+#[utoipa::path(
+    tag = "auth",
+    operation_id = "refresh_token",
+    request_body = RefreshRequest,
+    responses(
+        (status = 200, description = "A new access token and the next refresh token", body = TokenResponse),
+        crate::openapi::TokenErrors,
+    ),
+    security(()),
+    extensions(("x-permission" = json!(crate::routes::PUBLIC)))
+)]
+#[post("/refresh")]
+pub async fn refresh_token(state: web::Data<AppState>, body: Body<RefreshRequest>) -> Result<HttpResponse, ApiError> {
+    let (user, session) = app::sessions::refresh(&state.db, &body.0.refresh_token, state.refresh_token_ttl).await?;
+    tokens(&state, &user, session)
+}
+
+/// End a session (log out).
+///
+/// Revokes the refresh token and every other of its session (RFC 7009). An unknown token is not
+/// an error: the answer is the same 204. Access tokens already issued run out on their own
+/// (`expires_in`); a change of the user ends them at once.
+#[utoipa::path(
+    tag = "auth",
+    operation_id = "revoke_token",
+    request_body = RefreshRequest,
+    responses(
+        (status = 204, description = "The session is over"),
+        crate::openapi::RevokeErrors,
+    ),
+    security(()),
+    extensions(("x-permission" = json!(crate::routes::PUBLIC)))
+)]
+#[post("/revoke")]
+pub async fn revoke_token(state: web::Data<AppState>, body: Body<RefreshRequest>) -> Result<HttpResponse, ApiError> {
+    app::sessions::end(&state.db, &body.0.refresh_token).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+fn tokens(state: &AppState, user: &User, session: app::sessions::Issued) -> Result<HttpResponse, ApiError> {
     // A token's lifetime is real time, whatever the server's clock says: the token library checks
     // it against the system's.
-    let token = state
+    let access_token = state
         .jwt
         .issue(user.id, user.version, chrono::Utc::now())
         .map_err(ApiError::internal)?;
     Ok(HttpResponse::Ok().json(TokenResponse {
-        access_token: token,
+        access_token,
         token_type: "Bearer".to_owned(),
         expires_in: state.jwt.ttl_seconds,
+        refresh_token: session.token,
+        refresh_expires_in: session.expires_in.num_seconds(),
     }))
 }
