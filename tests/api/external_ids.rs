@@ -301,8 +301,8 @@ async fn a_resend_without_an_owner_keeps_the_sales_rep() {
     let (rep_id, rep) = app.user_with_role(Role::Sales, Some(&team)).await;
     let erp = app.login_as(Role::Integrator).await;
     let path = "/api/v1/parties/by-external-id/ERP-OWNER";
-    let body = json!({"kind": "organization", "name": "Owned AG"});
-    let created = app.request(Method::PUT, path, Some(&rep), Some(&body)).await;
+    let body = json!({"kind": "organization", "name": "Owned AG", "owner_id": rep_id});
+    let created = app.request(Method::PUT, path, Some(&erp), Some(&body)).await;
     assert_eq!(created.status(), StatusCode::CREATED);
     assert_eq!(created.json::<Value>().await.unwrap()["owner_id"], rep_id.as_str());
 

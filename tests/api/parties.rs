@@ -491,30 +491,46 @@ async fn sales_users_see_their_own_and_their_teams_parties_only() {
         (&problem["errors"][0]["field"], &problem["errors"][0]["code"]),
         (&json!("owner_id"), &json!("required"))
     );
-    let upserted = app
-        .request(
-            Method::PUT,
-            "/api/v1/parties/by-external-id/ALICE-1",
-            Some(&alice),
-            Some(&json!({"kind": "organization", "name": "Upserted"})),
-        )
+}
+
+/// External ids are unique among all records: a sales user who could name one would learn
+/// whether a party they cannot see has it. They neither upsert by external id nor set one.
+#[tokio::test]
+async fn sales_users_do_not_name_records_by_external_id() {
+    let app = spawn_app().await;
+    let north = app.create_team("North").await;
+    let south = app.create_team("South").await;
+    let (_, alice) = app.user_with_role(Role::Sales, Some(&north)).await;
+    let (carol_id, _) = app.user_with_role(Role::Sales, Some(&south)).await;
+    app.put(
+        "/api/v1/parties/by-external-id/CAROL-1",
+        &json!({"kind": "organization", "name": "Carol's", "owner_id": carol_id}),
+    )
+    .await;
+    let body = json!({"kind": "organization", "name": "Mine"});
+    for external_id in ["CAROL-1", "FREE-1"] {
+        let path = format!("/api/v1/parties/by-external-id/{external_id}");
+        let upsert = app.request(Method::PUT, &path, Some(&alice), Some(&body)).await;
+        assert_problem(upsert, StatusCode::FORBIDDEN, "forbidden").await;
+        let named = json!({"kind": "organization", "name": "Mine", "external_id": external_id});
+        let created = app
+            .request(Method::POST, "/api/v1/parties", Some(&alice), Some(&named))
+            .await;
+        let problem = assert_problem(created, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+        assert_eq!(
+            problem["errors"][0]["field"], "external_id",
+            "the same answer whoever has it"
+        );
+        assert_eq!(problem["errors"][0]["code"], "not_allowed");
+        assert!(problem.get("existing_id").is_none());
+    }
+    let batch = json!({"items": [{"kind": "organization", "name": "Mine", "external_id": "FREE-2"}]});
+    let refused = app
+        .request(Method::POST, "/api/v1/parties/batch", Some(&alice), Some(&batch))
         .await;
-    assert_eq!(upserted.status(), StatusCode::CREATED);
-    let replaced = app
-        .request(
-            Method::PUT,
-            "/api/v1/parties/by-external-id/ALICE-1",
-            Some(&alice),
-            Some(&json!({"kind": "organization", "name": "Replaced"})),
-        )
-        .await;
-    assert_eq!(
-        replaced.status(),
-        StatusCode::OK,
-        "an omitted owner is the caller again"
-    );
-    let replaced: Value = replaced.json().await.unwrap();
-    assert_eq!(replaced["owner_id"], alice_id.as_str());
+    assert_problem(refused, StatusCode::FORBIDDEN, "forbidden").await;
+    let parties = app.get_json("/api/v1/parties").await;
+    assert_eq!(parties["items"].as_array().unwrap().len(), 1, "only Carol's party");
 }
 
 #[tokio::test]

@@ -34,6 +34,7 @@ const MATRIX: &[(&str, &[&str])] = &[
     ("write_orders", SELLERS),
     ("write_products", CATALOG),
     ("manage_pricing", CATALOG),
+    ("upsert_sales_records", CATALOG),
     ("write_invoices", INVOICING),
     ("read_events", SYNC),
     ("manage_webhooks", SYNC),

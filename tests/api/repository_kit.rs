@@ -110,12 +110,13 @@ async fn a_version_is_written_only_over_the_version_read() {
 #[tokio::test]
 async fn external_ids_are_found_whoever_sees_the_record() {
     let app = spawn_app().await;
-    let alice = app.login_as(Role::Sales).await;
+    let (alice_id, _) = app.user_with_role(Role::Sales, None).await;
+    let erp = app.login_as(Role::Integrator).await;
     let response = app
         .post_as(
-            &alice,
+            &erp,
             "/api/v1/parties",
-            Some(&json!({"kind": "organization", "name": "Acme", "external_id": "ERP-7"})),
+            Some(&json!({"kind": "organization", "name": "Acme", "external_id": "ERP-7", "owner_id": alice_id})),
         )
         .await;
     assert_eq!(response.status(), StatusCode::CREATED);

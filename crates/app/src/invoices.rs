@@ -64,7 +64,7 @@ pub async fn from_invoice_order(
 ) -> Result<Invoice, AppError> {
     let external_id = upsert::checked_external_id(external_id.as_deref())?;
     let txn = db.begin().await?;
-    upsert::check_external_id_free::<Invoices>(&txn, external_id.as_deref()).await?;
+    upsert::check_external_id_free::<Invoices>(&txn, caller, external_id.as_deref()).await?;
     let order = invoice_orders::find_for_update(&txn, caller, invoice_order_id)
         .await
         .map_err(|error| match error {
@@ -94,7 +94,7 @@ pub async fn create(
 ) -> Result<Invoice, AppError> {
     let external_id = upsert::checked_external_id(external_id.as_deref())?;
     let txn = db.begin().await?;
-    upsert::check_external_id_free::<Invoices>(&txn, external_id.as_deref()).await?;
+    upsert::check_external_id_free::<Invoices>(&txn, caller, external_id.as_deref()).await?;
     let created = create_direct(&txn, caller, input, external_id).await?;
     transaction::commit(txn).await?;
     Ok(created)
@@ -203,7 +203,7 @@ async fn credit_note_once(
     external_id: Option<&str>,
 ) -> Result<Option<Invoice>, AppError> {
     let txn = db.begin().await?;
-    upsert::check_external_id_free::<Invoices>(&txn, external_id).await?;
+    upsert::check_external_id_free::<Invoices>(&txn, caller, external_id).await?;
     let credited = table::find::<Invoices>(&txn, credits_invoice_id, caller.visibility())
         .await?
         .ok_or_else(|| AppError::invalid("credits_invoice_id", "not_found", "no invoice with this id"))?;

@@ -57,7 +57,7 @@ pub async fn create(
 ) -> Result<Offer, AppError> {
     let external_id = upsert::checked_external_id(external_id.as_deref())?;
     let txn = db.begin().await?;
-    upsert::check_external_id_free::<Offers>(&txn, external_id.as_deref()).await?;
+    upsert::check_external_id_free::<Offers>(&txn, caller, external_id.as_deref()).await?;
     let created = insert_new(&txn, caller, input, external_id).await?;
     transaction::commit(txn).await?;
     Ok(created)

@@ -216,8 +216,12 @@ async fn check_references(
     {
         references.add("price_list_id", "not_found", "no price list with this id");
     }
-    if let Some(external_id) = fields.external_id.as_deref()
-        && current_fields.and_then(|c| c.external_id.as_deref()) != Some(external_id)
+    let new_external_id = fields
+        .external_id
+        .as_deref()
+        .filter(|id| current_fields.and_then(|c| c.external_id.as_deref()) != Some(*id));
+    upsert::check_external_id_allowed(caller, new_external_id)?;
+    if let Some(external_id) = new_external_id
         && let Some(other) = table::find_by_external_id::<Parties>(conn, external_id).await?
     {
         return Err(upsert::duplicate_external_id(RESOURCE, external_id, Some(other.id)));

@@ -71,7 +71,7 @@ async fn convert_once(
     external_id: Option<String>,
 ) -> Result<SalesOrder, AppError> {
     let txn = db.begin().await?;
-    upsert::check_external_id_free::<SalesOrders>(&txn, external_id.as_deref()).await?;
+    upsert::check_external_id_free::<SalesOrders>(&txn, caller, external_id.as_deref()).await?;
     let offer = table::find_for_update::<Offers>(&txn, offer_id, caller.visibility())
         .await?
         .ok_or_else(|| AppError::invalid("offer_id", "not_found", "no offer with this id"))?;
@@ -103,7 +103,7 @@ pub async fn create(
 ) -> Result<SalesOrder, AppError> {
     let external_id = upsert::checked_external_id(external_id.as_deref())?;
     let txn = db.begin().await?;
-    upsert::check_external_id_free::<SalesOrders>(&txn, external_id.as_deref()).await?;
+    upsert::check_external_id_free::<SalesOrders>(&txn, caller, external_id.as_deref()).await?;
     let order = create_direct(&txn, caller, input, external_id).await?;
     transaction::commit(txn).await?;
     Ok(order)

@@ -67,12 +67,27 @@ pub fn duplicate_external_id(resource: ResourceType, external_id: &str, existing
     )
 }
 
-/// Refuses an external id that another record of the resource has, with a 409 naming it; the
-/// unique index is the backstop when two requests race.
+/// Refuses an external id the caller may not give (a sales user's: external ids are unique among
+/// all records, so one would tell whether a record they cannot see has it), with a 422.
+pub(crate) fn check_external_id_allowed(caller: &Caller, external_id: Option<&str>) -> Result<(), AppError> {
+    if external_id.is_some() && !domain::access::may_set_external_ids(caller.role) {
+        return Err(AppError::invalid(
+            "external_id",
+            "not_allowed",
+            "sales users do not set external ids: they are the keys of systems that sync every record",
+        ));
+    }
+    Ok(())
+}
+
+/// Refuses an external id the caller may not give, or that another record of the resource has
+/// (a 409 naming it); the unique index is the backstop when two requests race.
 pub(crate) async fn check_external_id_free<T: Table>(
     conn: &impl ConnectionTrait,
+    caller: &Caller,
     external_id: Option<&str>,
 ) -> Result<(), AppError> {
+    check_external_id_allowed(caller, external_id)?;
     if let Some(external_id) = external_id
         && let Some(other) = table::find_by_external_id::<T>(conn, external_id).await?
     {

@@ -59,7 +59,7 @@ impl Role {
             permission,
             P::WriteParties | P::WriteActivities | P::WriteOpportunities | P::WriteOffers | P::WriteOrders
         );
-        let prices = matches!(permission, P::WriteProducts | P::ManagePricing);
+        let prices = matches!(permission, P::WriteProducts | P::ManagePricing | P::UpsertSalesRecords);
         let invoices = permission == P::WriteInvoices;
         // The change feed and webhooks carry every record of every party: for the ERP's account.
         let sync = matches!(permission, P::ReadEvents | P::ManageWebhooks);
@@ -109,6 +109,12 @@ pub fn may_leave_unassigned(role: Role) -> bool {
     role.sales_scope() == Scope::All
 }
 
+/// Whether `role` may give a record an external id. Not sales users: external ids are unique
+/// among all records, so naming one would tell whether a record they cannot see has it.
+pub fn may_set_external_ids(role: Role) -> bool {
+    role.sales_scope() == Scope::All
+}
+
 /// The owner of a record created without one: a sales user's record is theirs, or they could not
 /// see it; for other roles it stays unassigned.
 pub fn default_owner(role: Role, caller: Member) -> Option<Uuid> {
@@ -155,6 +161,10 @@ pub enum Permission {
     ReadEvents,
     /// Subscribe webhooks and read their deliveries.
     ManageWebhooks,
+    /// Create or replace parties, offers and sales orders by their external ids (`PUT
+    /// …/by-external-id/…`, batches). Only for roles that see every record: an external id is
+    /// unique among all records, so naming one answers whether a record the caller cannot see has it.
+    UpsertSalesRecords,
 }
 
 impl Permission {
@@ -181,6 +191,7 @@ impl Permission {
         Permission::WriteInvoices,
         Permission::ReadEvents,
         Permission::ManageWebhooks,
+        Permission::UpsertSalesRecords,
     ];
 
     /// The roles that may do this, in the order of [`Role::ALL`].
@@ -227,7 +238,7 @@ mod tests {
             ],
         ]
         .concat();
-        let catalog: &[Permission] = &[sales, &[P::WriteProducts, P::ManagePricing]].concat();
+        let catalog: &[Permission] = &[sales, &[P::WriteProducts, P::ManagePricing, P::UpsertSalesRecords]].concat();
         let integrator: &[Permission] = &[catalog, &[P::WriteInvoices, P::ReadEvents, P::ManageWebhooks]].concat();
         let accountant: &[Permission] = &[read_only, &[P::WriteInvoices]].concat();
         let allowed: &[(Role, &[Permission])] = &[

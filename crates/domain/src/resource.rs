@@ -131,6 +131,15 @@ impl ResourceType {
         }
     }
 
+    /// The permission that creates or replaces its records by external id: for the records sales
+    /// users write, only roles that see every record (see [`Permission::UpsertSalesRecords`]).
+    pub fn upsert_permission(self) -> Permission {
+        match self {
+            ResourceType::Party | ResourceType::Offer | ResourceType::SalesOrder => Permission::UpsertSalesRecords,
+            _ => self.write_permission(),
+        }
+    }
+
     /// The permission that creates and changes its records.
     pub fn write_permission(self) -> Permission {
         use Permission as P;

@@ -246,7 +246,7 @@ macro_rules! upsert_endpoint {
                 crate::openapi::ChangeErrors,
             ),
             security(("bearer" = [])),
-            extensions(("x-permission" = json!(<$record as domain::record::Record>::TYPE.write_permission())))
+            extensions(("x-permission" = json!(<$record as domain::record::Record>::TYPE.upsert_permission())))
         )]
         #[put("/by-external-id/{external_id}")]
         pub async fn $name(
@@ -322,7 +322,7 @@ macro_rules! batch_endpoint {
                 crate::openapi::BatchErrors,
             ),
             security(("bearer" = [])),
-            extensions(("x-permission" = json!(<$record as domain::record::Record>::TYPE.write_permission())))
+            extensions(("x-permission" = json!(<$record as domain::record::Record>::TYPE.upsert_permission())))
         )]
         #[post("/batch")]
         pub async fn $name(
