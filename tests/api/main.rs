@@ -31,4 +31,5 @@ mod teams;
 mod tokens;
 mod updated_since;
 mod users;
+mod visibility;
 mod webhooks;
