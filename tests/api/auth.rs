@@ -146,3 +146,32 @@ async fn a_new_password_ends_the_users_tokens_and_no_one_elses() {
     let works = app.request(Method::GET, "/api/v1/parties", Some(&fresh), None).await;
     assert_eq!(works.status(), StatusCode::OK);
 }
+
+/// A user changed by another server (here: behind this server's back, in the database) loses
+/// its tokens here within a second, without this server reading the user on every request.
+#[tokio::test]
+async fn a_user_changed_on_another_server_is_refused_here_within_a_second() {
+    let clock = api::Clock::manual(chrono::Utc::now());
+    let app = crate::helpers::spawn_app_with(|settings| settings.clock = clock.clone()).await;
+    let (id, token) = app.user_with_role(Role::Sales, None).await;
+    let read = || app.request(Method::GET, "/api/v1/parties", Some(&token), None);
+    assert_eq!(read().await.status(), StatusCode::OK);
+    let email = app.get_json(&format!("/api/v1/users/{id}")).await["email"].clone();
+    let email = email.as_str().unwrap();
+    app.execute_sql(&format!(
+        "UPDATE users SET version = version + 1, active = false WHERE email = '{email}'"
+    ))
+    .await;
+    clock.advance(chrono::TimeDelta::seconds(1));
+    assert_problem(read().await, StatusCode::UNAUTHORIZED, "invalid_token").await;
+}
+
+/// PostgreSQL refuses a NUL byte in a text parameter: an email with one names no user, and the
+/// answer is the same 401 as for any unknown email.
+#[tokio::test]
+async fn an_email_with_a_nul_byte_is_an_unknown_email() {
+    let app = spawn_app().await;
+    let body = json!({"email": "admin\u{0}@example.com", "password": ADMIN_PASSWORD});
+    let response = app.request(Method::POST, "/api/v1/auth/token", None, Some(&body)).await;
+    assert_problem(response, StatusCode::UNAUTHORIZED, "invalid_credentials").await;
+}

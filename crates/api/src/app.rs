@@ -99,12 +99,13 @@ impl Application {
                 .service(SwaggerUi::new("/swagger-ui/{_:.*}").url("/api-docs/openapi.json", openapi))
                 .default_service(web::to(fallback))
                 .wrap(from_fn(idempotency::middleware))
-                // Every use case of the request, and the idempotency commit, read the server's clock.
-                .wrap(from_fn(crate::state::with_clock))
                 // The body is read (within its deadline) before the key is claimed or a handler runs.
                 .wrap(from_fn(crate::deadline::middleware))
                 // Who calls, and whether they may: before the body is read or a key claimed.
                 .wrap(from_fn(crate::auth::guard))
+                // Everything of the request, from the guard to the idempotency commit, reads the
+                // server's clock.
+                .wrap(from_fn(crate::state::with_clock))
                 // Outside idempotency: a refused request claims no key.
                 .wrap(from_fn(rate_limit::middleware))
                 .wrap(cors(&cors_origins))

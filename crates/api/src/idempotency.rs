@@ -80,7 +80,17 @@ pub async fn middleware(
     let claimant = state.instance.claimant();
     let claim = idempotency::claim(&state.db, caller_id, &key, &hash, claimed_at, claimant).await;
     match claim.map_err(ApiError::from) {
-        Err(error) => Ok(req.error_response(error)),
+        Err(error) => {
+            // The claim may have been committed with no answer to tell (the connection died):
+            // free it when the database is back, or the retries would wait a minute.
+            let claim = Claimed {
+                caller_id,
+                key: &key,
+                at: claimed_at,
+            };
+            free_later(state.db.clone(), &claim);
+            Ok(req.error_response(error))
+        }
         Ok(Claim::OtherRequest) => Ok(req.error_response(ApiError::invalid(
             "Idempotency-Key",
             "key_reused",
@@ -130,9 +140,7 @@ async fn settle(
         // Refused: whatever it began is not committed (before the key is freed: on SQLite the
         // transaction holds the one connection).
         drop(held);
-        if let Err(error) = idempotency::release(&state.db, claim.caller_id, claim.key).await {
-            tracing::warn!(%error, "could not free an idempotency key; it frees itself in a minute");
-        }
+        free(state, claim).await;
         return Ok(response.map_into_boxed_body());
     }
     let (req, response) = response.into_parts();
@@ -167,6 +175,25 @@ async fn settle(
     }
 }
 
+/// Frees a refused request's key once the database answers again, trying for 45 s: well before
+/// the claim's minute is over, after which a retry may take the key over and this must not free
+/// that retry's claim. Meanwhile no retry can claim the key, since this server still runs.
+fn free_later(db: persistence::DatabaseConnection, claim: &Claimed<'_>) {
+    let (caller_id, key, at) = (claim.caller_id, claim.key.to_owned(), claim.at);
+    tokio::spawn(async move {
+        let give_up = tokio::time::Instant::now() + std::time::Duration::from_secs(45);
+        let mut pause = std::time::Duration::from_millis(250);
+        while tokio::time::Instant::now() + pause < give_up {
+            tokio::time::sleep(pause).await;
+            if idempotency::release(&db, caller_id, &key, at).await.is_ok() {
+                return;
+            }
+            pause = (pause * 2).min(std::time::Duration::from_secs(5));
+        }
+        tracing::warn!("could not free an idempotency key; it frees itself in a minute");
+    });
+}
+
 /// Commits the change with the response its retries will get. A claim that is no longer this
 /// request's (a retry took it over after a minute) commits nothing: the retry makes the change.
 async fn commit_with_response(
@@ -175,22 +202,39 @@ async fn commit_with_response(
     claim: &Claimed<'_>,
     stored: &StoredResponse,
 ) -> Result<(), ApiError> {
-    if !idempotency::complete(&txn, claim.caller_id, claim.key, claim.at, stored).await? {
-        drop(txn);
-        return Err(ApiError::conflict(
-            ErrorCode::IdempotencyKeyInUse,
-            "this request ran so long that a retry with its key took over: it changed nothing",
-            None,
-        ));
-    }
-    if let Err(error) = txn.commit().await {
-        // Nothing was committed, the claim included: the key is free for a retry.
-        if let Err(error) = idempotency::release(&state.db, claim.caller_id, claim.key).await {
-            tracing::warn!(%error, "could not free an idempotency key; it frees itself in a minute");
+    let committed = match idempotency::complete(&txn, claim.caller_id, claim.key, claim.at, stored).await {
+        Ok(true) => txn.commit().await.map_err(ApiError::from),
+        Ok(false) => {
+            drop(txn);
+            return Err(ApiError::conflict(
+                ErrorCode::IdempotencyKeyInUse,
+                "this request ran so long that a retry with its key took over: it changed nothing",
+                None,
+            ));
         }
-        return Err(error.into());
+        Err(error) => {
+            drop(txn);
+            Err(error.into())
+        }
+    };
+    if let Err(error) = committed {
+        // Nothing was committed, the claim included (a commit that went through although its
+        // answer was lost completed the claim, which freeing leaves alone): the key is free.
+        free(state, claim).await;
+        return Err(error);
     }
     Ok(())
+}
+
+/// Frees the key of a request that changed nothing, now or, if the database does not answer,
+/// as soon as it does again.
+async fn free(state: &AppState, claim: &Claimed<'_>) {
+    if let Err(error) = idempotency::release(&state.db, claim.caller_id, claim.key, claim.at).await {
+        // Most likely the database is out of reach, as it was for the request (a 503 that tells
+        // the client to retry in 2 s): the retry must not wait for the claim's minute.
+        tracing::warn!(%error, "could not free an idempotency key; trying again in the background");
+        free_later(state.db.clone(), claim);
+    }
 }
 
 fn replay(stored: &StoredResponse) -> HttpResponse {

@@ -6,9 +6,12 @@
 //! family is revoked, so the thief and the user both have to log in again. Any change of the user
 //! (password, role, team, deactivation) ends its refresh tokens as it ends its access tokens.
 
+use std::collections::HashMap;
+use std::sync::{LazyLock, PoisonError, RwLock};
+
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use chrono::TimeDelta;
+use chrono::{DateTime, TimeDelta, Utc};
 use domain::user::User;
 use persistence::refresh_tokens::{self, RefreshToken};
 use persistence::table;
@@ -31,12 +34,57 @@ pub enum TokenSubject {
     Email(String),
 }
 
-/// The active user `subject` names. Read on every request, so that a change of the user ends its
-/// tokens at once: a new password, role or team, a deactivation (each a new version).
+/// How long a user read for a token is believed: a change of the user (a new password, role or
+/// team, a deactivation: each a new version) made on another server ends its tokens here within
+/// this time; one made on this server, at once ([`forget`]).
+pub const BELIEVED_FOR: TimeDelta = TimeDelta::milliseconds(500);
+/// At most this many users are kept; past it, the expired ones go (and if none had, all).
+const KEPT_AT_MOST: usize = 10_000;
+
+/// The users tokens named lately, with when each was read: most requests need no read of their
+/// caller. One per process: every server of a test process shares it, which is right, since a
+/// user's id names one user whatever the database.
+static RECENT: LazyLock<RwLock<HashMap<Uuid, Read>>> = LazyLock::new(Default::default);
+
+/// A user, and when it was read.
+type Read = (DateTime<Utc>, User);
+
+/// Forgets what was read of user `id`: this server changed it.
+pub fn forget(id: Uuid) {
+    RECENT.write().unwrap_or_else(PoisonError::into_inner).remove(&id);
+}
+
+/// User `id` as read at most [`BELIEVED_FOR`] ago, else as read now.
+async fn recent_user(db: &DatabaseConnection, id: Uuid) -> Result<Option<User>, AppError> {
+    let at = now();
+    let kept = RECENT
+        .read()
+        .unwrap_or_else(PoisonError::into_inner)
+        .get(&id)
+        .filter(|(read_at, _)| at - *read_at < BELIEVED_FOR && *read_at <= at)
+        .map(|(_, user)| user.clone());
+    if kept.is_some() {
+        return Ok(kept);
+    }
+    let user = table::find::<Users>(db, id, Visibility::All).await?;
+    if let Some(user) = &user {
+        let mut recent = RECENT.write().unwrap_or_else(PoisonError::into_inner);
+        if recent.len() >= KEPT_AT_MOST {
+            recent.retain(|_, (read_at, _)| at - *read_at < BELIEVED_FOR);
+            if recent.len() >= KEPT_AT_MOST {
+                recent.clear();
+            }
+        }
+        recent.insert(id, (at, user.clone()));
+    }
+    Ok(user)
+}
+
+/// The active user `subject` names, as read at most [`BELIEVED_FOR`] ago.
 pub async fn token_user(db: &DatabaseConnection, subject: &TokenSubject) -> Result<User, AppError> {
     match subject {
         TokenSubject::User { id, version } => {
-            let user = table::find::<Users>(db, *id, Visibility::All)
+            let user = recent_user(db, *id)
                 .await?
                 .filter(|user| user.active)
                 .ok_or_else(|| invalid("the token's user is unknown or inactive"))?;

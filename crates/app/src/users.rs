@@ -94,7 +94,7 @@ pub async fn update(
     new_password: Option<String>,
 ) -> Result<User, AppError> {
     let new_password = new_password.as_deref();
-    versioned::change_by::<Users, _>(
+    let changed = versioned::change_by::<Users, _>(
         db,
         caller,
         id,
@@ -156,7 +156,10 @@ pub async fn update(
                 .map_err(duplicate_email)
         },
     )
-    .await
+    .await;
+    // Its tokens end here at once (on other servers within `sessions::BELIEVED_FOR`).
+    crate::sessions::forget(id);
+    changed
 }
 
 impl Versioned for Users {

@@ -158,11 +158,18 @@ pub async fn complete(
 }
 
 /// Frees the key of a request that was refused and changed nothing: a corrected retry may use it.
-pub async fn release(conn: &impl ConnectionTrait, caller_id: Uuid, key: &str) -> Result<(), StoreError> {
+/// Only the claim made at `claimed_at` is freed, never a later one a retry took over.
+pub async fn release(
+    conn: &impl ConnectionTrait,
+    caller_id: Uuid,
+    key: &str,
+    claimed_at: DateTime<Utc>,
+) -> Result<(), StoreError> {
     Entity::delete_many()
         .filter(Column::CallerId.eq(caller_id))
         .filter(Column::Key.eq(key))
         .filter(Column::State.eq(IN_FLIGHT))
+        .filter(Column::CreatedAt.eq(claimed_at))
         .exec(conn)
         .await?;
     Ok(())

@@ -61,6 +61,10 @@ impl Table for Users {
 
 /// The user and password hash for a login (emails are stored lower-cased).
 pub async fn find_for_login(conn: &impl ConnectionTrait, email: &str) -> Result<Option<(User, String)>, StoreError> {
+    // No user's email has a NUL byte, and PostgreSQL refuses one in a text parameter.
+    if email.contains('\0') {
+        return Ok(None);
+    }
     let Some(model) = Entity::find()
         .filter(Column::Email.eq(email.to_lowercase()))
         .one(conn)
