@@ -1,7 +1,7 @@
 # Each target is one command; `make ci` runs what CI runs.
 PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run test test-pg lint fmt openapi openapi-check contract bench bench-sync bench-read bench-logins bench-crash ci
+.PHONY: run test test-pg lint fmt openapi openapi-check contract bench bench-sync bench-read bench-logins bench-crash bench-outage bench-hostile ci
 
 run:
 	cargo run --release
@@ -48,6 +48,16 @@ bench-logins:
 bench-crash:
 	cargo build --release
 	python3 bench/crash.py target/release/crm-server "sqlite://$$(mktemp -d)/crash.db?mode=rwc" 5 16
+
+# Starts a release build itself on a fresh PostgreSQL database and cuts it off for 5 s under load.
+bench-outage:
+	cargo build --release
+	python3 bench/outage.py target/release/crm-server $(PG_URL)
+
+# Starts a release build itself on SQLite and sends it about 16,000 hostile requests.
+bench-hostile:
+	cargo build --release
+	python3 bench/hostile.py target/release/crm-server "sqlite://$$(mktemp -d)/hostile.db?mode=rwc"
 
 ci:
 	bash .ci/run
