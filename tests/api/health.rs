@@ -70,3 +70,44 @@ async fn a_database_out_of_reach_is_a_503_to_retry_and_nothing_is_half_done() {
         "the refused create left nothing"
     );
 }
+
+/// `GET /metrics`: requests counted by route template (not by raw path), the pool, and how far
+/// the webhook worker is behind, in the text format Prometheus scrapes.
+#[tokio::test]
+async fn metrics_count_requests_by_route_template() {
+    let app = spawn_app().await;
+    let party = app
+        .post_party(&serde_json::json!({"kind": "organization", "name": "Measured"}))
+        .await;
+    for _ in 0..3 {
+        app.get_json(&format!("/api/v1/parties/{}", party["id"].as_str().unwrap()))
+            .await;
+    }
+    let response = app.client.get(app.url("/metrics")).send().await.unwrap();
+    assert_eq!(response.status(), reqwest::StatusCode::OK);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/openmetrics-text"),
+        "the OpenMetrics text format"
+    );
+    let text = response.text().await.unwrap();
+    assert!(
+        text.contains(r#"crm_http_requests_total{route="/api/v1/parties/{id}",method="GET",status="200"} 3"#),
+        "{text}"
+    );
+    assert!(
+        !text.contains(party["id"].as_str().unwrap()),
+        "no raw path becomes a series"
+    );
+    for gauge in [
+        "crm_db_pool_connections",
+        "crm_db_pool_max_connections",
+        "crm_webhook_events_lag_seconds",
+        "crm_webhook_deliveries_due 0",
+        "crm_http_request_duration_seconds_bucket",
+    ] {
+        assert!(text.contains(gauge), "{gauge} in {text}");
+    }
+}

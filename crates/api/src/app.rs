@@ -34,6 +34,7 @@ where
     app.openapi(ApiDoc::openapi())
         .service(health::health)
         .service(health::ready)
+        .service(crate::metrics::metrics)
         .service(scope("/api/v1").configure(v1::configure))
 }
 
@@ -80,6 +81,7 @@ impl Application {
         });
         let routes = Arc::new(KnownRoutes::from_document(&document()));
         let cors_origins = settings.cors_origins.clone();
+        let metrics = web::Data::new(crate::metrics::Metrics::default());
         let rate_limit = RateLimit::new(settings.rate_limit_per_minute).map(Arc::new);
         if let Some(limit) = &rate_limit {
             RateLimit::sweep(Arc::downgrade(limit));
@@ -92,6 +94,7 @@ impl Application {
                 None => app,
             };
             app.app_data(state.clone())
+                .app_data(metrics.clone())
                 .app_data(web::PayloadConfig::new(BODY_LIMIT))
                 .app_data(web::QueryConfig::default().error_handler(extract::query_error))
                 .app_data(web::PathConfig::default().error_handler(extract::path_error))
@@ -131,6 +134,7 @@ impl Application {
                         Ok::<_, actix_web::Error>(response)
                     }
                 })
+                .wrap(from_fn(crate::metrics::middleware))
                 .wrap(TracingLogger::default())
         })
         .listen(listener)?

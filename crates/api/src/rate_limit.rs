@@ -114,8 +114,11 @@ pub async fn middleware(
     // Everything but the probes and the document counts: matching `/api/v1` on the raw path
     // would let `/api/%761/…`, which the router decodes to the same route, pass uncounted.
     let path = req.path();
-    let limited =
-        !(path == "/health" || path == "/ready" || path.starts_with("/api-docs/") || path.starts_with("/swagger-ui/"));
+    let limited = !(path == "/health"
+        || path == "/ready"
+        || path == "/metrics"
+        || path.starts_with("/api-docs/")
+        || path.starts_with("/swagger-ui/"));
     let Some(limit) = req.app_data::<web::Data<RateLimit>>().filter(|_| limited).cloned() else {
         return next.call(req).await.map(ServiceResponse::map_into_boxed_body);
     };

@@ -71,6 +71,32 @@ pub async fn snapshot(db: &DatabaseConnection) -> Result<DatabaseTransaction, Db
     }
 }
 
+/// The pool's connections at this moment.
+pub struct PoolStats {
+    pub size: u32,
+    pub idle: usize,
+    pub max: u32,
+}
+
+/// The pool's connections at this moment, for `/metrics`.
+pub fn pool_stats(db: &DatabaseConnection) -> PoolStats {
+    if db.get_database_backend() == DbBackend::Postgres {
+        let pool = db.get_postgres_connection_pool();
+        PoolStats {
+            size: pool.size(),
+            idle: pool.num_idle(),
+            max: pool.options().get_max_connections(),
+        }
+    } else {
+        let pool = db.get_sqlite_connection_pool();
+        PoolStats {
+            size: pool.size(),
+            idle: pool.num_idle(),
+            max: pool.options().get_max_connections(),
+        }
+    }
+}
+
 /// A round trip to the database, for `/ready`.
 pub async fn ping(db: &DatabaseConnection) -> Result<(), DbErr> {
     db.execute_unprepared("SELECT 1").await.map(|_| ())

@@ -131,6 +131,14 @@ pub async fn position_for_update(conn: &impl ConnectionTrait, name: &str) -> Res
         .map(|m| Position { tx: m.tx, seq: m.seq }))
 }
 
+/// Where the in-server reader `name` stands, without locking it; none before its first read.
+pub async fn position(conn: &impl ConnectionTrait, name: &str) -> Result<Option<Position>, StoreError> {
+    Ok(feed_position::Entity::find_by_id(name.to_owned())
+        .one(conn)
+        .await?
+        .map(|m| Position { tx: m.tx, seq: m.seq }))
+}
+
 /// Records where the reader `name` stands.
 pub async fn set_position(conn: &impl ConnectionTrait, name: &str, position: Position) -> Result<(), StoreError> {
     use sea_orm::ActiveValue::Set;

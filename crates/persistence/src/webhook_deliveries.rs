@@ -4,8 +4,8 @@
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, ExprTrait, QueryFilter,
-    QueryOrder, Statement, Value,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, ExprTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, Statement, Value,
 };
 use uuid::Uuid;
 
@@ -298,4 +298,20 @@ fn to_delivery(m: Model) -> Result<Delivery, StoreError> {
         created_at: m.created_at,
         updated_at: m.updated_at,
     })
+}
+
+/// The deliveries due at `now` and not yet sent: how many, and the longest overdue's due time.
+pub async fn due(conn: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<(u64, Option<DateTime<Utc>>), StoreError> {
+    let pending = || {
+        Entity::find()
+            .filter(Column::State.eq(State::Pending.as_str()))
+            .filter(Column::NextAttemptAt.lte(now))
+    };
+    let count = pending().count(conn).await?;
+    let oldest = pending()
+        .order_by_asc(Column::NextAttemptAt)
+        .one(conn)
+        .await?
+        .and_then(|delivery| delivery.next_attempt_at);
+    Ok((count, oldest))
 }

@@ -84,3 +84,14 @@ pub async fn run(db: &DatabaseConnection) -> Result<bool, StoreError> {
 fn payload(event: Event) -> String {
     crate::events::wire_form(&event).to_string()
 }
+
+/// When the oldest event the worker has not yet read occurred; none when it is at the end.
+pub async fn oldest_waiting(db: &DatabaseConnection) -> Result<Option<chrono::DateTime<chrono::Utc>>, StoreError> {
+    let Some(position) = events::position(db, READER).await? else {
+        return Ok(None);
+    };
+    Ok(events::after(db, position, 1)
+        .await?
+        .first()
+        .map(|event| event.occurred_at))
+}

@@ -34,6 +34,30 @@ impl Webhooks {
     }
 }
 
+/// How far the worker is behind: what a monitor alerts on.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Lag {
+    /// How long ago the oldest event not yet turned into deliveries occurred (0 when none waits).
+    pub events_seconds: f64,
+    /// Deliveries due now and not yet sent.
+    pub deliveries_due: u64,
+    /// How long the longest overdue delivery has been due (0 when none is).
+    pub deliveries_seconds: f64,
+}
+
+/// How far the worker is behind now.
+pub async fn lag(db: &DatabaseConnection) -> Result<Lag, persistence::StoreError> {
+    let now = crate::clock::now();
+    let seconds = |since: chrono::DateTime<chrono::Utc>| (now - since).to_std().map_or(0.0, |d| d.as_secs_f64());
+    let events_seconds = fan_out::oldest_waiting(db).await?.map_or(0.0, seconds);
+    let (deliveries_due, oldest_due) = persistence::webhook_deliveries::due(db, now).await?;
+    Ok(Lag {
+        events_seconds,
+        deliveries_due,
+        deliveries_seconds: oldest_due.map_or(0.0, seconds),
+    })
+}
+
 /// Starts the worker.
 pub fn start(db: DatabaseConnection, allow_private: bool, clock: Clock) -> anyhow::Result<Webhooks> {
     let wake = Arc::new(Notify::new());
