@@ -23,6 +23,7 @@ mod m20261125_000017_webhooks;
 mod m20261125_000018_external_ids;
 mod m20261203_000019_server_instances;
 mod m20261203_000020_refresh_tokens;
+mod m20261203_000021_events_notify;
 
 pub struct Migrator;
 
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000018_external_ids::Migration),
             Box::new(m20261203_000019_server_instances::Migration),
             Box::new(m20261203_000020_refresh_tokens::Migration),
+            Box::new(m20261203_000021_events_notify::Migration),
         ]
     }
 }

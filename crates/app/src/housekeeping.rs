@@ -1,5 +1,6 @@
 //! Work the server does on its own, off the request path: dropping events and finished webhook
-//! deliveries past their retention, idempotency keys past their 24 hours, expired refresh tokens.
+//! deliveries past their retention, idempotency keys past their 24 hours, expired refresh tokens;
+//! and, on PostgreSQL, the planner's statistics of tables that changed a lot (every 10 s).
 
 use std::time::Duration;
 
@@ -10,6 +11,8 @@ use persistence::{DatabaseConnection, events, idempotency, webhook_deliveries};
 use crate::clock::Clock;
 
 const EVERY: Duration = Duration::from_hours(1);
+/// How often the planner's statistics are checked (a cheap read of PostgreSQL's counters).
+const STATISTICS_EVERY: Duration = Duration::from_secs(10);
 
 /// Cleans once now (a failure stops the start: the database is not what the server expects),
 /// then every hour in the background (a failure there is logged and tried again next hour).
@@ -19,6 +22,18 @@ pub async fn start(db: DatabaseConnection, event_retention_days: u32, clock: Clo
         .scope(clean(&db, retention))
         .await
         .context("dropping expired events, deliveries and idempotency keys")?;
+    let statistics = db.clone();
+    tokio::spawn(async move {
+        let mut interval = tokio::time::interval(STATISTICS_EVERY);
+        loop {
+            interval.tick().await;
+            match persistence::db::analyze_stale(&statistics).await {
+                Ok(tables) if !tables.is_empty() => tracing::info!(?tables, "gathered the planner's statistics"),
+                Ok(_) => {}
+                Err(error) => tracing::warn!(%error, "could not gather the planner's statistics"),
+            }
+        }
+    });
     tokio::spawn(async move {
         let mut interval = tokio::time::interval(EVERY);
         interval.tick().await;

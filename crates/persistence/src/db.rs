@@ -97,6 +97,33 @@ pub fn pool_stats(db: &DatabaseConnection) -> PoolStats {
     }
 }
 
+/// Gathers the planner's statistics of every table changed a lot since they were last gathered
+/// (over 1,000 rows and over a tenth of the table), on PostgreSQL; returns their names. After a
+/// bulk import the planner would otherwise scan a table it believes empty until autovacuum comes
+/// round (a minute or more). Nothing to do on SQLite, whose planner needs no statistics here.
+pub async fn analyze_stale(db: &DatabaseConnection) -> Result<Vec<String>, DbErr> {
+    if db.get_database_backend() != DbBackend::Postgres {
+        return Ok(Vec::new());
+    }
+    let stale = db
+        .query_all_raw(sea_orm::Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT relname::text AS name FROM pg_stat_user_tables \
+             WHERE schemaname = current_schema() \
+             AND n_mod_since_analyze > GREATEST(1000, n_live_tup / 10)",
+        ))
+        .await?;
+    let mut analyzed = Vec::new();
+    for row in stale {
+        let name: String = row.try_get("", "name")?;
+        // A name from the catalog, quoted all the same.
+        db.execute_unprepared(&format!("ANALYZE \"{}\"", name.replace('"', "\"\"")))
+            .await?;
+        analyzed.push(name);
+    }
+    Ok(analyzed)
+}
+
 /// A round trip to the database, for `/ready`.
 pub async fn ping(db: &DatabaseConnection) -> Result<(), DbErr> {
     db.execute_unprepared("SELECT 1").await.map(|_| ())

@@ -13,8 +13,8 @@
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Statement,
-    Value,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Statement, Value,
 };
 use uuid::Uuid;
 
@@ -180,4 +180,32 @@ fn to_event(m: Model) -> Result<Event, StoreError> {
         occurred_at: m.occurred_at,
         data,
     })
+}
+
+/// Hears when events are committed, on PostgreSQL (the `events_notify` trigger of each insert
+/// into `events` notifies `crm_events` at commit). SQLite has no such thing: [`listen`] gives none.
+pub struct CommitListener(sea_orm::sqlx::postgres::PgListener);
+
+/// A listener of committed events, on PostgreSQL; none on SQLite.
+pub async fn listen(db: &DatabaseConnection) -> Result<Option<CommitListener>, StoreError> {
+    if db.get_database_backend() != DbBackend::Postgres {
+        return Ok(None);
+    }
+    let mut listener = sea_orm::sqlx::postgres::PgListener::connect_with(db.get_postgres_connection_pool())
+        .await
+        .map_err(sqlx_error)?;
+    listener.listen("crm_events").await.map_err(sqlx_error)?;
+    Ok(Some(CommitListener(listener)))
+}
+
+impl CommitListener {
+    /// Waits until events were committed since the last call. A lost connection is made again
+    /// (what was committed meanwhile is not heard of: the caller also looks now and then).
+    pub async fn committed(&mut self) -> Result<(), StoreError> {
+        self.0.recv().await.map(|_| ()).map_err(sqlx_error)
+    }
+}
+
+fn sqlx_error(error: sea_orm::sqlx::Error) -> StoreError {
+    DbErr::Conn(sea_orm::RuntimeErr::SqlxError(std::sync::Arc::new(error))).into()
 }

@@ -17,6 +17,9 @@ pub use fan_out::hold;
 
 /// How often the worker looks for new events and due retries when nobody wakes it.
 const POLL: Duration = Duration::from_millis(500);
+/// The same on PostgreSQL, where committed events wake it (`LISTEN`): only for due retries, and
+/// for events committed while the listening connection was lost.
+const POLL_WHILE_LISTENING: Duration = Duration::from_secs(5);
 /// The pause after a failed round (the database is likely down): no log flood.
 const AFTER_ERROR: Duration = Duration::from_secs(5);
 
@@ -63,7 +66,13 @@ pub fn start(db: DatabaseConnection, allow_private: bool, clock: Clock) -> anyho
     let wake = Arc::new(Notify::new());
     let sender = send::Sender::new(allow_private, wake.clone())?;
     let notified = wake.clone();
+    let woken_by_commits = wake.clone();
     tokio::spawn(async move {
+        let poll = if listen(&db, woken_by_commits).await {
+            POLL_WHILE_LISTENING
+        } else {
+            POLL
+        };
         loop {
             let busy = match clock.scope(round(&db, &sender)).await {
                 Ok(busy) => busy,
@@ -76,12 +85,38 @@ pub fn start(db: DatabaseConnection, allow_private: bool, clock: Clock) -> anyho
             if !busy {
                 tokio::select! {
                     () = notified.notified() => {}
-                    () = tokio::time::sleep(POLL) => {}
+                    () = tokio::time::sleep(poll) => {}
                 }
             }
         }
     });
     Ok(Webhooks { allow_private, wake })
+}
+
+/// Wakes the worker whenever events are committed, where the database tells (PostgreSQL):
+/// whether it does.
+async fn listen(db: &DatabaseConnection, wake: Arc<Notify>) -> bool {
+    let mut listener = match persistence::events::listen(db).await {
+        Ok(Some(listener)) => listener,
+        Ok(None) => return false,
+        Err(error) => {
+            tracing::warn!(%error, "cannot listen for committed events; the webhook worker polls");
+            return false;
+        }
+    };
+    tokio::spawn(async move {
+        loop {
+            match listener.committed().await {
+                Ok(()) => wake.notify_one(),
+                Err(error) => {
+                    // The listener connects again on the next call; the worker polls meanwhile.
+                    tracing::warn!(%error, "lost the connection listening for committed events");
+                    tokio::time::sleep(AFTER_ERROR).await;
+                }
+            }
+        }
+    });
+    true
 }
 
 /// One round: queue the deliveries of new events, then start the due ones (each ending one
