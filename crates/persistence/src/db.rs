@@ -1,6 +1,7 @@
 //! Connecting and migrating: the only place that knows which database is behind the URL.
 
-use std::time::Duration;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::SqliteJournalMode;
@@ -12,7 +13,8 @@ use sea_orm::{
 /// Opens the pool for `url` (`sqlite://…` or `postgres://…`).
 ///
 /// PostgreSQL: sqlx pings a connection on every acquire by default, a round trip per request;
-/// we ping only connections idle for 30 s, which catches the ones a server or proxy dropped.
+/// we ping only connections idle for 30 s, which catches the ones a server or proxy dropped, and
+/// for a minute after the database was found out of reach, those made before.
 /// (sqlx 0.9 also pings on release, in the background after the request; that cannot be turned off.)
 ///
 /// SQLite: a single connection. SQLite has one writer anyway, ignores `FOR UPDATE`, and a
@@ -42,11 +44,46 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
             .max_connections(16)
             .min_connections(1)
             .test_before_acquire_if_idle_for(Duration::from_secs(30))
+            // After the database was out of reach, the connections made before are tested once
+            // more before use: the first request after an outage gets a live one, not a 503.
+            .map_sqlx_postgres_before_acquire(|conn, meta| {
+                Box::pin(async move {
+                    if made_before_the_last_loss(meta.age) {
+                        sea_orm::sqlx::Connection::ping(conn).await?;
+                    }
+                    Ok(true)
+                })
+            })
             // No statement holds a connection past the request's own deadline (30 s): PostgreSQL
             // cancels it, the transaction rolls back and the client is told to retry.
             .map_sqlx_postgres_opts(|opts| opts.options([("statement_timeout", "25s"), ("lock_timeout", "20s")]));
     }
     Database::connect(options).await
+}
+
+/// When a connection to the database was last found gone (milliseconds since the epoch; 0:
+/// never). One per process: a server has one database.
+static LAST_LOSS: AtomicU64 = AtomicU64::new(0);
+/// How long after a loss the connections made before it are tested before use.
+const SUSPECT_FOR: Duration = Duration::from_secs(60);
+
+fn millis_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |since| u64::try_from(since.as_millis()).unwrap_or(u64::MAX))
+}
+
+/// Records that a statement found the database out of reach (see [`crate::StoreError::Unavailable`]).
+pub(crate) fn connection_lost() {
+    LAST_LOSS.store(millis_now(), Ordering::Relaxed);
+}
+
+/// Whether a connection `age` old was made before the database was last lost, lately.
+fn made_before_the_last_loss(age: Duration) -> bool {
+    let lost = LAST_LOSS.load(Ordering::Relaxed);
+    let now = millis_now();
+    let made = now.saturating_sub(u64::try_from(age.as_millis()).unwrap_or(u64::MAX));
+    lost != 0 && made <= lost && now.saturating_sub(lost) < u64::try_from(SUSPECT_FOR.as_millis()).unwrap_or(0)
 }
 
 pub fn is_sqlite(url: &str) -> bool {

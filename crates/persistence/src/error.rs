@@ -65,7 +65,10 @@ impl From<DbErr> for StoreError {
             _ if sqlstate(&error).is_some_and(|code| RETRYABLE_SQLSTATES.contains(&code.as_str())) => {
                 StoreError::Retryable(error)
             }
-            _ if is_unavailable(&error) => StoreError::Unavailable(error),
+            _ if is_unavailable(&error) => {
+                crate::db::connection_lost();
+                StoreError::Unavailable(error)
+            }
             _ => StoreError::Db(error),
         }
     }
