@@ -65,7 +65,7 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
 /// never). One per process: a server has one database.
 static LAST_LOSS: AtomicU64 = AtomicU64::new(0);
 /// How long after a loss the connections made before it are tested before use.
-const SUSPECT_FOR: Duration = Duration::from_secs(60);
+const SUSPECT_FOR: Duration = Duration::from_mins(1);
 
 fn millis_now() -> u64 {
     SystemTime::now()
