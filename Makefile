@@ -61,3 +61,11 @@ bench-hostile:
 
 ci:
 	bash .ci/run
+
+# Builds the CRM and the raw floor (bench/floor) in release and runs them alternately on a fresh
+# PostgreSQL database (bench/harness.py): requests/s, CRM/floor ratios, p50/p99, CPU, RSS.
+.PHONY: bench-floor
+bench-floor:
+	cargo build --release
+	cargo build --release --manifest-path bench/floor/Cargo.toml
+	python3 bench/harness.py target/release/crm-server $(PG_URL)
