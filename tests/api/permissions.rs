@@ -160,3 +160,26 @@ async fn a_refused_caller_gets_403_whatever_the_body() {
     let parties: Value = app.get_json("/api/v1/parties").await;
     assert_eq!(parties["items"], json!([]));
 }
+
+/// A path that fills the parameters of two routes (`/parties/by-external-id/history` is an
+/// upsert's external id, or the history of a party whose id is `by-external-id`) is guarded as
+/// the route of its method: a GET reaches the history, whose id is malformed, not a 405.
+#[tokio::test]
+async fn a_path_of_two_routes_is_the_route_of_its_method() {
+    let app = spawn_app().await;
+    let response = app.get("/api/v1/parties/by-external-id/history").await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["code"], "invalid_path");
+    let delete = app
+        .request(
+            Method::DELETE,
+            "/api/v1/parties/by-external-id/history",
+            Some(&app.admin_token),
+            None,
+        )
+        .await;
+    assert_eq!(delete.status(), StatusCode::METHOD_NOT_ALLOWED);
+    let allow = delete.headers()["allow"].to_str().unwrap().to_owned();
+    assert!(allow.contains("PUT") && allow.contains("GET"), "{allow}");
+}

@@ -81,29 +81,35 @@ impl KnownRoutes {
 
     /// The access of the operation `method` on `path` (as the router decoded it), if it is one.
     pub fn access(&self, method: &Method, path: &str) -> Option<Access> {
-        self.route(path)?
-            .operations
-            .iter()
+        self.candidates(path)
+            .flat_map(|route| route.operations.iter())
             .find(|(allowed, _)| allowed == method)
             .map(|(_, access)| *access)
     }
 
     /// The methods of `path`: those of the route without parameters that it is, if any
-    /// (`/parties/batch` is not a party id), else those of the route it matches.
+    /// (`/parties/batch` is not a party id), else those of every route it matches.
     pub fn allowed(&self, path: &str) -> Option<Vec<Method>> {
-        let methods = self.route(path)?.operations.iter().map(|(method, _)| method.clone());
-        Some(methods.collect())
+        let mut methods: Vec<Method> = Vec::new();
+        for route in self.candidates(path) {
+            for (method, _) in &route.operations {
+                if !methods.contains(method) {
+                    methods.push(method.clone());
+                }
+            }
+        }
+        (!methods.is_empty()).then_some(methods)
     }
 
-    fn route(&self, path: &str) -> Option<&Route> {
-        let routes = self.0.get(collection(path))?;
-        let mut matching = routes.iter().filter(|route| route.def.is_match(path));
-        let first = matching.next()?;
-        Some(if first.literal {
-            first
-        } else {
-            matching.find(|route| route.literal).unwrap_or(first)
-        })
+    /// The routes `path` may be: the one without parameters that it is exactly, alone; else every
+    /// route whose parameters it fills (`/parties/by-external-id/history` fills two).
+    fn candidates<'a>(&'a self, path: &'a str) -> impl Iterator<Item = &'a Route> + 'a {
+        let routes = self.0.get(collection(path)).map_or(&[][..], Vec::as_slice);
+        let literal = routes.iter().find(|route| route.literal && route.def.is_match(path));
+        let parameterized = routes
+            .iter()
+            .filter(move |route| literal.is_none() && !route.literal && route.def.is_match(path));
+        literal.into_iter().chain(parameterized)
     }
 }
 
