@@ -118,24 +118,25 @@ impl JwtKeys {
                 (DecodingKey::from_secret(key), validation, Origin::Local),
             );
         }
-        for jwk in external.map_or(&[][..], |provider| &provider.keys.keys[..]) {
-            let provider = external.expect("keys come from a provider");
-            let (kid, algorithm) = usable(jwk)?;
-            let key = DecodingKey::from_jwk(jwk).map_err(|source| KeyError::BadKey {
-                kid: kid.clone(),
-                source,
-            })?;
-            let validation = validation(
-                algorithm,
-                &provider.issuer,
-                &provider.audience,
-                &["exp", "iss", "aud", "sub"],
-            );
-            if accepted
-                .insert(kid.clone(), (key, validation, Origin::External))
-                .is_some()
-            {
-                return Err(KeyError::DuplicateKid(kid));
+        if let Some(provider) = external {
+            for jwk in &provider.keys.keys {
+                let (kid, algorithm) = usable(jwk)?;
+                let key = DecodingKey::from_jwk(jwk).map_err(|source| KeyError::BadKey {
+                    kid: kid.clone(),
+                    source,
+                })?;
+                let validation = validation(
+                    algorithm,
+                    &provider.issuer,
+                    &provider.audience,
+                    &["exp", "iss", "aud", "sub"],
+                );
+                if accepted
+                    .insert(kid.clone(), (key, validation, Origin::External))
+                    .is_some()
+                {
+                    return Err(KeyError::DuplicateKid(kid));
+                }
             }
         }
         Ok(Self {
