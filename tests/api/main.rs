@@ -27,6 +27,7 @@ mod products;
 mod rate_limit;
 mod repository_kit;
 mod sales_orders;
+mod seed;
 mod teams;
 mod tokens;
 mod updated_since;

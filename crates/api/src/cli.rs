@@ -50,6 +50,21 @@ pub async fn run() -> anyhow::Result<()> {
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("{}", user.id);
         }
+        Command::Seed(args) => {
+            app::password::configure(settings.password_cost())?;
+            let db = connect(&settings).await?;
+            persistence::db::migrate(&db).await.context("running migrations")?;
+            let profile = app::seed::Profile::named(&args.profile).context("an unknown profile")?;
+            let summary = app::seed::run(&db, &profile).await?;
+            for (what, count) in &summary.counts {
+                println!("{count:>10} {what}");
+            }
+            println!(
+                "seeded the {} profile in {:.1} s",
+                profile.name,
+                summary.elapsed.as_secs_f64()
+            );
+        }
     }
     Ok(())
 }

@@ -23,6 +23,18 @@ pub enum Command {
     Openapi,
     /// Create a user (runs pending migrations first).
     CreateUser(CreateUser),
+    /// Load realistic data into an empty database (runs pending migrations first): the same
+    /// records on every run. Every seeded user signs in with the password `seed password`
+    /// (admin: admin@seed.example).
+    Seed(Seed),
+}
+
+#[derive(Debug, Args)]
+pub struct Seed {
+    /// smoke (a few seconds, for CI), standard (100k organizations, 200k contacts, 1M activities,
+    /// 200k opportunities, 100k offers of 10 lines, 50k orders, 200k invoices) or large (10× standard).
+    #[arg(long, value_parser = ["smoke", "standard", "large"], default_value = "smoke")]
+    pub profile: String,
 }
 
 #[derive(Debug, Args)]

@@ -1,6 +1,7 @@
 //! Recording and reading history entries. Every change is recorded here, in the change's own
 //! transaction, together with its event of the change feed: committed together or not at all.
 
+use chrono::{DateTime, Utc};
 pub use domain::event::Change;
 use domain::history;
 use domain::resource::ResourceType;
@@ -42,37 +43,72 @@ pub async fn record_by(
     before: Option<&Value>,
     after: &Value,
 ) -> Result<(), AppError> {
-    let action = change.action();
-    let changes = history::diff(before, after);
-    if changes.is_empty() && action == history::Action::Updated {
-        return Ok(());
-    }
-    let entry = Entry {
-        id: Uuid::now_v7(),
-        resource_type: resource_type.as_str(),
-        resource_id,
-        action,
+    let recorded = Recorded {
         actor_id,
-        occurred_at: crate::clock::now(),
-        changes,
-    };
-    store::record(conn, &entry).await?;
-    let kind = change.event_type(resource_type);
-    let data = if action == history::Action::Deleted {
-        before.unwrap_or(after)
-    } else {
-        after
-    };
-    let event = NewEvent {
-        id: Uuid::now_v7(),
-        kind: &kind,
-        resource_type: resource_type.as_str(),
+        resource_type,
         resource_id,
-        actor_id: entry.actor_id,
-        occurred_at: entry.occurred_at,
-        data,
+        change,
+        at: crate::clock::now(),
+        before,
+        after,
     };
-    Ok(events::append(conn, &event).await?)
+    record_all(conn, &[recorded]).await
+}
+
+/// A change of one record as history and the feed record it: who made it, when, and the record's
+/// form before and after (see [`record`]).
+pub struct Recorded<'a> {
+    pub actor_id: Option<Uuid>,
+    pub resource_type: ResourceType,
+    pub resource_id: Uuid,
+    pub change: Change,
+    pub at: DateTime<Utc>,
+    pub before: Option<&'a Value>,
+    pub after: &'a Value,
+}
+
+/// Records `changes` in their order: one history entry and one event each, in two statements for a
+/// few thousand of them (a bulk load records its records as any change does).
+pub async fn record_all(conn: &impl ConnectionTrait, changes: &[Recorded<'_>]) -> Result<(), AppError> {
+    let mut entries = Vec::with_capacity(changes.len());
+    let mut kinds = Vec::with_capacity(changes.len());
+    for recorded in changes {
+        let action = recorded.change.action();
+        let field_changes = history::diff(recorded.before, recorded.after);
+        if field_changes.is_empty() && action == history::Action::Updated {
+            continue;
+        }
+        let data = if action == history::Action::Deleted {
+            recorded.before.unwrap_or(recorded.after)
+        } else {
+            recorded.after
+        };
+        kinds.push((recorded.change.event_type(recorded.resource_type), data));
+        entries.push(Entry {
+            id: Uuid::now_v7(),
+            resource_type: recorded.resource_type.as_str(),
+            resource_id: recorded.resource_id,
+            action,
+            actor_id: recorded.actor_id,
+            occurred_at: recorded.at,
+            changes: field_changes,
+        });
+    }
+    store::record_all(conn, &entries).await?;
+    let events: Vec<NewEvent> = entries
+        .iter()
+        .zip(&kinds)
+        .map(|(entry, (kind, data))| NewEvent {
+            id: Uuid::now_v7(),
+            kind,
+            resource_type: entry.resource_type,
+            resource_id: entry.resource_id,
+            actor_id: entry.actor_id,
+            occurred_at: entry.occurred_at,
+            data,
+        })
+        .collect();
+    Ok(events::append_all(conn, &events).await?)
 }
 
 /// Records the deletion of a record whose form was `before`: its history outlives it.

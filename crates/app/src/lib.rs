@@ -36,6 +36,7 @@ pub mod price_lists;
 pub mod pricing;
 pub mod products;
 pub mod sales_orders;
+pub mod seed;
 pub mod teams;
 pub mod users;
 pub mod webhooks;

@@ -46,7 +46,11 @@ pub struct ActivityFilter {
 }
 
 pub async fn insert(conn: &impl ConnectionTrait, activity: &Activity) -> Result<(), StoreError> {
-    table::insert::<Activities, _>(conn, to_active_model(activity)).await
+    insert_many(conn, std::slice::from_ref(activity)).await
+}
+
+pub async fn insert_many(conn: &impl ConnectionTrait, activities: &[Activity]) -> Result<(), StoreError> {
+    table::insert::<Activities, _>(conn, activities.iter().map(to_active_model)).await
 }
 
 /// Writes `activity` if the stored version is still `expected_version`.

@@ -138,6 +138,13 @@ pub fn pool_stats(db: &DatabaseConnection) -> PoolStats {
 /// (over 1,000 rows and over a tenth of the table), on PostgreSQL; returns their names. After a
 /// bulk import the planner would otherwise scan a table it believes empty until autovacuum comes
 /// round (a minute or more). Nothing to do on SQLite, whose planner needs no statistics here.
+/// Gathers the planner's statistics of every table now (after a bulk load: PostgreSQL's
+/// autovacuum would get there only later, and plans the meantime on no statistics).
+pub async fn analyze(db: &DatabaseConnection) -> Result<(), DbErr> {
+    db.execute_unprepared("ANALYZE").await?;
+    Ok(())
+}
+
 pub async fn analyze_stale(db: &DatabaseConnection) -> Result<Vec<String>, DbErr> {
     if db.get_database_backend() != DbBackend::Postgres {
         return Ok(Vec::new());

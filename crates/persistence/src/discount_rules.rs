@@ -16,7 +16,7 @@ use crate::table::{self, Table};
 const TABLE: &str = "discount_rules";
 
 pub async fn insert(conn: &impl ConnectionTrait, rule: &DiscountRule) -> Result<(), StoreError> {
-    table::insert::<DiscountRules, _>(conn, to_active_model(rule)).await
+    table::insert::<DiscountRules, _>(conn, [to_active_model(rule)]).await
 }
 
 /// Writes `rule` if the stored version is still `expected_version`.

@@ -58,28 +58,50 @@ pub struct Event {
 
 /// Appends `event` in the caller's transaction (it commits or rolls back with the change).
 pub async fn append(conn: &impl ConnectionTrait, event: &NewEvent<'_>) -> Result<(), StoreError> {
+    append_all(conn, std::slice::from_ref(event)).await
+}
+
+/// The values of one event in its `INSERT`.
+const EVENT_PARAMETERS: usize = 7;
+/// Events per statement, under the bound parameters both databases take.
+const EVENTS_PER_STATEMENT: usize = 4_000;
+
+/// Appends `events` in the caller's transaction, in their order, a few thousand per statement.
+pub async fn append_all(conn: &impl ConnectionTrait, events: &[NewEvent<'_>]) -> Result<(), StoreError> {
     let backend = conn.get_database_backend();
-    let sql = match backend {
-        DbBackend::Postgres => {
-            "INSERT INTO events (tx, id, type, resource_type, resource_id, actor_id, occurred_at, data) \
-             VALUES (pg_current_xact_id()::text::bigint, $1, $2, $3, $4, $5, $6, $7)"
+    for chunk in events.chunks(EVENTS_PER_STATEMENT) {
+        let mut sql = String::from(
+            "INSERT INTO events (tx, id, type, resource_type, resource_id, actor_id, occurred_at, data) VALUES ",
+        );
+        let mut values: Vec<Value> = Vec::with_capacity(chunk.len() * EVENT_PARAMETERS);
+        for (i, event) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            match backend {
+                DbBackend::Postgres => {
+                    let n = i * EVENT_PARAMETERS;
+                    sql.push_str("(pg_current_xact_id()::text::bigint");
+                    for k in 1..=EVENT_PARAMETERS {
+                        sql.push_str(&format!(", ${}", n + k));
+                    }
+                    sql.push(')');
+                }
+                _ => sql.push_str("(0, ?, ?, ?, ?, ?, ?, ?)"),
+            }
+            values.extend([
+                event.id.into(),
+                event.kind.into(),
+                event.resource_type.into(),
+                event.resource_id.into(),
+                event.actor_id.into(),
+                event.occurred_at.into(),
+                event.data.to_string().into(),
+            ]);
         }
-        _ => {
-            "INSERT INTO events (tx, id, type, resource_type, resource_id, actor_id, occurred_at, data) \
-             VALUES (0, ?, ?, ?, ?, ?, ?, ?)"
-        }
-    };
-    let values: Vec<Value> = vec![
-        event.id.into(),
-        event.kind.into(),
-        event.resource_type.into(),
-        event.resource_id.into(),
-        event.actor_id.into(),
-        event.occurred_at.into(),
-        event.data.to_string().into(),
-    ];
-    conn.execute_raw(Statement::from_sql_and_values(backend, sql, values))
-        .await?;
+        conn.execute_raw(Statement::from_sql_and_values(backend, sql, values))
+            .await?;
+    }
     Ok(())
 }
 

@@ -22,18 +22,20 @@ pub struct Entry {
 }
 
 pub async fn record(conn: &impl ConnectionTrait, entry: &Entry) -> Result<(), StoreError> {
-    let changes = serde_json::to_string(&entry.changes).expect("field changes serialize");
-    let model = ActiveModel {
+    record_all(conn, std::slice::from_ref(entry)).await
+}
+
+pub async fn record_all(conn: &impl ConnectionTrait, entries: &[Entry]) -> Result<(), StoreError> {
+    let rows = entries.iter().map(|entry| ActiveModel {
         id: Set(entry.id),
         resource_type: Set(entry.resource_type.to_owned()),
         resource_id: Set(entry.resource_id),
         action: Set(entry.action.as_str().to_owned()),
         actor_id: Set(entry.actor_id),
         occurred_at: Set(entry.occurred_at),
-        changes: Set(changes),
-    };
-    Entity::insert(model).exec_without_returning(conn).await?;
-    Ok(())
+        changes: Set(serde_json::to_string(&entry.changes).expect("field changes serialize")),
+    });
+    crate::table::insert_rows(conn, rows).await
 }
 
 /// The entries of one record, oldest first.

@@ -43,13 +43,20 @@ pub struct InvoiceOrderFilter {
 }
 
 pub async fn insert(conn: &impl ConnectionTrait, order: &InvoiceOrder) -> Result<(), StoreError> {
-    table::insert::<InvoiceOrders, _>(conn, to_active_model(order)).await?;
-    let rows = (1..).zip(&order.lines).map(|(position, l)| line::ActiveModel {
-        id: Set(l.id),
-        invoice_order_id: Set(order.id),
-        position: Set(position),
-        sales_order_line_id: Set(l.ordered.id),
-        quantity_units: Set(to_units(l.quantity)),
+    insert_many(conn, std::slice::from_ref(order)).await
+}
+
+/// Inserts invoice orders and their lines: two statements for one order or a few hundred.
+pub async fn insert_many(conn: &impl ConnectionTrait, orders: &[InvoiceOrder]) -> Result<(), StoreError> {
+    table::insert::<InvoiceOrders, _>(conn, orders.iter().map(to_active_model)).await?;
+    let rows = orders.iter().flat_map(|order| {
+        (1..).zip(&order.lines).map(|(position, l)| line::ActiveModel {
+            id: Set(l.id),
+            invoice_order_id: Set(order.id),
+            position: Set(position),
+            sales_order_line_id: Set(l.ordered.id),
+            quantity_units: Set(to_units(l.quantity)),
+        })
     });
     lines::insert(conn, rows).await
 }

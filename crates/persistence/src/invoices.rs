@@ -57,8 +57,13 @@ pub struct InvoiceFilter {
 }
 
 pub async fn insert(conn: &impl ConnectionTrait, invoice: &Invoice) -> Result<(), StoreError> {
-    table::insert::<Invoices, _>(conn, to_active_model(invoice)).await?;
-    lines::insert(conn, line_rows(invoice)).await
+    insert_many(conn, std::slice::from_ref(invoice)).await
+}
+
+/// Inserts invoices and their lines: two statements for one invoice or a few hundred.
+pub async fn insert_many(conn: &impl ConnectionTrait, invoices: &[Invoice]) -> Result<(), StoreError> {
+    table::insert::<Invoices, _>(conn, invoices.iter().map(to_active_model)).await?;
+    lines::insert(conn, invoices.iter().flat_map(line_rows)).await
 }
 
 /// Replaces a draft's lines with `invoice`'s (two statements, whatever their number).
@@ -155,7 +160,11 @@ pub async fn uncredit(conn: &impl ConnectionTrait, changes: &[(Uuid, i64)]) -> R
 }
 
 pub async fn insert_payment(conn: &impl ConnectionTrait, payment: &Payment) -> Result<(), StoreError> {
-    payment::Entity::insert(payment::ActiveModel {
+    insert_payments(conn, std::slice::from_ref(payment)).await
+}
+
+pub async fn insert_payments(conn: &impl ConnectionTrait, payments: &[Payment]) -> Result<(), StoreError> {
+    let rows = payments.iter().map(|payment| payment::ActiveModel {
         id: Set(payment.id),
         invoice_id: Set(payment.invoice_id),
         amount: Set(DecimalText(payment.amount)),
@@ -163,10 +172,8 @@ pub async fn insert_payment(conn: &impl ConnectionTrait, payment: &Payment) -> R
         method: Set(payment.method.as_str().to_owned()),
         reference: Set(payment.reference.clone()),
         created_at: Set(payment.created_at),
-    })
-    .exec_without_returning(conn)
-    .await?;
-    Ok(())
+    });
+    table::insert_rows(conn, rows).await
 }
 
 /// The payments of these invoices, each invoice's oldest first (one query for a page of them).

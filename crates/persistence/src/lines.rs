@@ -80,18 +80,13 @@ pub async fn attach_loaded<L: LineTable, M, T, R>(
     attach(rows, lines, id_of, to_document)
 }
 
-/// Writes `rows`, a document's lines, in one statement (none when there are no lines). The caller
-/// keeps it under SQLite's 32 766 bound parameters (1000 lines of a dozen columns do).
+/// Writes `rows`, the lines of one or more documents (see [`crate::table::insert_rows`]).
 pub async fn insert<A>(conn: &impl ConnectionTrait, rows: impl IntoIterator<Item = A>) -> Result<(), StoreError>
 where
     A: ActiveModelTrait,
     A::Entity: LineTable,
 {
-    // sea-orm sends no statement for an empty batch.
-    <A::Entity as EntityTrait>::insert_many(rows)
-        .exec_without_returning(conn)
-        .await?;
-    Ok(())
+    crate::table::insert_rows(conn, rows).await
 }
 
 /// Deletes every line of the document.

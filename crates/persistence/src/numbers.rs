@@ -6,10 +6,30 @@
 //! number back: nothing is burnt.
 
 use sea_orm::sea_query::{Expr, OnConflict, Query};
-use sea_orm::{ConnectionTrait, ExprTrait};
+use sea_orm::{ConnectionTrait, DbBackend, ExprTrait, Statement};
 
 use crate::entities::number_sequence::{Column, Entity};
 use crate::error::StoreError;
+
+/// Sets the counter of `series` in `year` to `last` unless it is already there or beyond (after a
+/// bulk load that numbered its documents itself).
+pub async fn raise_to(conn: &impl ConnectionTrait, series: &str, year: i32, last: i64) -> Result<(), StoreError> {
+    let backend = conn.get_database_backend();
+    let sql = match backend {
+        DbBackend::Postgres => {
+            "INSERT INTO number_sequences (series, year, last_value) VALUES ($1, $2, $3) \
+             ON CONFLICT (series, year) DO UPDATE SET last_value = GREATEST(number_sequences.last_value, excluded.last_value)"
+        }
+        _ => {
+            "INSERT INTO number_sequences (series, year, last_value) VALUES (?, ?, ?) \
+             ON CONFLICT (series, year) DO UPDATE SET last_value = MAX(number_sequences.last_value, excluded.last_value)"
+        }
+    };
+    let values = [series.into(), year.into(), last.into()];
+    conn.execute_raw(Statement::from_sql_and_values(backend, sql, values))
+        .await?;
+    Ok(())
+}
 
 /// The next number of `series` in `year`: 1 for the first.
 pub async fn next(conn: &impl ConnectionTrait, series: &str, year: i32) -> Result<i64, StoreError> {

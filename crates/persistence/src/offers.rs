@@ -42,8 +42,13 @@ pub struct OfferFilter {
 }
 
 pub async fn insert(conn: &impl ConnectionTrait, offer: &Offer) -> Result<(), StoreError> {
-    table::insert::<Offers, _>(conn, to_active_model(offer)).await?;
-    lines::insert(conn, line_rows(offer)).await
+    insert_many(conn, std::slice::from_ref(offer)).await
+}
+
+/// Inserts offers and their lines: two statements for one offer or a few hundred.
+pub async fn insert_many(conn: &impl ConnectionTrait, offers: &[Offer]) -> Result<(), StoreError> {
+    table::insert::<Offers, _>(conn, offers.iter().map(to_active_model)).await?;
+    lines::insert(conn, offers.iter().flat_map(line_rows)).await
 }
 
 /// Writes `offer` if the stored version is still `expected_version`; its lines too when
@@ -176,7 +181,6 @@ fn status_on(status: OfferStatus, today: NaiveDate) -> Condition {
 }
 
 fn line_rows(offer: &Offer) -> impl Iterator<Item = line::ActiveModel> {
-    // One statement: 1000 lines × 12 columns stay under SQLite's 32 766 bound parameters.
     (1..).zip(&offer.fields.lines).map(|(position, l)| line::ActiveModel {
         id: Set(l.id),
         offer_id: Set(offer.id),

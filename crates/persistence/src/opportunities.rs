@@ -39,7 +39,11 @@ pub struct OpportunityFilter {
 }
 
 pub async fn insert(conn: &impl ConnectionTrait, opportunity: &Opportunity) -> Result<(), StoreError> {
-    table::insert::<Opportunities, _>(conn, to_active_model(opportunity)).await
+    insert_many(conn, std::slice::from_ref(opportunity)).await
+}
+
+pub async fn insert_many(conn: &impl ConnectionTrait, opportunities: &[Opportunity]) -> Result<(), StoreError> {
+    table::insert::<Opportunities, _>(conn, opportunities.iter().map(to_active_model)).await
 }
 
 /// Writes `opportunity` if the stored version is still `expected_version`.

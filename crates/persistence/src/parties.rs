@@ -41,7 +41,11 @@ pub struct PartyFilter {
 }
 
 pub async fn insert(conn: &impl ConnectionTrait, party: &Party) -> Result<(), StoreError> {
-    table::insert::<Parties, _>(conn, to_active_model(party)).await
+    insert_many(conn, std::slice::from_ref(party)).await
+}
+
+pub async fn insert_many(conn: &impl ConnectionTrait, parties: &[Party]) -> Result<(), StoreError> {
+    table::insert::<Parties, _>(conn, parties.iter().map(to_active_model)).await
 }
 
 /// Writes `party` (whose `version` is already the new one) if the stored version is still
@@ -63,6 +67,11 @@ impl Table for Parties {
     async fn load(_conn: &impl ConnectionTrait, rows: Vec<Model>) -> Result<Vec<Party>, StoreError> {
         rows.into_iter().map(Party::try_from_model).collect()
     }
+}
+
+/// Whether the table holds any party at all.
+pub async fn any(conn: &impl ConnectionTrait) -> Result<bool, StoreError> {
+    Ok(Entity::find().one(conn).await?.is_some())
 }
 
 /// Whether any party, archived ones included, is priced by this list.

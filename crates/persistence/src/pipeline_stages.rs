@@ -13,7 +13,7 @@ use crate::table::{self, Table};
 use crate::visibility::Visibility;
 
 pub async fn insert(conn: &impl ConnectionTrait, stage: &PipelineStage) -> Result<(), StoreError> {
-    table::insert::<PipelineStages, _>(conn, to_active_model(stage)).await
+    table::insert::<PipelineStages, _>(conn, [to_active_model(stage)]).await
 }
 
 /// Writes `stage` if the stored version is still `expected_version`.
@@ -72,6 +72,11 @@ pub async fn first_of_kind(conn: &impl ConnectionTrait, kind: StageKind) -> Resu
 }
 
 /// Stages in pipeline order, or by last change for a sync; retired ones only when asked for.
+/// Every stage, retired ones too, by position.
+pub async fn all(conn: &impl ConnectionTrait) -> Result<Vec<PipelineStage>, StoreError> {
+    table::all::<PipelineStages>(conn, Entity::find().order_by_asc(Column::Position)).await
+}
+
 pub async fn list(
     conn: &impl ConnectionTrait,
     include_retired: bool,

@@ -32,7 +32,7 @@ pub struct PriceListSummary {
 }
 
 pub async fn insert(conn: &impl ConnectionTrait, list: &PriceList) -> Result<(), StoreError> {
-    table::insert::<PriceLists, _>(conn, to_active_model(list)).await?;
+    table::insert::<PriceLists, _>(conn, [to_active_model(list)]).await?;
     insert_entries(conn, list).await
 }
 

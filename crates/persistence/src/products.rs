@@ -51,7 +51,7 @@ impl Table for Products {
 }
 
 pub async fn insert(conn: &impl ConnectionTrait, product: &Product) -> Result<(), StoreError> {
-    table::insert::<Products, _>(conn, to_active_model(product)).await
+    table::insert::<Products, _>(conn, [to_active_model(product)]).await
 }
 
 /// Writes `product` if the stored version is still `expected_version`.

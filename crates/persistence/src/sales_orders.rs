@@ -56,8 +56,13 @@ pub struct SalesOrderFilter {
 }
 
 pub async fn insert(conn: &impl ConnectionTrait, order: &SalesOrder) -> Result<(), StoreError> {
-    table::insert::<SalesOrders, _>(conn, to_active_model(order)).await?;
-    lines::insert(conn, line_rows(order)).await
+    insert_many(conn, std::slice::from_ref(order)).await
+}
+
+/// Inserts orders and their lines: two statements for one order or a few hundred.
+pub async fn insert_many(conn: &impl ConnectionTrait, orders: &[SalesOrder]) -> Result<(), StoreError> {
+    table::insert::<SalesOrders, _>(conn, orders.iter().map(to_active_model)).await?;
+    lines::insert(conn, orders.iter().flat_map(line_rows)).await
 }
 
 /// Replaces a draft's lines with `order`'s (two statements, whatever their number). Only a draft:

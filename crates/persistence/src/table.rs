@@ -6,7 +6,7 @@
 use std::future::Future;
 
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Select,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, Iterable, QueryFilter, QuerySelect, Select,
 };
 use uuid::Uuid;
 
@@ -148,12 +148,33 @@ pub async fn find_by_external_id<T: Table>(
     one::<T>(conn, select).await
 }
 
-/// Inserts a new record's row.
-pub async fn insert<T: Table, A>(conn: &impl ConnectionTrait, model: A) -> Result<(), StoreError>
+/// Inserts new records' rows (see [`insert_rows`]).
+pub async fn insert<T: Table, A>(
+    conn: &impl ConnectionTrait,
+    models: impl IntoIterator<Item = A>,
+) -> Result<(), StoreError>
 where
     A: ActiveModelTrait<Entity = T::Entity>,
 {
-    T::Entity::insert(model).exec_without_returning(conn).await?;
+    insert_rows(conn, models).await
+}
+
+/// The bound parameters one statement may carry: SQLite takes 32 766, PostgreSQL 65 535.
+const PARAMETERS_PER_STATEMENT: usize = 30_000;
+
+/// Inserts `rows` of one table in as few statements as the databases allow: one for a record or a
+/// document's lines, one per few thousand rows for a bulk load (the seed data). None when empty.
+pub async fn insert_rows<A: ActiveModelTrait>(
+    conn: &impl ConnectionTrait,
+    rows: impl IntoIterator<Item = A>,
+) -> Result<(), StoreError> {
+    let columns = <<A::Entity as EntityTrait>::Column as Iterable>::iter().count();
+    let per_statement = (PARAMETERS_PER_STATEMENT / columns.max(1)).max(1);
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<A> = rows.by_ref().take(per_statement).collect();
+        A::Entity::insert_many(chunk).exec_without_returning(conn).await?;
+    }
     Ok(())
 }
 

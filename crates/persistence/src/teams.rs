@@ -11,7 +11,7 @@ use crate::page::{self, Page, PageRequest, SortBy, SortKey, SyncOrder};
 use crate::table::{self, Table};
 
 pub async fn insert(conn: &impl ConnectionTrait, team: &Team) -> Result<(), StoreError> {
-    table::insert::<Teams, _>(conn, to_active_model(team)).await
+    table::insert::<Teams, _>(conn, [to_active_model(team)]).await
 }
 
 /// Writes `team` if the stored version is still `expected_version`.

@@ -26,10 +26,17 @@ pub struct UserFilter {
 }
 
 pub async fn insert(conn: &impl ConnectionTrait, user: &User, password_hash: &str) -> Result<(), StoreError> {
-    let mut model = to_active_model(user);
-    model.password_hash = Set(password_hash.to_owned());
-    Entity::insert(model).exec_without_returning(conn).await?;
-    Ok(())
+    insert_many(conn, std::slice::from_ref(user), password_hash).await
+}
+
+/// Inserts users who share one password hash (the seed data's).
+pub async fn insert_many(conn: &impl ConnectionTrait, users: &[User], password_hash: &str) -> Result<(), StoreError> {
+    let rows = users.iter().map(|user| {
+        let mut model = to_active_model(user);
+        model.password_hash = Set(password_hash.to_owned());
+        model
+    });
+    crate::table::insert_rows(conn, rows).await
 }
 
 /// Writes `user` if the stored version is still `expected_version`; a new hash replaces the old one.

@@ -17,7 +17,7 @@ use crate::table::{self, Table};
 const TABLE: &str = "webhooks";
 
 pub async fn insert(conn: &impl ConnectionTrait, webhook: &Webhook) -> Result<(), StoreError> {
-    table::insert::<Webhooks, _>(conn, to_active_model(webhook)).await
+    table::insert::<Webhooks, _>(conn, [to_active_model(webhook)]).await
 }
 
 /// Writes `webhook` (never its owner) if the stored version is still `expected_version`.
