@@ -27,9 +27,16 @@ openapi-check:
 contract:
 	bash .ci/contract
 
-# Against a server started with `make run` (README): a 500-line document through the chain.
+# Builds the CRM and the raw floor (bench/floor) in release, seeds a fresh PostgreSQL database with
+# the standard profile and runs every case of bench/harness.py (its docstring): reads, lists, feed,
+# creates, offers of 10/100/500 lines, the 500-line chain, 50 concurrent issues, a mixed load, and
+# start time and idle RSS on SQLite; req/s, p50/p99 at 64 and 1 connections, CPU, peak RSS, floor
+# ratios. About 25 minutes plus the seed. (The chain alone, against a running server:
+# python3 bench/chain.py.)
 bench:
-	python3 bench/chain.py http://127.0.0.1:8080/api/v1 500 9
+	cargo build --release
+	cargo build --release --manifest-path bench/floor/Cargo.toml
+	python3 bench/harness.py target/release/crm-server $(PG_URL) --seed-profile standard
 
 # Against a server started with `CRM_RATE_LIMIT_PER_MINUTE=0 make run`: idempotency races and the
 # feed under 20 concurrent writers.
@@ -63,9 +70,10 @@ ci:
 	bash .ci/run
 
 # Builds the CRM and the raw floor (bench/floor) in release and runs them alternately on a fresh
-# PostgreSQL database (bench/harness.py): requests/s, CRM/floor ratios, p50/p99, CPU, RSS.
+# PostgreSQL database with the standard profile (bench/harness.py), only the four cases that have a
+# floor: requests/s, CRM/floor ratios, p50/p99, CPU, RSS.
 .PHONY: bench-floor
 bench-floor:
 	cargo build --release
 	cargo build --release --manifest-path bench/floor/Cargo.toml
-	python3 bench/harness.py target/release/crm-server $(PG_URL)
+	python3 bench/harness.py target/release/crm-server $(PG_URL) --seed-profile standard --cases get,page1,deep,create

@@ -24,6 +24,7 @@ mod m20261125_000018_external_ids;
 mod m20261203_000019_server_instances;
 mod m20261203_000020_refresh_tokens;
 mod m20261203_000021_events_notify;
+mod m20261203_000022_list_indexes;
 
 pub struct Migrator;
 
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000019_server_instances::Migration),
             Box::new(m20261203_000020_refresh_tokens::Migration),
             Box::new(m20261203_000021_events_notify::Migration),
+            Box::new(m20261203_000022_list_indexes::Migration),
         ]
     }
 }

@@ -21,10 +21,11 @@ pub struct TestApp {
     db: TestDb,
 }
 
-/// A database of its own, removed when the test ends.
+/// A database of its own, removed when the test ends; or one prepared for the test, kept.
 enum TestDb {
     Sqlite(std::path::PathBuf),
     Postgres { admin_url: String, name: String },
+    Kept,
 }
 
 impl Drop for TestDb {
@@ -53,6 +54,7 @@ impl Drop for TestDb {
                 })
                 .join();
             }
+            TestDb::Kept => {}
         }
     }
 }
@@ -103,6 +105,27 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     test_app
 }
 
+/// A server on a database prepared before the test (and kept after it), whose statements go to
+/// `log`; `admin_token` is the token of the user `email`, who signs in with `password`.
+pub async fn spawn_app_on(
+    database_url: &str,
+    log: persistence::db::StatementLog,
+    (email, password): (&str, &str),
+) -> TestApp {
+    let mut settings = settings(database_url);
+    (settings.admin_email, settings.admin_password) = (None, None);
+    settings.statement_log = Some(log);
+    let mut test_app = TestApp {
+        address: start(settings).await,
+        client: reqwest::Client::new(),
+        admin_token: String::new(),
+        database_url: database_url.to_owned(),
+        db: TestDb::Kept,
+    };
+    test_app.admin_token = test_app.login(email, password).await;
+    test_app
+}
+
 fn settings(database_url: &str) -> Settings {
     Settings {
         database_url: database_url.to_owned(),
@@ -128,6 +151,7 @@ fn settings(database_url: &str) -> Settings {
         password_iterations: 2,
         password_concurrency: 0,
         clock: api::Clock::system(),
+        statement_log: None,
     }
 }
 

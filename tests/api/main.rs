@@ -24,6 +24,7 @@ mod permissions;
 mod pipeline_stages;
 mod pricing;
 mod products;
+mod query_plans;
 mod rate_limit;
 mod repository_kit;
 mod sales_orders;

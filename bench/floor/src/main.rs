@@ -6,8 +6,9 @@
 //! - `GET /parties/{id}`: one `SELECT` by primary key, the row as JSON (the columns the CRM
 //!   answers with: every column but `search_text`; its JSON-text columns are embedded as they are
 //!   stored).
-//! - `GET /parties?limit=50&after=<name>,<id>`: a keyset page ordered by `(name, id)` of the
-//!   parties not archived, `limit + 1` rows read as the CRM does, `{items, next_cursor}`.
+//! - `GET /parties?limit=50&after=<name>,<id>[&role=<role>]`: a keyset page ordered by `(name, id)`
+//!   of the parties not archived (with `role`: whose `roles` hold it, `roles LIKE '%"<role>"%'` as
+//!   the CRM filters), `limit + 1` rows read as the CRM does, `{items, next_cursor}`.
 //! - `POST /parties`: in one transaction, one `INSERT` of a party row (`RETURNING` it) and one
 //!   `INSERT` into the floor's own `floor_log(id, at, data jsonb)` (standing in for the CRM's
 //!   history row and event), then `201` with the row as JSON.
@@ -127,6 +128,7 @@ struct NewParty {
 struct ListQuery {
     limit: Option<i64>,
     after: Option<String>,
+    role: Option<String>,
 }
 
 #[derive(Debug)]
@@ -180,26 +182,25 @@ async fn list_parties(pool: web::Data<Pool>, query: web::Query<ListQuery>) -> Re
         },
         None => None,
     };
+    // `role` as the CRM filters it: the quoted role a substring of the JSON array.
+    let role = query.role.as_deref().map(|role| format!("%\"{role}\"%"));
+    let mut sql = format!("SELECT {COLUMNS} FROM parties WHERE archived_at IS NULL");
+    let mut params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = Vec::new();
+    if let Some(role) = &role {
+        params.push(role);
+        sql.push_str(&format!(" AND roles LIKE ${}", params.len()));
+    }
+    if let Some((name, id)) = &after {
+        params.push(name);
+        params.push(id);
+        sql.push_str(&format!(" AND (name, id) > (${}, ${})", params.len() - 1, params.len()));
+    }
+    let fetch = limit + 1;
+    params.push(&fetch);
+    sql.push_str(&format!(" ORDER BY name, id LIMIT ${}", params.len()));
     let client = pool.get().await?;
-    let rows = match &after {
-        Some((name, id)) => {
-            let statement = client
-                .prepare_cached(&format!(
-                    "SELECT {COLUMNS} FROM parties WHERE archived_at IS NULL AND (name, id) > ($1, $2) \
-                     ORDER BY name, id LIMIT $3"
-                ))
-                .await?;
-            client.query(&statement, &[name, id, &(limit + 1)]).await?
-        }
-        None => {
-            let statement = client
-                .prepare_cached(&format!(
-                    "SELECT {COLUMNS} FROM parties WHERE archived_at IS NULL ORDER BY name, id LIMIT $1"
-                ))
-                .await?;
-            client.query(&statement, &[&(limit + 1)]).await?
-        }
-    };
+    let statement = client.prepare_cached(&sql).await?;
+    let rows = client.query(&statement, &params).await?;
     drop(client);
     let more = rows.len() as i64 > limit;
     let items = rows

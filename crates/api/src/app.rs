@@ -53,9 +53,12 @@ impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let jwt = settings.tokens.keys()?;
         app::password::configure(settings.password_cost())?;
-        let db = persistence::db::connect(&settings.database_url)
+        let mut db = persistence::db::connect(&settings.database_url)
             .await
             .context("connecting to the database")?;
+        if let Some(log) = &settings.statement_log {
+            log.attach(&mut db);
+        }
         persistence::db::migrate(&db).await.context("running migrations")?;
         if let (Some(email), Some(password)) = (&settings.admin_email, &settings.admin_password)
             && let Some(admin) = app::users::bootstrap_admin(&db, email, password)

@@ -177,6 +177,9 @@ pub struct Settings {
     /// The time the server goes by: the system's, but for tests that move it.
     #[arg(skip)]
     pub clock: app::clock::Clock,
+    /// Where the pool logs every statement it runs: none, but for the test of query plans.
+    #[arg(skip)]
+    pub statement_log: Option<persistence::db::StatementLog>,
 }
 
 impl Settings {

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 pub use domain::event::Change;
 use domain::history;
 use domain::resource::ResourceType;
-use persistence::events::{self, NewEvent};
+use persistence::events::NewEvent;
 use persistence::history::{self as store, Entry};
 use persistence::page::{Page, PageRequest};
 use persistence::table::{self, Table};
@@ -94,7 +94,6 @@ pub async fn record_all(conn: &impl ConnectionTrait, changes: &[Recorded<'_>]) -
             changes: field_changes,
         });
     }
-    store::record_all(conn, &entries).await?;
     let events: Vec<NewEvent> = entries
         .iter()
         .zip(&kinds)
@@ -108,7 +107,7 @@ pub async fn record_all(conn: &impl ConnectionTrait, changes: &[Recorded<'_>]) -
             data,
         })
         .collect();
-    Ok(events::append_all(conn, &events).await?)
+    Ok(store::record_with_events(conn, &entries, &events).await?)
 }
 
 /// Records the deletion of a record whose form was `before`: its history outlives it.

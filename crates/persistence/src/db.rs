@@ -1,13 +1,14 @@
 //! Connecting and migrating: the only place that knows which database is behind the URL.
 
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::SqliteJournalMode;
 use sea_orm::{
     AccessMode, ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
-    IsolationLevel, TransactionTrait,
+    IsolationLevel, Statement, TransactionTrait,
 };
 
 /// Opens the pool for `url` (`sqlite://…` or `postgres://…`).
@@ -59,6 +60,29 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
             .map_sqlx_postgres_opts(|opts| opts.options([("statement_timeout", "25s"), ("lock_timeout", "20s")]));
     }
     Database::connect(options).await
+}
+
+/// Every statement a pool ran, in order, once [`StatementLog::attach`]ed: for the test that asks
+/// PostgreSQL how it runs each documented list (`tests/api/query_plans.rs`). A pool without one
+/// pays nothing.
+#[derive(Debug, Clone, Default)]
+pub struct StatementLog(Arc<Mutex<Vec<Statement>>>);
+
+impl StatementLog {
+    pub fn attach(&self, db: &mut DatabaseConnection) {
+        let log = self.clone();
+        db.set_metric_callback(move |info| log.lock().push(info.statement.clone()));
+    }
+
+    /// The statements run since the last call.
+    pub fn take(&self) -> Vec<Statement> {
+        std::mem::take(&mut *self.lock())
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Statement>> {
+        // A panic while pushing leaves a whole Vec: the log is still good.
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
 }
 
 /// When a connection to the database was last found gone (milliseconds since the epoch; 0:

@@ -10,6 +10,8 @@
 //! anything shown, so it lands after the cursor. SQLite's writers are serial, so there `tx` is 0
 //! and `seq` is commit order.
 
+use std::fmt::Write;
+
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -56,13 +58,8 @@ pub struct Event {
     pub data: serde_json::Value,
 }
 
-/// Appends `event` in the caller's transaction (it commits or rolls back with the change).
-pub async fn append(conn: &impl ConnectionTrait, event: &NewEvent<'_>) -> Result<(), StoreError> {
-    append_all(conn, std::slice::from_ref(event)).await
-}
-
 /// The values of one event in its `INSERT`.
-const EVENT_PARAMETERS: usize = 7;
+pub(crate) const EVENT_PARAMETERS: usize = 7;
 /// Events per statement, under the bound parameters both databases take.
 const EVENTS_PER_STATEMENT: usize = 4_000;
 
@@ -70,39 +67,46 @@ const EVENTS_PER_STATEMENT: usize = 4_000;
 pub async fn append_all(conn: &impl ConnectionTrait, events: &[NewEvent<'_>]) -> Result<(), StoreError> {
     let backend = conn.get_database_backend();
     for chunk in events.chunks(EVENTS_PER_STATEMENT) {
-        let mut sql = String::from(
-            "INSERT INTO events (tx, id, type, resource_type, resource_id, actor_id, occurred_at, data) VALUES ",
-        );
-        let mut values: Vec<Value> = Vec::with_capacity(chunk.len() * EVENT_PARAMETERS);
-        for (i, event) in chunk.iter().enumerate() {
-            if i > 0 {
-                sql.push_str(", ");
-            }
-            match backend {
-                DbBackend::Postgres => {
-                    let n = i * EVENT_PARAMETERS;
-                    sql.push_str("(pg_current_xact_id()::text::bigint");
-                    for k in 1..=EVENT_PARAMETERS {
-                        sql.push_str(&format!(", ${}", n + k));
-                    }
-                    sql.push(')');
-                }
-                _ => sql.push_str("(0, ?, ?, ?, ?, ?, ?, ?)"),
-            }
-            values.extend([
-                event.id.into(),
-                event.kind.into(),
-                event.resource_type.into(),
-                event.resource_id.into(),
-                event.actor_id.into(),
-                event.occurred_at.into(),
-                event.data.to_string().into(),
-            ]);
-        }
+        let (sql, values) = insert(backend, chunk, 0);
         conn.execute_raw(Statement::from_sql_and_values(backend, sql, values))
             .await?;
     }
     Ok(())
+}
+
+/// The `INSERT` of `events` and its values, whose PostgreSQL placeholders start after `offset`
+/// (for a statement that carries other values before them; see `crate::history::record_with_events`).
+pub(crate) fn insert(backend: DbBackend, events: &[NewEvent<'_>], offset: usize) -> (String, Vec<Value>) {
+    let mut sql = String::from(
+        "INSERT INTO events (tx, id, type, resource_type, resource_id, actor_id, occurred_at, data) VALUES ",
+    );
+    let mut values: Vec<Value> = Vec::with_capacity(events.len() * EVENT_PARAMETERS);
+    for (i, event) in events.iter().enumerate() {
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        match backend {
+            DbBackend::Postgres => {
+                let n = offset + i * EVENT_PARAMETERS;
+                sql.push_str("(pg_current_xact_id()::text::bigint");
+                for k in 1..=EVENT_PARAMETERS {
+                    let _ = write!(sql, ", ${}", n + k);
+                }
+                sql.push(')');
+            }
+            _ => sql.push_str("(0, ?, ?, ?, ?, ?, ?, ?)"),
+        }
+        values.extend([
+            event.id.into(),
+            event.kind.into(),
+            event.resource_type.into(),
+            event.resource_id.into(),
+            event.actor_id.into(),
+            event.occurred_at.into(),
+            event.data.to_string().into(),
+        ]);
+    }
+    (sql, values)
 }
 
 /// Up to `limit` committed events after `position`, in feed order.

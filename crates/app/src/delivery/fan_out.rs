@@ -37,6 +37,12 @@ pub async fn hold(conn: &impl ConnectionTrait) -> Result<(Position, Vec<Webhook>
 
 /// Queues the deliveries of the next batch of events; true when the batch was full.
 pub async fn run(db: &DatabaseConnection) -> Result<bool, StoreError> {
+    if !anyone_subscribed(db).await? {
+        // Nothing to queue and nothing to write: a round without subscriptions is one read, not
+        // a transaction that moves the position (the first subscription moves it itself, in
+        // `hold`), however often commits wake the worker.
+        return Ok(false);
+    }
     let txn = db.begin().await?;
     let (position, hooks) = hold(&txn).await?;
     let found = if hooks.is_empty() {
@@ -87,6 +93,10 @@ fn payload(event: Event) -> String {
 
 /// When the oldest event the worker has not yet read occurred; none when it is at the end.
 pub async fn oldest_waiting(db: &DatabaseConnection) -> Result<Option<chrono::DateTime<chrono::Utc>>, StoreError> {
+    // Without subscriptions the position stays where it is: nothing waits for anyone.
+    if !anyone_subscribed(db).await? {
+        return Ok(None);
+    }
     let Some(position) = events::position(db, READER).await? else {
         return Ok(None);
     };
@@ -94,4 +104,8 @@ pub async fn oldest_waiting(db: &DatabaseConnection) -> Result<Option<chrono::Da
         .await?
         .first()
         .map(|event| event.occurred_at))
+}
+
+async fn anyone_subscribed(db: &DatabaseConnection) -> Result<bool, StoreError> {
+    Ok(!webhooks::active(db, &super::owner_roles()).await?.is_empty())
 }

@@ -36,7 +36,7 @@ pub struct People {
 impl People {
     /// The sales user who owns the business of organization `organization`.
     pub fn owner_of(&self, organization: u64) -> Uuid {
-        self.sales[(organization % self.sales.len() as u64) as usize]
+        *ids::nth(&self.sales, organization)
     }
 }
 
@@ -96,7 +96,7 @@ pub async fn write(db: &DatabaseConnection, profile: &Profile, summary: &mut Sum
     }
     let mut sales = Vec::new();
     for k in 0..profile.sales_users {
-        let team = &teams[(k % profile.teams) as usize];
+        let team = ids::nth(&teams, k);
         let name = format!("Sales {}", k + 1);
         sales.push(user(Role::Sales, name, format!("sales{}@seed.example", k + 1), Some(team))?.id);
     }

@@ -55,7 +55,7 @@ impl Plan {
     /// The offer made for opportunity `k`, if any.
     pub fn offer_of(&self, k: u64) -> Option<u64> {
         let o = k / self.opportunities_per_offer;
-        (k % self.opportunities_per_offer == 0 && o < self.offers).then_some(o)
+        (k.is_multiple_of(self.opportunities_per_offer) && o < self.offers).then_some(o)
     }
 
     fn opportunity_of(&self, o: u64) -> u64 {
@@ -69,7 +69,7 @@ impl Plan {
     /// The sales order offer `o` was accepted into, if it was.
     pub fn order_of(&self, o: u64) -> Option<u64> {
         let m = o / self.offers_per_order;
-        (o % self.offers_per_order == 0 && m < self.orders).then_some(m)
+        (o.is_multiple_of(self.offers_per_order) && m < self.orders).then_some(m)
     }
 
     /// When offer `o` was accepted, if it was.
@@ -78,7 +78,7 @@ impl Plan {
     }
 
     /// The end of the seed's today: nothing seeded happens later.
-    pub fn last_instant(&self) -> DateTime<Utc> {
+    pub fn last_instant() -> DateTime<Utc> {
         ids::spread(1, 1) + Duration::hours(10)
     }
 }
@@ -103,7 +103,7 @@ pub async fn write(
 ) -> anyhow::Result<()> {
     let plan = Plan::of(profile);
     let mut numbers = Numbers::default();
-    for start in (0..profile.offers).step_by(BATCH as usize) {
+    for start in (0..profile.offers).step_by(ids::size(BATCH)) {
         let mut journal = Journal::default();
         let mut offers = Vec::new();
         let mut invoiced = Invoiced::default();

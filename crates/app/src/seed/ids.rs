@@ -61,7 +61,8 @@ pub fn today() -> NaiveDate {
 pub fn spread(index: u64, count: u64) -> DateTime<Utc> {
     let start = Utc.from_utc_datetime(&first_day().and_hms_opt(8, 0, 0).expect("a valid time"));
     let span = (today() - first_day()).num_seconds();
-    let offset = i64::try_from(u128::from(index) * span as u128 / u128::from(count.max(1))).unwrap_or(0);
+    let span = u128::try_from(span).unwrap_or(0);
+    let offset = i64::try_from(u128::from(index) * span / u128::from(count.max(1))).unwrap_or(0);
     start + Duration::seconds(offset)
 }
 
@@ -69,6 +70,22 @@ pub fn spread(index: u64, count: u64) -> DateTime<Utc> {
 /// `of` (what a record refers to existed before it): drawn from `rng`.
 pub fn earlier(rng: &mut StdRng, index: u64, of: u64, count: u64) -> u64 {
     use rand::Rng;
-    let before = (u128::from(index) * u128::from(count) / u128::from(of.max(1))) as u64;
+    let before = u64::try_from(u128::from(index) * u128::from(count) / u128::from(of.max(1))).unwrap_or(u64::MAX);
     rng.random_range(0..before.clamp(1, count.max(1)))
+}
+
+/// Item `n` of `items`, counted round: the `n % len`th.
+pub fn nth<T>(items: &[T], n: u64) -> &T {
+    let len = u64::try_from(items.len()).unwrap_or(u64::MAX).max(1);
+    &items[usize::try_from(n % len).unwrap_or(0)]
+}
+
+/// `n` as a count of things in memory (the seed's counts fit in any `usize` it runs on).
+pub fn size(n: u64) -> usize {
+    usize::try_from(n).unwrap_or(usize::MAX)
+}
+
+/// `n` as a signed count of minutes or days.
+pub fn signed(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
 }

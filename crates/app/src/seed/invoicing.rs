@@ -82,14 +82,14 @@ pub fn chain(
         confirmed,
     );
 
-    let parts = profile.invoices_per_order.max(1);
-    let per_part = order.fields.lines.len().div_ceil(parts as usize).max(1);
+    let parts_per_order = profile.invoices_per_order.max(1);
+    let per_part = order.fields.lines.len().div_ceil(ids::size(parts_per_order)).max(1);
     let invoiced_on = day + Duration::days(14);
     let invoiced_at = invoiced_on
         .and_time(NaiveTime::from_hms_opt(9, 0, 0).expect("a time"))
         .and_utc();
     for (part, lines) in (0u64..).zip(order.fields.lines.clone().chunks(per_part)) {
-        let index = m * parts + part;
+        let index = m * parts_per_order + part;
         let ordered: Vec<OrderedLine> = lines
             .iter()
             .map(|line| OrderedLine {

@@ -61,7 +61,10 @@ pub async fn write(
             for c in 0..profile.contacts_per_organization {
                 parties.push(contact(profile, people, &organization, i, c)?);
             }
-            parties.insert(parties.len() - profile.contacts_per_organization as usize, organization);
+            parties.insert(
+                parties.len() - ids::size(profile.contacts_per_organization),
+                organization,
+            );
         }
         for party in &parties {
             let form = crate::parties::record(party);
@@ -110,7 +113,7 @@ pub fn organization(profile: &Profile, people: &People, i: u64) -> anyhow::Resul
         organization_id: None,
         roles: vec![role],
         email: Some(format!("office{}@org{}.example", i + 1, i % 997)),
-        phone: Some(format!("+49 30 {:07}", i)),
+        phone: Some(format!("+49 30 {i:07}")),
         website: None,
         vat_id: Some(format!("{country}{:09}", i + 100_000_000)),
         addresses: vec![AddressInput {
@@ -157,7 +160,7 @@ pub fn organization(profile: &Profile, people: &People, i: u64) -> anyhow::Resul
 pub fn contact(profile: &Profile, people: &People, organization: &Party, i: u64, c: u64) -> anyhow::Result<Party> {
     let index = i * profile.contacts_per_organization + c;
     let mut rng = ids::rng(Kind::Contact, index);
-    let at = organization.created_at + Duration::minutes(c as i64 + 1);
+    let at = organization.created_at + Duration::minutes(ids::signed(c) + 1);
     let first = FIRST_NAMES.choose(&mut rng).expect("first names");
     let last = LAST_NAMES.choose(&mut rng).expect("last names");
     let fields = PartyInput {
@@ -200,6 +203,6 @@ pub fn contact(profile: &Profile, people: &People, organization: &Party, i: u64,
 
 /// The id of contact `c` of organization `i`, without building it.
 pub fn contact_id(profile: &Profile, i: u64, c: u64) -> uuid::Uuid {
-    let at = ids::spread(i, profile.organizations) + Duration::minutes(c as i64 + 1);
+    let at = ids::spread(i, profile.organizations) + Duration::minutes(ids::signed(c) + 1);
     ids::id(Kind::Contact, i * profile.contacts_per_organization + c, at)
 }

@@ -31,7 +31,7 @@ pub async fn write(
     summary: &mut Summary,
 ) -> anyhow::Result<()> {
     let plan = Plan::of(profile);
-    for start in (0..profile.opportunities).step_by(BATCH as usize) {
+    for start in (0..profile.opportunities).step_by(ids::size(BATCH)) {
         let mut journal = Journal::default();
         let mut rows = Vec::new();
         for k in start..(start + BATCH).min(profile.opportunities) {
@@ -68,7 +68,7 @@ pub async fn write(
         journal.write(&txn).await?;
         txn.commit().await?;
     }
-    for start in (0..profile.activities).step_by(BATCH as usize) {
+    for start in (0..profile.activities).step_by(ids::size(BATCH)) {
         let mut journal = Journal::default();
         let mut rows = Vec::new();
         for a in start..(start + BATCH).min(profile.activities) {
@@ -126,13 +126,13 @@ pub fn opportunity(
     let mut rng = ids::rng(Kind::Opportunity, k);
     let _ = ids::earlier(&mut rng, k, profile.opportunities, profile.organizations);
     let at = plan.opportunity_at(k);
-    let stage = &people.open_stages[(k % people.open_stages.len() as u64) as usize];
+    let stage = ids::nth(&people.open_stages, k);
     let owner = people.owner_of(organization);
     let party = parties::organization(profile, people, organization)?;
     let fields = OpportunityInput {
         title: format!(
             "{} for {}",
-            ["Rollout", "Renewal", "Upgrade", "Pilot"][(k % 4) as usize],
+            *ids::nth(&["Rollout", "Renewal", "Upgrade", "Pilot"], k),
             party.fields.name
         ),
         party_id: party.id,
@@ -143,7 +143,7 @@ pub fn opportunity(
         currency: Some("EUR".to_owned()),
         probability: None,
         expected_close_date: Some((at + Duration::days(rng.random_range(30..120))).date_naive()),
-        source: Some(["web", "referral", "trade fair", "cold call"][(k % 4) as usize].to_owned()),
+        source: Some(ids::nth(&["web", "referral", "trade fair", "cold call"], k).to_string()),
         competitor_ids: Vec::new(),
         lost_reason: None,
     }
@@ -159,7 +159,7 @@ pub fn opportunity(
     };
     let closing = if let Some(accepted) = plan.offer_of(k).and_then(|o| plan.accepted_at(o)) {
         Some((&people.won, 100, None, OpportunityStatus::Won, accepted))
-    } else if plan.offer_of(k).is_none() && k % 2 == 1 && at + Duration::days(STALE_DAYS) < plan.last_instant() {
+    } else if plan.offer_of(k).is_none() && k % 2 == 1 && at + Duration::days(STALE_DAYS) < Plan::last_instant() {
         Some((
             &people.lost,
             0,
@@ -189,7 +189,7 @@ pub fn opportunity(
 fn activity(profile: &Profile, people: &People, plan: &Plan, a: u64) -> anyhow::Result<(Activity, Option<Activity>)> {
     let mut rng = ids::rng(Kind::Activity, a);
     let at = ids::spread(a, profile.activities);
-    let (organization, opportunity_id) = if a % 3 == 0 && profile.opportunities > 0 {
+    let (organization, opportunity_id) = if a.is_multiple_of(3) && profile.opportunities > 0 {
         let k = ids::earlier(&mut rng, a, profile.activities, profile.opportunities);
         (
             party_of(profile, k),
@@ -201,12 +201,15 @@ fn activity(profile: &Profile, people: &People, plan: &Plan, a: u64) -> anyhow::
             None,
         )
     };
-    let kind = [
-        ActivityKind::Call,
-        ActivityKind::Meeting,
-        ActivityKind::Email,
-        ActivityKind::Task,
-    ][(a % 4) as usize];
+    let kind = *ids::nth(
+        &[
+            ActivityKind::Call,
+            ActivityKind::Meeting,
+            ActivityKind::Email,
+            ActivityKind::Task,
+        ],
+        a,
+    );
     let mut input = ActivityInput::new(kind, format!("{} #{}", kind.as_str(), a + 1));
     input.party_id = Some(ids::id(
         Kind::Organization,
@@ -215,14 +218,16 @@ fn activity(profile: &Profile, people: &People, plan: &Plan, a: u64) -> anyhow::
     ));
     input.contact_id = Some(parties::contact_id(profile, organization, 0));
     input.assignee_id = Some(people.owner_of(organization));
-    input.priority = Some([Priority::Low, Priority::Normal, Priority::Normal, Priority::High][(a % 4) as usize]);
+    input.priority = Some(*ids::nth(
+        &[Priority::Low, Priority::Normal, Priority::Normal, Priority::High],
+        a,
+    ));
     input.opportunity_id = opportunity_id;
-    match kind {
-        ActivityKind::Task => input.due_at = Some(at + Duration::days(rng.random_range(1..14))),
-        _ => {
-            input.starts_at = Some(at);
-            input.ends_at = Some(at + Duration::minutes(30));
-        }
+    if kind == ActivityKind::Task {
+        input.due_at = Some(at + Duration::days(rng.random_range(1..14)));
+    } else {
+        input.starts_at = Some(at);
+        input.ends_at = Some(at + Duration::minutes(30));
     }
     let fields = input.validate()?;
     let activity = Activity {
@@ -238,7 +243,7 @@ fn activity(profile: &Profile, people: &People, plan: &Plan, a: u64) -> anyhow::
         updated_at: at,
     };
     let done_at = at + Duration::hours(1);
-    if done_at >= plan.last_instant() - Duration::days(7) {
+    if done_at >= Plan::last_instant() - Duration::days(7) {
         return Ok((activity, None));
     }
     let outcome = (kind == ActivityKind::Task).then_some(Outcome::Confirmed);
