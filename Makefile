@@ -1,7 +1,7 @@
 # Each target is one command; `make ci` runs what CI runs.
 PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run test test-pg lint fmt openapi openapi-check contract bench bench-sync bench-read bench-logins bench-crash bench-outage bench-hostile ci
+.PHONY: run test test-pg lint fmt openapi openapi-check contract query-plans seed bench bench-sync bench-read bench-logins bench-crash bench-outage bench-hostile ci
 
 run:
 	cargo run --release
@@ -26,6 +26,17 @@ openapi-check:
 
 contract:
 	bash .ci/contract
+
+# Seeds the standard profile into a fresh PostgreSQL database and checks that no documented list,
+# with any of its filters, sorts or a second page, scans a big table (tests/api/query_plans.rs).
+query-plans:
+	bash .ci/query_plans $(PG_URL)
+
+# Loads realistic data into the database of CRM_DATABASE_URL (SQLite by default): PROFILE=smoke,
+# standard or large. Sign in as admin@seed.example with the password "seed password".
+PROFILE ?= smoke
+seed:
+	cargo run --release -- seed --profile $(PROFILE)
 
 # Builds the CRM and the raw floor (bench/floor) in release, seeds a fresh PostgreSQL database with
 # the standard profile and runs every case of bench/harness.py (its docstring): reads, lists, feed,

@@ -25,6 +25,7 @@ mod m20261203_000019_server_instances;
 mod m20261203_000020_refresh_tokens;
 mod m20261203_000021_events_notify;
 mod m20261203_000022_list_indexes;
+mod m20261203_000023_lz4_documents;
 
 pub struct Migrator;
 
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000020_refresh_tokens::Migration),
             Box::new(m20261203_000021_events_notify::Migration),
             Box::new(m20261203_000022_list_indexes::Migration),
+            Box::new(m20261203_000023_lz4_documents::Migration),
         ]
     }
 }
