@@ -29,6 +29,7 @@ mod rate_limit;
 mod repository_kit;
 mod sales_orders;
 mod seed;
+mod statements;
 mod teams;
 mod tokens;
 mod updated_since;
