@@ -86,7 +86,7 @@ Options: --rounds N (5), --seconds D (10), --connections C (64), --latency-secon
 activities,opportunities,feed,create,offer10,offer100,offer500,convert,issue50,mixed),
 --list-filter (role=customer; empty for the whole list), --deep-page (20000), --feed-pages (50),
 --chain-runs (20), --ready-starts (5), --no-restart, --floor PATH (bench/floor/target/release/crm-floor),
---keep-db, --wait-idle SECONDS (wait for the machine to be under 10 % busy first), --crm-log FILTER
+--keep-db, --database NAME (reuse a database an earlier --keep-db run seeded), --wait-idle SECONDS (wait for the machine to be under 10 % busy first), --crm-log FILTER
 (RUST_LOG for the CRM), --commit (the commit the CRM binary was built from, when it is not this
 checkout's HEAD; otherwise `git rev-parse --short HEAD`, and whether the checkout has uncommitted
 changes). The report (Markdown) is printed and written to report.md in the work directory. Needs
@@ -138,6 +138,8 @@ def parse_args():
     p.add_argument("--no-restart", action="store_true",
                    help="do not restart the CRM before the mixed case (whose peak RSS then includes the cases before)")
     p.add_argument("--keep-db", action="store_true")
+    p.add_argument("--database", help="measure on this existing database (one seeded and kept by an "
+                   "earlier run with --keep-db) instead of a fresh one; it is kept")
     p.add_argument("--wait-idle", type=float, default=0, metavar="SECONDS",
                    help="wait up to this long for the machine to be under 10 %% busy before starting")
     p.add_argument("--crm-log", metavar="FILTER", help="RUST_LOG for the CRM (default: its own, info: "
@@ -1203,7 +1205,9 @@ def main():
     load_before = loadavg()
     pin = bool(shutil.which("taskset")) and len(os.sched_getaffinity(0)) >= 2
     workdir = tempfile.mkdtemp(prefix="crm-bench-")
-    dbname = f"crm_bench_{uuid.uuid4().hex[:10]}"
+    dbname = args.database or f"crm_bench_{uuid.uuid4().hex[:10]}"
+    if args.database:
+        args.keep_db = True
     admin = urllib.parse.urlsplit(args.pg_admin_url)
     database_url = urllib.parse.urlunsplit(admin._replace(path="/" + dbname))
     started = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
@@ -1213,7 +1217,8 @@ def main():
           f"pinned: {'servers on CPU 0, wrk on CPU 1' if pin else 'no'}; work dir {workdir}; "
           f"cases {','.join(args.case_list)}", flush=True)
 
-    psql(args.pg_admin_url, f'CREATE DATABASE "{dbname}"')
+    if not args.database:
+        psql(args.pg_admin_url, f'CREATE DATABASE "{dbname}"')
     procs = []
     try:
         pin_server = ["taskset", "-c", "0"] if pin else []
@@ -1228,7 +1233,9 @@ def main():
         # Data first: the seed wants an empty database (it migrates it itself).
         helptext = subprocess.run([args.crm_binary, "--help"], capture_output=True, text=True).stdout
         seeded, admin_login = None, SEED_ADMIN
-        if re.search(r"^\s+seed\b", helptext, re.M):
+        if args.database:
+            seeded = f"the database {dbname} as an earlier run left it"
+        elif re.search(r"^\s+seed\b", helptext, re.M):
             print(f"seeding the {args.seed_profile} profile ...", flush=True)
             t0 = time.monotonic()
             r = subprocess.run([args.crm_binary, "seed", "--profile", args.seed_profile], env=env,
@@ -1338,7 +1345,8 @@ def report(args, commit, dirty, started, load_before, busy_before, load_after, p
     out = []
     p = out.append
     worst = max(bench.foreign, default=0.0)
-    busy = worst > 0.10 or load_before[0] > 0.5
+    # The share measured, not loadavg: a one-minute average still counts a build that just ended.
+    busy = worst > 0.10 or busy_before > 0.10
     latency_seconds = args.latency_seconds or args.seconds
     p(f"Commit {commit}{' with uncommitted changes' if dirty else ''}, {started}. Cases: {', '.join(args.case_list)}. "
       f"wrk cases: {args.rounds} rounds of {args.seconds:g} s at {args.connections} connections (alternating CRM "

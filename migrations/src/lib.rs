@@ -26,6 +26,7 @@ mod m20261203_000020_refresh_tokens;
 mod m20261203_000021_events_notify;
 mod m20261203_000022_list_indexes;
 mod m20261203_000023_lz4_documents;
+mod m20261203_000024_notify_only_subscribed;
 
 pub struct Migrator;
 
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000021_events_notify::Migration),
             Box::new(m20261203_000022_list_indexes::Migration),
             Box::new(m20261203_000023_lz4_documents::Migration),
+            Box::new(m20261203_000024_notify_only_subscribed::Migration),
         ]
     }
 }

@@ -138,7 +138,7 @@ impl Application {
                     }
                 })
                 .wrap(from_fn(crate::metrics::middleware))
-                .wrap(TracingLogger::default())
+                .wrap(TracingLogger::<crate::telemetry::AccessLog>::new())
         })
         .listen(listener)?
         .shutdown_timeout(30)

@@ -20,6 +20,10 @@ const POLL: Duration = Duration::from_millis(500);
 /// The same on PostgreSQL, where committed events wake it (`LISTEN`): only for due retries, and
 /// for events committed while the listening connection was lost.
 const POLL_WHILE_LISTENING: Duration = Duration::from_secs(5);
+/// The least time between two rounds woken by commits: under a write load every commit notifies,
+/// and a round per commit would cost the database as much as the writes themselves. Events
+/// committed meanwhile wait at most this long, and are then taken in one round.
+const WAKE_GAP: Duration = Duration::from_millis(20);
 /// The pause after a failed round (the database is likely down): no log flood.
 const AFTER_ERROR: Duration = Duration::from_secs(5);
 
@@ -84,7 +88,7 @@ pub fn start(db: DatabaseConnection, allow_private: bool, clock: Clock) -> anyho
             };
             if !busy {
                 tokio::select! {
-                    () = notified.notified() => {}
+                    () = notified.notified() => tokio::time::sleep(WAKE_GAP).await,
                     () = tokio::time::sleep(poll) => {}
                 }
             }
