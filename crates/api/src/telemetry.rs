@@ -31,8 +31,9 @@ pub fn init(format: &str) {
 /// The access log: one span per request, closed with its line (method, route template, status,
 /// request id, time busy and idle). Leaner than `tracing-actix-web`'s default span, whose dozen
 /// OpenTelemetry fields (host, scheme, user agent, client address parsed from `Forwarded`, …) were
-/// formatted on every request: about a fifth of the CPU of a `GET /parties/{id}` for a line of
-/// 480 bytes. A proxy in front logs the client's address and agent.
+/// gathered and formatted on every request, a line of 480 bytes (BENCHMARKS.md: this and the
+/// router's regex took a `GET /parties/{id}` from 88 to 75 µs of CPU). A proxy in front logs the
+/// client's address and agent.
 pub struct AccessLog;
 
 impl RootSpanBuilder for AccessLog {

@@ -67,8 +67,9 @@ pub struct Recorded<'a> {
     pub after: &'a Value,
 }
 
-/// Records `changes` in their order: one history entry and one event each, in two statements for a
-/// few thousand of them (a bulk load records its records as any change does).
+/// Records `changes` in their order: one history entry and one event each, written together (one
+/// statement on PostgreSQL for up to two thousand changes; a bulk load records its records as any
+/// change does).
 pub async fn record_all(conn: &impl ConnectionTrait, changes: &[Recorded<'_>]) -> Result<(), AppError> {
     let mut entries = Vec::with_capacity(changes.len());
     let mut kinds = Vec::with_capacity(changes.len());
