@@ -8,7 +8,7 @@ use domain::product::{Product, ProductInput, ProductKind};
 use domain::resource::ResourceType;
 use domain::team::{self, Team};
 use domain::user::{User, UserInput};
-use persistence::{DatabaseConnection, TransactionTrait};
+use persistence::{DatabaseConnection, DatabaseTransaction};
 use rand::Rng;
 use rust_decimal::Decimal;
 use uuid::Uuid;
@@ -119,16 +119,17 @@ pub async fn write(db: &DatabaseConnection, profile: &Profile, summary: &mut Sum
         );
     }
     let hash = crate::password::hash(PASSWORD.to_owned()).await?;
-    let txn = db.begin().await?;
-    for team in &teams {
-        persistence::teams::insert(&txn, team).await?;
-    }
-    persistence::users::insert_many(&txn, &users, &hash).await?;
-    for product in &products {
-        persistence::products::insert(&txn, product).await?;
-    }
-    journal.write(&txn).await?;
-    txn.commit().await?;
+    let insert = async |txn: &DatabaseTransaction| {
+        for team in &teams {
+            persistence::teams::insert(txn, team).await?;
+        }
+        persistence::users::insert_many(txn, &users, &hash).await?;
+        for product in &products {
+            persistence::products::insert(txn, product).await?;
+        }
+        Ok(())
+    };
+    journal.commit(db, insert).await?;
     summary.counts.extend([
         ("teams", profile.teams),
         ("users", users.len() as u64),

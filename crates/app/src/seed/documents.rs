@@ -8,7 +8,7 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use domain::event::Change;
 use domain::offer::{self, Offer, OfferAction, OfferFields, OfferLine, OfferStatus};
 use domain::resource::ResourceType;
-use persistence::{DatabaseConnection, TransactionTrait};
+use persistence::{DatabaseConnection, DatabaseTransaction, TransactionTrait};
 use rand::Rng;
 use rust_decimal::Decimal;
 
@@ -116,11 +116,11 @@ pub async fn write(
             }
             offers.push(offer);
         }
-        let txn = db.begin().await?;
-        persistence::offers::insert_many(&txn, &offers).await?;
-        invoiced.insert(&txn).await?;
-        journal.write(&txn).await?;
-        txn.commit().await?;
+        let insert = async |txn: &DatabaseTransaction| {
+            persistence::offers::insert_many(txn, &offers).await?;
+            invoiced.insert(txn).await
+        };
+        journal.commit(db, insert).await?;
     }
     let txn = db.begin().await?;
     for ((series, year), last) in &numbers.0 {

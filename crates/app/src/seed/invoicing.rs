@@ -9,7 +9,7 @@ use domain::offer::Offer;
 use domain::party::Party;
 use domain::resource::ResourceType;
 use domain::sales_order::{self, SalesOrder, SalesOrderAction, SalesOrderStatus};
-use persistence::ConnectionTrait;
+use persistence::{ConnectionTrait, StoreError};
 use rand::Rng;
 use rust_decimal::Decimal;
 
@@ -28,7 +28,7 @@ pub struct Invoiced {
 }
 
 impl Invoiced {
-    pub async fn insert(&self, conn: &impl ConnectionTrait) -> anyhow::Result<()> {
+    pub async fn insert(&self, conn: &impl ConnectionTrait) -> Result<(), StoreError> {
         persistence::sales_orders::insert_many(conn, &self.orders).await?;
         persistence::invoice_orders::insert_many(conn, &self.invoice_orders).await?;
         persistence::invoices::insert_many(conn, &self.invoices).await?;

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use domain::resource::ResourceType;
-use persistence::ConnectionTrait;
+use persistence::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, StoreError, TransactionTrait};
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -67,8 +67,22 @@ impl Journal {
         });
     }
 
+    /// Writes a batch in one transaction: its rows (`insert`), then their history entries and
+    /// events.
+    pub async fn commit(
+        self,
+        db: &DatabaseConnection,
+        insert: impl AsyncFnOnce(&DatabaseTransaction) -> Result<(), StoreError>,
+    ) -> anyhow::Result<()> {
+        let txn = db.begin().await?;
+        insert(&txn).await?;
+        self.write(&txn).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
     /// Writes the history entries and events, as a live change writes them; how many.
-    pub async fn write(self, conn: &impl ConnectionTrait) -> anyhow::Result<u64> {
+    async fn write(self, conn: &impl ConnectionTrait) -> anyhow::Result<u64> {
         let recorded: Vec<Recorded> = self
             .kept
             .iter()

@@ -4,7 +4,7 @@
 use chrono::Duration;
 use domain::party::{AddressInput, AddressKind, Party, PartyInput, PartyKind, PartyRole};
 use domain::resource::ResourceType;
-use persistence::{DatabaseConnection, TransactionTrait};
+use persistence::DatabaseConnection;
 use rand::Rng;
 use rand::seq::IndexedRandom;
 
@@ -76,10 +76,9 @@ pub async fn write(
                 form,
             );
         }
-        let txn = db.begin().await?;
-        persistence::parties::insert_many(&txn, &parties).await?;
-        journal.write(&txn).await?;
-        txn.commit().await?;
+        journal
+            .commit(db, async |txn| persistence::parties::insert_many(txn, &parties).await)
+            .await?;
         start = end;
     }
     summary.counts.push(("organizations", profile.organizations));

@@ -7,7 +7,7 @@ use domain::activity::{
 use domain::event::Change;
 use domain::opportunity::{Opportunity, OpportunityInput, OpportunityStatus};
 use domain::resource::ResourceType;
-use persistence::{DatabaseConnection, TransactionTrait};
+use persistence::DatabaseConnection;
 use rand::Rng;
 use rust_decimal::Decimal;
 use uuid::Uuid;
@@ -63,10 +63,11 @@ pub async fn write(
                 None => rows.push(open),
             }
         }
-        let txn = db.begin().await?;
-        persistence::opportunities::insert_many(&txn, &rows).await?;
-        journal.write(&txn).await?;
-        txn.commit().await?;
+        journal
+            .commit(db, async |txn| {
+                persistence::opportunities::insert_many(txn, &rows).await
+            })
+            .await?;
     }
     for start in (0..profile.activities).step_by(ids::size(BATCH)) {
         let mut journal = Journal::default();
@@ -98,10 +99,9 @@ pub async fn write(
                 None => rows.push(planned),
             }
         }
-        let txn = db.begin().await?;
-        persistence::activities::insert_many(&txn, &rows).await?;
-        journal.write(&txn).await?;
-        txn.commit().await?;
+        journal
+            .commit(db, async |txn| persistence::activities::insert_many(txn, &rows).await)
+            .await?;
     }
     summary.counts.push(("opportunities", profile.opportunities));
     summary.counts.push(("activities", profile.activities));
