@@ -13,9 +13,9 @@ use persistence::{ConnectionTrait, StoreError};
 use rand::Rng;
 use rust_decimal::Decimal;
 
-use super::documents::Numbers;
 use super::ids::{self, Kind};
 use super::journal::Journal;
+use super::plan::Numbers;
 use super::{Profile, ruled};
 
 /// What a batch of offers led to, to insert after the offers.

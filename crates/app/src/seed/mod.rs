@@ -18,6 +18,7 @@ mod ids;
 mod invoicing;
 mod journal;
 mod parties;
+mod plan;
 mod profile;
 mod sales;
 

@@ -13,10 +13,10 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use super::catalogue::People;
-use super::documents::Plan;
 use super::ids::{self, Kind};
 use super::journal::Journal;
 use super::parties;
+use super::plan::Plan;
 use super::{Profile, Summary, ruled};
 
 /// Records per transaction.
