@@ -419,22 +419,7 @@ async fn insert_draft(
     fields: InvoiceFields,
     external_id: Option<String>,
 ) -> Result<Invoice, AppError> {
-    let at = now();
-    let draft = Invoice {
-        id: Uuid::now_v7(),
-        kind,
-        number: None,
-        status: InvoiceStatus::Draft,
-        fields,
-        due_date: None,
-        frozen: None,
-        paid_amount: Decimal::ZERO,
-        credited_amount: Decimal::ZERO,
-        external_id,
-        version: 1,
-        created_at: at,
-        updated_at: at,
-    };
+    let draft = Invoice::draft(Uuid::now_v7(), kind, fields, external_id, now());
     // Two first upserts of one external id may race past the check.
     invoices::insert(conn, &draft)
         .await

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Datelike, Duration, NaiveTime, Utc};
 use domain::event::Change;
-use domain::invoice::{self, Invoice, InvoiceKind, InvoiceStatus, Payment, PaymentMethod};
+use domain::invoice::{self, Invoice, InvoiceKind, Payment, PaymentMethod};
 use domain::invoice_order::{self, InvoiceOrder, InvoiceOrderAction, InvoiceOrderStatus, OrderedLine, RequestedLine};
 use domain::offer::Offer;
 use domain::party::Party;
@@ -179,21 +179,13 @@ fn invoice(
     });
     let day = at.date_naive();
     fields.invoice_date = Some(day);
-    let draft = Invoice {
-        id: ids::id(Kind::Invoice, index, at),
-        kind: InvoiceKind::Invoice,
-        number: None,
-        status: InvoiceStatus::Draft,
+    let draft = Invoice::draft(
+        ids::id(Kind::Invoice, index, at),
+        InvoiceKind::Invoice,
         fields,
-        due_date: None,
-        frozen: None,
-        paid_amount: Decimal::ZERO,
-        credited_amount: Decimal::ZERO,
-        external_id: None,
-        version: 1,
-        created_at: at,
-        updated_at: at,
-    };
+        None,
+        at,
+    );
     let number = invoice::number(InvoiceKind::Invoice, day.year(), numbers.next("INV", day.year()));
     let mut issued = ruled(draft.issue(number, party, day, None))?;
     issued.version = 2;

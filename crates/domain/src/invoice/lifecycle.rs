@@ -1,8 +1,9 @@
 //! What happens to an invoice: its totals and balance, issuing (number, date, frozen party),
 //! payments and credits, and the status they leave it in.
 
-use chrono::{NaiveDate, TimeDelta};
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use rust_decimal::Decimal;
+use uuid::Uuid;
 
 use super::{
     ActionError, FrozenParty, Invoice, InvoiceAction, InvoiceFields, InvoiceKind, InvoiceLine, InvoiceStatus,
@@ -16,6 +17,31 @@ use crate::transition::{self, TransitionError};
 use crate::validation::ValidationErrors;
 
 impl Invoice {
+    /// A new draft of `fields`, made at `at`: not numbered, nothing paid or credited, version 1.
+    pub fn draft(
+        id: Uuid,
+        kind: InvoiceKind,
+        fields: InvoiceFields,
+        external_id: Option<String>,
+        at: DateTime<Utc>,
+    ) -> Invoice {
+        Invoice {
+            id,
+            kind,
+            number: None,
+            status: InvoiceStatus::Draft,
+            fields,
+            due_date: None,
+            frozen: None,
+            paid_amount: Decimal::ZERO,
+            credited_amount: Decimal::ZERO,
+            external_id,
+            version: 1,
+            created_at: at,
+            updated_at: at,
+        }
+    }
+
     pub fn totals(&self) -> Totals {
         document::totals(self.fields.lines.iter().map(InvoiceLine::amounts), self.fields.currency)
     }
