@@ -1,0 +1,1 @@
+//! Business calendars: when the SLA clock of a case runs.

@@ -1,0 +1,1 @@
+//! The SLA clock of a case, as stored segments per target.
