@@ -9,7 +9,15 @@ use uuid::Uuid;
 use crate::helpers::spawn_app;
 use domain::access::Role;
 
-const EVERYONE: &[&str] = &["admin", "manager", "sales", "accountant", "integrator", "viewer"];
+const EVERYONE: &[&str] = &[
+    "admin",
+    "manager",
+    "sales",
+    "accountant",
+    "integrator",
+    "support",
+    "viewer",
+];
 const SELLERS: &[&str] = &["admin", "manager", "sales", "integrator"];
 const CATALOG: &[&str] = &["admin", "manager", "integrator"];
 const INVOICING: &[&str] = &["admin", "accountant", "integrator"];

@@ -46,7 +46,7 @@ pub struct CreateUser {
     /// The password; prefer the environment variable, which stays out of the shell history.
     #[arg(long, env = "CRM_NEW_USER_PASSWORD", hide_env_values = true)]
     pub password: String,
-    /// admin, manager, sales, accountant, integrator or viewer.
+    /// admin, manager, sales, accountant, integrator, support or viewer.
     #[arg(long, value_parser = parse_role, default_value = "admin")]
     pub role: Role,
 }

@@ -12,6 +12,8 @@ pub enum Role {
     Sales,
     Accountant,
     Integrator,
+    /// The service team: works support cases; reads the business data a case needs.
+    Support,
     Viewer,
 }
 
@@ -22,6 +24,7 @@ impl Role {
         Role::Sales,
         Role::Accountant,
         Role::Integrator,
+        Role::Support,
         Role::Viewer,
     ];
 
@@ -32,6 +35,7 @@ impl Role {
             Role::Sales => "sales",
             Role::Accountant => "accountant",
             Role::Integrator => "integrator",
+            Role::Support => "support",
             Role::Viewer => "viewer",
         }
     }
@@ -54,6 +58,7 @@ impl Role {
                 | P::ReadOffers
                 | P::ReadOrders
                 | P::ReadInvoices
+                | P::ReadCases
         );
         let sells = matches!(
             permission,
@@ -63,13 +68,16 @@ impl Role {
         let invoices = permission == P::WriteInvoices;
         // The change feed and webhooks carry every record of every party: for the ERP's account.
         let sync = matches!(permission, P::ReadEvents | P::ManageWebhooks);
+        // Sales users open cases for their customers too; the service team works them.
+        let serves = permission == P::WriteCases;
         match self {
             Role::Admin => true,
-            // Managers keep the catalog and prices; sales users only read them.
-            Role::Manager => reads || sells || prices,
-            // The ERP's machine account syncs everything, invoices included.
-            Role::Integrator => reads || sells || prices || invoices || sync,
-            Role::Sales => reads || sells,
+            // Managers keep the catalog, prices and service levels; sales users only read them.
+            Role::Manager => reads || sells || prices || serves || permission == P::ManageSla,
+            // The ERP's (or help desk's) machine account syncs everything, invoices included.
+            Role::Integrator => reads || sells || prices || invoices || sync || serves,
+            Role::Sales => reads || sells || serves,
+            Role::Support => reads || serves,
             // Invoicing is the accountants'; they read all sales data.
             Role::Accountant => reads || invoices,
             Role::Viewer => reads,
@@ -80,7 +88,9 @@ impl Role {
     pub fn sales_scope(self) -> Scope {
         match self {
             Role::Sales => Scope::OwnAndTeam,
-            Role::Admin | Role::Manager | Role::Accountant | Role::Integrator | Role::Viewer => Scope::All,
+            Role::Admin | Role::Manager | Role::Accountant | Role::Integrator | Role::Support | Role::Viewer => {
+                Scope::All
+            }
         }
     }
 }
@@ -165,6 +175,12 @@ pub enum Permission {
     /// …/by-external-id/…`, batches). Only for roles that see every record: an external id is
     /// unique among all records, so naming one answers whether a record the caller cannot see has it.
     UpsertSalesRecords,
+    /// Read support cases, their messages and SLA clocks, and the SLA policies.
+    ReadCases,
+    /// Open cases, change them, write their messages and move them through their states.
+    WriteCases,
+    /// Create, change and delete SLA policies and their calendars.
+    ManageSla,
 }
 
 impl Permission {
@@ -192,6 +208,9 @@ impl Permission {
         Permission::ReadEvents,
         Permission::ManageWebhooks,
         Permission::UpsertSalesRecords,
+        Permission::ReadCases,
+        Permission::WriteCases,
+        Permission::ManageSla,
     ];
 
     /// The roles that may do this, in the order of [`Role::ALL`].
@@ -226,6 +245,7 @@ mod tests {
             P::ReadOffers,
             P::ReadOrders,
             P::ReadInvoices,
+            P::ReadCases,
         ];
         let sales: &[Permission] = &[
             read_only,
@@ -235,15 +255,19 @@ mod tests {
                 P::WriteOpportunities,
                 P::WriteOffers,
                 P::WriteOrders,
+                P::WriteCases,
             ],
         ]
         .concat();
         let catalog: &[Permission] = &[sales, &[P::WriteProducts, P::ManagePricing, P::UpsertSalesRecords]].concat();
+        let manager: &[Permission] = &[catalog, &[P::ManageSla]].concat();
+        let support: &[Permission] = &[read_only, &[P::WriteCases]].concat();
         let integrator: &[Permission] = &[catalog, &[P::WriteInvoices, P::ReadEvents, P::ManageWebhooks]].concat();
         let accountant: &[Permission] = &[read_only, &[P::WriteInvoices]].concat();
         let allowed: &[(Role, &[Permission])] = &[
             (Role::Admin, Permission::ALL),
-            (Role::Manager, catalog),
+            (Role::Manager, manager),
+            (Role::Support, support),
             (Role::Sales, sales),
             (Role::Accountant, accountant),
             (Role::Integrator, integrator),

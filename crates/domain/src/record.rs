@@ -41,4 +41,6 @@ records! {
     crate::user::User => User,
     crate::team::Team => Team,
     crate::webhook::Webhook => Webhook,
+    crate::case::Case => Case,
+    crate::case::policy::SlaPolicy => SlaPolicy,
 }

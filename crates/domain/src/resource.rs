@@ -22,6 +22,8 @@ pub enum ResourceType {
     User,
     Team,
     Webhook,
+    Case,
+    SlaPolicy,
 }
 
 str_enum!(ResourceType {
@@ -39,6 +41,8 @@ str_enum!(ResourceType {
     User => "user",
     Team => "team",
     Webhook => "webhook",
+    Case => "case",
+    SlaPolicy => "sla_policy",
 });
 
 impl ResourceType {
@@ -59,6 +63,8 @@ impl ResourceType {
             ResourceType::User => "users",
             ResourceType::Team => "teams",
             ResourceType::Webhook => "webhooks",
+            ResourceType::Case => "cases",
+            ResourceType::SlaPolicy => "sla-policies",
         }
     }
 
@@ -79,6 +85,8 @@ impl ResourceType {
             ResourceType::User => "user",
             ResourceType::Team => "team",
             ResourceType::Webhook => "webhook",
+            ResourceType::Case => "case",
+            ResourceType::SlaPolicy => "sla policy",
         }
     }
 
@@ -104,6 +112,7 @@ impl ResourceType {
                 | ResourceType::SalesOrder
                 | ResourceType::InvoiceOrder
                 | ResourceType::Invoice
+                | ResourceType::Case
         )
     }
 
@@ -128,6 +137,7 @@ impl ResourceType {
             ResourceType::User => P::ManageUsers,
             ResourceType::Team => P::ManageTeams,
             ResourceType::Webhook => P::ManageWebhooks,
+            ResourceType::Case | ResourceType::SlaPolicy => P::ReadCases,
         }
     }
 
@@ -135,7 +145,9 @@ impl ResourceType {
     /// users write, only roles that see every record (see [`Permission::UpsertSalesRecords`]).
     pub fn upsert_permission(self) -> Permission {
         match self {
-            ResourceType::Party | ResourceType::Offer | ResourceType::SalesOrder => Permission::UpsertSalesRecords,
+            ResourceType::Party | ResourceType::Offer | ResourceType::SalesOrder | ResourceType::Case => {
+                Permission::UpsertSalesRecords
+            }
             _ => self.write_permission(),
         }
     }
@@ -156,6 +168,8 @@ impl ResourceType {
             ResourceType::User => P::ManageUsers,
             ResourceType::Team => P::ManageTeams,
             ResourceType::Webhook => P::ManageWebhooks,
+            ResourceType::Case => P::WriteCases,
+            ResourceType::SlaPolicy => P::ManageSla,
         }
     }
 }

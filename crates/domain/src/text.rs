@@ -48,6 +48,15 @@ pub fn optional(raw: Option<&str>, max: usize) -> Result<Option<String>, TextErr
     }
 }
 
+/// Like [`required`], for multi-line text (a message): newlines and tabs are allowed.
+pub fn required_multiline(raw: &str, max: usize) -> Result<String, TextError> {
+    let trimmed = raw.trim();
+    if trimmed.is_empty() {
+        return Err(TextError::Empty);
+    }
+    bounded(trimmed, max, true).map(str::to_owned)
+}
+
 /// Multi-line text (notes): newlines and tabs are allowed, other control characters are not.
 pub fn optional_multiline(raw: Option<&str>, max: usize) -> Result<Option<String>, TextError> {
     match raw.map(str::trim) {

@@ -4,6 +4,8 @@
 //! transaction that the use case opened; they never begin or commit themselves.
 
 pub mod activities;
+pub mod case_messages;
+pub mod cases;
 pub mod db;
 pub mod decimal_text;
 pub mod discount_rules;
@@ -28,6 +30,7 @@ pub mod products;
 pub mod refresh_tokens;
 pub mod sales_orders;
 pub mod search;
+pub mod sla_policies;
 pub mod table;
 pub mod teams;
 pub mod turnover;

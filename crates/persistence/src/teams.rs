@@ -68,3 +68,14 @@ fn to_team(m: Model) -> Team {
         updated_at: m.updated_at,
     }
 }
+
+/// Locks the team's row until the transaction ends (PostgreSQL; SQLite's single writer
+/// serialises anyway): what makes concurrent assignments within a team see each other. False when
+/// there is no such team.
+pub async fn lock(conn: &impl ConnectionTrait, id: uuid::Uuid) -> Result<bool, StoreError> {
+    Ok(
+        table::find_for_update::<Teams>(conn, id, crate::visibility::Visibility::All)
+            .await?
+            .is_some(),
+    )
+}

@@ -1,6 +1,8 @@
 //! Table mappings only; behaviour lives in the repositories beside them.
 
 pub mod activity;
+pub mod case;
+pub mod case_message;
 pub mod discount_rule;
 pub mod event;
 pub mod feed_position;
@@ -24,6 +26,7 @@ pub mod refresh_token;
 pub mod sales_order;
 pub mod sales_order_line;
 pub mod server_instance;
+pub mod sla_policy;
 pub mod team;
 pub mod user;
 pub mod webhook;

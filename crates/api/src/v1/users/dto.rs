@@ -17,6 +17,7 @@ pub enum Role {
     Sales,
     Accountant,
     Integrator,
+    Support,
     Viewer,
 }
 
@@ -28,6 +29,7 @@ impl From<Role> for access::Role {
             Role::Sales => access::Role::Sales,
             Role::Accountant => access::Role::Accountant,
             Role::Integrator => access::Role::Integrator,
+            Role::Support => access::Role::Support,
             Role::Viewer => access::Role::Viewer,
         }
     }
@@ -41,6 +43,7 @@ impl From<access::Role> for Role {
             access::Role::Sales => Role::Sales,
             access::Role::Accountant => Role::Accountant,
             access::Role::Integrator => Role::Integrator,
+            access::Role::Support => Role::Support,
             access::Role::Viewer => Role::Viewer,
         }
     }
