@@ -66,6 +66,7 @@ impl MigrationTrait for Migration {
                     .col(string_len("status", 12))
                     .col(timestamp_with_time_zone_null("first_response_at"))
                     .col(timestamp_with_time_zone_null("resolved_at"))
+                    .col(timestamp_with_time_zone_null("reopen_until"))
                     .col(timestamp_with_time_zone_null("closed_at"))
                     // The SLA clock (policy, calendar, targets, segments, alerts raised) is kept
                     // whole with its case: it is read and written only with it.
@@ -116,6 +117,7 @@ impl MigrationTrait for Migration {
                 ("ix_cases_team", &["team_id", "created_at", "id"]),
                 ("ix_cases_assignee", &["assignee_id", "status"]),
                 ("ix_cases_next_alert", &["sla_next_alert_at"]),
+                ("ix_cases_reopen_until", &["status", "reopen_until"]),
             ],
         )
         .await?;

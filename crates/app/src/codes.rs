@@ -58,6 +58,7 @@ error_codes! {
     AlreadyConverted => "already_converted", 409, "The offer was converted to a sales order already (`existing_id`).";
     OfferNotAccepted => "offer_not_accepted", 409, "Only an accepted offer converts to a sales order.";
     OrderNotConfirmed => "order_not_confirmed", 409, "Only a confirmed sales order is invoiced.";
+    ReopenWindowPassed => "reopen_window_passed", 409, "The resolved case is past its reopen window (`CRM_CASE_REOPEN_DAYS`): open a new case.";
     InvoicingStarted => "invoicing_started", 409, "Something of the order is reserved or invoiced already.";
     NotIssued => "not_issued", 409, "Only an issued invoice takes payments or is credited.";
     PartyArchived => "party_archived", 409, "The party is archived and takes no new records.";

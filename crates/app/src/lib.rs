@@ -23,6 +23,8 @@ mod versioned;
 pub mod versions;
 
 pub mod activities;
+pub mod case_clock;
+pub mod cases;
 pub mod discount_rules;
 pub mod events;
 pub mod flow;
@@ -37,6 +39,7 @@ pub mod pricing;
 pub mod products;
 pub mod sales_orders;
 pub mod seed;
+pub mod sla_policies;
 pub mod teams;
 pub mod users;
 pub mod webhooks;

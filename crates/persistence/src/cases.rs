@@ -192,17 +192,17 @@ pub async fn due_for_escalation(
     table::all::<Cases>(conn, select).await
 }
 
-/// The resolved cases whose reopen window ended by `deadline` (resolved at or before it), locked
-/// for the job that closes them.
-pub async fn resolved_before(
+/// Up to `limit` resolved cases whose reopen window ended by `now`, locked for the job that
+/// closes them (as [`due_for_escalation`]).
+pub async fn past_reopen_window(
     conn: &impl ConnectionTrait,
-    deadline: DateTime<Utc>,
+    now: DateTime<Utc>,
     limit: u64,
 ) -> Result<Vec<Case>, StoreError> {
     let select = Entity::find()
         .filter(Column::Status.eq(CaseStatus::Resolved.as_str()))
-        .filter(Column::ResolvedAt.lte(deadline))
-        .order_by_asc(Column::ResolvedAt)
+        .filter(Column::ReopenUntil.lte(now))
+        .order_by_asc(Column::ReopenUntil)
         .order_by_asc(Column::Id)
         .limit(limit);
     let select = if conn.get_database_backend() == sea_orm::DbBackend::Postgres {
@@ -239,6 +239,7 @@ fn to_active_model(c: &Case) -> ActiveModel {
         status: Set(c.state.status.as_str().to_owned()),
         first_response_at: Set(c.state.first_response_at),
         resolved_at: Set(c.state.resolved_at),
+        reopen_until: Set(c.state.reopen_until),
         closed_at: Set(c.state.closed_at),
         sla_policy_id: Set(sla.map(|s| s.policy_id)),
         sla: Set(sla.map(sla_json::to_text)),
@@ -282,6 +283,7 @@ fn to_case(m: Model) -> Result<Case, StoreError> {
             status: CaseStatus::parse(&m.status).ok_or_else(|| corrupt("status"))?,
             first_response_at: m.first_response_at,
             resolved_at: m.resolved_at,
+            reopen_until: m.reopen_until,
             closed_at: m.closed_at,
         },
         assigned_at: m.assigned_at,

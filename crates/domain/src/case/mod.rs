@@ -153,6 +153,9 @@ pub struct CaseState {
     /// The first public outbound message.
     pub first_response_at: Option<DateTime<Utc>>,
     pub resolved_at: Option<DateTime<Utc>>,
+    /// The end of the reopen window of a resolved case, fixed when it was resolved: after it the
+    /// case cannot be reopened, and the server closes it.
+    pub reopen_until: Option<DateTime<Utc>>,
     pub closed_at: Option<DateTime<Utc>>,
 }
 
@@ -161,6 +164,7 @@ impl CaseState {
         status: CaseStatus::New,
         first_response_at: None,
         resolved_at: None,
+        reopen_until: None,
         closed_at: None,
     };
 }
@@ -187,33 +191,36 @@ pub enum ActionError {
     /// The status does not allow it (409).
     State(TransitionError),
     /// The reopen window has passed (409).
-    ReopenWindowPassed { resolved_at: DateTime<Utc>, days: i64 },
+    ReopenWindowPassed { until: DateTime<Utc> },
 }
 
 impl Case {
     /// The actions the case's status allows at `now` (`reopen` only within the window).
-    pub fn allowed_actions(&self, now: DateTime<Utc>, reopen_days: i64) -> Vec<CaseAction> {
+    pub fn allowed_actions(&self, now: DateTime<Utc>) -> Vec<CaseAction> {
         transition::allowed(TRANSITIONS, self.state.status)
             .into_iter()
-            .filter(|action| *action != A::Reopen || self.may_reopen(now, reopen_days))
+            .filter(|action| *action != A::Reopen || self.may_reopen(now))
             .collect()
     }
 
     /// The case after `action` at `at`, its SLA clock following: paused while waiting on the
-    /// customer, stopped when resolved, running again when reopened.
+    /// customer, stopped when resolved, running again when reopened. A resolved case may be
+    /// reopened for `reopen_days`.
     pub fn act(&self, action: CaseAction, at: DateTime<Utc>, reopen_days: i64) -> Result<Case, ActionError> {
         let status = transition::apply(TRANSITIONS, self.state.status, action).map_err(ActionError::State)?;
-        if action == A::Reopen && !self.may_reopen(at, reopen_days) {
-            return Err(ActionError::ReopenWindowPassed {
-                resolved_at: self.state.resolved_at.unwrap_or(at),
-                days: reopen_days,
-            });
+        if let (A::Reopen, Some(until)) = (action, self.state.reopen_until)
+            && at >= until
+        {
+            return Err(ActionError::ReopenWindowPassed { until });
         }
         let mut next = self.clone();
         next.state.status = status;
         match action {
-            A::Resolve => next.state.resolved_at = Some(at),
-            A::Reopen => next.state.resolved_at = None,
+            A::Resolve => {
+                next.state.resolved_at = Some(at);
+                next.state.reopen_until = Some(at + TimeDelta::days(reopen_days));
+            }
+            A::Reopen => (next.state.resolved_at, next.state.reopen_until) = (None, None),
             A::Close => next.state.closed_at = Some(at),
             A::Start | A::Wait | A::Resume | A::Cancel => {}
         }
@@ -241,25 +248,9 @@ impl Case {
     }
 
     /// Whether a resolved case may still be reopened at `now`.
-    pub fn may_reopen(&self, now: DateTime<Utc>, reopen_days: i64) -> bool {
-        self.state.status == S::Resolved
-            && self
-                .state
-                .resolved_at
-                .is_some_and(|at| now < reopen_deadline(at, reopen_days))
+    pub fn may_reopen(&self, now: DateTime<Utc>) -> bool {
+        self.state.status == S::Resolved && self.state.reopen_until.is_some_and(|until| now < until)
     }
-
-    /// When the server closes this resolved case by itself: the end of its reopen window.
-    pub fn closes_at(&self, reopen_days: i64) -> Option<DateTime<Utc>> {
-        (self.state.status == S::Resolved)
-            .then_some(self.state.resolved_at)
-            .flatten()
-            .map(|at| reopen_deadline(at, reopen_days))
-    }
-}
-
-fn reopen_deadline(resolved_at: DateTime<Utc>, days: i64) -> DateTime<Utc> {
-    resolved_at + TimeDelta::days(days)
 }
 
 #[cfg(test)]

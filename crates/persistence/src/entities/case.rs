@@ -23,6 +23,7 @@ pub struct Model {
     pub status: String,
     pub first_response_at: Option<DateTimeUtc>,
     pub resolved_at: Option<DateTimeUtc>,
+    pub reopen_until: Option<DateTimeUtc>,
     pub closed_at: Option<DateTimeUtc>,
     pub sla_policy_id: Option<Uuid>,
     /// The SLA clock as JSON (`crate::cases::sla_json`).
