@@ -150,6 +150,7 @@ fn settings(database_url: &str) -> Settings {
         password_memory_kib: 19_456,
         password_iterations: 2,
         password_concurrency: 0,
+        case_reopen_days: 14,
         clock: api::Clock::system(),
         statement_log: None,
     }

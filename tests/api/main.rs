@@ -4,6 +4,7 @@
 mod activities;
 mod auth;
 mod batch;
+mod cases;
 mod design_pages;
 mod events;
 mod external_ids;

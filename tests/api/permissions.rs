@@ -23,6 +23,10 @@ const CATALOG: &[&str] = &["admin", "manager", "integrator"];
 const INVOICING: &[&str] = &["admin", "accountant", "integrator"];
 const SYNC: &[&str] = &["admin", "integrator"];
 const ADMINS: &[&str] = &["admin"];
+/// Who works support cases: the service team, sales users for their customers, the managers, and
+/// the help desk's machine account.
+const SERVICE: &[&str] = &["admin", "manager", "sales", "integrator", "support"];
+const SERVICE_LEVELS: &[&str] = &["admin", "manager"];
 
 /// Who may do what: each permission an operation may declare (`x-permission`), and its roles.
 const MATRIX: &[(&str, &[&str])] = &[
@@ -49,6 +53,9 @@ const MATRIX: &[(&str, &[&str])] = &[
     ("manage_users", ADMINS),
     ("manage_teams", ADMINS),
     ("manage_pipeline", ADMINS),
+    ("read_cases", EVERYONE),
+    ("write_cases", SERVICE),
+    ("manage_sla", SERVICE_LEVELS),
 ];
 
 /// A path of the document with its parameters filled in: ids no record has.

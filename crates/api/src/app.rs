@@ -69,6 +69,7 @@ impl Application {
         }
         let clock = settings.clock.clone();
         housekeeping::start(db.clone(), settings.event_retention_days, clock.clone()).await?;
+        app::case_clock::start(db.clone(), clock.clone());
         let listener = TcpListener::bind(&settings.listen).with_context(|| format!("binding {}", settings.listen))?;
         let port = listener.local_addr()?.port();
         let instance = app::instance::start(db.clone()).await?;
@@ -81,6 +82,7 @@ impl Application {
             clock,
             logins: LoginThrottle::default(),
             instance,
+            case_reopen_days: i64::from(settings.case_reopen_days),
         });
         let routes = Arc::new(KnownRoutes::from_document(&document()));
         let cors_origins = settings.cors_origins.clone();

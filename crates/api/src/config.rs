@@ -175,6 +175,10 @@ pub struct Settings {
     #[arg(long, env = "CRM_PASSWORD_CONCURRENCY", default_value_t = 0, global = true)]
     pub password_concurrency: usize,
     /// The time the server goes by: the system's, but for tests that move it.
+    /// Days a resolved support case may be reopened; the server closes it after them.
+    #[arg(long, env = "CRM_CASE_REOPEN_DAYS", default_value_t = 14, global = true,
+          value_parser = clap::value_parser!(u32).range(1..=3650))]
+    pub case_reopen_days: u32,
     #[arg(skip)]
     pub clock: app::clock::Clock,
     /// Where the pool logs every statement it runs: none, but for the test of query plans.

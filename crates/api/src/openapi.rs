@@ -40,6 +40,7 @@ use crate::error::{ErrorCode, FieldProblem, Problem};
         (name = "pipeline-stages", description = "The steps of the sales pipeline"),
         (name = "users", description = "Users and their roles (admins only)"),
         (name = "teams", description = "Teams of users (admins only)"),
+        (name = "cases", description = "Support cases with their messages and SLA clocks, and the SLA policies that set them"),
         (name = "health", description = "Probes"),
     )
 )]

@@ -284,6 +284,15 @@ impl Keyed for persistence::opportunities::OpportunitySort {
     }
 }
 
+impl Keyed for persistence::cases::CaseSort {
+    fn key_kind(self) -> KeyKind {
+        match self {
+            Self::Number => KeyKind::Text,
+            Self::CreatedAt | Self::UpdatedAt => KeyKind::Time,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -22,6 +22,8 @@ pub struct AppState {
     pub logins: LoginThrottle,
     /// This server among those on the database (whose claims of keys die with it).
     pub instance: Instance,
+    /// How long a resolved case may be reopened (`CRM_CASE_REOPEN_DAYS`).
+    pub case_reopen_days: i64,
 }
 
 /// Runs the request with every `now()` of its use cases reading the server's clock.

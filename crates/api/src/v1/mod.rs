@@ -3,6 +3,7 @@
 pub mod activities;
 pub mod auth;
 pub mod batch;
+pub mod cases;
 pub mod discount_rules;
 pub mod events;
 pub mod flow;
@@ -18,6 +19,7 @@ pub mod price_lists;
 pub mod pricing;
 pub mod products;
 pub mod sales_orders;
+pub mod sla_policies;
 pub mod teams;
 pub mod upsert;
 pub mod users;
@@ -43,4 +45,6 @@ pub fn configure(config: &mut ServiceConfig) {
     pipeline_stages::configure(config);
     users::configure(config);
     teams::configure(config);
+    cases::configure(config);
+    sla_policies::configure(config);
 }

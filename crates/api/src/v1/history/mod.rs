@@ -10,7 +10,8 @@ use actix_web::HttpResponse;
 use domain::resource::ResourceType;
 use uuid::Uuid;
 
-use self::dto::{HISTORY_SORT, HistoryEntryResponse, HistoryPage, HistoryQuery};
+pub use self::dto::HistoryQuery;
+use self::dto::{HISTORY_SORT, HistoryEntryResponse, HistoryPage};
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::pagination::{self, KeyKind};

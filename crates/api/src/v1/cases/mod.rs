@@ -1,0 +1,244 @@
+//! `/api/v1/cases`: support cases, their messages and SLA clocks.
+
+pub mod dto;
+
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use domain::access::Permission;
+use domain::case::Case;
+use persistence::cases::{CaseFilter, CaseSort};
+use uuid::Uuid;
+
+use self::dto::{
+    CaseAction, CaseBody, CaseListQuery, CasePage, CasePatch, CaseResponse, MessageBody, MessagePage, MessageResponse,
+    SlaResponse,
+};
+use crate::auth::{Authorized, Caller};
+use crate::error::ApiError;
+use crate::extract::{IfMatch, if_match};
+use crate::pagination;
+use crate::query;
+use crate::state::AppState;
+use crate::v1::kit::{self, Shown};
+use app::cases as service;
+use utoipa_actix_web::{scope, service_config::ServiceConfig};
+
+pub fn configure(config: &mut ServiceConfig) {
+    config.service(
+        scope("/cases")
+            .service(create_case)
+            .service(list_cases)
+            .service(get_case)
+            .service(update_case)
+            .service(get_case_sla)
+            .service(list_case_messages)
+            .service(add_case_message)
+            .service(list_case_history)
+            .service(act_on_case),
+    );
+}
+
+const SORTS: &[(&str, CaseSort)] = &[
+    ("created_at", CaseSort::CreatedAt),
+    ("updated_at", CaseSort::UpdatedAt),
+    ("number", CaseSort::Number),
+];
+
+impl Shown for Case {
+    type Response = CaseResponse;
+    fn shown(self, caller: &Caller) -> CaseResponse {
+        CaseResponse::new(self, caller.may(Permission::WriteCases), app::clock::now())
+    }
+}
+
+kit::create_endpoint!(
+    /// Open a case for a customer. It starts `new` with its number; the SLA policy of its priority
+    /// starts the clock, and in a team without an assignee it goes to the least loaded member.
+    create_case: Case => CaseResponse, tag = "cases", body = CaseBody,
+    |db, caller, body| service::create(db, &caller, body.into())
+);
+
+fn filter(query: &CaseListQuery) -> Result<CaseFilter, ApiError> {
+    Ok(CaseFilter {
+        status: query.status.map(Into::into),
+        priority: query.priority.map(Into::into),
+        team_id: query.team_id,
+        assignee_id: query.assignee_id,
+        party_id: query.party_id,
+        sla_status: query.sla_status.map(Into::into),
+        breached: query.breached,
+        q: query.q.clone(),
+        updated_since: query::instant("updated_since", query.updated_since)?,
+        now: None,
+    })
+}
+
+kit::list_endpoint!(
+    /// List cases, newest first: a team's queue (`team_id`, `status`), an agent's (`assignee_id`),
+    /// the ones in danger (`sla_status=at_risk`, `breached=true`).
+    list_cases: Case => CasePage, tag = "cases", query = CaseListQuery, sorts = SORTS, default = "-created_at",
+    filter(query) = filter(&query)?,
+    |db, caller, filter, request| service::list(db, &caller, filter, &request)
+);
+
+/// The cases of a party, newest first.
+#[utoipa::path(
+    tag = "cases",
+    operation_id = "list_party_cases",
+    params(("id" = Uuid, Path, description = "Party id"), CaseListQuery),
+    responses(
+        (status = 200, description = "A page of cases", body = CasePage),
+        crate::openapi::FilteredReadErrors,
+    ),
+    security(("bearer" = [])),
+    extensions(("x-permission" = json!(Permission::ReadCases)))
+)]
+#[get("/{id}/cases")]
+pub async fn list_party_cases(
+    state: web::Data<AppState>,
+    caller: Authorized,
+    id: web::Path<Uuid>,
+    query: web::Query<CaseListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let query = query.into_inner();
+    let default_sort = pagination::default_sort(query.updated_since.is_some(), "-created_at");
+    let (request, sort) = pagination::sorted(
+        query.sort.as_deref(),
+        default_sort,
+        SORTS,
+        query.limit,
+        query.cursor.as_deref(),
+    )?;
+    let page = service::list_of_party(&state.db, &caller, id.into_inner(), filter(&query)?, &request).await?;
+    Ok(HttpResponse::Ok().json(CasePage::new(page, &sort, |case| case.shown(&caller))))
+}
+
+kit::get_endpoint!(
+    /// Read a case, with its SLA due times and status now.
+    get_case: Case => CaseResponse, tag = "cases", id = "Case id",
+    |db, caller, id| service::get(db, &caller, id)
+);
+
+kit::update_endpoint!(
+    /// Change a case's content (its status changes by actions only). A new priority measures the
+    /// SLA clock against that priority's policy.
+    update_case: Case => CaseResponse, tag = "cases", id = "Case id", body = CasePatch,
+    |db, caller, id, if_match, patch| service::update(db, &caller, id, if_match, |input| patch.apply_to(input))
+);
+
+/// Move a case on: `start` (new → open), `wait` (open → pending: the clock pauses), `resume`
+/// (pending → open), `resolve` (open → resolved: the clock stops), `close` (resolved → closed),
+/// `reopen` (resolved → open, within the reopen window), `cancel` (new, open or pending →
+/// cancelled).
+#[utoipa::path(
+    tag = "cases",
+    operation_id = "act_on_case",
+    params(
+        ("id" = Uuid, Path, description = "Case id"),
+        ("action" = CaseAction, Path, description = "The action"),
+        IfMatch
+    ),
+    responses(
+        (status = 200, description = "The case after the action", body = CaseResponse,
+            headers(("ETag" = String, description = "The new version, quoted"))),
+        crate::openapi::TransitionErrors,
+    ),
+    security(("bearer" = [])),
+    extensions(("x-permission" = json!(Permission::WriteCases)))
+)]
+#[post("/{id}/{action}")]
+pub async fn act_on_case(
+    state: web::Data<AppState>,
+    caller: Authorized,
+    req: HttpRequest,
+    path: web::Path<(Uuid, CaseAction)>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, action) = path.into_inner();
+    let reopen_days = state.case_reopen_days;
+    let case = service::act(&state.db, &caller, id, if_match(&req)?, action.into(), reopen_days).await?;
+    Ok(kit::current(&caller, case))
+}
+
+/// The SLA clock of a case: each target's segments (running, paused), the working time used, the
+/// due times and why; 404 for a case no policy measures.
+#[utoipa::path(
+    tag = "cases",
+    operation_id = "get_case_sla",
+    params(("id" = Uuid, Path, description = "Case id")),
+    responses(
+        (status = 200, description = "The clock", body = SlaResponse),
+        crate::openapi::ReadErrors,
+    ),
+    security(("bearer" = [])),
+    extensions(("x-permission" = json!(Permission::ReadCases)))
+)]
+#[get("/{id}/sla")]
+pub async fn get_case_sla(
+    state: web::Data<AppState>,
+    caller: Authorized,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let case = service::get(&state.db, &caller, id.into_inner()).await?;
+    let sla = case.sla.as_ref().ok_or(app::error::AppError::not_found_named(
+        "SLA clock (no policy applies to the case)",
+    ))?;
+    Ok(HttpResponse::Ok().json(SlaResponse::new(case.id, sla, app::clock::now())))
+}
+
+/// The messages of a case, oldest first.
+#[utoipa::path(
+    tag = "cases",
+    operation_id = "list_case_messages",
+    params(("id" = Uuid, Path, description = "Case id"), crate::v1::history::HistoryQuery),
+    responses(
+        (status = 200, description = "A page of messages", body = MessagePage),
+        crate::openapi::FilteredReadErrors,
+    ),
+    security(("bearer" = [])),
+    extensions(("x-permission" = json!(Permission::ReadCases)))
+)]
+#[get("/{id}/messages")]
+pub async fn list_case_messages(
+    state: web::Data<AppState>,
+    caller: Authorized,
+    id: web::Path<Uuid>,
+    query: web::Query<crate::v1::history::HistoryQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let request = pagination::oldest_first(query.limit, query.cursor.as_deref())?;
+    let page = service::messages(&state.db, &caller, id.into_inner(), &request).await?;
+    Ok(HttpResponse::Ok().json(MessagePage::new(page, pagination::CREATED_AT, MessageResponse::from)))
+}
+
+/// Add a message: the first public outbound message is the first response (and opens a new case).
+#[utoipa::path(
+    tag = "cases",
+    operation_id = "add_case_message",
+    params(("id" = Uuid, Path, description = "Case id")),
+    request_body = MessageBody,
+    responses(
+        (status = 201, description = "The message", body = MessageResponse),
+        crate::openapi::ChangeErrors,
+    ),
+    security(("bearer" = [])),
+    extensions(("x-permission" = json!(Permission::WriteCases)))
+)]
+#[post("/{id}/messages")]
+pub async fn add_case_message(
+    state: web::Data<AppState>,
+    caller: Authorized,
+    id: web::Path<Uuid>,
+    body: crate::extract::Body<MessageBody>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.0;
+    let fields = domain::case::message::validate(&body.body, body.visibility.into(), body.direction.into())
+        .map_err(app::error::AppError::from)?;
+    let (_, message) = service::add_message(&state.db, &caller, id.into_inner(), fields).await?;
+    Ok(HttpResponse::Created().json(MessageResponse::from(message)))
+}
+
+crate::v1::history::history_endpoint!(
+    /// The history of a case: who changed which fields, its messages and SLA alerts, oldest first.
+    list_case_history,
+    Case,
+    tag = "cases",
+    id = "Case id"
+);
