@@ -54,6 +54,7 @@ impl Role {
                 | P::ReadOffers
                 | P::ReadOrders
                 | P::ReadInvoices
+                | P::ReadAttachments
         );
         let sells = matches!(
             permission,
@@ -61,17 +62,19 @@ impl Role {
         );
         let prices = matches!(permission, P::WriteProducts | P::ManagePricing | P::UpsertSalesRecords);
         let invoices = permission == P::WriteInvoices;
+        // Attaching files is writing to the record: whoever writes sales records or invoices.
+        let attaches = permission == P::WriteAttachments;
         // The change feed and webhooks carry every record of every party: for the ERP's account.
         let sync = matches!(permission, P::ReadEvents | P::ManageWebhooks);
         match self {
             Role::Admin => true,
             // Managers keep the catalog and prices; sales users only read them.
-            Role::Manager => reads || sells || prices,
+            Role::Manager => reads || sells || prices || attaches,
             // The ERP's machine account syncs everything, invoices included.
-            Role::Integrator => reads || sells || prices || invoices || sync,
-            Role::Sales => reads || sells,
+            Role::Integrator => reads || sells || prices || invoices || attaches || sync,
+            Role::Sales => reads || sells || attaches,
             // Invoicing is the accountants'; they read all sales data.
-            Role::Accountant => reads || invoices,
+            Role::Accountant => reads || invoices || attaches,
             Role::Viewer => reads,
         }
     }
@@ -165,6 +168,11 @@ pub enum Permission {
     /// …/by-external-id/…`, batches). Only for roles that see every record: an external id is
     /// unique among all records, so naming one answers whether a record the caller cannot see has it.
     UpsertSalesRecords,
+    /// Read attachments; each also needs the read permission of its record and sight of it.
+    ReadAttachments,
+    /// Upload and delete attachments; each also needs the write permission of its record and
+    /// sight of it.
+    WriteAttachments,
 }
 
 impl Permission {
@@ -192,6 +200,8 @@ impl Permission {
         Permission::ReadEvents,
         Permission::ManageWebhooks,
         Permission::UpsertSalesRecords,
+        Permission::ReadAttachments,
+        Permission::WriteAttachments,
     ];
 
     /// The roles that may do this, in the order of [`Role::ALL`].
@@ -226,6 +236,7 @@ mod tests {
             P::ReadOffers,
             P::ReadOrders,
             P::ReadInvoices,
+            P::ReadAttachments,
         ];
         let sales: &[Permission] = &[
             read_only,
@@ -235,12 +246,13 @@ mod tests {
                 P::WriteOpportunities,
                 P::WriteOffers,
                 P::WriteOrders,
+                P::WriteAttachments,
             ],
         ]
         .concat();
         let catalog: &[Permission] = &[sales, &[P::WriteProducts, P::ManagePricing, P::UpsertSalesRecords]].concat();
         let integrator: &[Permission] = &[catalog, &[P::WriteInvoices, P::ReadEvents, P::ManageWebhooks]].concat();
-        let accountant: &[Permission] = &[read_only, &[P::WriteInvoices]].concat();
+        let accountant: &[Permission] = &[read_only, &[P::WriteInvoices, P::WriteAttachments]].concat();
         let allowed: &[(Role, &[Permission])] = &[
             (Role::Admin, Permission::ALL),
             (Role::Manager, catalog),

@@ -41,4 +41,5 @@ records! {
     crate::user::User => User,
     crate::team::Team => Team,
     crate::webhook::Webhook => Webhook,
+    crate::attachment::Attachment => Attachment,
 }

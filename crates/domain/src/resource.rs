@@ -22,6 +22,7 @@ pub enum ResourceType {
     User,
     Team,
     Webhook,
+    Attachment,
 }
 
 str_enum!(ResourceType {
@@ -39,6 +40,7 @@ str_enum!(ResourceType {
     User => "user",
     Team => "team",
     Webhook => "webhook",
+    Attachment => "attachment",
 });
 
 impl ResourceType {
@@ -59,6 +61,7 @@ impl ResourceType {
             ResourceType::User => "users",
             ResourceType::Team => "teams",
             ResourceType::Webhook => "webhooks",
+            ResourceType::Attachment => "attachments",
         }
     }
 
@@ -79,6 +82,7 @@ impl ResourceType {
             ResourceType::User => "user",
             ResourceType::Team => "team",
             ResourceType::Webhook => "webhook",
+            ResourceType::Attachment => "attachment",
         }
     }
 
@@ -104,7 +108,32 @@ impl ResourceType {
                 | ResourceType::SalesOrder
                 | ResourceType::InvoiceOrder
                 | ResourceType::Invoice
+                // Through the record it is attached to.
+                | ResourceType::Attachment
         )
+    }
+
+    /// Whether files may be attached to its records: the records of the sales chain (contracts
+    /// and cases join them here when they exist). An attachment is read and changed with the
+    /// permissions of its record.
+    pub fn takes_attachments(self) -> bool {
+        matches!(
+            self,
+            ResourceType::Party
+                | ResourceType::Activity
+                | ResourceType::Opportunity
+                | ResourceType::Offer
+                | ResourceType::SalesOrder
+                | ResourceType::Invoice
+        )
+    }
+
+    /// The resources whose records take attachments.
+    pub fn with_attachments() -> impl Iterator<Item = ResourceType> {
+        Self::ALL
+            .iter()
+            .copied()
+            .filter(|resource| resource.takes_attachments())
     }
 
     /// The resources of the change feed (`{resource}.{what}`).
@@ -128,6 +157,7 @@ impl ResourceType {
             ResourceType::User => P::ManageUsers,
             ResourceType::Team => P::ManageTeams,
             ResourceType::Webhook => P::ManageWebhooks,
+            ResourceType::Attachment => P::ReadAttachments,
         }
     }
 
@@ -156,6 +186,7 @@ impl ResourceType {
             ResourceType::User => P::ManageUsers,
             ResourceType::Team => P::ManageTeams,
             ResourceType::Webhook => P::ManageWebhooks,
+            ResourceType::Attachment => P::WriteAttachments,
         }
     }
 }

@@ -4,6 +4,7 @@
 //! transaction that the use case opened; they never begin or commit themselves.
 
 pub mod activities;
+pub mod attachments;
 pub mod db;
 pub mod decimal_text;
 pub mod discount_rules;

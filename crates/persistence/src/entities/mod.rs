@@ -1,6 +1,7 @@
 //! Table mappings only; behaviour lives in the repositories beside them.
 
 pub mod activity;
+pub mod attachment;
 pub mod discount_rule;
 pub mod event;
 pub mod feed_position;
