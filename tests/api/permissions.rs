@@ -15,6 +15,9 @@ const CATALOG: &[&str] = &["admin", "manager", "integrator"];
 const INVOICING: &[&str] = &["admin", "accountant", "integrator"];
 const SYNC: &[&str] = &["admin", "integrator"];
 const ADMINS: &[&str] = &["admin"];
+/// Who writes some record that takes attachments (sales records or invoices); the record's own
+/// permission is checked on top.
+const ATTACHERS: &[&str] = &["admin", "manager", "sales", "accountant", "integrator"];
 
 /// Who may do what: each permission an operation may declare (`x-permission`), and its roles.
 const MATRIX: &[(&str, &[&str])] = &[
@@ -41,6 +44,8 @@ const MATRIX: &[(&str, &[&str])] = &[
     ("manage_users", ADMINS),
     ("manage_teams", ADMINS),
     ("manage_pipeline", ADMINS),
+    ("read_attachments", EVERYONE),
+    ("write_attachments", ATTACHERS),
 ];
 
 /// A path of the document with its parameters filled in: ids no record has.

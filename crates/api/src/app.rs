@@ -68,7 +68,11 @@ impl Application {
             tracing::info!(user_id = %admin.id, "created the first admin");
         }
         let clock = settings.clock.clone();
-        housekeeping::start(db.clone(), settings.event_retention_days, clock.clone()).await?;
+        let files: Arc<dyn app::files::FileStore> = Arc::new(
+            app::files::FolderStore::open(&settings.files_dir)
+                .with_context(|| format!("opening the files folder {}", settings.files_dir.display()))?,
+        );
+        housekeeping::start(db.clone(), settings.event_retention_days, clock.clone(), files.clone()).await?;
         let listener = TcpListener::bind(&settings.listen).with_context(|| format!("binding {}", settings.listen))?;
         let port = listener.local_addr()?.port();
         let instance = app::instance::start(db.clone()).await?;
@@ -81,6 +85,8 @@ impl Application {
             clock,
             logins: LoginThrottle::default(),
             instance,
+            files,
+            max_upload_bytes: settings.max_upload_bytes,
         });
         let routes = Arc::new(KnownRoutes::from_document(&document()));
         let cors_origins = settings.cors_origins.clone();

@@ -10,6 +10,7 @@ use crate::auth::JwtKeys;
 use crate::auth::throttle::LoginThrottle;
 use app::clock::Clock;
 use app::delivery::Webhooks;
+use app::files::FileStore;
 use app::instance::Instance;
 
 pub struct AppState {
@@ -22,6 +23,10 @@ pub struct AppState {
     pub logins: LoginThrottle,
     /// This server among those on the database (whose claims of keys die with it).
     pub instance: Instance,
+    /// Where attachments' content is kept.
+    pub files: std::sync::Arc<dyn FileStore>,
+    /// The largest file an upload may carry, bytes.
+    pub max_upload_bytes: u64,
 }
 
 /// Runs the request with every `now()` of its use cases reading the server's clock.
