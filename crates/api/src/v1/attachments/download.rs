@@ -27,7 +27,8 @@ const CHUNK: usize = 64 * 1024;
     tag = "attachments",
     params(("id" = Uuid, Path, description = "Attachment id")),
     responses(
-        (status = 200, description = "The content", content_type = "application/octet-stream", body = Vec<u8>,
+        (status = 200, description = "The content, in the type sniffed when it was uploaded", content_type = "*/*",
+            body = super::dto::FileContent,
             headers(
                 ("Content-Disposition" = String, description = "`attachment`, with the filename (RFC 6266)"),
                 ("ETag" = String, description = "The content's SHA-256, quoted"),

@@ -62,6 +62,12 @@ pub struct AttachmentUpload {
     pub resource_id: Uuid,
 }
 
+/// An attachment's bytes, as downloaded.
+#[derive(Debug, ToSchema)]
+#[schema(value_type = String, format = Binary)]
+#[allow(dead_code)] // Only its schema matters: the handler streams the bytes.
+pub struct FileContent(Vec<u8>);
+
 /// The resources whose records take attachments, from the one table of resources.
 fn attachable_types() -> utoipa::openapi::Object {
     use utoipa::openapi::{ObjectBuilder, Type};
