@@ -28,6 +28,7 @@ mod m20261203_000022_list_indexes;
 mod m20261203_000023_lz4_documents;
 mod m20261203_000024_notify_only_subscribed;
 mod m20261203_000025_cases;
+mod m20261203_000026_attachments;
 
 pub struct Migrator;
 
@@ -59,6 +60,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000023_lz4_documents::Migration),
             Box::new(m20261203_000024_notify_only_subscribed::Migration),
             Box::new(m20261203_000025_cases::Migration),
+            Box::new(m20261203_000026_attachments::Migration),
         ]
     }
 }

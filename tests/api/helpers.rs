@@ -19,6 +19,22 @@ pub struct TestApp {
     pub admin_token: String,
     database_url: String,
     db: TestDb,
+    files: TestFiles,
+}
+
+/// The app's files folder, removed when the test ends.
+struct TestFiles(std::path::PathBuf);
+
+impl TestFiles {
+    fn new() -> Self {
+        Self(std::env::temp_dir().join(format!("crm-test-files-{}", Uuid::now_v7().simple())))
+    }
+}
+
+impl Drop for TestFiles {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 /// A database of its own, removed when the test ends; or one prepared for the test, kept.
@@ -90,7 +106,8 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
         api::telemetry::init("text");
     }
     let (database_url, db) = fresh_database().await;
-    let mut settings = settings(&database_url);
+    let files = TestFiles::new();
+    let mut settings = settings(&database_url, &files.0);
     configure(&mut settings);
     let address = start(settings).await;
     let client = reqwest::Client::new();
@@ -100,6 +117,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
         admin_token: String::new(),
         database_url,
         db,
+        files,
     };
     test_app.admin_token = test_app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
     test_app
@@ -112,7 +130,8 @@ pub async fn spawn_app_on(
     log: persistence::db::StatementLog,
     (email, password): (&str, &str),
 ) -> TestApp {
-    let mut settings = settings(database_url);
+    let files = TestFiles::new();
+    let mut settings = settings(database_url, &files.0);
     (settings.admin_email, settings.admin_password) = (None, None);
     settings.statement_log = Some(log);
     let mut test_app = TestApp {
@@ -121,12 +140,13 @@ pub async fn spawn_app_on(
         admin_token: String::new(),
         database_url: database_url.to_owned(),
         db: TestDb::Kept,
+        files,
     };
     test_app.admin_token = test_app.login(email, password).await;
     test_app
 }
 
-fn settings(database_url: &str) -> Settings {
+fn settings(database_url: &str, files_dir: &std::path::Path) -> Settings {
     Settings {
         database_url: database_url.to_owned(),
         listen: "127.0.0.1:0".to_owned(),
@@ -151,6 +171,8 @@ fn settings(database_url: &str) -> Settings {
         password_iterations: 2,
         password_concurrency: 0,
         case_reopen_days: 14,
+        files_dir: files_dir.to_owned(),
+        max_upload_bytes: 25 * 1024 * 1024,
         clock: api::Clock::system(),
         statement_log: None,
     }
@@ -180,7 +202,19 @@ impl TestApp {
     /// A second server on this app's database, as a deployment with two instances has; its
     /// address. Tokens of one are good at the other (same secret).
     pub async fn another_instance(&self) -> String {
-        start(settings(&self.database_url)).await
+        self.another_instance_with(|_| {}).await
+    }
+
+    /// [`Self::another_instance`] with settings of the test's own.
+    pub async fn another_instance_with(&self, configure: impl FnOnce(&mut Settings)) -> String {
+        let mut settings = settings(&self.database_url, &self.files.0);
+        configure(&mut settings);
+        start(settings).await
+    }
+
+    /// The folder the app keeps attachments' content in.
+    pub fn files_dir(&self) -> &std::path::Path {
+        &self.files.0
     }
 
     /// Whether the tests run on PostgreSQL (SQLite is the single-process embedded default).

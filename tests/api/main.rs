@@ -2,6 +2,7 @@
 //! database (SQLite by default, PostgreSQL when `CRM_TEST_DATABASE_URL` is set).
 
 mod activities;
+mod attachments;
 mod auth;
 mod batch;
 mod cases;

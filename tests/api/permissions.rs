@@ -27,6 +27,9 @@ const ADMINS: &[&str] = &["admin"];
 /// the help desk's machine account.
 const SERVICE: &[&str] = &["admin", "manager", "sales", "integrator", "support"];
 const SERVICE_LEVELS: &[&str] = &["admin", "manager"];
+/// Who writes some record that takes attachments (sales records, invoices or cases); the record's own
+/// permission is checked on top.
+const ATTACHERS: &[&str] = &["admin", "manager", "sales", "accountant", "integrator", "support"];
 
 /// Who may do what: each permission an operation may declare (`x-permission`), and its roles.
 const MATRIX: &[(&str, &[&str])] = &[
@@ -56,6 +59,8 @@ const MATRIX: &[(&str, &[&str])] = &[
     ("read_cases", EVERYONE),
     ("write_cases", SERVICE),
     ("manage_sla", SERVICE_LEVELS),
+    ("read_attachments", EVERYONE),
+    ("write_attachments", ATTACHERS),
 ];
 
 /// A path of the document with its parameters filled in: ids no record has.

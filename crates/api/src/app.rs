@@ -68,7 +68,11 @@ impl Application {
             tracing::info!(user_id = %admin.id, "created the first admin");
         }
         let clock = settings.clock.clone();
-        housekeeping::start(db.clone(), settings.event_retention_days, clock.clone()).await?;
+        let files: Arc<dyn app::files::FileStore> = Arc::new(
+            app::files::FolderStore::open(&settings.files_dir)
+                .with_context(|| format!("opening the files folder {}", settings.files_dir.display()))?,
+        );
+        housekeeping::start(db.clone(), settings.event_retention_days, clock.clone(), files.clone()).await?;
         app::case_clock::start(db.clone(), clock.clone());
         let listener = TcpListener::bind(&settings.listen).with_context(|| format!("binding {}", settings.listen))?;
         let port = listener.local_addr()?.port();
@@ -83,6 +87,8 @@ impl Application {
             logins: LoginThrottle::default(),
             instance,
             case_reopen_days: i64::from(settings.case_reopen_days),
+            files,
+            max_upload_bytes: settings.max_upload_bytes,
         });
         let routes = Arc::new(KnownRoutes::from_document(&document()));
         let cors_origins = settings.cors_origins.clone();

@@ -174,6 +174,14 @@ pub struct Settings {
     /// wait up to 2 s for a turn, then get 503 `resource_busy`.
     #[arg(long, env = "CRM_PASSWORD_CONCURRENCY", default_value_t = 0, global = true)]
     pub password_concurrency: usize,
+    /// The folder attachments' content is kept in (made if missing), once per SHA-256: `ab/abcdef…`,
+    /// with uploads received in `tmp/`. Every server on one database needs the same folder.
+    #[arg(long, env = "CRM_FILES_DIR", default_value = "data/files", global = true)]
+    pub files_dir: std::path::PathBuf,
+    /// The largest file an upload may carry, bytes (413 past it).
+    #[arg(long, env = "CRM_MAX_UPLOAD_BYTES", default_value_t = 25 * 1024 * 1024, global = true,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_upload_bytes: u64,
     /// The time the server goes by: the system's, but for tests that move it.
     /// Days a resolved support case may be reopened; the server closes it after them.
     #[arg(long, env = "CRM_CASE_REOPEN_DAYS", default_value_t = 14, global = true,

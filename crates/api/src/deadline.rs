@@ -5,7 +5,9 @@
 //! back.
 //!
 //! The body is read here, once, for every request that has one, bounded by the body limit; the
-//! extractors and the idempotency middleware then read it from memory.
+//! extractors and the idempotency middleware then read it from memory. An upload is the exception
+//! (`routes::STREAMED`): its handler streams the body to the file store, bounded by the upload
+//! limit, and the whole request, body included, must be done within [`UPLOAD_TIMEOUT`] (408).
 
 use std::time::Duration;
 
@@ -18,16 +20,28 @@ use actix_web::web;
 
 use crate::error::{ApiError, AppError};
 use crate::extract::BODY_LIMIT;
+use crate::routes::KnownRoutes;
 
 /// How long a client may take to send its body.
 pub const BODY_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a request may take from its body's arrival to its answer.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long an upload may take, body included: 25 MiB at 1 Mbit/s, and then some. Far shorter
+/// than the grace period of unused content (`app::files::ORPHAN_GRACE`).
+pub const UPLOAD_TIMEOUT: Duration = Duration::from_mins(5);
 
 pub async fn middleware(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    if streams_body(&req) {
+        let Ok(response) = tokio::time::timeout(UPLOAD_TIMEOUT, next.call(req)).await else {
+            tracing::warn!("upload cut off at its deadline");
+            let seconds = UPLOAD_TIMEOUT.as_secs();
+            return Err(ApiError::BodyTimeout { seconds }.into());
+        };
+        return response.map(ServiceResponse::map_into_boxed_body);
+    }
     if has_body(&req) {
         match tokio::time::timeout(BODY_TIMEOUT, req.extract::<web::Bytes>()).await {
             Err(_) => {
@@ -43,6 +57,12 @@ pub async fn middleware(
         return Err(ApiError::App(AppError::Busy).into());
     };
     response.map(ServiceResponse::map_into_boxed_body)
+}
+
+/// Whether the request's operation streams its body (an upload).
+pub fn streams_body(req: &ServiceRequest) -> bool {
+    req.app_data::<web::Data<KnownRoutes>>()
+        .is_some_and(|routes| routes.streams_body(req.method(), req.match_info().as_str()))
 }
 
 /// Whether the request announces a body: a length above 0, or a chunked one.

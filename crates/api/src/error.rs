@@ -33,6 +33,12 @@ pub enum ApiError {
     /// 415: a body that is not JSON.
     #[error("the request body must be application/json")]
     UnsupportedMediaType,
+    /// 415: an upload that is not `multipart/form-data`.
+    #[error("the request body must be multipart/form-data")]
+    NotMultipart,
+    /// 413: an upload's file over the limit (`CRM_MAX_UPLOAD_BYTES`).
+    #[error("the file exceeds {limit} bytes")]
+    FileTooLarge { limit: u64 },
     /// 429: past the caller's rate limit; `Retry-After` seconds until the next request passes.
     #[error("too many requests: retry in {retry_after} s")]
     RateLimited { retry_after: u64 },
@@ -71,8 +77,8 @@ impl ApiError {
             ApiError::App(error) => error.code(),
             ApiError::NoRoute => ErrorCode::NotFound,
             ApiError::MethodNotAllowed => ErrorCode::MethodNotAllowed,
-            ApiError::PayloadTooLarge { .. } => ErrorCode::PayloadTooLarge,
-            ApiError::UnsupportedMediaType => ErrorCode::UnsupportedMediaType,
+            ApiError::PayloadTooLarge { .. } | ApiError::FileTooLarge { .. } => ErrorCode::PayloadTooLarge,
+            ApiError::UnsupportedMediaType | ApiError::NotMultipart => ErrorCode::UnsupportedMediaType,
             ApiError::RateLimited { .. } => ErrorCode::RateLimited,
             ApiError::Unavailable => ErrorCode::DatabaseUnavailable,
             ApiError::BodyTimeout { .. } => ErrorCode::RequestTimeout,

@@ -9,6 +9,11 @@
 //! transaction is handed back open (`app::transaction::holding`) and committed here with the
 //! response kept for the retries: a server stopped between the two cannot leave a change whose
 //! retry would make it again.
+//!
+//! Uploads (streamed bodies, `routes::STREAMED`) keep no responses: the key would have to be
+//! checked against a body of up to `CRM_MAX_UPLOAD_BYTES` that is not in memory, and a multipart
+//! body differs from one try to the next (its boundary). A retried upload makes a second
+//! attachment of the same stored content; the document does not offer the key there.
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
@@ -43,7 +48,7 @@ pub async fn middleware(
         .headers()
         .get(HEADER)
         .cloned()
-        .filter(|_| req.method() == Method::POST)
+        .filter(|_| req.method() == Method::POST && !crate::deadline::streams_body(&req))
     else {
         return next.call(req).await.map(ServiceResponse::map_into_boxed_body);
     };

@@ -36,6 +36,8 @@ use crate::error::{ErrorCode, FieldProblem, Problem};
         (name = "invoice-orders", description = "Instructions to invoice quantities of sales order lines"),
         (name = "invoices", description = "Invoices, credit notes and payments: the legal documents"),
         (name = "events", description = "The change feed: every committed change, in an order a consumer never misses one in"),
+        (name = "attachments", description = "Files attached to records: uploaded as multipart, stored once per SHA-256, \
+            read by whoever may read their record"),
         (name = "webhooks", description = "Signed deliveries of events to the integrator's receivers, retried for a day, with a delivery log"),
         (name = "pipeline-stages", description = "The steps of the sales pipeline"),
         (name = "users", description = "Users and their roles (admins only)"),
@@ -173,7 +175,9 @@ pub fn complete(mut openapi: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenA
         let public = |post: &&mut utoipa::openapi::path::Operation| {
             crate::routes::Access::of(post) == crate::routes::Access::Public
         };
-        if let Some(post) = item.post.as_mut().filter(|post| !public(post)) {
+        // Uploads keep no responses (see `crate::idempotency`).
+        let streamed = |post: &&mut utoipa::openapi::path::Operation| crate::routes::streams_body(post);
+        if let Some(post) = item.post.as_mut().filter(|post| !public(post) && !streamed(post)) {
             post.parameters.get_or_insert_with(Vec::new).push(key.clone().into());
             // A reused key is a 422, a key still in use a 409, whatever the operation.
             for (status, response) in [("409", "Conflict"), ("422", "UnprocessableEntity")] {

@@ -275,6 +275,12 @@ impl Keyed for persistence::activities::ActivitySort {
     }
 }
 
+impl Keyed for persistence::attachments::AttachmentSort {
+    fn key_kind(self) -> KeyKind {
+        KeyKind::Time
+    }
+}
+
 impl Keyed for persistence::opportunities::OpportunitySort {
     fn key_kind(self) -> KeyKind {
         match self {

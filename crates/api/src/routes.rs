@@ -17,6 +17,8 @@ use crate::error::ApiError;
 pub const PERMISSION_EXTENSION: &str = "x-permission";
 /// The `x-permission` of an operation anyone may call (`POST /auth/token`, the probes).
 pub const PUBLIC: &str = "public";
+/// The media type of the bodies a handler streams instead of receiving them read (uploads).
+pub const STREAMED: &str = "multipart/form-data";
 
 /// Who may call an operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,6 +52,8 @@ struct Route {
     /// Without parameters (`/parties/batch`): it wins over a parameter it also matches.
     literal: bool,
     operations: Vec<(Method, Access)>,
+    /// The methods whose body the handler streams (see [`STREAMED`]).
+    streamed: Vec<Method>,
 }
 
 /// The documented routes, grouped by collection (`/api/v1/parties`) so that a request is matched
@@ -68,12 +72,20 @@ impl KnownRoutes {
                 (&item.delete, Method::DELETE),
             ]
             .into_iter()
-            .filter_map(|(operation, method)| operation.as_ref().map(|operation| (method, Access::of(operation))))
-            .collect();
+            .filter_map(|(operation, method)| operation.as_ref().map(|operation| (method, operation)));
+            let streamed = operations
+                .clone()
+                .filter(|(_, operation)| streams_body(operation))
+                .map(|(method, _)| method)
+                .collect();
+            let operations = operations
+                .map(|(method, operation)| (method, Access::of(operation)))
+                .collect();
             collections.entry(collection(path).to_owned()).or_default().push(Route {
                 def: ResourceDef::new(path.as_str()),
                 literal: !path.contains('{'),
                 operations,
+                streamed,
             });
         }
         Self(collections)
@@ -85,6 +97,12 @@ impl KnownRoutes {
             .flat_map(|route| route.operations.iter())
             .find(|(allowed, _)| allowed == method)
             .map(|(_, access)| *access)
+    }
+
+    /// Whether the operation `method` on `path` streams its body: it is not read into memory
+    /// before the handler runs (`crate::deadline`), and the handler bounds it.
+    pub fn streams_body(&self, method: &Method, path: &str) -> bool {
+        self.candidates(path).any(|route| route.streamed.contains(method))
     }
 
     /// The methods of `path`: those of the route without parameters that it is, if any
@@ -111,6 +129,14 @@ impl KnownRoutes {
             .filter(move |route| literal.is_none() && !route.literal && route.def.is_match(path));
         literal.into_iter().chain(parameterized)
     }
+}
+
+/// Whether `operation` takes a body of the [`STREAMED`] media type.
+pub fn streams_body(operation: &Operation) -> bool {
+    operation.request_body.as_ref().is_some_and(|body| match body {
+        utoipa::openapi::RefOr::T(body) => body.content.contains_key(STREAMED),
+        utoipa::openapi::RefOr::Ref(_) => false,
+    })
 }
 
 /// The collection a path belongs to: its first three segments (`/api/v1/parties`), or the path

@@ -10,6 +10,7 @@ use crate::auth::JwtKeys;
 use crate::auth::throttle::LoginThrottle;
 use app::clock::Clock;
 use app::delivery::Webhooks;
+use app::files::FileStore;
 use app::instance::Instance;
 
 pub struct AppState {
@@ -24,6 +25,10 @@ pub struct AppState {
     pub instance: Instance,
     /// How long a resolved case may be reopened (`CRM_CASE_REOPEN_DAYS`).
     pub case_reopen_days: i64,
+    /// Where attachments' content is kept.
+    pub files: std::sync::Arc<dyn FileStore>,
+    /// The largest file an upload may carry, bytes.
+    pub max_upload_bytes: u64,
 }
 
 /// Runs the request with every `now()` of its use cases reading the server's clock.

@@ -73,10 +73,10 @@ error_codes! {
     WebhookInactive => "webhook_inactive", 409, "The subscription is inactive: it sends nothing.";
     IdempotencyKeyInUse => "idempotency_key_in_use", 409, "The first request with this Idempotency-Key is still running.";
     VersionMismatch => "version_mismatch", 412, "If-Match names another version than the current one (`current_version`).";
-    PayloadTooLarge => "payload_too_large", 413, "The body is over the limit.";
+    PayloadTooLarge => "payload_too_large", 413, "The body (or an upload's file) is over the limit.";
     RequestTimeout => "request_timeout", 408, "The body did not arrive within 10 seconds.";
     MalformedBody => "malformed_body", 400, "The body could not be read: cut short, or its `Content-Encoding` is damaged.";
-    UnsupportedMediaType => "unsupported_media_type", 415, "The body is not `application/json`.";
+    UnsupportedMediaType => "unsupported_media_type", 415, "The body is not `application/json` (`multipart/form-data` for uploads).";
     ValidationFailed => "validation_failed", 422, "Invalid values: `errors` lists each with its field path.";
     BatchFailed => "batch_failed", 422, "An item of an `all_or_none` batch failed: nothing was committed.";
     RateLimited => "rate_limited", 429, "Past the caller's rate limit; retry after `Retry-After` seconds.";

@@ -143,7 +143,7 @@ pub async fn of(
     id: Uuid,
     request: &PageRequest<()>,
 ) -> Result<Page<Entry>, AppError> {
-    use persistence::{activities, invoice_orders, invoices, offers, opportunities, parties};
+    use persistence::{activities, attachments, invoice_orders, invoices, offers, opportunities, parties};
     use persistence::{cases, sla_policies};
     use persistence::{discount_rules, pipeline_stages, price_lists, products, sales_orders, teams, users};
     caller.require(resource.read_permission())?;
@@ -165,6 +165,12 @@ pub async fn of(
         ResourceType::SlaPolicy => found::<sla_policies::SlaPolicies>(db, caller, id).await?,
         // Subscriptions are the feed's consumers, not part of it: they have no history.
         ResourceType::Webhook => Found::Hidden,
+        // Seen by who sees its record.
+        ResourceType::Attachment => match table::find::<attachments::Attachments>(db, id, Visibility::All).await? {
+            Some(attachment) if crate::attachments::sees(db, caller, &attachment).await? => Found::Visible,
+            Some(_) => Found::Hidden,
+            None => Found::Gone,
+        },
     };
     let readable = match found {
         Found::Visible => true,

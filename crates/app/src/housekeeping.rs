@@ -1,7 +1,9 @@
 //! Work the server does on its own, off the request path: dropping events and finished webhook
-//! deliveries past their retention, idempotency keys past their 24 hours, expired refresh tokens;
+//! deliveries past their retention, idempotency keys past their 24 hours, expired refresh tokens,
+//! stored files no attachment uses (after a grace period: `crate::attachments::sweep_orphans`);
 //! and, on PostgreSQL, the planner's statistics of tables that changed a lot (every 10 s).
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -9,6 +11,7 @@ use chrono::TimeDelta;
 use persistence::{DatabaseConnection, events, idempotency, webhook_deliveries};
 
 use crate::clock::Clock;
+use crate::files::FileStore;
 
 const EVERY: Duration = Duration::from_hours(1);
 /// How often the planner's statistics are checked (a cheap read of PostgreSQL's counters).
@@ -16,10 +19,15 @@ const STATISTICS_EVERY: Duration = Duration::from_secs(10);
 
 /// Cleans once now (a failure stops the start: the database is not what the server expects),
 /// then every hour in the background (a failure there is logged and tried again next hour).
-pub async fn start(db: DatabaseConnection, event_retention_days: u32, clock: Clock) -> anyhow::Result<()> {
+pub async fn start(
+    db: DatabaseConnection,
+    event_retention_days: u32,
+    clock: Clock,
+    files: Arc<dyn FileStore>,
+) -> anyhow::Result<()> {
     let retention = TimeDelta::days(i64::from(event_retention_days));
     clock
-        .scope(clean(&db, retention))
+        .scope(clean(&db, retention, files.as_ref()))
         .await
         .context("dropping expired events, deliveries and idempotency keys")?;
     let statistics = db.clone();
@@ -39,7 +47,7 @@ pub async fn start(db: DatabaseConnection, event_retention_days: u32, clock: Clo
         interval.tick().await;
         loop {
             interval.tick().await;
-            if let Err(error) = clock.scope(clean(&db, retention)).await {
+            if let Err(error) = clock.scope(clean(&db, retention, files.as_ref())).await {
                 tracing::warn!(%error, "housekeeping failed; trying again in an hour");
             }
         }
@@ -47,7 +55,7 @@ pub async fn start(db: DatabaseConnection, event_retention_days: u32, clock: Clo
     Ok(())
 }
 
-async fn clean(db: &DatabaseConnection, retention: TimeDelta) -> Result<(), persistence::StoreError> {
+async fn clean(db: &DatabaseConnection, retention: TimeDelta, files: &dyn FileStore) -> anyhow::Result<()> {
     let now = crate::clock::now();
     let dropped = events::delete_before(db, now - retention).await?;
     if dropped > 0 {
@@ -59,5 +67,9 @@ async fn clean(db: &DatabaseConnection, retention: TimeDelta) -> Result<(), pers
     // Real time: an instance's heartbeats are (see `crate::instance`).
     persistence::instances::forget_before(db, chrono::Utc::now() - TimeDelta::days(1)).await?;
     persistence::refresh_tokens::delete_expired_before(db, now).await?;
+    let removed = crate::attachments::sweep_orphans(db, files).await?;
+    if removed > 0 {
+        tracing::info!(removed, "removed stored files no attachment uses");
+    }
     Ok(())
 }

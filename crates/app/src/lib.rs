@@ -9,6 +9,7 @@ pub mod clock;
 mod codes;
 pub mod delivery;
 pub mod error;
+pub mod files;
 pub mod history;
 pub mod housekeeping;
 pub mod instance;
@@ -23,6 +24,7 @@ mod versioned;
 pub mod versions;
 
 pub mod activities;
+pub mod attachments;
 pub mod case_clock;
 pub mod cases;
 pub mod discount_rules;

@@ -59,6 +59,7 @@ impl Role {
                 | P::ReadOrders
                 | P::ReadInvoices
                 | P::ReadCases
+                | P::ReadAttachments
         );
         let sells = matches!(
             permission,
@@ -66,6 +67,8 @@ impl Role {
         );
         let prices = matches!(permission, P::WriteProducts | P::ManagePricing | P::UpsertSalesRecords);
         let invoices = permission == P::WriteInvoices;
+        // Attaching files is writing to the record: whoever writes sales records, invoices or cases.
+        let attaches = permission == P::WriteAttachments;
         // The change feed and webhooks carry every record of every party: for the ERP's account.
         let sync = matches!(permission, P::ReadEvents | P::ManageWebhooks);
         // Sales users open cases for their customers too; the service team works them.
@@ -73,13 +76,13 @@ impl Role {
         match self {
             Role::Admin => true,
             // Managers keep the catalog, prices and service levels; sales users only read them.
-            Role::Manager => reads || sells || prices || serves || permission == P::ManageSla,
+            Role::Manager => reads || sells || prices || serves || attaches || permission == P::ManageSla,
             // The ERP's (or help desk's) machine account syncs everything, invoices included.
-            Role::Integrator => reads || sells || prices || invoices || sync || serves,
-            Role::Sales => reads || sells || serves,
-            Role::Support => reads || serves,
+            Role::Integrator => reads || sells || prices || invoices || sync || serves || attaches,
+            Role::Sales => reads || sells || serves || attaches,
+            Role::Support => reads || serves || attaches,
             // Invoicing is the accountants'; they read all sales data.
-            Role::Accountant => reads || invoices,
+            Role::Accountant => reads || invoices || attaches,
             Role::Viewer => reads,
         }
     }
@@ -181,6 +184,11 @@ pub enum Permission {
     WriteCases,
     /// Create, change and delete SLA policies and their calendars.
     ManageSla,
+    /// Read attachments; each also needs the read permission of its record and sight of it.
+    ReadAttachments,
+    /// Upload and delete attachments; each also needs the write permission of its record and
+    /// sight of it.
+    WriteAttachments,
 }
 
 impl Permission {
@@ -211,6 +219,8 @@ impl Permission {
         Permission::ReadCases,
         Permission::WriteCases,
         Permission::ManageSla,
+        Permission::ReadAttachments,
+        Permission::WriteAttachments,
     ];
 
     /// The roles that may do this, in the order of [`Role::ALL`].
@@ -246,6 +256,7 @@ mod tests {
             P::ReadOrders,
             P::ReadInvoices,
             P::ReadCases,
+            P::ReadAttachments,
         ];
         let sales: &[Permission] = &[
             read_only,
@@ -256,14 +267,15 @@ mod tests {
                 P::WriteOffers,
                 P::WriteOrders,
                 P::WriteCases,
+                P::WriteAttachments,
             ],
         ]
         .concat();
         let catalog: &[Permission] = &[sales, &[P::WriteProducts, P::ManagePricing, P::UpsertSalesRecords]].concat();
         let manager: &[Permission] = &[catalog, &[P::ManageSla]].concat();
-        let support: &[Permission] = &[read_only, &[P::WriteCases]].concat();
+        let support: &[Permission] = &[read_only, &[P::WriteCases, P::WriteAttachments]].concat();
         let integrator: &[Permission] = &[catalog, &[P::WriteInvoices, P::ReadEvents, P::ManageWebhooks]].concat();
-        let accountant: &[Permission] = &[read_only, &[P::WriteInvoices]].concat();
+        let accountant: &[Permission] = &[read_only, &[P::WriteInvoices, P::WriteAttachments]].concat();
         let allowed: &[(Role, &[Permission])] = &[
             (Role::Admin, Permission::ALL),
             (Role::Manager, manager),

@@ -56,6 +56,7 @@ macro_rules! document_line {
 
 pub mod access;
 pub mod activity;
+pub mod attachment;
 pub mod case;
 pub mod country;
 pub mod currency;

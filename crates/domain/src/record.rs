@@ -43,4 +43,5 @@ records! {
     crate::webhook::Webhook => Webhook,
     crate::case::Case => Case,
     crate::case::policy::SlaPolicy => SlaPolicy,
+    crate::attachment::Attachment => Attachment,
 }

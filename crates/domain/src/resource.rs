@@ -24,6 +24,7 @@ pub enum ResourceType {
     Webhook,
     Case,
     SlaPolicy,
+    Attachment,
 }
 
 str_enum!(ResourceType {
@@ -43,6 +44,7 @@ str_enum!(ResourceType {
     Webhook => "webhook",
     Case => "case",
     SlaPolicy => "sla_policy",
+    Attachment => "attachment",
 });
 
 impl ResourceType {
@@ -65,6 +67,7 @@ impl ResourceType {
             ResourceType::Webhook => "webhooks",
             ResourceType::Case => "cases",
             ResourceType::SlaPolicy => "sla-policies",
+            ResourceType::Attachment => "attachments",
         }
     }
 
@@ -87,6 +90,7 @@ impl ResourceType {
             ResourceType::Webhook => "webhook",
             ResourceType::Case => "case",
             ResourceType::SlaPolicy => "sla policy",
+            ResourceType::Attachment => "attachment",
         }
     }
 
@@ -113,7 +117,33 @@ impl ResourceType {
                 | ResourceType::InvoiceOrder
                 | ResourceType::Invoice
                 | ResourceType::Case
+                // Through the record it is attached to.
+                | ResourceType::Attachment
         )
+    }
+
+    /// Whether files may be attached to its records: the records of the sales chain (contracts
+    /// and cases join them here when they exist). An attachment is read and changed with the
+    /// permissions of its record.
+    pub fn takes_attachments(self) -> bool {
+        matches!(
+            self,
+            ResourceType::Party
+                | ResourceType::Activity
+                | ResourceType::Opportunity
+                | ResourceType::Offer
+                | ResourceType::SalesOrder
+                | ResourceType::Invoice
+                | ResourceType::Case
+        )
+    }
+
+    /// The resources whose records take attachments.
+    pub fn with_attachments() -> impl Iterator<Item = ResourceType> {
+        Self::ALL
+            .iter()
+            .copied()
+            .filter(|resource| resource.takes_attachments())
     }
 
     /// The resources of the change feed (`{resource}.{what}`).
@@ -138,6 +168,7 @@ impl ResourceType {
             ResourceType::Team => P::ManageTeams,
             ResourceType::Webhook => P::ManageWebhooks,
             ResourceType::Case | ResourceType::SlaPolicy => P::ReadCases,
+            ResourceType::Attachment => P::ReadAttachments,
         }
     }
 
@@ -170,6 +201,7 @@ impl ResourceType {
             ResourceType::Webhook => P::ManageWebhooks,
             ResourceType::Case => P::WriteCases,
             ResourceType::SlaPolicy => P::ManageSla,
+            ResourceType::Attachment => P::WriteAttachments,
         }
     }
 }

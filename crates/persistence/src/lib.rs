@@ -4,6 +4,7 @@
 //! transaction that the use case opened; they never begin or commit themselves.
 
 pub mod activities;
+pub mod attachments;
 pub mod case_messages;
 pub mod cases;
 pub mod db;

@@ -1,6 +1,7 @@
 //! Version 1 of the API, under `/api/v1`.
 
 pub mod activities;
+pub mod attachments;
 pub mod auth;
 pub mod batch;
 pub mod cases;
@@ -42,6 +43,7 @@ pub fn configure(config: &mut ServiceConfig) {
     invoices::configure(config);
     events::configure(config);
     webhooks::configure(config);
+    attachments::configure(config);
     pipeline_stages::configure(config);
     users::configure(config);
     teams::configure(config);

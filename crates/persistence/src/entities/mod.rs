@@ -1,6 +1,7 @@
 //! Table mappings only; behaviour lives in the repositories beside them.
 
 pub mod activity;
+pub mod attachment;
 pub mod case;
 pub mod case_message;
 pub mod discount_rule;

@@ -35,7 +35,8 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(complete_activity)
             .service(cancel_activity)
             .service(reopen_activity)
-            .service(list_activity_history),
+            .service(list_activity_history)
+            .service(crate::v1::attachments::list_activity_attachments),
     );
 }
 

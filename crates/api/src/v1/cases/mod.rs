@@ -33,6 +33,7 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(list_case_messages)
             .service(add_case_message)
             .service(list_case_history)
+            .service(crate::v1::attachments::list_case_attachments)
             .service(act_on_case),
     );
 }

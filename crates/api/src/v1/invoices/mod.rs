@@ -41,6 +41,7 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(issue_invoice)
             .service(create_payment)
             .service(list_invoice_history)
+            .service(crate::v1::attachments::list_invoice_attachments)
             .service(crate::v1::flow::get_invoice_flow),
     );
 }

@@ -36,6 +36,7 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(cancel_offer)
             .service(revise_offer)
             .service(list_offer_history)
+            .service(crate::v1::attachments::list_offer_attachments)
             .service(crate::v1::flow::get_offer_flow),
     );
 }

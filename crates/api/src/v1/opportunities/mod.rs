@@ -30,7 +30,8 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(list_opportunities)
             .service(get_opportunity)
             .service(update_opportunity)
-            .service(list_opportunity_history),
+            .service(list_opportunity_history)
+            .service(crate::v1::attachments::list_opportunity_attachments),
     );
 }
 

@@ -22,6 +22,7 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(upsert_party_by_external_id)
             .service(get_party)
             .service(list_party_history)
+            .service(crate::v1::attachments::list_party_attachments)
             .service(crate::v1::activities::list_party_activities)
             .service(crate::v1::cases::list_party_cases)
             .service(crate::v1::opportunities::list_party_opportunities)

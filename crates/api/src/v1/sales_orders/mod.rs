@@ -34,6 +34,7 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(complete_sales_order)
             .service(cancel_sales_order)
             .service(list_sales_order_history)
+            .service(crate::v1::attachments::list_sales_order_attachments)
             .service(crate::v1::flow::get_sales_order_flow),
     );
 }
