@@ -557,3 +557,46 @@ async fn housekeeping_removes_unused_content_after_the_grace_period() {
     let download = app.get(&format!("{ATTACHMENTS}/{}/content", id(&live))).await;
     assert_eq!(sha256(&download.bytes().await.unwrap()), sha256(PDF));
 }
+
+/// Documents carry their attachments along the chain: the flow of the order lists the offer's.
+#[tokio::test]
+async fn a_sales_order_shows_the_files_of_its_offer_in_its_flow() {
+    let app = spawn_app().await;
+    let party = app.customer().await;
+    let offer = app
+        .accepted_offer(&party, &crate::fixtures::worked_example_with_an_option())
+        .await;
+    let signed = attach(&app, &app.admin_token, "offer", &offer, "signed-offer.pdf", PDF).await;
+    let order = app
+        .post_expect(
+            "/api/v1/sales-orders",
+            &json!({"offer_id": id(&offer)}),
+            StatusCode::CREATED,
+        )
+        .await;
+    let flow = app.get_json(&format!("/api/v1/sales-orders/{}/flow", id(&order))).await;
+    let listed = flow["attachments"].as_array().unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0]["id"], signed["id"]);
+    assert_eq!(listed[0]["resource_type"], "offer");
+    assert_eq!(listed[0]["filename"], "signed-offer.pdf");
+}
+
+#[tokio::test]
+async fn a_case_takes_attachments_seen_by_who_sees_the_case() {
+    let app = spawn_app().await;
+    let party = app.customer().await;
+    let case = app
+        .post_expect(
+            "/api/v1/cases",
+            &json!({"subject": "Screenshot", "party_id": id(&party)}),
+            StatusCode::CREATED,
+        )
+        .await;
+    let support = app.login_as(Role::Support).await;
+    let screenshot = attach(&app, &support, "case", &case, "error.pdf", PDF).await;
+    let listed = get_as(&app, &support, &format!("/api/v1/cases/{}/attachments", id(&case))).await;
+    assert_eq!(listed.status(), StatusCode::OK);
+    let listed: Value = listed.json().await.unwrap();
+    assert_eq!(item_ids(&listed), vec![id(&screenshot).to_owned()]);
+}

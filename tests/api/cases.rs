@@ -1,9 +1,10 @@
 //! Support cases over HTTP: their life with the SLA clock, messages, policies and bad input.
 
-use reqwest::StatusCode;
+use domain::access::Role;
+use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, id, spawn_app, spawn_app_with};
+use crate::helpers::{TestApp, assert_problem, id, spawn_app, spawn_app_with};
 
 pub const CASES: &str = "/api/v1/cases";
 pub const POLICIES: &str = "/api/v1/sla-policies";
@@ -195,4 +196,202 @@ async fn bad_policies_and_cases_are_refused_and_change_nothing() {
         StatusCode::UNPROCESSABLE_ENTITY
     );
     assert_eq!(app.get_json(CASES).await["items"], json!([]));
+}
+
+#[tokio::test]
+async fn a_sales_user_sees_the_cases_of_their_customers_only_and_support_sees_all() {
+    let app = spawn_app().await;
+    let north = app.create_team("North").await;
+    let south = app.create_team("South").await;
+    let (alice_id, alice) = app.user_with_role(Role::Sales, Some(&north)).await;
+    let (_, carol) = app.user_with_role(Role::Sales, Some(&south)).await;
+    let support = app.login_as(Role::Support).await;
+    let party = app
+        .post_party(&json!({"kind": "organization", "name": "Northwind", "owner_id": alice_id}))
+        .await;
+    let response = app
+        .post_as(
+            &alice,
+            CASES,
+            Some(&json!({"subject": "Broken", "party_id": id(&party)})),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let case: Value = response.json().await.unwrap();
+
+    for path in [
+        format!("{CASES}/{}", id(&case)),
+        format!("{CASES}/{}/messages", id(&case)),
+        format!("{CASES}/{}/history", id(&case)),
+        format!("/api/v1/parties/{}/cases", id(&party)),
+    ] {
+        let theirs = app.request(Method::GET, &path, Some(&carol), None).await;
+        assert_eq!(theirs.status(), StatusCode::NOT_FOUND, "{path}");
+        let ours = app.request(Method::GET, &path, Some(&alice), None).await;
+        assert_eq!(ours.status(), StatusCode::OK, "{path}");
+        let served = app.request(Method::GET, &path, Some(&support), None).await;
+        assert_eq!(served.status(), StatusCode::OK, "{path}");
+    }
+    let listed: Value = app
+        .request(Method::GET, CASES, Some(&carol), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed["items"], json!([]));
+    let answer = json!({"body": "Hello", "visibility": "public", "direction": "outbound"});
+    let path = format!("{CASES}/{}/messages", id(&case));
+    assert_eq!(
+        app.post_as(&carol, &path, Some(&answer)).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.post_as(&support, &path, Some(&answer)).await.status(),
+        StatusCode::CREATED
+    );
+    let viewer = app.login_as(Role::Viewer).await;
+    assert_eq!(
+        app.post_as(&viewer, &path, Some(&answer)).await.status(),
+        StatusCode::FORBIDDEN
+    );
+}
+
+/// A new priority measures the running clock against that priority's policy: the segments stay,
+/// the due times follow.
+#[tokio::test]
+async fn a_priority_change_recomputes_the_due_times_from_the_segments() {
+    let clock = api::Clock::manual("2026-11-30T08:00:00Z".parse().unwrap());
+    let app = spawn_app_with(|settings| settings.clock = clock.clone()).await;
+    policy(&app, "normal", 240, 16 * 60).await;
+    let urgent = policy(&app, "urgent", 30, 120).await;
+    let party = app.customer().await;
+    let case = app
+        .post_expect(
+            CASES,
+            &json!({"subject": "Slow", "party_id": id(&party)}),
+            StatusCode::CREATED,
+        )
+        .await;
+    assert_eq!(case["resolution_due_at"], "2026-12-01T16:00:00Z", "two working days");
+    clock.advance(chrono::TimeDelta::minutes(20));
+    let path = format!("{CASES}/{}", id(&case));
+    let response = app.patch(&path, &json!({"priority": "urgent"})).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let changed: Value = response.json().await.unwrap();
+    assert_eq!(changed["sla_policy_id"], urgent["id"]);
+    assert_eq!(changed["first_response_due_at"], "2026-11-30T08:30:00Z");
+    assert_eq!(changed["resolution_due_at"], "2026-11-30T10:00:00Z");
+    assert_eq!(changed["sla_status"], "on_track", "20 of 30 minutes used");
+    let sla = app.get_json(&format!("{path}/sla")).await;
+    assert_eq!(sla["targets"][0]["minutes"], 30);
+    assert_eq!(sla["targets"][0]["used_minutes"], 20);
+}
+
+#[tokio::test]
+async fn a_resolved_case_is_closed_by_the_server_after_its_reopen_window() {
+    let clock = api::Clock::manual("2026-11-30T08:00:00Z".parse().unwrap());
+    let app = spawn_app_with(|settings| settings.clock = clock.clone()).await;
+    let party = app.customer().await;
+    let case = app
+        .post_expect(
+            CASES,
+            &json!({"subject": "Question", "party_id": id(&party)}),
+            StatusCode::CREATED,
+        )
+        .await;
+    act(&app, &case, "start").await;
+    let resolved = act(&app, &case, "resolve").await;
+    assert_eq!(resolved["reopen_until"], "2026-12-14T08:00:00Z");
+    assert!(resolved["sla_status"].is_null(), "no policy, no clock");
+    let reopened = act(&app, &case, "reopen").await;
+    assert_eq!(reopened["status"], "open");
+    act(&app, &case, "resolve").await;
+
+    clock.advance(chrono::TimeDelta::days(15));
+    let path = format!("{CASES}/{}/reopen", id(&case));
+    let late = app.post_as(&app.admin_token, &path, None).await;
+    assert_problem(late, StatusCode::CONFLICT, "reopen_window_passed").await;
+    let db = app.database().await;
+    let round = clock.scope(app::case_clock::round(&db)).await.unwrap();
+    assert!(round.cases_closed <= 1, "the server's own job may have closed it first");
+    let closed = app.get_json(&format!("{CASES}/{}", id(&case))).await;
+    assert_eq!(closed["status"], "closed");
+    assert_eq!(
+        closed["closed_at"], "2026-12-15T08:00:00Z",
+        "closed when the job found it"
+    );
+    let history = app.get_json(&format!("{CASES}/{}/history", id(&case))).await;
+    let last = history["items"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["actor_id"], Value::Null, "closed by the server");
+}
+
+#[tokio::test]
+async fn a_help_desk_upserts_its_tickets_by_external_id() {
+    let app = spawn_app().await;
+    let party = app.customer().await;
+    let path = format!("{CASES}/by-external-id/ZD-4711");
+    let body = json!({"subject": "Login fails", "party_id": id(&party), "priority": "high"});
+    let created = app.put(&path, &body).await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let created: Value = created.json().await.unwrap();
+    assert_eq!(created["external_id"], "ZD-4711");
+    let replaced = app
+        .put(&path, &json!({"subject": "Login fails on iOS", "party_id": id(&party)}))
+        .await;
+    assert_eq!(replaced.status(), StatusCode::OK);
+    let replaced: Value = replaced.json().await.unwrap();
+    assert_eq!(replaced["id"], created["id"]);
+    assert_eq!(replaced["priority"], "normal", "the body is the whole case");
+    let found = app.get_json(&format!("{CASES}?external_id=ZD-4711")).await;
+    assert_eq!(found["items"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn cases_are_found_by_status_assignee_text_and_sla_status() {
+    let clock = api::Clock::manual("2026-11-30T08:00:00Z".parse().unwrap());
+    let app = spawn_app_with(|settings| settings.clock = clock.clone()).await;
+    policy(&app, "high", 60, 600).await;
+    let party = app.customer().await;
+    let (agent, _) = app.user_with_role(Role::Support, None).await;
+    let slow = json!({"subject": "Printer jams", "party_id": id(&party), "priority": "high", "assignee_id": agent});
+    let slow = app.post_expect(CASES, &slow, StatusCode::CREATED).await;
+    let calm = json!({"subject": "Wrong invoice address", "party_id": id(&party)});
+    let calm = app.post_expect(CASES, &calm, StatusCode::CREATED).await;
+    clock.advance(chrono::TimeDelta::minutes(50));
+    let ids = |page: Value| -> Vec<String> {
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let slow_id = vec![id(&slow).to_owned()];
+    assert_eq!(ids(app.get_json(&format!("{CASES}?sla_status=at_risk")).await), slow_id);
+    assert_eq!(
+        ids(app.get_json(&format!("{CASES}?assignee_id={agent}")).await),
+        slow_id
+    );
+    assert_eq!(ids(app.get_json(&format!("{CASES}?q=JAMS")).await), slow_id);
+    assert_eq!(
+        ids(app
+            .get_json(&format!("{CASES}?q={}", slow["number"].as_str().unwrap()))
+            .await),
+        slow_id
+    );
+    assert_eq!(
+        ids(app.get_json(&format!("{CASES}?breached=false&priority=normal")).await),
+        vec![id(&calm).to_owned()]
+    );
+    clock.advance(chrono::TimeDelta::minutes(10));
+    assert_eq!(
+        ids(app.get_json(&format!("{CASES}?sla_status=breached")).await),
+        slow_id
+    );
+    assert_eq!(
+        ids(app.get_json(&format!("{CASES}?sla_status=on_track")).await),
+        Vec::<String>::new()
+    );
+    let bad = app.get(&format!("{CASES}?sla_status=late")).await;
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
 }

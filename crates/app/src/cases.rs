@@ -7,6 +7,7 @@ use domain::case::assignment;
 use domain::case::message::{CaseMessage, MessageFields};
 use domain::case::policy;
 use domain::case::{ActionError, Case, CaseAction, CaseFields, CaseInput, CaseSla, CaseState, CaseStatus};
+use domain::document::EXTERNAL_ID_MAX;
 use domain::resource::ResourceType;
 use persistence::case_messages;
 use persistence::cases::{self, CaseFilter, CaseSort, Cases};
@@ -24,8 +25,9 @@ use crate::history::{self, Change};
 use crate::lookup;
 use crate::references::{References, changed};
 use crate::transaction;
-use crate::upsert;
+use crate::upsert::{self, Upserted};
 use crate::versioned::{self, Versioned};
+use crate::versions::check_version;
 
 pub const RESOURCE: ResourceType = ResourceType::Case;
 const SERIES: &str = "CS";
@@ -36,7 +38,49 @@ pub async fn create(db: &DatabaseConnection, caller: &Caller, input: CaseInput) 
     let fields = input.validate()?;
     let txn = db.begin().await?;
     upsert::check_external_id_free::<Cases>(&txn, caller, fields.external_id.as_deref()).await?;
-    let customer_group = check_references(&txn, caller, &fields, None).await?;
+    let case = insert_new(&txn, caller, fields).await?;
+    transaction::commit(txn).await?;
+    Ok(case)
+}
+
+/// `PUT /cases/by-external-id/{external_id}`: creates the case, or replaces the content of the
+/// one with this external id (its status, clock and messages stay; an omitted assignee stays,
+/// as the help desk resending the case knows nothing of the CRM's assignment).
+pub async fn upsert(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    external_id: &str,
+    mut input: CaseInput,
+    if_match: Option<i32>,
+) -> Result<Upserted<Case>, AppError> {
+    let external_id = upsert::claim_external_id(external_id, &mut input.external_id, EXTERNAL_ID_MAX)?;
+    upsert::check_external_id_allowed(caller, Some(&external_id))?;
+    let fields = input.validate()?;
+    upsert::by_external_id::<Cases>(
+        db,
+        caller,
+        &external_id,
+        if_match,
+        async |txn| insert_new(txn, caller, fields.clone()).await,
+        async |txn, current| {
+            check_version(current.version, if_match)?;
+            let mut fields = fields.clone();
+            fields.assignee_id = fields.assignee_id.or(current.fields.assignee_id);
+            let customer_group = check_references(txn, caller, &fields, Some(&current.fields)).await?;
+            let at = now();
+            match revised(txn, &current, fields, customer_group.as_deref(), at).await? {
+                Some(next) => versioned::write_next::<Cases>(txn, caller, &current, next, at).await,
+                None => Ok(current),
+            }
+        },
+    )
+    .await
+}
+
+/// Inserts a new case with `fields` (checked, its external id free): its number, the clock of
+/// the SLA policy that applies, and, in a team without an assignee, the least loaded member.
+async fn insert_new(conn: &impl ConnectionTrait, caller: &Caller, fields: CaseFields) -> Result<Case, AppError> {
+    let customer_group = check_references(conn, caller, &fields, None).await?;
     let at = now();
     let mut case = Case {
         id: Uuid::now_v7(),
@@ -49,22 +93,21 @@ pub async fn create(db: &DatabaseConnection, caller: &Caller, input: CaseInput) 
         created_at: at,
         updated_at: at,
     };
-    if let Some(policy) = applicable_policy(&txn, &case.fields, customer_group.as_deref()).await? {
+    if let Some(policy) = applicable_policy(conn, &case.fields, customer_group.as_deref()).await? {
         case.sla = Some(CaseSla::start(&policy, at));
     }
     if case.fields.assignee_id.is_none()
         && let Some(team_id) = case.fields.team_id
     {
-        case.fields.assignee_id = least_loaded_member(&txn, team_id).await?;
+        case.fields.assignee_id = least_loaded_member(conn, team_id).await?;
     }
     case.assigned_at = case.fields.assignee_id.map(|_| at);
-    let sequence = numbers::next(&txn, SERIES, at.year()).await?;
+    let sequence = numbers::next(conn, SERIES, at.year()).await?;
     case.number = format!("{SERIES}-{}-{sequence:06}", at.year());
-    cases::insert(&txn, &case)
+    cases::insert(conn, &case)
         .await
         .map_err(|error| upsert::lost_external_id_race(error, RESOURCE, case.fields.external_id.as_deref()))?;
-    versioned::record_creation::<Cases>(&txn, caller, &case).await?;
-    transaction::commit(txn).await?;
+    versioned::record_creation::<Cases>(conn, caller, &case).await?;
     Ok(case)
 }
 
@@ -101,9 +144,8 @@ pub async fn list_of_party(
     list(db, caller, filter, request).await
 }
 
-/// Applies `change` to the current content and writes it if the version is still the one read.
-/// A new priority measures the clock against the policy of that priority; a new assignee starts
-/// their assignment now.
+/// Applies `change` to the current content and writes it if the version is still the one read
+/// (see [`revised`]).
 pub async fn update(
     db: &DatabaseConnection,
     caller: &Caller,
@@ -127,31 +169,44 @@ pub async fn update(
             Ok((fields, customer_group))
         },
         async |txn, current, (fields, customer_group), at| {
-            if fields == current.fields {
-                return Ok(None);
-            }
-            let mut next = Case {
-                fields,
-                ..current.clone()
-            };
-            if next.fields.priority != current.fields.priority
-                && let Some(policy) = applicable_policy(txn, &next.fields, customer_group.as_deref()).await?
-            {
-                match &mut next.sla {
-                    Some(sla) => sla.apply(&policy),
-                    None if CaseStatus::OPEN.contains(&next.state.status) => {
-                        next.sla = Some(started_late(&policy, &next, at));
-                    }
-                    None => {}
-                }
-            }
-            if next.fields.assignee_id != current.fields.assignee_id {
-                next.assigned_at = next.fields.assignee_id.map(|_| at);
-            }
-            Ok(Some(next))
+            revised(txn, current, fields, customer_group.as_deref(), at).await
         },
     )
     .await
+}
+
+/// `current` with new content `fields` at `at`, none when nothing changes. A new priority
+/// measures the clock against the policy of that priority; a new assignee starts their
+/// assignment now.
+async fn revised(
+    conn: &impl ConnectionTrait,
+    current: &Case,
+    fields: CaseFields,
+    customer_group: Option<&str>,
+    at: DateTime<Utc>,
+) -> Result<Option<Case>, AppError> {
+    if fields == current.fields {
+        return Ok(None);
+    }
+    let mut next = Case {
+        fields,
+        ..current.clone()
+    };
+    if next.fields.priority != current.fields.priority
+        && let Some(policy) = applicable_policy(conn, &next.fields, customer_group).await?
+    {
+        match &mut next.sla {
+            Some(sla) => sla.apply(&policy),
+            None if CaseStatus::OPEN.contains(&next.state.status) => {
+                next.sla = Some(started_late(&policy, &next, at));
+            }
+            None => {}
+        }
+    }
+    if next.fields.assignee_id != current.fields.assignee_id {
+        next.assigned_at = next.fields.assignee_id.map(|_| at);
+    }
+    Ok(Some(next))
 }
 
 /// The clock of a case that had no policy until its priority changed: counted from its creation,

@@ -3,6 +3,7 @@
 //! Every read happens in one snapshot, so the quantities agree with each other.
 
 use chrono::NaiveDate;
+use domain::attachment::Attachment;
 use domain::flow::{self, FlowLine};
 use domain::invoice::{Invoice, InvoiceKind};
 use domain::invoice_order::InvoiceOrder;
@@ -10,7 +11,9 @@ use domain::offer::Offer;
 use domain::opportunity::Opportunity;
 use domain::resource::ResourceType;
 use domain::sales_order::SalesOrder;
-use persistence::{DatabaseConnection, DatabaseTransaction, db, invoice_orders, invoices, offers, sales_orders};
+use persistence::{
+    DatabaseConnection, DatabaseTransaction, attachments, db, invoice_orders, invoices, offers, sales_orders,
+};
 use uuid::Uuid;
 
 use crate::caller::Caller;
@@ -58,6 +61,9 @@ pub struct Flow {
     /// Every line of the orders (with the offer line each came from), then the offer lines that
     /// were not ordered, then the lines invoiced without an order.
     pub lines: Vec<FlowLine>,
+    /// The files attached to the documents above (documents carry them along the chain: the
+    /// order shows its offer's), oldest first per kind of document.
+    pub attachments: Vec<Attachment>,
     /// The day the flow was read on (offers expire by it).
     pub today: NaiveDate,
 }
@@ -103,6 +109,19 @@ pub async fn flow(db: &DatabaseConnection, caller: &Caller, start: Start) -> Res
         .collect();
     let credit_notes = invoices::credit_notes_of(&txn, &invoice_ids, visibility).await?;
     merge(&mut documents, credit_notes, |i| (i.created_at, i.id));
+    let documents_of = [
+        (
+            ResourceType::Opportunity,
+            opportunities.iter().map(|o| o.id).collect::<Vec<_>>(),
+        ),
+        (ResourceType::Offer, offers.iter().map(|o| o.id).collect()),
+        (ResourceType::SalesOrder, orders.iter().map(|o| o.id).collect()),
+        (ResourceType::Invoice, documents.iter().map(|i| i.id).collect()),
+    ];
+    let mut attached = Vec::new();
+    for (resource, ids) in documents_of {
+        attached.extend(attachments::of_records(&txn, resource, &ids).await?);
+    }
     txn.commit().await?;
 
     let (invoices, credit_notes): (Vec<Invoice>, Vec<Invoice>) =
@@ -115,6 +134,7 @@ pub async fn flow(db: &DatabaseConnection, caller: &Caller, start: Start) -> Res
         invoice_orders,
         invoices,
         credit_notes,
+        attachments: attached,
         today: today(),
     })
 }

@@ -39,6 +39,7 @@ pub struct CaseFilter {
     pub team_id: Option<Uuid>,
     pub assignee_id: Option<Uuid>,
     pub party_id: Option<Uuid>,
+    pub external_id: Option<String>,
     /// The SLA status at `now`.
     pub sla_status: Option<SlaStatus>,
     /// Whether a target was missed (by `now`).
@@ -88,6 +89,7 @@ pub async fn list(
         .eq(Column::TeamId, filter.team_id)
         .eq(Column::AssigneeId, filter.assignee_id)
         .eq(Column::PartyId, filter.party_id)
+        .equals(Column::ExternalId, filter.external_id.as_deref())
         .when(filter.sla_status, |status| sla_status(status, now))
         .when(filter.breached, |breached| {
             if breached {
@@ -108,11 +110,14 @@ pub async fn list(
     page::fetch_sorted(conn, select, sort, Column::Id, request, to_case).await
 }
 
-/// A target was missed by `now`: a breach raised, or a running target past its due time.
+/// A target was missed by `now`: a breach raised, or a running target past its due time. Never
+/// null (a null due time is "not missed", not "unknown"), so that its negation holds too.
 fn breached_by(now: DateTime<Utc>) -> Condition {
-    Condition::any()
-        .add(Column::SlaBreached.eq(true))
-        .add(Column::SlaBreachAt.lte(now))
+    Condition::any().add(Column::SlaBreached.eq(true)).add(
+        Condition::all()
+            .add(Column::SlaBreachAt.is_not_null())
+            .add(Column::SlaBreachAt.lte(now)),
+    )
 }
 
 /// The cases whose SLA status at `now` is `status`, by the columns derived from the clock; the

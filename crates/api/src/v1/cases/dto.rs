@@ -330,6 +330,8 @@ pub struct CaseListQuery {
     pub team_id: Option<Uuid>,
     pub assignee_id: Option<Uuid>,
     pub party_id: Option<Uuid>,
+    #[param(max_length = 200)]
+    pub external_id: Option<String>,
     /// The SLA status now.
     pub sla_status: Option<SlaStatus>,
     /// Whether a target was missed.

@@ -2,7 +2,7 @@
 
 pub mod dto;
 
-use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, put, web};
 use domain::access::Permission;
 use domain::case::Case;
 use persistence::cases::{CaseFilter, CaseSort};
@@ -27,6 +27,7 @@ pub fn configure(config: &mut ServiceConfig) {
         scope("/cases")
             .service(create_case)
             .service(list_cases)
+            .service(upsert_case_by_external_id)
             .service(get_case)
             .service(update_case)
             .service(get_case_sla)
@@ -58,6 +59,14 @@ kit::create_endpoint!(
     |db, caller, body| service::create(db, &caller, body.into())
 );
 
+kit::upsert_endpoint!(
+    /// Create or replace the case with this external id (a help desk's ticket): the body is the
+    /// whole case, as for `POST /cases`. A replaced case keeps its status, clock, messages and, when
+    /// the body names none, its assignee.
+    upsert_case_by_external_id: Case => CaseResponse, tag = "cases", body = CaseBody,
+    |db, caller, external_id, if_match, body| service::upsert(db, &caller, external_id, body.into(), if_match)
+);
+
 fn filter(query: &CaseListQuery) -> Result<CaseFilter, ApiError> {
     Ok(CaseFilter {
         status: query.status.map(Into::into),
@@ -65,6 +74,7 @@ fn filter(query: &CaseListQuery) -> Result<CaseFilter, ApiError> {
         team_id: query.team_id,
         assignee_id: query.assignee_id,
         party_id: query.party_id,
+        external_id: query.external_id.clone(),
         sla_status: query.sla_status.map(Into::into),
         breached: query.breached,
         q: query.q.clone(),

@@ -13,6 +13,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use crate::v1::attachments::dto::AttachmentResponse;
 use crate::v1::invoice_orders::dto::InvoiceOrderStatus;
 use crate::v1::invoices::dto::InvoiceStatus;
 use crate::v1::offers::dto::OfferStatus;
@@ -32,6 +33,9 @@ pub struct FlowResponse {
     /// Every line of the orders (with the offer line each came from), then the offer lines that
     /// were not ordered, then the lines invoiced without an order.
     pub lines: Vec<FlowLineResponse>,
+    /// The files attached to these documents: an order shows its offer's (its purchase order,
+    /// the signed offer). `GET /attachments/{id}/content` downloads one.
+    pub attachments: Vec<AttachmentResponse>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -244,6 +248,7 @@ impl From<app::flow::Flow> for FlowResponse {
             invoices: flow.invoices.iter().map(FlowInvoice::from).collect(),
             credit_notes: flow.credit_notes.iter().map(FlowInvoice::from).collect(),
             lines: flow.lines.into_iter().map(Into::into).collect(),
+            attachments: flow.attachments.into_iter().map(Into::into).collect(),
         }
     }
 }
