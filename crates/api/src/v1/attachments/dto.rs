@@ -46,8 +46,10 @@ impl From<Attachment> for AttachmentResponse {
     }
 }
 
-/// The parts of an upload (`multipart/form-data`), in any order.
-#[derive(Debug, ToSchema)]
+/// The parts of an upload (`multipart/form-data`), in any order; no others (`deny_unknown_fields`
+/// says so in the schema: `additionalProperties: false`).
+#[derive(Debug, ToSchema, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)] // Only its schema matters: the handler reads the parts as they stream in.
 pub struct AttachmentUpload {
     /// The content, up to `CRM_MAX_UPLOAD_BYTES` (25 MiB by default). Its part's filename (in

@@ -119,15 +119,15 @@ macro_rules! record_attachments_endpoint {
     ($name:ident, $resource:ident, id = $id:literal) => {
         /// The attachments of a record, the latest first; its read permission and sight of it are needed.
         #[utoipa::path(
-                            tag = "attachments",
-                            params(("id" = Uuid, Path, description = $id), AttachmentListQuery),
-                            responses(
-                                (status = 200, description = "A page of attachments", body = AttachmentPage),
-                                crate::openapi::ReadErrors,
-                            ),
-                            security(("bearer" = [])),
-                            extensions(("x-permission" = json!(Permission::ReadAttachments)))
-                        )]
+                                    tag = "attachments",
+                                    params(("id" = Uuid, Path, description = $id), AttachmentListQuery),
+                                    responses(
+                                        (status = 200, description = "A page of attachments", body = AttachmentPage),
+                                        crate::openapi::ReadErrors,
+                                    ),
+                                    security(("bearer" = [])),
+                                    extensions(("x-permission" = json!(Permission::ReadAttachments)))
+                                )]
         #[get("/{id}/attachments")]
         pub async fn $name(
             state: web::Data<AppState>,

@@ -330,7 +330,7 @@ pub struct CaseListQuery {
     pub team_id: Option<Uuid>,
     pub assignee_id: Option<Uuid>,
     pub party_id: Option<Uuid>,
-    #[param(max_length = 200)]
+    /// The case with this id in the integrator's system.
     pub external_id: Option<String>,
     /// The SLA status now.
     pub sla_status: Option<SlaStatus>,

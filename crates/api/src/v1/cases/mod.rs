@@ -9,8 +9,7 @@ use persistence::cases::{CaseFilter, CaseSort};
 use uuid::Uuid;
 
 use self::dto::{
-    CaseAction, CaseBody, CaseListQuery, CasePage, CasePatch, CaseResponse, MessageBody, MessagePage, MessageResponse,
-    SlaResponse,
+    CaseBody, CaseListQuery, CasePage, CasePatch, CaseResponse, MessageBody, MessagePage, MessageResponse, SlaResponse,
 };
 use crate::auth::{Authorized, Caller};
 use crate::error::ApiError;
@@ -35,7 +34,13 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(add_case_message)
             .service(list_case_history)
             .service(crate::v1::attachments::list_case_attachments)
-            .service(act_on_case),
+            .service(start_case)
+            .service(wait_on_case)
+            .service(resume_case)
+            .service(resolve_case)
+            .service(close_case)
+            .service(reopen_case)
+            .service(cancel_case),
     );
 }
 
@@ -77,7 +82,7 @@ fn filter(query: &CaseListQuery) -> Result<CaseFilter, ApiError> {
         external_id: query.external_id.clone(),
         sla_status: query.sla_status.map(Into::into),
         breached: query.breached,
-        q: query.q.clone(),
+        q: query::search(query.q.clone())?,
         updated_since: query::instant("updated_since", query.updated_since)?,
         now: None,
     })
@@ -136,38 +141,67 @@ kit::update_endpoint!(
     |db, caller, id, if_match, patch| service::update(db, &caller, id, if_match, |input| patch.apply_to(input))
 );
 
-/// Move a case on: `start` (new → open), `wait` (open → pending: the clock pauses), `resume`
-/// (pending → open), `resolve` (open → resolved: the clock stops), `close` (resolved → closed),
-/// `reopen` (resolved → open, within the reopen window), `cancel` (new, open or pending →
-/// cancelled).
-#[utoipa::path(
-    tag = "cases",
-    operation_id = "act_on_case",
-    params(
-        ("id" = Uuid, Path, description = "Case id"),
-        ("action" = CaseAction, Path, description = "The action"),
-        IfMatch
-    ),
-    responses(
-        (status = 200, description = "The case after the action", body = CaseResponse,
-            headers(("ETag" = String, description = "The new version, quoted"))),
-        crate::openapi::TransitionErrors,
-    ),
-    security(("bearer" = [])),
-    extensions(("x-permission" = json!(Permission::WriteCases)))
-)]
-#[post("/{id}/{action}")]
-pub async fn act_on_case(
-    state: web::Data<AppState>,
-    caller: Authorized,
-    req: HttpRequest,
-    path: web::Path<(Uuid, CaseAction)>,
-) -> Result<HttpResponse, ApiError> {
-    let (id, action) = path.into_inner();
-    let reopen_days = state.case_reopen_days;
-    let case = service::act(&state.db, &caller, id, if_match(&req)?, action.into(), reopen_days).await?;
-    Ok(kit::current(&caller, case))
+/// `POST /cases/{id}/{action}`: one operation per action, each calling `service::act` with the
+/// server's reopen window (which the kit's transition endpoint has no access to).
+macro_rules! case_action {
+    ($(#[doc = $doc:literal])* $name:ident, $action:ident, $path:literal, done = $done:literal) => {
+        $(#[doc = $doc])*
+        #[utoipa::path(
+            tag = "cases",
+            params(("id" = Uuid, Path, description = "Case id"), IfMatch),
+            responses(
+                (status = 200, description = $done, body = CaseResponse,
+                    headers(("ETag" = String, description = "The new version, quoted"))),
+                crate::openapi::TransitionErrors,
+            ),
+            security(("bearer" = [])),
+            extensions(("x-permission" = json!(Permission::WriteCases)))
+        )]
+        #[post($path)]
+        pub async fn $name(
+            state: web::Data<AppState>,
+            caller: Authorized,
+            req: HttpRequest,
+            id: web::Path<Uuid>,
+        ) -> Result<HttpResponse, ApiError> {
+            let action = domain::case::CaseAction::$action;
+            let if_match = if_match(&req)?;
+            let case = service::act(&state.db, &caller, id.into_inner(), if_match, action, state.case_reopen_days).await?;
+            Ok(kit::current(&caller, case))
+        }
+    };
 }
+
+case_action!(
+    /// Start working on a new case: `new` → `open`.
+    start_case, Start, "/{id}/start", done = "The case, `open`"
+);
+case_action!(
+    /// Wait on the customer: `open` → `pending`; the SLA clock pauses.
+    wait_on_case, Wait, "/{id}/wait", done = "The case, `pending`"
+);
+case_action!(
+    /// The customer answered: `pending` → `open`; the SLA clock runs again.
+    resume_case, Resume, "/{id}/resume", done = "The case, `open`"
+);
+case_action!(
+    /// Resolve the case: `open` → `resolved`; the resolution target is met. It may be reopened
+    /// until `reopen_until` (`CRM_CASE_REOPEN_DAYS`), then the server closes it.
+    resolve_case, Resolve, "/{id}/resolve", done = "The case, `resolved`"
+);
+case_action!(
+    /// Close a resolved case: `resolved` → `closed`.
+    close_case, Close, "/{id}/close", done = "The case, `closed`"
+);
+case_action!(
+    /// Reopen a resolved case within its reopen window: `resolved` → `open`; the resolution clock
+    /// runs again. After the window: 409 `reopen_window_passed`.
+    reopen_case, Reopen, "/{id}/reopen", done = "The case, `open`"
+);
+case_action!(
+    /// Cancel a case: `new`, `open` or `pending` → `cancelled`; its clocks stop.
+    cancel_case, Cancel, "/{id}/cancel", done = "The case, `cancelled`"
+);
 
 /// The SLA clock of a case: each target's segments (running, paused), the working time used, the
 /// due times and why; 404 for a case no policy measures.
