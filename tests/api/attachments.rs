@@ -600,3 +600,55 @@ async fn a_case_takes_attachments_seen_by_who_sees_the_case() {
     let listed: Value = listed.json().await.unwrap();
     assert_eq!(item_ids(&listed), vec![id(&screenshot).to_owned()]);
 }
+
+/// An upload retried with its `Idempotency-Key` (a new multipart boundary of the same length, as a
+/// client makes one per try) gets the first answer again and makes no second attachment.
+#[tokio::test]
+async fn a_retried_upload_with_its_key_is_replayed() {
+    let app = spawn_app().await;
+    let party = app.customer().await;
+    let send = |boundary: &'static str| {
+        let parts = [
+            Part::Text("resource_type", "party"),
+            Part::Text("resource_id", id(&party)),
+            file("order.pdf", PDF),
+        ];
+        let body = with_boundary(&body(&parts), boundary);
+        app.client
+            .post(app.url(ATTACHMENTS))
+            .bearer_auth(&app.admin_token)
+            .header("Idempotency-Key", "upload-1")
+            .header("Content-Type", format!("multipart/form-data; boundary={boundary}"))
+            .body(body)
+            .send()
+    };
+    let first = send("boundary-aaaaaaaaaaaaaaaaaaaaaaaa").await.unwrap();
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let first: Value = first.json().await.unwrap();
+    let retry = send("boundary-bbbbbbbbbbbbbbbbbbbbbbbb").await.unwrap();
+    assert_eq!(retry.status(), StatusCode::CREATED);
+    assert_eq!(retry.headers()["idempotent-replayed"], "true");
+    let retry: Value = retry.json().await.unwrap();
+    assert_eq!(retry["id"], first["id"]);
+    let listed = app
+        .get_json(&format!("/api/v1/parties/{}/attachments", id(&party)))
+        .await;
+    assert_eq!(item_ids(&listed), vec![id(&first).to_owned()]);
+}
+
+/// `form` (made with [`BOUNDARY`]) with `boundary` instead.
+fn with_boundary(form: &[u8], boundary: &str) -> Vec<u8> {
+    let (from, to) = (BOUNDARY.as_bytes(), boundary.as_bytes());
+    let mut out = Vec::with_capacity(form.len());
+    let mut rest = form;
+    while !rest.is_empty() {
+        if rest.starts_with(from) {
+            out.extend_from_slice(to);
+            rest = &rest[from.len()..];
+        } else {
+            out.push(rest[0]);
+            rest = &rest[1..];
+        }
+    }
+    out
+}

@@ -10,10 +10,12 @@
 //! response kept for the retries: a server stopped between the two cannot leave a change whose
 //! retry would make it again.
 //!
-//! Uploads (streamed bodies, `routes::STREAMED`) keep no responses: the key would have to be
-//! checked against a body of up to `CRM_MAX_UPLOAD_BYTES` that is not in memory, and a multipart
-//! body differs from one try to the next (its boundary). A retried upload makes a second
-//! attachment of the same stored content; the document does not offer the key there.
+//! An upload (a streamed body, `routes::STREAMED`) is not read here: its body may be up to
+//! `CRM_MAX_UPLOAD_BYTES` and is not held in memory, and its multipart boundary differs from one
+//! try to the next. Its request is told apart by its path and its `Content-Length` instead: a
+//! retry of the same upload is replayed, another file under the same key is (almost always, by
+//! its length) a 422, and a retry whose client changed the boundary's length is a 422 as well,
+//! which doubles nothing.
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
@@ -48,7 +50,7 @@ pub async fn middleware(
         .headers()
         .get(HEADER)
         .cloned()
-        .filter(|_| req.method() == Method::POST && !crate::deadline::streams_body(&req))
+        .filter(|_| req.method() == Method::POST)
     else {
         return next.call(req).await.map(ServiceResponse::map_into_boxed_body);
     };
@@ -75,12 +77,20 @@ pub async fn middleware(
     let Some(caller_id) = caller_id else {
         return next.call(req).await.map(ServiceResponse::map_into_boxed_body);
     };
-    // Over the limit (or cut off): answered as the handler's extractor would have.
-    let Ok(body) = req.extract::<web::Bytes>().await else {
-        return Ok(req.error_response(ApiError::PayloadTooLarge { limit: BODY_LIMIT }));
+    let hash = if crate::deadline::streams_body(&req) {
+        let length = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .map(|value| value.as_bytes().to_vec());
+        request_hash(&req, &length.unwrap_or_default())
+    } else {
+        // Over the limit (or cut off): answered as the handler's extractor would have.
+        let Ok(body) = req.extract::<web::Bytes>().await else {
+            return Ok(req.error_response(ApiError::PayloadTooLarge { limit: BODY_LIMIT }));
+        };
+        req.set_payload(Payload::from(body.clone()));
+        request_hash(&req, &body)
     };
-    req.set_payload(Payload::from(body.clone()));
-    let hash = request_hash(&req, &body);
     let claimed_at = now();
     let claimant = state.instance.claimant();
     let claim = idempotency::claim(&state.db, caller_id, &key, &hash, claimed_at, claimant).await;

@@ -175,9 +175,7 @@ pub fn complete(mut openapi: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenA
         let public = |post: &&mut utoipa::openapi::path::Operation| {
             crate::routes::Access::of(post) == crate::routes::Access::Public
         };
-        // Uploads keep no responses (see `crate::idempotency`).
-        let streamed = |post: &&mut utoipa::openapi::path::Operation| crate::routes::streams_body(post);
-        if let Some(post) = item.post.as_mut().filter(|post| !public(post) && !streamed(post)) {
+        if let Some(post) = item.post.as_mut().filter(|post| !public(post)) {
             post.parameters.get_or_insert_with(Vec::new).push(key.clone().into());
             // A reused key is a 422, a key still in use a 409, whatever the operation.
             for (status, response) in [("409", "Conflict"), ("422", "UnprocessableEntity")] {

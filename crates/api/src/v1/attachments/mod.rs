@@ -43,8 +43,8 @@ const SORTS: &[(&str, AttachmentSort)] = &[("created_at", AttachmentSort::Create
 /// Attach a file to a record (`multipart/form-data`: `file`, `resource_type`, `resource_id`, in
 /// any order). Needs the record's write permission and sight of it; the attachments of an issued
 /// invoice do not change (409 `document_immutable`). The content is stored once per SHA-256, its
-/// type sniffed from the bytes. Uploads take no `Idempotency-Key`: a retry makes a second
-/// attachment of the same stored content.
+/// type sniffed from the bytes. With an `Idempotency-Key`, a retry of the same upload (same
+/// `Content-Length`) gets the first answer again instead of making a second attachment.
 #[utoipa::path(
     tag = "attachments",
     request_body(content = AttachmentUpload, content_type = "multipart/form-data"),
