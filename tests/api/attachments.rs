@@ -607,13 +607,13 @@ async fn a_case_takes_attachments_seen_by_who_sees_the_case() {
 async fn a_retried_upload_with_its_key_is_replayed() {
     let app = spawn_app().await;
     let party = app.customer().await;
+    let form = body(&[
+        Part::Text("resource_type", "party"),
+        Part::Text("resource_id", id(&party)),
+        file("order.pdf", PDF),
+    ]);
     let send = |boundary: &'static str| {
-        let parts = [
-            Part::Text("resource_type", "party"),
-            Part::Text("resource_id", id(&party)),
-            file("order.pdf", PDF),
-        ];
-        let body = with_boundary(&body(&parts), boundary);
+        let body = with_boundary(&form, boundary);
         app.client
             .post(app.url(ATTACHMENTS))
             .bearer_auth(&app.admin_token)

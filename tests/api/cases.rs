@@ -116,7 +116,8 @@ async fn missed_targets_are_raised_once_by_two_servers_after_downtime() {
         })
         .await;
     if app.on_postgres() {
-        (first.unwrap(), second.unwrap());
+        first.unwrap();
+        second.unwrap();
     } else {
         // SQLite has one writer: a round that meets the other's write fails whole, raising nothing,
         // and the next round (here, the one below) does its work.
