@@ -1,5 +1,6 @@
 //! `/api/v1/cases`: support cases, their messages and SLA clocks.
 
+pub mod clock;
 pub mod dto;
 
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, put, web};
@@ -8,8 +9,9 @@ use domain::case::Case;
 use persistence::cases::{CaseFilter, CaseSort};
 use uuid::Uuid;
 
+use self::clock::SlaResponse;
 use self::dto::{
-    CaseBody, CaseListQuery, CasePage, CasePatch, CaseResponse, MessageBody, MessagePage, MessageResponse, SlaResponse,
+    CaseBody, CaseListQuery, CasePage, CasePatch, CaseResponse, MessageBody, MessagePage, MessageResponse,
 };
 use crate::auth::{Authorized, Caller};
 use crate::error::ApiError;
