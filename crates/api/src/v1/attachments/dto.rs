@@ -90,7 +90,7 @@ pub struct AttachmentListQuery {
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
     /// `created_at`, `-` for descending (default `-created_at`: the latest first).
-    #[param(pattern = "^-?created_at$")]
+    #[param(pattern = "^-?(created_at)$")]
     pub sort: Option<String>,
 }
 
