@@ -75,8 +75,10 @@ async fn raise_alerts(conn: &impl ConnectionTrait, case: &Case, at: DateTime<Utc
     let Some(sla) = &case.sla else { return Ok(0) };
     let alerts = sla.due_alerts(at);
     if alerts.is_empty() {
-        // The stored instant and the clock disagree: a bug, not a state to write over.
-        tracing::warn!(case = %case.id, "a case was due for an SLA alert, but none is due");
+        // The stored instant is not the clock's (a row an older server wrote): store the clock's,
+        // or the case would come back every round.
+        tracing::warn!(case = %case.id, "a case was due for an SLA alert, but its clock has none due");
+        cases::set_next_alert_at(conn, case.id, sla.next_alert_at()).await?;
         return Ok(0);
     }
     let mut next = Cases::next_version(case.clone(), at);

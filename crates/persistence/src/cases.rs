@@ -197,6 +197,22 @@ pub async fn due_for_escalation(
     table::all::<Cases>(conn, select).await
 }
 
+/// Sets when the next SLA alert of case `id` is due, without a new version: the instant is
+/// derived from the clock, not part of the record (for a row whose stored instant the clock no
+/// longer gives, such as one written by an older server).
+pub async fn set_next_alert_at(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+    at: Option<DateTime<Utc>>,
+) -> Result<(), StoreError> {
+    Entity::update_many()
+        .col_expr(Column::SlaNextAlertAt, Expr::value(at))
+        .filter(Column::Id.eq(id))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
 /// Up to `limit` resolved cases whose reopen window ended by `now`, locked for the job that
 /// closes them (as [`due_for_escalation`]).
 pub async fn past_reopen_window(
