@@ -30,7 +30,6 @@ use crate::versioned::{self, Versioned};
 use crate::versions::check_version;
 
 pub const RESOURCE: ResourceType = ResourceType::Case;
-const SERIES: &str = "CS";
 /// How long a resolved case may be reopened, unless the server says otherwise (`CRM_CASE_REOPEN_DAYS`).
 pub const DEFAULT_REOPEN_DAYS: i64 = 14;
 
@@ -102,8 +101,8 @@ async fn insert_new(conn: &impl ConnectionTrait, caller: &Caller, fields: CaseFi
         case.fields.assignee_id = least_loaded_member(conn, team_id).await?;
     }
     case.assigned_at = case.fields.assignee_id.map(|_| at);
-    let sequence = numbers::next(conn, SERIES, at.year()).await?;
-    case.number = format!("{SERIES}-{}-{sequence:06}", at.year());
+    let sequence = numbers::next(conn, domain::case::SERIES, at.year()).await?;
+    case.number = domain::case::number(at.year(), sequence);
     cases::insert(conn, &case)
         .await
         .map_err(|error| upsert::lost_external_id_race(error, RESOURCE, case.fields.external_id.as_deref()))?;
@@ -198,7 +197,7 @@ async fn revised(
         match &mut next.sla {
             Some(sla) => sla.apply(&policy),
             None if CaseStatus::OPEN.contains(&next.state.status) => {
-                next.sla = Some(started_late(&policy, &next, at));
+                next.sla = Some(CaseSla::started_late(&policy, &next, at));
             }
             None => {}
         }
@@ -207,16 +206,6 @@ async fn revised(
         next.assigned_at = next.fields.assignee_id.map(|_| at);
     }
     Ok(Some(next))
-}
-
-/// The clock of a case that had no policy until its priority changed: counted from its creation,
-/// as if the policy had applied all along, and paused now if the case waits on the customer.
-fn started_late(policy: &policy::SlaPolicy, case: &Case, at: DateTime<Utc>) -> CaseSla {
-    let mut sla = CaseSla::start(policy, case.created_at);
-    if case.state.status == CaseStatus::Pending {
-        sla.follow(CaseAction::Wait, at);
-    }
-    sla
 }
 
 /// `POST /cases/{id}/{action}`: the case after the action, or a 409 that names the current status

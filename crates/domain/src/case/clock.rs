@@ -69,6 +69,16 @@ impl CaseSla {
         }
     }
 
+    /// The clock of `case`, which had no policy until its priority changed at `at`: counted from
+    /// its creation, as if the policy had applied all along, and paused if it waits on the customer.
+    pub fn started_late(policy: &SlaPolicy, case: &super::Case, at: DateTime<Utc>) -> CaseSla {
+        let mut sla = CaseSla::start(policy, case.created_at);
+        if case.state.status == super::CaseStatus::Pending {
+            sla.follow(CaseAction::Wait, at);
+        }
+        sla
+    }
+
     /// The same clocks measured against `policy` (after a priority change): the segments stay, the
     /// targets and calendar are the policy's, and the due times follow.
     pub fn apply(&mut self, policy: &SlaPolicy) {

@@ -25,6 +25,14 @@ pub use self::clock::{Alert, AlertKind, CaseSla};
 pub use self::input::{CaseFields, CaseInput, DESCRIPTION_MAX, SUBJECT_MAX};
 use crate::transition::{self, Transition, TransitionError};
 
+/// The number series of cases: `CS-2026-000001`.
+pub const SERIES: &str = "CS";
+
+/// The number of the `sequence`th case of `year`.
+pub fn number(year: i32, sequence: i64) -> String {
+    format!("{SERIES}-{year}-{sequence:06}")
+}
+
 /// How urgent a case is; the SLA policy that applies depends on it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CasePriority {
