@@ -60,13 +60,21 @@ impl Role {
                 | P::ReadInvoices
                 | P::ReadCases
                 | P::ReadAttachments
+                | P::ReadContracts
         );
         let sells = matches!(
             permission,
-            P::WriteParties | P::WriteActivities | P::WriteOpportunities | P::WriteOffers | P::WriteOrders
+            P::WriteParties
+                | P::WriteActivities
+                | P::WriteOpportunities
+                | P::WriteOffers
+                | P::WriteOrders
+                | P::WriteContracts
         );
         let prices = matches!(permission, P::WriteProducts | P::ManagePricing | P::UpsertSalesRecords);
         let invoices = permission == P::WriteInvoices;
+        // A billing run turns due subscription periods into orders for invoicing.
+        let bills = permission == P::RunBilling;
         // Attaching files is writing to the record: whoever writes sales records, invoices or cases.
         let attaches = permission == P::WriteAttachments;
         // The change feed and webhooks carry every record of every party: for the ERP's account.
@@ -76,13 +84,13 @@ impl Role {
         match self {
             Role::Admin => true,
             // Managers keep the catalog, prices and service levels; sales users only read them.
-            Role::Manager => reads || sells || prices || serves || attaches || permission == P::ManageSla,
+            Role::Manager => reads || sells || prices || serves || attaches || bills || permission == P::ManageSla,
             // The ERP's (or help desk's) machine account syncs everything, invoices included.
-            Role::Integrator => reads || sells || prices || invoices || sync || serves || attaches,
+            Role::Integrator => reads || sells || prices || invoices || sync || serves || attaches || bills,
             Role::Sales => reads || sells || serves || attaches,
             Role::Support => reads || serves || attaches,
             // Invoicing is the accountants'; they read all sales data.
-            Role::Accountant => reads || invoices || attaches,
+            Role::Accountant => reads || invoices || attaches || bills,
             Role::Viewer => reads,
         }
     }
@@ -189,6 +197,12 @@ pub enum Permission {
     /// Upload and delete attachments; each also needs the write permission of its record and
     /// sight of it.
     WriteAttachments,
+    /// Read contracts and subscriptions (with their billing periods and previews).
+    ReadContracts,
+    /// Create and change contracts and subscriptions, and move them through their states.
+    WriteContracts,
+    /// Run subscription billing (`POST /subscription-runs`) and read the runs.
+    RunBilling,
 }
 
 impl Permission {
@@ -221,6 +235,9 @@ impl Permission {
         Permission::ManageSla,
         Permission::ReadAttachments,
         Permission::WriteAttachments,
+        Permission::ReadContracts,
+        Permission::WriteContracts,
+        Permission::RunBilling,
     ];
 
     /// The roles that may do this, in the order of [`Role::ALL`].
@@ -257,6 +274,7 @@ mod tests {
             P::ReadInvoices,
             P::ReadCases,
             P::ReadAttachments,
+            P::ReadContracts,
         ];
         let sales: &[Permission] = &[
             read_only,
@@ -268,14 +286,19 @@ mod tests {
                 P::WriteOrders,
                 P::WriteCases,
                 P::WriteAttachments,
+                P::WriteContracts,
             ],
         ]
         .concat();
         let catalog: &[Permission] = &[sales, &[P::WriteProducts, P::ManagePricing, P::UpsertSalesRecords]].concat();
-        let manager: &[Permission] = &[catalog, &[P::ManageSla]].concat();
+        let manager: &[Permission] = &[catalog, &[P::ManageSla, P::RunBilling]].concat();
         let support: &[Permission] = &[read_only, &[P::WriteCases, P::WriteAttachments]].concat();
-        let integrator: &[Permission] = &[catalog, &[P::WriteInvoices, P::ReadEvents, P::ManageWebhooks]].concat();
-        let accountant: &[Permission] = &[read_only, &[P::WriteInvoices, P::WriteAttachments]].concat();
+        let integrator: &[Permission] = &[
+            catalog,
+            &[P::WriteInvoices, P::ReadEvents, P::ManageWebhooks, P::RunBilling],
+        ]
+        .concat();
+        let accountant: &[Permission] = &[read_only, &[P::WriteInvoices, P::WriteAttachments, P::RunBilling]].concat();
         let allowed: &[(Role, &[Permission])] = &[
             (Role::Admin, Permission::ALL),
             (Role::Manager, manager),

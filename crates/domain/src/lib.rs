@@ -58,6 +58,7 @@ pub mod access;
 pub mod activity;
 pub mod attachment;
 pub mod case;
+pub mod contract;
 pub mod country;
 pub mod currency;
 pub mod document;

@@ -44,4 +44,5 @@ records! {
     crate::case::Case => Case,
     crate::case::policy::SlaPolicy => SlaPolicy,
     crate::attachment::Attachment => Attachment,
+    crate::contract::Contract => Contract,
 }

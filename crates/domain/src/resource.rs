@@ -25,6 +25,8 @@ pub enum ResourceType {
     Case,
     SlaPolicy,
     Attachment,
+    Contract,
+    Subscription,
 }
 
 str_enum!(ResourceType {
@@ -45,6 +47,8 @@ str_enum!(ResourceType {
     Case => "case",
     SlaPolicy => "sla_policy",
     Attachment => "attachment",
+    Contract => "contract",
+    Subscription => "subscription",
 });
 
 impl ResourceType {
@@ -68,6 +72,8 @@ impl ResourceType {
             ResourceType::Case => "cases",
             ResourceType::SlaPolicy => "sla-policies",
             ResourceType::Attachment => "attachments",
+            ResourceType::Contract => "contracts",
+            ResourceType::Subscription => "subscriptions",
         }
     }
 
@@ -91,6 +97,8 @@ impl ResourceType {
             ResourceType::Case => "case",
             ResourceType::SlaPolicy => "sla policy",
             ResourceType::Attachment => "attachment",
+            ResourceType::Contract => "contract",
+            ResourceType::Subscription => "subscription",
         }
     }
 
@@ -117,13 +125,15 @@ impl ResourceType {
                 | ResourceType::InvoiceOrder
                 | ResourceType::Invoice
                 | ResourceType::Case
+                | ResourceType::Contract
+                | ResourceType::Subscription
                 // Through the record it is attached to.
                 | ResourceType::Attachment
         )
     }
 
-    /// Whether files may be attached to its records: the records of the sales chain (contracts
-    /// and cases join them here when they exist). An attachment is read and changed with the
+    /// Whether files may be attached to its records: the records of the sales chain, cases and
+    /// contracts (the signed copy). An attachment is read and changed with the
     /// permissions of its record.
     pub fn takes_attachments(self) -> bool {
         matches!(
@@ -135,6 +145,7 @@ impl ResourceType {
                 | ResourceType::SalesOrder
                 | ResourceType::Invoice
                 | ResourceType::Case
+                | ResourceType::Contract
         )
     }
 
@@ -169,6 +180,7 @@ impl ResourceType {
             ResourceType::Webhook => P::ManageWebhooks,
             ResourceType::Case | ResourceType::SlaPolicy => P::ReadCases,
             ResourceType::Attachment => P::ReadAttachments,
+            ResourceType::Contract | ResourceType::Subscription => P::ReadContracts,
         }
     }
 
@@ -176,7 +188,12 @@ impl ResourceType {
     /// users write, only roles that see every record (see [`Permission::UpsertSalesRecords`]).
     pub fn upsert_permission(self) -> Permission {
         match self {
-            ResourceType::Party | ResourceType::Offer | ResourceType::SalesOrder | ResourceType::Case => {
+            ResourceType::Party
+            | ResourceType::Offer
+            | ResourceType::SalesOrder
+            | ResourceType::Case
+            | ResourceType::Contract
+            | ResourceType::Subscription => {
                 Permission::UpsertSalesRecords
             }
             _ => self.write_permission(),
@@ -202,6 +219,7 @@ impl ResourceType {
             ResourceType::Case => P::WriteCases,
             ResourceType::SlaPolicy => P::ManageSla,
             ResourceType::Attachment => P::WriteAttachments,
+            ResourceType::Contract | ResourceType::Subscription => P::WriteContracts,
         }
     }
 }

@@ -6,6 +6,7 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use super::{DiscountRule, PriceList, PriceListEntry, TurnoverPeriod, within};
+use crate::contract::{self, Contract};
 use crate::currency::Currency;
 use crate::money;
 
@@ -26,6 +27,10 @@ pub struct PricingQuery<'a> {
     pub customer_group: Option<&'a str>,
     /// The party's price list, if it has one.
     pub price_list: Option<&'a PriceList>,
+    /// The party's contracts that may apply on `date` (see [`contract::choose`]).
+    pub contracts: &'a [Contract],
+    /// The price list of the contract chosen on `date`, if it names one.
+    pub contract_price_list: Option<&'a PriceList>,
     /// Candidate rules, in the order ties are broken (the caller sorts by name, then id).
     pub rules: &'a [DiscountRule],
     pub quantity: Decimal,
@@ -43,15 +48,22 @@ pub struct Resolution {
     /// 0 when no rule applies.
     pub discount_percent: Decimal,
     pub discount_rule_id: Option<Uuid>,
-    /// The price list (when the party has one), the list price, then every rule in the order given.
+    /// The contract whose conditions applied (its price list, its discount or both were candidates).
+    pub contract_id: Option<Uuid>,
+    /// The contracts, the price lists (the contract's, then the party's), the list price, the
+    /// contract's discount, then every rule in the order given.
     pub explanation: Vec<Consideration>,
 }
 
 /// Where a price or discount could come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Source {
+    /// A contract of the party, considered for the date.
+    Contract { id: Uuid, number: String },
     PriceList { id: Uuid, name: String },
     ListPrice,
+    /// The discount of the contract chosen.
+    ContractDiscount { id: Uuid, number: String },
     DiscountRule { id: Uuid, name: String },
 }
 
@@ -86,19 +98,39 @@ impl Consideration {
 /// `turnover(period, currency)`: the party's invoiced turnover in `currency` over `period.previous(query.date)`.
 /// The caller computes it beforehand (see [`turnover_conditions`]).
 pub fn resolve(query: &PricingQuery<'_>, turnover: impl Fn(TurnoverPeriod, Currency) -> Decimal) -> Resolution {
-    let mut explanation = Vec::with_capacity(query.rules.len() + 2);
+    let mut explanation = Vec::with_capacity(query.contracts.len() + query.rules.len() + 4);
+    let (contract, considered) = contract::choose(query.contracts, query.date);
+    for c in considered {
+        let source = Source::Contract {
+            id: c.contract.id,
+            number: c.contract.number.clone(),
+        };
+        let outcome = if c.chosen { Ok(c.reason) } else { Err((c.code, c.reason)) };
+        explanation.push(Consideration::new(source, outcome));
+    }
     let mut unit_price = None;
-    if let Some(list) = query.price_list {
+    if let Some((contract, list)) = contract.zip(query.contract_price_list) {
         let tier = tier_for(list, query);
         unit_price = tier.as_ref().ok().map(|entry| entry.unit_price);
-        let source = Source::PriceList {
-            id: list.id,
-            name: list.fields.name.clone(),
+        let whose = format!("the price list of contract {}", contract.number);
+        let outcome = tier
+            .map(|entry| format!("{whose}: {}", tier_reason(entry, query.currency)))
+            .map_err(|(code, reason)| (code, format!("{whose}: {reason}")));
+        explanation.push(Consideration::new(price_list_source(list), outcome));
+    }
+    if let Some(list) = query.price_list {
+        let outcome = match contract.filter(|_| unit_price.is_some()) {
+            Some(contract) => Err((
+                "not_needed",
+                format!("not used: the price list of contract {} gives the price", contract.number),
+            )),
+            None => {
+                let tier = tier_for(list, query);
+                unit_price = tier.as_ref().ok().map(|entry| entry.unit_price);
+                tier.map(|entry| tier_reason(entry, query.currency))
+            }
         };
-        explanation.push(Consideration::new(
-            source,
-            tier.map(|entry| tier_reason(entry, query.currency)),
-        ));
+        explanation.push(Consideration::new(price_list_source(list), outcome));
     }
     let list_price = list_price_for(&query.product, query.currency, unit_price.is_some());
     if list_price.is_ok() {
@@ -106,17 +138,40 @@ pub fn resolve(query: &PricingQuery<'_>, turnover: impl Fn(TurnoverPeriod, Curre
     }
     explanation.push(Consideration::new(Source::ListPrice, list_price));
 
+    let contract_discount = contract.and_then(|c| c.fields.discount_percent.map(|percent| (c, percent)));
     let outcomes: Vec<_> = query
         .rules
         .iter()
         .map(|rule| rule_matches(rule, query, &turnover))
         .collect();
     let best = best_rule(query.rules, &outcomes);
+    let best_percent = best.map_or(Decimal::ZERO, |b| query.rules[b].fields.percent);
+    // The contract's discount is the first candidate: the earliest wins a tie.
+    let contract_wins = contract_discount.is_some_and(|(_, percent)| percent >= best_percent);
+    if let Some((contract, percent)) = contract_discount {
+        let outcome = match best.filter(|_| !contract_wins) {
+            None => Ok(format!("{} discount of contract {}", self::percent(percent), contract.number)),
+            Some(b) => Err(("not_best", beaten_by(&query.rules[b]))),
+        };
+        let source = Source::ContractDiscount {
+            id: contract.id,
+            number: contract.number.clone(),
+        };
+        explanation.push(Consideration::new(source, outcome));
+    }
     for (i, (rule, outcome)) in query.rules.iter().zip(outcomes).enumerate() {
-        let outcome = outcome.and_then(|met| match best {
-            Some(b) if b == i => Ok(format!("{} discount: {met}", percent(rule.fields.percent))),
-            Some(b) => Err(("not_best", beaten_by(rule, &query.rules[b]))),
-            None => Err(("not_best", "it gives no discount (0 %)".to_owned())),
+        let outcome = outcome.and_then(|met| match (contract_discount.filter(|_| contract_wins), best) {
+            (Some((contract, percent)), _) => Err((
+                "not_best",
+                format!(
+                    "the discount of contract {} is at least as good ({})",
+                    contract.number,
+                    self::percent(percent)
+                ),
+            )),
+            (None, Some(b)) if b == i => Ok(format!("{} discount: {met}", percent(rule.fields.percent))),
+            (None, Some(b)) => Err(("not_best", beaten_by_rule(rule, &query.rules[b]))),
+            (None, None) => Err(("not_best", "it gives no discount (0 %)".to_owned())),
         });
         let source = Source::DiscountRule {
             id: rule.id,
@@ -124,13 +179,25 @@ pub fn resolve(query: &PricingQuery<'_>, turnover: impl Fn(TurnoverPeriod, Curre
         };
         explanation.push(Consideration::new(source, outcome));
     }
-    let winner = best.map(|b| &query.rules[b]);
+    let (discount_percent, discount_rule_id) = match (contract_discount, best) {
+        (Some((_, percent)), _) if contract_wins => (percent, None),
+        (_, Some(b)) => (query.rules[b].fields.percent, Some(query.rules[b].id)),
+        _ => (Decimal::ZERO, None),
+    };
     Resolution {
         unit_price,
         currency: query.currency,
-        discount_percent: winner.map_or(Decimal::ZERO, |rule| rule.fields.percent),
-        discount_rule_id: winner.map(|rule| rule.id),
+        discount_percent,
+        discount_rule_id,
+        contract_id: contract.map(|c| c.id),
         explanation,
+    }
+}
+
+fn price_list_source(list: &PriceList) -> Source {
+    Source::PriceList {
+        id: list.id,
+        name: list.fields.name.clone(),
     }
 }
 
@@ -283,7 +350,11 @@ fn best_rule(rules: &[DiscountRule], outcomes: &[Result<String, Miss>]) -> Optio
     best
 }
 
-fn beaten_by(rule: &DiscountRule, winner: &DiscountRule) -> String {
+fn beaten_by(winner: &DiscountRule) -> String {
+    format!("a better rule applies: {} ({})", winner.fields.name, percent(winner.fields.percent))
+}
+
+fn beaten_by_rule(rule: &DiscountRule, winner: &DiscountRule) -> String {
     let winner_text = format!("{} ({})", winner.fields.name, percent(winner.fields.percent));
     if rule.fields.percent == winner.fields.percent {
         format!("an earlier rule with the same discount applies: {winner_text}")

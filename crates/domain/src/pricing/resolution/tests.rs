@@ -46,6 +46,8 @@ fn query<'a>(list: Option<&'a PriceList>, rules: &'a [DiscountRule], quantity: &
         },
         customer_group: Some("Wholesale"),
         price_list: list,
+        contracts: &[],
+        contract_price_list: None,
         rules,
         quantity: d(quantity),
         date: today(),
@@ -434,4 +436,68 @@ proptest! {
         }
         prop_assert_eq!(resolution.discount_rule_id.is_some(), resolution.discount_percent > Decimal::ZERO);
     }
+}
+
+/// Contract `CT-2026-000007` of the customer, running through 2026, with 10 % discount.
+fn running_contract() -> Contract {
+    let mut input = crate::contract::ContractInput::new(Uuid::from_u128(1), "Framework", day("2026-01-01"));
+    input.valid_to = Some(day("2026-12-31"));
+    input.discount_percent = Some(d("10"));
+    input.price_list_id = Some(Uuid::from_u128(11));
+    Contract {
+        id: Uuid::from_u128(7),
+        number: crate::contract::number(2026, 7),
+        fields: input.validate(today()).unwrap(),
+        state: crate::contract::ContractState {
+            status: crate::contract::ContractStatus::Active,
+            ..crate::contract::ContractState::DRAFT
+        },
+        version: 1,
+        created_at: DateTime::<Utc>::UNIX_EPOCH,
+        updated_at: DateTime::<Utc>::UNIX_EPOCH,
+    }
+}
+
+#[test]
+fn a_running_contract_prices_before_the_party_and_its_discount_competes_with_the_rules() {
+    let party_list = price_list("EUR", &[(PRODUCT, "0", "10.00")]);
+    let mut contract_list = price_list("EUR", &[(PRODUCT, "0", "8.00")]);
+    contract_list.id = Uuid::from_u128(11);
+    contract_list.fields.name = "Framework prices".into();
+    let contracts = [running_contract()];
+    let rules = [rule("Small", "5")];
+    let mut q = query(Some(&party_list), &rules, "1");
+    q.contracts = &contracts;
+    q.contract_price_list = Some(&contract_list);
+    let resolution = resolve(&q, no_turnover);
+    assert_eq!(resolution.unit_price, Some(d("8.00")));
+    assert_eq!(resolution.discount_percent, d("10"));
+    assert_eq!((resolution.discount_rule_id, resolution.contract_id), (None, Some(Uuid::from_u128(7))));
+    assert_eq!(
+        explain(&resolution),
+        [
+            "applied: contract CT-2026-000007 \"Framework\" applies on 2026-11-25: its conditions come first",
+            "applied: the price list of contract CT-2026-000007: price list price: 8.00 EUR",
+            "not_needed: not used: the price list of contract CT-2026-000007 gives the price",
+            "not_needed: list price 12.00 EUR not used: the price list gives the price",
+            "applied: 10 % discount of contract CT-2026-000007",
+            "not_best: the discount of contract CT-2026-000007 is at least as good (10 %)",
+        ]
+    );
+
+    // A better rule beats the contract's discount; the contract's price list still prices.
+    let rules = [rule("Big", "15")];
+    q.rules = &rules;
+    let resolution = resolve(&q, no_turnover);
+    assert_eq!((resolution.unit_price, resolution.discount_percent), (Some(d("8.00")), d("15")));
+    assert_eq!(explain(&resolution)[4], "not_best: a better rule applies: Big (15 %)");
+
+    // After its end the party's own conditions are back, and the explanation says why.
+    q.date = day("2027-01-04");
+    let resolution = resolve(&q, no_turnover);
+    assert_eq!((resolution.unit_price, resolution.contract_id), (Some(d("10.00")), None));
+    assert_eq!(
+        explain(&resolution)[0],
+        "not_valid_on_date: contract CT-2026-000007 \"Framework\" applied until 2026-12-31, not on 2027-01-04"
+    );
 }
