@@ -29,6 +29,7 @@ mod m20261203_000023_lz4_documents;
 mod m20261203_000024_notify_only_subscribed;
 mod m20261203_000025_cases;
 mod m20261203_000026_attachments;
+mod m20261203_000027_contracts;
 
 pub struct Migrator;
 
@@ -61,6 +62,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000024_notify_only_subscribed::Migration),
             Box::new(m20261203_000025_cases::Migration),
             Box::new(m20261203_000026_attachments::Migration),
+            Box::new(m20261203_000027_contracts::Migration),
         ]
     }
 }

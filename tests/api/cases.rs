@@ -5,7 +5,7 @@ use reqwest::{Method, StatusCode};
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, assert_problem, id, spawn_app, spawn_app_with};
+use crate::helpers::{TestApp, assert_problem, id, spawn_app, spawn_app_with, until};
 
 pub const CASES: &str = "/api/v1/cases";
 pub const POLICIES: &str = "/api/v1/sla-policies";
@@ -20,18 +20,6 @@ async fn policy(app: &TestApp, priority: &str, first_response: i64, resolution: 
     let body = json!({"name": format!("{priority} cases"), "priority": priority, "calendar": berlin_office(),
                       "first_response_minutes": first_response, "resolution_minutes": resolution});
     app.post_expect(POLICIES, &body, StatusCode::CREATED).await
-}
-
-/// Waits (up to 30 s) until `done`: the servers' own case clocks run beside a test's rounds, and a
-/// round skips a case another round holds, so what the test's round skipped is the job's to finish.
-async fn until<F: std::future::Future<Output = bool>>(what: &str, mut done: impl FnMut() -> F) {
-    for _ in 0..300 {
-        if done().await {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    panic!("never: {what}");
 }
 
 /// The SLA alerts of the case `case_id` in the change feed, in its order.

@@ -419,3 +419,16 @@ pub fn item_ids(page: &Value) -> Vec<String> {
         .map(|item| id(item).to_owned())
         .collect()
 }
+
+/// Waits (up to 30 s) until `done`: the servers' own jobs (case clock, contract dates) run beside a
+/// test's rounds, and a round skips a record another round holds, so what the test's round
+/// skipped is the job's to finish.
+pub async fn until<F: std::future::Future<Output = bool>>(what: &str, mut done: impl FnMut() -> F) {
+    for _ in 0..300 {
+        if done().await {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("never: {what}");
+}

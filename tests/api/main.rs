@@ -6,6 +6,7 @@ mod attachments;
 mod auth;
 mod batch;
 mod cases;
+mod contracts;
 mod design_pages;
 mod events;
 mod external_ids;

@@ -27,6 +27,8 @@ const ADMINS: &[&str] = &["admin"];
 /// the help desk's machine account.
 const SERVICE: &[&str] = &["admin", "manager", "sales", "integrator", "support"];
 const SERVICE_LEVELS: &[&str] = &["admin", "manager"];
+/// Who runs subscription billing: the order-to-cash roles that see every party.
+const BILLING: &[&str] = &["admin", "manager", "accountant", "integrator"];
 /// Who writes some record that takes attachments (sales records, invoices or cases); the record's own
 /// permission is checked on top.
 const ATTACHERS: &[&str] = &["admin", "manager", "sales", "accountant", "integrator", "support"];
@@ -61,6 +63,9 @@ const MATRIX: &[(&str, &[&str])] = &[
     ("manage_sla", SERVICE_LEVELS),
     ("read_attachments", EVERYONE),
     ("write_attachments", ATTACHERS),
+    ("read_contracts", EVERYONE),
+    ("write_contracts", SELLERS),
+    ("run_billing", BILLING),
 ];
 
 /// A path of the document with its parameters filled in: ids no record has.

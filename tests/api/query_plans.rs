@@ -225,6 +225,7 @@ impl Samples {
             "attachments" => "attachment",
             "cases" => "case",
             "sla-policies" => "sla_policy",
+            "contracts" => "contract",
             other => panic!("which record does a list under {other} belong to?"),
         };
         Some(path.replace("{id}", self.0.get(key)?))

@@ -43,6 +43,8 @@ use crate::error::{ErrorCode, FieldProblem, Problem};
         (name = "users", description = "Users and their roles (admins only)"),
         (name = "teams", description = "Teams of users (admins only)"),
         (name = "cases", description = "Support cases with their messages and SLA clocks, and the SLA policies that set them"),
+        (name = "contracts", description = "What clients have signed: the term, renewal and termination, and the \
+            conditions (payment terms, price list, discount) their new documents get while it runs"),
         (name = "health", description = "Probes"),
     )
 )]

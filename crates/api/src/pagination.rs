@@ -299,6 +299,15 @@ impl Keyed for persistence::cases::CaseSort {
     }
 }
 
+impl Keyed for persistence::contracts::ContractSort {
+    fn key_kind(self) -> KeyKind {
+        match self {
+            Self::Number => KeyKind::Text,
+            Self::CreatedAt | Self::UpdatedAt => KeyKind::Time,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

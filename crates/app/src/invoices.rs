@@ -29,6 +29,7 @@ use crate::activities;
 use crate::caller::Caller;
 use crate::clock::now;
 use crate::clock::today;
+use crate::contracts;
 use crate::error::{AppError, ErrorCode};
 use crate::history::{self, Change};
 use crate::invoice_orders;
@@ -73,7 +74,7 @@ pub async fn from_invoice_order(
             }
             other => other,
         })?;
-    let party = party_of(&txn, order.party_id).await?;
+    let party = contracts::terms_of(&txn, party_of(&txn, order.party_id).await?, today()).await?;
     let mut order_ids: Vec<Uuid> = order.lines.iter().map(|l| l.sales_order_id).collect();
     order_ids.sort_unstable();
     order_ids.dedup();
@@ -110,6 +111,7 @@ async fn create_direct(
     let Some(party) = references.party("party_id", input.party_id).await? else {
         return Err(references.finish().expect_err("a missing party is an error"));
     };
+    let party = contracts::terms_of(conn, party, today()).await?;
     let lines: Vec<&LineInput> = input.lines.iter().collect();
     let currency = input
         .currency
@@ -158,7 +160,7 @@ async fn replacement(
     input: InvoiceInput,
 ) -> Result<InvoiceChange, AppError> {
     let f = &current.fields;
-    let party = party_of(conn, f.party_id).await?;
+    let party = contracts::terms_of(conn, party_of(conn, f.party_id).await?, today()).await?;
     let currency = input
         .currency
         .as_deref()

@@ -27,6 +27,7 @@ pub mod activities;
 pub mod attachments;
 pub mod case_clock;
 pub mod cases;
+pub mod contracts;
 pub mod discount_rules;
 pub mod events;
 pub mod flow;

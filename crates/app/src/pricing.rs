@@ -5,21 +5,25 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
+use domain::contract::Contract;
 use domain::currency::Currency;
 use domain::document::{LineDefaults, LineInput};
 use domain::party::Party;
 use domain::pricing::{self, DiscountRule, PriceList, PricedProduct, PricingQuery, Resolution, TurnoverPeriod};
 use domain::product::Product;
-use persistence::{ConnectionTrait, discount_rules, price_lists, products, turnover};
+use persistence::{ConnectionTrait, contracts, discount_rules, price_lists, products, turnover};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use crate::error::{AppError, ErrorCode};
 
-/// What pricing a party's lines on one date needs: its price list (only the entries of the
-/// products at hand), every discount rule, and its turnover for the rules' periods.
+/// What pricing a party's lines on one date needs: its contracts that may apply then and the
+/// chosen one's price list, its own price list (only the entries of the products at hand), every
+/// discount rule, and its turnover for the rules' periods.
 pub struct PricingContext {
     customer_group: Option<String>,
+    contracts: Vec<Contract>,
+    contract_price_list: Option<PriceList>,
     price_list: Option<PriceList>,
     rules: Vec<DiscountRule>,
     turnover: HashMap<(TurnoverPeriod, Currency), Decimal>,
@@ -38,6 +42,12 @@ impl PricingContext {
             Some(id) => price_lists::find_for_products(conn, id, product_ids).await?,
             None => None,
         };
+        let contracts = contracts::of_party_on(conn, party.id, date).await?;
+        let chosen = domain::contract::choose(&contracts, date).0;
+        let contract_price_list = match chosen.and_then(|c| c.fields.price_list_id) {
+            Some(id) => price_lists::find_for_products(conn, id, product_ids).await?,
+            None => None,
+        };
         let rules = discount_rules::all(conn).await?;
         let mut turnover = HashMap::new();
         for (period, currency) in pricing::turnover_conditions(&rules) {
@@ -47,6 +57,8 @@ impl PricingContext {
         }
         Ok(Self {
             customer_group: party.fields.customer_group.clone(),
+            contracts,
+            contract_price_list,
             price_list,
             rules,
             turnover,
@@ -65,6 +77,8 @@ impl PricingContext {
             },
             customer_group: self.customer_group.as_deref(),
             price_list: self.price_list.as_ref(),
+            contracts: &self.contracts,
+            contract_price_list: self.contract_price_list.as_ref(),
             rules: &self.rules,
             quantity,
             date: self.date,

@@ -17,6 +17,7 @@ use uuid::Uuid;
 use crate::caller::Caller;
 use crate::clock::now;
 use crate::clock::today;
+use crate::contracts;
 use crate::error::{AppError, ErrorCode};
 use crate::history::{self, Change};
 use crate::lookup;
@@ -79,6 +80,7 @@ async fn convert_once(
         return Err(converted(existing));
     }
     let party = party_of(&txn, caller, offer.fields.party_id).await?;
+    let party = contracts::terms_of(&txn, party, today()).await?;
     let fields = sales_order::from_accepted_offer(&offer, &party, today(), Uuid::now_v7).map_err(|not| {
         AppError::conflict(
             ErrorCode::OfferNotAccepted,
@@ -119,6 +121,7 @@ async fn create_direct(
         input.owner_id = access::default_owner(caller.role, caller.member());
     }
     let party = party_of(conn, caller, input.party_id).await?;
+    let party = contracts::terms_of(conn, party, today()).await?;
     let lines: Vec<&LineInput> = input.lines.iter().collect();
     let currency = input
         .currency
@@ -171,7 +174,7 @@ async fn replacement(
     input: SalesOrderInput,
 ) -> Result<SalesOrderChange, AppError> {
     let f = &current.fields;
-    let party = document_party(conn, f.party_id).await?;
+    let party = contracts::terms_of(conn, document_party(conn, f.party_id).await?, today()).await?;
     let currency = input
         .currency
         .as_deref()

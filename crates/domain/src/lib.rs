@@ -81,6 +81,7 @@ pub mod product;
 pub mod record;
 pub mod resource;
 pub mod sales_order;
+pub mod subscription;
 pub mod team;
 pub mod text;
 pub mod time;

@@ -26,7 +26,6 @@ pub enum ResourceType {
     SlaPolicy,
     Attachment,
     Contract,
-    Subscription,
 }
 
 str_enum!(ResourceType {
@@ -48,7 +47,6 @@ str_enum!(ResourceType {
     SlaPolicy => "sla_policy",
     Attachment => "attachment",
     Contract => "contract",
-    Subscription => "subscription",
 });
 
 impl ResourceType {
@@ -73,7 +71,6 @@ impl ResourceType {
             ResourceType::SlaPolicy => "sla-policies",
             ResourceType::Attachment => "attachments",
             ResourceType::Contract => "contracts",
-            ResourceType::Subscription => "subscriptions",
         }
     }
 
@@ -98,7 +95,6 @@ impl ResourceType {
             ResourceType::SlaPolicy => "sla policy",
             ResourceType::Attachment => "attachment",
             ResourceType::Contract => "contract",
-            ResourceType::Subscription => "subscription",
         }
     }
 
@@ -126,7 +122,6 @@ impl ResourceType {
                 | ResourceType::Invoice
                 | ResourceType::Case
                 | ResourceType::Contract
-                | ResourceType::Subscription
                 // Through the record it is attached to.
                 | ResourceType::Attachment
         )
@@ -180,7 +175,7 @@ impl ResourceType {
             ResourceType::Webhook => P::ManageWebhooks,
             ResourceType::Case | ResourceType::SlaPolicy => P::ReadCases,
             ResourceType::Attachment => P::ReadAttachments,
-            ResourceType::Contract | ResourceType::Subscription => P::ReadContracts,
+            ResourceType::Contract => P::ReadContracts,
         }
     }
 
@@ -192,10 +187,7 @@ impl ResourceType {
             | ResourceType::Offer
             | ResourceType::SalesOrder
             | ResourceType::Case
-            | ResourceType::Contract
-            | ResourceType::Subscription => {
-                Permission::UpsertSalesRecords
-            }
+            | ResourceType::Contract => Permission::UpsertSalesRecords,
             _ => self.write_permission(),
         }
     }
@@ -219,7 +211,7 @@ impl ResourceType {
             ResourceType::Case => P::WriteCases,
             ResourceType::SlaPolicy => P::ManageSla,
             ResourceType::Attachment => P::WriteAttachments,
-            ResourceType::Contract | ResourceType::Subscription => P::WriteContracts,
+            ResourceType::Contract => P::WriteContracts,
         }
     }
 }

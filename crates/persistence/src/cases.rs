@@ -186,15 +186,7 @@ pub async fn due_for_escalation(
         .order_by_asc(Column::SlaNextAlertAt)
         .order_by_asc(Column::Id)
         .limit(limit);
-    let select = if conn.get_database_backend() == sea_orm::DbBackend::Postgres {
-        select.lock_with_behavior(
-            sea_orm::sea_query::LockType::Update,
-            sea_orm::sea_query::LockBehavior::SkipLocked,
-        )
-    } else {
-        select
-    };
-    table::all::<Cases>(conn, select).await
+    table::all::<Cases>(conn, table::skip_locked(conn, select)).await
 }
 
 /// Sets when the next SLA alert of case `id` is due, without a new version: the instant is
@@ -226,15 +218,7 @@ pub async fn past_reopen_window(
         .order_by_asc(Column::ReopenUntil)
         .order_by_asc(Column::Id)
         .limit(limit);
-    let select = if conn.get_database_backend() == sea_orm::DbBackend::Postgres {
-        select.lock_with_behavior(
-            sea_orm::sea_query::LockType::Update,
-            sea_orm::sea_query::LockBehavior::SkipLocked,
-        )
-    } else {
-        select
-    };
-    table::all::<Cases>(conn, select).await
+    table::all::<Cases>(conn, table::skip_locked(conn, select)).await
 }
 
 fn to_active_model(c: &Case) -> ActiveModel {

@@ -7,6 +7,7 @@ pub mod activities;
 pub mod attachments;
 pub mod case_messages;
 pub mod cases;
+pub mod contracts;
 pub mod db;
 pub mod decimal_text;
 pub mod discount_rules;

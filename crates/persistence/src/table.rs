@@ -118,6 +118,19 @@ pub async fn all<T: Table>(
     T::load(conn, rows).await
 }
 
+/// `select` locking the rows it reads for a background job: on PostgreSQL rows another
+/// instance's job holds are skipped, not waited for (SQLite has one writer at a time anyway).
+pub fn skip_locked<E: EntityTrait>(conn: &impl ConnectionTrait, select: Select<E>) -> Select<E> {
+    if conn.get_database_backend() == sea_orm::DbBackend::Postgres {
+        select.lock_with_behavior(
+            sea_orm::sea_query::LockType::Update,
+            sea_orm::sea_query::LockBehavior::SkipLocked,
+        )
+    } else {
+        select
+    }
+}
+
 /// One page of the records `condition` lets through, in the order `sort`: the page of rows
 /// first, then [`Table::load`] of exactly those rows (a document's lines: two queries a page).
 pub async fn page<T: Table, S>(

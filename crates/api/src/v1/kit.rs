@@ -129,6 +129,47 @@ macro_rules! list_endpoint {
     };
 }
 
+/// `GET /{id}/{records}` under another resource (a party's cases): as [`list_endpoint`], for the
+/// records of the parent `id` (described by `of`); `|db, caller, parent_id, filter, request| use
+/// case` lists them, a parent the caller cannot see being a 404.
+macro_rules! nested_list_endpoint {
+    ($(#[doc = $doc:literal])* $name:ident: $record:ty => $page:ident, tag = $tag:literal, path = $path:literal,
+     of = $of:literal, query = $query_type:ident, sorts = $sorts:expr, default = $default:literal,
+     filter($query:ident) = $filter:expr,
+     |$db:ident, $caller:ident, $parent:ident, $filter_name:ident, $request:ident| $list:expr) => {
+        $(#[doc = $doc])*
+        #[utoipa::path(
+            tag = $tag,
+            params(("id" = Uuid, Path, description = $of), $query_type),
+            responses(
+                (status = 200, description = "A page", body = $page),
+                crate::openapi::FilteredReadErrors,
+            ),
+            security(("bearer" = [])),
+            extensions(("x-permission" = json!(<$record as domain::record::Record>::TYPE.read_permission())))
+        )]
+        #[get($path)]
+        pub async fn $name(
+            state: actix_web::web::Data<crate::state::AppState>,
+            caller: crate::auth::Authorized,
+            id: actix_web::web::Path<uuid::Uuid>,
+            query: actix_web::web::Query<$query_type>,
+        ) -> Result<actix_web::HttpResponse, crate::error::ApiError> {
+            let $caller: crate::auth::Caller = *caller;
+            let $query = query.into_inner();
+            let default_sort = crate::pagination::default_sort($query.updated_since.is_some(), $default);
+            let sort = $query.sort.as_deref();
+            let limit = $query.limit;
+            let ($request, sort) = crate::pagination::sorted(sort, default_sort, $sorts, limit, $query.cursor.as_deref())?;
+            let $filter_name = $filter;
+            let ($db, $parent) = (&state.db, id.into_inner());
+            let page: persistence::page::Page<$record> = $list.await?;
+            let shown = |record: $record| crate::v1::kit::Shown::shown(record, &$caller);
+            Ok(actix_web::HttpResponse::Ok().json($page::new(page, &sort, shown)))
+        }
+    };
+}
+
 /// `POST` on the collection: `|db, caller, body| use case` creates the record from the body.
 macro_rules! create_endpoint {
     ($(#[doc = $doc:literal])* $name:ident: $record:ty => $response:ident, tag = $tag:literal, body = $body_type:ident,
@@ -266,8 +307,39 @@ macro_rules! upsert_endpoint {
 }
 
 /// `POST /{id}/{action}` with `If-Match` and no body: `|db, caller, id, if_match| use case` moves
-/// the record to its next status, described by `done`.
+/// the record to its next status, described by `done`. With `body = T`, the action takes a JSON
+/// body: `|db, caller, id, if_match, body| use case`.
 macro_rules! transition_endpoint {
+    ($(#[doc = $doc:literal])* $name:ident: $record:ty => $response:ident, tag = $tag:literal, id = $id:literal,
+     path = $path:tt, done = $done:literal, body = $body_type:ty,
+     |$db:ident, $caller:ident, $key:ident, $if_match:ident, $body:ident| $act:expr) => {
+        $(#[doc = $doc])*
+        #[utoipa::path(
+            tag = $tag,
+            params(("id" = Uuid, Path, description = $id), crate::extract::IfMatch),
+            request_body = $body_type,
+            responses(
+                (status = 200, description = $done, body = $response,
+                    headers(("ETag" = String, description = "The new version, quoted"))),
+                crate::openapi::ChangeErrors,
+            ),
+            security(("bearer" = [])),
+            extensions(("x-permission" = json!(<$record as domain::record::Record>::TYPE.write_permission())))
+        )]
+        #[post($path)]
+        pub async fn $name(
+            state: actix_web::web::Data<crate::state::AppState>,
+            caller: crate::auth::Authorized,
+            req: actix_web::HttpRequest,
+            id: actix_web::web::Path<uuid::Uuid>,
+            body: crate::extract::Body<$body_type>,
+        ) -> Result<actix_web::HttpResponse, crate::error::ApiError> {
+            let $caller: crate::auth::Caller = *caller;
+            let ($db, $key, $if_match, $body) = (&state.db, id.into_inner(), crate::extract::if_match(&req)?, body.0);
+            let record: $record = $act.await?;
+            Ok(crate::v1::kit::current(&$caller, record))
+        }
+    };
     ($(#[doc = $doc:literal])* $name:ident: $record:ty => $response:ident, tag = $tag:literal, id = $id:literal,
      path = $path:tt, done = $done:literal, $(also = ($($also:tt)*),)?
      |$db:ident, $caller:ident, $key:ident, $if_match:ident| $act:expr) => {
@@ -350,6 +422,6 @@ macro_rules! batch_endpoint {
 }
 
 pub(crate) use {
-    batch_endpoint, create_endpoint, get_endpoint, list_endpoint, remove_endpoint, shown_alike, transition_endpoint,
-    update_endpoint, upsert_endpoint,
+    batch_endpoint, create_endpoint, get_endpoint, list_endpoint, nested_list_endpoint, remove_endpoint, shown_alike,
+    transition_endpoint, update_endpoint, upsert_endpoint,
 };

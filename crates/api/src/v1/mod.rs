@@ -5,6 +5,7 @@ pub mod attachments;
 pub mod auth;
 pub mod batch;
 pub mod cases;
+pub mod contracts;
 pub mod discount_rules;
 pub mod events;
 pub mod flow;
@@ -49,4 +50,5 @@ pub fn configure(config: &mut ServiceConfig) {
     teams::configure(config);
     cases::configure(config);
     sla_policies::configure(config);
+    contracts::configure(config);
 }

@@ -7,6 +7,7 @@ use domain::resource::ResourceType;
 use persistence::ConnectionTrait;
 use persistence::activities::Activities;
 use persistence::cases::Cases;
+use persistence::contracts::Contracts;
 use persistence::invoices::Invoices;
 use persistence::offers::Offers;
 use persistence::opportunities::Opportunities;
@@ -62,6 +63,7 @@ async fn find(
         ResourceType::Offer => one::<Offers>(conn, id, visibility, access).await?.map(|_| OPEN),
         ResourceType::SalesOrder => one::<SalesOrders>(conn, id, visibility, access).await?.map(|_| OPEN),
         ResourceType::Case => one::<Cases>(conn, id, visibility, access).await?.map(|_| OPEN),
+        ResourceType::Contract => one::<Contracts>(conn, id, visibility, access).await?.map(|_| OPEN),
         // An issued invoice is a legal document: its attachments are part of it.
         ResourceType::Invoice => one::<Invoices>(conn, id, visibility, access)
             .await?

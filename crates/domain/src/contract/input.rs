@@ -108,7 +108,11 @@ impl ContractInput {
             .discount_percent
             .and_then(|percent| errors.check("discount_percent", money::check_percent(percent)));
         if discount_percent.is_some_and(|p| p.is_zero()) {
-            errors.add("discount_percent", "out_of_range", "must be greater than 0 (or left out)");
+            errors.add(
+                "discount_percent",
+                "out_of_range",
+                "must be greater than 0 (or left out)",
+            );
         }
         let renewal = self.renewal(valid_to, &mut errors);
         errors.finish(|| ContractFields {

@@ -17,7 +17,9 @@ use chrono::{Days, Months, NaiveDate};
 use uuid::Uuid;
 
 pub use self::choice::{Considered, choose};
-pub use self::input::{ContractFields, ContractInput, MAX_NOTICE_DAYS, MAX_RENEWAL_MONTHS, Renewal, TERMS_MAX, TITLE_MAX};
+pub use self::input::{
+    ContractFields, ContractInput, MAX_NOTICE_DAYS, MAX_RENEWAL_MONTHS, Renewal, TERMS_MAX, TITLE_MAX,
+};
 use crate::text;
 use crate::transition::{self, Transition, TransitionError};
 use crate::validation::ValidationErrors;
@@ -203,6 +205,7 @@ impl Contract {
     }
 
     /// The contract after `step`.
+    #[must_use]
     pub fn after(&self, step: Step) -> Contract {
         let mut next = self.clone();
         match step {
@@ -222,7 +225,11 @@ impl Contract {
     /// `draft` → `active` on `today`. A contract whose term ended before today cannot start.
     pub fn activate(&self, today: NaiveDate) -> Result<Contract, ActionError> {
         transition::apply(TRANSITIONS, self.state.status, ContractAction::Activate).map_err(ActionError::State)?;
-        if let Some(valid_to) = self.fields.valid_to.filter(|&to| to < today && self.fields.renewal.is_none()) {
+        if let Some(valid_to) = self
+            .fields
+            .valid_to
+            .filter(|&to| to < today && self.fields.renewal.is_none())
+        {
             let mut errors = ValidationErrors::new();
             let message = format!("the contract ended on {valid_to}: it cannot be activated");
             errors.add("valid_to", "in_past", message);
@@ -246,9 +253,15 @@ impl Contract {
     ) -> Result<Contract, ActionError> {
         transition::apply(TRANSITIONS, self.state.status, ContractAction::Terminate).map_err(ActionError::State)?;
         let mut errors = ValidationErrors::new();
-        let reason = errors.check("reason", text::optional_multiline(reason, REASON_MAX)).flatten();
+        let reason = errors
+            .check("reason", text::optional_multiline(reason, REASON_MAX))
+            .flatten();
         if effective_date < today {
-            errors.add("effective_date", "in_past", format!("must not be before today ({today})"));
+            errors.add(
+                "effective_date",
+                "in_past",
+                format!("must not be before today ({today})"),
+            );
         }
         let mut next = self.clone();
         next.state.termination = Some(Termination {

@@ -21,7 +21,7 @@ fn contract(n: u128, from: &str, to: Option<&str>, auto_renew: bool) -> Contract
     let at = DateTime::<Utc>::UNIX_EPOCH;
     Contract {
         id: Uuid::from_u128(n),
-        number: number(2026, n as i64),
+        number: number(2026, i64::try_from(n).unwrap()),
         fields: input.validate(day(from)).unwrap(),
         state: ContractState {
             status: ContractStatus::Active,
@@ -73,7 +73,10 @@ fn a_renewing_contract_defaults_to_yearly_terms_and_round_trips_as_input() {
         notice_days: 0,
     };
     assert_eq!(fields.renewal, Some(renewal));
-    assert_eq!(ContractInput::from(fields.clone()).validate(day("2030-01-01")), Ok(fields));
+    assert_eq!(
+        ContractInput::from(fields.clone()).validate(day("2030-01-01")),
+        Ok(fields)
+    );
 }
 
 #[test]
@@ -120,7 +123,9 @@ fn it_applies_within_its_term_only() {
 #[test]
 fn a_termination_today_ends_it_at_once() {
     let c = contract(1, "2026-01-01", None, false);
-    let ended = c.terminate(day("2026-05-10"), day("2026-05-10"), Some("moved away")).unwrap();
+    let ended = c
+        .terminate(day("2026-05-10"), day("2026-05-10"), Some("moved away"))
+        .unwrap();
     assert_eq!(ended.state.status, ContractStatus::Terminated);
     assert_eq!(ended.state.ended_on, Some(day("2026-05-10")));
     assert!(ended.applies_on(day("2026-05-09")));
@@ -244,7 +249,11 @@ fn of_several_contracts_running_the_most_recent_start_wins_and_each_is_explained
             (Uuid::from_u128(3), "not_valid_on_date")
         ]
     );
-    assert!(considered[0].reason.contains("CT-2026-000002"), "{}", considered[0].reason);
+    assert!(
+        considered[0].reason.contains("CT-2026-000002"),
+        "{}",
+        considered[0].reason
+    );
     // After the newer one's end, the older one applies again.
     let (chosen, _) = choose(&contracts, day("2026-07-01"));
     assert_eq!(chosen.map(|c| c.id), Some(older.id));

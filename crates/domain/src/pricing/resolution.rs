@@ -59,12 +59,24 @@ pub struct Resolution {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Source {
     /// A contract of the party, considered for the date.
-    Contract { id: Uuid, number: String },
-    PriceList { id: Uuid, name: String },
+    Contract {
+        id: Uuid,
+        number: String,
+    },
+    PriceList {
+        id: Uuid,
+        name: String,
+    },
     ListPrice,
     /// The discount of the contract chosen.
-    ContractDiscount { id: Uuid, number: String },
-    DiscountRule { id: Uuid, name: String },
+    ContractDiscount {
+        id: Uuid,
+        number: String,
+    },
+    DiscountRule {
+        id: Uuid,
+        name: String,
+    },
 }
 
 /// One source considered: whether it applied, a stable code and a reason a salesperson understands.
@@ -105,7 +117,11 @@ pub fn resolve(query: &PricingQuery<'_>, turnover: impl Fn(TurnoverPeriod, Curre
             id: c.contract.id,
             number: c.contract.number.clone(),
         };
-        let outcome = if c.chosen { Ok(c.reason) } else { Err((c.code, c.reason)) };
+        let outcome = if c.chosen {
+            Ok(c.reason)
+        } else {
+            Err((c.code, c.reason))
+        };
         explanation.push(Consideration::new(source, outcome));
     }
     let mut unit_price = None;
@@ -119,16 +135,16 @@ pub fn resolve(query: &PricingQuery<'_>, turnover: impl Fn(TurnoverPeriod, Curre
         explanation.push(Consideration::new(price_list_source(list), outcome));
     }
     if let Some(list) = query.price_list {
-        let outcome = match contract.filter(|_| unit_price.is_some()) {
-            Some(contract) => Err((
-                "not_needed",
-                format!("not used: the price list of contract {} gives the price", contract.number),
-            )),
-            None => {
-                let tier = tier_for(list, query);
-                unit_price = tier.as_ref().ok().map(|entry| entry.unit_price);
-                tier.map(|entry| tier_reason(entry, query.currency))
-            }
+        let outcome = if let Some(contract) = contract.filter(|_| unit_price.is_some()) {
+            let reason = format!(
+                "not used: the price list of contract {} gives the price",
+                contract.number
+            );
+            Err(("not_needed", reason))
+        } else {
+            let tier = tier_for(list, query);
+            unit_price = tier.as_ref().ok().map(|entry| entry.unit_price);
+            tier.map(|entry| tier_reason(entry, query.currency))
         };
         explanation.push(Consideration::new(price_list_source(list), outcome));
     }
@@ -150,7 +166,11 @@ pub fn resolve(query: &PricingQuery<'_>, turnover: impl Fn(TurnoverPeriod, Curre
     let contract_wins = contract_discount.is_some_and(|(_, percent)| percent >= best_percent);
     if let Some((contract, percent)) = contract_discount {
         let outcome = match best.filter(|_| !contract_wins) {
-            None => Ok(format!("{} discount of contract {}", self::percent(percent), contract.number)),
+            None => Ok(format!(
+                "{} discount of contract {}",
+                self::percent(percent),
+                contract.number
+            )),
             Some(b) => Err(("not_best", beaten_by(&query.rules[b]))),
         };
         let source = Source::ContractDiscount {
@@ -351,7 +371,11 @@ fn best_rule(rules: &[DiscountRule], outcomes: &[Result<String, Miss>]) -> Optio
 }
 
 fn beaten_by(winner: &DiscountRule) -> String {
-    format!("a better rule applies: {} ({})", winner.fields.name, percent(winner.fields.percent))
+    format!(
+        "a better rule applies: {} ({})",
+        winner.fields.name,
+        percent(winner.fields.percent)
+    )
 }
 
 fn beaten_by_rule(rule: &DiscountRule, winner: &DiscountRule) -> String {

@@ -4,6 +4,7 @@ pub mod activity;
 pub mod attachment;
 pub mod case;
 pub mod case_message;
+pub mod contract;
 pub mod discount_rule;
 pub mod event;
 pub mod feed_position;

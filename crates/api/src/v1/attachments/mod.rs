@@ -154,3 +154,4 @@ record_attachments_endpoint!(list_offer_attachments, Offer, id = "Offer id");
 record_attachments_endpoint!(list_sales_order_attachments, SalesOrder, id = "Sales order id");
 record_attachments_endpoint!(list_invoice_attachments, Invoice, id = "Invoice id");
 record_attachments_endpoint!(list_case_attachments, Case, id = "Case id");
+record_attachments_endpoint!(list_contract_attachments, Contract, id = "Contract id");

@@ -98,37 +98,12 @@ kit::list_endpoint!(
     |db, caller, filter, request| service::list(db, &caller, filter, &request)
 );
 
-/// The cases of a party, newest first.
-#[utoipa::path(
-    tag = "cases",
-    operation_id = "list_party_cases",
-    params(("id" = Uuid, Path, description = "Party id"), CaseListQuery),
-    responses(
-        (status = 200, description = "A page of cases", body = CasePage),
-        crate::openapi::FilteredReadErrors,
-    ),
-    security(("bearer" = [])),
-    extensions(("x-permission" = json!(Permission::ReadCases)))
-)]
-#[get("/{id}/cases")]
-pub async fn list_party_cases(
-    state: web::Data<AppState>,
-    caller: Authorized,
-    id: web::Path<Uuid>,
-    query: web::Query<CaseListQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let query = query.into_inner();
-    let default_sort = pagination::default_sort(query.updated_since.is_some(), "-created_at");
-    let (request, sort) = pagination::sorted(
-        query.sort.as_deref(),
-        default_sort,
-        SORTS,
-        query.limit,
-        query.cursor.as_deref(),
-    )?;
-    let page = service::list_of_party(&state.db, &caller, id.into_inner(), filter(&query)?, &request).await?;
-    Ok(HttpResponse::Ok().json(CasePage::new(page, &sort, |case| case.shown(&caller))))
-}
+kit::nested_list_endpoint!(
+    /// The cases of a party, newest first.
+    list_party_cases: Case => CasePage, tag = "cases", path = "/{id}/cases", of = "Party id", query = CaseListQuery, sorts = SORTS,
+    default = "-created_at", filter(query) = filter(&query)?,
+    |db, caller, party_id, filter, request| service::list_of_party(db, &caller, party_id, filter, &request)
+);
 
 kit::get_endpoint!(
     /// Read a case, with its SLA due times and status now.

@@ -1,7 +1,9 @@
 //! The party resource as it travels over HTTP, and its conversions to and from the domain.
 
+use crate::v1::contracts::dto::ContractSummary;
+use app::contracts::active::PartyView;
 use chrono::{DateTime, Utc};
-use domain::party::{self as model, Party, PartyInput};
+use domain::party::{self as model, PartyInput};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -235,6 +237,9 @@ pub struct PartyResponse {
     pub external_id: Option<String>,
     /// Set when the party was archived (deleted); archived parties take no new documents.
     pub archived_at: Option<DateTime<Utc>>,
+    /// The contracts running for it today, the most recent start first: their conditions apply
+    /// to its new documents.
+    pub active_contracts: Vec<ContractSummary>,
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -380,8 +385,10 @@ impl PartyPatch {
     }
 }
 
-impl From<Party> for PartyResponse {
-    fn from(party: Party) -> Self {
+impl From<PartyView> for PartyResponse {
+    fn from(view: PartyView) -> Self {
+        let active_contracts = view.active_contracts.iter().map(ContractSummary::from).collect();
+        let party = view.party;
         let f = party.fields;
         Self {
             id: party.id,
@@ -413,6 +420,7 @@ impl From<Party> for PartyResponse {
             notes: f.notes,
             external_id: f.external_id,
             archived_at: party.archived_at,
+            active_contracts,
             version: party.version,
             created_at: party.created_at,
             updated_at: party.updated_at,

@@ -9,6 +9,7 @@ use persistence::parties::{PartyFilter, PartySort};
 
 use self::dto::{PartyBatchBody, PartyBody, PartyListQuery, PartyPage, PartyPatch, PartyResponse};
 use crate::v1::kit::{self};
+use app::contracts::active::{PartyView, viewed_one, viewed_page, viewed_upsert};
 use app::parties as service;
 use domain::party::Party;
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
@@ -25,6 +26,7 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(crate::v1::attachments::list_party_attachments)
             .service(crate::v1::activities::list_party_activities)
             .service(crate::v1::cases::list_party_cases)
+            .service(crate::v1::contracts::list_party_contracts)
             .service(crate::v1::opportunities::list_party_opportunities)
             .service(crate::v1::offers::list_party_offers)
             .service(update_party)
@@ -34,11 +36,11 @@ pub fn configure(config: &mut ServiceConfig) {
 
 kit::create_endpoint!(
     /// Create a party.
-    create_party: Party => PartyResponse, tag = "parties", body = PartyBody,
-    |db, caller, body| service::create(db, &caller, body.into())
+    create_party: PartyView => PartyResponse, tag = "parties", body = PartyBody,
+    |db, caller, body| async { service::create(db, &caller, body.into()).await.map(PartyView::new) }
 );
 
-kit::shown_alike!(Party => PartyResponse);
+kit::shown_alike!(PartyView => PartyResponse);
 
 const SORTS: &[(&str, PartySort)] = &[
     ("name", PartySort::Name),
@@ -48,7 +50,7 @@ const SORTS: &[(&str, PartySort)] = &[
 
 kit::list_endpoint!(
     /// List parties, filtered, sorted and paginated by cursor.
-    list_parties: Party => PartyPage, tag = "parties", query = PartyListQuery, sorts = SORTS, default = "name",
+    list_parties: PartyView => PartyPage, tag = "parties", query = PartyListQuery, sorts = SORTS, default = "name",
     filter(query) = PartyFilter {
         kind: query.kind.map(Into::into),
         role: query.role.map(Into::into),
@@ -61,19 +63,22 @@ kit::list_endpoint!(
         updated_since: crate::query::instant("updated_since", query.updated_since)?,
         include_archived: query.include_archived.unwrap_or(false),
     },
-    |db, caller, filter, request| service::list(db, &caller, &filter, &request)
+    |db, caller, filter, request| async { viewed_page(db, service::list(db, &caller, &filter, &request).await?).await }
 );
 
 kit::get_endpoint!(
     /// Read a party (archived ones too).
-    get_party: Party => PartyResponse, tag = "parties", id = "Party id",
-    |db, caller, id| service::get(db, &caller, id)
+    get_party: PartyView => PartyResponse, tag = "parties", id = "Party id",
+    |db, caller, id| async { viewed_one(db, service::get(db, &caller, id).await?).await }
 );
 
 kit::update_endpoint!(
     /// Change a party: fields present are set, `null` clears, absent fields are kept.
-    update_party: Party => PartyResponse, tag = "parties", id = "Party id", body = PartyPatch,
-    |db, caller, id, if_match, patch| service::update(db, &caller, id, if_match, |input| patch.apply_to(input))
+    update_party: PartyView => PartyResponse, tag = "parties", id = "Party id", body = PartyPatch,
+    |db, caller, id, if_match, patch| async {
+        let party = service::update(db, &caller, id, if_match, |input| patch.apply_to(input)).await?;
+        viewed_one(db, party).await
+    }
 );
 
 kit::remove_endpoint!(
@@ -84,8 +89,10 @@ kit::remove_endpoint!(
 
 kit::upsert_endpoint!(
     /// Create or replace the party with this external id (the body is the whole record).
-    upsert_party_by_external_id: Party => PartyResponse, tag = "parties", body = PartyBody,
-    |db, caller, external_id, if_match, body| service::upsert(db, &caller, external_id, body.into(), if_match)
+    upsert_party_by_external_id: PartyView => PartyResponse, tag = "parties", body = PartyBody,
+    |db, caller, external_id, if_match, body| async {
+        viewed_upsert(db, service::upsert(db, &caller, external_id, body.into(), if_match).await?).await
+    }
 );
 
 crate::v1::history::history_endpoint!(

@@ -27,8 +27,12 @@ pub struct ResolveQuery {
 #[derive(Debug, Clone, Copy, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SourceKind {
+    /// A contract of the party: whether its conditions apply on the date.
+    Contract,
     PriceList,
     ListPrice,
+    /// The discount of the contract that applies.
+    ContractDiscount,
     DiscountRule,
 }
 
@@ -36,11 +40,13 @@ pub enum SourceKind {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ConsiderationResponse {
     pub source: SourceKind,
-    /// The price list or discount rule (null for the list price).
+    /// The contract, price list or discount rule (null for the list price).
     pub source_id: Option<Uuid>,
+    /// The contract's number, the price list's or the rule's name.
     pub source_name: Option<String>,
     pub applied: bool,
-    /// Stable: `applied`, `not_valid_on_date`, `currency_mismatch`, `no_entry_for_product`,
+    /// Stable: `applied`, `not_valid_on_date`, `not_chosen` (another contract applies),
+    /// `currency_mismatch`, `no_entry_for_product`,
     /// `below_lowest_tier`, `not_needed`, `inactive`, `customer_group_mismatch`,
     /// `product_group_mismatch`, `below_min_quantity`, `turnover_below_threshold`, `not_best`.
     pub code: String,
@@ -60,10 +66,15 @@ pub struct ResolutionResponse {
     /// Null when there is no price in the currency.
     #[schema(value_type = Option<String>, example = "9.50")]
     pub unit_price: Option<Decimal>,
-    /// Percent, of the best matching discount rule (discounts do not stack); 0 when none applies.
+    /// Percent, of the best matching discount rule or of the contract that applies (discounts do
+    /// not stack); 0 when none applies.
     #[schema(value_type = String, example = "5")]
     pub discount_percent: Decimal,
+    /// The rule the discount comes from; null when none applies or the contract's is the best.
     pub discount_rule_id: Option<Uuid>,
+    /// The contract whose conditions applied on the date (its price list first, its discount as a
+    /// candidate); null when none runs then.
+    pub contract_id: Option<Uuid>,
     pub explanation: Vec<ConsiderationResponse>,
 }
 
@@ -80,6 +91,7 @@ impl ResolutionResponse {
                 .map(|price| domain::money::shown_price(price, resolution.currency)),
             discount_percent: resolution.discount_percent.normalize(),
             discount_rule_id: resolution.discount_rule_id,
+            contract_id: resolution.contract_id,
             explanation: resolution.explanation.into_iter().map(Into::into).collect(),
         }
     }
@@ -88,6 +100,8 @@ impl ResolutionResponse {
 impl From<Consideration> for ConsiderationResponse {
     fn from(c: Consideration) -> Self {
         let (source, source_id, source_name) = match c.source {
+            pricing::Source::Contract { id, number } => (SourceKind::Contract, Some(id), Some(number)),
+            pricing::Source::ContractDiscount { id, number } => (SourceKind::ContractDiscount, Some(id), Some(number)),
             pricing::Source::PriceList { id, name } => (SourceKind::PriceList, Some(id), Some(name)),
             pricing::Source::ListPrice => (SourceKind::ListPrice, None, None),
             pricing::Source::DiscountRule { id, name } => (SourceKind::DiscountRule, Some(id), Some(name)),

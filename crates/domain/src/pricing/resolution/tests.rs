@@ -472,7 +472,10 @@ fn a_running_contract_prices_before_the_party_and_its_discount_competes_with_the
     let resolution = resolve(&q, no_turnover);
     assert_eq!(resolution.unit_price, Some(d("8.00")));
     assert_eq!(resolution.discount_percent, d("10"));
-    assert_eq!((resolution.discount_rule_id, resolution.contract_id), (None, Some(Uuid::from_u128(7))));
+    assert_eq!(
+        (resolution.discount_rule_id, resolution.contract_id),
+        (None, Some(Uuid::from_u128(7)))
+    );
     assert_eq!(
         explain(&resolution),
         [
@@ -489,13 +492,19 @@ fn a_running_contract_prices_before_the_party_and_its_discount_competes_with_the
     let rules = [rule("Big", "15")];
     q.rules = &rules;
     let resolution = resolve(&q, no_turnover);
-    assert_eq!((resolution.unit_price, resolution.discount_percent), (Some(d("8.00")), d("15")));
+    assert_eq!(
+        (resolution.unit_price, resolution.discount_percent),
+        (Some(d("8.00")), d("15"))
+    );
     assert_eq!(explain(&resolution)[4], "not_best: a better rule applies: Big (15 %)");
 
     // After its end the party's own conditions are back, and the explanation says why.
     q.date = day("2027-01-04");
     let resolution = resolve(&q, no_turnover);
-    assert_eq!((resolution.unit_price, resolution.contract_id), (Some(d("10.00")), None));
+    assert_eq!(
+        (resolution.unit_price, resolution.contract_id),
+        (Some(d("10.00")), None)
+    );
     assert_eq!(
         explain(&resolution)[0],
         "not_valid_on_date: contract CT-2026-000007 \"Framework\" applied until 2026-12-31, not on 2027-01-04"

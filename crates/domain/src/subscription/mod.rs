@@ -1,0 +1,3 @@
+//! Subscriptions: recurring billing on a schedule of periods.
+
+pub mod period;
