@@ -248,6 +248,7 @@ impl Samples {
             "sales_order_id" => sample("sales_order"),
             "invoice_order_id" => sample("invoice_order"),
             "invoice_id" | "credits_invoice_id" => sample("invoice"),
+            "price_list_id" => sample("price_list"),
             "number" if documents.starts_with("offers") => sample("offer_number"),
             "number" if documents.starts_with("sales-orders") => sample("sales_order_number"),
             "number" => sample("invoice_number"),
