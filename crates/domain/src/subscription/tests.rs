@@ -43,9 +43,9 @@ fn monthly(start: &str, activated_on: &str) -> Subscription {
 
 /// Bills (or skips) everything due for `biller` by `as_of` on that day; returns the periods
 /// billed, by start, and the skipped ones.
-fn run(sub: &mut Subscription, biller: Biller, as_of: &str) -> (Vec<NaiveDate>, Vec<NaiveDate>) {
+fn run(sub: &mut Subscription, who: Biller, as_of: &str) -> (Vec<NaiveDate>, Vec<NaiveDate>) {
     let (mut billed, mut passed_over) = (Vec::new(), Vec::new());
-    for (period, outcome) in sub.due(biller, day(as_of), day(as_of)) {
+    for (period, outcome) in sub.due(who, day(as_of), day(as_of)) {
         match outcome {
             Outcome::Bill => billed.push(period.start),
             Outcome::Skip => passed_over.push(period.start),
