@@ -1,7 +1,7 @@
 # Each target is one command; `make ci` runs what CI runs.
 PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run test test-pg lint fmt openapi openapi-check contract query-plans seed bench bench-sync bench-read bench-cases bench-logins bench-crash bench-outage bench-hostile ci
+.PHONY: run test test-pg lint fmt openapi openapi-check contract query-plans seed bench bench-sync bench-read bench-cases bench-billing bench-logins bench-crash bench-outage bench-hostile ci
 
 run:
 	cargo run --release
@@ -62,6 +62,11 @@ bench-read:
 # attachments, one client; then 1,000 cases breaching at once and how soon the job raises them.
 bench-cases:
 	python3 bench/cases.py http://127.0.0.1:8080/api/v1 200 1000
+
+# Against a server started with `CRM_RATE_LIMIT_PER_MINUTE=0 make run`: contract pricing, subscriptions,
+# their preview, and a billing run over 500 subscriptions with 7 periods due each.
+bench-billing:
+	python3 bench/billing.py http://127.0.0.1:8080/api/v1 200 500
 
 # Against a server started with `make run`: its peak memory during a storm of wrong passwords.
 bench-logins:

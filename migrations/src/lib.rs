@@ -30,6 +30,7 @@ mod m20261203_000024_notify_only_subscribed;
 mod m20261203_000025_cases;
 mod m20261203_000026_attachments;
 mod m20261203_000027_contracts;
+mod m20261203_000028_subscriptions;
 
 pub struct Migrator;
 
@@ -63,6 +64,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000025_cases::Migration),
             Box::new(m20261203_000026_attachments::Migration),
             Box::new(m20261203_000027_contracts::Migration),
+            Box::new(m20261203_000028_subscriptions::Migration),
         ]
     }
 }

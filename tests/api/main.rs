@@ -33,6 +33,7 @@ mod repository_kit;
 mod sales_orders;
 mod seed;
 mod statements;
+mod subscriptions;
 mod teams;
 mod tokens;
 mod updated_since;

@@ -226,6 +226,7 @@ impl Samples {
             "cases" => "case",
             "sla-policies" => "sla_policy",
             "contracts" => "contract",
+            "subscriptions" => "subscription",
             other => panic!("which record does a list under {other} belong to?"),
         };
         Some(path.replace("{id}", self.0.get(key)?))
@@ -249,6 +250,7 @@ impl Samples {
             "invoice_order_id" => sample("invoice_order"),
             "invoice_id" | "credits_invoice_id" => sample("invoice"),
             "price_list_id" => sample("price_list"),
+            "contract_id" => sample("contract"),
             "number" if documents.starts_with("offers") => sample("offer_number"),
             "number" if documents.starts_with("sales-orders") => sample("sales_order_number"),
             "number" => sample("invoice_number"),

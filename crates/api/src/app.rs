@@ -75,6 +75,7 @@ impl Application {
         housekeeping::start(db.clone(), settings.event_retention_days, clock.clone(), files.clone()).await?;
         app::case_clock::start(db.clone(), clock.clone());
         app::contracts::dates::start(db.clone(), clock.clone());
+        app::subscriptions::billing::start(db.clone(), clock.clone());
         let listener = TcpListener::bind(&settings.listen).with_context(|| format!("binding {}", settings.listen))?;
         let port = listener.local_addr()?.port();
         let instance = app::instance::start(db.clone()).await?;

@@ -45,6 +45,8 @@ use crate::error::{ErrorCode, FieldProblem, Problem};
         (name = "cases", description = "Support cases with their messages and SLA clocks, and the SLA policies that set them"),
         (name = "contracts", description = "What clients have signed: the term, renewal and termination, and the \
             conditions (payment terms, price list, discount) their new documents get while it runs"),
+        (name = "subscriptions", description = "Agreements for periodic delivery and billing, and the billing runs \
+            that turn each due period into a confirmed sales order, exactly once"),
         (name = "health", description = "Probes"),
     )
 )]

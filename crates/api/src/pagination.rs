@@ -308,6 +308,15 @@ impl Keyed for persistence::contracts::ContractSort {
     }
 }
 
+impl Keyed for persistence::subscriptions::SubscriptionSort {
+    fn key_kind(self) -> KeyKind {
+        match self {
+            Self::Number => KeyKind::Text,
+            Self::CreatedAt | Self::UpdatedAt => KeyKind::Time,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,9 +1,11 @@
 //! Gathers the chain a document belongs to: from it to its sales orders, then up to their offers
-//! and opportunities and down to the invoice orders, invoices and credit notes of their lines.
+//! and opportunities (or the subscriptions whose periods they bill, and their contracts) and down
+//! to the invoice orders, invoices and credit notes of their lines.
 //! Every read happens in one snapshot, so the quantities agree with each other.
 
 use chrono::NaiveDate;
 use domain::attachment::Attachment;
+use domain::contract::Contract;
 use domain::flow::{self, FlowLine};
 use domain::invoice::{Invoice, InvoiceKind};
 use domain::invoice_order::InvoiceOrder;
@@ -11,8 +13,12 @@ use domain::offer::Offer;
 use domain::opportunity::Opportunity;
 use domain::resource::ResourceType;
 use domain::sales_order::SalesOrder;
+use domain::subscription::Subscription;
+use persistence::contracts::Contracts;
+use persistence::subscriptions::Subscriptions;
 use persistence::{
     DatabaseConnection, DatabaseTransaction, attachments, db, invoice_orders, invoices, offers, sales_orders,
+    subscription_periods,
 };
 use uuid::Uuid;
 
@@ -36,6 +42,7 @@ pub enum Start {
     SalesOrder(Uuid),
     InvoiceOrder(Uuid),
     Invoice(Uuid),
+    Subscription(Uuid),
 }
 
 /// What the start names directly: the sales orders the chain runs through, and the documents
@@ -47,11 +54,16 @@ struct Seed {
     offer_ids: Vec<Uuid>,
     invoice_orders: Vec<InvoiceOrder>,
     invoices: Vec<Invoice>,
+    subscription_ids: Vec<Uuid>,
 }
 
 /// The chain of documents, from the opportunity to the credit notes. Documents the caller may not
 /// see are left out; each list is in the order the documents were made.
 pub struct Flow {
+    /// The contracts of the subscriptions below.
+    pub contracts: Vec<Contract>,
+    /// The subscriptions whose periods the orders bill.
+    pub subscriptions: Vec<Subscription>,
     pub opportunities: Vec<Opportunity>,
     pub offers: Vec<Offer>,
     pub sales_orders: Vec<SalesOrder>,
@@ -99,6 +111,17 @@ pub async fn flow(db: &DatabaseConnection, caller: &Caller, start: Start) -> Res
     for id in unique(offers.iter().filter_map(|o| o.fields.opportunity_id).collect()) {
         opportunities.extend(table::find::<Opportunities>(&txn, id, visibility).await?);
     }
+    let billed = subscription_periods::subscriptions_of_orders(&txn, &order_ids).await?;
+    let mut subscription_ids = seed.subscription_ids;
+    subscription_ids.extend(billed.into_iter().map(|(_, subscription)| subscription));
+    let mut subscriptions: Vec<Subscription> = Vec::new();
+    for id in unique(subscription_ids) {
+        subscriptions.extend(table::find::<Subscriptions>(&txn, id, visibility).await?);
+    }
+    let mut contracts: Vec<Contract> = Vec::new();
+    for id in unique(subscriptions.iter().filter_map(|s| s.fields.contract_id).collect()) {
+        contracts.extend(table::find::<Contracts>(&txn, id, visibility).await?);
+    }
     merge(&mut invoice_orders, seed.invoice_orders, |o| (o.created_at, o.id));
     let mut documents = invoices::of_sales_orders(&txn, &order_ids, visibility).await?;
     merge(&mut documents, seed.invoices, |i| (i.created_at, i.id));
@@ -111,9 +134,10 @@ pub async fn flow(db: &DatabaseConnection, caller: &Caller, start: Start) -> Res
     merge(&mut documents, credit_notes, |i| (i.created_at, i.id));
     let documents_of = [
         (
-            ResourceType::Opportunity,
-            opportunities.iter().map(|o| o.id).collect::<Vec<_>>(),
+            ResourceType::Contract,
+            contracts.iter().map(|c| c.id).collect::<Vec<_>>(),
         ),
+        (ResourceType::Opportunity, opportunities.iter().map(|o| o.id).collect()),
         (ResourceType::Offer, offers.iter().map(|o| o.id).collect()),
         (ResourceType::SalesOrder, orders.iter().map(|o| o.id).collect()),
         (ResourceType::Invoice, documents.iter().map(|i| i.id).collect()),
@@ -128,6 +152,8 @@ pub async fn flow(db: &DatabaseConnection, caller: &Caller, start: Start) -> Res
         documents.into_iter().partition(|i| i.kind == InvoiceKind::Invoice);
     Ok(Flow {
         lines: flow::lines(&offers, &orders, &invoices),
+        contracts,
+        subscriptions,
         opportunities,
         offers,
         sales_orders: orders,
@@ -181,6 +207,15 @@ async fn seed(txn: &DatabaseTransaction, caller: &Caller, start: Start) -> Resul
                 .collect();
             seed.order_ids = sales_orders::ids_of_lines(txn, &ordered).await?;
             seed.invoices.push(invoice);
+        }
+        Start::Subscription(id) => {
+            table::find::<Subscriptions>(txn, id, visibility)
+                .await?
+                .ok_or(AppError::not_found(ResourceType::Subscription))?;
+            seed.subscription_ids.push(id);
+            // Its latest orders: a subscription billed for years has more than a flow shows.
+            let orders = subscription_periods::orders_of_subscriptions(txn, &[id]).await?;
+            seed.order_ids = orders[orders.len().saturating_sub(MAX_ORDERS)..].to_vec();
         }
     }
     Ok(seed)

@@ -144,7 +144,7 @@ pub async fn of(
     request: &PageRequest<()>,
 ) -> Result<Page<Entry>, AppError> {
     use persistence::{activities, attachments, invoice_orders, invoices, offers, opportunities, parties};
-    use persistence::{cases, contracts, sla_policies};
+    use persistence::{cases, contracts, sla_policies, subscriptions};
     use persistence::{discount_rules, pipeline_stages, price_lists, products, sales_orders, teams, users};
     caller.require(resource.read_permission())?;
     let found = match resource {
@@ -164,6 +164,7 @@ pub async fn of(
         ResourceType::Case => found::<cases::Cases>(db, caller, id).await?,
         ResourceType::SlaPolicy => found::<sla_policies::SlaPolicies>(db, caller, id).await?,
         ResourceType::Contract => found::<contracts::Contracts>(db, caller, id).await?,
+        ResourceType::Subscription => found::<subscriptions::Subscriptions>(db, caller, id).await?,
         // Subscriptions are the feed's consumers, not part of it: they have no history.
         ResourceType::Webhook => Found::Hidden,
         // Seen by who sees its record.

@@ -43,6 +43,7 @@ pub mod products;
 pub mod sales_orders;
 pub mod seed;
 pub mod sla_policies;
+pub mod subscriptions;
 pub mod teams;
 pub mod users;
 pub mod webhooks;

@@ -361,6 +361,41 @@ async fn insert_new(
     Ok(order)
 }
 
+/// A confirmed order with `fields`, made by `actor` (none: the server), with the history entries
+/// and events of both steps (`sales_order.created`, `sales_order.confirmed`): a subscription's
+/// period billed, which goes straight to invoicing.
+pub(crate) async fn insert_confirmed(
+    conn: &impl ConnectionTrait,
+    actor: Option<Uuid>,
+    fields: sales_order::SalesOrderFields,
+) -> Result<SalesOrder, AppError> {
+    let at = now();
+    let sequence = numbers::next(conn, SERIES, at.year()).await?;
+    let draft = SalesOrder {
+        id: Uuid::now_v7(),
+        number: sales_order::number(at.year(), sequence),
+        status: SalesOrderStatus::Draft,
+        fields,
+        external_id: None,
+        version: 1,
+        created_at: at,
+        updated_at: at,
+    };
+    let confirmed = SalesOrder {
+        status: draft
+            .act(SalesOrderAction::Confirm)
+            .map_err(|_| AppError::internal(anyhow::anyhow!("a draft confirms")))?,
+        version: 2,
+        ..draft.clone()
+    };
+    sales_orders::insert(conn, &confirmed).await?;
+    let (created, now_confirmed) = (record(&draft), record(&confirmed));
+    history::record_by(conn, actor, RESOURCE, draft.id, Change::Created, None, &created).await?;
+    let change = Change::of_status(draft.status, confirmed.status);
+    history::record_by(conn, actor, RESOURCE, draft.id, change, Some(&created), &now_confirmed).await?;
+    Ok(confirmed)
+}
+
 impl Versioned for SalesOrders {
     const FORM: fn(&SalesOrder) -> Value = record;
 

@@ -45,4 +45,5 @@ records! {
     crate::case::policy::SlaPolicy => SlaPolicy,
     crate::attachment::Attachment => Attachment,
     crate::contract::Contract => Contract,
+    crate::subscription::Subscription => Subscription,
 }

@@ -26,6 +26,7 @@ pub enum ResourceType {
     SlaPolicy,
     Attachment,
     Contract,
+    Subscription,
 }
 
 str_enum!(ResourceType {
@@ -47,6 +48,7 @@ str_enum!(ResourceType {
     SlaPolicy => "sla_policy",
     Attachment => "attachment",
     Contract => "contract",
+    Subscription => "subscription",
 });
 
 impl ResourceType {
@@ -71,6 +73,7 @@ impl ResourceType {
             ResourceType::SlaPolicy => "sla-policies",
             ResourceType::Attachment => "attachments",
             ResourceType::Contract => "contracts",
+            ResourceType::Subscription => "subscriptions",
         }
     }
 
@@ -95,6 +98,7 @@ impl ResourceType {
             ResourceType::SlaPolicy => "sla policy",
             ResourceType::Attachment => "attachment",
             ResourceType::Contract => "contract",
+            ResourceType::Subscription => "subscription",
         }
     }
 
@@ -122,6 +126,7 @@ impl ResourceType {
                 | ResourceType::Invoice
                 | ResourceType::Case
                 | ResourceType::Contract
+                | ResourceType::Subscription
                 // Through the record it is attached to.
                 | ResourceType::Attachment
         )
@@ -175,7 +180,7 @@ impl ResourceType {
             ResourceType::Webhook => P::ManageWebhooks,
             ResourceType::Case | ResourceType::SlaPolicy => P::ReadCases,
             ResourceType::Attachment => P::ReadAttachments,
-            ResourceType::Contract => P::ReadContracts,
+            ResourceType::Contract | ResourceType::Subscription => P::ReadContracts,
         }
     }
 
@@ -187,7 +192,8 @@ impl ResourceType {
             | ResourceType::Offer
             | ResourceType::SalesOrder
             | ResourceType::Case
-            | ResourceType::Contract => Permission::UpsertSalesRecords,
+            | ResourceType::Contract
+            | ResourceType::Subscription => Permission::UpsertSalesRecords,
             _ => self.write_permission(),
         }
     }
@@ -211,7 +217,7 @@ impl ResourceType {
             ResourceType::Case => P::WriteCases,
             ResourceType::SlaPolicy => P::ManageSla,
             ResourceType::Attachment => P::WriteAttachments,
-            ResourceType::Contract => P::WriteContracts,
+            ResourceType::Contract | ResourceType::Subscription => P::WriteContracts,
         }
     }
 }

@@ -60,9 +60,14 @@ pub async fn insert(conn: &impl ConnectionTrait, order: &SalesOrder) -> Result<(
 }
 
 /// Inserts orders and their lines: two statements for one order or a few hundred.
+///
+/// The rows are built before the first await: a future holding an iterator over `orders` is not
+/// provably `Send` for every lifetime of its references, which a background job (billing) needs.
 pub async fn insert_many(conn: &impl ConnectionTrait, orders: &[SalesOrder]) -> Result<(), StoreError> {
-    table::insert::<SalesOrders, _>(conn, orders.iter().map(to_active_model)).await?;
-    lines::insert(conn, orders.iter().flat_map(line_rows)).await
+    let rows: Vec<_> = orders.iter().map(to_active_model).collect();
+    let line_rows: Vec<_> = orders.iter().flat_map(line_rows).collect();
+    table::insert::<SalesOrders, _>(conn, rows).await?;
+    lines::insert(conn, line_rows).await
 }
 
 /// Replaces a draft's lines with `order`'s (two statements, whatever their number). Only a draft:

@@ -22,6 +22,7 @@ pub mod pricing;
 pub mod products;
 pub mod sales_orders;
 pub mod sla_policies;
+pub mod subscriptions;
 pub mod teams;
 pub mod upsert;
 pub mod users;
@@ -51,4 +52,5 @@ pub fn configure(config: &mut ServiceConfig) {
     cases::configure(config);
     sla_policies::configure(config);
     contracts::configure(config);
+    subscriptions::configure(config);
 }

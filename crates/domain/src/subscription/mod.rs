@@ -284,15 +284,30 @@ impl Subscription {
             .filter(|p| !done_by_job.as_ref().is_some_and(|done| done.contains(&p.index)))
             .take_while(|p| !(paused && p.start > today))
             .take(MAX_PERIODS_PER_RUN)
-            .map(|p| {
-                let outcome = if paused_on(&self.state.pauses, p.start) {
-                    Outcome::Skip
-                } else {
-                    Outcome::Bill
-                };
-                (p, outcome)
-            })
+            .map(|p| (p, self.outcome_of(&p)))
             .collect()
+    }
+
+    /// Whether `period` is billed, or skipped as it starts in a pause.
+    pub fn outcome_of(&self, period: &Period) -> Outcome {
+        if paused_on(&self.state.pauses, period.start) {
+            Outcome::Skip
+        } else {
+            Outcome::Bill
+        }
+    }
+
+    /// The periods not done yet, in order, due or not: from the next a run would take (what a
+    /// preview shows).
+    pub fn upcoming(&self) -> impl Iterator<Item = Period> + '_ {
+        let from = self.next_index(Biller::Run).unwrap_or(0);
+        let done_by_job = self
+            .first_auto_index()
+            .map(|first| first..self.state.auto_billed_before);
+        self.fields
+            .schedule
+            .periods_from(from)
+            .filter(move |p| !done_by_job.as_ref().is_some_and(|done| done.contains(&p.index)))
     }
 
     /// The subscription once period `index` is billed or skipped (its cursors moved on).

@@ -14,16 +14,22 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::v1::attachments::dto::AttachmentResponse;
+use crate::v1::contracts::dto::ContractStatus;
 use crate::v1::invoice_orders::dto::InvoiceOrderStatus;
 use crate::v1::invoices::dto::InvoiceStatus;
 use crate::v1::offers::dto::OfferStatus;
 use crate::v1::opportunities::dto::OpportunityStatus;
 use crate::v1::sales_orders::dto::{InvoicingStatus, SalesOrderStatus};
+use crate::v1::subscriptions::dto::SubscriptionStatus;
 
 /// The chain of documents, from the opportunity to the credit notes. Documents the caller may not
 /// see are left out; each list is in the order the documents were made.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FlowResponse {
+    /// The contracts of the subscriptions below.
+    pub contracts: Vec<FlowContract>,
+    /// The subscriptions whose periods the orders bill.
+    pub subscriptions: Vec<FlowSubscription>,
     pub opportunities: Vec<FlowOpportunity>,
     pub offers: Vec<FlowOffer>,
     pub sales_orders: Vec<FlowSalesOrder>,
@@ -36,6 +42,23 @@ pub struct FlowResponse {
     /// The files attached to these documents: an order shows its offer's (its purchase order,
     /// the signed offer). `GET /attachments/{id}/content` downloads one.
     pub attachments: Vec<AttachmentResponse>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FlowContract {
+    pub id: Uuid,
+    pub number: String,
+    pub title: String,
+    pub status: ContractStatus,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FlowSubscription {
+    pub id: Uuid,
+    pub number: String,
+    pub status: SubscriptionStatus,
+    pub contract_id: Option<Uuid>,
+    pub currency: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -241,6 +264,27 @@ impl From<FlowLine> for FlowLineResponse {
 impl From<app::flow::Flow> for FlowResponse {
     fn from(flow: app::flow::Flow) -> Self {
         Self {
+            contracts: flow
+                .contracts
+                .iter()
+                .map(|c| FlowContract {
+                    id: c.id,
+                    number: c.number.clone(),
+                    title: c.fields.title.clone(),
+                    status: c.state.status.into(),
+                })
+                .collect(),
+            subscriptions: flow
+                .subscriptions
+                .iter()
+                .map(|s| FlowSubscription {
+                    id: s.id,
+                    number: s.number.clone(),
+                    status: s.state.status.into(),
+                    contract_id: s.fields.contract_id,
+                    currency: s.fields.currency.code().to_owned(),
+                })
+                .collect(),
             opportunities: flow.opportunities.iter().map(FlowOpportunity::from).collect(),
             offers: flow.offers.iter().map(|o| FlowOffer::new(o, flow.today)).collect(),
             sales_orders: flow.sales_orders.iter().map(FlowSalesOrder::from).collect(),

@@ -1,4 +1,4 @@
-//! `GET /api/v1/{offers|sales-orders|invoice-orders|invoices}/{id}/flow`: the chain of documents a
+//! `GET /api/v1/{offers|sales-orders|invoice-orders|invoices|subscriptions}/{id}/flow`: the chain of documents a
 //! document belongs to, up and down, with every line's quantities along it. Each handler lives
 //! here and is mounted in its resource's scope.
 //!
@@ -109,4 +109,26 @@ pub async fn get_invoice_flow(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     respond(&state, &caller, Start::Invoice(id.into_inner())).await
+}
+
+/// The chain of this subscription's orders: the orders of its latest periods (a hundred at most),
+/// their invoice orders, invoices and credit notes, its contract, with every line's quantities.
+#[utoipa::path(
+    tag = "subscriptions",
+    operation_id = "get_subscription_flow",
+    params(("id" = Uuid, Path, description = "Subscription id")),
+    responses(
+        (status = 200, description = "The document flow", body = FlowResponse),
+        crate::openapi::ReadErrors,
+    ),
+    security(("bearer" = [])),
+    extensions(("x-permission" = json!(Permission::ReadContracts)))
+)]
+#[get("/{id}/flow")]
+pub async fn get_subscription_flow(
+    state: web::Data<AppState>,
+    caller: Authorized,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    respond(&state, &caller, Start::Subscription(id.into_inner())).await
 }

@@ -27,6 +27,7 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(crate::v1::activities::list_party_activities)
             .service(crate::v1::cases::list_party_cases)
             .service(crate::v1::contracts::list_party_contracts)
+            .service(crate::v1::subscriptions::list_party_subscriptions)
             .service(crate::v1::opportunities::list_party_opportunities)
             .service(crate::v1::offers::list_party_offers)
             .service(update_party)
