@@ -5,8 +5,6 @@ use chrono::{DateTime, NaiveDate, Utc};
 use domain::document::LineInput;
 use domain::subscription::period::{self as schedule_model, Period};
 use domain::subscription::{self as model, Biller, Outcome, Subscription, SubscriptionInput};
-use persistence::subscription_periods::DonePeriod;
-use persistence::subscription_runs::{Run, Trigger};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -419,99 +417,6 @@ impl From<app::subscriptions::PreviewPeriod> for PreviewPeriod {
             tax_total: p.totals.tax_total,
             total: p.totals.total,
             tax_breakdown: p.totals.tax_breakdown.into_iter().map(Into::into).collect(),
-        }
-    }
-}
-
-/// `POST /subscription-runs`: bill every period due by `as_of`.
-#[derive(Debug, Deserialize, ToSchema, Validate)]
-#[serde(deny_unknown_fields)]
-pub struct RunBody {
-    /// At most a year ahead; periods due on or before it are billed.
-    pub as_of: NaiveDate,
-}
-
-#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum RunTrigger {
-    /// `POST /subscription-runs`.
-    Request,
-    /// The server's daily job.
-    Schedule,
-}
-
-/// A period a run billed or skipped.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct RunPeriod {
-    pub subscription_id: Uuid,
-    pub index: u32,
-    pub start: NaiveDate,
-    pub end: NaiveDate,
-    pub due_on: NaiveDate,
-    pub outcome: PeriodOutcome,
-    /// The confirmed order that bills it.
-    pub sales_order_id: Option<Uuid>,
-}
-
-/// A subscription a run could not bill, and why (its periods stay due for the next run).
-#[derive(Debug, Serialize, ToSchema)]
-pub struct RunFailure {
-    pub subscription_id: Uuid,
-    /// The problem's `code`, as the request would have answered it.
-    pub code: String,
-    pub detail: String,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct RunResponse {
-    pub id: Uuid,
-    pub as_of: NaiveDate,
-    pub trigger: RunTrigger,
-    pub requested_by: Option<Uuid>,
-    pub started_at: DateTime<Utc>,
-    pub finished_at: DateTime<Utc>,
-    pub billed_count: u32,
-    pub skipped_count: u32,
-    /// What it billed and skipped, by subscription and start.
-    pub periods: Vec<RunPeriod>,
-    pub failures: Vec<RunFailure>,
-}
-
-impl RunResponse {
-    pub fn new(run: Run, periods: Vec<DonePeriod>) -> Self {
-        Self {
-            id: run.id,
-            as_of: run.as_of,
-            trigger: match run.trigger {
-                Trigger::Request => RunTrigger::Request,
-                Trigger::Schedule => RunTrigger::Schedule,
-            },
-            requested_by: run.requested_by,
-            started_at: run.started_at,
-            finished_at: run.finished_at,
-            billed_count: run.billed,
-            skipped_count: run.skipped,
-            periods: periods
-                .into_iter()
-                .map(|p| RunPeriod {
-                    subscription_id: p.subscription_id,
-                    index: p.index,
-                    start: p.start,
-                    end: p.end,
-                    due_on: p.due_on,
-                    outcome: p.outcome.into(),
-                    sales_order_id: p.sales_order_id,
-                })
-                .collect(),
-            failures: run
-                .failures
-                .into_iter()
-                .map(|f| RunFailure {
-                    subscription_id: f.subscription_id,
-                    code: f.code,
-                    detail: f.detail,
-                })
-                .collect(),
         }
     }
 }

@@ -2,8 +2,8 @@
 //! `/api/v1/subscription-runs`, the billing runs that turn due periods into orders.
 
 pub mod dto;
+pub mod runs;
 
-use actix_web::http::header;
 use actix_web::{HttpResponse, delete, get, patch, post, put, web};
 use domain::access::Permission;
 use domain::subscription::{CancelAt, Subscription, SubscriptionAction};
@@ -11,15 +11,15 @@ use persistence::subscriptions::{SubscriptionFilter, SubscriptionSort};
 use uuid::Uuid;
 
 use self::dto::{
-    CancelBody, PreviewQuery, PreviewResponse, RunBody, RunResponse, SubscriptionBody, SubscriptionListQuery,
-    SubscriptionPage, SubscriptionPatch, SubscriptionResponse,
+    CancelBody, PreviewQuery, PreviewResponse, SubscriptionBody, SubscriptionListQuery, SubscriptionPage,
+    SubscriptionPatch, SubscriptionResponse,
 };
 use crate::auth::{Authorized, Caller};
 use crate::error::ApiError;
 use crate::query;
 use crate::state::AppState;
 use crate::v1::kit::{self, Shown};
-use app::subscriptions::{self as service, billing};
+use app::subscriptions as service;
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
 
 pub fn configure(config: &mut ServiceConfig) {
@@ -41,8 +41,8 @@ pub fn configure(config: &mut ServiceConfig) {
     );
     config.service(
         scope("/subscription-runs")
-            .service(run_billing)
-            .service(get_subscription_run),
+            .service(runs::run_billing)
+            .service(runs::get_subscription_run),
     );
 }
 
@@ -194,60 +194,4 @@ pub async fn preview_subscription(
         currency: subscription.fields.currency.code().to_owned(),
         periods: periods.into_iter().map(Into::into).collect(),
     }))
-}
-
-/// Bill every period due by `as_of` (at most a year ahead) that is not billed yet: each becomes
-/// a confirmed sales order linked to its period, or is skipped when it started while paused.
-/// Running it again, or twice at once, bills nothing twice. The run goes on to its end if the
-/// client goes away; a subscription it cannot bill is listed in `failures` and stays due.
-#[utoipa::path(
-    tag = "subscriptions",
-    operation_id = "run_billing",
-    request_body = RunBody,
-    responses(
-        (status = 201, description = "The run, with what it billed", body = RunResponse,
-            headers(("Location" = String, description = "The run"))),
-        crate::openapi::CreateErrors,
-    ),
-    security(("bearer" = [])),
-    extensions(("x-permission" = json!(Permission::RunBilling)))
-)]
-#[post("")]
-pub async fn run_billing(
-    state: web::Data<AppState>,
-    caller: Authorized,
-    body: crate::extract::Body<RunBody>,
-) -> Result<HttpResponse, ApiError> {
-    let caller: Caller = *caller;
-    let (db, clock, as_of) = (state.db.clone(), state.clock.clone(), body.0.as_of);
-    let task = tokio::spawn(async move { clock.scope(billing::run(&db, &caller, as_of)).await });
-    let run = task
-        .await
-        .map_err(|error| app::error::AppError::internal(anyhow::anyhow!("the billing run stopped: {error}")))??;
-    let (run, periods) = billing::get(&state.db, run.id).await?;
-    Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/api/v1/subscription-runs/{}", run.id)))
-        .json(RunResponse::new(run, periods)))
-}
-
-/// A billing run: when, as of which day, what it billed and skipped, and what it could not bill.
-#[utoipa::path(
-    tag = "subscriptions",
-    operation_id = "get_subscription_run",
-    params(("id" = Uuid, Path, description = "Run id")),
-    responses(
-        (status = 200, description = "The run", body = RunResponse),
-        crate::openapi::ReadErrors,
-    ),
-    security(("bearer" = [])),
-    extensions(("x-permission" = json!(Permission::RunBilling)))
-)]
-#[get("/{id}")]
-pub async fn get_subscription_run(
-    state: web::Data<AppState>,
-    _caller: Authorized,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    let (run, periods) = billing::get(&state.db, id.into_inner()).await?;
-    Ok(HttpResponse::Ok().json(RunResponse::new(run, periods)))
 }
