@@ -11,14 +11,14 @@
 use std::time::Duration;
 
 use chrono::NaiveDate;
-use domain::contract::Contract;
+use domain::contract::{Contract, Step};
 use persistence::contracts::{self, Contracts};
 use persistence::{ConnectionTrait, DatabaseConnection, TransactionTrait};
 
 use super::{RESOURCE, record};
 use crate::clock::{Clock, now, today};
 use crate::error::AppError;
-use crate::history;
+use crate::history::{self, Change};
 use crate::versioned::Versioned;
 
 /// How often the server looks for contracts due: a date is a day long, a minute late is on time.
@@ -71,7 +71,10 @@ async fn catch_up(conn: &impl ConnectionTrait, mut contract: Contract, day: Naiv
         if !Contracts::write(conn, &next, contract.version).await? {
             break;
         }
-        let change = Contracts::change(&contract, &next);
+        let change = match step {
+            Step::Renewed { .. } => Change::Reached("renewed"),
+            Step::Expired | Step::Terminated => Contracts::change(&contract, &next),
+        };
         history::record_by(
             conn,
             None,

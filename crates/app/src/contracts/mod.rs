@@ -289,14 +289,13 @@ impl Versioned for Contracts {
         }
     }
 
-    /// A status reached, a termination given ahead of its date, a renewal, or an amendment.
+    /// A status reached, a termination given ahead of its date, or an amendment (a renewal is
+    /// the server's step: see [`dates`]).
     fn change(before: &Contract, after: &Contract) -> Change {
         if before.state.status != after.state.status {
             Change::of_status(before.state.status, after.state.status)
         } else if after.state.termination.is_some() && before.state.termination != after.state.termination {
             Change::Reached("termination_scheduled")
-        } else if before.state.status == ContractStatus::Active && before.fields.valid_to < after.fields.valid_to {
-            Change::Reached("renewed")
         } else {
             Change::Updated
         }

@@ -165,14 +165,18 @@ impl Contract {
         }
     }
 
+    /// The last day a termination stops the coming renewal: `valid_to` − `notice_days`.
+    pub fn notice_date(&self) -> Option<NaiveDate> {
+        let (renewal, valid_to) = self.fields.renewal.zip(self.fields.valid_to)?;
+        valid_to.checked_sub_days(Days::new(renewal.notice_days.into()))
+    }
+
     /// Whether reaching `valid_to` renews it: auto-renewal, and no termination given by the notice date.
     pub fn renews(&self) -> bool {
-        match (self.fields.renewal, self.fields.valid_to) {
-            (Some(renewal), Some(valid_to)) => self.state.termination.as_ref().is_none_or(|t| {
-                let notice_date = valid_to.checked_sub_days(Days::new(renewal.notice_days.into()));
-                notice_date.is_some_and(|notice_date| t.given_on > notice_date)
-            }),
-            _ => false,
+        match (self.notice_date(), &self.state.termination) {
+            (Some(notice_date), Some(termination)) => termination.given_on > notice_date,
+            (Some(_), None) => true,
+            (None, _) => false,
         }
     }
 

@@ -166,12 +166,9 @@ impl ContractResponse {
         } else {
             Vec::new()
         };
+        let notice_date = contract.notice_date();
         let f = contract.fields;
         let termination = contract.state.termination;
-        let notice_date = f
-            .renewal
-            .zip(f.valid_to)
-            .and_then(|(r, to)| to.checked_sub_days(chrono::Days::new(r.notice_days.into())));
         Self {
             id: contract.id,
             number: contract.number,
