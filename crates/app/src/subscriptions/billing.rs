@@ -47,6 +47,9 @@ pub async fn run(db: &DatabaseConnection, caller: &Caller, as_of: NaiveDate) -> 
     let latest = today()
         .checked_add_days(Days::new(MAX_DAYS_AHEAD))
         .unwrap_or(NaiveDate::MAX);
+    if let Err(error) = domain::time::date(as_of) {
+        return Err(AppError::invalid("as_of", "out_of_range", error.to_string()));
+    }
     if as_of > latest {
         let message = format!("at most {MAX_DAYS_AHEAD} days ahead ({latest})");
         return Err(AppError::invalid("as_of", "too_far_ahead", message));

@@ -20,13 +20,15 @@ pub use self::choice::{Considered, choose};
 pub use self::input::{
     ContractFields, ContractInput, MAX_NOTICE_DAYS, MAX_RENEWAL_MONTHS, Renewal, TERMS_MAX, TITLE_MAX,
 };
-use crate::text;
 use crate::transition::{self, Transition, TransitionError};
 use crate::validation::ValidationErrors;
+use crate::{text, time};
 
 /// The number series of contracts: `CT-2026-000001`.
 pub const SERIES: &str = "CT";
 pub const REASON_MAX: usize = 2_000;
+/// The last day a record holds (`time::MAX_YEAR`).
+const LAST_DAY: NaiveDate = NaiveDate::from_ymd_opt(time::MAX_YEAR, 12, 31).expect("a date");
 
 /// The number of the `sequence`th contract of `year`.
 pub fn number(year: i32, sequence: i64) -> String {
@@ -185,7 +187,12 @@ impl Contract {
         if self.state.status != ContractStatus::Active {
             return None;
         }
-        let end = self.fields.valid_to.and_then(|to| to.succ_opt());
+        // The day after 31 December 9999 is no day a record holds: such a contract runs on.
+        let end = self
+            .fields
+            .valid_to
+            .and_then(|to| to.succ_opt())
+            .filter(|day| time::date(*day).is_ok());
         let terminated = self.state.termination.as_ref().map(|t| t.effective_date);
         end.into_iter().chain(terminated).min()
     }
@@ -198,12 +205,14 @@ impl Contract {
             return Some(Step::Terminated);
         }
         match (self.renews(), self.fields.renewal) {
-            (true, Some(renewal)) => Some(match due.checked_add_months(Months::new(renewal.months)) {
-                Some(next_start) => Step::Renewed {
-                    valid_to: next_start.pred_opt().unwrap_or(next_start),
-                },
-                None => Step::Expired,
-            }),
+            (true, Some(renewal)) => {
+                let next_end = due
+                    .checked_add_months(Months::new(renewal.months))
+                    .and_then(|d| d.pred_opt());
+                // Past the year 9999 it renews up to the last day a record holds.
+                let valid_to = next_end.filter(|d| time::date(*d).is_ok()).unwrap_or(LAST_DAY);
+                Some(Step::Renewed { valid_to })
+            }
             _ => Some(Step::Expired),
         }
     }
@@ -267,6 +276,7 @@ impl Contract {
                 format!("must not be before today ({today})"),
             );
         }
+        errors.check("effective_date", time::date(effective_date));
         let mut next = self.clone();
         next.state.termination = Some(Termination {
             effective_date,

@@ -267,3 +267,22 @@ fn on_the_same_start_day_the_later_number_wins() {
     let (chosen, _) = choose(&contracts, day("2026-02-01"));
     assert_eq!(chosen.map(|c| c.id), Some(second.id));
 }
+
+#[test]
+fn near_the_year_9999_it_renews_up_to_its_last_day_and_stops() {
+    let mut c = contract(1, "9999-01-01", Some("9999-06-30"), true);
+    c.fields.renewal = Some(Renewal {
+        months: 12,
+        notice_days: 0,
+    });
+    let step = c.next_step(day("9999-07-01")).unwrap();
+    assert_eq!(
+        step,
+        Step::Renewed {
+            valid_to: day("9999-12-31")
+        }
+    );
+    let renewed = c.after(step);
+    assert_eq!(renewed.next_step_on(), None);
+    assert!(renewed.applies_on(day("9999-12-31")));
+}

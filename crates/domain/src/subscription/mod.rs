@@ -351,7 +351,8 @@ impl Subscription {
             .schedule
             .end
             .filter(|_| matches!(self.state.status, S::Active | S::Paused))
-            .and_then(|end| end.succ_opt());
+            .and_then(|end| end.succ_opt())
+            .filter(|day| crate::time::date(*day).is_ok());
         self.next_due_on(Biller::Job).into_iter().chain(ends).min()
     }
 

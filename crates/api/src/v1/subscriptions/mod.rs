@@ -170,6 +170,7 @@ crate::v1::history::history_endpoint!(
     params(("id" = Uuid, Path, description = "Subscription id"), PreviewQuery),
     responses(
         (status = 200, description = "The periods ahead", body = PreviewResponse),
+        (status = 409, response = crate::openapi::Conflict),
         crate::openapi::FilteredReadErrors,
     ),
     security(("bearer" = [])),
