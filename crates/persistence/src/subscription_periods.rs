@@ -54,21 +54,6 @@ pub async fn of_run(conn: &impl ConnectionTrait, run_id: Uuid) -> Result<Vec<Don
     rows.into_iter().map(to_period).collect()
 }
 
-/// The last `limit` periods of a subscription, latest first.
-pub async fn of_subscription(
-    conn: &impl ConnectionTrait,
-    subscription_id: Uuid,
-    limit: u64,
-) -> Result<Vec<DonePeriod>, StoreError> {
-    let rows = Entity::find()
-        .filter(Column::SubscriptionId.eq(subscription_id))
-        .order_by_desc(Column::PeriodStart)
-        .limit(limit)
-        .all(conn)
-        .await?;
-    rows.into_iter().map(to_period).collect()
-}
-
 /// The subscription each of `order_ids` bills a period of, for the flow of those orders.
 pub async fn subscriptions_of_orders(
     conn: &impl ConnectionTrait,

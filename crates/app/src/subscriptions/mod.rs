@@ -20,7 +20,6 @@ use persistence::contracts::Contracts;
 use persistence::page::{Page, PageRequest};
 use persistence::parties::Parties;
 use persistence::price_lists::PriceLists;
-use persistence::subscription_periods::{self, DonePeriod};
 use persistence::subscriptions::{self, SubscriptionFilter, SubscriptionSort, Subscriptions};
 use persistence::visibility::Visibility;
 use persistence::{ConnectionTrait, DatabaseConnection, TransactionTrait, numbers, table};
@@ -39,8 +38,9 @@ use crate::versioned::{self, Versioned};
 use crate::versions::check_version;
 
 pub const RESOURCE: ResourceType = ResourceType::Subscription;
-/// The periods a preview prices at most.
+/// The periods a preview prices at most, and by default.
 pub const MAX_PREVIEW_PERIODS: u32 = 24;
+pub const DEFAULT_PREVIEW_PERIODS: u32 = 3;
 
 pub async fn create(
     db: &DatabaseConnection,
@@ -250,20 +250,25 @@ pub struct PreviewPeriod {
     pub totals: Totals,
 }
 
-/// The next `count` periods not billed yet, priced as a run would bill them on their start
-/// (prices and contracts as known today); writes nothing.
+/// The next `count` periods (1–[`MAX_PREVIEW_PERIODS`]) not billed yet of a subscription the
+/// caller sees, priced as a run would bill them on their start (prices and contracts as known
+/// today); writes nothing.
 pub async fn preview(
     db: &DatabaseConnection,
     caller: &Caller,
     id: Uuid,
     count: u32,
-) -> Result<Vec<PreviewPeriod>, AppError> {
+) -> Result<(Subscription, Vec<PreviewPeriod>), AppError> {
+    if !(1..=MAX_PREVIEW_PERIODS).contains(&count) {
+        let message = format!("between 1 and {MAX_PREVIEW_PERIODS}");
+        return Err(AppError::invalid("periods", "out_of_range", message));
+    }
     let subscription = get(db, caller, id).await?;
     let party = table::find::<Parties>(db, subscription.fields.party_id, Visibility::All)
         .await?
         .ok_or_else(|| AppError::internal(anyhow::anyhow!("the party of a subscription is gone")))?;
     let mut periods = Vec::new();
-    for period in subscription.upcoming().take(count.min(MAX_PREVIEW_PERIODS) as usize) {
+    for period in subscription.upcoming().take(count as usize) {
         let order = orders::order_for(db, &subscription, &party, &period).await?;
         periods.push(PreviewPeriod {
             period,
@@ -272,18 +277,7 @@ pub async fn preview(
             order,
         });
     }
-    Ok(periods)
-}
-
-/// The latest periods billed or skipped of a subscription the caller sees, newest first.
-pub async fn periods(
-    db: &DatabaseConnection,
-    caller: &Caller,
-    id: Uuid,
-    limit: u64,
-) -> Result<Vec<DonePeriod>, AppError> {
-    get(db, caller, id).await?;
-    Ok(subscription_periods::of_subscription(db, id, limit).await?)
+    Ok((subscription, periods))
 }
 
 /// What a subscription must hold beyond its input: a contract of its party that was concluded,

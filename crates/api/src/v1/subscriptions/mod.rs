@@ -183,13 +183,8 @@ pub async fn preview_subscription(
     id: web::Path<Uuid>,
     query: web::Query<PreviewQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let count = query.periods.unwrap_or(3);
-    if !(1..=service::MAX_PREVIEW_PERIODS).contains(&count) {
-        let message = format!("between 1 and {}", service::MAX_PREVIEW_PERIODS);
-        return Err(app::error::AppError::invalid("periods", "out_of_range", message).into());
-    }
-    let subscription = service::get(&state.db, &caller, *id).await?;
-    let periods = service::preview(&state.db, &caller, id.into_inner(), count).await?;
+    let count = query.periods.unwrap_or(service::DEFAULT_PREVIEW_PERIODS);
+    let (subscription, periods) = service::preview(&state.db, &caller, id.into_inner(), count).await?;
     Ok(HttpResponse::Ok().json(PreviewResponse {
         subscription_id: subscription.id,
         currency: subscription.fields.currency.code().to_owned(),
