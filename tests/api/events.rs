@@ -327,7 +327,7 @@ async fn a_consumer_paging_during_many_concurrent_writes_misses_nothing() {
 }
 
 /// Events are kept for `CRM_EVENT_RETENTION_DAYS` (30 here, the default); housekeeping drops
-/// older ones when a server starts, then hourly. A consumer whose cursor stood before a dropped
+/// older ones when a server starts, then hourly, in batches. A consumer whose cursor stood before a dropped
 /// event resumes with what is left.
 #[tokio::test]
 async fn events_past_their_retention_are_dropped_and_consumers_resume() {
@@ -341,6 +341,19 @@ async fn events_past_their_retention_are_dropped_and_consumers_resume() {
     app.execute_sql(&format!(
         "UPDATE events SET occurred_at = '{}'",
         stored_instant(TimeDelta::days(31))
+    ))
+    .await;
+    // A backlog bigger than one delete batch (5,000): it goes in several statements.
+    let copy_id = if app.on_postgres() {
+        "('00000000-0000-4000-8000-' || lpad(i::text, 12, '0'))::uuid"
+    } else {
+        "printf('00000000-0000-4000-8000-%012d', i)"
+    };
+    app.execute_sql(&format!(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 12000) \
+         INSERT INTO events (tx, id, type, resource_type, resource_id, actor_id, occurred_at, data) \
+         SELECT tx, {copy_id}, type, resource_type, resource_id, actor_id, occurred_at, data \
+         FROM events, n WHERE type = 'party.created'"
     ))
     .await;
     app.execute_sql(&format!(

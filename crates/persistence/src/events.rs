@@ -186,11 +186,8 @@ pub async fn set_position(conn: &impl ConnectionTrait, name: &str, position: Pos
 
 /// Deletes the events that occurred before `cutoff` (retention); returns how many.
 pub async fn delete_before(conn: &impl ConnectionTrait, cutoff: DateTime<Utc>) -> Result<u64, StoreError> {
-    let result = Entity::delete_many()
-        .filter(Column::OccurredAt.lt(cutoff))
-        .exec(conn)
-        .await?;
-    Ok(result.rows_affected)
+    let past = Condition::all().add(Column::OccurredAt.lt(cutoff));
+    crate::retention::delete_in_batches::<Entity>(conn, Column::Seq, past).await
 }
 
 fn to_event(m: Model) -> Result<Event, StoreError> {

@@ -30,6 +30,7 @@ pub mod pipeline_stages;
 pub mod price_lists;
 pub mod products;
 pub mod refresh_tokens;
+pub mod retention;
 pub mod sales_orders;
 pub mod search;
 pub mod sla_policies;

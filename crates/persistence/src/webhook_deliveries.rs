@@ -272,12 +272,10 @@ pub async fn list(
 
 /// Deletes the finished deliveries made before `cutoff` (the log's retention); returns how many.
 pub async fn delete_finished_before(conn: &impl ConnectionTrait, cutoff: DateTime<Utc>) -> Result<u64, StoreError> {
-    let result = Entity::delete_many()
-        .filter(Column::State.ne(State::Pending.as_str()))
-        .filter(Column::CreatedAt.lt(cutoff))
-        .exec(conn)
-        .await?;
-    Ok(result.rows_affected)
+    let finished = Condition::all()
+        .add(Column::State.ne(State::Pending.as_str()))
+        .add(Column::CreatedAt.lt(cutoff));
+    crate::retention::delete_in_batches::<Entity>(conn, Column::Id, finished).await
 }
 
 fn to_delivery(m: Model) -> Result<Delivery, StoreError> {
