@@ -133,9 +133,10 @@ async fn missed_targets_are_raised_once_by_two_servers_after_downtime() {
         first.unwrap();
         second.unwrap();
     } else {
-        // SQLite has one writer: a round that meets the other's write fails whole, raising nothing,
-        // and the next round (here, the one below) does its work.
-        assert!(first.is_ok() || second.is_ok());
+        // SQLite has one writer: a round that meets another's write fails whole, raising nothing.
+        // Both of these may meet one, as the instances' own rounds run too (CI once saw both fail
+        // that way); then the instances' next rounds raise what is due, which `until` waits for.
+        let _ = (first, second);
     }
     for case in &cases {
         until("every alert raised", || async {
