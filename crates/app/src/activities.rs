@@ -5,9 +5,7 @@ use domain::activity::{ActionError, Activity, ActivityAction, ActivityFields, Ac
 use domain::resource::ResourceType;
 use persistence::activities::{self, ActivityFilter, ActivitySort, RelatedDocument};
 use persistence::page::{Page, PageRequest};
-use persistence::{
-    ConnectionTrait, DatabaseConnection, TransactionTrait, invoices, offers, opportunities, sales_orders,
-};
+use persistence::{ConnectionTrait, DatabaseConnection, invoices, offers, opportunities, sales_orders};
 use uuid::Uuid;
 
 use crate::caller::Caller;
@@ -31,7 +29,7 @@ pub async fn create(db: &DatabaseConnection, caller: &Caller, mut input: Activit
         input.assignee_id = access::default_owner(caller.role, caller.member());
     }
     let fields = input.validate()?;
-    let txn = db.begin().await?;
+    let txn = persistence::db::begin(db).await?;
     check_references(&txn, caller, &fields, None).await?;
     let at = now();
     let activity = Activity {
@@ -87,7 +85,7 @@ pub async fn update(
     if_match: Option<i32>,
     change: impl FnOnce(&mut ActivityInput),
 ) -> Result<Activity, AppError> {
-    let txn = db.begin().await?;
+    let txn = persistence::db::begin(db).await?;
     let current = find_for_update(&txn, caller, id).await?;
     let mut input = ActivityInput::from(current.fields.clone());
     change(&mut input);
@@ -111,7 +109,7 @@ pub async fn act(
     action: ActivityAction,
     outcome: Option<Outcome>,
 ) -> Result<Activity, AppError> {
-    let txn = db.begin().await?;
+    let txn = persistence::db::begin(db).await?;
     let current = find_for_update(&txn, caller, id).await?;
     check_version(current.version, if_match)?;
     let state = current.act(action, outcome, now()).map_err(|error| match error {

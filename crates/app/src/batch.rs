@@ -5,7 +5,7 @@
 //! (the upsert begins one within the transaction it is given), so that every failure is found
 //! and reported; if any fails, nothing is committed.
 
-use persistence::{DatabaseConnection, DatabaseTransaction, TransactionTrait};
+use persistence::{DatabaseConnection, DatabaseTransaction};
 use uuid::Uuid;
 
 use crate::error::AppError;
@@ -36,7 +36,7 @@ async fn run_items<T>(
 ) -> Result<(Vec<ItemOutcome>, bool), AppError> {
     let mut outcomes = Vec::with_capacity(items.len());
     if all_or_none {
-        let txn = db.begin().await?;
+        let txn = persistence::db::begin(db).await?;
         for item in items {
             outcomes.push(match item {
                 Ok(item) => upsert(&txn, item).await,
@@ -65,7 +65,7 @@ async fn alone<T>(
     item: T,
     upsert: &impl AsyncFn(&DatabaseTransaction, T) -> ItemOutcome,
 ) -> ItemOutcome {
-    let txn = db.begin().await?;
+    let txn = persistence::db::begin(db).await?;
     let outcome = upsert(&txn, item).await?;
     txn.commit().await?;
     Ok(outcome)

@@ -12,7 +12,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use domain::case::{Case, CaseAction, CaseStatus};
 use persistence::cases::{self, Cases};
-use persistence::{ConnectionTrait, DatabaseConnection, TransactionTrait};
+use persistence::{ConnectionTrait, DatabaseConnection};
 
 use crate::cases::{RESOURCE, record};
 use crate::clock::{Clock, now};
@@ -49,7 +49,7 @@ pub struct Round {
 pub async fn round(db: &DatabaseConnection) -> Result<Round, AppError> {
     let mut done = Round::default();
     loop {
-        let txn = db.begin().await?;
+        let txn = persistence::db::begin(db).await?;
         let at = now();
         let due = cases::due_for_escalation(&txn, at, BATCH).await?;
         let mut raised = 0;

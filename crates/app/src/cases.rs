@@ -13,7 +13,7 @@ use persistence::case_messages;
 use persistence::cases::{self, CaseFilter, CaseSort, Cases};
 use persistence::page::{Page, PageRequest};
 use persistence::visibility::Visibility;
-use persistence::{ConnectionTrait, DatabaseConnection, TransactionTrait, invoices, numbers, products, sales_orders};
+use persistence::{ConnectionTrait, DatabaseConnection, invoices, numbers, products, sales_orders};
 use persistence::{sla_policies, table, teams, users};
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -35,7 +35,7 @@ pub const DEFAULT_REOPEN_DAYS: i64 = 14;
 
 pub async fn create(db: &DatabaseConnection, caller: &Caller, input: CaseInput) -> Result<Case, AppError> {
     let fields = input.validate()?;
-    let txn = db.begin().await?;
+    let txn = persistence::db::begin(db).await?;
     upsert::check_external_id_free::<Cases>(&txn, caller, fields.external_id.as_deref()).await?;
     let case = insert_new(&txn, caller, fields).await?;
     transaction::commit(txn).await?;
@@ -248,7 +248,7 @@ pub async fn add_message(
     case_id: Uuid,
     fields: MessageFields,
 ) -> Result<(Case, CaseMessage), AppError> {
-    let txn = db.begin().await?;
+    let txn = persistence::db::begin(db).await?;
     let current = lookup::for_update::<Cases>(&txn, caller, case_id).await?;
     if matches!(current.state.status, CaseStatus::Closed | CaseStatus::Cancelled) {
         return Err(AppError::conflict(

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use domain::pricing::{DiscountRule, DiscountRuleInput};
 use domain::resource::ResourceType;
 use persistence::page::{Page, PageRequest, SyncOrder};
-use persistence::{DatabaseConnection, TransactionTrait, discount_rules};
+use persistence::{DatabaseConnection, discount_rules};
 use uuid::Uuid;
 
 use crate::caller::Caller;
@@ -26,7 +26,7 @@ pub async fn create(
     input: DiscountRuleInput,
 ) -> Result<DiscountRule, AppError> {
     let fields = input.validate()?;
-    let txn = db.begin().await?;
+    let txn = persistence::db::begin(db).await?;
     let at = now();
     let rule = DiscountRule {
         id: Uuid::now_v7(),

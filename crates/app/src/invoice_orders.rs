@@ -8,7 +8,7 @@ use domain::resource::ResourceType;
 use persistence::invoice_orders::{self, InvoiceOrderFilter, InvoiceOrderSort};
 use persistence::page::{Page, PageRequest};
 use persistence::units::to_units;
-use persistence::{ConnectionTrait, DatabaseConnection, TransactionTrait, sales_orders};
+use persistence::{ConnectionTrait, DatabaseConnection, sales_orders};
 use uuid::Uuid;
 
 use crate::caller::Caller;
@@ -59,7 +59,7 @@ async fn create_once(
     sales_order_id: Option<Uuid>,
     requested: Option<&[RequestedLine]>,
 ) -> Result<Option<InvoiceOrder>, AppError> {
-    let txn = db.begin().await?;
+    let txn = persistence::db::begin(db).await?;
     let mut ordered = match (sales_order_id, requested) {
         (Some(id), None) => {
             if table::find::<SalesOrders>(&txn, id, caller.visibility())
@@ -151,7 +151,7 @@ pub async fn cancel(
     id: Uuid,
     if_match: Option<i32>,
 ) -> Result<InvoiceOrder, AppError> {
-    let txn = db.begin().await?;
+    let txn = persistence::db::begin(db).await?;
     let current = find_for_update(&txn, caller, id).await?;
     check_version(current.version, if_match)?;
     let status = current

@@ -21,7 +21,7 @@ use persistence::invoices::{self, InvoiceFilter, InvoiceSort};
 use persistence::page::{Page, PageRequest};
 use persistence::units::to_units;
 use persistence::visibility::Visibility;
-use persistence::{ConnectionTrait, DatabaseConnection, TransactionTrait, numbers, sales_orders};
+use persistence::{ConnectionTrait, DatabaseConnection, numbers, sales_orders};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
@@ -64,7 +64,7 @@ pub async fn from_invoice_order(
     external_id: Option<String>,
 ) -> Result<Invoice, AppError> {
     let external_id = upsert::checked_external_id(external_id.as_deref())?;
-    let txn = db.begin().await?;
+    let txn = persistence::db::begin(db).await?;
     upsert::check_external_id_free::<Invoices>(&txn, caller, external_id.as_deref()).await?;
     let order = invoice_orders::find_for_update(&txn, caller, invoice_order_id)
         .await
@@ -94,7 +94,7 @@ pub async fn create(
     external_id: Option<String>,
 ) -> Result<Invoice, AppError> {
     let external_id = upsert::checked_external_id(external_id.as_deref())?;
-    let txn = db.begin().await?;
+    let txn = persistence::db::begin(db).await?;
     upsert::check_external_id_free::<Invoices>(&txn, caller, external_id.as_deref()).await?;
     let created = create_direct(&txn, caller, input, external_id).await?;
     transaction::commit(txn).await?;
@@ -204,7 +204,7 @@ async fn credit_note_once(
     lines: Option<&[CreditedLine]>,
     external_id: Option<&str>,
 ) -> Result<Option<Invoice>, AppError> {
-    let txn = db.begin().await?;
+    let txn = persistence::db::begin(db).await?;
     upsert::check_external_id_free::<Invoices>(&txn, caller, external_id).await?;
     let credited = table::find::<Invoices>(&txn, credits_invoice_id, caller.visibility())
         .await?
@@ -257,7 +257,7 @@ pub async fn update(
     if_match: Option<i32>,
     change: InvoiceChange,
 ) -> Result<Invoice, AppError> {
-    let txn = db.begin().await?;
+    let txn = persistence::db::begin(db).await?;
     let current = find_for_update(&txn, caller, id).await?;
     check_draft(&current, if_match)?;
     let written = change_draft(&txn, caller, current, change).await?;
@@ -307,7 +307,7 @@ async fn change_draft(
 
 /// Deletes a draft: its invoice order is open again, or what its credit note credited is free.
 pub async fn delete(db: &DatabaseConnection, caller: &Caller, id: Uuid, if_match: Option<i32>) -> Result<(), AppError> {
-    let txn = db.begin().await?;
+    let txn = persistence::db::begin(db).await?;
     let current = find_for_update(&txn, caller, id).await?;
     check_version(current.version, if_match)?;
     current.check_editable().map_err(immutable)?;
@@ -338,7 +338,7 @@ pub async fn issue(
     id: Uuid,
     if_match: Option<i32>,
 ) -> Result<Invoice, AppError> {
-    let txn = db.begin().await?;
+    let txn = persistence::db::begin(db).await?;
     let current = find_for_update(&txn, caller, id).await?;
     check_version(current.version, if_match)?;
     current.check_issue().map_err(action_error)?;
@@ -374,7 +374,7 @@ pub async fn pay(
 ) -> Result<(Invoice, Vec<Payment>), AppError> {
     let reference = domain::text::optional(reference.as_deref(), invoice::REFERENCE_MAX)
         .map_err(|e| AppError::invalid("reference", domain::validation::CodedError::code(&e), e.to_string()))?;
-    let txn = db.begin().await?;
+    let txn = persistence::db::begin(db).await?;
     let current = find_for_update(&txn, caller, id).await?;
     let date = date.unwrap_or_else(today);
     let status = current.pay(amount, date).map_err(action_error)?;

@@ -12,7 +12,7 @@ use persistence::activities::RelatedDocument;
 use persistence::offers::{self, OfferFilter, OfferSort};
 use persistence::page::{Page, PageRequest};
 use persistence::visibility::Visibility;
-use persistence::{ConnectionTrait, DatabaseConnection, TransactionTrait, activities, numbers, opportunities};
+use persistence::{ConnectionTrait, DatabaseConnection, activities, numbers, opportunities};
 use uuid::Uuid;
 
 use crate::caller::Caller;
@@ -56,7 +56,7 @@ pub async fn create(
     external_id: Option<String>,
 ) -> Result<Offer, AppError> {
     let external_id = upsert::checked_external_id(external_id.as_deref())?;
-    let txn = db.begin().await?;
+    let txn = persistence::db::begin(db).await?;
     upsert::check_external_id_free::<Offers>(&txn, caller, external_id.as_deref()).await?;
     let created = insert_new(&txn, caller, input, external_id).await?;
     transaction::commit(txn).await?;
@@ -133,7 +133,7 @@ pub async fn list_of_party(
 /// (`offer.deleted`). A draft revision goes alone: the offer it revises stays superseded, and the
 /// external id the revision took over goes with it (a later upsert of that id makes a new offer).
 pub async fn delete(db: &DatabaseConnection, caller: &Caller, id: Uuid, if_match: Option<i32>) -> Result<(), AppError> {
-    let txn = db.begin().await?;
+    let txn = persistence::db::begin(db).await?;
     let current = find_for_update(&txn, caller, id).await?;
     check_version(current.version, if_match)?;
     let day = today();
@@ -160,7 +160,7 @@ pub async fn update(
     if_match: Option<i32>,
     change: impl FnOnce(&mut OfferInput),
 ) -> Result<Offer, AppError> {
-    let txn = db.begin().await?;
+    let txn = persistence::db::begin(db).await?;
     let current = find_for_update(&txn, caller, id).await?;
     let written = change_draft(&txn, caller, current, if_match, change).await?;
     transaction::commit(txn).await?;
@@ -261,7 +261,7 @@ pub async fn act(
     if_match: Option<i32>,
     action: OfferAction,
 ) -> Result<Offer, AppError> {
-    let txn = db.begin().await?;
+    let txn = persistence::db::begin(db).await?;
     let current = find_for_update(&txn, caller, id).await?;
     check_version(current.version, if_match)?;
     let status = current.act(action, today()).map_err(action_error)?;
@@ -279,7 +279,7 @@ pub async fn accept(
     if_match: Option<i32>,
     selected_optional_line_ids: &[Uuid],
 ) -> Result<Offer, AppError> {
-    let txn = db.begin().await?;
+    let txn = persistence::db::begin(db).await?;
     let current = find_for_update(&txn, caller, id).await?;
     check_version(current.version, if_match)?;
     let lines = current
@@ -308,7 +308,7 @@ pub async fn revise(
     id: Uuid,
     if_match: Option<i32>,
 ) -> Result<Offer, AppError> {
-    let txn = db.begin().await?;
+    let txn = persistence::db::begin(db).await?;
     let current = find_for_update(&txn, caller, id).await?;
     check_version(current.version, if_match)?;
     let status = current.act(OfferAction::Revise, today()).map_err(action_error)?;

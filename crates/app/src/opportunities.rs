@@ -8,7 +8,7 @@ use domain::resource::ResourceType;
 use persistence::opportunities::{self, OpportunityFilter, OpportunitySort};
 use persistence::page::{Page, PageRequest};
 use persistence::visibility::Visibility;
-use persistence::{ConnectionTrait, DatabaseConnection, TransactionTrait, activities, offers, pipeline_stages};
+use persistence::{ConnectionTrait, DatabaseConnection, activities, offers, pipeline_stages};
 use uuid::Uuid;
 
 use crate::caller::Caller;
@@ -37,7 +37,7 @@ pub async fn create(
     if input.owner_id.is_none() {
         input.owner_id = access::default_owner(caller.role, caller.member());
     }
-    let txn = db.begin().await?;
+    let txn = persistence::db::begin(db).await?;
     let stage = stage_of(&txn, input.stage_id).await?;
     let fields = input.validate(stage.as_ref())?;
     let stage = stage.expect("validation found the stage");
@@ -98,7 +98,7 @@ pub async fn update(
     if_match: Option<i32>,
     change: impl FnOnce(&mut OpportunityInput),
 ) -> Result<Opportunity, AppError> {
-    let txn = db.begin().await?;
+    let txn = persistence::db::begin(db).await?;
     let current = lookup::for_update::<Opportunities>(&txn, caller, id).await?;
     let mut input = OpportunityInput::from(current.fields.clone());
     change(&mut input);

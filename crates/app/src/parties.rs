@@ -31,7 +31,7 @@ use serde_json::{Value, json};
 const RESOURCE: ResourceType = ResourceType::Party;
 
 pub async fn create(db: &DatabaseConnection, caller: &Caller, input: PartyInput) -> Result<Party, AppError> {
-    let txn = db.begin().await?;
+    let txn = persistence::db::begin(db).await?;
     let party = insert_new(&txn, caller, input).await?;
     transaction::commit(txn).await?;
     Ok(party)
@@ -59,7 +59,7 @@ pub async fn update(
     if_match: Option<i32>,
     change: impl FnOnce(&mut PartyInput),
 ) -> Result<Party, AppError> {
-    let txn = db.begin().await?;
+    let txn = persistence::db::begin(db).await?;
     let current = lookup::for_update::<Parties>(&txn, caller, id).await?;
     let mut input = PartyInput::from(current.fields.clone());
     change(&mut input);
@@ -79,7 +79,7 @@ pub async fn archive(
     id: Uuid,
     if_match: Option<i32>,
 ) -> Result<(), AppError> {
-    let txn = db.begin().await?;
+    let txn = persistence::db::begin(db).await?;
     let current = lookup::for_update::<Parties>(&txn, caller, id).await?;
     check_version(current.version, if_match)?;
     if !current.is_archived() {

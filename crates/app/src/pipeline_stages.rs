@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use domain::pipeline::{PipelineStage, StageInput, StageKind};
 use domain::resource::ResourceType;
 use persistence::page::{Page, PageRequest, SyncOrder};
-use persistence::{DatabaseConnection, StoreError, TransactionTrait, opportunities, pipeline_stages};
+use persistence::{DatabaseConnection, StoreError, opportunities, pipeline_stages};
 use uuid::Uuid;
 
 use crate::caller::Caller;
@@ -29,7 +29,7 @@ pub async fn create(
     default_probability: rust_decimal::Decimal,
     kind: Option<StageKind>,
 ) -> Result<PipelineStage, AppError> {
-    let txn = db.begin().await?;
+    let txn = persistence::db::begin(db).await?;
     let position = match position {
         Some(position) => position,
         None => next_position(&txn).await?,

@@ -5,7 +5,7 @@ use domain::pricing::{PriceList, PriceListFields, PriceListInput};
 use domain::resource::ResourceType;
 use persistence::page::{Page, PageRequest, SyncOrder};
 use persistence::price_lists::{self, PriceListSummary};
-use persistence::{ConnectionTrait, DatabaseConnection, TransactionTrait, parties, products};
+use persistence::{ConnectionTrait, DatabaseConnection, parties, products};
 use uuid::Uuid;
 
 use crate::caller::Caller;
@@ -23,7 +23,7 @@ pub const RESOURCE: ResourceType = ResourceType::PriceList;
 
 pub async fn create(db: &DatabaseConnection, caller: &Caller, input: PriceListInput) -> Result<PriceList, AppError> {
     let fields = input.validate()?;
-    let txn = db.begin().await?;
+    let txn = persistence::db::begin(db).await?;
     check_products(&txn, &fields).await?;
     let at = now();
     let list = PriceList {

@@ -27,7 +27,7 @@ pub const RESOURCE: ResourceType = ResourceType::Product;
 
 pub async fn create(db: &DatabaseConnection, caller: &Caller, input: ProductInput) -> Result<Product, AppError> {
     let fields = input.validate()?;
-    let txn = db.begin().await?;
+    let txn = persistence::db::begin(db).await?;
     let product = insert_new(&txn, caller, fields).await?;
     transaction::commit(txn).await?;
     Ok(product)
@@ -54,7 +54,7 @@ pub async fn update(
     if_match: Option<i32>,
     change: impl FnOnce(&mut ProductInput),
 ) -> Result<Product, AppError> {
-    let txn = db.begin().await?;
+    let txn = persistence::db::begin(db).await?;
     let current = find_for_update(&txn, caller, id).await?;
     let mut input = ProductInput::from(current.fields.clone());
     change(&mut input);
@@ -73,7 +73,7 @@ pub async fn archive(
     id: Uuid,
     if_match: Option<i32>,
 ) -> Result<(), AppError> {
-    let txn = db.begin().await?;
+    let txn = persistence::db::begin(db).await?;
     let current = find_for_update(&txn, caller, id).await?;
     check_version(current.version, if_match)?;
     if !current.is_archived() {

@@ -11,7 +11,7 @@ use domain::sales_order::{
 use persistence::activities::RelatedDocument;
 use persistence::page::{Page, PageRequest};
 use persistence::sales_orders::{self, SalesOrderFilter, SalesOrderSort};
-use persistence::{ConnectionTrait, DatabaseConnection, StoreError, TransactionTrait, numbers};
+use persistence::{ConnectionTrait, DatabaseConnection, StoreError, numbers};
 use uuid::Uuid;
 
 use crate::caller::Caller;
@@ -71,7 +71,7 @@ async fn convert_once(
     offer_id: Uuid,
     external_id: Option<String>,
 ) -> Result<SalesOrder, AppError> {
-    let txn = db.begin().await?;
+    let txn = persistence::db::begin(db).await?;
     upsert::check_external_id_free::<SalesOrders>(&txn, caller, external_id.as_deref()).await?;
     let offer = table::find_for_update::<Offers>(&txn, offer_id, caller.visibility())
         .await?
@@ -104,7 +104,7 @@ pub async fn create(
     external_id: Option<String>,
 ) -> Result<SalesOrder, AppError> {
     let external_id = upsert::checked_external_id(external_id.as_deref())?;
-    let txn = db.begin().await?;
+    let txn = persistence::db::begin(db).await?;
     upsert::check_external_id_free::<SalesOrders>(&txn, caller, external_id.as_deref()).await?;
     let order = create_direct(&txn, caller, input, external_id).await?;
     transaction::commit(txn).await?;
@@ -213,7 +213,7 @@ pub async fn list(
 /// An order converted from an offer frees that offer, which converts again. Its history outlives
 /// it, and the feed tells of it (`sales_order.deleted`).
 pub async fn delete(db: &DatabaseConnection, caller: &Caller, id: Uuid, if_match: Option<i32>) -> Result<(), AppError> {
-    let txn = db.begin().await?;
+    let txn = persistence::db::begin(db).await?;
     let current = find_for_update(&txn, caller, id).await?;
     check_version(current.version, if_match)?;
     current.check_editable().map_err(|status| {
@@ -238,7 +238,7 @@ pub async fn update(
     if_match: Option<i32>,
     change: SalesOrderChange,
 ) -> Result<SalesOrder, AppError> {
-    let txn = db.begin().await?;
+    let txn = persistence::db::begin(db).await?;
     let current = find_for_update(&txn, caller, id).await?;
     check_draft(&current, if_match)?;
     let written = change_draft(&txn, caller, current, change).await?;
@@ -306,7 +306,7 @@ pub async fn act(
     if_match: Option<i32>,
     action: SalesOrderAction,
 ) -> Result<SalesOrder, AppError> {
-    let txn = db.begin().await?;
+    let txn = persistence::db::begin(db).await?;
     let current = find_for_update(&txn, caller, id).await?;
     check_version(current.version, if_match)?;
     let status = current.act(action).map_err(|error| match error {

@@ -13,11 +13,11 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, TimeDelta, Utc};
 use domain::user::User;
+use persistence::DatabaseConnection;
 use persistence::refresh_tokens::{self, RefreshToken};
 use persistence::table;
 use persistence::users::{self, Users};
 use persistence::visibility::Visibility;
-use persistence::{DatabaseConnection, TransactionTrait};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -134,7 +134,7 @@ pub async fn refresh(
     if found.revoked_at.is_some() || found.expires_at <= at {
         return Err(invalid("the refresh token has expired or was revoked: log in again"));
     }
-    let txn = db.begin().await?;
+    let txn = persistence::db::begin(db).await?;
     if !refresh_tokens::use_once(&txn, found.id, at).await? {
         // Used before (or right now, by someone else): the token was copied.
         refresh_tokens::revoke_family(&txn, found.family_id, at).await?;

@@ -6,7 +6,7 @@ use domain::case::policy::{SlaPolicy, SlaPolicyInput};
 use domain::resource::ResourceType;
 use persistence::page::{Page, PageRequest, SyncOrder};
 use persistence::sla_policies::{self, SlaPolicies};
-use persistence::{ConnectionTrait, DatabaseConnection, StoreError, TransactionTrait};
+use persistence::{ConnectionTrait, DatabaseConnection, StoreError};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -28,7 +28,7 @@ pub async fn create(db: &DatabaseConnection, caller: &Caller, input: SlaPolicyIn
         created_at: at,
         updated_at: at,
     };
-    let txn = db.begin().await?;
+    let txn = persistence::db::begin(db).await?;
     sla_policies::insert(&txn, &policy).await.map_err(duplicate)?;
     versioned::record_creation::<SlaPolicies>(&txn, caller, &policy).await?;
     transaction::commit(txn).await?;
@@ -76,7 +76,7 @@ pub async fn update(
 }
 
 pub async fn delete(db: &DatabaseConnection, caller: &Caller, id: Uuid, if_match: Option<i32>) -> Result<(), AppError> {
-    let txn = db.begin().await?;
+    let txn = persistence::db::begin(db).await?;
     let current = lookup::for_update::<SlaPolicies>(&txn, caller, id).await?;
     check_version(current.version, if_match)?;
     sla_policies::delete(&txn, id).await?;

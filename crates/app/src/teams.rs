@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use domain::team::{self, Team};
 use persistence::page::{Page, PageRequest, SyncOrder};
-use persistence::{DatabaseConnection, StoreError, TransactionTrait, teams};
+use persistence::{DatabaseConnection, StoreError, teams};
 use uuid::Uuid;
 
 use crate::caller::Caller;
@@ -26,7 +26,7 @@ pub async fn create(db: &DatabaseConnection, caller: &Caller, name: &str) -> Res
         created_at: at,
         updated_at: at,
     };
-    let txn = db.begin().await?;
+    let txn = persistence::db::begin(db).await?;
     teams::insert(&txn, &team).await.map_err(duplicate_name)?;
     versioned::record_creation::<Teams>(&txn, caller, &team).await?;
     transaction::commit(txn).await?;

@@ -171,7 +171,7 @@ pub async fn by_external_id<T: Table>(
 ) -> Result<Upserted<T::Record>, AppError> {
     let resource = <T::Record as Record>::TYPE;
     retrying_a_lost_race(|| async {
-        let txn = db.begin().await?;
+        let txn = persistence::db::begin(db).await?;
         let result = match table::find_by_external_id::<T>(&txn, external_id).await? {
             None if if_match.is_some() => return Err(AppError::not_found(resource)),
             None => Upserted::Created(create(&txn).await?),

@@ -7,7 +7,7 @@ use domain::user::{self, User, UserInput};
 use domain::validation::ValidationErrors;
 use persistence::page::{Page, PageRequest, SyncOrder};
 use persistence::users::{self, UserFilter};
-use persistence::{ConnectionTrait, DatabaseConnection, StoreError, TransactionTrait};
+use persistence::{ConnectionTrait, DatabaseConnection, StoreError};
 use uuid::Uuid;
 
 use crate::caller::Caller;
@@ -65,7 +65,7 @@ pub async fn create(db: &DatabaseConnection, actor_id: Option<Uuid>, new: NewUse
         created_at: at,
         updated_at: at,
     };
-    let txn = db.begin().await?;
+    let txn = persistence::db::begin(db).await?;
     users::insert(&txn, &user, &hash).await.map_err(duplicate_email)?;
     let after = record(&user);
     history::record_by(&txn, actor_id, RESOURCE, user.id, Change::Created, None, &after).await?;

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use domain::record::Record;
 use persistence::table::Table;
-use persistence::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, TransactionTrait};
+use persistence::{ConnectionTrait, DatabaseConnection, DatabaseTransaction};
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -136,7 +136,7 @@ pub(crate) async fn change_by<T: Versioned, V>(
     apply: impl AsyncFnOnce(&DatabaseTransaction, &T::Record, V, DateTime<Utc>) -> Result<Option<T::Record>, AppError>,
     write: impl AsyncFnOnce(&DatabaseTransaction, &T::Record, i32) -> Result<bool, AppError>,
 ) -> Result<T::Record, AppError> {
-    let txn = db.begin().await?;
+    let txn = persistence::db::begin(db).await?;
     let current = lookup::for_update::<T>(&txn, caller, id).await?;
     let valid = validate(&txn, &current).await?;
     check_version(current.version(), if_match)?;
@@ -161,7 +161,7 @@ pub(crate) async fn delete<T: Versioned>(
     if_match: Option<i32>,
     delete: impl AsyncFnOnce(&DatabaseTransaction, &T::Record) -> Result<(), AppError>,
 ) -> Result<(), AppError> {
-    let txn = db.begin().await?;
+    let txn = persistence::db::begin(db).await?;
     let current = lookup::for_update::<T>(&txn, caller, id).await?;
     check_version(current.version(), if_match)?;
     delete(&txn, &current).await?;

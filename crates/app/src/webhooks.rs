@@ -6,7 +6,7 @@ use domain::resource::ResourceType;
 use domain::webhook::{self, Webhook, WebhookInput};
 use persistence::page::{Page, PageRequest};
 use persistence::webhook_deliveries::{self, Delivery, NewDelivery, State};
-use persistence::{DatabaseConnection, TransactionTrait, webhooks};
+use persistence::{DatabaseConnection, webhooks};
 use rand::RngCore;
 use uuid::Uuid;
 
@@ -43,7 +43,7 @@ pub async fn create(
         updated_at: at,
     };
     // Under the worker's lock: the subscription takes every event not yet handed out.
-    let txn = db.begin().await?;
+    let txn = persistence::db::begin(db).await?;
     crate::delivery::hold(&txn).await?;
     webhooks::insert(&txn, &hook).await?;
     transaction::commit(txn).await?;
@@ -75,7 +75,7 @@ pub async fn update(
     patch: impl FnOnce(WebhookInput) -> (WebhookInput, Option<String>),
     allow_private: bool,
 ) -> Result<(Webhook, bool), AppError> {
-    let txn = db.begin().await?;
+    let txn = persistence::db::begin(db).await?;
     // Under the worker's lock, like a new subscription: a round that saw this one inactive, or
     // taking fewer types, must not skip past events it now wants.
     crate::delivery::hold(&txn).await?;
@@ -107,7 +107,7 @@ pub async fn update(
 
 /// Deletes the subscription with its delivery log; pending deliveries are not made.
 pub async fn delete(db: &DatabaseConnection, caller: &Caller, id: Uuid, if_match: Option<i32>) -> Result<(), AppError> {
-    let txn = db.begin().await?;
+    let txn = persistence::db::begin(db).await?;
     let current = table::find_for_update::<Webhooks>(&txn, id, Visibility::All)
         .await?
         .filter(|hook| sees(caller, hook))

@@ -8,7 +8,7 @@ use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::SqliteJournalMode;
 use sea_orm::{
     AccessMode, ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
-    IsolationLevel, Statement, TransactionTrait,
+    IsolationLevel, SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
 };
 
 /// Opens the pool for `url` (`sqlite://…` or `postgres://…`).
@@ -128,8 +128,25 @@ pub async fn snapshot(db: &DatabaseConnection) -> Result<DatabaseTransaction, Db
             db.begin_with_config(Some(IsolationLevel::RepeatableRead), Some(AccessMode::ReadOnly))
                 .await
         }
+        #[allow(clippy::disallowed_methods)] // reads only: a deferred transaction never waits
         _ => db.begin().await,
     }
+}
+
+/// Every writing transaction of the server begins here (clippy refuses `TransactionTrait::begin`
+/// elsewhere). On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`): a transaction of
+/// another connection (a second server, a background round on its own pool) then makes it wait
+/// its turn, up to the busy timeout, where a deferred one that read first would fail the moment
+/// it tries to write after the other committed. PostgreSQL ignores the mode.
+pub async fn begin<C>(db: &C) -> Result<C::Transaction, DbErr>
+where
+    C: TransactionTrait + Sync,
+{
+    let options = TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..TransactionOptions::default()
+    };
+    db.begin_with_options(options).await
 }
 
 /// The pool's connections at this moment.

@@ -28,7 +28,9 @@ pub enum StoreError {
 
 /// PostgreSQL's `deadlock_detected`, `serialization_failure`, `query_canceled` (a statement past
 /// `statement_timeout`) and `lock_not_available` (past `lock_timeout`).
-const RETRYABLE_SQLSTATES: [&str; 4] = ["40P01", "40001", "57014", "55P03"];
+/// SQLite's `SQLITE_BUSY` and `SQLITE_LOCKED` with their extended codes (another connection held
+/// the database past the busy timeout): only with a second server on one file.
+const RETRYABLE_SQLSTATES: [&str; 10] = ["40P01", "40001", "57014", "55P03", "5", "261", "517", "773", "6", "262"];
 /// PostgreSQL refusing work for now: `admin_shutdown`, `crash_shutdown`, `cannot_connect_now`,
 /// `too_many_connections`, `object_not_in_prerequisite_state` (a database that takes no
 /// connections); class 08 (connection exceptions) is matched by its prefix.

@@ -8,9 +8,9 @@ mod sweep;
 
 use domain::attachment::{Attachment, AttachmentInput};
 use domain::resource::ResourceType;
+use persistence::DatabaseConnection;
 use persistence::attachments::{self, AttachmentSort, Attachments};
 use persistence::page::{Page, PageRequest};
-use persistence::{DatabaseConnection, TransactionTrait};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -42,7 +42,7 @@ pub async fn create(
     let fields = input.validate()?;
     let received = received.ok_or_else(|| AppError::invalid("file", "required", "a part named `file`"))?;
     let size = i64::try_from(received.size).map_err(AppError::internal)?;
-    let txn = db.begin().await?;
+    let txn = persistence::db::begin(db).await?;
     holder(&txn, caller, fields.resource_type, fields.resource_id, Access::Write)
         .await?
         .check_open(fields.resource_type)?;
@@ -131,7 +131,7 @@ pub async fn list_of(
 /// Deletes the attachment `id` (after `If-Match`) with its history entry and event; its content
 /// stays for housekeeping, which removes it once no attachment uses it.
 pub async fn delete(db: &DatabaseConnection, caller: &Caller, id: Uuid, if_match: Option<i32>) -> Result<(), AppError> {
-    let txn = db.begin().await?;
+    let txn = persistence::db::begin(db).await?;
     let current = lookup::for_update::<Attachments>(&txn, caller, id).await?;
     let seen = holder(&txn, caller, current.resource_type, current.resource_id, Access::Write).await;
     let holder = match seen {

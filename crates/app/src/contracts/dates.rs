@@ -13,7 +13,7 @@ use std::time::Duration;
 use chrono::NaiveDate;
 use domain::contract::{Contract, Step};
 use persistence::contracts::{self, Contracts};
-use persistence::{ConnectionTrait, DatabaseConnection, TransactionTrait};
+use persistence::{ConnectionTrait, DatabaseConnection};
 
 use super::{RESOURCE, record};
 use crate::clock::{Clock, now, today};
@@ -45,7 +45,7 @@ pub fn start(db: DatabaseConnection, clock: Clock) {
 pub async fn round(db: &DatabaseConnection) -> Result<usize, AppError> {
     let mut steps = 0;
     loop {
-        let txn = db.begin().await?;
+        let txn = persistence::db::begin(db).await?;
         let day = today();
         let due = contracts::due_by(&txn, day, BATCH).await?;
         for contract in &due {

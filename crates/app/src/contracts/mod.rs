@@ -16,7 +16,7 @@ use persistence::contracts::{self, ContractFilter, ContractSort, Contracts};
 use persistence::page::{Page, PageRequest};
 use persistence::price_lists::PriceLists;
 use persistence::visibility::Visibility;
-use persistence::{ConnectionTrait, DatabaseConnection, TransactionTrait, numbers, table};
+use persistence::{ConnectionTrait, DatabaseConnection, numbers, table};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -35,7 +35,7 @@ pub const RESOURCE: ResourceType = ResourceType::Contract;
 
 pub async fn create(db: &DatabaseConnection, caller: &Caller, input: ContractInput) -> Result<Contract, AppError> {
     let fields = input.validate(today())?;
-    let txn = db.begin().await?;
+    let txn = persistence::db::begin(db).await?;
     upsert::check_external_id_free::<Contracts>(&txn, caller, fields.external_id.as_deref()).await?;
     let contract = insert_new(&txn, caller, fields).await?;
     transaction::commit(txn).await?;

@@ -6,7 +6,7 @@
 use domain::webhook::Webhook;
 use persistence::events::{self, Event, Position};
 use persistence::webhook_deliveries::{self, NewDelivery};
-use persistence::{ConnectionTrait, DatabaseConnection, StoreError, TransactionTrait, webhooks};
+use persistence::{ConnectionTrait, DatabaseConnection, StoreError, webhooks};
 use uuid::Uuid;
 
 use crate::clock::now;
@@ -43,7 +43,7 @@ pub async fn run(db: &DatabaseConnection) -> Result<bool, StoreError> {
         // `hold`), however often commits wake the worker.
         return Ok(false);
     }
-    let txn = db.begin().await?;
+    let txn = persistence::db::begin(db).await?;
     let (position, hooks) = hold(&txn).await?;
     let found = if hooks.is_empty() {
         Vec::new()

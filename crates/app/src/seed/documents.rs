@@ -6,7 +6,7 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use domain::event::Change;
 use domain::offer::{self, Offer, OfferAction, OfferFields, OfferLine, OfferStatus};
 use domain::resource::ResourceType;
-use persistence::{DatabaseConnection, DatabaseTransaction, TransactionTrait};
+use persistence::{DatabaseConnection, DatabaseTransaction};
 use rand::Rng;
 use rust_decimal::Decimal;
 
@@ -47,7 +47,7 @@ pub async fn write(
         };
         journal.commit(db, insert).await?;
     }
-    let txn = db.begin().await?;
+    let txn = persistence::db::begin(db).await?;
     for (series, year, last) in numbers.last() {
         persistence::numbers::raise_to(&txn, series, year, last).await?;
     }

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use domain::resource::ResourceType;
-use persistence::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, StoreError, TransactionTrait};
+use persistence::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, StoreError};
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -74,7 +74,7 @@ impl Journal {
         db: &DatabaseConnection,
         insert: impl AsyncFnOnce(&DatabaseTransaction) -> Result<(), StoreError>,
     ) -> anyhow::Result<()> {
-        let txn = db.begin().await?;
+        let txn = persistence::db::begin(db).await?;
         insert(&txn).await?;
         self.write(&txn).await?;
         txn.commit().await?;

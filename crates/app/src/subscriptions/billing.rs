@@ -22,7 +22,7 @@ use persistence::subscription_periods::{self, DonePeriod};
 use persistence::subscription_runs::{self, Failure, Run, Trigger};
 use persistence::subscriptions::{self, Subscriptions};
 use persistence::visibility::Visibility;
-use persistence::{DatabaseConnection, DatabaseTransaction, StoreError, TransactionTrait, table};
+use persistence::{DatabaseConnection, DatabaseTransaction, StoreError, table};
 use uuid::Uuid;
 
 use super::{RESOURCE, orders, record};
@@ -134,7 +134,7 @@ async fn execute(
     // A job round is kept when it billed or skipped something: one that only met a failure again
     // (logged above) would add a run every minute until someone fixes the subscription.
     if trigger == Trigger::Request || run.billed + run.skipped > 0 {
-        let txn = db.begin().await?;
+        let txn = persistence::db::begin(db).await?;
         subscription_runs::insert(&txn, &run).await?;
         txn.commit().await?;
     }
@@ -150,7 +150,7 @@ async fn bill_one(
     run: &Run,
     day: NaiveDate,
 ) -> Result<(u32, u32), AppError> {
-    let txn = db.begin().await?;
+    let txn = persistence::db::begin(db).await?;
     let Some(mut subscription) = subscriptions::lock_for_billing(&txn, id).await? else {
         // Another instance's run holds it: that run bills it.
         return Ok((0, 0));

@@ -22,7 +22,7 @@ use persistence::parties::Parties;
 use persistence::price_lists::PriceLists;
 use persistence::subscriptions::{self, SubscriptionFilter, SubscriptionSort, Subscriptions};
 use persistence::visibility::Visibility;
-use persistence::{ConnectionTrait, DatabaseConnection, TransactionTrait, numbers, table};
+use persistence::{ConnectionTrait, DatabaseConnection, numbers, table};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -47,7 +47,7 @@ pub async fn create(
     caller: &Caller,
     input: SubscriptionInput,
 ) -> Result<Subscription, AppError> {
-    let txn = db.begin().await?;
+    let txn = persistence::db::begin(db).await?;
     let party = party_of(&txn, caller, input.party_id).await?;
     let fields = input.validate(party.fields.currency, today())?;
     upsert::check_external_id_free::<Subscriptions>(&txn, caller, fields.external_id.as_deref()).await?;
