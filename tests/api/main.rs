@@ -32,6 +32,7 @@ mod pricing;
 mod products;
 mod query_plans;
 mod rate_limit;
+mod reports;
 mod repository_kit;
 mod sales_orders;
 mod seed;

@@ -66,6 +66,7 @@ const MATRIX: &[(&str, &[&str])] = &[
     ("read_contracts", EVERYONE),
     ("write_contracts", SELLERS),
     ("run_billing", BILLING),
+    ("read_reports", EVERYONE),
 ];
 
 /// A path of the document with its parameters filled in: ids no record has.

@@ -47,6 +47,8 @@ use crate::error::{ErrorCode, FieldProblem, Problem};
             conditions (payment terms, price list, discount) their new documents get while it runs"),
         (name = "subscriptions", description = "Agreements for periodic delivery and billing, and the billing runs \
             that turn each due period into a confirmed sales order, exactly once"),
+        (name = "reports", description = "Aggregates over the records the caller sees, per currency, each row with \
+            the list query of its records; `Accept: text/csv` for CSV"),
         (name = "health", description = "Probes"),
     )
 )]

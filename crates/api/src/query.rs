@@ -50,6 +50,16 @@ pub fn search(value: Option<String>) -> Result<Option<String>, ApiError> {
     }
 }
 
+/// A currency code (ISO 4217) the server knows, else a 422 naming the parameter.
+pub fn currency(name: &str, value: Option<&str>) -> Result<Option<domain::currency::Currency>, ApiError> {
+    value
+        .map(|code| {
+            domain::currency::Currency::parse(code)
+                .map_err(|e| ApiError::invalid(name, domain::validation::CodedError::code(&e), e.to_string()))
+        })
+        .transpose()
+}
+
 fn out_of_range(name: &str, error: domain::time::OutOfRange) -> ApiError {
     ApiError::invalid(name, domain::validation::CodedError::code(&error), error.to_string())
 }

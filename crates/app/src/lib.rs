@@ -17,6 +17,7 @@ pub mod lookup;
 pub mod password;
 pub mod records;
 pub mod references;
+pub mod reports;
 pub mod sessions;
 pub mod transaction;
 pub mod upsert;

@@ -61,6 +61,7 @@ impl Role {
                 | P::ReadCases
                 | P::ReadAttachments
                 | P::ReadContracts
+                | P::ReadReports
         );
         let sells = matches!(
             permission,
@@ -203,6 +204,8 @@ pub enum Permission {
     WriteContracts,
     /// Run subscription billing (`POST /subscription-runs`) and read the runs.
     RunBilling,
+    /// Read reports (over the records the caller sees) and sales targets.
+    ReadReports,
 }
 
 impl Permission {
@@ -238,6 +241,7 @@ impl Permission {
         Permission::ReadContracts,
         Permission::WriteContracts,
         Permission::RunBilling,
+        Permission::ReadReports,
     ];
 
     /// The roles that may do this, in the order of [`Role::ALL`].
@@ -275,6 +279,7 @@ mod tests {
             P::ReadCases,
             P::ReadAttachments,
             P::ReadContracts,
+            P::ReadReports,
         ];
         let sales: &[Permission] = &[
             read_only,

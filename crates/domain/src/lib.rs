@@ -79,6 +79,7 @@ pub mod pipeline;
 pub mod pricing;
 pub mod product;
 pub mod record;
+pub mod report;
 pub mod resource;
 pub mod sales_order;
 pub mod subscription;

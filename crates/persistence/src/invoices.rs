@@ -29,7 +29,7 @@ use crate::table::{self, Scope, Table};
 use crate::units::{self, from_units, to_units};
 use crate::visibility::Visibility;
 
-const TABLE: &str = "invoices";
+pub(crate) const TABLE: &str = "invoices";
 const LINES: &str = "invoice_lines";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,6 +48,9 @@ pub struct InvoiceFilter {
     pub invoice_date_to: Option<NaiveDate>,
     /// Issued or partially paid, due before this day.
     pub overdue_on: Option<NaiveDate>,
+    /// Issued (any status but draft), or drafts only.
+    pub issued: Option<bool>,
+    pub currency: Option<Currency>,
     pub credits_invoice_id: Option<Uuid>,
     pub invoice_order_id: Option<Uuid>,
     pub external_id: Option<String>,
@@ -301,6 +304,15 @@ pub async fn list(
         .from(Column::InvoiceDate, filter.invoice_date_from)
         .to(Column::InvoiceDate, filter.invoice_date_to)
         .when(filter.overdue_on, overdue)
+        .when(filter.issued, |issued| {
+            let draft = InvoiceStatus::Draft.as_str();
+            if issued {
+                Column::Status.ne(draft)
+            } else {
+                Column::Status.eq(draft)
+            }
+        })
+        .when(filter.currency, |currency| Column::Currency.eq(currency.code()))
         .eq(Column::CreditsInvoiceId, filter.credits_invoice_id)
         .eq(Column::InvoiceOrderId, filter.invoice_order_id)
         .equals(Column::ExternalId, filter.external_id.as_deref())

@@ -32,6 +32,7 @@ pub mod pipeline_stages;
 pub mod price_lists;
 pub mod products;
 pub mod refresh_tokens;
+pub mod reports;
 pub mod retention;
 pub mod sales_orders;
 pub mod search;

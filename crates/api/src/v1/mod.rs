@@ -20,6 +20,7 @@ pub mod pipeline_stages;
 pub mod price_lists;
 pub mod pricing;
 pub mod products;
+pub mod reports;
 pub mod sales_orders;
 pub mod sla_policies;
 pub mod subscriptions;
@@ -53,4 +54,5 @@ pub fn configure(config: &mut ServiceConfig) {
     sla_policies::configure(config);
     contracts::configure(config);
     subscriptions::configure(config);
+    reports::configure(config);
 }

@@ -433,6 +433,11 @@ pub struct InvoiceListQuery {
     pub invoice_date_to: Option<NaiveDate>,
     /// Only issued or partially paid invoices due before today.
     pub overdue: Option<bool>,
+    /// `true`: only issued ones (any status but `draft`), what turnover counts; `false`: only drafts.
+    pub issued: Option<bool>,
+    /// In this currency (ISO 4217).
+    #[param(example = "EUR")]
+    pub currency: Option<String>,
     pub credits_invoice_id: Option<Uuid>,
     pub invoice_order_id: Option<Uuid>,
     /// Case-insensitive text search: in the number (`INV-2026`, `CN-2026-000001`; drafts have none), or in the party's name (email and external id too, as `q` on `/parties` searches).

@@ -1,0 +1,277 @@
+//! Reports over HTTP: figures computed by hand, rows whose drill-down lists add up to them, the
+//! CSV form, and figures limited to what a sales user sees.
+
+use domain::access::Role;
+use reqwest::{Method, StatusCode};
+use rust_decimal::Decimal;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, assert_problem, error_fields, id, spawn_app};
+use crate::invoices::INVOICES;
+
+const TURNOVER: &str = "/api/v1/reports/turnover";
+
+fn dec(value: &Value) -> Decimal {
+    value.as_str().unwrap().parse().unwrap()
+}
+
+/// A party of `owner`'s.
+async fn party_of(app: &TestApp, name: &str, owner: &str) -> Value {
+    app.post_party(&json!({"kind": "organization", "name": name, "roles": ["customer"], "owner_id": owner}))
+        .await
+}
+
+/// An issued invoice of `party`: `quantity` × `price` in `currency`, dated `date`.
+async fn invoice(app: &TestApp, party: &Value, currency: &str, date: &str, quantity: &str, price: &str) -> Value {
+    let body = json!({"party_id": id(party), "currency": currency, "invoice_date": date, "lines": [
+        {"description": "Service", "quantity": quantity, "unit_price": price, "tax_rate": "19"}]});
+    let draft = app.post_expect(INVOICES, &body, StatusCode::CREATED).await;
+    issue(app, &draft).await
+}
+
+async fn issue(app: &TestApp, draft: &Value) -> Value {
+    let response = app
+        .post_as(&app.admin_token, &format!("{INVOICES}/{}/issue", id(draft)), None)
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    response.json().await.unwrap()
+}
+
+/// A credit note of one unit of `invoice`'s first line, dated `date`, issued.
+async fn credit_one_unit(app: &TestApp, invoice: &Value, date: &str) -> Value {
+    let body = json!({"credits_invoice_id": id(invoice),
+                      "lines": [{"invoice_line_id": invoice["lines"][0]["id"], "quantity": "1"}]});
+    let draft = app.post_expect(INVOICES, &body, StatusCode::CREATED).await;
+    let path = format!("{INVOICES}/{}", id(&draft));
+    let dated = app.patch(&path, &json!({"invoice_date": date})).await;
+    assert_eq!(dated.status(), StatusCode::OK);
+    issue(app, &draft).await
+}
+
+async fn get_as(app: &TestApp, token: &str, path: &str) -> Value {
+    let response = app.request(Method::GET, path, Some(token), None).await;
+    let status = response.status();
+    let text = response.text().await.unwrap();
+    assert_eq!(status, StatusCode::OK, "GET {path}: {text}");
+    serde_json::from_str(&text).unwrap()
+}
+
+/// Every row's drill-down lists the invoices and credit notes whose nets make the row's figures.
+async fn assert_rows_add_up(app: &TestApp, token: &str, report: &Value) {
+    for row in report["rows"].as_array().unwrap() {
+        let href = row["drill_down"]["href"].as_str().unwrap();
+        let listed = get_as(app, token, &format!("{href}&limit=200")).await;
+        assert!(listed["next_cursor"].is_null());
+        let (mut invoiced, mut credited, mut invoice_count, mut notes) = (Decimal::ZERO, Decimal::ZERO, 0, 0);
+        for item in listed["items"].as_array().unwrap() {
+            assert_eq!(item["currency"], row["currency"]);
+            if item["kind"] == "credit_note" {
+                credited += dec(&item["net_total"]);
+                notes += 1;
+            } else {
+                invoiced += dec(&item["net_total"]);
+                invoice_count += 1;
+            }
+        }
+        let group = &row["group"]["key"];
+        assert_eq!(invoiced, dec(&row["invoiced"]), "{group}");
+        assert_eq!(credited, dec(&row["credited"]), "{group}");
+        assert_eq!(invoiced - credited, dec(&row["net"]), "{group}");
+        assert_eq!(
+            (json!(invoice_count), json!(notes)),
+            (row["invoices"].clone(), row["credit_notes"].clone())
+        );
+    }
+}
+
+/// `(group key, currency, invoiced, credited, net)` of every row.
+fn figures(report: &Value) -> Vec<(String, String, String, String, String)> {
+    report["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| {
+            let text = |field: &str| row[field].as_str().unwrap().to_owned();
+            let key = row["group"]["key"].as_str().unwrap().to_owned();
+            (key, text("currency"), text("invoiced"), text("credited"), text("net"))
+        })
+        .collect()
+}
+
+fn row(
+    key: &str,
+    currency: &str,
+    invoiced: &str,
+    credited: &str,
+    net: &str,
+) -> (String, String, String, String, String) {
+    (
+        key.into(),
+        currency.into(),
+        invoiced.into(),
+        credited.into(),
+        net.into(),
+    )
+}
+
+/// Two teams' sales users; Ada's customer buys in EUR and USD and gets a credit note, Bob's
+/// buys once. A draft and an invoice before the window count for nothing.
+struct Sales {
+    ada: (String, String),
+    bob: (String, String),
+    ada_customer: Value,
+    bob_customer: Value,
+}
+
+async fn turnover_data(app: &TestApp) -> Sales {
+    let (north, south) = (app.create_team("North").await, app.create_team("South").await);
+    let ada = app.user_with_role(Role::Sales, Some(&north)).await;
+    let bob = app.user_with_role(Role::Sales, Some(&south)).await;
+    let ada_customer = party_of(app, "Ada's customer", &ada.0).await;
+    let bob_customer = party_of(app, "Bob's customer", &bob.0).await;
+    invoice(app, &ada_customer, "EUR", "2025-12-31", "1", "1000.00").await;
+    let january = invoice(app, &ada_customer, "EUR", "2026-01-10", "2", "50.00").await;
+    invoice(app, &bob_customer, "EUR", "2026-02-01", "1", "40.00").await;
+    invoice(app, &ada_customer, "EUR", "2026-02-20", "3", "83.50").await;
+    credit_one_unit(app, &january, "2026-03-05").await;
+    invoice(app, &ada_customer, "USD", "2026-03-15", "7", "10.00").await;
+    let draft = json!({"party_id": id(&ada_customer), "currency": "EUR", "invoice_date": "2026-03-20",
+                       "lines": [{"description": "Not issued", "quantity": "1", "unit_price": "999.00", "tax_rate": "19"}]});
+    app.post_expect(INVOICES, &draft, StatusCode::CREATED).await;
+    Sales {
+        ada,
+        bob,
+        ada_customer,
+        bob_customer,
+    }
+}
+
+#[tokio::test]
+async fn turnover_is_invoiced_net_less_credit_notes_per_period_and_currency() {
+    let app = spawn_app().await;
+    turnover_data(&app).await;
+    let report = app
+        .get_json(&format!("{TURNOVER}?from=2026-01-01&to=2026-03-31&group_by=month"))
+        .await;
+    assert_eq!(
+        (report["from"].clone(), report["to"].clone()),
+        (json!("2026-01-01"), json!("2026-03-31"))
+    );
+    assert_eq!(
+        figures(&report),
+        [
+            row("2026-01", "EUR", "100.00", "0.00", "100.00"),
+            row("2026-02", "EUR", "290.50", "0.00", "290.50"),
+            row("2026-03", "EUR", "0.00", "50.00", "-50.00"),
+            row("2026-03", "USD", "70.00", "0.00", "70.00"),
+        ]
+    );
+    let totals: Vec<_> = report["currency_totals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["currency"].clone(),
+                t["net"].clone(),
+                t["invoices"].clone(),
+                t["credit_notes"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        totals,
+        [
+            (json!("EUR"), json!("340.50"), json!(3), json!(1)),
+            (json!("USD"), json!("70.00"), json!(1), json!(0))
+        ]
+    );
+    assert_rows_add_up(&app, &app.admin_token, &report).await;
+
+    let quarter = app
+        .get_json(&format!("{TURNOVER}?from=2026-01-01&to=2026-03-31&group_by=quarter"))
+        .await;
+    assert_eq!(
+        figures(&quarter),
+        [
+            row("2026-Q1", "EUR", "390.50", "50.00", "340.50"),
+            row("2026-Q1", "USD", "70.00", "0.00", "70.00")
+        ]
+    );
+    assert_rows_add_up(&app, &app.admin_token, &quarter).await;
+}
+
+#[tokio::test]
+async fn a_sales_user_gets_the_turnover_of_the_parties_they_see() {
+    let app = spawn_app().await;
+    let sales = turnover_data(&app).await;
+    let path = format!("{TURNOVER}?from=2026-01-01&to=2026-12-31&group_by=party");
+    let all = app.get_json(&path).await;
+    assert_eq!(
+        all["rows"].as_array().unwrap().len(),
+        3,
+        "Ada's in EUR and USD, Bob's in EUR"
+    );
+    let ada = get_as(&app, &sales.ada.1, &path).await;
+    let (ada_id, bob_id) = (id(&sales.ada_customer), id(&sales.bob_customer));
+    assert_eq!(
+        figures(&ada),
+        [
+            row(ada_id, "EUR", "350.50", "50.00", "300.50"),
+            row(ada_id, "USD", "70.00", "0.00", "70.00")
+        ]
+    );
+    assert_eq!(ada["rows"][0]["group"]["label"], "Ada's customer");
+    assert_rows_add_up(&app, &sales.ada.1, &ada).await;
+    let bob = get_as(&app, &sales.bob.1, &path).await;
+    assert_eq!(figures(&bob), [row(bob_id, "EUR", "40.00", "0.00", "40.00")]);
+    assert_eq!(bob["currency_totals"].as_array().unwrap().len(), 1);
+    assert_rows_add_up(&app, &sales.bob.1, &bob).await;
+    let viewer = app.login_as(Role::Viewer).await;
+    assert_eq!(get_as(&app, &viewer, &path).await["rows"], all["rows"]);
+}
+
+#[tokio::test]
+async fn a_report_comes_as_csv_when_asked() {
+    let app = spawn_app().await;
+    turnover_data(&app).await;
+    let response = app
+        .client
+        .get(app.url(&format!("{TURNOVER}?from=2026-01-01&to=2026-03-31&group_by=quarter")))
+        .bearer_auth(&app.admin_token)
+        .header("Accept", "text/csv")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "text/csv; charset=utf-8");
+    let text = response.text().await.unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[0],
+        "group,label,currency,invoiced,credited,net,invoices,credit_notes,drill_down"
+    );
+    assert_eq!(lines.len(), 3);
+    assert!(
+        lines[1].starts_with("2026-Q1,2026-Q1,EUR,390.50,50.00,340.50,3,1,/api/v1/invoices?"),
+        "{}",
+        lines[1]
+    );
+}
+
+#[tokio::test]
+async fn bad_report_parameters_are_refused_by_name() {
+    let app = spawn_app().await;
+    let backwards = app.get(&format!("{TURNOVER}?from=2026-02-01&to=2026-01-31")).await;
+    let problem = assert_problem(backwards, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(error_fields(&problem), ["to"]);
+    let long = app.get(&format!("{TURNOVER}?from=2000-01-01&to=2026-01-31")).await;
+    let problem = assert_problem(long, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(problem["errors"][0]["code"], "window_too_long");
+    for query in ["group_by=week", "from=yesterday", "owner=me"] {
+        let response = app.get(&format!("{TURNOVER}?{query}")).await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{query}");
+    }
+    let unknown = app.get(&format!("{INVOICES}?currency=XYZ")).await;
+    assert_problem(unknown, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+}
