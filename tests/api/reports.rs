@@ -275,3 +275,251 @@ async fn bad_report_parameters_are_refused_by_name() {
     let unknown = app.get(&format!("{INVOICES}?currency=XYZ")).await;
     assert_problem(unknown, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
 }
+
+const PIPELINE: &str = "/api/v1/reports/pipeline";
+const OPPORTUNITIES: &str = "/api/v1/opportunities";
+
+/// `(group label, currency, count, amount, weighted amount)` of every row.
+fn pipeline_rows(report: &Value) -> Vec<(String, Value, u64, String, String)> {
+    report["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| {
+            let text = |field: &str| row[field].as_str().unwrap().to_owned();
+            let label = row["group"]["label"].as_str().unwrap().to_owned();
+            (
+                label,
+                row["currency"].clone(),
+                row["count"].as_u64().unwrap(),
+                text("amount"),
+                text("weighted_amount"),
+            )
+        })
+        .collect()
+}
+
+fn deal_row(
+    label: &str,
+    currency: Option<&str>,
+    count: u64,
+    amount: &str,
+    weighted: &str,
+) -> (String, Value, u64, String, String) {
+    (label.into(), json!(currency), count, amount.into(), weighted.into())
+}
+
+/// Every drill-down of a current pipeline lists the open opportunities of its row.
+async fn assert_deals_add_up(app: &TestApp, token: &str, report: &Value) {
+    for row in report["rows"].as_array().unwrap() {
+        let Some(href) = row["drill_down"]["href"].as_str() else {
+            continue;
+        };
+        let listed = get_as(app, token, &format!("{href}&limit=200")).await;
+        let items = listed["items"].as_array().unwrap();
+        let sum = |field: &str| {
+            items
+                .iter()
+                .filter(|o| !o[field].is_null())
+                .map(|o| dec(&o[field]))
+                .sum::<Decimal>()
+        };
+        assert_eq!(items.len() as u64, row["count"].as_u64().unwrap(), "{href}");
+        assert_eq!(sum("amount"), dec(&row["amount"]), "{href}");
+        assert_eq!(sum("weighted_amount"), dec(&row["weighted_amount"]), "{href}");
+        assert!(
+            items
+                .iter()
+                .all(|o| o["status"] == "open" && o["currency"] == row["currency"])
+        );
+    }
+}
+
+/// Ada's (team North) and Bob's (team South) deals over three days: on 2 March five open ones;
+/// on 5 March one is won, one grows and moves on, one is lost; on 10 March the lost one is
+/// reopened and a new one comes. Returns the stages by name and the two users' tokens.
+async fn pipeline_history(
+    app: &TestApp,
+    clock: &api::Clock,
+) -> (std::collections::HashMap<String, String>, String, String) {
+    let stages: std::collections::HashMap<String, String> =
+        app.get_json("/api/v1/pipeline-stages?limit=200").await["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| (s["name"].as_str().unwrap().to_owned(), id(s).to_owned()))
+            .collect();
+    let (north, south) = (app.create_team("North").await, app.create_team("South").await);
+    let ada = app.user_with_role(Role::Sales, Some(&north)).await;
+    let bob = app.user_with_role(Role::Sales, Some(&south)).await;
+    let (ada_party, bob_party) = (
+        party_of(app, "Ada's", &ada.0).await,
+        party_of(app, "Bob's", &bob.0).await,
+    );
+    let deal = |party: &Value,
+                owner: &str,
+                stage: &str,
+                amount: Option<(&str, &str)>,
+                probability: &str,
+                close: Option<&str>| {
+        let mut body = json!({"title": "Deal", "party_id": id(party), "owner_id": owner, "stage_id": stages[stage],
+                              "probability": probability, "expected_close_date": close});
+        if let Some((amount, currency)) = amount {
+            body["amount"] = json!(amount);
+            body["currency"] = json!(currency);
+        }
+        body
+    };
+    let won = deal(
+        &ada_party,
+        &ada.0,
+        "Qualification",
+        Some(("1000.00", "EUR")),
+        "10",
+        Some("2026-04-15"),
+    );
+    let grows = deal(
+        &ada_party,
+        &ada.0,
+        "Proposal",
+        Some(("333.33", "EUR")),
+        "25",
+        Some("2026-05-10"),
+    );
+    let dollars = deal(
+        &bob_party,
+        &bob.0,
+        "Qualification",
+        Some(("500.00", "USD")),
+        "50",
+        Some("2026-04-20"),
+    );
+    let no_amount = deal(&bob_party, &bob.0, "Qualification", None, "10", None);
+    let reopened = deal(
+        &ada_party,
+        &ada.0,
+        "Negotiation",
+        Some(("200.00", "EUR")),
+        "80",
+        Some("2026-04-30"),
+    );
+    let mut created = Vec::new();
+    for body in [&won, &grows, &dollars, &no_amount, &reopened] {
+        created.push(app.post_expect(OPPORTUNITIES, body, StatusCode::CREATED).await);
+    }
+    let change = |n: usize, body: Value| {
+        let path = format!("{OPPORTUNITIES}/{}", id(&created[n]));
+        async move {
+            let response = app.patch(&path, &body).await;
+            assert_eq!(response.status(), StatusCode::OK, "{body}");
+        }
+    };
+    clock.advance(chrono::TimeDelta::days(3)); // 5 March
+    change(0, json!({"stage_id": stages["Won"]})).await;
+    change(
+        1,
+        json!({"stage_id": stages["Negotiation"], "amount": "400.00", "probability": "50"}),
+    )
+    .await;
+    change(4, json!({"stage_id": stages["Lost"], "lost_reason": "Budget cut"})).await;
+    clock.advance(chrono::TimeDelta::days(5)); // 10 March
+    change(4, json!({"stage_id": stages["Negotiation"], "probability": "80"})).await;
+    let new = deal(&bob_party, &bob.0, "Proposal", Some(("100.00", "EUR")), "30", None);
+    app.post_expect(OPPORTUNITIES, &new, StatusCode::CREATED).await;
+    (stages, ada.1, bob.1)
+}
+
+#[tokio::test]
+async fn the_pipeline_now_and_as_it_stood_on_past_days() {
+    let clock = api::Clock::manual("2026-03-02T09:00:00Z".parse().unwrap());
+    let app = crate::helpers::spawn_app_with(|settings| settings.clock = clock.clone()).await;
+    pipeline_history(&app, &clock).await;
+
+    let now = app.get_json(PIPELINE).await;
+    assert_eq!(now["group_by"], "stage");
+    assert_eq!(
+        pipeline_rows(&now),
+        [
+            deal_row("Qualification", None, 1, "0", "0"),
+            deal_row("Qualification", Some("USD"), 1, "500.00", "250.00"),
+            deal_row("Proposal", Some("EUR"), 1, "100.00", "30.00"),
+            deal_row("Negotiation", Some("EUR"), 2, "600.00", "360.00"),
+        ]
+    );
+    assert_deals_add_up(&app, &app.admin_token, &now).await;
+
+    let first_day = app.get_json(&format!("{PIPELINE}?as_of=2026-03-02")).await;
+    assert_eq!(first_day["as_of"], "2026-03-03T00:00:00Z");
+    assert_eq!(
+        pipeline_rows(&first_day),
+        [
+            deal_row("Qualification", None, 1, "0", "0"),
+            deal_row("Qualification", Some("EUR"), 1, "1000.00", "100.00"),
+            deal_row("Qualification", Some("USD"), 1, "500.00", "250.00"),
+            deal_row("Proposal", Some("EUR"), 1, "333.33", "83.33"),
+            deal_row("Negotiation", Some("EUR"), 1, "200.00", "160.00"),
+        ]
+    );
+    assert!(
+        first_day["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|row| row["drill_down"].is_null())
+    );
+    // On 5 March the reopened deal stood lost and the won one was closed.
+    let fifth = app.get_json(&format!("{PIPELINE}?as_of=2026-03-05")).await;
+    assert_eq!(
+        pipeline_rows(&fifth),
+        [
+            deal_row("Qualification", None, 1, "0", "0"),
+            deal_row("Qualification", Some("USD"), 1, "500.00", "250.00"),
+            deal_row("Negotiation", Some("EUR"), 1, "400.00", "200.00"),
+        ]
+    );
+    let totals = &fifth["currency_totals"];
+    assert_eq!(
+        (totals[1]["currency"].clone(), totals[1]["weighted_amount"].clone()),
+        (json!("EUR"), json!("200.00"))
+    );
+}
+
+#[tokio::test]
+async fn each_sales_user_gets_the_pipeline_of_their_team() {
+    let clock = api::Clock::manual("2026-03-02T09:00:00Z".parse().unwrap());
+    let app = crate::helpers::spawn_app_with(|settings| settings.clock = clock.clone()).await;
+    let (_, ada, bob) = pipeline_history(&app, &clock).await;
+    let by_team = format!("{PIPELINE}?group_by=team");
+    let north = get_as(&app, &ada, &by_team).await;
+    assert_eq!(
+        pipeline_rows(&north),
+        [deal_row("North", Some("EUR"), 2, "600.00", "360.00")]
+    );
+    assert_deals_add_up(&app, &ada, &north).await;
+    let south = get_as(&app, &bob, &by_team).await;
+    assert_eq!(
+        pipeline_rows(&south),
+        [
+            deal_row("South", None, 1, "0", "0"),
+            deal_row("South", Some("EUR"), 1, "100.00", "30.00"),
+            deal_row("South", Some("USD"), 1, "500.00", "250.00"),
+        ]
+    );
+    assert_deals_add_up(&app, &bob, &south).await;
+    let by_month = app.get_json(&format!("{PIPELINE}?group_by=close_month")).await;
+    let months: Vec<_> = pipeline_rows(&by_month)
+        .into_iter()
+        .map(|row| (row.0, row.1, row.2))
+        .collect();
+    assert_eq!(
+        months,
+        [
+            ("(none)".to_owned(), json!(null), 1),
+            ("(none)".to_owned(), json!("EUR"), 1),
+            ("2026-04".to_owned(), json!("EUR"), 1),
+            ("2026-04".to_owned(), json!("USD"), 1),
+            ("2026-05".to_owned(), json!("EUR"), 1),
+        ]
+    );
+    assert_deals_add_up(&app, &app.admin_token, &by_month).await;
+}

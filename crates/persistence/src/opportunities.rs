@@ -6,8 +6,11 @@ use domain::opportunity::{Opportunity, OpportunityFields, OpportunityStatus};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect};
 use uuid::Uuid;
 
+use sea_orm::sea_query::Query;
+
 use crate::decimal_text::DecimalText;
 use crate::entities::opportunity::{ActiveModel, Column, Entity, Model};
+use crate::entities::user;
 use crate::error::StoreError;
 use crate::filter::Filter;
 use crate::page::{self, Page, PageRequest, SortBy, SortKey};
@@ -34,6 +37,11 @@ pub struct OpportunityFilter {
     pub close_from: Option<NaiveDate>,
     /// Expected to close on or before this day.
     pub close_to: Option<NaiveDate>,
+    /// Owned by a member of this team.
+    pub team_id: Option<Uuid>,
+    pub currency: Option<Currency>,
+    /// With an amount, or without one.
+    pub has_amount: Option<bool>,
     pub q: Option<String>,
     pub updated_since: Option<DateTime<Utc>>,
 }
@@ -102,6 +110,22 @@ pub async fn list(
         .when(filter.status, |status| Column::Status.eq(status.as_str()))
         .from(Column::ExpectedCloseDate, filter.close_from)
         .to(Column::ExpectedCloseDate, filter.close_to)
+        .when(filter.team_id, |team_id| {
+            let members = Query::select()
+                .column(user::Column::Id)
+                .from(user::Entity)
+                .and_where(user::Column::TeamId.eq(team_id))
+                .to_owned();
+            Column::OwnerId.in_subquery(members)
+        })
+        .when(filter.currency, |currency| Column::Currency.eq(currency.code()))
+        .when(filter.has_amount, |has| {
+            if has {
+                Column::Amount.is_not_null()
+            } else {
+                Column::Amount.is_null()
+            }
+        })
         .when(filter.q.as_deref(), |q| search::contains(Column::SearchText, q))
         .updated_since(Column::UpdatedAt, filter.updated_since)
         .condition();

@@ -2,13 +2,18 @@
 //! streamed into the report's own accumulator, within what the caller sees. Memory grows with
 //! a report's groups, never with the records it reads.
 
-use chrono::NaiveDate;
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
 use domain::currency::Currency;
+use domain::history::FieldChange;
 use domain::invoice::{InvoiceKind, InvoiceStatus};
+use domain::opportunity::OpportunityStatus;
 use domain::report::Window;
+use domain::report::pipeline::Deal;
 use domain::report::turnover::TurnoverEntry;
 use futures::TryStreamExt;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, StreamTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, StreamTrait};
 use uuid::Uuid;
 
 use crate::decimal_text::DecimalText;
@@ -61,12 +66,9 @@ pub async fn turnover_entries<C: ConnectionTrait + StreamTrait>(
 }
 
 /// The names of the parties `ids` names, a few hundred ids per query.
-pub async fn party_names(
-    conn: &impl ConnectionTrait,
-    ids: Vec<Uuid>,
-) -> Result<std::collections::HashMap<Uuid, String>, StoreError> {
+pub async fn party_names(conn: &impl ConnectionTrait, ids: Vec<Uuid>) -> Result<HashMap<Uuid, String>, StoreError> {
     use crate::entities::party;
-    let mut names = std::collections::HashMap::with_capacity(ids.len());
+    let mut names = HashMap::with_capacity(ids.len());
     for chunk in ids.chunks(500) {
         let found: Vec<(Uuid, String)> = party::Entity::find()
             .select_only()
@@ -78,4 +80,129 @@ pub async fn party_names(
         names.extend(found);
     }
     Ok(names)
+}
+
+/// Every opportunity the caller sees that was created by `created_by` (all of them without it),
+/// as the pipeline reads it, handed to `each` one at a time.
+pub async fn deals<C: ConnectionTrait + StreamTrait>(
+    conn: &C,
+    visibility: Visibility,
+    created_by: Option<DateTime<Utc>>,
+    mut each: impl FnMut(Deal),
+) -> Result<(), StoreError> {
+    use crate::entities::opportunity::{Column as O, Entity as Opportunities};
+    type Row = (
+        Uuid,
+        Uuid,
+        Option<Uuid>,
+        String,
+        Option<DecimalText>,
+        Option<String>,
+        i32,
+        Option<NaiveDate>,
+    );
+    let mut select = Opportunities::find()
+        .select_only()
+        .columns([
+            O::Id,
+            O::StageId,
+            O::OwnerId,
+            O::Status,
+            O::Amount,
+            O::Currency,
+            O::Probability,
+        ])
+        .column(O::ExpectedCloseDate)
+        .filter(crate::opportunities::Opportunities::scope(visibility));
+    if let Some(instant) = created_by {
+        select = select.filter(O::CreatedAt.lte(instant));
+    }
+    let mut rows = select.into_tuple::<Row>().stream(conn).await?;
+    while let Some((id, stage_id, owner_id, status, amount, currency, probability, close)) = rows.try_next().await? {
+        let corrupt = |what: &str| StoreError::corrupt("opportunities", format!("{what} of opportunity {id}"));
+        each(Deal {
+            id,
+            stage_id,
+            owner_id,
+            status: OpportunityStatus::parse(&status).ok_or_else(|| corrupt("status"))?,
+            amount: amount.map(|a| a.0),
+            currency: currency
+                .map(|c| Currency::parse(&c))
+                .transpose()
+                .map_err(|_| corrupt("currency"))?,
+            probability,
+            expected_close_date: close,
+        });
+    }
+    Ok(())
+}
+
+/// The recorded changes of opportunities after `instant`, per opportunity, latest first: what
+/// undoes them back to that instant.
+pub async fn opportunity_changes_after(
+    conn: &impl ConnectionTrait,
+    instant: DateTime<Utc>,
+) -> Result<HashMap<Uuid, Vec<FieldChange>>, StoreError> {
+    use crate::entities::history_entry::{Column as H, Entity as History};
+    let rows: Vec<(Uuid, String)> = History::find()
+        .select_only()
+        .columns([H::ResourceId, H::Changes])
+        .filter(H::ResourceType.eq("opportunity"))
+        .filter(H::OccurredAt.gt(instant))
+        .order_by_desc(H::OccurredAt)
+        .order_by_desc(H::Id)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let mut changes: HashMap<Uuid, Vec<FieldChange>> = HashMap::new();
+    for (id, text) in rows {
+        let entry: Vec<FieldChange> = serde_json::from_str(&text)
+            .map_err(|e| StoreError::corrupt("history_entries", format!("changes of opportunity {id}: {e}")))?;
+        // Within an entry the order does not matter: each field changes once.
+        changes.entry(id).or_default().extend(entry);
+    }
+    Ok(changes)
+}
+
+/// The names of the stages (with their pipeline position), users and teams: the labels of the
+/// pipeline's groups, and each user's team.
+#[derive(Debug, Default)]
+pub struct Directory {
+    pub stages: HashMap<Uuid, (i32, String)>,
+    pub users: HashMap<Uuid, (String, Option<Uuid>)>,
+    pub teams: HashMap<Uuid, String>,
+}
+
+pub async fn directory(conn: &impl ConnectionTrait) -> Result<Directory, StoreError> {
+    use crate::entities::{pipeline_stage, team, user};
+    let stages: Vec<(Uuid, i32, String)> = pipeline_stage::Entity::find()
+        .select_only()
+        .columns([
+            pipeline_stage::Column::Id,
+            pipeline_stage::Column::Position,
+            pipeline_stage::Column::Name,
+        ])
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let users: Vec<(Uuid, String, Option<Uuid>)> = user::Entity::find()
+        .select_only()
+        .columns([user::Column::Id, user::Column::Name, user::Column::TeamId])
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let teams: Vec<(Uuid, String)> = team::Entity::find()
+        .select_only()
+        .columns([team::Column::Id, team::Column::Name])
+        .into_tuple()
+        .all(conn)
+        .await?;
+    Ok(Directory {
+        stages: stages
+            .into_iter()
+            .map(|(id, position, name)| (id, (position, name)))
+            .collect(),
+        users: users.into_iter().map(|(id, name, team)| (id, (name, team))).collect(),
+        teams: teams.into_iter().collect(),
+    })
 }

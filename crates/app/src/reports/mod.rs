@@ -2,6 +2,7 @@
 //! snapshot, and answers its rows with the list query that returns the records of each
 //! (`DrillDown`), so that a figure can always be checked against the records.
 
+pub mod pipeline;
 pub mod turnover;
 
 use std::collections::HashMap;

@@ -4,6 +4,7 @@
 //! a client checks a figure against the list it came from.
 
 pub mod calendar;
+pub mod pipeline;
 pub mod turnover;
 
 use chrono::NaiveDate;

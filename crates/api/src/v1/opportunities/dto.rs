@@ -234,6 +234,13 @@ pub struct OpportunityListQuery {
     pub close_from: Option<NaiveDate>,
     /// Only opportunities expected to close on or before this day.
     pub close_to: Option<NaiveDate>,
+    /// Only opportunities owned by a member of this team.
+    pub team_id: Option<Uuid>,
+    /// Only opportunities in this currency (ISO 4217).
+    #[param(example = "EUR")]
+    pub currency: Option<String>,
+    /// `true`: only opportunities with an amount; `false`: only those without one.
+    pub has_amount: Option<bool>,
     /// Case-insensitive text search in the title.
     #[param(max_length = 200)]
     pub q: Option<String>,

@@ -4,6 +4,7 @@
 //! list query of its records (`drill_down`). `Accept: text/csv` gives the rows as CSV instead.
 
 mod csv_form;
+pub mod pipeline;
 pub mod turnover;
 
 use actix_web::HttpRequest;
@@ -16,7 +17,11 @@ use utoipa_actix_web::{scope, service_config::ServiceConfig};
 use crate::error::ApiError;
 
 pub fn configure(config: &mut ServiceConfig) {
-    config.service(scope("/reports").service(turnover::turnover_report));
+    config.service(
+        scope("/reports")
+            .service(pipeline::pipeline_report)
+            .service(turnover::turnover_report),
+    );
 }
 
 /// A group of a report: a stable key (an id, `2026-03`, `2026-Q1`) and what a person reads.
