@@ -523,3 +523,158 @@ async fn each_sales_user_gets_the_pipeline_of_their_team() {
     );
     assert_deals_add_up(&app, &app.admin_token, &by_month).await;
 }
+
+const AGING: &str = "/api/v1/reports/receivables-aging";
+
+/// An issued invoice: `quantity` × `price` at `tax` %, dated `date`, due `terms` days later.
+async fn dated_invoice(
+    app: &TestApp,
+    party: &Value,
+    currency: &str,
+    date: &str,
+    terms: i32,
+    line: (&str, &str, &str),
+) -> Value {
+    let (quantity, price, tax) = line;
+    let body = json!({"party_id": id(party), "currency": currency, "invoice_date": date, "payment_terms_days": terms,
+                      "lines": [{"description": "Goods", "quantity": quantity, "unit_price": price, "tax_rate": tax}]});
+    let draft = app.post_expect(INVOICES, &body, StatusCode::CREATED).await;
+    issue(app, &draft).await
+}
+
+async fn pay(app: &TestApp, invoice: &Value, amount: &str, date: &str) {
+    let body = json!({"amount": amount, "date": date, "method": "bank_transfer"});
+    app.post_expect(
+        &format!("{INVOICES}/{}/payments", id(invoice)),
+        &body,
+        StatusCode::CREATED,
+    )
+    .await;
+}
+
+/// `(party label, currency, [not due, 1–30, 31–60, 61–90, over 90, total, overdue], invoices)`.
+fn aging_rows(report: &Value) -> Vec<(String, String, Vec<String>, u64)> {
+    report["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| {
+            let buckets = [
+                "not_due",
+                "days_1_30",
+                "days_31_60",
+                "days_61_90",
+                "over_90",
+                "total",
+                "overdue",
+            ];
+            let amounts = buckets.iter().map(|b| row[*b].as_str().unwrap().to_owned()).collect();
+            let text = |v: &Value| v.as_str().unwrap().to_owned();
+            (
+                text(&row["group"]["label"]),
+                text(&row["currency"]),
+                amounts,
+                row["invoices"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn aging_row(label: &str, currency: &str, amounts: [&str; 7], invoices: u64) -> (String, String, Vec<String>, u64) {
+    (
+        label.into(),
+        currency.into(),
+        amounts.iter().map(|a| (*a).to_owned()).collect(),
+        invoices,
+    )
+}
+
+#[tokio::test]
+async fn receivables_age_by_days_overdue_on_any_day() {
+    let clock = api::Clock::manual("2026-06-30T12:00:00Z".parse().unwrap());
+    let app = crate::helpers::spawn_app_with(|settings| settings.clock = clock.clone()).await;
+    let admin = app.get_json("/api/v1/users?limit=1").await["items"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (acme, globex) = (
+        party_of(&app, "Acme", &admin).await,
+        party_of(&app, "Globex", &admin).await,
+    );
+    // Due 10 January, 119.00; 50.00 paid on 1 February: partially paid, long overdue.
+    let partly = dated_invoice(&app, &acme, "EUR", "2026-01-10", 0, ("1", "100.00", "19")).await;
+    pay(&app, &partly, "50.00", "2026-02-01").await;
+    // 11.90 due 1 March, paid on 5 March.
+    let settled = dated_invoice(&app, &acme, "EUR", "2026-03-01", 0, ("1", "10.00", "19")).await;
+    pay(&app, &settled, "11.90", "2026-03-05").await;
+    dated_invoice(&app, &globex, "USD", "2026-04-15", 0, ("1", "80.00", "0")).await;
+    // 119.00 due 19 June, half of it credited on 25 June.
+    let credited = dated_invoice(&app, &acme, "EUR", "2026-05-20", 30, ("2", "50.00", "19")).await;
+    dated_invoice(&app, &acme, "EUR", "2026-06-15", 30, ("1", "200.00", "19")).await;
+    credit_one_unit(&app, &credited, "2026-06-25").await;
+
+    let today = app.get_json(AGING).await;
+    assert_eq!(today["day"], "2026-06-30");
+    assert_eq!(
+        aging_rows(&today),
+        [
+            aging_row(
+                "Acme",
+                "EUR",
+                ["238.00", "59.50", "0.00", "0.00", "69.00", "366.50", "128.50"],
+                3
+            ),
+            aging_row(
+                "Globex",
+                "USD",
+                ["0.00", "0.00", "0.00", "80.00", "0.00", "80.00", "80.00"],
+                1
+            ),
+        ]
+    );
+    // Today's rows list the unpaid invoices whose balances make them up.
+    for row in today["rows"].as_array().unwrap() {
+        let href = row["drill_down"]["href"].as_str().unwrap();
+        let listed = app.get_json(href).await;
+        let items = listed["items"].as_array().unwrap();
+        let due: Decimal = items.iter().map(|invoice| dec(&invoice["balance_due"])).sum();
+        assert_eq!(
+            (due, items.len() as u64),
+            (dec(&row["total"]), row["invoices"].as_u64().unwrap()),
+            "{href}"
+        );
+    }
+    let totals = &today["currency_totals"];
+    assert_eq!(
+        (totals[0]["currency"].clone(), totals[0]["total"].clone()),
+        (json!("EUR"), json!("366.50"))
+    );
+
+    // On 4 March the settled invoice was still open and the first one 53 days overdue.
+    let march = app.get_json(&format!("{AGING}?as_of=2026-03-04")).await;
+    assert_eq!(march["as_of"], "2026-03-05T00:00:00Z");
+    assert_eq!(
+        aging_rows(&march),
+        [aging_row(
+            "Acme",
+            "EUR",
+            ["0.00", "11.90", "69.00", "0.00", "0.00", "80.90", "80.90"],
+            2
+        )]
+    );
+    assert!(march["rows"][0]["drill_down"].is_null());
+    // Before its payment, the whole first invoice was owed.
+    let january = app.get_json(&format!("{AGING}?as_of=2026-01-31")).await;
+    assert_eq!(
+        aging_rows(&january),
+        [aging_row(
+            "Acme",
+            "EUR",
+            ["0.00", "119.00", "0.00", "0.00", "0.00", "119.00", "119.00"],
+            1
+        )]
+    );
+    let before = app.get_json(&format!("{AGING}?as_of=2025-12-31")).await;
+    assert_eq!(before["rows"], json!([]));
+    assert_eq!(before["currency_totals"], json!([]));
+}

@@ -50,6 +50,8 @@ pub struct InvoiceFilter {
     pub overdue_on: Option<NaiveDate>,
     /// Issued (any status but draft), or drafts only.
     pub issued: Option<bool>,
+    /// Invoices with a balance due (issued or partially paid), or all but those.
+    pub unpaid: Option<bool>,
     pub currency: Option<Currency>,
     pub credits_invoice_id: Option<Uuid>,
     pub invoice_order_id: Option<Uuid>,
@@ -311,6 +313,12 @@ pub async fn list(
             } else {
                 Column::Status.eq(draft)
             }
+        })
+        .when(filter.unpaid, |unpaid| {
+            let owing = Condition::all()
+                .add(Column::Kind.eq(InvoiceKind::Invoice.as_str()))
+                .add(Column::Status.is_in([InvoiceStatus::Issued.as_str(), InvoiceStatus::PartiallyPaid.as_str()]));
+            if unpaid { owing } else { owing.not() }
         })
         .when(filter.currency, |currency| Column::Currency.eq(currency.code()))
         .eq(Column::CreditsInvoiceId, filter.credits_invoice_id)

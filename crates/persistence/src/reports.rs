@@ -206,3 +206,64 @@ pub async fn directory(conn: &impl ConnectionTrait) -> Result<Directory, StoreEr
         teams: teams.into_iter().collect(),
     })
 }
+
+/// What receivables aging reads of the invoices that may have been open on `day`: issued
+/// invoices dated by then that the caller sees, not paid, or settled by a payment or credit
+/// note dated after it (a paid invoice whose settlements all came by `day` owed nothing then);
+/// their payments, and their issued credit notes dated by `day`.
+pub struct OpenOn {
+    pub invoices: Vec<domain::invoice::Invoice>,
+    pub payments: HashMap<Uuid, Vec<domain::invoice::Payment>>,
+    pub credit_notes: Vec<domain::invoice::Invoice>,
+}
+
+pub async fn open_on(
+    conn: &impl ConnectionTrait,
+    visibility: Visibility,
+    day: NaiveDate,
+) -> Result<OpenOn, StoreError> {
+    use sea_orm::Condition;
+    use sea_orm::sea_query::Query;
+
+    use crate::entities::{invoice, payment};
+    let paid_later = Query::select()
+        .column(payment::Column::InvoiceId)
+        .from(payment::Entity)
+        .and_where(payment::Column::Date.gt(day))
+        .to_owned();
+    let credited_later = Query::select()
+        .column(invoice::Column::CreditsInvoiceId)
+        .from(invoice::Entity)
+        .and_where(invoice::Column::Kind.eq(InvoiceKind::CreditNote.as_str()))
+        .and_where(invoice::Column::Status.ne(InvoiceStatus::Draft.as_str()))
+        .and_where(invoice::Column::InvoiceDate.gt(day))
+        .to_owned();
+    let select = Entity::find()
+        .filter(Invoices::scope(visibility))
+        .filter(Column::Kind.eq(InvoiceKind::Invoice.as_str()))
+        .filter(Column::Status.ne(InvoiceStatus::Draft.as_str()))
+        .filter(Column::InvoiceDate.lte(day))
+        .filter(
+            Condition::any()
+                .add(Column::Status.ne(InvoiceStatus::Paid.as_str()))
+                .add(Column::Id.in_subquery(paid_later))
+                .add(Column::Id.in_subquery(credited_later)),
+        );
+    let invoices = crate::table::all::<Invoices>(conn, select).await?;
+    let mut payments = HashMap::new();
+    let mut credit_notes = Vec::new();
+    for chunk in invoices.chunks(500) {
+        let ids: Vec<Uuid> = chunk.iter().map(|invoice| invoice.id).collect();
+        payments.extend(crate::invoices::payments_of(conn, &ids).await?);
+        let notes = Entity::find()
+            .filter(Column::CreditsInvoiceId.is_in(ids))
+            .filter(Column::Status.ne(InvoiceStatus::Draft.as_str()))
+            .filter(Column::InvoiceDate.lte(day));
+        credit_notes.extend(crate::table::all::<Invoices>(conn, notes).await?);
+    }
+    Ok(OpenOn {
+        invoices,
+        payments,
+        credit_notes,
+    })
+}

@@ -2,10 +2,13 @@
 //! snapshot, and answers its rows with the list query that returns the records of each
 //! (`DrillDown`), so that a figure can always be checked against the records.
 
+pub mod aging;
 pub mod pipeline;
 pub mod turnover;
 
 use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 
 use persistence::{DatabaseTransaction, reports};
 use uuid::Uuid;
@@ -59,6 +62,12 @@ impl DrillDown {
 /// Percent-encodes what a query value may not hold as is (values here are ids, dates, codes).
 fn urlencoding(value: &str) -> String {
     url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
+}
+
+/// The end of `day` (the first instant of the next), in UTC: the instant a report of a past day
+/// is of.
+fn end_of(day: NaiveDate) -> DateTime<Utc> {
+    day.succ_opt().unwrap_or(day).and_time(NaiveTime::MIN).and_utc()
 }
 
 /// The names of the parties a report groups by.

@@ -3,13 +3,13 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use domain::currency::Currency;
 use domain::report::pipeline::{Pipeline, PipelineFigures, PipelineGroup, PipelineKey};
 use persistence::{DatabaseConnection, db, reports};
 use uuid::Uuid;
 
-use super::{DrillDown, Group};
+use super::{DrillDown, Group, end_of};
 use crate::caller::Caller;
 use crate::clock::{now, today};
 use crate::error::AppError;
@@ -111,11 +111,6 @@ pub async fn pipeline(
         rows,
         totals: pipeline.totals.into_iter().collect(),
     })
-}
-
-/// The end of `day` (the first instant of the next), in UTC.
-fn end_of(day: NaiveDate) -> DateTime<Utc> {
-    day.succ_opt().unwrap_or(day).and_time(NaiveTime::MIN).and_utc()
 }
 
 /// The group of `key`, and the list filters that select it (none where a list cannot: no owner,

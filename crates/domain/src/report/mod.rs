@@ -3,6 +3,7 @@
 //! across currencies) and totals per currency; each row can name the records behind it, so that
 //! a client checks a figure against the list it came from.
 
+pub mod aging;
 pub mod calendar;
 pub mod pipeline;
 pub mod turnover;

@@ -435,6 +435,9 @@ pub struct InvoiceListQuery {
     pub overdue: Option<bool>,
     /// `true`: only issued ones (any status but `draft`), what turnover counts; `false`: only drafts.
     pub issued: Option<bool>,
+    /// `true`: only invoices with a balance due (issued or partially paid), what receivables
+    /// aging counts; `false`: all but those.
+    pub unpaid: Option<bool>,
     /// In this currency (ISO 4217).
     #[param(example = "EUR")]
     pub currency: Option<String>,

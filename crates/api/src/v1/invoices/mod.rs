@@ -232,6 +232,7 @@ pub async fn list_invoices(
         invoice_date_to: query::date("invoice_date_to", query.invoice_date_to)?,
         overdue_on: query.overdue.unwrap_or(false).then_some(day),
         issued: query.issued,
+        unpaid: query.unpaid,
         currency: query::currency("currency", query.currency.as_deref())?,
         credits_invoice_id: query.credits_invoice_id,
         invoice_order_id: query.invoice_order_id,

@@ -3,6 +3,7 @@
 //! never summed across currencies) and `rows`, each with its group, currency, figures and the
 //! list query of its records (`drill_down`). `Accept: text/csv` gives the rows as CSV instead.
 
+pub mod aging;
 mod csv_form;
 pub mod pipeline;
 pub mod turnover;
@@ -20,6 +21,7 @@ pub fn configure(config: &mut ServiceConfig) {
     config.service(
         scope("/reports")
             .service(pipeline::pipeline_report)
+            .service(aging::receivables_aging_report)
             .service(turnover::turnover_report),
     );
 }

@@ -1,0 +1,95 @@
+//! `receivables-aging`: what each party owed on a day, by how long it was overdue, per currency.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::currency::Currency;
+use domain::report::aging::{Aging, AgingFigures, Receivable, balance_on};
+use persistence::{DatabaseConnection, db, reports};
+use rust_decimal::Decimal;
+use uuid::Uuid;
+
+use super::{DrillDown, Group, end_of, party_names};
+use crate::caller::Caller;
+use crate::clock::{now, today};
+use crate::error::AppError;
+
+#[derive(Debug, Clone)]
+pub struct AgingReport {
+    /// The instant the figures are of: now, or the end of a past day.
+    pub as_of: DateTime<Utc>,
+    /// The day looked at.
+    pub day: NaiveDate,
+    pub rows: Vec<AgingRow>,
+    pub totals: Vec<(Currency, AgingFigures)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct AgingRow {
+    pub group: Group,
+    pub currency: Currency,
+    pub figures: AgingFigures,
+    /// The party's unpaid invoices in the currency, when the day is today: their balances due
+    /// add up to the row's total. (A list shows the present, so a past day has none.)
+    pub drill_down: Option<DrillDown>,
+}
+
+/// The aging as of `day` (today without one).
+pub async fn receivables_aging(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    day: Option<NaiveDate>,
+) -> Result<AgingReport, AppError> {
+    let txn = db::snapshot(db).await?;
+    let day = day.unwrap_or_else(today);
+    let as_of = if day < today() { end_of(day) } else { now() };
+    let open = reports::open_on(&txn, caller.visibility(), day).await?;
+    let mut credited: HashMap<Uuid, Decimal> = HashMap::new();
+    for note in &open.credit_notes {
+        if let Some(invoice) = note.fields.credits_invoice_id {
+            *credited.entry(invoice).or_default() += note.totals().total;
+        }
+    }
+    let mut aging = Aging::new(day);
+    for invoice in &open.invoices {
+        let paid = open.payments.get(&invoice.id).into_iter().flatten();
+        let paid: Decimal = paid
+            .filter(|payment| payment.date <= day)
+            .map(|payment| payment.amount)
+            .sum();
+        let credited = credited.get(&invoice.id).copied().unwrap_or_default();
+        aging.add(&Receivable {
+            party_id: invoice.fields.party_id,
+            currency: invoice.fields.currency,
+            due_date: invoice.due_date.or(invoice.fields.invoice_date).unwrap_or(day),
+            balance: balance_on(invoice.totals().total, credited, paid),
+        });
+    }
+    let names = party_names(&txn, aging.rows.keys().map(|(party, _)| *party).collect()).await?;
+    txn.commit().await?;
+    let current = day == today();
+    let rows = aging
+        .rows
+        .into_iter()
+        .map(|((party, currency), figures)| AgingRow {
+            group: Group {
+                key: party.to_string(),
+                label: names.get(&party).cloned().unwrap_or_default(),
+            },
+            currency,
+            figures,
+            drill_down: current.then(|| {
+                DrillDown::new("/api/v1/invoices")
+                    .with("party_id", party)
+                    .with("currency", currency.code())
+                    .with("unpaid", true)
+            }),
+        })
+        .collect();
+    Ok(AgingReport {
+        as_of,
+        day,
+        rows,
+        totals: aging.totals.into_iter().collect(),
+    })
+}
