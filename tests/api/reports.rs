@@ -678,3 +678,81 @@ async fn receivables_age_by_days_overdue_on_any_day() {
     assert_eq!(before["rows"], json!([]));
     assert_eq!(before["currency_totals"], json!([]));
 }
+
+const CHANGES: &str = "/api/v1/reports/pipeline-changes";
+
+/// `(kind, currency, count, amount)` of every row.
+fn change_rows(report: &Value) -> Vec<(String, Value, u64, String)> {
+    report["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| {
+            let kind = row["group"]["key"].as_str().unwrap().to_owned();
+            (
+                kind,
+                row["currency"].clone(),
+                row["count"].as_u64().unwrap(),
+                row["amount"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn change_row(kind: &str, currency: Option<&str>, count: u64, amount: &str) -> (String, Value, u64, String) {
+    (kind.into(), json!(currency), count, amount.into())
+}
+
+#[tokio::test]
+async fn pipeline_changes_are_read_from_history_and_valued_at_the_end_of_the_window() {
+    let clock = api::Clock::manual("2026-03-02T09:00:00Z".parse().unwrap());
+    let app = crate::helpers::spawn_app_with(|settings| settings.clock = clock.clone()).await;
+    let (_, ada, _) = pipeline_history(&app, &clock).await;
+    clock.advance(chrono::TimeDelta::days(1)); // 11 March: the dollar deal slips a month
+    let dollars = &app.get_json(&format!("{OPPORTUNITIES}?currency=USD")).await["items"][0];
+    let path = format!("{OPPORTUNITIES}/{}", id(dollars));
+    let slipped = app.patch(&path, &json!({"expected_close_date": "2026-05-20"})).await;
+    assert_eq!(slipped.status(), StatusCode::OK);
+
+    // The first day: five new deals, valued as they stood that evening (333.33, not 400.00).
+    let first = app.get_json(&format!("{CHANGES}?from=2026-03-01&to=2026-03-02")).await;
+    assert_eq!(
+        change_rows(&first),
+        [
+            change_row("new", None, 1, "0"),
+            change_row("new", Some("EUR"), 3, "1533.33"),
+            change_row("new", Some("USD"), 1, "500.00"),
+        ]
+    );
+    // Then one advanced, one won, one lost (and reopened: a move out of a lost stage is no
+    // advance), one new.
+    let week = app.get_json(&format!("{CHANGES}?from=2026-03-03&to=2026-03-10")).await;
+    assert_eq!(
+        change_rows(&week),
+        [
+            change_row("new", Some("EUR"), 1, "100.00"),
+            change_row("advanced", Some("EUR"), 1, "400.00"),
+            change_row("won", Some("EUR"), 1, "1000.00"),
+            change_row("lost", Some("EUR"), 1, "200.00"),
+        ]
+    );
+    assert_eq!(
+        week["currency_totals"],
+        json!([{"currency": "EUR", "count": 4, "amount": "1700.00"}])
+    );
+    let eleventh = app.get_json(&format!("{CHANGES}?from=2026-03-11&to=2026-03-11")).await;
+    assert_eq!(
+        change_rows(&eleventh),
+        [change_row("slipped", Some("USD"), 1, "500.00")]
+    );
+    // Ada sees her team's deals only: the new one of Bob's is not hers.
+    let hers = get_as(&app, &ada, &format!("{CHANGES}?from=2026-03-03&to=2026-03-10")).await;
+    assert_eq!(
+        change_rows(&hers),
+        [
+            change_row("advanced", Some("EUR"), 1, "400.00"),
+            change_row("won", Some("EUR"), 1, "1000.00"),
+            change_row("lost", Some("EUR"), 1, "200.00"),
+        ]
+    );
+}

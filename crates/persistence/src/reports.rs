@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::currency::Currency;
-use domain::history::FieldChange;
+use domain::history::{Action, FieldChange};
 use domain::invoice::{InvoiceKind, InvoiceStatus};
 use domain::opportunity::OpportunityStatus;
 use domain::report::Window;
@@ -164,23 +164,54 @@ pub async fn opportunity_changes_after(
     Ok(changes)
 }
 
+/// The recorded changes of opportunities from `start` until before `end`, per opportunity,
+/// oldest first.
+pub async fn opportunity_history_between(
+    conn: &impl ConnectionTrait,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> Result<HashMap<Uuid, Vec<(Action, Vec<FieldChange>)>>, StoreError> {
+    use crate::entities::history_entry::{Column as H, Entity as History};
+    let rows: Vec<(Uuid, String, String)> = History::find()
+        .select_only()
+        .columns([H::ResourceId, H::Action, H::Changes])
+        .filter(H::ResourceType.eq("opportunity"))
+        .filter(H::OccurredAt.gte(start))
+        .filter(H::OccurredAt.lt(end))
+        .order_by_asc(H::OccurredAt)
+        .order_by_asc(H::Id)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let mut history: HashMap<Uuid, Vec<(Action, Vec<FieldChange>)>> = HashMap::new();
+    for (id, action, text) in rows {
+        let corrupt = |what: String| StoreError::corrupt("history_entries", format!("{what} of opportunity {id}"));
+        let action = Action::parse(&action).ok_or_else(|| corrupt(format!("action {action}")))?;
+        let changes = serde_json::from_str(&text).map_err(|e| corrupt(format!("changes ({e})")))?;
+        history.entry(id).or_default().push((action, changes));
+    }
+    Ok(history)
+}
+
 /// The names of the stages (with their pipeline position), users and teams: the labels of the
 /// pipeline's groups, and each user's team.
 #[derive(Debug, Default)]
 pub struct Directory {
-    pub stages: HashMap<Uuid, (i32, String)>,
+    /// Position, name and whether it is an open stage (not won or lost).
+    pub stages: HashMap<Uuid, (i32, String, bool)>,
     pub users: HashMap<Uuid, (String, Option<Uuid>)>,
     pub teams: HashMap<Uuid, String>,
 }
 
 pub async fn directory(conn: &impl ConnectionTrait) -> Result<Directory, StoreError> {
     use crate::entities::{pipeline_stage, team, user};
-    let stages: Vec<(Uuid, i32, String)> = pipeline_stage::Entity::find()
+    let stages: Vec<(Uuid, i32, String, String)> = pipeline_stage::Entity::find()
         .select_only()
         .columns([
             pipeline_stage::Column::Id,
             pipeline_stage::Column::Position,
             pipeline_stage::Column::Name,
+            pipeline_stage::Column::Kind,
         ])
         .into_tuple()
         .all(conn)
@@ -200,7 +231,7 @@ pub async fn directory(conn: &impl ConnectionTrait) -> Result<Directory, StoreEr
     Ok(Directory {
         stages: stages
             .into_iter()
-            .map(|(id, position, name)| (id, (position, name)))
+            .map(|(id, position, name, kind)| (id, (position, name, kind == "open")))
             .collect(),
         users: users.into_iter().map(|(id, name, team)| (id, (name, team))).collect(),
         teams: teams.into_iter().collect(),

@@ -3,6 +3,7 @@
 //! (`DrillDown`), so that a figure can always be checked against the records.
 
 pub mod aging;
+pub mod changes;
 pub mod pipeline;
 pub mod turnover;
 

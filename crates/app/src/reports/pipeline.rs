@@ -122,7 +122,11 @@ fn group(directory: &reports::Directory, key: PipelineKey) -> (Group, Option<Vec
     };
     match key {
         PipelineKey::Stage(id) => {
-            let label = directory.stages.get(&id).map(|s| s.1.clone()).unwrap_or_default();
+            let label = directory
+                .stages
+                .get(&id)
+                .map(|stage| stage.1.clone())
+                .unwrap_or_default();
             (
                 Group {
                     key: id.to_string(),

@@ -5,6 +5,7 @@
 
 pub mod aging;
 pub mod calendar;
+pub mod changes;
 pub mod pipeline;
 pub mod turnover;
 

@@ -4,6 +4,7 @@
 //! list query of its records (`drill_down`). `Accept: text/csv` gives the rows as CSV instead.
 
 pub mod aging;
+pub mod changes;
 mod csv_form;
 pub mod pipeline;
 pub mod turnover;
@@ -21,6 +22,7 @@ pub fn configure(config: &mut ServiceConfig) {
     config.service(
         scope("/reports")
             .service(pipeline::pipeline_report)
+            .service(changes::pipeline_changes_report)
             .service(aging::receivables_aging_report)
             .service(turnover::turnover_report),
     );
