@@ -10,8 +10,8 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::csv_form::{self, CsvRow};
-use super::{DrillDown, ReportGroup, wants_csv};
+use super::csv_form::CsvRow;
+use super::{DrillDown, ReportGroup, answer};
 use crate::auth::Authorized;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -181,9 +181,5 @@ pub async fn receivables_aging_report(
 ) -> Result<HttpResponse, ApiError> {
     let day = crate::query::date("as_of", params.into_inner().as_of)?;
     let report = AgingReportResponse::from(service::receivables_aging(&state.db, &caller, day).await?);
-    Ok(if wants_csv(&request) {
-        csv_form::respond(&report.rows)
-    } else {
-        HttpResponse::Ok().json(report)
-    })
+    Ok(answer(&request, &report, &report.rows))
 }

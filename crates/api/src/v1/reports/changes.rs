@@ -10,8 +10,8 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::csv_form::{self, CsvRow};
-use super::{ReportGroup, wants_csv, window};
+use super::csv_form::CsvRow;
+use super::{ReportGroup, answer, window};
 use crate::auth::Authorized;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -142,9 +142,5 @@ pub async fn pipeline_changes_report(
     let params = params.into_inner();
     let window = window(params.from, params.to)?;
     let report = ChangesReportResponse::from(service::pipeline_changes(&state.db, &caller, window).await?);
-    Ok(if wants_csv(&request) {
-        csv_form::respond(&report.rows)
-    } else {
-        HttpResponse::Ok().json(report)
-    })
+    Ok(answer(&request, &report, &report.rows))
 }

@@ -9,7 +9,7 @@ mod csv_form;
 pub mod pipeline;
 pub mod turnover;
 
-use actix_web::HttpRequest;
+use actix_web::{HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 use domain::report::Window;
 use serde::Serialize;
@@ -82,6 +82,15 @@ fn window(from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<Window, ApiE
     let from = crate::query::date("from", from)?
         .unwrap_or_else(|| NaiveDate::from_ymd_opt(to.year(), 1, 1).expect("1 January exists"));
     Ok(Window::new(from, to)?)
+}
+
+/// The report as JSON, or its rows as CSV when the client asked for CSV.
+fn answer<T: Serialize, R: csv_form::CsvRow>(request: &HttpRequest, report: &T, rows: &[R]) -> HttpResponse {
+    if wants_csv(request) {
+        csv_form::respond(rows)
+    } else {
+        HttpResponse::Ok().json(report)
+    }
 }
 
 /// Whether the client asked for CSV rather than JSON.

@@ -10,8 +10,8 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::csv_form::{self, CsvRow};
-use super::{DrillDown, ReportGroup, wants_csv};
+use super::csv_form::CsvRow;
+use super::{DrillDown, ReportGroup, answer};
 use crate::auth::Authorized;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -182,9 +182,5 @@ pub async fn pipeline_report(
         as_of: crate::query::date("as_of", params.as_of)?,
     };
     let report = PipelineReportResponse::new(service::pipeline(&state.db, &caller, query).await?, group_by);
-    Ok(if wants_csv(&request) {
-        csv_form::respond(&report.rows)
-    } else {
-        HttpResponse::Ok().json(report)
-    })
+    Ok(answer(&request, &report, &report.rows))
 }

@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::csv_form::{self, CsvRow};
-use super::{DrillDown, ReportGroup, wants_csv, window};
+use super::csv_form::CsvRow;
+use super::{DrillDown, ReportGroup, answer, window};
 use crate::auth::Authorized;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -198,9 +198,5 @@ pub async fn turnover_report(
         party_id: params.party_id,
     };
     let report = TurnoverReportResponse::new(service::turnover(&state.db, &caller, query).await?, group_by);
-    Ok(if wants_csv(&request) {
-        csv_form::respond(&report.rows)
-    } else {
-        HttpResponse::Ok().json(report)
-    })
+    Ok(answer(&request, &report, &report.rows))
 }
