@@ -1,7 +1,7 @@
 # Each target is one command; `make ci` runs what CI runs.
 PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run test test-pg lint fmt openapi openapi-check contract query-plans seed bench bench-sync bench-read bench-cases bench-billing bench-logins bench-crash bench-outage bench-hostile ci
+.PHONY: run test test-pg lint fmt openapi openapi-check contract query-plans seed bench bench-sync bench-read bench-cases bench-billing bench-reports bench-logins bench-crash bench-outage bench-hostile ci
 
 run:
 	cargo run --release
@@ -67,6 +67,11 @@ bench-cases:
 # their preview, and a billing run over 500 subscriptions with 7 periods due each.
 bench-billing:
 	python3 bench/billing.py http://127.0.0.1:8080/api/v1 200 500
+
+# Against a server on a database seeded with `make seed PROFILE=standard` (PostgreSQL), with
+# CRM_RATE_LIMIT_PER_MINUTE=0: every report over 2025, as admin and as a sales user.
+bench-reports:
+	bash bench/reports.sh http://127.0.0.1:8080/api/v1 9 2025-01-01 2025-12-31
 
 # Against a server started with `make run`: its peak memory during a storm of wrong passwords.
 bench-logins:
