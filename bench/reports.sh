@@ -28,6 +28,9 @@ reports=(
   "pipeline-changes?from=$FROM&to=$TO"
   "receivables-aging?as_of=$TO"
   "receivables-aging"
+  "sales-performance?from=$FROM&to=$TO&group_by=owner"
+  "sales-performance?from=$FROM&to=$TO&group_by=team"
+  "cases?from=$FROM&to=$TO&group_by=month"
 )
 printf '%-50s %-6s %8s %8s\n' report who median max
 for report in "${reports[@]}"; do

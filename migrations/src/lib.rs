@@ -31,6 +31,8 @@ mod m20261203_000025_cases;
 mod m20261203_000026_attachments;
 mod m20261203_000027_contracts;
 mod m20261203_000028_subscriptions;
+mod m20261204_000029_sales_targets;
+mod m20261204_000030_case_report_indexes;
 
 pub struct Migrator;
 
@@ -65,6 +67,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000026_attachments::Migration),
             Box::new(m20261203_000027_contracts::Migration),
             Box::new(m20261203_000028_subscriptions::Migration),
+            Box::new(m20261204_000029_sales_targets::Migration),
+            Box::new(m20261204_000030_case_report_indexes::Migration),
         ]
     }
 }

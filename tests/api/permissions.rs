@@ -27,6 +27,8 @@ const ADMINS: &[&str] = &["admin"];
 /// the help desk's machine account.
 const SERVICE: &[&str] = &["admin", "manager", "sales", "integrator", "support"];
 const SERVICE_LEVELS: &[&str] = &["admin", "manager"];
+/// Who sets sales targets: the sales managers.
+const TARGET_SETTERS: &[&str] = &["admin", "manager"];
 /// Who runs subscription billing: the order-to-cash roles that see every party.
 const BILLING: &[&str] = &["admin", "manager", "accountant", "integrator"];
 /// Who writes some record that takes attachments (sales records, invoices or cases); the record's own
@@ -67,6 +69,7 @@ const MATRIX: &[(&str, &[&str])] = &[
     ("write_contracts", SELLERS),
     ("run_billing", BILLING),
     ("read_reports", EVERYONE),
+    ("manage_targets", TARGET_SETTERS),
 ];
 
 /// A path of the document with its parameters filled in: ids no record has.

@@ -11,18 +11,25 @@ use crate::invoices::INVOICES;
 
 const TURNOVER: &str = "/api/v1/reports/turnover";
 
-fn dec(value: &Value) -> Decimal {
+pub(crate) fn dec(value: &Value) -> Decimal {
     value.as_str().unwrap().parse().unwrap()
 }
 
 /// A party of `owner`'s.
-async fn party_of(app: &TestApp, name: &str, owner: &str) -> Value {
+pub(crate) async fn party_of(app: &TestApp, name: &str, owner: &str) -> Value {
     app.post_party(&json!({"kind": "organization", "name": name, "roles": ["customer"], "owner_id": owner}))
         .await
 }
 
 /// An issued invoice of `party`: `quantity` × `price` in `currency`, dated `date`.
-async fn invoice(app: &TestApp, party: &Value, currency: &str, date: &str, quantity: &str, price: &str) -> Value {
+pub(crate) async fn invoice(
+    app: &TestApp,
+    party: &Value,
+    currency: &str,
+    date: &str,
+    quantity: &str,
+    price: &str,
+) -> Value {
     let body = json!({"party_id": id(party), "currency": currency, "invoice_date": date, "lines": [
         {"description": "Service", "quantity": quantity, "unit_price": price, "tax_rate": "19"}]});
     let draft = app.post_expect(INVOICES, &body, StatusCode::CREATED).await;
@@ -38,7 +45,7 @@ async fn issue(app: &TestApp, draft: &Value) -> Value {
 }
 
 /// A credit note of one unit of `invoice`'s first line, dated `date`, issued.
-async fn credit_one_unit(app: &TestApp, invoice: &Value, date: &str) -> Value {
+pub(crate) async fn credit_one_unit(app: &TestApp, invoice: &Value, date: &str) -> Value {
     let body = json!({"credits_invoice_id": id(invoice),
                       "lines": [{"invoice_line_id": invoice["lines"][0]["id"], "quantity": "1"}]});
     let draft = app.post_expect(INVOICES, &body, StatusCode::CREATED).await;
@@ -48,7 +55,7 @@ async fn credit_one_unit(app: &TestApp, invoice: &Value, date: &str) -> Value {
     issue(app, &draft).await
 }
 
-async fn get_as(app: &TestApp, token: &str, path: &str) -> Value {
+pub(crate) async fn get_as(app: &TestApp, token: &str, path: &str) -> Value {
     let response = app.request(Method::GET, path, Some(token), None).await;
     let status = response.status();
     let text = response.text().await.unwrap();

@@ -144,7 +144,7 @@ pub async fn of(
     request: &PageRequest<()>,
 ) -> Result<Page<Entry>, AppError> {
     use persistence::{activities, attachments, invoice_orders, invoices, offers, opportunities, parties};
-    use persistence::{cases, contracts, sla_policies, subscriptions};
+    use persistence::{cases, contracts, sales_targets, sla_policies, subscriptions};
     use persistence::{discount_rules, pipeline_stages, price_lists, products, sales_orders, teams, users};
     caller.require(resource.read_permission())?;
     let found = match resource {
@@ -165,6 +165,7 @@ pub async fn of(
         ResourceType::SlaPolicy => found::<sla_policies::SlaPolicies>(db, caller, id).await?,
         ResourceType::Contract => found::<contracts::Contracts>(db, caller, id).await?,
         ResourceType::Subscription => found::<subscriptions::Subscriptions>(db, caller, id).await?,
+        ResourceType::SalesTarget => found::<sales_targets::SalesTargets>(db, caller, id).await?,
         // Subscriptions are the feed's consumers, not part of it: they have no history.
         ResourceType::Webhook => Found::Hidden,
         // Seen by who sees its record.

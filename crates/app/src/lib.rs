@@ -42,6 +42,7 @@ pub mod price_lists;
 pub mod pricing;
 pub mod products;
 pub mod sales_orders;
+pub mod sales_targets;
 pub mod seed;
 pub mod sla_policies;
 pub mod subscriptions;

@@ -85,7 +85,15 @@ impl Role {
         match self {
             Role::Admin => true,
             // Managers keep the catalog, prices and service levels; sales users only read them.
-            Role::Manager => reads || sells || prices || serves || attaches || bills || permission == P::ManageSla,
+            Role::Manager => {
+                reads
+                    || sells
+                    || prices
+                    || serves
+                    || attaches
+                    || bills
+                    || matches!(permission, P::ManageSla | P::ManageTargets)
+            }
             // The ERP's (or help desk's) machine account syncs everything, invoices included.
             Role::Integrator => reads || sells || prices || invoices || sync || serves || attaches || bills,
             Role::Sales => reads || sells || serves || attaches,
@@ -206,6 +214,8 @@ pub enum Permission {
     RunBilling,
     /// Read reports (over the records the caller sees) and sales targets.
     ReadReports,
+    /// Set sales targets for users and teams (admins and managers).
+    ManageTargets,
 }
 
 impl Permission {
@@ -242,6 +252,7 @@ impl Permission {
         Permission::WriteContracts,
         Permission::RunBilling,
         Permission::ReadReports,
+        Permission::ManageTargets,
     ];
 
     /// The roles that may do this, in the order of [`Role::ALL`].
@@ -296,7 +307,7 @@ mod tests {
         ]
         .concat();
         let catalog: &[Permission] = &[sales, &[P::WriteProducts, P::ManagePricing, P::UpsertSalesRecords]].concat();
-        let manager: &[Permission] = &[catalog, &[P::ManageSla, P::RunBilling]].concat();
+        let manager: &[Permission] = &[catalog, &[P::ManageSla, P::RunBilling, P::ManageTargets]].concat();
         let support: &[Permission] = &[read_only, &[P::WriteCases, P::WriteAttachments]].concat();
         let integrator: &[Permission] = &[
             catalog,

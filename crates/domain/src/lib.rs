@@ -82,6 +82,7 @@ pub mod record;
 pub mod report;
 pub mod resource;
 pub mod sales_order;
+pub mod sales_target;
 pub mod subscription;
 pub mod team;
 pub mod text;

@@ -46,4 +46,5 @@ records! {
     crate::attachment::Attachment => Attachment,
     crate::contract::Contract => Contract,
     crate::subscription::Subscription => Subscription,
+    crate::sales_target::SalesTarget => SalesTarget,
 }

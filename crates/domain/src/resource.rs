@@ -27,6 +27,7 @@ pub enum ResourceType {
     Attachment,
     Contract,
     Subscription,
+    SalesTarget,
 }
 
 str_enum!(ResourceType {
@@ -49,6 +50,7 @@ str_enum!(ResourceType {
     Attachment => "attachment",
     Contract => "contract",
     Subscription => "subscription",
+    SalesTarget => "sales_target",
 });
 
 impl ResourceType {
@@ -74,6 +76,7 @@ impl ResourceType {
             ResourceType::Attachment => "attachments",
             ResourceType::Contract => "contracts",
             ResourceType::Subscription => "subscriptions",
+            ResourceType::SalesTarget => "sales-targets",
         }
     }
 
@@ -99,6 +102,7 @@ impl ResourceType {
             ResourceType::Attachment => "attachment",
             ResourceType::Contract => "contract",
             ResourceType::Subscription => "subscription",
+            ResourceType::SalesTarget => "sales target",
         }
     }
 
@@ -127,6 +131,8 @@ impl ResourceType {
                 | ResourceType::Case
                 | ResourceType::Contract
                 | ResourceType::Subscription
+                // Its user's or team's: what a sales user sees of the figures behind it.
+                | ResourceType::SalesTarget
                 // Through the record it is attached to.
                 | ResourceType::Attachment
         )
@@ -181,6 +187,7 @@ impl ResourceType {
             ResourceType::Case | ResourceType::SlaPolicy => P::ReadCases,
             ResourceType::Attachment => P::ReadAttachments,
             ResourceType::Contract | ResourceType::Subscription => P::ReadContracts,
+            ResourceType::SalesTarget => P::ReadReports,
         }
     }
 
@@ -218,6 +225,7 @@ impl ResourceType {
             ResourceType::SlaPolicy => P::ManageSla,
             ResourceType::Attachment => P::WriteAttachments,
             ResourceType::Contract | ResourceType::Subscription => P::WriteContracts,
+            ResourceType::SalesTarget => P::ManageTargets,
         }
     }
 }

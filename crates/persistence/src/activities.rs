@@ -1,6 +1,6 @@
 //! The activities table: rows <-> `domain::activity::Activity`, agendas and contact histories.
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use domain::activity::{
     Activity, ActivityFields, ActivityKind, ActivityState, ActivityStatus, MAX_SPAN_DAYS, Outcome, Priority,
 };
@@ -42,6 +42,12 @@ pub struct ActivityFilter {
     pub from: Option<DateTime<Utc>>,
     /// …and take place before this one.
     pub to: Option<DateTime<Utc>>,
+    /// Completed on or after this day (UTC)…
+    pub completed_from: Option<NaiveDate>,
+    /// …and on or before this one.
+    pub completed_to: Option<NaiveDate>,
+    /// Assigned to a member of this team.
+    pub team_id: Option<Uuid>,
     pub updated_since: Option<DateTime<Utc>>,
 }
 
@@ -162,6 +168,8 @@ pub async fn list(
         .eq(Column::PartyId, filter.party_id)
         .eq(Column::ContactId, filter.contact_id)
         .eq(Column::AssigneeId, filter.assignee_id)
+        .team(Column::AssigneeId, filter.team_id)
+        .on_days(Column::CompletedAt, filter.completed_from, filter.completed_to)
         .eq(Column::OpportunityId, filter.opportunity_id)
         .eq(Column::OfferId, filter.offer_id)
         .eq(Column::SalesOrderId, filter.sales_order_id)

@@ -3,7 +3,7 @@
 
 mod sla_json;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use domain::case::assignment::Candidate;
 use domain::case::sla::SlaStatus;
 use domain::case::{Case, CaseFields, CasePriority, CaseSla, CaseState, CaseStatus, Channel};
@@ -39,6 +39,14 @@ pub struct CaseFilter {
     pub team_id: Option<Uuid>,
     pub assignee_id: Option<Uuid>,
     pub party_id: Option<Uuid>,
+    /// `true`: only cases of a team; `false`: only those of none.
+    pub has_team: Option<bool>,
+    /// `true`: only assigned cases; `false`: only unassigned ones.
+    pub has_assignee: Option<bool>,
+    /// Created on or after this day (UTC).
+    pub created_from: Option<NaiveDate>,
+    /// Created on or before this day (UTC).
+    pub created_to: Option<NaiveDate>,
     pub external_id: Option<String>,
     /// The SLA status at `now`.
     pub sla_status: Option<SlaStatus>,
@@ -89,6 +97,12 @@ pub async fn list(
         .eq(Column::TeamId, filter.team_id)
         .eq(Column::AssigneeId, filter.assignee_id)
         .eq(Column::PartyId, filter.party_id)
+        .when(filter.has_team, |has| present(Column::TeamId, has))
+        .when(filter.has_assignee, |has| present(Column::AssigneeId, has))
+        .from(Column::CreatedAt, filter.created_from.map(start_of))
+        .when(filter.created_to.and_then(|day| day.succ_opt()), |next| {
+            Column::CreatedAt.lt(start_of(next))
+        })
         .equals(Column::ExternalId, filter.external_id.as_deref())
         .when(filter.sla_status, |status| sla_status(status, now))
         .when(filter.breached, |breached| {
@@ -108,6 +122,17 @@ pub async fn list(
     };
     let select = Entity::find().filter(condition);
     page::fetch_sorted(conn, select, sort, Column::Id, request, to_case).await
+}
+
+/// `column` holds a value (`has`), or is null.
+fn present(column: Column, has: bool) -> Condition {
+    let condition = if has { column.is_not_null() } else { column.is_null() };
+    Condition::all().add(condition)
+}
+
+/// The first instant of `day`, in UTC: the days of the `created_*` filters are UTC days.
+pub(crate) fn start_of(day: NaiveDate) -> DateTime<Utc> {
+    day.and_time(NaiveTime::MIN).and_utc()
 }
 
 /// A target was missed by `now`: a breach raised, or a running target past its due time. Never

@@ -1,7 +1,7 @@
 //! The condition of a list's filters: each filter narrows the list only when it is given, so a
 //! repository names its columns once per filter instead of writing an `if let` for each.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use sea_orm::sea_query::IntoCondition;
 use sea_orm::{ColumnTrait, Condition, Value};
 
@@ -58,6 +58,32 @@ impl Filter {
     /// `column` is `to` or earlier, when given.
     pub fn to<V: Into<Value>>(self, column: impl ColumnTrait, to: Option<V>) -> Self {
         self.when(to, |to| column.lte(to))
+    }
+
+    /// The instant in `column` falls on the days `from` to `to` (UTC), each bound when given.
+    pub fn on_days<C: ColumnTrait + Copy>(self, column: C, from: Option<NaiveDate>, to: Option<NaiveDate>) -> Self {
+        let start = |day: NaiveDate| day.and_time(NaiveTime::MIN).and_utc();
+        self.when(from, |day| column.gte(start(day)))
+            // Before the next day's first instant; the last day a record holds has none.
+            .when(to, |day| match day.succ_opt() {
+                Some(next) => Condition::all().add(column.lt(start(next))),
+                None => Condition::all(),
+            })
+    }
+
+    /// The user in `column` is a current member of `team_id`, when given.
+    pub fn team(self, column: impl ColumnTrait, team_id: Option<uuid::Uuid>) -> Self {
+        use sea_orm::sea_query::Query;
+
+        use crate::entities::user;
+        self.when(team_id, |team_id| {
+            let members = Query::select()
+                .column(user::Column::Id)
+                .from(user::Entity)
+                .and_where(user::Column::TeamId.eq(team_id))
+                .to_owned();
+            column.in_subquery(members)
+        })
     }
 
     /// Changed at or after `since`, when given: an incremental sync (`updated_at` column).

@@ -6,11 +6,8 @@ use domain::opportunity::{Opportunity, OpportunityFields, OpportunityStatus};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect};
 use uuid::Uuid;
 
-use sea_orm::sea_query::Query;
-
 use crate::decimal_text::DecimalText;
 use crate::entities::opportunity::{ActiveModel, Column, Entity, Model};
-use crate::entities::user;
 use crate::error::StoreError;
 use crate::filter::Filter;
 use crate::page::{self, Page, PageRequest, SortBy, SortKey};
@@ -37,6 +34,10 @@ pub struct OpportunityFilter {
     pub close_from: Option<NaiveDate>,
     /// Expected to close on or before this day.
     pub close_to: Option<NaiveDate>,
+    /// Won or lost on or after the first instant of this day (UTC).
+    pub closed_from: Option<NaiveDate>,
+    /// Won or lost before the end of this day (UTC).
+    pub closed_to: Option<NaiveDate>,
     /// Owned by a member of this team.
     pub team_id: Option<Uuid>,
     pub currency: Option<Currency>,
@@ -110,14 +111,8 @@ pub async fn list(
         .when(filter.status, |status| Column::Status.eq(status.as_str()))
         .from(Column::ExpectedCloseDate, filter.close_from)
         .to(Column::ExpectedCloseDate, filter.close_to)
-        .when(filter.team_id, |team_id| {
-            let members = Query::select()
-                .column(user::Column::Id)
-                .from(user::Entity)
-                .and_where(user::Column::TeamId.eq(team_id))
-                .to_owned();
-            Column::OwnerId.in_subquery(members)
-        })
+        .on_days(Column::ClosedAt, filter.closed_from, filter.closed_to)
+        .team(Column::OwnerId, filter.team_id)
         .when(filter.currency, |currency| Column::Currency.eq(currency.code()))
         .when(filter.has_amount, |has| {
             if has {

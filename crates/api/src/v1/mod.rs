@@ -22,6 +22,7 @@ pub mod pricing;
 pub mod products;
 pub mod reports;
 pub mod sales_orders;
+pub mod sales_targets;
 pub mod sla_policies;
 pub mod subscriptions;
 pub mod teams;
@@ -51,6 +52,7 @@ pub fn configure(config: &mut ServiceConfig) {
     users::configure(config);
     teams::configure(config);
     cases::configure(config);
+    sales_targets::configure(config);
     sla_policies::configure(config);
     contracts::configure(config);
     subscriptions::configure(config);

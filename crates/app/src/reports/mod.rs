@@ -3,7 +3,9 @@
 //! (`DrillDown`), so that a figure can always be checked against the records.
 
 pub mod aging;
+pub mod cases;
 pub mod changes;
+pub mod performance;
 pub mod pipeline;
 pub mod turnover;
 
@@ -67,7 +69,7 @@ fn urlencoding(value: &str) -> String {
 
 /// The end of `day` (the first instant of the next), in UTC: the instant a report of a past day
 /// is of.
-fn end_of(day: NaiveDate) -> DateTime<Utc> {
+pub(crate) fn end_of(day: NaiveDate) -> DateTime<Utc> {
     day.succ_opt().unwrap_or(day).and_time(NaiveTime::MIN).and_utc()
 }
 

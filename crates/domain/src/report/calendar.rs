@@ -11,6 +11,12 @@ pub enum Calendar {
     Year,
 }
 
+str_enum!(Calendar {
+    Month => "month",
+    Quarter => "quarter",
+    Year => "year",
+});
+
 /// One month, quarter or year, named by its first day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Period {

@@ -5,7 +5,9 @@
 
 pub mod aging;
 pub mod calendar;
+pub mod cases;
 pub mod changes;
+pub mod performance;
 pub mod pipeline;
 pub mod turnover;
 

@@ -27,6 +27,7 @@ pub mod product;
 pub mod refresh_token;
 pub mod sales_order;
 pub mod sales_order_line;
+pub mod sales_target;
 pub mod server_instance;
 pub mod sla_policy;
 pub mod subscription;

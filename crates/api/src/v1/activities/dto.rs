@@ -1,6 +1,6 @@
 //! The activity resource as it travels over HTTP, and its conversions to and from the domain.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use domain::activity::{self as model, Activity, ActivityInput};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -317,6 +317,12 @@ pub struct ActivityListQuery {
     pub from: Option<DateTime<Utc>>,
     /// Only activities that take place before this instant.
     pub to: Option<DateTime<Utc>>,
+    /// Only activities completed on or after this day (UTC).
+    pub completed_from: Option<NaiveDate>,
+    /// Only activities completed on or before this day (UTC).
+    pub completed_to: Option<NaiveDate>,
+    /// Only activities assigned to a member of this team.
+    pub team_id: Option<Uuid>,
     /// Only activities changed at or after this instant; without `sort`, oldest change first.
     pub updated_since: Option<DateTime<Utc>>,
 }

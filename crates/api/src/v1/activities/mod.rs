@@ -75,6 +75,9 @@ kit::list_endpoint!(
         invoice_id: query.invoice_id,
         from: query::instant("from", query.from)?,
         to: query::instant("to", query.to)?,
+        completed_from: query::date("completed_from", query.completed_from)?,
+        completed_to: query::date("completed_to", query.completed_to)?,
+        team_id: query.team_id,
         updated_since: query::instant("updated_since", query.updated_since)?,
     },
     |db, caller, filter, request| service::list(db, &caller, &filter, &request)

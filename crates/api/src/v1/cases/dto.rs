@@ -1,6 +1,6 @@
 //! The case resource as it travels over HTTP, and its conversions to and from the domain.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use domain::case::message::{self as message_model, CaseMessage};
 use domain::case::sla as sla_model;
 use domain::case::{self as model, Case, CaseInput, CaseSla};
@@ -303,6 +303,14 @@ pub struct CaseListQuery {
     pub team_id: Option<Uuid>,
     pub assignee_id: Option<Uuid>,
     pub party_id: Option<Uuid>,
+    /// `true`: only cases of a team; `false`: only those of none.
+    pub has_team: Option<bool>,
+    /// `true`: only assigned cases; `false`: only unassigned ones.
+    pub has_assignee: Option<bool>,
+    /// Only cases created on or after this day (UTC).
+    pub created_from: Option<NaiveDate>,
+    /// Only cases created on or before this day (UTC).
+    pub created_to: Option<NaiveDate>,
     /// The case with this id in the integrator's system.
     pub external_id: Option<String>,
     /// The SLA status now.

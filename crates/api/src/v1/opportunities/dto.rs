@@ -234,6 +234,10 @@ pub struct OpportunityListQuery {
     pub close_from: Option<NaiveDate>,
     /// Only opportunities expected to close on or before this day.
     pub close_to: Option<NaiveDate>,
+    /// Only opportunities won or lost on or after this day (UTC).
+    pub closed_from: Option<NaiveDate>,
+    /// Only opportunities won or lost on or before this day (UTC).
+    pub closed_to: Option<NaiveDate>,
     /// Only opportunities owned by a member of this team.
     pub team_id: Option<Uuid>,
     /// Only opportunities in this currency (ISO 4217).

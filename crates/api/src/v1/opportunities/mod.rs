@@ -59,6 +59,8 @@ kit::list_endpoint!(
         status: query.status.map(Into::into),
         close_from: query::date("close_from", query.close_from)?,
         close_to: query::date("close_to", query.close_to)?,
+        closed_from: query::date("closed_from", query.closed_from)?,
+        closed_to: query::date("closed_to", query.closed_to)?,
         team_id: query.team_id,
         currency: query::currency("currency", query.currency.as_deref())?,
         has_amount: query.has_amount,

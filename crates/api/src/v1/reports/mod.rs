@@ -4,8 +4,10 @@
 //! list query of its records (`drill_down`). `Accept: text/csv` gives the rows as CSV instead.
 
 pub mod aging;
+pub mod cases;
 pub mod changes;
 mod csv_form;
+pub mod performance;
 pub mod pipeline;
 pub mod turnover;
 
@@ -24,7 +26,9 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(pipeline::pipeline_report)
             .service(changes::pipeline_changes_report)
             .service(aging::receivables_aging_report)
-            .service(turnover::turnover_report),
+            .service(turnover::turnover_report)
+            .service(performance::sales_performance_report)
+            .service(cases::cases_report),
     );
 }
 
