@@ -99,10 +99,7 @@ pub async fn list(
         .eq(Column::PartyId, filter.party_id)
         .when(filter.has_team, |has| present(Column::TeamId, has))
         .when(filter.has_assignee, |has| present(Column::AssigneeId, has))
-        .from(Column::CreatedAt, filter.created_from.map(start_of))
-        .when(filter.created_to.and_then(|day| day.succ_opt()), |next| {
-            Column::CreatedAt.lt(start_of(next))
-        })
+        .on_days(Column::CreatedAt, filter.created_from, filter.created_to)
         .equals(Column::ExternalId, filter.external_id.as_deref())
         .when(filter.sla_status, |status| sla_status(status, now))
         .when(filter.breached, |breached| {
@@ -130,7 +127,7 @@ fn present(column: Column, has: bool) -> Condition {
     Condition::all().add(condition)
 }
 
-/// The first instant of `day`, in UTC: the days of the `created_*` filters are UTC days.
+/// The first instant of `day`, in UTC: the days of the cases report are UTC days.
 pub(crate) fn start_of(day: NaiveDate) -> DateTime<Utc> {
     day.and_time(NaiveTime::MIN).and_utc()
 }
