@@ -33,6 +33,7 @@ mod m20261203_000027_contracts;
 mod m20261203_000028_subscriptions;
 mod m20261204_000029_sales_targets;
 mod m20261204_000030_case_report_indexes;
+mod m20261204_000031_opportunity_states;
 
 pub struct Migrator;
 
@@ -69,6 +70,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000028_subscriptions::Migration),
             Box::new(m20261204_000029_sales_targets::Migration),
             Box::new(m20261204_000030_case_report_indexes::Migration),
+            Box::new(m20261204_000031_opportunity_states::Migration),
         ]
     }
 }

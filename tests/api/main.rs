@@ -27,6 +27,7 @@ mod opportunities;
 mod parties;
 mod party_lists;
 mod permissions;
+mod pipeline_rollup;
 mod pipeline_stages;
 mod pricing;
 mod products;

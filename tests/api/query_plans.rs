@@ -227,6 +227,7 @@ impl Samples {
             "sla-policies" => "sla_policy",
             "contracts" => "contract",
             "subscriptions" => "subscription",
+            "sales-targets" => "sales_target",
             other => panic!("which record does a list under {other} belong to?"),
         };
         Some(path.replace("{id}", self.0.get(key)?))
@@ -241,7 +242,7 @@ impl Samples {
             "limit" | "cursor" | "after" => None,
             "party_id" | "organization_id" => sample("party"),
             "contact_id" => sample("contact"),
-            "owner_id" | "assignee_id" => sample("user"),
+            "owner_id" | "assignee_id" | "user_id" => sample("user"),
             "team_id" => sample("team"),
             "stage_id" => sample("stage"),
             "opportunity_id" => sample("opportunity"),

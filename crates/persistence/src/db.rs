@@ -114,9 +114,18 @@ pub fn is_sqlite(url: &str) -> bool {
     url.starts_with("sqlite:")
 }
 
-/// Applies every pending migration.
-pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
-    Migrator::up(db, None).await
+/// Applies every pending migration, then fills in what a migration cannot compute in SQL: the
+/// pipeline's states of opportunities recorded before them ([`crate::opportunity_states::catch_up`]).
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), crate::StoreError> {
+    Migrator::up(db, None).await?;
+    let filled = crate::opportunity_states::catch_up(db).await?;
+    if filled > 0 {
+        tracing::info!(
+            opportunities = filled,
+            "filled in the pipeline states of opportunities from their history"
+        );
+    }
+    Ok(())
 }
 
 /// A read-only transaction whose reads all see one moment: several queries that must agree

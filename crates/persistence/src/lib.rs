@@ -27,6 +27,7 @@ pub mod lines;
 pub mod numbers;
 pub mod offers;
 pub mod opportunities;
+pub mod opportunity_states;
 pub mod page;
 pub mod parties;
 pub mod performance;

@@ -10,6 +10,7 @@ use crate::decimal_text::DecimalText;
 use crate::entities::opportunity::{ActiveModel, Column, Entity, Model};
 use crate::error::StoreError;
 use crate::filter::Filter;
+use crate::opportunity_states;
 use crate::page::{self, Page, PageRequest, SortBy, SortKey};
 use crate::search;
 use crate::table::{self, Scope, Table};
@@ -52,7 +53,19 @@ pub async fn insert(conn: &impl ConnectionTrait, opportunity: &Opportunity) -> R
 }
 
 pub async fn insert_many(conn: &impl ConnectionTrait, opportunities: &[Opportunity]) -> Result<(), StoreError> {
-    table::insert::<Opportunities, _>(conn, opportunities.iter().map(to_active_model)).await
+    table::insert::<Opportunities, _>(conn, opportunities.iter().map(to_active_model)).await?;
+    opportunity_states::began(conn, opportunities.iter().map(|o| (o, None))).await
+}
+
+/// Inserts opportunities imported with their past (the seed data): each as it is now, after
+/// having been created as the first of its pair, so that the pipeline of a past day finds it
+/// as it was then.
+pub async fn insert_imported(
+    conn: &impl ConnectionTrait,
+    opportunities: &[(Opportunity, Opportunity)],
+) -> Result<(), StoreError> {
+    table::insert::<Opportunities, _>(conn, opportunities.iter().map(|(_, now)| to_active_model(now))).await?;
+    opportunity_states::began(conn, opportunities.iter().map(|(created, now)| (created, Some(now)))).await
 }
 
 /// Writes `opportunity` if the stored version is still `expected_version`.
@@ -61,7 +74,12 @@ pub async fn update(
     opportunity: &Opportunity,
     expected_version: i32,
 ) -> Result<bool, StoreError> {
-    table::update::<Opportunities, _>(conn, to_active_model(opportunity), opportunity.id, expected_version).await
+    let written =
+        table::update::<Opportunities, _>(conn, to_active_model(opportunity), opportunity.id, expected_version).await?;
+    if written {
+        opportunity_states::moved(conn, opportunity).await?;
+    }
+    Ok(written)
 }
 
 /// The opportunities table, for the shared kit (`crate::table`).

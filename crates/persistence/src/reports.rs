@@ -4,16 +4,13 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use domain::currency::Currency;
-use domain::history::{Action, FieldChange};
 use domain::invoice::{InvoiceKind, InvoiceStatus};
-use domain::opportunity::OpportunityStatus;
 use domain::report::Window;
-use domain::report::pipeline::Deal;
 use domain::report::turnover::TurnoverEntry;
 use futures::TryStreamExt;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, StreamTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, StreamTrait};
 use uuid::Uuid;
 
 use crate::decimal_text::DecimalText;
@@ -80,117 +77,6 @@ pub async fn party_names(conn: &impl ConnectionTrait, ids: Vec<Uuid>) -> Result<
         names.extend(found);
     }
     Ok(names)
-}
-
-/// Every opportunity the caller sees that was created by `created_by` (all of them without it),
-/// as the pipeline reads it, handed to `each` one at a time.
-pub async fn deals<C: ConnectionTrait + StreamTrait>(
-    conn: &C,
-    visibility: Visibility,
-    created_by: Option<DateTime<Utc>>,
-    mut each: impl FnMut(Deal),
-) -> Result<(), StoreError> {
-    use crate::entities::opportunity::{Column as O, Entity as Opportunities};
-    type Row = (
-        Uuid,
-        Uuid,
-        Option<Uuid>,
-        String,
-        Option<DecimalText>,
-        Option<String>,
-        i32,
-        Option<NaiveDate>,
-    );
-    let mut select = Opportunities::find()
-        .select_only()
-        .columns([
-            O::Id,
-            O::StageId,
-            O::OwnerId,
-            O::Status,
-            O::Amount,
-            O::Currency,
-            O::Probability,
-        ])
-        .column(O::ExpectedCloseDate)
-        .filter(crate::opportunities::Opportunities::scope(visibility));
-    if let Some(instant) = created_by {
-        select = select.filter(O::CreatedAt.lte(instant));
-    }
-    let mut rows = select.into_tuple::<Row>().stream(conn).await?;
-    while let Some((id, stage_id, owner_id, status, amount, currency, probability, close)) = rows.try_next().await? {
-        let corrupt = |what: &str| StoreError::corrupt("opportunities", format!("{what} of opportunity {id}"));
-        each(Deal {
-            id,
-            stage_id,
-            owner_id,
-            status: OpportunityStatus::parse(&status).ok_or_else(|| corrupt("status"))?,
-            amount: amount.map(|a| a.0),
-            currency: currency
-                .map(|c| Currency::parse(&c))
-                .transpose()
-                .map_err(|_| corrupt("currency"))?,
-            probability,
-            expected_close_date: close,
-        });
-    }
-    Ok(())
-}
-
-/// The recorded changes of opportunities after `instant`, per opportunity, latest first: what
-/// undoes them back to that instant.
-pub async fn opportunity_changes_after(
-    conn: &impl ConnectionTrait,
-    instant: DateTime<Utc>,
-) -> Result<HashMap<Uuid, Vec<FieldChange>>, StoreError> {
-    use crate::entities::history_entry::{Column as H, Entity as History};
-    let rows: Vec<(Uuid, String)> = History::find()
-        .select_only()
-        .columns([H::ResourceId, H::Changes])
-        .filter(H::ResourceType.eq("opportunity"))
-        .filter(H::OccurredAt.gt(instant))
-        .order_by_desc(H::OccurredAt)
-        .order_by_desc(H::Id)
-        .into_tuple()
-        .all(conn)
-        .await?;
-    let mut changes: HashMap<Uuid, Vec<FieldChange>> = HashMap::new();
-    for (id, text) in rows {
-        let entry: Vec<FieldChange> = serde_json::from_str(&text)
-            .map_err(|e| StoreError::corrupt("history_entries", format!("changes of opportunity {id}: {e}")))?;
-        // Within an entry the order does not matter: each field changes once.
-        changes.entry(id).or_default().extend(entry);
-    }
-    Ok(changes)
-}
-
-/// The recorded changes of opportunities from `start` until before `end`, per opportunity,
-/// oldest first.
-pub async fn opportunity_history_between(
-    conn: &impl ConnectionTrait,
-    start: DateTime<Utc>,
-    end: DateTime<Utc>,
-) -> Result<HashMap<Uuid, Vec<(Action, Vec<FieldChange>)>>, StoreError> {
-    use crate::entities::history_entry::{Column as H, Entity as History};
-    let rows: Vec<(Uuid, String, String)> = History::find()
-        .select_only()
-        .columns([H::ResourceId, H::Action, H::Changes])
-        .filter(H::ResourceType.eq("opportunity"))
-        .filter(H::OccurredAt.gte(start))
-        .filter(H::OccurredAt.lt(end))
-        .order_by_asc(H::OccurredAt)
-        .order_by_asc(H::Id)
-        .into_tuple()
-        .all(conn)
-        .await?;
-    let mut history: HashMap<Uuid, Vec<(Action, Vec<FieldChange>)>> = HashMap::new();
-    for (id, action, text) in rows {
-        let corrupt = |what: String| StoreError::corrupt("history_entries", format!("{what} of opportunity {id}"));
-        let action = Action::parse(&action).ok_or_else(|| corrupt(format!("action {action}")))?;
-        let changes = serde_json::from_str(&text).map_err(|e| corrupt(format!("changes ({e})")))?;
-        history.entry(id).or_default().push((action, changes));
-    }
-    Ok(history)
 }
 
 /// The names of the stages (with their pipeline position), users and teams: the labels of the

@@ -1,5 +1,6 @@
 //! `pipeline-changes`: what moved in the pipeline over a window (new, advanced, slipped, won,
-//! lost), from the opportunities' history, valued as they stood at the end of the window.
+//! lost), from the opportunities' states (the pipeline's rollup), valued as they stood at the end
+//! of the window.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -7,7 +8,8 @@ use chrono::{DateTime, NaiveTime, Utc};
 use domain::currency::Currency;
 use domain::report::Window;
 use domain::report::changes::{ChangeFigures, Movement, PipelineChanges, movements};
-use persistence::{DatabaseConnection, db, reports};
+use domain::report::pipeline::Deal;
+use persistence::{DatabaseConnection, db, opportunity_states, reports};
 use uuid::Uuid;
 
 use super::{Group, end_of};
@@ -45,33 +47,26 @@ pub async fn pipeline_changes(
         let (position, _, open) = directory.stages.get(&id)?;
         open.then_some(*position)
     };
-    let mut made: HashMap<Uuid, BTreeSet<Movement>> = HashMap::new();
-    for (id, entries) in reports::opportunity_history_between(&txn, start, end).await? {
-        let found = entries
-            .iter()
-            .flat_map(|(action, changes)| movements(*action, changes, open_stage_position));
-        made.entry(id).or_default().extend(found);
-    }
-    // Valued at the end of the window: the changes after it undone.
-    let later = if end < as_of {
-        reports::opportunity_changes_after(&txn, end).await?
-    } else {
-        HashMap::default()
-    };
-    let mut changes = PipelineChanges::default();
-    let mut undone = Ok(());
-    reports::deals(&txn, caller.visibility(), Some(end), |mut deal| {
-        let Some(made) = made.get(&deal.id) else { return };
-        for change in later.get(&deal.id).into_iter().flatten() {
-            if let Err(error) = deal.undo(&change.field, &change.from) {
-                undone = Err(error);
-            }
+    // Per opportunity, what it went through in the window and the state it stood in at its end:
+    // the one in force then began in the window too, or nothing moved.
+    let mut moved: HashMap<Uuid, (BTreeSet<Movement>, Option<Deal>)> = HashMap::new();
+    opportunity_states::began_between(&txn, caller.visibility(), start, end, |state| {
+        let (made, at_end) = moved.entry(state.deal.id).or_default();
+        if state.valid_from < end {
+            made.extend(movements(&state, open_stage_position));
         }
-        changes.add(&deal, made);
+        if state.valid_to.is_none_or(|to| to > end) {
+            *at_end = Some(state.deal);
+        }
     })
     .await?;
     txn.commit().await?;
-    undone.map_err(|error| persistence::StoreError::corrupt("history_entries", error))?;
+    let mut changes = PipelineChanges::default();
+    for (made, at_end) in moved.values() {
+        if let Some(deal) = at_end {
+            changes.add(deal, made);
+        }
+    }
     let rows = changes
         .rows
         .into_iter()

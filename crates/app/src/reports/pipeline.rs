@@ -1,12 +1,10 @@
 //! `pipeline`: open opportunities by stage, owner, team or close month, per currency; now, or as
-//! they stood at the end of a past day, rebuilt from the history of the opportunities.
-
-use std::collections::HashMap;
+//! they stood at the end of a past day, read from the opportunities' states (the pipeline's rollup).
 
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::currency::Currency;
 use domain::report::pipeline::{Pipeline, PipelineFigures, PipelineGroup, PipelineKey};
-use persistence::{DatabaseConnection, db, reports};
+use persistence::{DatabaseConnection, db, opportunity_states, reports};
 use uuid::Uuid;
 
 use super::{DrillDown, Group, end_of};
@@ -51,25 +49,13 @@ pub async fn pipeline(
         _ => (now(), false),
     };
     let directory = reports::directory(&txn).await?;
-    let changes = if past {
-        reports::opportunity_changes_after(&txn, as_of).await?
-    } else {
-        HashMap::default()
-    };
     let team_of = |owner: Uuid| directory.users.get(&owner).and_then(|(_, team)| *team);
     let mut pipeline = Pipeline::new(query.group_by);
-    let mut undone = Ok(());
-    reports::deals(&txn, caller.visibility(), past.then_some(as_of), |mut deal| {
-        for change in changes.get(&deal.id).into_iter().flatten() {
-            if let Err(error) = deal.undo(&change.field, &change.from) {
-                undone = Err(error);
-            }
-        }
+    opportunity_states::open_at(&txn, caller.visibility(), past.then_some(as_of), |deal| {
         pipeline.add(&deal, team_of);
     })
     .await?;
     txn.commit().await?;
-    undone.map_err(|error| persistence::StoreError::corrupt("history_entries", error))?;
 
     let mut rows: Vec<PipelineRow> = pipeline
         .rows

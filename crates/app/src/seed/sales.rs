@@ -33,7 +33,7 @@ pub async fn write(
     let plan = Plan::of(profile);
     for start in (0..profile.opportunities).step_by(ids::size(BATCH)) {
         let mut journal = Journal::default();
-        let mut rows = Vec::new();
+        let (mut rows, mut closed_rows) = (Vec::new(), Vec::new());
         for k in start..(start + BATCH).min(profile.opportunities) {
             let (open, closed) = opportunity(profile, people, &plan, k)?;
             journal.created(
@@ -58,14 +58,15 @@ pub async fn write(
                         closed.updated_at,
                         forms,
                     );
-                    rows.push(closed);
+                    closed_rows.push((open, closed));
                 }
                 None => rows.push(open),
             }
         }
         journal
             .commit(db, async |txn| {
-                persistence::opportunities::insert_many(txn, &rows).await
+                persistence::opportunities::insert_many(txn, &rows).await?;
+                persistence::opportunities::insert_imported(txn, &closed_rows).await
             })
             .await?;
     }

@@ -1,17 +1,17 @@
 //! Pipeline changes over a window: the opportunities that were new, advanced (moved to a later
 //! open stage), slipped (their expected close date moved later), won or lost in it, read from
-//! their recorded history. An opportunity counts once per kind of change however often it made
+//! their states ([`super::states`]). An opportunity counts once per kind of change however often it made
 //! it, valued as it stood at the end of the window.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use rust_decimal::Decimal;
-use serde_json::Value;
 use uuid::Uuid;
 
 use super::pipeline::Deal;
+use super::states::DealState;
 use crate::currency::Currency;
-use crate::history::{Action, FieldChange};
+use crate::opportunity::OpportunityStatus;
 
 /// A kind of change, in the order a report lists them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -43,39 +43,33 @@ impl Movement {
     }
 }
 
-/// What one history entry of an opportunity says it went through. `open_stage_position` gives
-/// the pipeline position of an open stage (none for a won or lost stage, or an unknown one).
-pub fn movements(
-    action: Action,
-    changes: &[FieldChange],
-    open_stage_position: impl Fn(Uuid) -> Option<i32>,
-) -> Vec<Movement> {
-    if action == Action::Created {
+/// How an opportunity moved into `state` (see [`super::states`]): created, or from the state
+/// before it. `open_stage_position` gives the pipeline position of an open stage (none for a won
+/// or lost stage, or an unknown one).
+pub fn movements(state: &DealState, open_stage_position: impl Fn(Uuid) -> Option<i32>) -> Vec<Movement> {
+    let Some(before) = state.previous else {
         return vec![Movement::New];
-    }
+    };
+    let after = &state.deal;
     let mut found = Vec::new();
-    for change in changes {
-        match change.field.as_str() {
-            "status" if change.to == "won" => found.push(Movement::Won),
-            "status" if change.to == "lost" => found.push(Movement::Lost),
-            "stage_id" => {
-                let position = |value: &Value| value.as_str()?.parse().ok().and_then(&open_stage_position);
-                if let (Some(before), Some(after)) = (position(&change.from), position(&change.to))
-                    && after > before
-                {
-                    found.push(Movement::Advanced);
-                }
-            }
-            "expected_close_date" => {
-                let date = |value: &Value| value.as_str()?.parse::<chrono::NaiveDate>().ok();
-                if let (Some(before), Some(after)) = (date(&change.from), date(&change.to))
-                    && after > before
-                {
-                    found.push(Movement::Slipped);
-                }
-            }
-            _ => {}
+    if before.status != after.status {
+        match after.status {
+            OpportunityStatus::Won => found.push(Movement::Won),
+            OpportunityStatus::Lost => found.push(Movement::Lost),
+            OpportunityStatus::Open => {}
         }
+    }
+    if let (Some(from), Some(to)) = (
+        open_stage_position(before.stage_id),
+        open_stage_position(after.stage_id),
+    ) && to > from
+    {
+        found.push(Movement::Advanced);
+    }
+    if let (Some(from), Some(to)) = (before.expected_close_date, after.expected_close_date)
+        && to > from
+    {
+        found.push(Movement::Slipped);
     }
     found
 }
@@ -119,43 +113,56 @@ impl PipelineChanges {
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
+    use chrono::{DateTime, NaiveDate, Utc};
 
     use super::*;
+    use crate::report::states::Previous;
 
-    fn change(field: &str, from: Value, to: Value) -> FieldChange {
-        FieldChange {
-            field: field.to_owned(),
-            from,
-            to,
+    fn deal(stage: u128, status: OpportunityStatus, close: Option<&str>) -> Deal {
+        Deal {
+            id: Uuid::from_u128(7),
+            stage_id: Uuid::from_u128(stage),
+            owner_id: None,
+            status,
+            amount: None,
+            currency: None,
+            probability: 10,
+            expected_close_date: close.map(|day| day.parse::<NaiveDate>().unwrap()),
         }
     }
 
-    #[test]
-    fn each_entry_says_which_changes_it_made() {
-        let (first, second, won) = (Uuid::from_u128(1), Uuid::from_u128(2), Uuid::from_u128(3));
-        let position = |id: Uuid| {
-            [(first, 1), (second, 2)]
-                .into_iter()
-                .find(|(s, _)| *s == id)
-                .map(|(_, p)| p)
+    fn moved(before: &Deal, after: &Deal) -> Vec<Movement> {
+        let state = DealState {
+            deal: after.clone(),
+            valid_from: DateTime::<Utc>::UNIX_EPOCH,
+            valid_to: None,
+            previous: Some(Previous::of(before)),
         };
-        let stage = |id: Uuid| json!(id.to_string());
-        assert_eq!(movements(Action::Created, &[], position), [Movement::New]);
-        let forward = [change("stage_id", stage(first), stage(second))];
-        assert_eq!(movements(Action::Updated, &forward, position), [Movement::Advanced]);
-        let back = [change("stage_id", stage(second), stage(first))];
-        assert_eq!(movements(Action::Updated, &back, position), []);
-        let closing = [
-            change("stage_id", stage(second), stage(won)),
-            change("status", json!("open"), json!("won")),
-        ];
-        assert_eq!(movements(Action::Updated, &closing, position), [Movement::Won]);
-        let later = [change("expected_close_date", json!("2026-03-31"), json!("2026-06-30"))];
-        assert_eq!(movements(Action::Updated, &later, position), [Movement::Slipped]);
-        let earlier = [change("expected_close_date", json!("2026-03-31"), json!("2026-02-28"))];
-        assert_eq!(movements(Action::Updated, &earlier, position), []);
-        let lost = [change("status", json!("open"), json!("lost"))];
-        assert_eq!(movements(Action::Updated, &lost, position), [Movement::Lost]);
+        // Stages 1 and 2 are open, in that order; 3 is the won stage.
+        movements(&state, |id| {
+            [1, 2]
+                .contains(&id.as_u128())
+                .then(|| i32::try_from(id.as_u128()).unwrap())
+        })
+    }
+
+    #[test]
+    fn each_state_says_how_the_opportunity_moved_into_it() {
+        use OpportunityStatus::{Lost, Open, Won};
+        let created = DealState {
+            deal: deal(1, Open, None),
+            valid_from: DateTime::<Utc>::UNIX_EPOCH,
+            valid_to: None,
+            previous: None,
+        };
+        assert_eq!(movements(&created, |_| Some(1)), [Movement::New]);
+        assert_eq!(moved(&deal(1, Open, None), &deal(2, Open, None)), [Movement::Advanced]);
+        assert_eq!(moved(&deal(2, Open, None), &deal(1, Open, None)), []);
+        assert_eq!(moved(&deal(2, Open, None), &deal(3, Won, None)), [Movement::Won]);
+        let (march, june, feb) = (Some("2026-03-31"), Some("2026-06-30"), Some("2026-02-28"));
+        assert_eq!(moved(&deal(1, Open, march), &deal(1, Open, june)), [Movement::Slipped]);
+        assert_eq!(moved(&deal(1, Open, march), &deal(1, Open, feb)), []);
+        assert_eq!(moved(&deal(1, Open, None), &deal(1, Lost, None)), [Movement::Lost]);
+        assert_eq!(moved(&deal(1, Won, None), &deal(1, Won, None)), []);
     }
 }

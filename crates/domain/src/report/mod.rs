@@ -9,6 +9,7 @@ pub mod cases;
 pub mod changes;
 pub mod performance;
 pub mod pipeline;
+pub mod states;
 pub mod turnover;
 
 use chrono::NaiveDate;

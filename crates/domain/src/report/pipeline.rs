@@ -1,7 +1,6 @@
 //! The pipeline: open opportunities by stage, owner, team or expected close month, per currency:
 //! how many, their amounts and their amounts weighted by probability. As it stands now, or as it
-//! stood at an instant in the past: the opportunity's current state with every change recorded
-//! after that instant undone, latest first ([`Deal::undo`]).
+//! stood at an instant in the past: the state each opportunity was in then ([`super::states`]).
 
 use std::collections::BTreeMap;
 
@@ -13,7 +12,7 @@ use uuid::Uuid;
 use super::calendar::{Calendar, Period};
 use crate::currency::Currency;
 use crate::money::{percent_of, round_to_minor};
-use crate::opportunity::OpportunityStatus;
+use crate::opportunity::{Opportunity, OpportunityStatus};
 
 /// An opportunity as the pipeline sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,6 +28,20 @@ pub struct Deal {
 }
 
 impl Deal {
+    pub fn of(opportunity: &Opportunity) -> Deal {
+        let f = &opportunity.fields;
+        Deal {
+            id: opportunity.id,
+            stage_id: f.stage_id,
+            owner_id: f.owner_id,
+            status: opportunity.status,
+            amount: f.amount,
+            currency: f.currency,
+            probability: f.probability,
+            expected_close_date: f.expected_close_date,
+        }
+    }
+
     /// The amount weighted by the probability, rounded to the currency's minor unit: the same
     /// rule as `Opportunity::weighted_amount`.
     pub fn weighted(&self) -> Option<Decimal> {

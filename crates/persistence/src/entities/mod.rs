@@ -18,6 +18,7 @@ pub mod number_sequence;
 pub mod offer;
 pub mod offer_line;
 pub mod opportunity;
+pub mod opportunity_state;
 pub mod party;
 pub mod payment;
 pub mod pipeline_stage;

@@ -1,0 +1,308 @@
+//! The pipeline's rollup (`domain::report::states`): each opportunity's successive states, written
+//! in the transaction of every change of the opportunity ([`crate::opportunities`] calls
+//! [`began`] and [`moved`]), read by the pipeline of any instant and the pipeline's changes over a
+//! window. [`rebuilt`] computes the same states from scratch out of the recorded history: it fills
+//! in the opportunities recorded before the rollup ([`catch_up`]) and proves the rollup right.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use domain::currency::Currency;
+use domain::history::{Action, FieldChange};
+use domain::opportunity::{Opportunity, OpportunityStatus};
+use domain::report::pipeline::Deal;
+use domain::report::states::{self, DealState, Previous};
+use futures::TryStreamExt;
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Statement, StreamTrait,
+};
+use uuid::Uuid;
+
+use crate::decimal_text::DecimalText;
+use crate::entities::opportunity_state::{ActiveModel, Column, Entity, Model};
+use crate::entities::{history_entry, opportunity};
+use crate::error::StoreError;
+use crate::opportunities::Opportunities;
+use crate::table::{self, Table};
+use crate::visibility::Visibility;
+
+const TABLE: &str = "opportunity_states";
+
+/// Opportunities rebuilt per round of [`catch_up`]: their history is read at once.
+const CATCH_UP_CHUNK: usize = 500;
+
+/// The first states of new opportunities: each as `created`, and, for one imported with its past
+/// (the seed data), as it is `now` from its last change on.
+pub(crate) async fn began(
+    conn: &impl ConnectionTrait,
+    opportunities: impl IntoIterator<Item = (&Opportunity, Option<&Opportunity>)>,
+) -> Result<(), StoreError> {
+    let mut rows = Vec::new();
+    for (created, now) in opportunities {
+        let first = Deal::of(created);
+        match now.map(|now| (now, Deal::of(now))).filter(|(_, deal)| *deal != first) {
+            Some((now, deal)) => {
+                rows.push(row(&first, created.created_at, Some(now.updated_at), None));
+                rows.push(row(&deal, now.updated_at, None, Some(Previous::of(&first))));
+            }
+            None => rows.push(row(&first, created.created_at, None, None)),
+        }
+    }
+    table::insert_rows(conn, rows).await
+}
+
+/// Ends the current state of `opportunity` and begins its new one, when the change moved what
+/// the pipeline reads. An opportunity without states is left to [`catch_up`], which rebuilds
+/// them with this change from its history.
+pub(crate) async fn moved(conn: &impl ConnectionTrait, opportunity: &Opportunity) -> Result<(), StoreError> {
+    let Some(current) = Entity::find()
+        .filter(Column::OpportunityId.eq(opportunity.id))
+        .filter(Column::ValidTo.is_null())
+        .one(conn)
+        .await?
+    else {
+        return Ok(());
+    };
+    let before = state(current.clone())?.deal;
+    let after = Deal::of(opportunity);
+    if after == before {
+        return Ok(());
+    }
+    let at = opportunity.updated_at;
+    Entity::update(ActiveModel {
+        id: Set(current.id),
+        valid_to: Set(Some(at)),
+        ..Default::default()
+    })
+    .exec(conn)
+    .await?;
+    table::insert_rows(conn, [row(&after, at, None, Some(Previous::of(&before)))]).await
+}
+
+/// The open opportunities the caller sees as they stood at `instant` (now without one), handed
+/// to `each` one at a time. Visibility follows the opportunity's current owner.
+pub async fn open_at<C: ConnectionTrait + StreamTrait>(
+    conn: &C,
+    visibility: Visibility,
+    instant: Option<DateTime<Utc>>,
+    mut each: impl FnMut(Deal),
+) -> Result<(), StoreError> {
+    let in_force = match instant {
+        None => Condition::all().add(Column::ValidTo.is_null()),
+        Some(instant) => Condition::all().add(Column::ValidFrom.lte(instant)).add(
+            Condition::any()
+                .add(Column::ValidTo.is_null())
+                .add(Column::ValidTo.gt(instant)),
+        ),
+    };
+    let select = Entity::find()
+        .filter(in_force)
+        .filter(Column::Status.eq(OpportunityStatus::Open.as_str()))
+        .filter(seen_by(visibility));
+    let mut rows = select.stream(conn).await?;
+    while let Some(model) = rows.try_next().await? {
+        each(state(model)?.deal);
+    }
+    Ok(())
+}
+
+/// The states the caller sees that began from `start` to `end` (both included), handed to
+/// `each` one at a time.
+pub async fn began_between<C: ConnectionTrait + StreamTrait>(
+    conn: &C,
+    visibility: Visibility,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    mut each: impl FnMut(DealState),
+) -> Result<(), StoreError> {
+    let select = Entity::find()
+        .filter(Column::ValidFrom.gte(start))
+        .filter(Column::ValidFrom.lte(end))
+        .filter(seen_by(visibility));
+    let mut rows = select.stream(conn).await?;
+    while let Some(model) = rows.try_next().await? {
+        each(state(model)?);
+    }
+    Ok(())
+}
+
+/// Every stored state of the opportunities `ids`, per opportunity, in the order they followed
+/// each other (a state that began and ended at one instant before the one that went on from it;
+/// two such in the order they were written).
+pub async fn of(conn: &impl ConnectionTrait, ids: &[Uuid]) -> Result<HashMap<Uuid, Vec<DealState>>, StoreError> {
+    let mut models = Vec::new();
+    for chunk in ids.chunks(CATCH_UP_CHUNK) {
+        let found = Entity::find()
+            .filter(Column::OpportunityId.is_in(chunk.iter().copied()))
+            .all(conn)
+            .await?;
+        models.extend(found);
+    }
+    models.sort_by_key(|m| (m.valid_from, m.valid_to.unwrap_or(DateTime::<Utc>::MAX_UTC), m.id));
+    let mut states: HashMap<Uuid, Vec<DealState>> = HashMap::new();
+    for model in models {
+        let state = state(model)?;
+        states.entry(state.deal.id).or_default().push(state);
+    }
+    Ok(states)
+}
+
+/// The states of the opportunities `ids` computed from scratch: each opportunity's current row
+/// with its recorded changes undone, latest first (`domain::report::states::replay`).
+pub async fn rebuilt(conn: &impl ConnectionTrait, ids: &[Uuid]) -> Result<HashMap<Uuid, Vec<DealState>>, StoreError> {
+    let mut states = HashMap::new();
+    for chunk in ids.chunks(CATCH_UP_CHUNK) {
+        let current = table::all::<Opportunities>(
+            conn,
+            opportunity::Entity::find().filter(opportunity::Column::Id.is_in(chunk.iter().copied())),
+        )
+        .await?;
+        let mut history = history_of(conn, chunk).await?;
+        for opportunity in current {
+            let entries = history.remove(&opportunity.id).unwrap_or_default();
+            let replayed =
+                states::replay(Deal::of(&opportunity), opportunity.created_at, &entries).map_err(|error| {
+                    StoreError::corrupt("history_entries", format!("opportunity {}: {error}", opportunity.id))
+                })?;
+            states.insert(opportunity.id, replayed);
+        }
+    }
+    Ok(states)
+}
+
+/// Fills in the states of every opportunity that has none (recorded before the rollup existed),
+/// from its history, in one transaction. Run at start-up, after the migrations: idempotent, and
+/// two servers starting at once take turns (the table is locked until the first commits).
+pub async fn catch_up(db: &DatabaseConnection) -> Result<u64, StoreError> {
+    let txn = crate::db::begin(db).await?;
+    if ConnectionTrait::get_database_backend(&txn) == DbBackend::Postgres {
+        // SHARE ROW EXCLUSIVE conflicts with itself: a second server waits, then finds nothing to do.
+        txn.execute_raw(Statement::from_string(
+            DbBackend::Postgres,
+            format!("LOCK TABLE {TABLE} IN SHARE ROW EXCLUSIVE MODE"),
+        ))
+        .await?;
+    }
+    let with_states = Query::select()
+        .expr(Expr::val(1))
+        .from(Entity)
+        .and_where(Expr::col((Entity, Column::OpportunityId)).equals((opportunity::Entity, opportunity::Column::Id)))
+        .to_owned();
+    let missing: Vec<Uuid> = opportunity::Entity::find()
+        .select_only()
+        .column(opportunity::Column::Id)
+        .filter(Condition::all().not().add(Expr::exists(with_states)))
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    for chunk in missing.chunks(CATCH_UP_CHUNK) {
+        let rebuilt = rebuilt(&txn, chunk).await?;
+        let rows = rebuilt
+            .values()
+            .flatten()
+            .map(|state| row(&state.deal, state.valid_from, state.valid_to, state.previous));
+        table::insert_rows(&txn, rows.collect::<Vec<_>>()).await?;
+    }
+    txn.commit().await?;
+    Ok(missing.len() as u64)
+}
+
+/// The recorded changes of the opportunities `ids`, per opportunity, latest first.
+async fn history_of(
+    conn: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, Vec<states::Entry>>, StoreError> {
+    use history_entry::Column as H;
+    let rows: Vec<(Uuid, DateTime<Utc>, String, String)> = history_entry::Entity::find()
+        .select_only()
+        .columns([H::ResourceId, H::OccurredAt, H::Action, H::Changes])
+        .filter(H::ResourceType.eq("opportunity"))
+        .filter(H::ResourceId.is_in(ids.iter().copied()))
+        .order_by_desc(H::OccurredAt)
+        .order_by_desc(H::Id)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let mut history: HashMap<Uuid, Vec<states::Entry>> = HashMap::new();
+    for (id, at, action, text) in rows {
+        let corrupt = |what: String| StoreError::corrupt("history_entries", format!("{what} of opportunity {id}"));
+        let action = Action::parse(&action).ok_or_else(|| corrupt(format!("action {action}")))?;
+        let changes: Vec<FieldChange> = serde_json::from_str(&text).map_err(|e| corrupt(format!("changes ({e})")))?;
+        history.entry(id).or_default().push((at, action, changes));
+    }
+    Ok(history)
+}
+
+/// The rows the caller sees: the states of the opportunities they see now.
+fn seen_by(visibility: Visibility) -> Condition {
+    match visibility {
+        Visibility::All => Condition::all(),
+        narrowed @ Visibility::OwnedBy { .. } => {
+            let seen = Query::select()
+                .column(opportunity::Column::Id)
+                .from(opportunity::Entity)
+                .cond_where(Opportunities::scope(narrowed))
+                .to_owned();
+            Condition::all().add(Column::OpportunityId.in_subquery(seen))
+        }
+    }
+}
+
+fn row(
+    deal: &Deal,
+    valid_from: DateTime<Utc>,
+    valid_to: Option<DateTime<Utc>>,
+    previous: Option<Previous>,
+) -> ActiveModel {
+    ActiveModel {
+        id: Set(Uuid::now_v7()),
+        opportunity_id: Set(deal.id),
+        valid_from: Set(valid_from),
+        valid_to: Set(valid_to),
+        stage_id: Set(deal.stage_id),
+        owner_id: Set(deal.owner_id),
+        status: Set(deal.status.as_str().to_owned()),
+        amount: Set(deal.amount.map(DecimalText)),
+        currency: Set(deal.currency.map(|c| c.code().to_owned())),
+        probability: Set(deal.probability),
+        expected_close_date: Set(deal.expected_close_date),
+        previous_stage_id: Set(previous.map(|p| p.stage_id)),
+        previous_status: Set(previous.map(|p| p.status.as_str().to_owned())),
+        previous_expected_close_date: Set(previous.and_then(|p| p.expected_close_date)),
+    }
+}
+
+fn state(model: Model) -> Result<DealState, StoreError> {
+    let id = model.opportunity_id;
+    let corrupt = |what: &str| StoreError::corrupt(TABLE, format!("{what} of a state of opportunity {id}"));
+    let status = |text: &str| OpportunityStatus::parse(text).ok_or_else(|| corrupt("status"));
+    let previous = match (model.previous_stage_id, model.previous_status.as_deref()) {
+        (Some(stage_id), Some(previous_status)) => Some(Previous {
+            stage_id,
+            status: status(previous_status)?,
+            expected_close_date: model.previous_expected_close_date,
+        }),
+        _ => None,
+    };
+    Ok(DealState {
+        deal: Deal {
+            id,
+            stage_id: model.stage_id,
+            owner_id: model.owner_id,
+            status: status(&model.status)?,
+            amount: model.amount.map(|a| a.0),
+            currency: model
+                .currency
+                .map(|c| Currency::parse(&c))
+                .transpose()
+                .map_err(|_| corrupt("currency"))?,
+            probability: model.probability,
+            expected_close_date: model.expected_close_date,
+        },
+        valid_from: model.valid_from,
+        valid_to: model.valid_to,
+        previous,
+    })
+}
