@@ -34,6 +34,7 @@ mod m20261203_000028_subscriptions;
 mod m20261204_000029_sales_targets;
 mod m20261204_000030_case_report_indexes;
 mod m20261204_000031_opportunity_states;
+mod m20261204_000032_invoice_totals;
 
 pub struct Migrator;
 
@@ -71,6 +72,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000029_sales_targets::Migration),
             Box::new(m20261204_000030_case_report_indexes::Migration),
             Box::new(m20261204_000031_opportunity_states::Migration),
+            Box::new(m20261204_000032_invoice_totals::Migration),
         ]
     }
 }

@@ -115,9 +115,17 @@ pub fn is_sqlite(url: &str) -> bool {
 }
 
 /// Applies every pending migration, then fills in what a migration cannot compute in SQL: the
-/// pipeline's states of opportunities recorded before them ([`crate::opportunity_states::catch_up`]).
+/// pipeline's states of opportunities recorded before them ([`crate::opportunity_states::catch_up`])
+/// and the gross totals of invoices ([`crate::invoices::fill_in_totals`]).
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), crate::StoreError> {
     Migrator::up(db, None).await?;
+    let totals = crate::invoices::fill_in_totals(db).await?;
+    if totals > 0 {
+        tracing::info!(
+            invoices = totals,
+            "filled in the gross totals of invoices from their lines"
+        );
+    }
     let filled = crate::opportunity_states::catch_up(db).await?;
     if filled > 0 {
         tracing::info!(

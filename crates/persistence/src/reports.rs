@@ -10,6 +10,7 @@ use domain::invoice::{InvoiceKind, InvoiceStatus};
 use domain::report::Window;
 use domain::report::turnover::TurnoverEntry;
 use futures::TryStreamExt;
+use rust_decimal::Decimal;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, StreamTrait};
 use uuid::Uuid;
 
@@ -124,38 +125,66 @@ pub async fn directory(conn: &impl ConnectionTrait) -> Result<Directory, StoreEr
     })
 }
 
-/// What receivables aging reads of the invoices that may have been open on `day`: issued
-/// invoices dated by then that the caller sees, not paid, or settled by a payment or credit
-/// note dated after it (a paid invoice whose settlements all came by `day` owed nothing then);
-/// their payments, and their issued credit notes dated by `day`.
-pub struct OpenOn {
-    pub invoices: Vec<domain::invoice::Invoice>,
-    pub payments: HashMap<Uuid, Vec<domain::invoice::Payment>>,
-    pub credit_notes: Vec<domain::invoice::Invoice>,
+/// An invoice that may have been open on the day receivables aging looks at, with what had been
+/// credited and paid on it by the end of that day.
+#[derive(Debug, Clone)]
+pub struct OpenInvoice {
+    pub party_id: Uuid,
+    pub currency: Currency,
+    /// Its due date (its date, for one without terms).
+    pub due_date: NaiveDate,
+    pub total: Decimal,
+    /// Its issued credit notes dated by the day, their gross totals.
+    pub credited: Decimal,
+    /// Its payments dated by the day.
+    pub paid: Decimal,
 }
 
-pub async fn open_on(
-    conn: &impl ConnectionTrait,
+/// The issued invoices dated by `day` that the caller sees and that may have been open then: not
+/// paid, or settled by a payment or credit note dated after it (a paid invoice whose settlements
+/// all came by `day` owed nothing then). Three narrow reads, streamed: the invoices with their
+/// stored gross total and paid amount, the payments dated after `day` (taken off what was paid),
+/// the credit notes dated by `day`.
+pub async fn open_on<C: ConnectionTrait + StreamTrait>(
+    conn: &C,
     visibility: Visibility,
     day: NaiveDate,
-) -> Result<OpenOn, StoreError> {
+) -> Result<Vec<OpenInvoice>, StoreError> {
     use sea_orm::Condition;
     use sea_orm::sea_query::Query;
 
-    use crate::entities::{invoice, payment};
+    use crate::entities::payment;
+    type Row = (
+        Uuid,
+        Uuid,
+        String,
+        Option<NaiveDate>,
+        Option<NaiveDate>,
+        Option<DecimalText>,
+        DecimalText,
+    );
     let paid_later = Query::select()
         .column(payment::Column::InvoiceId)
         .from(payment::Entity)
         .and_where(payment::Column::Date.gt(day))
         .to_owned();
     let credited_later = Query::select()
-        .column(invoice::Column::CreditsInvoiceId)
-        .from(invoice::Entity)
-        .and_where(invoice::Column::Kind.eq(InvoiceKind::CreditNote.as_str()))
-        .and_where(invoice::Column::Status.ne(InvoiceStatus::Draft.as_str()))
-        .and_where(invoice::Column::InvoiceDate.gt(day))
+        .column(Column::CreditsInvoiceId)
+        .from(Entity)
+        .and_where(Column::Kind.eq(InvoiceKind::CreditNote.as_str()))
+        .and_where(Column::Status.ne(InvoiceStatus::Draft.as_str()))
+        .and_where(Column::InvoiceDate.gt(day))
         .to_owned();
-    let select = Entity::find()
+    let mut rows = Entity::find()
+        .select_only()
+        .columns([
+            Column::Id,
+            Column::PartyId,
+            Column::Currency,
+            Column::DueDate,
+            Column::InvoiceDate,
+        ])
+        .columns([Column::Total, Column::PaidAmount])
         .filter(Invoices::scope(visibility))
         .filter(Column::Kind.eq(InvoiceKind::Invoice.as_str()))
         .filter(Column::Status.ne(InvoiceStatus::Draft.as_str()))
@@ -165,22 +194,51 @@ pub async fn open_on(
                 .add(Column::Status.ne(InvoiceStatus::Paid.as_str()))
                 .add(Column::Id.in_subquery(paid_later))
                 .add(Column::Id.in_subquery(credited_later)),
-        );
-    let invoices = crate::table::all::<Invoices>(conn, select).await?;
-    let mut payments = HashMap::new();
-    let mut credit_notes = Vec::new();
-    for chunk in invoices.chunks(500) {
-        let ids: Vec<Uuid> = chunk.iter().map(|invoice| invoice.id).collect();
-        payments.extend(crate::invoices::payments_of(conn, &ids).await?);
-        let notes = Entity::find()
-            .filter(Column::CreditsInvoiceId.is_in(ids))
-            .filter(Column::Status.ne(InvoiceStatus::Draft.as_str()))
-            .filter(Column::InvoiceDate.lte(day));
-        credit_notes.extend(crate::table::all::<Invoices>(conn, notes).await?);
+        )
+        .into_tuple::<Row>()
+        .stream(conn)
+        .await?;
+    let mut open: HashMap<Uuid, OpenInvoice> = HashMap::new();
+    while let Some((id, party_id, currency, due_date, invoice_date, total, paid)) = rows.try_next().await? {
+        let corrupt = |what: &str| StoreError::corrupt(TABLE, format!("{what} of invoice {id}"));
+        let invoice = OpenInvoice {
+            party_id,
+            currency: Currency::parse(&currency).map_err(|_| corrupt("the currency"))?,
+            due_date: due_date.or(invoice_date).ok_or_else(|| corrupt("the date"))?,
+            total: total.ok_or_else(|| corrupt("the total"))?.0,
+            credited: Decimal::ZERO,
+            paid: paid.0,
+        };
+        open.insert(id, invoice);
     }
-    Ok(OpenOn {
-        invoices,
-        payments,
-        credit_notes,
-    })
+    drop(rows);
+    let mut later = payment::Entity::find()
+        .select_only()
+        .columns([payment::Column::InvoiceId, payment::Column::Amount])
+        .filter(payment::Column::Date.gt(day))
+        .into_tuple::<(Uuid, DecimalText)>()
+        .stream(conn)
+        .await?;
+    while let Some((id, amount)) = later.try_next().await? {
+        if let Some(invoice) = open.get_mut(&id) {
+            invoice.paid -= amount.0;
+        }
+    }
+    drop(later);
+    let mut notes = Entity::find()
+        .select_only()
+        .columns([Column::Id, Column::CreditsInvoiceId, Column::Total])
+        .filter(Column::Kind.eq(InvoiceKind::CreditNote.as_str()))
+        .filter(Column::Status.ne(InvoiceStatus::Draft.as_str()))
+        .filter(Column::InvoiceDate.lte(day))
+        .into_tuple::<(Uuid, Option<Uuid>, Option<DecimalText>)>()
+        .stream(conn)
+        .await?;
+    while let Some((id, credits, total)) = notes.try_next().await? {
+        if let Some(invoice) = credits.and_then(|credits| open.get_mut(&credits)) {
+            let total = total.ok_or_else(|| StoreError::corrupt(TABLE, format!("the total of credit note {id}")))?;
+            invoice.credited += total.0;
+        }
+    }
+    Ok(open.into_values().collect())
 }

@@ -1,13 +1,9 @@
 //! `receivables-aging`: what each party owed on a day, by how long it was overdue, per currency.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::currency::Currency;
 use domain::report::aging::{Aging, AgingFigures, Receivable, balance_on};
 use persistence::{DatabaseConnection, db, reports};
-use rust_decimal::Decimal;
-use uuid::Uuid;
 
 use super::{DrillDown, Group, end_of, party_names};
 use crate::caller::Caller;
@@ -43,26 +39,13 @@ pub async fn receivables_aging(
     let txn = db::snapshot(db).await?;
     let day = day.unwrap_or_else(today);
     let as_of = if day < today() { end_of(day) } else { now() };
-    let open = reports::open_on(&txn, caller.visibility(), day).await?;
-    let mut credited: HashMap<Uuid, Decimal> = HashMap::new();
-    for note in &open.credit_notes {
-        if let Some(invoice) = note.fields.credits_invoice_id {
-            *credited.entry(invoice).or_default() += note.totals().total;
-        }
-    }
     let mut aging = Aging::new(day);
-    for invoice in &open.invoices {
-        let paid = open.payments.get(&invoice.id).into_iter().flatten();
-        let paid: Decimal = paid
-            .filter(|payment| payment.date <= day)
-            .map(|payment| payment.amount)
-            .sum();
-        let credited = credited.get(&invoice.id).copied().unwrap_or_default();
+    for invoice in reports::open_on(&txn, caller.visibility(), day).await? {
         aging.add(&Receivable {
-            party_id: invoice.fields.party_id,
-            currency: invoice.fields.currency,
-            due_date: invoice.due_date.or(invoice.fields.invoice_date).unwrap_or(day),
-            balance: balance_on(invoice.totals().total, credited, paid),
+            party_id: invoice.party_id,
+            currency: invoice.currency,
+            due_date: invoice.due_date,
+            balance: balance_on(invoice.total, invoice.credited, invoice.paid),
         });
     }
     let names = party_names(&txn, aging.rows.keys().map(|(party, _)| *party).collect()).await?;

@@ -24,6 +24,9 @@ pub struct Model {
     pub party_vat_id: Option<String>,
     pub notes: Option<String>,
     pub net_total: DecimalText,
+    /// The gross total (net and tax), written with every write; none only on a row written before
+    /// the column existed, until start-up fills it in.
+    pub total: Option<DecimalText>,
     pub paid_amount: DecimalText,
     pub credited_amount: DecimalText,
     pub external_id: Option<String>,

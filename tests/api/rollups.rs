@@ -1,3 +1,5 @@
+//! What reports read instead of computing from scratch equals the computation from scratch.
+//!
 //! The pipeline's rollup (`opportunity_states`, written with every change of an opportunity)
 //! equals the states computed from scratch out of the opportunities' history, after a few hundred
 //! random changes over HTTP: creations, stage moves to won, lost and back, amounts, currencies,
@@ -5,11 +7,16 @@
 //! instant. Filling the rollup in from history (start-up's catch-up) gives the same states again.
 
 use domain::access::Role;
+use std::collections::HashMap;
+
 use persistence::opportunity_states;
 use reqwest::StatusCode;
-use sea_orm::ConnectionTrait;
+use rust_decimal::Decimal;
+use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
 use uuid::Uuid;
+
+use crate::invoices::INVOICES;
 
 use crate::helpers::{id, spawn_app_with};
 
@@ -130,4 +137,105 @@ async fn the_rollup_equals_the_states_rebuilt_from_history_after_random_changes(
         "a second catch-up finds nothing to do"
     );
     assert_eq!(opportunity_states::of(&db, &ids).await.unwrap(), stored);
+}
+
+/// The gross total stored with every write of an invoice (what receivables aging reads) is the
+/// total of its lines, after random drafts, edits, issues, credit notes and payments; start-up
+/// fills it in alike on rows written before the column.
+#[tokio::test]
+async fn stored_invoice_totals_equal_the_totals_of_their_lines() {
+    let app = crate::helpers::spawn_app().await;
+    let party = app
+        .post_expect(
+            "/api/v1/parties",
+            &json!({"kind": "organization", "name": "Dice AG", "roles": ["customer"]}),
+            StatusCode::CREATED,
+        )
+        .await;
+    let mut dice = Dice(0x2545_F491_4F6C_DD1D);
+    let line = |dice: &mut Dice| {
+        json!({"description": "Goods", "quantity": dice.pick(&["1", "3", "2.5", "0.333"]),
+               "unit_price": dice.pick(&["9.99", "0.01", "1234.56", "33.333"]),
+               "tax_rate": dice.pick(&["0", "7", "19", "20"])})
+    };
+    for n in 0..24 {
+        let lines: Vec<Value> = (0..=dice.roll(4)).map(|_| line(&mut dice)).collect();
+        let body = json!({"party_id": id(&party), "currency": dice.pick(&["EUR", "USD"]),
+                          "invoice_date": "2026-03-02", "lines": lines});
+        let draft = app.post_expect(INVOICES, &body, StatusCode::CREATED).await;
+        let path = format!("{INVOICES}/{}", id(&draft));
+        if n % 3 == 0 {
+            let edited = app
+                .patch(&path, &json!({"lines": [line(&mut dice), line(&mut dice)]}))
+                .await;
+            assert_eq!(edited.status(), StatusCode::OK);
+        }
+        if n % 4 == 3 {
+            continue; // stays a draft
+        }
+        let issued = app.post_as(&app.admin_token, &format!("{path}/issue"), None).await;
+        assert_eq!(issued.status(), StatusCode::OK);
+        let issued: Value = issued.json().await.unwrap();
+        if n % 5 == 0 {
+            let pay = json!({"amount": "0.01", "date": "2026-03-02", "method": "bank_transfer"});
+            app.post_expect(&format!("{path}/payments"), &pay, StatusCode::CREATED)
+                .await;
+        }
+        if n % 2 == 0 {
+            let first = &issued["lines"][0];
+            let body = json!({"credits_invoice_id": id(&issued),
+                              "lines": [{"invoice_line_id": first["id"], "quantity": first["quantity"]}]});
+            let note = app.post_expect(INVOICES, &body, StatusCode::CREATED).await;
+            let note_issued = app
+                .post_as(&app.admin_token, &format!("{INVOICES}/{}/issue", id(&note)), None)
+                .await;
+            assert_eq!(note_issued.status(), StatusCode::OK);
+        }
+    }
+
+    let db = app.database().await;
+    let served = app.get_json(&format!("{INVOICES}?limit=200")).await;
+    let served: Vec<(String, String)> = served["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (id(i).to_owned(), i["total"].as_str().unwrap().to_owned()))
+        .collect();
+    assert!(served.len() > 30, "{} invoices and credit notes", served.len());
+    let stored = || async {
+        let rows = db
+            .query_all_raw(Statement::from_string(
+                db.get_database_backend(),
+                "SELECT id, total FROM invoices",
+            ))
+            .await
+            .unwrap();
+        let totals: HashMap<Uuid, Decimal> = rows
+            .into_iter()
+            .map(|row| {
+                let total: String = row.try_get("", "total").unwrap();
+                (row.try_get("", "id").unwrap(), total.parse().unwrap())
+            })
+            .collect();
+        totals
+    };
+    let check = |totals: HashMap<Uuid, Decimal>| {
+        for (id, total) in &served {
+            let id: Uuid = id.parse().unwrap();
+            assert_eq!(
+                totals[&id],
+                total.parse::<Decimal>().unwrap(),
+                "the stored total of invoice {id}"
+            );
+        }
+    };
+    check(stored().await);
+
+    db.execute_unprepared("UPDATE invoices SET total = NULL").await.unwrap();
+    assert_eq!(
+        persistence::invoices::fill_in_totals(&db).await.unwrap(),
+        served.len() as u64
+    );
+    assert_eq!(persistence::invoices::fill_in_totals(&db).await.unwrap(), 0);
+    check(stored().await);
 }
