@@ -35,6 +35,7 @@ mod m20261204_000029_sales_targets;
 mod m20261204_000030_case_report_indexes;
 mod m20261204_000031_opportunity_states;
 mod m20261204_000032_invoice_totals;
+mod m20261204_000033_report_indexes;
 
 pub struct Migrator;
 
@@ -73,6 +74,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000030_case_report_indexes::Migration),
             Box::new(m20261204_000031_opportunity_states::Migration),
             Box::new(m20261204_000032_invoice_totals::Migration),
+            Box::new(m20261204_000033_report_indexes::Migration),
         ]
     }
 }

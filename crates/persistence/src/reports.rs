@@ -11,7 +11,7 @@ use domain::report::Window;
 use domain::report::turnover::TurnoverEntry;
 use futures::TryStreamExt;
 use rust_decimal::Decimal;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, StreamTrait};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, StreamTrait};
 use uuid::Uuid;
 
 use crate::decimal_text::DecimalText;
@@ -141,28 +141,36 @@ pub struct OpenInvoice {
 }
 
 /// The issued invoices dated by `day` that the caller sees and that may have been open then: not
-/// paid, or settled by a payment or credit note dated after it (a paid invoice whose settlements
-/// all came by `day` owed nothing then). Three narrow reads, streamed: the invoices with their
-/// stored gross total and paid amount, the payments dated after `day` (taken off what was paid),
-/// the credit notes dated by `day`.
+/// paid now, or settled by a payment or credit note dated after it (a paid invoice whose
+/// settlements all came by `day` owed nothing then). Narrow reads, each on an index, streamed:
+/// the unpaid invoices and those settled later with their stored gross total and paid amount,
+/// the payments dated after `day` (taken off what was paid), the credit notes dated by `day`.
 pub async fn open_on<C: ConnectionTrait + StreamTrait>(
     conn: &C,
     visibility: Visibility,
     day: NaiveDate,
 ) -> Result<Vec<OpenInvoice>, StoreError> {
-    use sea_orm::Condition;
     use sea_orm::sea_query::Query;
 
     use crate::entities::payment;
-    type Row = (
-        Uuid,
-        Uuid,
-        String,
-        Option<NaiveDate>,
-        Option<NaiveDate>,
-        Option<DecimalText>,
-        DecimalText,
-    );
+    let mut open: HashMap<Uuid, OpenInvoice> = HashMap::new();
+    let unpaid = Condition::all()
+        .add(Column::Status.is_in([InvoiceStatus::Issued.as_str(), InvoiceStatus::PartiallyPaid.as_str()]));
+    read_invoices(conn, visibility, day, unpaid, &mut open).await?;
+
+    let mut later: HashMap<Uuid, Decimal> = HashMap::new();
+    let mut payments = payment::Entity::find()
+        .select_only()
+        .columns([payment::Column::InvoiceId, payment::Column::Amount])
+        .filter(payment::Column::Date.gt(day))
+        .into_tuple::<(Uuid, DecimalText)>()
+        .stream(conn)
+        .await?;
+    while let Some((id, amount)) = payments.try_next().await? {
+        *later.entry(id).or_default() += amount.0;
+    }
+    drop(payments);
+    // Paid now, but not yet by the end of `day`: paid or credited after it.
     let paid_later = Query::select()
         .column(payment::Column::InvoiceId)
         .from(payment::Entity)
@@ -172,9 +180,57 @@ pub async fn open_on<C: ConnectionTrait + StreamTrait>(
         .column(Column::CreditsInvoiceId)
         .from(Entity)
         .and_where(Column::Kind.eq(InvoiceKind::CreditNote.as_str()))
-        .and_where(Column::Status.ne(InvoiceStatus::Draft.as_str()))
         .and_where(Column::InvoiceDate.gt(day))
+        .and_where(Column::Status.ne(InvoiceStatus::Draft.as_str()))
         .to_owned();
+    for settled_later in [paid_later, credited_later] {
+        let paid = Condition::all()
+            .add(Column::Status.eq(InvoiceStatus::Paid.as_str()))
+            .add(Column::Id.in_subquery(settled_later));
+        read_invoices(conn, visibility, day, paid, &mut open).await?;
+    }
+    for (id, amount) in later {
+        if let Some(invoice) = open.get_mut(&id) {
+            invoice.paid -= amount;
+        }
+    }
+
+    let mut notes = Entity::find()
+        .select_only()
+        .columns([Column::Id, Column::CreditsInvoiceId, Column::Total])
+        .filter(Column::Kind.eq(InvoiceKind::CreditNote.as_str()))
+        .filter(Column::InvoiceDate.lte(day))
+        .filter(Column::Status.ne(InvoiceStatus::Draft.as_str()))
+        .into_tuple::<(Uuid, Option<Uuid>, Option<DecimalText>)>()
+        .stream(conn)
+        .await?;
+    while let Some((id, credits, total)) = notes.try_next().await? {
+        if let Some(invoice) = credits.and_then(|credits| open.get_mut(&credits)) {
+            let total = total.ok_or_else(|| StoreError::corrupt(TABLE, format!("the total of credit note {id}")))?;
+            invoice.credited += total.0;
+        }
+    }
+    Ok(open.into_values().collect())
+}
+
+/// The issued invoices (not credit notes) dated by `day` that the caller sees and `which` selects,
+/// into `open` with their paid amount as it stands now.
+async fn read_invoices<C: ConnectionTrait + StreamTrait>(
+    conn: &C,
+    visibility: Visibility,
+    day: NaiveDate,
+    which: Condition,
+    open: &mut HashMap<Uuid, OpenInvoice>,
+) -> Result<(), StoreError> {
+    type Row = (
+        Uuid,
+        Uuid,
+        String,
+        Option<NaiveDate>,
+        Option<NaiveDate>,
+        Option<DecimalText>,
+        DecimalText,
+    );
     let mut rows = Entity::find()
         .select_only()
         .columns([
@@ -185,20 +241,13 @@ pub async fn open_on<C: ConnectionTrait + StreamTrait>(
             Column::InvoiceDate,
         ])
         .columns([Column::Total, Column::PaidAmount])
+        .filter(which)
         .filter(Invoices::scope(visibility))
         .filter(Column::Kind.eq(InvoiceKind::Invoice.as_str()))
-        .filter(Column::Status.ne(InvoiceStatus::Draft.as_str()))
         .filter(Column::InvoiceDate.lte(day))
-        .filter(
-            Condition::any()
-                .add(Column::Status.ne(InvoiceStatus::Paid.as_str()))
-                .add(Column::Id.in_subquery(paid_later))
-                .add(Column::Id.in_subquery(credited_later)),
-        )
         .into_tuple::<Row>()
         .stream(conn)
         .await?;
-    let mut open: HashMap<Uuid, OpenInvoice> = HashMap::new();
     while let Some((id, party_id, currency, due_date, invoice_date, total, paid)) = rows.try_next().await? {
         let corrupt = |what: &str| StoreError::corrupt(TABLE, format!("{what} of invoice {id}"));
         let invoice = OpenInvoice {
@@ -211,34 +260,5 @@ pub async fn open_on<C: ConnectionTrait + StreamTrait>(
         };
         open.insert(id, invoice);
     }
-    drop(rows);
-    let mut later = payment::Entity::find()
-        .select_only()
-        .columns([payment::Column::InvoiceId, payment::Column::Amount])
-        .filter(payment::Column::Date.gt(day))
-        .into_tuple::<(Uuid, DecimalText)>()
-        .stream(conn)
-        .await?;
-    while let Some((id, amount)) = later.try_next().await? {
-        if let Some(invoice) = open.get_mut(&id) {
-            invoice.paid -= amount.0;
-        }
-    }
-    drop(later);
-    let mut notes = Entity::find()
-        .select_only()
-        .columns([Column::Id, Column::CreditsInvoiceId, Column::Total])
-        .filter(Column::Kind.eq(InvoiceKind::CreditNote.as_str()))
-        .filter(Column::Status.ne(InvoiceStatus::Draft.as_str()))
-        .filter(Column::InvoiceDate.lte(day))
-        .into_tuple::<(Uuid, Option<Uuid>, Option<DecimalText>)>()
-        .stream(conn)
-        .await?;
-    while let Some((id, credits, total)) = notes.try_next().await? {
-        if let Some(invoice) = credits.and_then(|credits| open.get_mut(&credits)) {
-            let total = total.ok_or_else(|| StoreError::corrupt(TABLE, format!("the total of credit note {id}")))?;
-            invoice.credited += total.0;
-        }
-    }
-    Ok(open.into_values().collect())
+    Ok(())
 }
