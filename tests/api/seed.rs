@@ -1,5 +1,5 @@
 //! `crm-server seed`: the smoke profile is a consistent business that the API serves like any
-//! other data, the same on every run, and new documents continue its numbers.
+//! other data, the same on every run, and new documents and cases continue its numbers.
 
 use app::seed::{self, Profile};
 use reqwest::StatusCode;
@@ -165,4 +165,74 @@ async fn the_same_profile_gives_the_same_records_and_a_second_seed_is_refused() 
     assert!(again.unwrap_err().to_string().contains("already holds parties"));
     let after = get(&first, &first.admin_token, path).await;
     assert_eq!(a["items"], after["items"], "nothing changed");
+}
+
+#[tokio::test]
+async fn cases_are_answered_and_resolved_under_their_sla_and_new_ones_continue_the_numbers() {
+    let app = spawn_app().await;
+    let summary = seed::run(&app.database().await, &Profile::SMOKE)
+        .await
+        .expect("the smoke profile seeds");
+    let count = |kind: &str| summary.counts.iter().find(|(k, _)| *k == kind).map(|(_, n)| *n);
+    assert_eq!(count("cases"), Some(Profile::SMOKE.cases));
+    let subjects = Profile::SMOKE.sales_users + Profile::SMOKE.teams;
+    assert_eq!(count("sales targets"), Some(subjects * 12), "a month of 2026 each");
+    let admin = app.login(SEED_ADMIN, SEED_PASSWORD).await;
+    let report = get(
+        &app,
+        &admin,
+        "/api/v1/reports/cases?from=2025-01-01&to=2026-11-30&group_by=month",
+    )
+    .await;
+    let rows = report["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 23, "every month of the seeded business: {report}");
+    for row in rows {
+        assert!(row["opened"].as_u64().unwrap() > 0, "{row}");
+        for figure in ["first_response_minutes", "resolution_minutes"] {
+            assert!(row[figure]["median"].as_i64().unwrap() > 0, "{figure}: {row}");
+            assert!(row[figure]["p90"].as_i64().unwrap() > 0, "{figure}: {row}");
+        }
+    }
+    let totals = &report["totals"];
+    assert_eq!(totals["opened"], json!(Profile::SMOKE.cases));
+    let met: f64 = totals["sla_met_percent"].as_str().unwrap().parse().unwrap();
+    assert!((50.0..100.0).contains(&met), "most, not all, met their SLA: {totals}");
+    assert!(totals["backlog"].as_u64().unwrap() > 0, "a few left open: {totals}");
+    for status in ["closed", "resolved", "open", "pending", "cancelled"] {
+        let page = get(&app, &admin, &format!("/api/v1/cases?status={status}&limit=1")).await;
+        assert_eq!(page["items"].as_array().unwrap().len(), 1, "a {status} case");
+    }
+    let breached = get(&app, &admin, "/api/v1/cases?breached=true&limit=1").await;
+    assert_eq!(breached["items"][0]["sla_status"], "breached", "{breached}");
+    let targets = get(
+        &app,
+        &admin,
+        "/api/v1/sales-targets?period_from=2026-03-01&period_to=2026-03-01&limit=200",
+    )
+    .await;
+    assert_eq!(
+        targets["items"].as_array().unwrap().len(),
+        usize::try_from(subjects).unwrap()
+    );
+    // A case opened now takes the number after the seeded ones of this year.
+    let year = chrono::Utc::now().format("%Y").to_string();
+    let seeded = get(
+        &app,
+        &admin,
+        &format!("/api/v1/cases?created_from={year}-01-01&limit=200"),
+    )
+    .await;
+    assert!(seeded["next_cursor"].is_null());
+    let seeded_this_year = seeded["items"].as_array().unwrap().len();
+    let party = &get(&app, &admin, "/api/v1/parties?kind=organization&limit=1").await["items"][0];
+    let case = app
+        .post_as(
+            &admin,
+            "/api/v1/cases",
+            Some(&json!({"subject": "After the seed", "party_id": id(party)})),
+        )
+        .await;
+    assert_eq!(case.status(), StatusCode::CREATED);
+    let case: Value = case.json().await.unwrap();
+    assert_eq!(case["number"], format!("CS-{year}-{:06}", seeded_this_year + 1));
 }

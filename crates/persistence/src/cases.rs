@@ -63,6 +63,11 @@ pub async fn insert(conn: &impl ConnectionTrait, case: &Case) -> Result<(), Stor
     table::insert::<Cases, _>(conn, [to_active_model(case)]).await
 }
 
+/// Inserts `cases` in as few statements as the databases allow (a bulk load: the seed data).
+pub async fn insert_many(conn: &impl ConnectionTrait, cases: &[Case]) -> Result<(), StoreError> {
+    table::insert::<Cases, _>(conn, cases.iter().map(to_active_model)).await
+}
+
 /// Writes `case` if the stored version is still `expected_version`.
 pub async fn update(conn: &impl ConnectionTrait, case: &Case, expected_version: i32) -> Result<bool, StoreError> {
     table::update::<Cases, _>(conn, to_active_model(case), case.id, expected_version).await

@@ -63,11 +63,12 @@ pub async fn turnover_entries<C: ConnectionTrait + StreamTrait>(
     Ok(())
 }
 
-/// The names of the parties `ids` names, a few hundred ids per query.
+/// The names of the parties `ids` names, a few thousand ids per query (a report by party of a
+/// year names tens of thousands).
 pub async fn party_names(conn: &impl ConnectionTrait, ids: Vec<Uuid>) -> Result<HashMap<Uuid, String>, StoreError> {
     use crate::entities::party;
     let mut names = HashMap::with_capacity(ids.len());
-    for chunk in ids.chunks(500) {
+    for chunk in ids.chunks(5_000) {
         let found: Vec<(Uuid, String)> = party::Entity::find()
             .select_only()
             .columns([party::Column::Id, party::Column::Name])

@@ -23,6 +23,11 @@ pub async fn insert(conn: &impl ConnectionTrait, target: &SalesTarget) -> Result
     table::insert::<SalesTargets, _>(conn, [to_active_model(target)]).await
 }
 
+/// Inserts `targets` in as few statements as the databases allow (a bulk load: the seed data).
+pub async fn insert_many(conn: &impl ConnectionTrait, targets: &[SalesTarget]) -> Result<(), StoreError> {
+    table::insert::<SalesTargets, _>(conn, targets.iter().map(to_active_model)).await
+}
+
 /// Writes `target` if the stored version is still `expected_version`.
 pub async fn update(
     conn: &impl ConnectionTrait,

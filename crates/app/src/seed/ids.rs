@@ -25,6 +25,9 @@ pub enum Kind {
     Invoice,
     Line,
     Payment,
+    SlaPolicy,
+    Case,
+    SalesTarget,
 }
 
 /// The generator of record `index` of `kind`.

@@ -6,9 +6,10 @@
 //! - **Set-based**: records, their lines, history entries and events go in multi-row statements of
 //!   a few thousand rows, one transaction per batch.
 //! - **Consistent**: every record is made by the domain's own rules (inputs validated, offers
-//!   accepted, orders made of them, invoice orders planned, invoices drafted, issued and paid), and
-//!   recorded with the history entries and events the live server writes, in the same record forms.
-//!   Document numbers continue after the seed's own.
+//!   accepted, orders made of them, invoice orders planned, invoices drafted, issued and paid,
+//!   support cases answered and resolved on their SLA clocks), and recorded with the history
+//!   entries and events the live server writes, in the same record forms. Document and case
+//!   numbers continue after the seed's own.
 //!
 //! Dates run from [`FIRST_DAY`] to [`SEED_TODAY`]; the data says nothing about when it was loaded.
 
@@ -21,6 +22,8 @@ mod parties;
 mod plan;
 mod profile;
 mod sales;
+mod service;
+mod targets;
 
 use std::time::{Duration, Instant};
 
@@ -57,6 +60,8 @@ pub async fn run(db: &DatabaseConnection, profile: &Profile) -> anyhow::Result<S
     parties::write(db, profile, &people, &mut summary).await?;
     sales::write(db, profile, &people, &mut summary).await?;
     documents::write(db, profile, &people, &mut summary).await?;
+    service::write(db, profile, &people, &mut summary).await?;
+    targets::write(db, profile, &people, &mut summary).await?;
     persistence::db::analyze(db).await?;
     summary.elapsed = started.elapsed();
     Ok(summary)

@@ -16,6 +16,8 @@ pub struct Profile {
     pub lines_per_offer: u64,
     pub sales_orders: u64,
     pub invoices_per_order: u64,
+    /// Support cases, of the organizations, over the whole seeded time.
+    pub cases: u64,
 }
 
 impl Profile {
@@ -33,9 +35,10 @@ impl Profile {
         lines_per_offer: 10,
         sales_orders: 50,
         invoices_per_order: 4,
+        cases: 200,
     };
     /// 100k parties and 200k contact persons, 1M activities, 200k opportunities, 100k offers of 10
-    /// lines, 50k sales orders, 200k invoices; 50 users in 5 teams.
+    /// lines, 50k sales orders, 200k invoices, 100k support cases; 50 users in 5 teams.
     pub const STANDARD: Profile = Profile {
         name: "standard",
         teams: 5,
@@ -49,6 +52,7 @@ impl Profile {
         lines_per_offer: 10,
         sales_orders: 50_000,
         invoices_per_order: 4,
+        cases: 100_000,
     };
     /// Ten times the standard profile's business (same users), for the scale curve.
     pub const LARGE: Profile = Profile {
@@ -59,6 +63,7 @@ impl Profile {
         opportunities: 2_000_000,
         offers: 1_000_000,
         sales_orders: 500_000,
+        cases: 1_000_000,
         ..Profile::STANDARD
     };
 
