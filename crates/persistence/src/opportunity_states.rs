@@ -54,8 +54,9 @@ pub(crate) async fn began(
 }
 
 /// Ends the current state of `opportunity` and begins its new one, when the change moved what
-/// the pipeline reads. An opportunity without states is left to [`catch_up`], which rebuilds
-/// them with this change from its history.
+/// the pipeline reads. An opportunity without states (written by a server from before the
+/// rollup, while this one ran) is left to [`catch_up`] at the next start-up, which rebuilds them
+/// from its history, this change included.
 pub(crate) async fn moved(conn: &impl ConnectionTrait, opportunity: &Opportunity) -> Result<(), StoreError> {
     let Some(current) = Entity::find()
         .filter(Column::OpportunityId.eq(opportunity.id))
