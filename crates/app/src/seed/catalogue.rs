@@ -24,6 +24,10 @@ pub const ADMIN_EMAIL: &str = "admin@seed.example";
 
 /// Who and what the seeded business works with.
 pub struct People {
+    /// The seeded admin, who set up what no user of the business did (teams, policies, targets).
+    pub admin: Uuid,
+    /// The teams, in order: sales user `k` is in team `k % teams`.
+    pub teams: Vec<Uuid>,
     /// Sales users, in teams round robin: user `k` is in team `k % teams`.
     pub sales: Vec<Uuid>,
     pub products: Vec<Product>,
@@ -143,6 +147,8 @@ pub async fn write(db: &DatabaseConnection, profile: &Profile, summary: &mut Sum
             .cloned()
     };
     Ok(People {
+        admin,
+        teams: teams.iter().map(|team| team.id).collect(),
         sales,
         products,
         open_stages: stages

@@ -66,9 +66,7 @@ pub async fn write(
     summary: &mut Summary,
 ) -> anyhow::Result<()> {
     let service = service(profile, people)?;
-    let admin = persistence::users::find_for_login(db, super::catalogue::ADMIN_EMAIL)
-        .await?
-        .map(|(user, _)| user.id);
+    let admin = Some(people.admin);
     let mut journal = Journal::default();
     for policy in &service.policies {
         let form = crate::sla_policies::record(policy);
@@ -165,14 +163,15 @@ fn service(profile: &Profile, people: &People) -> anyhow::Result<Service> {
             })
         })
         .collect::<anyhow::Result<_>>()?;
-    let teams = (0..profile.teams)
-        .map(|t| {
+    let teams = (0..)
+        .zip(&people.teams)
+        .map(|(t, team)| {
             let members = (0..)
                 .zip(&people.sales)
                 .filter(|(k, _)| k % profile.teams == t)
                 .map(|(_, user)| *user)
                 .collect();
-            (team_id(t), members)
+            (*team, members)
         })
         .collect();
     Ok(Service {
@@ -181,11 +180,6 @@ fn service(profile: &Profile, people: &People) -> anyhow::Result<Service> {
         answer: case::message::validate("Thank you, we are on it.", Visibility::Public, Direction::Outbound)?,
         teams,
     })
-}
-
-/// The id of team `t`, as the catalogue made it.
-pub fn team_id(t: u64) -> Uuid {
-    ids::id(Kind::Team, t, ids::spread(0, 1))
 }
 
 /// What happens to a case, in order.

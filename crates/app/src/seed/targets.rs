@@ -26,16 +26,14 @@ pub async fn write(
     people: &People,
     summary: &mut Summary,
 ) -> anyhow::Result<()> {
-    let admin = persistence::users::find_for_login(db, super::catalogue::ADMIN_EMAIL)
-        .await?
-        .map(|(user, _)| user.id);
+    let admin = Some(people.admin);
     // Set in the middle of December, for the year to come.
     let at = Utc
         .with_ymd_and_hms(YEAR - 1, 12, 15, 9, 0, 0)
         .single()
         .ok_or_else(|| anyhow::anyhow!("a valid instant"))?;
     let monthly = monthly_per_user(profile);
-    let team_ids: Vec<Uuid> = (0..profile.teams).map(super::service::team_id).collect();
+    let team_ids = &people.teams;
     let mut targets = Vec::new();
     for month in 1..=12 {
         let mut of_teams = vec![Decimal::ZERO; team_ids.len()];
@@ -49,7 +47,7 @@ pub async fn write(
             }
             targets.push(target(index, Some(*user), None, month, amount, at)?);
         }
-        for ((t, team), amount) in (0..).zip(&team_ids).zip(of_teams) {
+        for ((t, team), amount) in (0..).zip(team_ids).zip(of_teams) {
             let index = (profile.sales_users + t) * 12 + u64::from(month - 1);
             targets.push(target(index, None, Some(*team), month, amount, at)?);
         }
