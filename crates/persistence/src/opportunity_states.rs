@@ -177,6 +177,10 @@ pub async fn rebuilt(conn: &impl ConnectionTrait, ids: &[Uuid]) -> Result<HashMa
 /// from its history, in one transaction. Run at start-up, after the migrations: idempotent, and
 /// two servers starting at once take turns (the table is locked until the first commits).
 pub async fn catch_up(db: &DatabaseConnection) -> Result<u64, StoreError> {
+    // The usual start finds every opportunity with states: it looks without locking anything.
+    if without_states(db, Some(1)).await?.is_empty() {
+        return Ok(0);
+    }
     let txn = crate::db::begin(db).await?;
     if ConnectionTrait::get_database_backend(&txn) == DbBackend::Postgres {
         // SHARE ROW EXCLUSIVE conflicts with itself: a second server waits, then finds nothing to do.
@@ -186,18 +190,7 @@ pub async fn catch_up(db: &DatabaseConnection) -> Result<u64, StoreError> {
         ))
         .await?;
     }
-    let with_states = Query::select()
-        .expr(Expr::val(1))
-        .from(Entity)
-        .and_where(Expr::col((Entity, Column::OpportunityId)).equals((opportunity::Entity, opportunity::Column::Id)))
-        .to_owned();
-    let missing: Vec<Uuid> = opportunity::Entity::find()
-        .select_only()
-        .column(opportunity::Column::Id)
-        .filter(Condition::all().not().add(Expr::exists(with_states)))
-        .into_tuple()
-        .all(&txn)
-        .await?;
+    let missing = without_states(&txn, None).await?;
     for chunk in missing.chunks(CATCH_UP_CHUNK) {
         let rebuilt = rebuilt(&txn, chunk).await?;
         let rows = rebuilt
@@ -208,6 +201,23 @@ pub async fn catch_up(db: &DatabaseConnection) -> Result<u64, StoreError> {
     }
     txn.commit().await?;
     Ok(missing.len() as u64)
+}
+
+/// The opportunities without any state (up to `limit`).
+async fn without_states(conn: &impl ConnectionTrait, limit: Option<u64>) -> Result<Vec<Uuid>, StoreError> {
+    let with_states = Query::select()
+        .expr(Expr::val(1))
+        .from(Entity)
+        .and_where(Expr::col((Entity, Column::OpportunityId)).equals((opportunity::Entity, opportunity::Column::Id)))
+        .to_owned();
+    Ok(opportunity::Entity::find()
+        .select_only()
+        .column(opportunity::Column::Id)
+        .filter(Condition::all().not().add(Expr::exists(with_states)))
+        .limit(limit)
+        .into_tuple()
+        .all(conn)
+        .await?)
 }
 
 /// The recorded changes of the opportunities `ids`, per opportunity, latest first.
