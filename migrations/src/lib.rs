@@ -36,6 +36,7 @@ mod m20261204_000030_case_report_indexes;
 mod m20261204_000031_opportunity_states;
 mod m20261204_000032_invoice_totals;
 mod m20261204_000033_report_indexes;
+mod m20261204_000034_visible_parties;
 
 pub struct Migrator;
 
@@ -75,6 +76,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000031_opportunity_states::Migration),
             Box::new(m20261204_000032_invoice_totals::Migration),
             Box::new(m20261204_000033_report_indexes::Migration),
+            Box::new(m20261204_000034_visible_parties::Migration),
         ]
     }
 }

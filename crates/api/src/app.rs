@@ -72,7 +72,7 @@ impl Application {
             app::files::FolderStore::open(&settings.files_dir)
                 .with_context(|| format!("opening the files folder {}", settings.files_dir.display()))?,
         );
-        housekeeping::start(db.clone(), settings.event_retention_days, clock.clone(), files.clone()).await?;
+        housekeeping::start(db.clone(), settings.event_retention_days, clock.clone(), files.clone()).await;
         app::case_clock::start(db.clone(), clock.clone());
         app::contracts::dates::start(db.clone(), clock.clone());
         app::subscriptions::billing::start(db.clone(), clock.clone());

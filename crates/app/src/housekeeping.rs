@@ -6,7 +6,6 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::Context;
 use chrono::TimeDelta;
 use persistence::{DatabaseConnection, events, idempotency, webhook_deliveries};
 
@@ -17,19 +16,19 @@ const EVERY: Duration = Duration::from_hours(1);
 /// How often the planner's statistics are checked (a cheap read of PostgreSQL's counters).
 const STATISTICS_EVERY: Duration = Duration::from_secs(10);
 
-/// Cleans once now (a failure stops the start: the database is not what the server expects),
-/// then every hour in the background (a failure there is logged and tried again next hour).
-pub async fn start(
-    db: DatabaseConnection,
-    event_retention_days: u32,
-    clock: Clock,
-    files: Arc<dyn FileStore>,
-) -> anyhow::Result<()> {
+/// Cleans once now, then every hour in the background. A failure is logged and tried again at
+/// the next hour, at start-up too: nothing the server serves depends on it, and a backlog can
+/// outlast the statement timeout (a restart soon after dropping millions of events, before
+/// PostgreSQL's autovacuum has cleared them, reads past every dead row), which must not stop a
+/// server from starting.
+pub async fn start(db: DatabaseConnection, event_retention_days: u32, clock: Clock, files: Arc<dyn FileStore>) {
     let retention = TimeDelta::days(i64::from(event_retention_days));
-    clock
-        .scope(clean(&db, retention, files.as_ref()))
-        .await
-        .context("dropping expired events, deliveries and idempotency keys")?;
+    if let Err(error) = clock.scope(clean(&db, retention, files.as_ref())).await {
+        tracing::warn!(
+            error = format!("{error:#}"),
+            "housekeeping failed at start-up; trying again in an hour"
+        );
+    }
     let statistics = db.clone();
     tokio::spawn(async move {
         let mut interval = tokio::time::interval(STATISTICS_EVERY);
@@ -52,7 +51,6 @@ pub async fn start(
             }
         }
     });
-    Ok(())
 }
 
 async fn clean(db: &DatabaseConnection, retention: TimeDelta, files: &dyn FileStore) -> anyhow::Result<()> {

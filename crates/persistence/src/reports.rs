@@ -154,23 +154,6 @@ pub async fn open_on<C: ConnectionTrait + StreamTrait>(
     use sea_orm::sea_query::Query;
 
     use crate::entities::payment;
-    let mut open: HashMap<Uuid, OpenInvoice> = HashMap::new();
-    let unpaid = Condition::all()
-        .add(Column::Status.is_in([InvoiceStatus::Issued.as_str(), InvoiceStatus::PartiallyPaid.as_str()]));
-    read_invoices(conn, visibility, day, unpaid, &mut open).await?;
-
-    let mut later: HashMap<Uuid, Decimal> = HashMap::new();
-    let mut payments = payment::Entity::find()
-        .select_only()
-        .columns([payment::Column::InvoiceId, payment::Column::Amount])
-        .filter(payment::Column::Date.gt(day))
-        .into_tuple::<(Uuid, DecimalText)>()
-        .stream(conn)
-        .await?;
-    while let Some((id, amount)) = payments.try_next().await? {
-        *later.entry(id).or_default() += amount.0;
-    }
-    drop(payments);
     // Paid now, but not yet by the end of `day`: paid or credited after it.
     let paid_later = Query::select()
         .column(payment::Column::InvoiceId)
@@ -184,12 +167,32 @@ pub async fn open_on<C: ConnectionTrait + StreamTrait>(
         .and_where(Column::InvoiceDate.gt(day))
         .and_where(Column::Status.ne(InvoiceStatus::Draft.as_str()))
         .to_owned();
-    for settled_later in [paid_later, credited_later] {
-        let paid = Condition::all()
-            .add(Column::Status.eq(InvoiceStatus::Paid.as_str()))
-            .add(Column::Id.in_subquery(settled_later));
-        read_invoices(conn, visibility, day, paid, &mut open).await?;
+    // One read (the caller's parties are looked up once, not per kind of invoice).
+    let maybe_open = Condition::any()
+        .add(Column::Status.is_in([InvoiceStatus::Issued.as_str(), InvoiceStatus::PartiallyPaid.as_str()]))
+        .add(
+            Condition::all()
+                .add(Column::Status.eq(InvoiceStatus::Paid.as_str()))
+                .add(
+                    Condition::any()
+                        .add(Column::Id.in_subquery(paid_later))
+                        .add(Column::Id.in_subquery(credited_later)),
+                ),
+        );
+    let mut open = read_invoices(conn, visibility, day, maybe_open).await?;
+
+    let mut later: HashMap<Uuid, Decimal> = HashMap::new();
+    let mut payments = payment::Entity::find()
+        .select_only()
+        .columns([payment::Column::InvoiceId, payment::Column::Amount])
+        .filter(payment::Column::Date.gt(day))
+        .into_tuple::<(Uuid, DecimalText)>()
+        .stream(conn)
+        .await?;
+    while let Some((id, amount)) = payments.try_next().await? {
+        *later.entry(id).or_default() += amount.0;
     }
+    drop(payments);
     for (id, amount) in later {
         if let Some(invoice) = open.get_mut(&id) {
             invoice.paid -= amount;
@@ -215,14 +218,14 @@ pub async fn open_on<C: ConnectionTrait + StreamTrait>(
 }
 
 /// The issued invoices (not credit notes) dated by `day` that the caller sees and `which` selects,
-/// into `open` with their paid amount as it stands now.
+/// by id, with their paid amount as it stands now.
 async fn read_invoices<C: ConnectionTrait + StreamTrait>(
     conn: &C,
     visibility: Visibility,
     day: NaiveDate,
     which: Condition,
-    open: &mut HashMap<Uuid, OpenInvoice>,
-) -> Result<(), StoreError> {
+) -> Result<HashMap<Uuid, OpenInvoice>, StoreError> {
+    let mut open = HashMap::new();
     type Row = (
         Uuid,
         Uuid,
@@ -261,5 +264,5 @@ async fn read_invoices<C: ConnectionTrait + StreamTrait>(
         };
         open.insert(id, invoice);
     }
-    Ok(())
+    Ok(open)
 }

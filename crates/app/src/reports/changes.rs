@@ -2,13 +2,12 @@
 //! lost), from the opportunities' states (the pipeline's rollup), valued as they stood at the end
 //! of the window.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveTime, Utc};
 use domain::currency::Currency;
 use domain::report::Window;
-use domain::report::changes::{ChangeFigures, Movement, PipelineChanges, movements};
-use domain::report::pipeline::Deal;
+use domain::report::changes::{ChangeFigures, Movements, PipelineChanges, Step, movements};
 use persistence::{DatabaseConnection, db, opportunity_states, reports};
 use uuid::Uuid;
 
@@ -49,22 +48,22 @@ pub async fn pipeline_changes(
     };
     // Per opportunity, what it went through in the window and the state it stood in at its end:
     // the one in force then began in the window too, or nothing moved.
-    let mut moved: HashMap<Uuid, (BTreeSet<Movement>, Option<Deal>)> = HashMap::new();
-    opportunity_states::began_between(&txn, caller.visibility(), start, end, |state| {
-        let (made, at_end) = moved.entry(state.deal.id).or_default();
-        if state.valid_from < end {
-            made.extend(movements(&state, open_stage_position));
+    let mut moved: HashMap<Uuid, (Movements, Option<Step>)> = HashMap::new();
+    opportunity_states::began_between(&txn, caller.visibility(), start, end, |step| {
+        let (made, at_end) = moved.entry(step.opportunity_id).or_default();
+        if step.valid_from < end {
+            made.extend(movements(&step, open_stage_position));
         }
-        if state.valid_to.is_none_or(|to| to > end) {
-            *at_end = Some(state.deal);
+        if step.valid_to.is_none_or(|to| to > end) {
+            *at_end = Some(step);
         }
     })
     .await?;
     txn.commit().await?;
     let mut changes = PipelineChanges::default();
     for (made, at_end) in moved.values() {
-        if let Some(deal) = at_end {
-            changes.add(deal, made);
+        if let Some(at_end) = at_end {
+            changes.add(at_end, *made);
         }
     }
     let rows = changes

@@ -3,13 +3,13 @@
 //! their states ([`super::states`]). An opportunity counts once per kind of change however often it made
 //! it, valued as it stood at the end of the window.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
+use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
-use super::pipeline::Deal;
-use super::states::DealState;
+use super::states::Position;
 use crate::currency::Currency;
 use crate::opportunity::OpportunityStatus;
 
@@ -43,19 +43,63 @@ impl Movement {
     }
 }
 
-/// How an opportunity moved into `state` (see [`super::states`]): created, or from the state
-/// before it. `open_stage_position` gives the pipeline position of an open stage (none for a won
-/// or lost stage, or an unknown one).
-pub fn movements(state: &DealState, open_stage_position: impl Fn(Uuid) -> Option<i32>) -> Vec<Movement> {
-    let Some(before) = state.previous else {
-        return vec![Movement::New];
+/// Kinds of change, as a set: what one opportunity made in a window, however often.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Movements(u8);
+
+impl Movements {
+    fn bit(movement: Movement) -> u8 {
+        1 << movement as u8
+    }
+
+    pub fn insert(&mut self, movement: Movement) {
+        self.0 |= Self::bit(movement);
+    }
+
+    pub fn extend(&mut self, other: Movements) {
+        self.0 |= other.0;
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The kinds in the set, in the order a report lists them.
+    pub fn iter(self) -> impl Iterator<Item = Movement> {
+        Movement::ALL
+            .into_iter()
+            .filter(move |movement| self.0 & Self::bit(*movement) != 0)
+    }
+}
+
+/// A state as `pipeline-changes` reads it (see [`super::states`]): the opportunity, when the
+/// state held, where it stood and where it stood before, and what it was worth.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    pub opportunity_id: Uuid,
+    pub valid_from: DateTime<Utc>,
+    pub valid_to: Option<DateTime<Utc>>,
+    pub position: Position,
+    /// None: the opportunity was created in this state.
+    pub previous: Option<Position>,
+    pub amount: Option<Decimal>,
+    pub currency: Option<Currency>,
+}
+
+/// How an opportunity moved into `step`: created, or from the position before it.
+/// `open_stage_position` gives the pipeline position of an open stage (none for a won or lost
+/// stage, or an unknown one).
+pub fn movements(step: &Step, open_stage_position: impl Fn(Uuid) -> Option<i32>) -> Movements {
+    let mut found = Movements::default();
+    let Some(before) = step.previous else {
+        found.insert(Movement::New);
+        return found;
     };
-    let after = &state.deal;
-    let mut found = Vec::new();
+    let after = &step.position;
     if before.status != after.status {
         match after.status {
-            OpportunityStatus::Won => found.push(Movement::Won),
-            OpportunityStatus::Lost => found.push(Movement::Lost),
+            OpportunityStatus::Won => found.insert(Movement::Won),
+            OpportunityStatus::Lost => found.insert(Movement::Lost),
             OpportunityStatus::Open => {}
         }
     }
@@ -64,12 +108,12 @@ pub fn movements(state: &DealState, open_stage_position: impl Fn(Uuid) -> Option
         open_stage_position(after.stage_id),
     ) && to > from
     {
-        found.push(Movement::Advanced);
+        found.insert(Movement::Advanced);
     }
     if let (Some(from), Some(to)) = (before.expected_close_date, after.expected_close_date)
         && to > from
     {
-        found.push(Movement::Slipped);
+        found.insert(Movement::Slipped);
     }
     found
 }
@@ -83,13 +127,13 @@ pub struct ChangeFigures {
 }
 
 impl ChangeFigures {
-    fn add(&mut self, deal: &Deal) {
+    fn add(&mut self, amount: Option<Decimal>) {
         self.count += 1;
-        self.amount += deal.amount.unwrap_or_default();
+        self.amount += amount.unwrap_or_default();
     }
 }
 
-/// The changes being summed up, deal by deal.
+/// The changes being summed up, opportunity by opportunity.
 #[derive(Debug, Clone, Default)]
 pub struct PipelineChanges {
     pub rows: BTreeMap<(Movement, Option<Currency>), ChangeFigures>,
@@ -98,71 +142,85 @@ pub struct PipelineChanges {
 }
 
 impl PipelineChanges {
-    /// Counts `deal` (as it stood at the end of the window) under each kind of change it made.
-    pub fn add(&mut self, deal: &Deal, made: &BTreeSet<Movement>) {
+    /// Counts the opportunity that made `made` in the window and stood at its end in `at_end`,
+    /// valued as it stood then, under each kind of change.
+    pub fn add(&mut self, at_end: &Step, made: Movements) {
         if made.is_empty() {
             return;
         }
-        let currency = deal.amount.and(deal.currency);
-        for movement in made {
-            self.rows.entry((*movement, currency)).or_default().add(deal);
+        let currency = at_end.amount.and(at_end.currency);
+        for movement in made.iter() {
+            self.rows.entry((movement, currency)).or_default().add(at_end.amount);
         }
-        self.totals.entry(currency).or_default().add(deal);
+        self.totals.entry(currency).or_default().add(at_end.amount);
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use chrono::{DateTime, NaiveDate, Utc};
+    use chrono::NaiveDate;
 
     use super::*;
-    use crate::report::states::Previous;
 
-    fn deal(stage: u128, status: OpportunityStatus, close: Option<&str>) -> Deal {
-        Deal {
-            id: Uuid::from_u128(7),
+    fn at(stage: u128, status: OpportunityStatus, close: Option<&str>) -> Position {
+        Position {
             stage_id: Uuid::from_u128(stage),
-            owner_id: None,
             status,
-            amount: None,
-            currency: None,
-            probability: 10,
             expected_close_date: close.map(|day| day.parse::<NaiveDate>().unwrap()),
         }
     }
 
-    fn moved(before: &Deal, after: &Deal) -> Vec<Movement> {
-        let state = DealState {
-            deal: after.clone(),
+    fn step(position: Position, previous: Option<Position>) -> Step {
+        Step {
+            opportunity_id: Uuid::from_u128(7),
             valid_from: DateTime::<Utc>::UNIX_EPOCH,
             valid_to: None,
-            previous: Some(Previous::of(before)),
-        };
+            position,
+            previous,
+            amount: None,
+            currency: None,
+        }
+    }
+
+    fn moved(before: Position, after: Position) -> Vec<Movement> {
         // Stages 1 and 2 are open, in that order; 3 is the won stage.
-        movements(&state, |id| {
+        let found = movements(&step(after, Some(before)), |id| {
             [1, 2]
                 .contains(&id.as_u128())
                 .then(|| i32::try_from(id.as_u128()).unwrap())
-        })
+        });
+        found.iter().collect()
     }
 
     #[test]
     fn each_state_says_how_the_opportunity_moved_into_it() {
         use OpportunityStatus::{Lost, Open, Won};
-        let created = DealState {
-            deal: deal(1, Open, None),
-            valid_from: DateTime::<Utc>::UNIX_EPOCH,
-            valid_to: None,
-            previous: None,
-        };
-        assert_eq!(movements(&created, |_| Some(1)), [Movement::New]);
-        assert_eq!(moved(&deal(1, Open, None), &deal(2, Open, None)), [Movement::Advanced]);
-        assert_eq!(moved(&deal(2, Open, None), &deal(1, Open, None)), []);
-        assert_eq!(moved(&deal(2, Open, None), &deal(3, Won, None)), [Movement::Won]);
+        let created = step(at(1, Open, None), None);
+        assert_eq!(
+            movements(&created, |_| Some(1)).iter().collect::<Vec<_>>(),
+            [Movement::New]
+        );
+        assert_eq!(moved(at(1, Open, None), at(2, Open, None)), [Movement::Advanced]);
+        assert_eq!(moved(at(2, Open, None), at(1, Open, None)), []);
+        assert_eq!(moved(at(2, Open, None), at(3, Won, None)), [Movement::Won]);
         let (march, june, feb) = (Some("2026-03-31"), Some("2026-06-30"), Some("2026-02-28"));
-        assert_eq!(moved(&deal(1, Open, march), &deal(1, Open, june)), [Movement::Slipped]);
-        assert_eq!(moved(&deal(1, Open, march), &deal(1, Open, feb)), []);
-        assert_eq!(moved(&deal(1, Open, None), &deal(1, Lost, None)), [Movement::Lost]);
-        assert_eq!(moved(&deal(1, Won, None), &deal(1, Won, None)), []);
+        assert_eq!(moved(at(1, Open, march), at(1, Open, june)), [Movement::Slipped]);
+        assert_eq!(moved(at(1, Open, march), at(1, Open, feb)), []);
+        assert_eq!(moved(at(1, Open, None), at(1, Lost, None)), [Movement::Lost]);
+        assert_eq!(moved(at(1, Won, None), at(1, Won, None)), []);
+        assert_eq!(
+            moved(at(1, Open, march), at(2, Open, june)),
+            [Movement::Advanced, Movement::Slipped]
+        );
+    }
+
+    #[test]
+    fn a_set_of_movements_lists_each_kind_once_in_report_order() {
+        let mut made = Movements::default();
+        assert!(made.is_empty());
+        made.insert(Movement::Lost);
+        made.insert(Movement::New);
+        made.extend(movements(&step(at(1, OpportunityStatus::Open, None), None), |_| None));
+        assert_eq!(made.iter().collect::<Vec<_>>(), [Movement::New, Movement::Lost]);
     }
 }

@@ -18,20 +18,21 @@ pub struct DealState {
     pub valid_from: DateTime<Utc>,
     pub valid_to: Option<DateTime<Utc>>,
     /// What the state followed; none for the state the opportunity was created in.
-    pub previous: Option<Previous>,
+    pub previous: Option<Position>,
 }
 
-/// What a state keeps of the one before it: enough to tell how the opportunity moved.
+/// Where an opportunity stood in the pipeline: what a state keeps of the one before it, enough
+/// to tell how the opportunity moved ([`super::changes::movements`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Previous {
+pub struct Position {
     pub stage_id: Uuid,
     pub status: OpportunityStatus,
     pub expected_close_date: Option<NaiveDate>,
 }
 
-impl Previous {
-    pub fn of(deal: &Deal) -> Previous {
-        Previous {
+impl Position {
+    pub fn of(deal: &Deal) -> Position {
+        Position {
             stage_id: deal.stage_id,
             status: deal.status,
             expected_close_date: deal.expected_close_date,
@@ -65,7 +66,7 @@ pub fn replay(current: Deal, created_at: DateTime<Utc>, latest_first: &[Entry]) 
     later.push((deal, created_at, valid_to));
     let mut states: Vec<DealState> = Vec::with_capacity(later.len());
     for (deal, valid_from, valid_to) in later.into_iter().rev() {
-        let previous = states.last().map(|state| Previous::of(&state.deal));
+        let previous = states.last().map(|state| Position::of(&state.deal));
         states.push(DealState {
             deal,
             valid_from,
