@@ -225,7 +225,6 @@ async fn read_invoices<C: ConnectionTrait + StreamTrait>(
     day: NaiveDate,
     which: Condition,
 ) -> Result<HashMap<Uuid, OpenInvoice>, StoreError> {
-    let mut open = HashMap::new();
     type Row = (
         Uuid,
         Uuid,
@@ -252,6 +251,7 @@ async fn read_invoices<C: ConnectionTrait + StreamTrait>(
         .into_tuple::<Row>()
         .stream(conn)
         .await?;
+    let mut open = HashMap::new();
     while let Some((id, party_id, currency, due_date, invoice_date, total, paid)) = rows.try_next().await? {
         let corrupt = |what: &str| StoreError::corrupt(TABLE, format!("{what} of invoice {id}"));
         let invoice = OpenInvoice {
