@@ -164,33 +164,23 @@ impl StepRow {
     ];
 
     fn step(self) -> Result<Step, StoreError> {
-        let id = self.opportunity_id;
-        let corrupt = |what: &str| StoreError::corrupt(TABLE, format!("{what} of a state of opportunity {id}"));
-        let status = |text: &str| OpportunityStatus::parse(text).ok_or_else(|| corrupt("status"));
-        let previous = match (self.previous_stage_id, self.previous_status.as_deref()) {
-            (Some(stage_id), Some(previous_status)) => Some(Position {
-                stage_id,
-                status: status(previous_status)?,
-                expected_close_date: self.previous_expected_close_date,
-            }),
-            _ => None,
-        };
+        let stored = Stored(self.opportunity_id);
         Ok(Step {
-            opportunity_id: id,
+            opportunity_id: self.opportunity_id,
             valid_from: self.valid_from,
             valid_to: self.valid_to,
             position: Position {
                 stage_id: self.stage_id,
-                status: status(&self.status)?,
+                status: stored.status(&self.status)?,
                 expected_close_date: self.expected_close_date,
             },
-            previous,
+            previous: stored.previous(
+                self.previous_stage_id,
+                self.previous_status.as_deref(),
+                self.previous_expected_close_date,
+            )?,
             amount: self.amount.map(|a| a.0),
-            currency: self
-                .currency
-                .map(|c| Currency::parse(&c))
-                .transpose()
-                .map_err(|_| corrupt("currency"))?,
+            currency: stored.currency(self.currency)?,
         })
     }
 }
@@ -370,34 +360,61 @@ fn row(
 }
 
 fn state(model: Model) -> Result<DealState, StoreError> {
-    let id = model.opportunity_id;
-    let corrupt = |what: &str| StoreError::corrupt(TABLE, format!("{what} of a state of opportunity {id}"));
-    let status = |text: &str| OpportunityStatus::parse(text).ok_or_else(|| corrupt("status"));
-    let previous = match (model.previous_stage_id, model.previous_status.as_deref()) {
-        (Some(stage_id), Some(previous_status)) => Some(Position {
-            stage_id,
-            status: status(previous_status)?,
-            expected_close_date: model.previous_expected_close_date,
-        }),
-        _ => None,
-    };
+    let stored = Stored(model.opportunity_id);
     Ok(DealState {
         deal: Deal {
-            id,
+            id: model.opportunity_id,
             stage_id: model.stage_id,
             owner_id: model.owner_id,
-            status: status(&model.status)?,
+            status: stored.status(&model.status)?,
             amount: model.amount.map(|a| a.0),
-            currency: model
-                .currency
-                .map(|c| Currency::parse(&c))
-                .transpose()
-                .map_err(|_| corrupt("currency"))?,
+            currency: stored.currency(model.currency)?,
             probability: model.probability,
             expected_close_date: model.expected_close_date,
         },
         valid_from: model.valid_from,
         valid_to: model.valid_to,
-        previous,
+        previous: stored.previous(
+            model.previous_stage_id,
+            model.previous_status.as_deref(),
+            model.previous_expected_close_date,
+        )?,
     })
+}
+
+/// The stored forms of a state of the opportunity it names; a value not of its form is corrupt.
+struct Stored(Uuid);
+
+impl Stored {
+    fn corrupt(&self, what: &str) -> StoreError {
+        StoreError::corrupt(TABLE, format!("{what} of a state of opportunity {}", self.0))
+    }
+
+    fn status(&self, text: &str) -> Result<OpportunityStatus, StoreError> {
+        OpportunityStatus::parse(text).ok_or_else(|| self.corrupt("status"))
+    }
+
+    fn currency(&self, code: Option<String>) -> Result<Option<Currency>, StoreError> {
+        code.map(|c| Currency::parse(&c))
+            .transpose()
+            .map_err(|_| self.corrupt("currency"))
+    }
+
+    /// The position before, stored beside the state; none for the state an opportunity was
+    /// created in.
+    fn previous(
+        &self,
+        stage_id: Option<Uuid>,
+        status: Option<&str>,
+        expected_close_date: Option<NaiveDate>,
+    ) -> Result<Option<Position>, StoreError> {
+        let (Some(stage_id), Some(status)) = (stage_id, status) else {
+            return Ok(None);
+        };
+        Ok(Some(Position {
+            stage_id,
+            status: self.status(status)?,
+            expected_close_date,
+        }))
+    }
 }
