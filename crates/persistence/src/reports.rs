@@ -143,9 +143,10 @@ pub struct OpenInvoice {
 
 /// The issued invoices dated by `day` that the caller sees and that may have been open then: not
 /// paid now, or settled by a payment or credit note dated after it (a paid invoice whose
-/// settlements all came by `day` owed nothing then). Narrow reads, each on an index, streamed:
-/// the unpaid invoices and those settled later with their stored gross total and paid amount,
-/// the payments dated after `day` (taken off what was paid), the credit notes dated by `day`.
+/// settlements all came by `day` owed nothing then). Narrow reads, streamed: the unpaid invoices
+/// and those settled later, in one, with their stored gross total and paid amount; the payments
+/// dated after `day` (taken off what was paid, through their date index); the credit notes
+/// dated by `day`.
 pub async fn open_on<C: ConnectionTrait + StreamTrait>(
     conn: &C,
     visibility: Visibility,
