@@ -192,17 +192,23 @@ pub fn pool_stats(db: &DatabaseConnection) -> PoolStats {
     }
 }
 
+/// Settles every table after a bulk load, as PostgreSQL's autovacuum would only later: gathers
+/// the planner's statistics (without them it plans on none) and, on PostgreSQL, vacuums, which
+/// marks the pages all-visible so index-only scans need not visit the table (visibility's
+/// `parties(owner_id, id)` read would otherwise scan all the parties).
+pub async fn settle(db: &DatabaseConnection) -> Result<(), DbErr> {
+    let settle = match db.get_database_backend() {
+        DbBackend::Postgres => "VACUUM ANALYZE",
+        _ => "ANALYZE",
+    };
+    db.execute_unprepared(settle).await?;
+    Ok(())
+}
+
 /// Gathers the planner's statistics of every table changed a lot since they were last gathered
 /// (over 1,000 rows and over a tenth of the table), on PostgreSQL; returns their names. After a
 /// bulk import the planner would otherwise scan a table it believes empty until autovacuum comes
 /// round (a minute or more). Nothing to do on SQLite, whose planner needs no statistics here.
-/// Gathers the planner's statistics of every table now (after a bulk load: PostgreSQL's
-/// autovacuum would get there only later, and plans the meantime on no statistics).
-pub async fn analyze(db: &DatabaseConnection) -> Result<(), DbErr> {
-    db.execute_unprepared("ANALYZE").await?;
-    Ok(())
-}
-
 pub async fn analyze_stale(db: &DatabaseConnection) -> Result<Vec<String>, DbErr> {
     if db.get_database_backend() != DbBackend::Postgres {
         return Ok(Vec::new());

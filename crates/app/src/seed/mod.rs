@@ -49,7 +49,7 @@ pub struct Summary {
 }
 
 /// Loads `profile` into an empty database (refused when it already holds parties: the seed's ids
-/// would collide, and mixing it with real data helps no one), then `ANALYZE`s it.
+/// would collide, and mixing it with real data helps no one), then settles it (`db::settle`).
 pub async fn run(db: &DatabaseConnection, profile: &Profile) -> anyhow::Result<Summary> {
     let started = Instant::now();
     if persistence::parties::any(db).await? {
@@ -62,7 +62,7 @@ pub async fn run(db: &DatabaseConnection, profile: &Profile) -> anyhow::Result<S
     documents::write(db, profile, &people, &mut summary).await?;
     service::write(db, profile, &people, &mut summary).await?;
     targets::write(db, profile, &people, &mut summary).await?;
-    persistence::db::analyze(db).await?;
+    persistence::db::settle(db).await?;
     summary.elapsed = started.elapsed();
     Ok(summary)
 }

@@ -142,17 +142,35 @@ pub struct PipelineChanges {
 }
 
 impl PipelineChanges {
-    /// Counts the opportunity that made `made` in the window and stood at its end in `at_end`,
-    /// valued as it stood then, under each kind of change.
-    pub fn add(&mut self, at_end: &Step, made: Movements) {
+    /// Counts the opportunity that made `made` in the window and was worth `at_end` at its end
+    /// under each kind of change.
+    pub fn add(&mut self, at_end: Worth, made: Movements) {
         if made.is_empty() {
             return;
         }
-        let currency = at_end.amount.and(at_end.currency);
         for movement in made.iter() {
-            self.rows.entry((movement, currency)).or_default().add(at_end.amount);
+            self.rows
+                .entry((movement, at_end.currency))
+                .or_default()
+                .add(at_end.amount);
         }
-        self.totals.entry(currency).or_default().add(at_end.amount);
+        self.totals.entry(at_end.currency).or_default().add(at_end.amount);
+    }
+}
+
+/// What an opportunity was worth in a state: its amount, in its currency (none without an amount).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Worth {
+    pub amount: Option<Decimal>,
+    pub currency: Option<Currency>,
+}
+
+impl Step {
+    pub fn worth(&self) -> Worth {
+        Worth {
+            amount: self.amount,
+            currency: self.amount.and(self.currency),
+        }
     }
 }
 
