@@ -19,12 +19,19 @@ impl From<DecimalText> for Value {
     }
 }
 
+impl DecimalText {
+    /// A decimal as stored.
+    pub fn parse(text: &str) -> Result<Self, DbErr> {
+        Decimal::from_str(text)
+            .map(DecimalText)
+            .map_err(|e| DbErr::Type(format!("stored decimal `{text}` does not parse: {e}")))
+    }
+}
+
 impl TryGetable for DecimalText {
     fn try_get_by<I: ColIdx>(res: &QueryResult, index: I) -> Result<Self, TryGetError> {
         let text = String::try_get_by(res, index)?;
-        Decimal::from_str(&text)
-            .map(DecimalText)
-            .map_err(|e| TryGetError::DbErr(DbErr::Type(format!("stored decimal `{text}` does not parse: {e}"))))
+        DecimalText::parse(&text).map_err(TryGetError::DbErr)
     }
 }
 

@@ -44,9 +44,18 @@ pub async fn pipeline_changes(
     let as_of = now();
     let (start, end) = (window.from.and_time(NaiveTime::MIN).and_utc(), end_of(window.to));
     let directory = reports::directory(&txn).await?;
+    // A handful of stages, looked up twice per state read: a short list beats hashing.
+    let open_stages: Vec<(Uuid, i32)> = directory
+        .stages
+        .iter()
+        .filter(|(_, (_, _, open))| *open)
+        .map(|(id, (position, _, _))| (*id, *position))
+        .collect();
     let open_stage_position = |id: Uuid| {
-        let (position, _, open) = directory.stages.get(&id)?;
-        open.then_some(*position)
+        open_stages
+            .iter()
+            .find(|(stage, _)| *stage == id)
+            .map(|(_, position)| *position)
     };
     // Per opportunity, what it went through in the window and what it was worth at its end (the
     // state in force then began in the window too, or nothing moved). A year holds a hundred
