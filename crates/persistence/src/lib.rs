@@ -8,6 +8,7 @@ pub mod attachments;
 pub mod case_messages;
 pub mod case_reports;
 pub mod cases;
+mod column;
 pub mod contracts;
 pub mod db;
 pub mod decimal_text;

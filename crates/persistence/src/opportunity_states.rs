@@ -21,6 +21,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use crate::column::nullable;
 use crate::decimal_text::DecimalText;
 use crate::entities::opportunity_state::{ActiveModel, Column, Entity, Model};
 use crate::entities::{history_entry, opportunity};
@@ -202,24 +203,6 @@ impl FromQueryResult for StepRow {
                 .transpose()?,
             currency: nullable(row, 10)?,
         })
-    }
-}
-
-/// The value of a column that may be NULL. On PostgreSQL it is read from the driver's row:
-/// sea-orm formats an error message for every NULL cell it reads as an `Option`, which is most
-/// of the time of a NULL cell in a read of a few hundred thousand rows.
-fn nullable<T>(row: &QueryResult, index: usize) -> Result<Option<T>, DbErr>
-where
-    T: sea_orm::TryGetable
-        + for<'r> sea_orm::sqlx::Decode<'r, sea_orm::sqlx::Postgres>
-        + sea_orm::sqlx::Type<sea_orm::sqlx::Postgres>,
-{
-    use sea_orm::sqlx::Row;
-    match row.try_as_pg_row() {
-        Some(pg) => pg
-            .try_get::<Option<T>, _>(index)
-            .map_err(|error| DbErr::Type(format!("column {index} of a state: {error}"))),
-        None => row.try_get_by_index(index),
     }
 }
 
