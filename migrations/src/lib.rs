@@ -37,6 +37,7 @@ mod m20261204_000031_opportunity_states;
 mod m20261204_000032_invoice_totals;
 mod m20261204_000033_report_indexes;
 mod m20261204_000034_visible_parties;
+mod m20261205_000035_opportunity_state_movements;
 
 pub struct Migrator;
 
@@ -77,6 +78,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000032_invoice_totals::Migration),
             Box::new(m20261204_000033_report_indexes::Migration),
             Box::new(m20261204_000034_visible_parties::Migration),
+            Box::new(m20261205_000035_opportunity_state_movements::Migration),
         ]
     }
 }

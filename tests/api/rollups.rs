@@ -5,10 +5,15 @@
 //! random changes over HTTP: creations, stage moves to won, lost and back, amounts, currencies,
 //! probabilities, close dates, owners, changes that move nothing, refused changes, several at one
 //! instant. Filling the rollup in from history (start-up's catch-up) gives the same states again.
+//! `pipeline-changes`, which sums the movements stored with the states, equals the changes worked
+//! out from scratch out of the states rebuilt from history, over every day and over two months.
 
 use domain::access::Role;
 use std::collections::HashMap;
 
+use chrono::NaiveDate;
+use domain::report::changes::changes_over;
+use domain::report::states::DealState;
 use persistence::opportunity_states;
 use reqwest::StatusCode;
 use rust_decimal::Decimal;
@@ -127,6 +132,11 @@ async fn the_rollup_equals_the_states_rebuilt_from_history_after_random_changes(
     for id in &ids {
         assert_eq!(stored[id], rebuilt[id], "the states of opportunity {id}");
     }
+    // pipeline-changes sums the movements stored with each state: the same figures as the
+    // movements worked out from scratch out of the rebuilt states, over every day and the month.
+    let positions = open_stage_positions(&app).await;
+    let windows = pipeline_changes_windows(&app, &rebuilt, &positions).await;
+    assert!(windows > 20, "only {windows} windows with changes");
 
     // Without the rollup (a database from before it), start-up fills it in from history alike.
     db.execute_unprepared("DELETE FROM opportunity_states").await.unwrap();
@@ -137,6 +147,79 @@ async fn the_rollup_equals_the_states_rebuilt_from_history_after_random_changes(
         "a second catch-up finds nothing to do"
     );
     assert_eq!(opportunity_states::of(&db, &ids).await.unwrap(), stored);
+    pipeline_changes_windows(&app, &rebuilt, &positions).await;
+
+    // States stored before their movements were: start-up works them out alike.
+    db.execute_unprepared("UPDATE opportunity_states SET movements = NULL")
+        .await
+        .unwrap();
+    assert_eq!(
+        opportunity_states::fill_in_movements(&db).await.unwrap(),
+        written as u64
+    );
+    assert_eq!(opportunity_states::fill_in_movements(&db).await.unwrap(), 0);
+    pipeline_changes_windows(&app, &rebuilt, &positions).await;
+}
+
+/// The pipeline position of each open stage.
+async fn open_stage_positions(app: &crate::helpers::TestApp) -> HashMap<Uuid, i32> {
+    app.get_json("/api/v1/pipeline-stages?limit=200").await["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|stage| stage["kind"] == "open")
+        .map(|stage| {
+            let position = i32::try_from(stage["position"].as_i64().unwrap()).unwrap();
+            (id(stage).parse().unwrap(), position)
+        })
+        .collect()
+}
+
+/// Asserts that `pipeline-changes` over each day of March and April 2026, and over both months,
+/// equals the changes computed from scratch out of the `rebuilt` states; the number of windows
+/// with any change.
+async fn pipeline_changes_windows(
+    app: &crate::helpers::TestApp,
+    rebuilt: &HashMap<Uuid, Vec<DealState>>,
+    positions: &HashMap<Uuid, i32>,
+) -> usize {
+    let march = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+    let days = (0..61).map(|n| march + chrono::Days::new(n)).map(|day| (day, day));
+    let mut with_changes = 0;
+    for (from, to) in days.chain([(march, NaiveDate::from_ymd_opt(2026, 4, 30).unwrap())]) {
+        let start = from.and_hms_opt(0, 0, 0).unwrap().and_utc();
+        let end = (to + chrono::Days::new(1)).and_hms_opt(0, 0, 0).unwrap().and_utc();
+        let expected = changes_over(rebuilt.values().map(Vec::as_slice), start, end, |stage| {
+            positions.get(&stage).copied()
+        });
+        let expected: Vec<(String, Value, u64, Decimal)> = expected
+            .rows
+            .iter()
+            .map(|((kind, currency), figures)| {
+                let currency = json!(currency.map(|c| c.code()));
+                (kind.as_str().to_owned(), currency, figures.count, figures.amount)
+            })
+            .collect();
+        let served = app
+            .get_json(&format!("/api/v1/reports/pipeline-changes?from={from}&to={to}"))
+            .await;
+        let served: Vec<(String, Value, u64, Decimal)> = served["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|row| {
+                (
+                    row["group"]["key"].as_str().unwrap().to_owned(),
+                    row["currency"].clone(),
+                    row["count"].as_u64().unwrap(),
+                    row["amount"].as_str().unwrap().parse().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(served, expected, "pipeline-changes from {from} to {to}");
+        with_changes += usize::from(!served.is_empty());
+    }
+    with_changes
 }
 
 /// The gross total stored with every write of an invoice (what receivables aging reads) is the

@@ -116,7 +116,8 @@ pub fn is_sqlite(url: &str) -> bool {
 
 /// Applies every pending migration, then fills in what a migration cannot compute in SQL: the
 /// pipeline's states of opportunities recorded before them ([`crate::opportunity_states::catch_up`])
-/// and the gross totals of invoices ([`crate::invoices::fill_in_totals`]).
+/// the gross totals of invoices ([`crate::invoices::fill_in_totals`]) and how opportunities moved
+/// into their states ([`crate::opportunity_states::fill_in_movements`]).
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), crate::StoreError> {
     Migrator::up(db, None).await?;
     let totals = crate::invoices::fill_in_totals(db).await?;
@@ -131,6 +132,13 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), crate::StoreError> {
         tracing::info!(
             opportunities = filled,
             "filled in the pipeline states of opportunities from their history"
+        );
+    }
+    let movements = crate::opportunity_states::fill_in_movements(db).await?;
+    if movements > 0 {
+        tracing::info!(
+            states = movements,
+            "filled in how opportunities moved into their pipeline states"
         );
     }
     Ok(())

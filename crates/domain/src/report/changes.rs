@@ -9,7 +9,8 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
-use super::states::Position;
+use super::pipeline::Deal;
+use super::states::{DealState, Position};
 use crate::currency::Currency;
 use crate::opportunity::OpportunityStatus;
 
@@ -52,6 +53,11 @@ impl Movements {
         1 << movement as u8
     }
 
+    /// The set of one kind.
+    pub fn of(movement: Movement) -> Movements {
+        Movements(Self::bit(movement))
+    }
+
     pub fn insert(&mut self, movement: Movement) {
         self.0 |= Self::bit(movement);
     }
@@ -64,6 +70,16 @@ impl Movements {
         self.0 == 0
     }
 
+    /// The set as stored: one bit per kind, `1 << kind` in report order.
+    pub fn bits(self) -> u8 {
+        self.0
+    }
+
+    /// The set stored as `bits`; none when a bit names no kind.
+    pub fn from_bits(bits: u8) -> Option<Movements> {
+        (bits >> Movement::ALL.len() == 0).then_some(Movements(bits))
+    }
+
     /// The kinds in the set, in the order a report lists them.
     pub fn iter(self) -> impl Iterator<Item = Movement> {
         Movement::ALL
@@ -72,30 +88,20 @@ impl Movements {
     }
 }
 
-/// A state as `pipeline-changes` reads it (see [`super::states`]): the opportunity, when the
-/// state held, where it stood and where it stood before, and what it was worth.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Step {
-    pub opportunity_id: Uuid,
-    pub valid_from: DateTime<Utc>,
-    pub valid_to: Option<DateTime<Utc>>,
-    pub position: Position,
-    /// None: the opportunity was created in this state.
-    pub previous: Option<Position>,
-    pub amount: Option<Decimal>,
-    pub currency: Option<Currency>,
-}
-
-/// How an opportunity moved into `step`: created, or from the position before it.
-/// `open_stage_position` gives the pipeline position of an open stage (none for a won or lost
-/// stage, or an unknown one).
-pub fn movements(step: &Step, open_stage_position: impl Fn(Uuid) -> Option<i32>) -> Movements {
+/// How an opportunity moved into the position `after` from the position `before` (none: it was
+/// created there). `open_stage_position` gives the pipeline position of an open stage (none for
+/// a won or lost stage, or an unknown one). Worked out when a state is written and stored with
+/// it, so "advanced" compares the stages in the order they had at the time of the move.
+pub fn movements(
+    before: Option<&Position>,
+    after: &Position,
+    open_stage_position: impl Fn(Uuid) -> Option<i32>,
+) -> Movements {
     let mut found = Movements::default();
-    let Some(before) = step.previous else {
+    let Some(before) = before else {
         found.insert(Movement::New);
         return found;
     };
-    let after = &step.position;
     if before.status != after.status {
         match after.status {
             OpportunityStatus::Won => found.insert(Movement::Won),
@@ -165,13 +171,46 @@ pub struct Worth {
     pub currency: Option<Currency>,
 }
 
-impl Step {
-    pub fn worth(&self) -> Worth {
+impl Worth {
+    pub fn of(deal: &Deal) -> Worth {
         Worth {
-            amount: self.amount,
-            currency: self.amount.and(self.currency),
+            amount: deal.amount,
+            currency: deal.amount.and(deal.currency),
         }
     }
+}
+
+/// The changes of a window computed from scratch out of every state of each opportunity, one
+/// slice per opportunity: what the stored movements ([`movements`], written with each state)
+/// summed up by the report must equal. `start` and `end` are the window's first instant and the
+/// first instant after it.
+pub fn changes_over<'a>(
+    opportunities: impl IntoIterator<Item = &'a [DealState]>,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    open_stage_position: impl Fn(Uuid) -> Option<i32>,
+) -> PipelineChanges {
+    let mut changes = PipelineChanges::default();
+    for states in opportunities {
+        let mut made = Movements::default();
+        let mut at_end = None;
+        for state in states.iter().filter(|s| s.valid_from >= start && s.valid_from <= end) {
+            if state.valid_from < end {
+                made.extend(movements(
+                    state.previous.as_ref(),
+                    &Position::of(&state.deal),
+                    &open_stage_position,
+                ));
+            }
+            if state.valid_to.is_none_or(|to| to > end) {
+                at_end = Some(Worth::of(&state.deal));
+            }
+        }
+        if let Some(at_end) = at_end {
+            changes.add(at_end, made);
+        }
+    }
+    changes
 }
 
 #[cfg(test)]
@@ -188,21 +227,9 @@ mod tests {
         }
     }
 
-    fn step(position: Position, previous: Option<Position>) -> Step {
-        Step {
-            opportunity_id: Uuid::from_u128(7),
-            valid_from: DateTime::<Utc>::UNIX_EPOCH,
-            valid_to: None,
-            position,
-            previous,
-            amount: None,
-            currency: None,
-        }
-    }
-
     fn moved(before: Position, after: Position) -> Vec<Movement> {
         // Stages 1 and 2 are open, in that order; 3 is the won stage.
-        let found = movements(&step(after, Some(before)), |id| {
+        let found = movements(Some(&before), &after, |id| {
             [1, 2]
                 .contains(&id.as_u128())
                 .then(|| i32::try_from(id.as_u128()).unwrap())
@@ -213,9 +240,10 @@ mod tests {
     #[test]
     fn each_state_says_how_the_opportunity_moved_into_it() {
         use OpportunityStatus::{Lost, Open, Won};
-        let created = step(at(1, Open, None), None);
         assert_eq!(
-            movements(&created, |_| Some(1)).iter().collect::<Vec<_>>(),
+            movements(None, &at(1, Open, None), |_| Some(1))
+                .iter()
+                .collect::<Vec<_>>(),
             [Movement::New]
         );
         assert_eq!(moved(at(1, Open, None), at(2, Open, None)), [Movement::Advanced]);
@@ -238,7 +266,9 @@ mod tests {
         assert!(made.is_empty());
         made.insert(Movement::Lost);
         made.insert(Movement::New);
-        made.extend(movements(&step(at(1, OpportunityStatus::Open, None), None), |_| None));
+        made.extend(movements(None, &at(1, OpportunityStatus::Open, None), |_| None));
         assert_eq!(made.iter().collect::<Vec<_>>(), [Movement::New, Movement::Lost]);
+        assert_eq!(Movements::from_bits(made.bits()), Some(made));
+        assert_eq!(Movements::from_bits(1 << 5), None);
     }
 }

@@ -24,6 +24,9 @@ pub struct Model {
     pub previous_stage_id: Option<Uuid>,
     pub previous_status: Option<String>,
     pub previous_expected_close_date: Option<Date>,
+    /// How the opportunity moved into this state (`domain::report::changes::Movements`, as
+    /// bits); none on a row written before the column, until start-up fills it in.
+    pub movements: Option<i16>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -115,8 +115,9 @@ impl CsvRow for ChangesRowResponse {
 }
 
 /// Pipeline changes: the opportunities the caller sees that were new, advanced to a later open
-/// stage, slipped (expected close date moved later), won or lost from `from` to `to`, read from
-/// their history; each counted once per kind, valued as it stood at the end of `to`.
+/// stage (in the stage order of the moment of the move), slipped (expected close date moved
+/// later), won or lost from `from` to `to`, read from their history; each counted once per kind,
+/// valued as it stood at the end of `to`.
 /// `Accept: text/csv` answers the rows as CSV.
 #[utoipa::path(
     tag = "reports",
