@@ -249,6 +249,11 @@ impl TestApp {
         }
     }
 
+    /// The URL of the app's own database.
+    pub fn database_url(&self) -> &str {
+        &self.database_url
+    }
+
     /// A connection to the app's database behind its back, as [`Self::execute_sql`].
     pub async fn database(&self) -> DatabaseConnection {
         Database::connect(&self.database_url).await.expect("the test database")
