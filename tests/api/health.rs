@@ -20,6 +20,50 @@ async fn probes_answer_without_a_token_and_responses_carry_safety_headers() {
     assert_eq!(ui.status(), StatusCode::OK);
 }
 
+/// What a person opening the documentation meets: the UI where they type it, a token that
+/// survives a reload, and the document and the UI's bundle gzipped.
+#[tokio::test]
+async fn the_documentation_is_found_remembers_the_token_and_comes_gzipped() {
+    let app = spawn_app().await;
+    let direct = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let typed = direct.get(app.url("/swagger-ui")).send().await.unwrap();
+    assert_eq!(typed.status(), StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(typed.headers()["location"], "/swagger-ui/");
+    let initializer = app
+        .client
+        .get(app.url("/swagger-ui/swagger-initializer.js"))
+        .send()
+        .await
+        .unwrap();
+    let initializer = initializer.text().await.unwrap();
+    assert!(initializer.contains(r#""persistAuthorization": true"#), "{initializer}");
+
+    for path in ["/api-docs/openapi.json", "/swagger-ui/swagger-ui-bundle.js"] {
+        let plain = app.client.get(app.url(path)).send().await.unwrap();
+        assert!(!plain.headers().contains_key("content-encoding"), "{path}");
+        let plain = plain.bytes().await.unwrap();
+        let gzipped = app
+            .client
+            .get(app.url(path))
+            .header("accept-encoding", "gzip")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(gzipped.headers()["content-encoding"], "gzip", "{path}");
+        let gzipped = gzipped.bytes().await.unwrap();
+        assert_eq!(gzipped[..2], [0x1f, 0x8b], "{path}: a gzip stream");
+        assert!(
+            gzipped.len() * 2 < plain.len(),
+            "{path}: {} bytes gzipped, {} plain",
+            gzipped.len(),
+            plain.len()
+        );
+    }
+}
+
 #[tokio::test]
 async fn cors_admits_the_configured_origins_only() {
     let app = spawn_app_with(|settings| settings.cors_origins = vec!["https://app.example.com".to_owned()]).await;
@@ -28,7 +72,10 @@ async fn cors_admits_the_configured_origins_only() {
             .request(reqwest::Method::OPTIONS, app.url("/api/v1/parties"))
             .header("origin", origin)
             .header("access-control-request-method", "POST")
-            .header("access-control-request-headers", "authorization, content-type")
+            .header(
+                "access-control-request-headers",
+                "authorization, content-type, x-request-id",
+            )
             .send()
     };
     let allowed = preflight("https://app.example.com").await.unwrap();
@@ -37,9 +84,64 @@ async fn cors_admits_the_configured_origins_only() {
         allowed.headers()["access-control-allow-origin"],
         "https://app.example.com"
     );
+    // A browser's script may read the request id (to show or report it).
+    let read = app
+        .client
+        .get(app.url("/health"))
+        .header("origin", "https://app.example.com")
+        .send()
+        .await
+        .unwrap();
+    let exposed = read.headers()["access-control-expose-headers"]
+        .to_str()
+        .unwrap()
+        .to_lowercase();
+    assert!(exposed.contains("x-request-id"), "{exposed}");
     let refused = preflight("https://evil.example.com").await.unwrap();
     assert!(!refused.headers().contains_key("access-control-allow-origin"));
     assert!(!refused.status().is_success());
+}
+
+/// A user quoting an error names the request: its id (the client's own when plain) comes back
+/// in the header and, with its path, in the problem; the server's log has the same id.
+#[tokio::test]
+async fn every_answer_names_its_request_and_problems_say_which_it_was() {
+    let app = spawn_app().await;
+    let path = "/api/v1/parties/0193c1d2-7e4f-7a00-8000-000000000001";
+    let named = app
+        .client
+        .get(app.url(path))
+        .bearer_auth(&app.admin_token)
+        .header("x-request-id", "web:checkout.42")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(named.headers()["x-request-id"], "web:checkout.42");
+    let problem = assert_problem(named, StatusCode::NOT_FOUND, "not_found").await;
+    assert_eq!(problem["instance"], path);
+    assert_eq!(problem["request_id"], "web:checkout.42");
+
+    // An id that is no plain token is not taken: the server names the request itself.
+    let unnamed = app
+        .client
+        .post(app.url("/api/v1/parties"))
+        .bearer_auth(&app.admin_token)
+        .header("x-request-id", "<script>alert(1)</script>")
+        .json(&json!({"kind": "alien"}))
+        .send()
+        .await
+        .unwrap();
+    let id = unnamed.headers()["x-request-id"].to_str().unwrap().to_owned();
+    assert!(id.parse::<uuid::Uuid>().is_ok(), "{id}");
+    let problem = assert_problem(unnamed, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(problem["instance"], "/api/v1/parties");
+    assert_eq!(problem["request_id"], id.as_str());
+
+    // Refused before any handler (no token): named alike.
+    let anonymous = app.client.get(app.url(path)).send().await.unwrap();
+    let id = anonymous.headers()["x-request-id"].to_str().unwrap().to_owned();
+    let problem = assert_problem(anonymous, StatusCode::UNAUTHORIZED, "missing_token").await;
+    assert_eq!(problem["request_id"], id.as_str());
 }
 
 #[tokio::test]

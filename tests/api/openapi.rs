@@ -131,3 +131,26 @@ fn every_error_code_is_documented_with_its_status() {
         "a 412 code is listed under 409"
     );
 }
+
+/// `crm-server openapi | head` reads the start of the document and stops: the command ends
+/// quietly and successfully, as any well-behaved Unix tool.
+#[test]
+fn printing_the_document_into_a_reader_that_stops_early_is_no_error() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_crm-server"))
+        .arg("openapi")
+        .env("RUST_LOG", "off")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the server binary starts");
+    let mut start = [0u8; 16];
+    child.stdout.take().unwrap().read_exact(&mut start).unwrap();
+    // The pipe is closed here, with most of the document unwritten.
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{:?}: {stderr}", output.status);
+    assert!(stderr.is_empty(), "{stderr}");
+    assert!(String::from_utf8_lossy(&start).starts_with('{'));
+}

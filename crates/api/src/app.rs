@@ -6,13 +6,13 @@ use std::sync::Arc;
 use actix_cors::Cors;
 use actix_web::dev::{Server, ServiceFactory, ServiceRequest};
 use actix_web::http::header;
-use actix_web::middleware::{DefaultHeaders, from_fn};
+use actix_web::middleware::{Compress, DefaultHeaders, from_fn};
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use anyhow::Context;
 use tracing_actix_web::TracingLogger;
 use utoipa::OpenApi;
 use utoipa_actix_web::{AppExt, UtoipaApp, scope};
-use utoipa_swagger_ui::SwaggerUi;
+use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use crate::auth::throttle::LoginThrottle;
 use crate::config::Settings;
@@ -112,7 +112,13 @@ impl Application {
                 .app_data(web::QueryConfig::default().error_handler(extract::query_error))
                 .app_data(web::PathConfig::default().error_handler(extract::path_error))
                 .app_data(web::Data::from(routes.clone()))
-                .service(SwaggerUi::new("/swagger-ui/{_:.*}").url("/api-docs/openapi.json", openapi))
+                .service(
+                    SwaggerUi::new("/swagger-ui/{_:.*}")
+                        .url("/api-docs/openapi.json", openapi)
+                        // A token pasted into "Authorize" survives a reload of the page.
+                        .config(Config::default().persist_authorization(true)),
+                )
+                .route("/swagger-ui", web::get().to(to_swagger_ui))
                 .default_service(web::to(fallback))
                 .wrap(from_fn(idempotency::middleware))
                 // The body is read (within its deadline) before the key is claimed or a handler runs.
@@ -130,23 +136,11 @@ impl Application {
                         .add((header::CACHE_CONTROL, "no-store"))
                         .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff")),
                 )
-                .wrap_fn(|req, srv| {
-                    use actix_web::HttpMessage;
-                    use actix_web::dev::Service;
-                    let request_id = req.extensions().get::<tracing_actix_web::RequestId>().copied();
-                    let response = srv.call(req);
-                    async move {
-                        let mut response = response.await?;
-                        if let Some(id) = request_id
-                            && let Ok(value) = header::HeaderValue::from_str(&id.to_string())
-                        {
-                            response
-                                .headers_mut()
-                                .insert(header::HeaderName::from_static("x-request-id"), value);
-                        }
-                        Ok::<_, actix_web::Error>(response)
-                    }
-                })
+                // gzip when the client accepts it: the document goes from 445 to 82 kB, Swagger
+                // UI's bundle from 1.5 MB to 540 kB, a report by party from 10 MB of JSON.
+                .wrap(Compress::default())
+                // Which request this is, for the answer's header and any problem in it.
+                .wrap(from_fn(crate::request_id::middleware))
                 .wrap(from_fn(crate::metrics::middleware))
                 .wrap(TracingLogger::<crate::telemetry::AccessLog>::new())
         })
@@ -177,17 +171,26 @@ fn cors(origins: &[String]) -> Cors {
             header::CONTENT_TYPE,
             header::IF_MATCH,
             header::HeaderName::from_static(idempotency::HEADER),
+            header::HeaderName::from_static(crate::request_id::HEADER),
         ])
         .expose_headers([
             header::ETAG,
             header::LOCATION,
             header::RETRY_AFTER,
+            header::HeaderName::from_static(crate::request_id::HEADER),
             header::HeaderName::from_static(idempotency::REPLAYED),
             header::HeaderName::from_static(rate_limit::LIMIT),
             header::HeaderName::from_static(rate_limit::REMAINING),
             header::HeaderName::from_static(rate_limit::RESET),
         ])
         .max_age(3600)
+}
+
+/// `/swagger-ui` is where people type it: the UI lives under `/swagger-ui/`.
+async fn to_swagger_ui() -> HttpResponse {
+    HttpResponse::PermanentRedirect()
+        .insert_header((header::LOCATION, "/swagger-ui/"))
+        .finish()
 }
 
 async fn fallback(req: HttpRequest, routes: web::Data<KnownRoutes>) -> HttpResponse {

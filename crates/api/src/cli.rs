@@ -30,7 +30,7 @@ pub async fn run() -> anyhow::Result<()> {
             persistence::db::migrate(&db).await.context("running migrations")?;
             tracing::info!("migrations applied");
         }
-        Command::Openapi => print!("{}", to_json(&document())),
+        Command::Openapi => print_document()?,
         Command::CreateUser(args) => {
             app::password::configure(settings.password_cost())?;
             let db = connect(&settings).await?;
@@ -67,6 +67,19 @@ pub async fn run() -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Prints the document; a reader that stops early (`crm-server openapi | head`) is no error.
+fn print_document() -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out
+        .write_all(to_json(&document()).as_bytes())
+        .and_then(|()| out.flush())
+    {
+        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => Err(error.into()),
+        _ => Ok(()),
+    }
 }
 
 async fn connect(settings: &Settings) -> anyhow::Result<persistence::DatabaseConnection> {

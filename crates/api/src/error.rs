@@ -143,6 +143,14 @@ pub struct Problem {
     /// The statuses the refused action is allowed from (409 `invalid_state_transition`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_from: Option<Vec<String>>,
+    /// The path of the request this problem answers (RFC 9457 `instance`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "/api/v1/parties/0193c1d2-7e4f-7a00-8000-000000000001")]
+    pub instance: Option<String>,
+    /// The request's id, as in the answer's `X-Request-Id` header and the server's log (the
+    /// client's own when it sent a plain one): quote it when reporting the problem.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
 }
 
 /// The schema of `Problem.code`: the enum of every stable code (`app::codes`).
@@ -211,11 +219,6 @@ impl ApiError {
             _ => None,
         };
         Problem {
-            type_: "about:blank".to_owned(),
-            title: title(status.as_u16()).to_owned(),
-            status: status.as_u16(),
-            detail: self.to_string(),
-            code: self.code().as_str().to_owned(),
             errors: match self.app() {
                 Some(AppError::Validation(errors)) => errors
                     .iter()
@@ -237,6 +240,29 @@ impl ApiError {
             },
             current_status: transition.map(|error: &TransitionError| error.from.to_owned()),
             allowed_from: transition.map(|error| error.allowed_from.iter().map(|s| (*s).to_owned()).collect()),
+            ..Problem::new(status, title(status.as_u16()), self.to_string(), self.code())
+        }
+    }
+}
+
+impl Problem {
+    /// A problem of the request being answered (named by its path and id), without the members
+    /// only some problems have.
+    pub fn new(status: StatusCode, title: &str, detail: String, code: ErrorCode) -> Problem {
+        let request = crate::request_id::current();
+        Problem {
+            type_: "about:blank".to_owned(),
+            title: title.to_owned(),
+            status: status.as_u16(),
+            detail,
+            code: code.as_str().to_owned(),
+            errors: Vec::new(),
+            existing_id: None,
+            current_version: None,
+            current_status: None,
+            allowed_from: None,
+            instance: request.as_ref().map(|r| r.path.clone()),
+            request_id: request.map(|r| r.id),
         }
     }
 }

@@ -15,6 +15,7 @@ pub mod openapi;
 pub mod pagination;
 pub mod query;
 pub mod rate_limit;
+pub mod request_id;
 pub mod respond;
 pub mod routes;
 pub mod state;

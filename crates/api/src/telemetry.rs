@@ -2,12 +2,12 @@
 
 use std::io::IsTerminal;
 
+use actix_web::Error;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::{Error, HttpMessage};
 use tracing::Span;
 use tracing::field::Empty;
-use tracing_actix_web::{RequestId, RootSpanBuilder};
+use tracing_actix_web::RootSpanBuilder;
 use tracing_subscriber::EnvFilter;
 use tracing_subscriber::fmt::format::FmtSpan;
 
@@ -38,14 +38,14 @@ pub struct AccessLog;
 
 impl RootSpanBuilder for AccessLog {
     fn on_request_start(request: &ServiceRequest) -> Span {
-        let request_id = request.extensions().get::<RequestId>().copied();
+        let request_id = crate::request_id::of(request);
         let route = request.match_pattern();
         tracing::info_span!(
             "request",
             method = %request.method(),
             route = route.as_deref().unwrap_or("-"),
             status = Empty,
-            request_id = request_id.map(tracing::field::display),
+            request_id = request_id.as_deref().map(tracing::field::display),
             error = Empty,
         )
     }

@@ -189,22 +189,12 @@ fn failed(mut items: Vec<BatchItemResult>) -> HttpResponse {
     }
     let results = summary(items);
     let status = StatusCode::UNPROCESSABLE_ENTITY;
-    let problem = Problem {
-        type_: "about:blank".to_owned(),
-        title: "Batch failed".to_owned(),
-        status: status.as_u16(),
-        detail: format!(
-            "{} of {} items failed: nothing was committed",
-            results.failed,
-            results.items.len()
-        ),
-        code: ErrorCode::BatchFailed.as_str().to_owned(),
-        errors: Vec::new(),
-        existing_id: None,
-        current_version: None,
-        current_status: None,
-        allowed_from: None,
-    };
+    let detail = format!(
+        "{} of {} items failed: nothing was committed",
+        results.failed,
+        results.items.len()
+    );
+    let problem = Problem::new(status, "Batch failed", detail, ErrorCode::BatchFailed);
     HttpResponse::build(status)
         .content_type(PROBLEM_JSON)
         .json(BatchProblem {
