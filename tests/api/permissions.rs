@@ -70,6 +70,7 @@ const MATRIX: &[(&str, &[&str])] = &[
     ("run_billing", BILLING),
     ("read_reports", EVERYONE),
     ("manage_targets", TARGET_SETTERS),
+    ("read_directory", EVERYONE),
 ];
 
 /// A path of the document with its parameters filled in: ids no record has.

@@ -78,6 +78,65 @@ async fn only_admins_manage_users() {
     assert_problem(list, StatusCode::FORBIDDEN, "forbidden").await;
 }
 
+/// A frontend shows who is signed in and what they may do, and fills owner and assignee
+/// pickers, whatever the caller's role; emails and roles of others stay the admins'.
+#[tokio::test]
+async fn every_caller_knows_who_they_are_and_looks_users_up_by_name_and_team() {
+    let app = spawn_app().await;
+    let north = app.create_team("North").await;
+    let (sales_id, sales) = app.user_with_role(Role::Sales, Some(&north)).await;
+    let (_, viewer) = app.user_with_role(Role::Viewer, None).await;
+
+    let me = app.request(Method::GET, "/api/v1/me", Some(&sales), None).await;
+    assert_eq!(me.status(), StatusCode::OK);
+    let me: Value = me.json().await.unwrap();
+    assert_eq!(me["id"], sales_id.as_str());
+    assert_eq!(me["role"], "sales");
+    assert_eq!(me["team_id"], north.as_str());
+    let permissions: Vec<&str> = me["permissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap())
+        .collect();
+    assert!(permissions.contains(&"write_opportunities"), "{permissions:?}");
+    assert!(!permissions.contains(&"manage_users"), "{permissions:?}");
+    let admin = app.get_json("/api/v1/me").await;
+    assert_eq!(admin["role"], "admin");
+    assert!(
+        admin["permissions"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("manage_users"))
+    );
+    let anonymous = app.request(Method::GET, "/api/v1/me", None, None).await;
+    assert_problem(anonymous, StatusCode::UNAUTHORIZED, "missing_token").await;
+
+    let found = app
+        .request(
+            Method::GET,
+            &format!("/api/v1/users/lookup?team_id={north}"),
+            Some(&viewer),
+            None,
+        )
+        .await;
+    assert_eq!(found.status(), StatusCode::OK);
+    let found: Value = found.json().await.unwrap();
+    assert_eq!(
+        found["items"],
+        json!([{"id": sales_id, "name": "sales", "team_id": north, "active": true}])
+    );
+    let everyone = app
+        .request(Method::GET, "/api/v1/users/lookup?limit=200", Some(&sales), None)
+        .await;
+    let everyone: Value = everyone.json().await.unwrap();
+    assert_eq!(everyone["items"].as_array().unwrap().len(), 3, "{everyone}");
+    let refused = app
+        .request(Method::GET, "/api/v1/users/lookup?role=admin", Some(&sales), None)
+        .await;
+    assert_problem(refused, StatusCode::BAD_REQUEST, "invalid_query").await;
+}
+
 #[tokio::test]
 async fn admins_cannot_lock_themselves_or_everyone_out() {
     let app = spawn_app().await;

@@ -62,6 +62,7 @@ impl Role {
                 | P::ReadAttachments
                 | P::ReadContracts
                 | P::ReadReports
+                | P::ReadDirectory
         );
         let sells = matches!(
             permission,
@@ -216,6 +217,9 @@ pub enum Permission {
     ReadReports,
     /// Set sales targets for users and teams (admins and managers).
     ManageTargets,
+    /// Read who the caller is (`/me`) and look users up by name and team, for owner and assignee
+    /// pickers: every role.
+    ReadDirectory,
 }
 
 impl Permission {
@@ -253,6 +257,7 @@ impl Permission {
         Permission::RunBilling,
         Permission::ReadReports,
         Permission::ManageTargets,
+        Permission::ReadDirectory,
     ];
 
     /// The roles that may do this, in the order of [`Role::ALL`].
@@ -291,6 +296,7 @@ mod tests {
             P::ReadAttachments,
             P::ReadContracts,
             P::ReadReports,
+            P::ReadDirectory,
         ];
         let sales: &[Permission] = &[
             read_only,

@@ -1,7 +1,7 @@
-//! `/api/v1/users`: the people and machine accounts that call the API (admins only).
-//!
-//! User endpoints (admins only).
+//! `/api/v1/users`: the people and machine accounts that call the API (admins only), and what
+//! every caller may know of them ([`directory`]: `/me`, `/users/lookup`).
 
+pub mod directory;
 pub mod dto;
 
 use actix_web::{HttpResponse, get, patch, post, web};
@@ -22,10 +22,13 @@ use utoipa_actix_web::{scope, service_config::ServiceConfig};
 kit::shown_alike!(User => UserResponse);
 
 pub fn configure(config: &mut ServiceConfig) {
+    config.service(directory::get_me);
     config.service(
         scope("/users")
             .service(create_user)
             .service(list_users)
+            // Before `/{id}`, which would take `lookup` for an id.
+            .service(directory::lookup_users)
             .service(get_user)
             .service(list_user_history)
             .service(update_user),
