@@ -276,3 +276,55 @@ async fn statements_are_planned_with_their_values_however_often_they_ran() {
     let mode: String = row.try_get("", "mode").unwrap();
     assert_eq!(mode, "force_custom_plan");
 }
+
+/// A client holding a record asks whether it changed and gets no bytes back when it did not; any
+/// read answers `HEAD` with its headers alone.
+#[tokio::test]
+async fn an_unchanged_record_is_a_304_and_head_answers_every_read() {
+    let app = spawn_app().await;
+    let party = app
+        .post_expect(
+            "/api/v1/parties",
+            &json!({"kind": "organization", "name": "Etag AG"}),
+            StatusCode::CREATED,
+        )
+        .await;
+    let path = format!("/api/v1/parties/{}", party["id"].as_str().unwrap());
+    let read = |tag: &'static str| {
+        app.client
+            .get(app.url(&path))
+            .bearer_auth(&app.admin_token)
+            .header("if-none-match", tag)
+            .send()
+    };
+    for tag in ["\"1\"", "W/\"1\"", "\"7\", \"1\"", "*"] {
+        let unchanged = read(tag).await.unwrap();
+        assert_eq!(unchanged.status(), StatusCode::NOT_MODIFIED, "{tag}");
+        assert_eq!(unchanged.headers()["etag"], "\"1\"");
+        assert!(unchanged.bytes().await.unwrap().is_empty());
+    }
+    let renamed = app.patch(&path, &json!({"name": "Etag GmbH"})).await;
+    assert_eq!(renamed.status(), StatusCode::OK);
+    let changed = read("\"1\"").await.unwrap();
+    assert_eq!(changed.status(), StatusCode::OK);
+    assert_eq!(changed.headers()["etag"], "\"2\"");
+    let changed: serde_json::Value = changed.json().await.unwrap();
+    assert_eq!(changed["name"], "Etag GmbH");
+
+    for path in [path.as_str(), "/api/v1/parties", "/health"] {
+        let head = app
+            .client
+            .head(app.url(path))
+            .bearer_auth(&app.admin_token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(head.status(), StatusCode::OK, "HEAD {path}");
+        assert!(head.headers().contains_key("x-request-id"), "HEAD {path}");
+        assert!(head.bytes().await.unwrap().is_empty(), "HEAD {path}");
+    }
+    let head = app.client.head(app.url(&path)).send().await.unwrap();
+    assert_eq!(head.status(), StatusCode::UNAUTHORIZED, "HEAD without a token");
+    let head = app.client.head(app.url("/api/v1/auth/token")).send().await.unwrap();
+    assert_eq!(head.status(), StatusCode::METHOD_NOT_ALLOWED, "no GET, no HEAD");
+}

@@ -125,6 +125,8 @@ impl Application {
                 .wrap(from_fn(crate::deadline::middleware))
                 // Who calls, and whether they may: before the body is read or a key claimed.
                 .wrap(from_fn(crate::auth::guard))
+                // HEAD is a GET (for the guard and the router too), an unchanged record a 304.
+                .wrap(from_fn(crate::conditional::middleware))
                 // Everything of the request, from the guard to the idempotency commit, reads the
                 // server's clock.
                 .wrap(from_fn(crate::state::with_clock))
@@ -170,6 +172,7 @@ fn cors(origins: &[String]) -> Cors {
             header::AUTHORIZATION,
             header::CONTENT_TYPE,
             header::IF_MATCH,
+            header::IF_NONE_MATCH,
             header::HeaderName::from_static(idempotency::HEADER),
             header::HeaderName::from_static(crate::request_id::HEADER),
         ])

@@ -3,6 +3,7 @@
 pub mod app;
 pub mod auth;
 pub mod cli;
+pub mod conditional;
 pub mod config;
 pub mod deadline;
 pub mod dto;
