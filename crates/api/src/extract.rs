@@ -140,8 +140,13 @@ fn shape_errors<T: DeserializeOwned>(bytes: &[u8], first: &serde_path_to_error::
                 Ok(found) => found,
                 Err(unknown_field) => return unknown_field,
             };
-            let last = found.code == "required" || errors.iter().any(|e: &FieldError| e.field == found.field);
-            errors.push(found);
+            // One error per field: the first names what was wrong with what the client sent (a
+            // removed field of the wrong type is then also missing, which says nothing new).
+            let seen = errors.iter().any(|e: &FieldError| e.field == found.field);
+            let last = found.code == "required" || seen;
+            if !seen {
+                errors.push(found);
+            }
             if last || !remove(&mut tree, error.path()) {
                 break;
             }
@@ -153,7 +158,6 @@ fn shape_errors<T: DeserializeOwned>(bytes: &[u8], first: &serde_path_to_error::
             Err(unknown_field) => return unknown_field,
         }
     }
-    errors.dedup_by(|a, b| a.field == b.field);
     ApiError::App(AppError::Validation(errors))
 }
 
@@ -339,6 +343,19 @@ mod tests {
             ApiError::App(AppError::Validation(errors)) => {
                 let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
                 assert_eq!(fields, vec!["count", "note"]);
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_field_of_the_wrong_type_is_named_once() {
+        // `name` removed for its type is then missing too: that says nothing new.
+        let body = r#"{"name": 5, "note": "a", "items": []}"#;
+        match parse::<Sample>(body.as_bytes()).unwrap_err() {
+            ApiError::App(AppError::Validation(errors)) => {
+                let named: Vec<(&str, &str)> = errors.iter().map(|e| (e.field.as_str(), e.code)).collect();
+                assert_eq!(named, vec![("name", "invalid_value"), ("note", "invalid_value")]);
             }
             other => panic!("unexpected {other:?}"),
         }
