@@ -223,6 +223,9 @@ async fn the_feed_is_for_integrators_and_its_cursors_are_checked() {
         let bad = app.get(&format!("{EVENTS}?after={cursor}")).await;
         assert_problem(bad, StatusCode::BAD_REQUEST, "invalid_cursor").await;
     }
+    // A misspelt parameter is refused, as by every list, not read as "everything".
+    let misspelt = app.get(&format!("{EVENTS}?afte=x")).await;
+    assert_problem(misspelt, StatusCode::BAD_REQUEST, "invalid_query").await;
 }
 
 /// On PostgreSQL transactions draw sequence numbers in one order and commit in another. A writer

@@ -7,7 +7,9 @@ use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+/// Like every list's, an unknown parameter is refused: a misspelt filter must not read as "all".
 #[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct EventQuery {
     /// A `next_cursor` from an earlier page; none starts at the oldest event kept.
