@@ -2,9 +2,10 @@
 //! in the transaction of every change of the opportunity ([`crate::opportunities`] calls
 //! [`began`] and [`moved`]), read by the pipeline of any instant and the pipeline's changes over a
 //! window. Each state stores how the opportunity moved into it (new, advanced, …), worked out
-//! when it is written, so the pipeline's changes sum one narrow row per opportunity in SQL
-//! ([`changed_between`]). [`rebuilt`] computes the same states from scratch out of the recorded history: it fills
-//! in the opportunities recorded before the rollup ([`catch_up`]) and proves the rollup right.
+//! when it is written, so the pipeline's changes read a few narrow columns per state
+//! ([`changed_between`]). [`rebuilt`] computes the same states from scratch out of the recorded
+//! history: it fills in the opportunities recorded before the rollup ([`catch_up`]) and proves
+//! the rollup right.
 
 use std::collections::HashMap;
 
@@ -245,10 +246,8 @@ pub async fn fill_in_movements(conn: &impl ConnectionTrait) -> Result<u64, Store
         for model in missing {
             let id = model.id;
             let state = state(model)?;
-            let made = movements(state.previous.as_ref(), &Position::of(&state.deal), |stage| {
-                order.position(stage)
-            });
-            by_value.entry(i16::from(made.bits())).or_default().push(id);
+            let made = order.movements(state.previous, &state.deal);
+            by_value.entry(made).or_default().push(id);
         }
         for (value, ids) in by_value {
             Entity::update_many()
@@ -401,7 +400,7 @@ fn row(
     previous: Option<Position>,
     order: &StageOrder,
 ) -> ActiveModel {
-    let made = movements(previous.as_ref(), &Position::of(deal), |stage| order.position(stage));
+    let made = order.movements(previous, deal);
     ActiveModel {
         id: Set(Uuid::now_v7()),
         opportunity_id: Set(deal.id),
@@ -417,7 +416,7 @@ fn row(
         previous_stage_id: Set(previous.map(|p| p.stage_id)),
         previous_status: Set(previous.map(|p| p.status.as_str().to_owned())),
         previous_expected_close_date: Set(previous.and_then(|p| p.expected_close_date)),
-        movements: Set(Some(i16::from(made.bits()))),
+        movements: Set(Some(made)),
     }
 }
 
@@ -445,6 +444,12 @@ impl StageOrder {
             .iter()
             .find(|(id, _)| *id == stage)
             .map(|(_, position)| *position)
+    }
+
+    /// How the opportunity moved into `deal` from `previous`, as stored (`movements` column).
+    fn movements(&self, previous: Option<Position>, deal: &Deal) -> i16 {
+        let made = movements(previous.as_ref(), &Position::of(deal), |stage| self.position(stage));
+        i16::from(made.bits())
     }
 }
 

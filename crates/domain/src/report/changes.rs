@@ -53,11 +53,6 @@ impl Movements {
         1 << movement as u8
     }
 
-    /// The set of one kind.
-    pub fn of(movement: Movement) -> Movements {
-        Movements(Self::bit(movement))
-    }
-
     pub fn insert(&mut self, movement: Movement) {
         self.0 |= Self::bit(movement);
     }
