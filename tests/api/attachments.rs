@@ -70,7 +70,7 @@ async fn upload(app: &TestApp, token: &str, parts: &[Part<'_>]) -> Response {
 }
 
 /// Attaches `content` as `filename` to the record `resource_type`/`record`, expecting 201.
-async fn attach(
+pub(crate) async fn attach(
     app: &TestApp,
     token: &str,
     resource_type: &str,

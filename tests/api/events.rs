@@ -536,3 +536,92 @@ async fn the_last_event_of_every_record_is_the_record_as_read() {
     }
     assert_eq!(types.len(), 13, "every resource of the feed: {types:?}");
 }
+
+/// Generated clients parse the feed by the document: each event's `data` has exactly the fields
+/// of the record form its `resource_type` names (`PartyRecord` for a party), every required one
+/// among them, for every resource the feed carries.
+#[tokio::test]
+async fn every_event_carries_its_record_as_the_document_describes_it() {
+    let app = spawn_app().await;
+    let start = past_start_up(&app).await;
+    let team = app.create_team("North").await;
+    let party = app.customer().await;
+    crate::attachments::attach(&app, &app.admin_token, "party", &party, "terms.txt", b"Net 30").await;
+    let product = app
+        .post_expect(
+            "/api/v1/products",
+            &json!({"sku": "H-1", "name": "Hosting", "list_price": "49.00", "currency": "EUR", "tax_rate": "19"}),
+            StatusCode::CREATED,
+        )
+        .await;
+    let calendar =
+        json!({"time_zone": "Europe/Berlin", "working_days": [1, 2, 3, 4, 5], "start": "09:00", "end": "17:00"});
+    for (path, body) in [
+        (
+            "/api/v1/sla-policies",
+            json!({"name": "High", "priority": "high", "calendar": calendar, "first_response_minutes": 60, "resolution_minutes": 480}),
+        ),
+        (
+            "/api/v1/cases",
+            json!({"subject": "Wrong address", "party_id": id(&party), "priority": "high", "channel": "email"}),
+        ),
+        (
+            "/api/v1/contracts",
+            json!({"party_id": id(&party), "title": "Framework", "valid_from": "2026-03-01", "valid_to": "2026-12-31"}),
+        ),
+        (
+            "/api/v1/subscriptions",
+            json!({"party_id": id(&party), "interval": "month", "start_date": "2026-01-01",
+                   "lines": [{"product_id": id(&product), "quantity": "1"}]}),
+        ),
+        (
+            "/api/v1/sales-targets",
+            json!({"team_id": team, "period": "quarter", "period_start": "2026-01-01", "metric": "invoiced_net",
+                   "target": "1000", "currency": "EUR"}),
+        ),
+    ] {
+        app.post_expect(path, &body, StatusCode::CREATED).await;
+    }
+
+    let document = app.get_json("/api-docs/openapi.json").await;
+    let schemas = &document["components"]["schemas"];
+    let mapping = &schemas["EventResponse"]["discriminator"]["mapping"];
+    let (events, _) = at_least(&app, start, 9).await;
+    let mut types = HashSet::new();
+    for event in &events {
+        let resource_type = event["resource_type"].as_str().unwrap();
+        let form = mapping[resource_type]
+            .as_str()
+            .unwrap_or_else(|| panic!("{resource_type} is not mapped"));
+        let form = &schemas[form.rsplit('/').next().unwrap()];
+        assert_eq!(form["properties"]["resource_type"]["const"], resource_type);
+        let record = form["properties"]["data"]["$ref"].as_str().unwrap();
+        let record = &schemas[record.rsplit('/').next().unwrap()];
+        let mut documented: Vec<&String> = record["properties"].as_object().unwrap().keys().collect();
+        let mut sent: Vec<&String> = event["data"].as_object().unwrap().keys().collect();
+        documented.sort();
+        sent.sort();
+        assert_eq!(sent, documented, "{}", event["type"]);
+        for required in record["required"].as_array().unwrap() {
+            assert!(
+                event["data"].get(required.as_str().unwrap()).is_some(),
+                "{}: {required}",
+                event["type"]
+            );
+        }
+        types.insert(resource_type.to_owned());
+    }
+    for expected in [
+        "party",
+        "attachment",
+        "product",
+        "sla_policy",
+        "case",
+        "contract",
+        "subscription",
+        "sales_target",
+        "team",
+    ] {
+        assert!(types.contains(expected), "no {expected} event: {types:?}");
+    }
+}

@@ -38,9 +38,14 @@ where
         .service(scope("/api/v1").configure(v1::configure))
 }
 
-/// The OpenAPI document the server serves.
+/// The OpenAPI document of the mounted routes, as the router reads it.
 pub fn document() -> utoipa::openapi::OpenApi {
     crate::openapi::complete(mount(App::new().into_utoipa_app()).split_for_parts().1)
+}
+
+/// The OpenAPI document the server serves and `crm-server openapi` prints.
+pub fn served_document() -> serde_json::Value {
+    crate::openapi::finished(&document())
 }
 
 pub struct Application {
@@ -92,7 +97,9 @@ impl Application {
             files,
             max_upload_bytes: settings.max_upload_bytes,
         });
-        let routes = Arc::new(KnownRoutes::from_document(&document()));
+        let document = document();
+        let routes = Arc::new(KnownRoutes::from_document(&document));
+        let served_document = crate::openapi::finished(&document);
         let cors_origins = settings.cors_origins.clone();
         let metrics = web::Data::new(crate::metrics::Metrics::default());
         let rate_limit = RateLimit::new(settings.rate_limit_per_minute).map(Arc::new);
@@ -100,8 +107,7 @@ impl Application {
             RateLimit::sweep(Arc::downgrade(limit));
         }
         let server = HttpServer::new(move || {
-            let (app, openapi) = mount(App::new().into_utoipa_app()).split_for_parts();
-            let openapi = crate::openapi::complete(openapi);
+            let app = mount(App::new().into_utoipa_app()).into_app();
             let app = match &rate_limit {
                 Some(limit) => app.app_data(web::Data::from(limit.clone())),
                 None => app,
@@ -114,7 +120,7 @@ impl Application {
                 .app_data(web::Data::from(routes.clone()))
                 .service(
                     SwaggerUi::new("/swagger-ui/{_:.*}")
-                        .url("/api-docs/openapi.json", openapi)
+                        .external_url_unchecked("/api-docs/openapi.json", served_document.clone())
                         // A token pasted into "Authorize" survives a reload of the page.
                         .config(Config::default().persist_authorization(true)),
                 )

@@ -6,7 +6,7 @@ use clap::Parser;
 use domain::user::UserInput;
 use rand::RngCore;
 
-use crate::app::{Application, document};
+use crate::app::Application;
 use crate::config::{Cli, Command, Settings};
 use crate::openapi::to_json;
 use app::users::{self as service, NewUser};
@@ -74,7 +74,7 @@ fn print_document() -> anyhow::Result<()> {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
     match out
-        .write_all(to_json(&document()).as_bytes())
+        .write_all(to_json(&crate::app::served_document()).as_bytes())
         .and_then(|()| out.flush())
     {
         Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => Err(error.into()),

@@ -133,23 +133,28 @@ pub struct Problem {
     pub errors: Vec<FieldProblem>,
     /// The record the request collided with (409).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub existing_id: Option<Uuid>,
     /// The record's current version (412).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub current_version: Option<i32>,
     /// The record's current status (409 `invalid_state_transition`).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub current_status: Option<String>,
     /// The statuses the refused action is allowed from (409 `invalid_state_transition`).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub allowed_from: Option<Vec<String>>,
     /// The path of the request this problem answers (RFC 9457 `instance`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(example = "/api/v1/parties/0193c1d2-7e4f-7a00-8000-000000000001")]
+    #[schema(nullable = false, example = "/api/v1/parties/0193c1d2-7e4f-7a00-8000-000000000001")]
     pub instance: Option<String>,
     /// The request's id, as in the answer's `X-Request-Id` header and the server's log (the
     /// client's own when it sent a plain one): quote it when reporting the problem.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub request_id: Option<String>,
 }
 

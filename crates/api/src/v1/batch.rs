@@ -43,13 +43,16 @@ pub struct BatchItemResult {
     pub status: ItemStatus,
     /// The record created or updated.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub id: Option<Uuid>,
     /// Its version now.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub version: Option<i32>,
     /// `error` only: the problem document the single upsert would have answered (its `status`
     /// is the HTTP status it would have had).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub problem: Option<Problem>,
 }
 
@@ -71,15 +74,19 @@ pub struct BatchProblem {
     pub problem: Problem,
     /// `batch_failed`: one result per item; those that went through are `rolled_back`.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub items: Option<Vec<BatchItemResult>>,
     /// `batch_failed`: always 0, nothing was committed.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub created: Option<usize>,
     /// `batch_failed`: always 0, nothing was committed.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub updated: Option<usize>,
     /// `batch_failed`: how many items failed.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub failed: Option<usize>,
 }
 

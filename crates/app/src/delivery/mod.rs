@@ -14,6 +14,7 @@ use tokio::sync::Notify;
 use crate::clock::Clock;
 
 pub use fan_out::hold;
+pub use send::{DELIVERY_ID, EVENT_ID, EVENT_TYPE, SIGNATURE};
 
 /// How often the worker looks for new events and due retries when nobody wakes it.
 const POLL: Duration = Duration::from_millis(500);

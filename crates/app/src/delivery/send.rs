@@ -29,7 +29,12 @@ const LEASE: TimeDelta = TimeDelta::minutes(5);
 /// Receivers' error texts are kept up to this many characters.
 const MAX_ERROR: usize = 500;
 
+/// The headers of a delivery, beside its JSON body.
 pub const SIGNATURE: &str = "CRM-Signature";
+pub const EVENT_TYPE: &str = "CRM-Event-Type";
+pub const DELIVERY_ID: &str = "CRM-Delivery-Id";
+/// Empty for a `webhook.test` delivery, which no event made.
+pub const EVENT_ID: &str = "CRM-Event-Id";
 
 /// Sends deliveries as tasks of their own, each recorded when it ends, so that a slow receiver
 /// delays nobody else.
@@ -167,12 +172,9 @@ async fn attempt(
         .post(url.clone())
         .header(reqwest::header::CONTENT_TYPE, "application/json")
         .header(SIGNATURE, signature(&hook.secret, timestamp, &delivery.payload))
-        .header("CRM-Event-Type", &delivery.event_type)
-        .header("CRM-Delivery-Id", delivery.id.to_string())
-        .header(
-            "CRM-Event-Id",
-            delivery.event_id.map(|id| id.to_string()).unwrap_or_default(),
-        )
+        .header(EVENT_TYPE, &delivery.event_type)
+        .header(DELIVERY_ID, delivery.id.to_string())
+        .header(EVENT_ID, delivery.event_id.map(|id| id.to_string()).unwrap_or_default())
         .body(delivery.payload.clone())
         .send()
         .await

@@ -79,6 +79,7 @@ pub struct WebhookResponse {
     pub owner_id: Uuid,
     /// Only in the response that created the subscription or set a new secret.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub secret: Option<String>,
     pub version: i32,
     pub created_at: DateTime<Utc>,

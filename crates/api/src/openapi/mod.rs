@@ -6,6 +6,10 @@ use utoipa::{Modify, OpenApi, ToResponse};
 
 use crate::error::{ErrorCode, FieldProblem, Problem};
 
+mod feed;
+mod headers;
+mod reads;
+
 #[derive(OpenApi)]
 #[openapi(
     info(
@@ -201,7 +205,24 @@ pub fn complete(mut openapi: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenA
             }
         }
     }
+    openapi.servers = Some(vec![
+        utoipa::openapi::server::ServerBuilder::new()
+            .url("/")
+            .description(Some("The server that serves this document"))
+            .build(),
+    ]);
     openapi
+}
+
+/// The document as served: the collected one with the passes that are plainest on its JSON,
+/// since they copy schemas and write forms (`const`, a `2XX` response, a discriminator)
+/// that utoipa's types do not read back.
+pub fn finished(openapi: &utoipa::openapi::OpenApi) -> serde_json::Value {
+    let mut document = serde_json::to_value(openapi).expect("the document serializes");
+    reads::require_what_is_always_sent(&mut document);
+    feed::type_the_feed(&mut document);
+    headers::declare_response_headers(&mut document);
+    document
 }
 
 fn operation_slots(item: &mut utoipa::openapi::PathItem) -> [&mut Option<utoipa::openapi::path::Operation>; 5] {
@@ -216,13 +237,18 @@ fn operation_slots(item: &mut utoipa::openapi::PathItem) -> [&mut Option<utoipa:
 
 /// Names the roles that may call an operation that declares a permission, as the scopes of its
 /// bearer requirement (OpenAPI 3.1 lets a non-OAuth scheme list "role names which are required"):
-/// a client sees who may without reading the role table.
+/// a client sees who may without reading the role table. A public operation declares no security
+/// at all: `[{}]` ("a token is optional") made generators ask for a signed-in client to sign in.
 fn name_the_roles(operation: &mut utoipa::openapi::path::Operation) {
-    if let crate::routes::Access::Requires(permission) = crate::routes::Access::of(operation) {
-        let roles: Vec<&str> = permission.roles().map(domain::access::Role::as_str).collect();
-        operation.security = Some(vec![utoipa::openapi::security::SecurityRequirement::new(
-            "bearer", roles,
-        )]);
+    match crate::routes::Access::of(operation) {
+        crate::routes::Access::Requires(permission) => {
+            let roles: Vec<&str> = permission.roles().map(domain::access::Role::as_str).collect();
+            operation.security = Some(vec![utoipa::openapi::security::SecurityRequirement::new(
+                "bearer", roles,
+            )]);
+        }
+        crate::routes::Access::Public => operation.security = None,
+        crate::routes::Access::Undeclared => {}
     }
 }
 
@@ -256,8 +282,8 @@ fn describe_codes(description: &str, status: u16) -> String {
 }
 
 /// Pretty JSON with a trailing newline, the form committed to the repository.
-pub fn to_json(document: &utoipa::openapi::OpenApi) -> String {
-    let mut text = document.to_pretty_json().expect("the document serializes");
+pub fn to_json(document: &serde_json::Value) -> String {
+    let mut text = serde_json::to_string_pretty(document).expect("the document serializes");
     text.push('\n');
     text
 }
