@@ -205,3 +205,37 @@ async fn bad_list_parameters_are_400() {
         .await;
     assert_problem(response, StatusCode::BAD_REQUEST, "invalid_cursor").await;
 }
+
+/// A frontend places a query error next to its input: every parameter that does not parse or
+/// that the list does not know is named in `errors`, with what was wrong, in one answer.
+#[tokio::test]
+async fn every_bad_parameter_is_named_in_one_answer() {
+    let app = spawn_app().await;
+    let response = app
+        .get("/api/v1/parties?updated_since=yesterday&colour=red&limit=x&kind=organization")
+        .await;
+    let problem = assert_problem(response, StatusCode::BAD_REQUEST, "invalid_query").await;
+    let mut named: Vec<(&str, &str)> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["field"].as_str().unwrap(), e["code"].as_str().unwrap()))
+        .collect();
+    named.sort_unstable();
+    assert_eq!(
+        named,
+        [("colour", "unknown_parameter"), ("limit", "invalid_value"), ("updated_since", "invalid_value")]
+    );
+    let updated_since = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["field"] == "updated_since")
+        .unwrap();
+    let message = updated_since["message"].as_str().unwrap();
+    assert!(message.contains("`yesterday`"), "the message quotes the value: {message}");
+    // The same parameter twice, where the filter is not a list, is named too.
+    let twice = app.get("/api/v1/parties?owner_id=a&owner_id=b").await;
+    let problem = assert_problem(twice, StatusCode::BAD_REQUEST, "invalid_query").await;
+    assert_eq!(problem["errors"][0]["field"], "owner_id", "{problem}");
+}

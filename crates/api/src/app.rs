@@ -115,7 +115,6 @@ impl Application {
             app.app_data(state.clone())
                 .app_data(metrics.clone())
                 .app_data(web::PayloadConfig::new(BODY_LIMIT))
-                .app_data(web::QueryConfig::default().error_handler(extract::query_error))
                 .app_data(web::PathConfig::default().error_handler(extract::path_error))
                 .app_data(web::Data::from(routes.clone()))
                 .service(

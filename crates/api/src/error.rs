@@ -51,6 +51,9 @@ pub enum ApiError {
     /// 400: the body could not be read (cut short, or a damaged `Content-Encoding`).
     #[error("the request body could not be read: {0}")]
     MalformedBody(String),
+    /// 400: query parameters that do not parse, or that the operation does not know, each named.
+    #[error("invalid query parameters: {}", .0.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; "))]
+    InvalidQuery(Vec<domain::validation::FieldError>),
 }
 
 impl ApiError {
@@ -83,6 +86,7 @@ impl ApiError {
             ApiError::Unavailable => ErrorCode::DatabaseUnavailable,
             ApiError::BodyTimeout { .. } => ErrorCode::RequestTimeout,
             ApiError::MalformedBody(_) => ErrorCode::MalformedBody,
+            ApiError::InvalidQuery(_) => ErrorCode::InvalidQuery,
         }
     }
 
@@ -224,8 +228,8 @@ impl ApiError {
             _ => None,
         };
         Problem {
-            errors: match self.app() {
-                Some(AppError::Validation(errors)) => errors
+            errors: match (self, self.app()) {
+                (ApiError::InvalidQuery(errors), _) | (_, Some(AppError::Validation(errors))) => errors
                     .iter()
                     .map(|e| FieldProblem {
                         field: e.field.clone(),

@@ -4,7 +4,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::dev::Payload;
-use actix_web::error::{PathError, QueryPayloadError};
+use actix_web::error::PathError;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
 use domain::validation::FieldError;
@@ -245,14 +245,6 @@ fn strip_position(message: &str) -> String {
         Some(i) => message[..i].to_owned(),
         None => message.to_owned(),
     }
-}
-
-pub fn query_error(error: QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
-    let detail = match &error {
-        QueryPayloadError::Deserialize(e) => e.to_string(),
-        other => other.to_string(),
-    };
-    ApiError::bad_request(ErrorCode::InvalidQuery, detail).into()
 }
 
 pub fn path_error(error: PathError, _req: &HttpRequest) -> actix_web::Error {

@@ -1,11 +1,131 @@
-//! Checks of query parameters that their types cannot express, never a silent default or a
-//! database error. A parameter that does not parse is a 400 (the extractor says so); one that
-//! parses but breaks a rule (a year no record can hold, an unknown currency) is a 422 naming it,
-//! as the same value in a body would be.
+//! Query parameters: read by [`Query`], then checked for what their types cannot express, never
+//! a silent default or a database error. A parameter that does not parse, or that the operation
+//! does not know, is a 400 naming it in `errors`; one that parses but breaks a rule (a year no
+//! record can hold, an unknown currency) is a 422 naming it, as the same value in a body would be.
 
+use std::future::{Ready, ready};
+
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpRequest};
 use chrono::{DateTime, NaiveDate, Utc};
+use domain::validation::FieldError;
+use serde::de::DeserializeOwned;
 
 use crate::error::{ApiError, ErrorCode};
+
+/// At most this many parameters are named in one answer.
+const MAX_ERRORS: usize = 20;
+
+/// The query string deserialised as HTML forms send it: a parameter given twice is a list
+/// (`role=prospect&role=customer`, "any of" where the filter is a list), an empty one is absent.
+pub struct Query<T>(pub T);
+
+impl<T> Query<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> std::ops::Deref for Query<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: DeserializeOwned> FromRequest for Query<T> {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(parse(req.query_string()).map(Query))
+    }
+}
+
+/// `text` as a `T`, or every parameter that stands in the way: each one found is left out and
+/// the rest read again, so one answer names them all (up to [`MAX_ERRORS`]).
+pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
+    let mut pairs: Vec<(String, String)> = form_urlencoded::parse(text.as_bytes()).into_owned().collect();
+    let mut errors: Vec<FieldError> = Vec::new();
+    loop {
+        let encoded = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(&pairs)
+            .finish();
+        let deserializer = serde_html_form::Deserializer::new(form_urlencoded::parse(encoded.as_bytes()));
+        let error = match serde_path_to_error::deserialize::<_, T>(deserializer) {
+            Ok(value) if errors.is_empty() => return Ok(value),
+            Ok(_) => break,
+            Err(error) => error,
+        };
+        let found = named(&error.path().to_string(), &error.inner().to_string(), &pairs);
+        let last = found.field.is_empty() || found.code == "required" || errors.len() + 1 >= MAX_ERRORS;
+        pairs.retain(|(name, _)| *name != found.field);
+        let repeated = errors.iter().any(|e| e.field == found.field);
+        if !repeated {
+            errors.push(found);
+        }
+        if last || repeated {
+            break;
+        }
+    }
+    Err(ApiError::InvalidQuery(errors))
+}
+
+/// The parameter an error of serde is about, and what is wrong with it.
+fn named(path: &str, message: &str, pairs: &[(String, String)]) -> FieldError {
+    let quoted = |prefix: &str| {
+        message
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.split('`').next())
+            .map(str::to_owned)
+    };
+    if let Some(name) = quoted("unknown field `") {
+        let known = message.split_once(", expected ").map_or("none", |(_, known)| known);
+        return FieldError {
+            field: name,
+            code: "unknown_parameter",
+            message: format!("this operation takes no such parameter (it takes {known})"),
+        };
+    }
+    if let Some(name) = quoted("missing field `") {
+        return FieldError {
+            field: name,
+            code: "required",
+            message: "is required".to_owned(),
+        };
+    }
+    if let Some(name) = quoted("duplicate field `") {
+        return FieldError {
+            field: name,
+            code: "repeated",
+            message: "may be given once".to_owned(),
+        };
+    }
+    let field = path
+        .split(['.', '['])
+        .next()
+        .filter(|name| *name != "?")
+        .unwrap_or_default()
+        .to_owned();
+    let given = pairs
+        .iter()
+        .find(|(name, _)| *name == field)
+        .map(|(_, value)| value.as_str());
+    FieldError {
+        message: match given {
+            Some(value) => format!("`{}` is not valid here: {message}", printable(value)),
+            None => message.to_owned(),
+        },
+        field,
+        code: "invalid_value",
+    }
+}
+
+/// At most 64 characters of a value a client sent, for a message.
+fn printable(value: &str) -> String {
+    value.chars().filter(|c| !c.is_control()).take(64).collect()
+}
 
 /// Longest text search accepted (`q`).
 pub const Q_MAX: usize = 200;

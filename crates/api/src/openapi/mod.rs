@@ -237,8 +237,9 @@ fn operation_slots(item: &mut utoipa::openapi::PathItem) -> [&mut Option<utoipa:
 
 /// Names the roles that may call an operation that declares a permission, as the scopes of its
 /// bearer requirement (OpenAPI 3.1 lets a non-OAuth scheme list "role names which are required"):
-/// a client sees who may without reading the role table. A public operation declares no security
-/// at all: `[{}]` ("a token is optional") made generators ask for a signed-in client to sign in.
+/// a client sees who may without reading the role table. A public operation declares an empty
+/// list (none needed): `[{}]` ("a token is optional") made generators ask for a signed-in client
+/// to sign in.
 fn name_the_roles(operation: &mut utoipa::openapi::path::Operation) {
     match crate::routes::Access::of(operation) {
         crate::routes::Access::Requires(permission) => {
@@ -247,7 +248,7 @@ fn name_the_roles(operation: &mut utoipa::openapi::path::Operation) {
                 "bearer", roles,
             )]);
         }
-        crate::routes::Access::Public => operation.security = None,
+        crate::routes::Access::Public => operation.security = Some(Vec::new()),
         crate::routes::Access::Undeclared => {}
     }
 }

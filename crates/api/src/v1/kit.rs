@@ -112,7 +112,7 @@ macro_rules! list_endpoint {
         pub async fn $name(
             state: actix_web::web::Data<crate::state::AppState>,
             caller: crate::auth::Authorized,
-            query: actix_web::web::Query<$query_type>,
+            query: crate::query::Query<$query_type>,
         ) -> Result<actix_web::HttpResponse, crate::error::ApiError> {
             let $caller: crate::auth::Caller = *caller;
             let $query = query.into_inner();
@@ -153,7 +153,7 @@ macro_rules! nested_list_endpoint {
             state: actix_web::web::Data<crate::state::AppState>,
             caller: crate::auth::Authorized,
             id: actix_web::web::Path<uuid::Uuid>,
-            query: actix_web::web::Query<$query_type>,
+            query: crate::query::Query<$query_type>,
         ) -> Result<actix_web::HttpResponse, crate::error::ApiError> {
             let $caller: crate::auth::Caller = *caller;
             let $query = query.into_inner();

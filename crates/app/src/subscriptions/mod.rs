@@ -371,11 +371,12 @@ impl Versioned for Subscriptions {
 pub fn record(subscription: &Subscription) -> Value {
     let f = &subscription.fields;
     let schedule = &f.schedule;
-    let lines: Vec<Value> = f
-        .lines
-        .iter()
-        .map(|l| {
+    // Numbered as the read numbers them: the feed's form is the read's.
+    let lines: Vec<Value> = (1_i32..)
+        .zip(&f.lines)
+        .map(|(n, l)| {
             json!({
+                "position": l.position.unwrap_or(n),
                 "product_id": l.product_id,
                 "description": l.description,
                 "quantity": l.quantity.normalize().to_string(),

@@ -101,7 +101,7 @@ pub async fn list_party_activities(
     state: web::Data<AppState>,
     caller: Authorized,
     id: web::Path<Uuid>,
-    query: web::Query<ContactHistoryQuery>,
+    query: crate::query::Query<ContactHistoryQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
     let (request, sort) = pagination::sorted(

@@ -133,7 +133,7 @@ macro_rules! record_attachments_endpoint {
             state: web::Data<AppState>,
             caller: Authorized,
             id: web::Path<Uuid>,
-            query: web::Query<AttachmentListQuery>,
+            query: crate::query::Query<AttachmentListQuery>,
         ) -> Result<HttpResponse, ApiError> {
             list_of(
                 &state,

@@ -227,7 +227,7 @@ pub async fn list_case_messages(
     state: web::Data<AppState>,
     caller: Authorized,
     id: web::Path<Uuid>,
-    query: web::Query<crate::v1::history::HistoryQuery>,
+    query: crate::query::Query<crate::v1::history::HistoryQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let request = pagination::oldest_first(query.limit, query.cursor.as_deref())?;
     let page = service::messages(&state.db, &caller, id.into_inner(), &request).await?;

@@ -56,7 +56,7 @@ kit::create_endpoint!(
 pub async fn list_discount_rules(
     state: web::Data<AppState>,
     _caller: Authorized,
-    query: web::Query<DiscountRuleQuery>,
+    query: crate::query::Query<DiscountRuleQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let updated_since = query::instant("updated_since", query.updated_since)?;
     let (request, sort) =

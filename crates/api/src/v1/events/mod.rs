@@ -39,7 +39,7 @@ pub fn configure(config: &mut ServiceConfig) {
 pub async fn list_events(
     state: web::Data<AppState>,
     _caller: Authorized,
-    query: web::Query<EventQuery>,
+    query: crate::query::Query<EventQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let limit = pagination::limit(query.limit)?;
     let page = service::page(&state.db, query.after.as_deref(), limit).await?;

@@ -51,7 +51,7 @@ macro_rules! history_endpoint {
             state: actix_web::web::Data<crate::state::AppState>,
             caller: crate::auth::Authorized,
             id: actix_web::web::Path<uuid::Uuid>,
-            query: actix_web::web::Query<crate::v1::history::dto::HistoryQuery>,
+            query: crate::query::Query<crate::v1::history::dto::HistoryQuery>,
         ) -> Result<actix_web::HttpResponse, crate::error::ApiError> {
             let resource = domain::resource::ResourceType::$resource;
             crate::v1::history::respond(&state, &caller, resource, id.into_inner(), &query).await

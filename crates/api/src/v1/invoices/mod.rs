@@ -208,7 +208,7 @@ fn direct_lines(lines: Vec<InvoiceLineBody>) -> Result<Vec<LineInput>, ApiError>
 pub async fn list_invoices(
     state: web::Data<AppState>,
     caller: Authorized,
-    query: web::Query<InvoiceListQuery>,
+    query: crate::query::Query<InvoiceListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
     let default_sort = pagination::default_sort(query.updated_since.is_some(), "created_at");

@@ -109,7 +109,7 @@ pub async fn list_party_offers(
     state: web::Data<AppState>,
     caller: Authorized,
     id: web::Path<Uuid>,
-    query: web::Query<PartyOfferQuery>,
+    query: crate::query::Query<PartyOfferQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
     let (request, sort) = pagination::sorted(

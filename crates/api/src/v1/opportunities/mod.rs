@@ -87,7 +87,7 @@ pub async fn list_party_opportunities(
     state: web::Data<AppState>,
     caller: Authorized,
     id: web::Path<Uuid>,
-    query: web::Query<PartyOpportunityQuery>,
+    query: crate::query::Query<PartyOpportunityQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
     let (request, sort) = pagination::sorted(

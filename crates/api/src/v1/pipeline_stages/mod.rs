@@ -82,7 +82,7 @@ pub async fn create_pipeline_stage(
 pub async fn list_pipeline_stages(
     state: web::Data<AppState>,
     _caller: Authorized,
-    query: web::Query<StageListQuery>,
+    query: crate::query::Query<StageListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let updated_since = query::instant("updated_since", query.updated_since)?;
     let (request, sort) =

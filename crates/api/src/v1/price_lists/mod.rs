@@ -59,7 +59,7 @@ kit::create_endpoint!(
 pub async fn list_price_lists(
     state: web::Data<AppState>,
     _caller: Authorized,
-    query: web::Query<PriceListQuery>,
+    query: crate::query::Query<PriceListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let updated_since = query::instant("updated_since", query.updated_since)?;
     let (request, sort) =

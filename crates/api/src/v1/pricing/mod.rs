@@ -38,7 +38,7 @@ pub fn configure(config: &mut ServiceConfig) {
 pub async fn resolve_price(
     state: web::Data<AppState>,
     caller: Authorized,
-    query: web::Query<ResolveQuery>,
+    query: crate::query::Query<ResolveQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
     let mut errors = ValidationErrors::new();

@@ -177,7 +177,7 @@ pub async fn receivables_aging_report(
     request: HttpRequest,
     state: web::Data<AppState>,
     caller: Authorized,
-    params: web::Query<AgingParams>,
+    params: crate::query::Query<AgingParams>,
 ) -> Result<HttpResponse, ApiError> {
     let day = crate::query::date("as_of", params.into_inner().as_of)?;
     let report = AgingReportResponse::from(service::receivables_aging(&state.db, &caller, day).await?);

@@ -292,7 +292,7 @@ pub async fn cases_report(
     request: HttpRequest,
     state: web::Data<AppState>,
     caller: Authorized,
-    params: web::Query<CasesParams>,
+    params: crate::query::Query<CasesParams>,
 ) -> Result<HttpResponse, ApiError> {
     let params = params.into_inner();
     let group_by = params.group_by.unwrap_or(CasesGroupBy::Month);

@@ -138,7 +138,7 @@ pub async fn pipeline_changes_report(
     request: HttpRequest,
     state: web::Data<AppState>,
     caller: Authorized,
-    params: web::Query<ChangesParams>,
+    params: crate::query::Query<ChangesParams>,
 ) -> Result<HttpResponse, ApiError> {
     let params = params.into_inner();
     let window = window(params.from, params.to)?;

@@ -242,7 +242,7 @@ pub async fn sales_performance_report(
     request: HttpRequest,
     state: web::Data<AppState>,
     caller: Authorized,
-    params: web::Query<SalesPerformanceParams>,
+    params: crate::query::Query<SalesPerformanceParams>,
 ) -> Result<HttpResponse, ApiError> {
     let params = params.into_inner();
     let group_by = params.group_by.unwrap_or(SalesPerformanceGroupBy::Owner);

@@ -173,7 +173,7 @@ pub async fn pipeline_report(
     request: HttpRequest,
     state: web::Data<AppState>,
     caller: Authorized,
-    params: web::Query<PipelineParams>,
+    params: crate::query::Query<PipelineParams>,
 ) -> Result<HttpResponse, ApiError> {
     let params = params.into_inner();
     let group_by = params.group_by.unwrap_or(PipelineGroupBy::Stage);

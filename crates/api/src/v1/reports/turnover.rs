@@ -188,7 +188,7 @@ pub async fn turnover_report(
     request: HttpRequest,
     state: web::Data<AppState>,
     caller: Authorized,
-    params: web::Query<TurnoverParams>,
+    params: crate::query::Query<TurnoverParams>,
 ) -> Result<HttpResponse, ApiError> {
     let params = params.into_inner();
     let group_by = params.group_by.unwrap_or(TurnoverGroupBy::Month);

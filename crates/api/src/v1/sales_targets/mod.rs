@@ -57,7 +57,7 @@ kit::create_endpoint!(
 pub async fn list_sales_targets(
     state: web::Data<AppState>,
     caller: Authorized,
-    query: web::Query<SalesTargetListQuery>,
+    query: crate::query::Query<SalesTargetListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
     let filter = SalesTargetFilter {

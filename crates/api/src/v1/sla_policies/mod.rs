@@ -55,7 +55,7 @@ kit::create_endpoint!(
 pub async fn list_sla_policies(
     state: web::Data<AppState>,
     _caller: Authorized,
-    query: web::Query<SlaPolicyListQuery>,
+    query: crate::query::Query<SlaPolicyListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let updated_since = query::instant("updated_since", query.updated_since)?;
     let (request, sort) = pagination::natural_or_updated(

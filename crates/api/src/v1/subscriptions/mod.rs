@@ -181,7 +181,7 @@ pub async fn preview_subscription(
     state: web::Data<AppState>,
     caller: Authorized,
     id: web::Path<Uuid>,
-    query: web::Query<PreviewQuery>,
+    query: crate::query::Query<PreviewQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let count = query.periods.unwrap_or(service::DEFAULT_PREVIEW_PERIODS);
     let (subscription, periods) = service::preview(&state.db, &caller, id.into_inner(), count).await?;

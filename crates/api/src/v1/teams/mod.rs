@@ -53,7 +53,7 @@ kit::create_endpoint!(
 pub async fn list_teams(
     state: web::Data<AppState>,
     _caller: Authorized,
-    query: web::Query<TeamListQuery>,
+    query: crate::query::Query<TeamListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let updated_since = query::instant("updated_since", query.updated_since)?;
     let (request, sort) = pagination::natural_or_updated(

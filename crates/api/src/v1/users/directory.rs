@@ -119,7 +119,7 @@ pub struct UserLookupQuery {
 pub async fn lookup_users(
     state: web::Data<AppState>,
     _caller: Authorized,
-    query: web::Query<UserLookupQuery>,
+    query: crate::query::Query<UserLookupQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
     let (request, sort) = pagination::natural_or_updated(

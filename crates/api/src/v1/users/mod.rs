@@ -57,7 +57,7 @@ kit::create_endpoint!(
 pub async fn list_users(
     state: web::Data<AppState>,
     _caller: Authorized,
-    query: web::Query<UserListQuery>,
+    query: crate::query::Query<UserListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
     let updated_since = query::instant("updated_since", query.updated_since)?;

@@ -112,7 +112,7 @@ pub async fn create_webhook(
 pub async fn list_webhooks(
     state: web::Data<AppState>,
     caller: Authorized,
-    query: web::Query<WebhookListQuery>,
+    query: crate::query::Query<WebhookListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let request = pagination::oldest_first(query.limit, query.cursor.as_deref())?;
     let page = service::list(&state.db, &caller, &request).await?;
@@ -191,7 +191,7 @@ pub async fn list_webhook_deliveries(
     state: web::Data<AppState>,
     caller: Authorized,
     id: web::Path<Uuid>,
-    query: web::Query<DeliveryListQuery>,
+    query: crate::query::Query<DeliveryListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let (_, direction) = pagination::direction(DELIVERY_SORT);
     let request = PageRequest {
