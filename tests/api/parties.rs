@@ -702,3 +702,26 @@ async fn the_history_of_a_party_names_who_changed_what() {
         .await;
     assert_problem(hidden, StatusCode::NOT_FOUND, "not_found").await;
 }
+
+/// `null` clears what may be empty; on a field a party cannot be without (its name, its kind) it
+/// is a 422 naming the field, never a silent "keep", and nothing changes.
+#[tokio::test]
+async fn null_on_a_field_that_cannot_be_cleared_is_refused() {
+    let app = spawn_app().await;
+    let party = app
+        .post_party(&json!({"kind": "organization", "name": "Acme", "email": "a@acme.example"}))
+        .await;
+    let path = format!("/api/v1/parties/{}", party["id"].as_str().unwrap());
+    let response = app.patch(&path, &json!({"name": null, "kind": null})).await;
+    let problem = assert_problem(response, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    let mut fields = error_fields(&problem);
+    fields.sort_unstable();
+    assert_eq!(fields, ["kind", "name"]);
+    let cleared = app.patch(&path, &json!({"email": null})).await;
+    assert_eq!(cleared.status(), StatusCode::OK);
+    let read = app.get_json(&path).await;
+    assert_eq!(
+        (&read["name"], &read["kind"], &read["email"], &read["version"]),
+        (&json!("Acme"), &json!("organization"), &Value::Null, &json!(2))
+    );
+}

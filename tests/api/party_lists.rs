@@ -224,7 +224,11 @@ async fn every_bad_parameter_is_named_in_one_answer() {
     named.sort_unstable();
     assert_eq!(
         named,
-        [("colour", "unknown_parameter"), ("limit", "invalid_value"), ("updated_since", "invalid_value")]
+        [
+            ("colour", "unknown_parameter"),
+            ("limit", "invalid_value"),
+            ("updated_since", "invalid_value")
+        ]
     );
     let updated_since = problem["errors"]
         .as_array()
@@ -233,7 +237,10 @@ async fn every_bad_parameter_is_named_in_one_answer() {
         .find(|e| e["field"] == "updated_since")
         .unwrap();
     let message = updated_since["message"].as_str().unwrap();
-    assert!(message.contains("`yesterday`"), "the message quotes the value: {message}");
+    assert!(
+        message.contains("`yesterday`"),
+        "the message quotes the value: {message}"
+    );
     // The same parameter twice, where the filter is not a list, is named too.
     let twice = app.get("/api/v1/parties?owner_id=a&owner_id=b").await;
     let problem = assert_problem(twice, StatusCode::BAD_REQUEST, "invalid_query").await;

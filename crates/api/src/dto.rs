@@ -33,6 +33,21 @@ where
     Option::<T>::deserialize(deserializer).map(Some)
 }
 
+/// For PATCH bodies: a field that cannot be cleared may be absent (kept), but `null` is refused
+/// (422 naming it), never read as "keep" behind the client's back.
+pub fn not_null<'de, T, D>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    T: Deserialize<'de>,
+    D: Deserializer<'de>,
+{
+    match Option::<T>::deserialize(deserializer)? {
+        Some(value) => Ok(Some(value)),
+        None => Err(serde::de::Error::custom(
+            "cannot be cleared: null is not a value of this field",
+        )),
+    }
+}
+
 /// An `i32` that also accepts a JSON number with a zero fraction (`30.0`): JSON Schema calls that
 /// an integer, so a generated client may send it.
 pub fn whole_i32<'de, D>(deserializer: D) -> Result<Option<i32>, D::Error>

@@ -114,10 +114,11 @@ pub struct ActivityBody {
 #[derive(Debug, Default, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct ActivityPatch {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::dto::not_null")]
+    #[schema(nullable = false)]
     pub kind: Option<ActivityKind>,
-    #[serde(default)]
-    #[schema(min_length = 1, max_length = 200)]
+    #[serde(default, deserialize_with = "crate::dto::not_null")]
+    #[schema(nullable = false, min_length = 1, max_length = 200)]
     pub subject: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(max_length = 10000)]

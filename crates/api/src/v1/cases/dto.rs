@@ -130,13 +130,14 @@ pub struct CaseBody {
 #[derive(Debug, Default, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct CasePatch {
-    #[serde(default)]
-    #[schema(min_length = 1, max_length = 200)]
+    #[serde(default, deserialize_with = "crate::dto::not_null")]
+    #[schema(nullable = false, min_length = 1, max_length = 200)]
     pub subject: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(max_length = 20000)]
     pub description: Option<Option<String>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::dto::not_null")]
+    #[schema(nullable = false)]
     pub party_id: Option<Uuid>,
     #[serde(default, deserialize_with = "double_option")]
     pub contact_id: Option<Option<Uuid>>,
@@ -147,9 +148,11 @@ pub struct CasePatch {
     #[serde(default, deserialize_with = "double_option")]
     pub invoice_id: Option<Option<Uuid>>,
     /// A new priority measures the SLA clock against that priority's policy.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::dto::not_null")]
+    #[schema(nullable = false)]
     pub priority: Option<CasePriority>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::dto::not_null")]
+    #[schema(nullable = false)]
     pub channel: Option<Channel>,
     #[serde(default, deserialize_with = "double_option")]
     pub team_id: Option<Option<Uuid>>,

@@ -80,12 +80,14 @@ pub struct ContractBody {
 #[serde(deny_unknown_fields)]
 pub struct ContractPatch {
     /// Only while a draft.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::dto::not_null")]
+    #[schema(nullable = false)]
     pub party_id: Option<Uuid>,
-    #[serde(default)]
-    #[schema(min_length = 1, max_length = 200)]
+    #[serde(default, deserialize_with = "crate::dto::not_null")]
+    #[schema(nullable = false, min_length = 1, max_length = 200)]
     pub title: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::dto::not_null")]
+    #[schema(nullable = false)]
     pub valid_from: Option<NaiveDate>,
     #[serde(default, deserialize_with = "double_option")]
     pub valid_to: Option<Option<NaiveDate>>,
@@ -100,13 +102,14 @@ pub struct ContractPatch {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
     pub discount_percent: Option<Option<Decimal>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::dto::not_null")]
+    #[schema(nullable = false)]
     pub auto_renew: Option<bool>,
-    #[serde(default)]
-    #[schema(minimum = 1, maximum = 120)]
+    #[serde(default, deserialize_with = "crate::dto::not_null")]
+    #[schema(nullable = false, minimum = 1, maximum = 120)]
     pub renewal_months: Option<u32>,
-    #[serde(default)]
-    #[schema(minimum = 0, maximum = 365)]
+    #[serde(default, deserialize_with = "crate::dto::not_null")]
+    #[schema(nullable = false, minimum = 0, maximum = 365)]
     pub notice_days: Option<u32>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(max_length = 200)]

@@ -68,8 +68,8 @@ pub struct DiscountRuleBody {
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct DiscountRulePatch {
-    #[serde(default)]
-    #[schema(min_length = 1, max_length = 200)]
+    #[serde(default, deserialize_with = "crate::dto::not_null")]
+    #[schema(nullable = false, min_length = 1, max_length = 200)]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "crate::dto::decimal_opt")]
     #[schema(value_type = Option<String>)]
@@ -95,7 +95,8 @@ pub struct DiscountRulePatch {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(pattern = "^[A-Z]{3}$")]
     pub turnover_currency: Option<Option<String>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::dto::not_null")]
+    #[schema(nullable = false)]
     pub active: Option<bool>,
 }
 

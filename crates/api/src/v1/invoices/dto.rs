@@ -179,7 +179,8 @@ pub struct InvoicePatch {
     /// Direct invoices only: replaces every line, completed and priced like new ones. The lines of
     /// an invoice made from an invoice order, or of a credit note, follow that document (422
     /// `lines_follow_source`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::dto::not_null")]
+    #[schema(nullable = false)]
     pub lines: Option<Vec<LineBody>>,
     #[serde(default, deserialize_with = "whole_i32")]
     #[schema(minimum = 0, maximum = 365)]

@@ -121,7 +121,8 @@ pub struct OfferBody {
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct OfferPatch {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::dto::not_null")]
+    #[schema(nullable = false)]
     pub party_id: Option<Uuid>,
     #[serde(default, deserialize_with = "double_option")]
     pub contact_id: Option<Option<Uuid>>,
@@ -129,16 +130,16 @@ pub struct OfferPatch {
     pub opportunity_id: Option<Option<Uuid>>,
     #[serde(default, deserialize_with = "double_option")]
     pub owner_id: Option<Option<Uuid>>,
-    #[serde(default)]
-    #[schema(pattern = "^[A-Z]{3}$")]
+    #[serde(default, deserialize_with = "crate::dto::not_null")]
+    #[schema(nullable = false, pattern = "^[A-Z]{3}$")]
     pub currency: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
     pub valid_until: Option<Option<NaiveDate>>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(max_length = 10000)]
     pub notes: Option<Option<String>>,
-    #[serde(default)]
-    #[schema(max_items = 1000)]
+    #[serde(default, deserialize_with = "crate::dto::not_null")]
+    #[schema(nullable = false, max_items = 1000)]
     pub lines: Option<Vec<OfferLineBody>>,
 }
 

@@ -74,16 +74,18 @@ pub struct OpportunityBody {
 #[derive(Debug, Default, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct OpportunityPatch {
-    #[serde(default)]
-    #[schema(min_length = 1, max_length = 200)]
+    #[serde(default, deserialize_with = "crate::dto::not_null")]
+    #[schema(nullable = false, min_length = 1, max_length = 200)]
     pub title: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::dto::not_null")]
+    #[schema(nullable = false)]
     pub party_id: Option<Uuid>,
     #[serde(default, deserialize_with = "double_option")]
     pub contact_id: Option<Option<Uuid>>,
     #[serde(default, deserialize_with = "double_option")]
     pub owner_id: Option<Option<Uuid>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::dto::not_null")]
+    #[schema(nullable = false)]
     pub stage_id: Option<Uuid>,
     #[serde(default, deserialize_with = "crate::dto::decimal_patch")]
     #[schema(value_type = Option<String>, example = "25000.00")]

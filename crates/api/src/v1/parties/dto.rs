@@ -157,10 +157,11 @@ pub struct PartyBatchBody {
 #[derive(Debug, Default, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct PartyPatch {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::dto::not_null")]
+    #[schema(nullable = false)]
     pub kind: Option<PartyKind>,
-    #[serde(default)]
-    #[schema(min_length = 1, max_length = 200)]
+    #[serde(default, deserialize_with = "crate::dto::not_null")]
+    #[schema(nullable = false, min_length = 1, max_length = 200)]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
     pub organization_id: Option<Option<Uuid>>,

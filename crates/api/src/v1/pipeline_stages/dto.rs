@@ -61,8 +61,8 @@ pub struct StageBody {
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct StagePatch {
-    #[serde(default)]
-    #[schema(min_length = 1, max_length = 100)]
+    #[serde(default, deserialize_with = "crate::dto::not_null")]
+    #[schema(nullable = false, min_length = 1, max_length = 100)]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "whole_i32")]
     #[schema(minimum = 0)]
@@ -71,10 +71,12 @@ pub struct StagePatch {
     #[serde(default, deserialize_with = "crate::dto::decimal_opt")]
     #[schema(value_type = Option<String>, example = "25")]
     pub default_probability: Option<Decimal>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::dto::not_null")]
+    #[schema(nullable = false)]
     pub kind: Option<StageKind>,
     /// A retired stage stays readable and leaves the list; it takes no new opportunities.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::dto::not_null")]
+    #[schema(nullable = false)]
     pub retired: Option<bool>,
 }
 

@@ -50,18 +50,18 @@ pub struct PriceListBody {
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct PriceListPatch {
-    #[serde(default)]
-    #[schema(min_length = 1, max_length = 200)]
+    #[serde(default, deserialize_with = "crate::dto::not_null")]
+    #[schema(nullable = false, min_length = 1, max_length = 200)]
     pub name: Option<String>,
-    #[serde(default)]
-    #[schema(pattern = "^[A-Z]{3}$")]
+    #[serde(default, deserialize_with = "crate::dto::not_null")]
+    #[schema(nullable = false, pattern = "^[A-Z]{3}$")]
     pub currency: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
     pub valid_from: Option<Option<NaiveDate>>,
     #[serde(default, deserialize_with = "double_option")]
     pub valid_to: Option<Option<NaiveDate>>,
-    #[serde(default)]
-    #[schema(max_items = 10000)]
+    #[serde(default, deserialize_with = "crate::dto::not_null")]
+    #[schema(nullable = false, max_items = 10000)]
     pub entries: Option<Vec<PriceListEntry>>,
 }
 

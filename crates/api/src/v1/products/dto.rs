@@ -80,16 +80,17 @@ pub struct ProductBatchBody {
 #[derive(Debug, Default, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct ProductPatch {
-    #[serde(default)]
-    #[schema(min_length = 1, max_length = 64)]
+    #[serde(default, deserialize_with = "crate::dto::not_null")]
+    #[schema(nullable = false, min_length = 1, max_length = 64)]
     pub sku: Option<String>,
-    #[serde(default)]
-    #[schema(min_length = 1, max_length = 200)]
+    #[serde(default, deserialize_with = "crate::dto::not_null")]
+    #[schema(nullable = false, min_length = 1, max_length = 200)]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(max_length = 10000)]
     pub description: Option<Option<String>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::dto::not_null")]
+    #[schema(nullable = false)]
     pub kind: Option<ProductKind>,
     /// `null` restores the kind's default unit.
     #[serde(default, deserialize_with = "double_option")]
@@ -98,8 +99,8 @@ pub struct ProductPatch {
     #[serde(default, deserialize_with = "crate::dto::decimal_opt")]
     #[schema(value_type = Option<String>, example = "1.255")]
     pub list_price: Option<Decimal>,
-    #[serde(default)]
-    #[schema(pattern = "^[A-Z]{3}$")]
+    #[serde(default, deserialize_with = "crate::dto::not_null")]
+    #[schema(nullable = false, pattern = "^[A-Z]{3}$")]
     pub currency: Option<String>,
     #[serde(default, deserialize_with = "crate::dto::decimal_opt")]
     #[schema(value_type = Option<String>, example = "19")]
@@ -107,7 +108,8 @@ pub struct ProductPatch {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(max_length = 100)]
     pub product_group: Option<Option<String>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::dto::not_null")]
+    #[schema(nullable = false)]
     pub active: Option<bool>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(max_length = 200)]

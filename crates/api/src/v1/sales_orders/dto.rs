@@ -139,7 +139,8 @@ impl SalesOrderUpsertBody {
 pub struct SalesOrderPatch {
     #[serde(default, deserialize_with = "double_option")]
     pub owner_id: Option<Option<Uuid>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::dto::not_null")]
+    #[schema(nullable = false)]
     pub order_date: Option<NaiveDate>,
     #[serde(default, deserialize_with = "whole_i32")]
     #[schema(minimum = 0, maximum = 365)]

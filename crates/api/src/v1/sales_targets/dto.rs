@@ -118,11 +118,14 @@ impl From<SalesTargetBody> for SalesTargetInput {
 #[derive(Debug, Default, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct SalesTargetPatch {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::dto::not_null")]
+    #[schema(nullable = false)]
     pub period: Option<TargetPeriod>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::dto::not_null")]
+    #[schema(nullable = false)]
     pub period_start: Option<NaiveDate>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::dto::not_null")]
+    #[schema(nullable = false)]
     pub metric: Option<TargetMetric>,
     #[serde(default, deserialize_with = "crate::dto::decimal_opt")]
     #[schema(value_type = Option<String>, example = "160000.00")]

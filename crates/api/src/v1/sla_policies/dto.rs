@@ -82,21 +82,23 @@ pub struct SlaPolicyBody {
 #[derive(Debug, Default, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct SlaPolicyPatch {
-    #[serde(default)]
-    #[schema(min_length = 1, max_length = 200)]
+    #[serde(default, deserialize_with = "crate::dto::not_null")]
+    #[schema(nullable = false, min_length = 1, max_length = 200)]
     pub name: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::dto::not_null")]
+    #[schema(nullable = false)]
     pub priority: Option<CasePriority>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(max_length = 100)]
     pub customer_group: Option<Option<String>>,
-    #[serde(default)]
-    #[schema(minimum = 1, maximum = 527_040)]
+    #[serde(default, deserialize_with = "crate::dto::not_null")]
+    #[schema(nullable = false, minimum = 1, maximum = 527_040)]
     pub first_response_minutes: Option<i64>,
-    #[serde(default)]
-    #[schema(minimum = 1, maximum = 527_040)]
+    #[serde(default, deserialize_with = "crate::dto::not_null")]
+    #[schema(nullable = false, minimum = 1, maximum = 527_040)]
     pub resolution_minutes: Option<i64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::dto::not_null")]
+    #[schema(nullable = false)]
     pub calendar: Option<CalendarBody>,
 }
 

@@ -123,25 +123,30 @@ pub struct SubscriptionBody {
 #[derive(Debug, Default, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct SubscriptionPatch {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::dto::not_null")]
+    #[schema(nullable = false)]
     pub party_id: Option<Uuid>,
     #[serde(default, deserialize_with = "double_option")]
     pub contract_id: Option<Option<Uuid>>,
-    #[serde(default)]
-    #[schema(pattern = "^[A-Z]{3}$")]
+    #[serde(default, deserialize_with = "crate::dto::not_null")]
+    #[schema(nullable = false, pattern = "^[A-Z]{3}$")]
     pub currency: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::dto::not_null")]
+    #[schema(nullable = false)]
     pub lines: Option<Vec<LineBody>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::dto::not_null")]
+    #[schema(nullable = false)]
     pub interval: Option<Interval>,
-    #[serde(default)]
-    #[schema(minimum = 1, maximum = 12)]
+    #[serde(default, deserialize_with = "crate::dto::not_null")]
+    #[schema(nullable = false, minimum = 1, maximum = 12)]
     pub interval_count: Option<u32>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::dto::not_null")]
+    #[schema(nullable = false)]
     pub start_date: Option<NaiveDate>,
     #[serde(default, deserialize_with = "double_option")]
     pub end_date: Option<Option<NaiveDate>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::dto::not_null")]
+    #[schema(nullable = false)]
     pub billing: Option<Billing>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(max_length = 200)]

@@ -86,20 +86,22 @@ impl From<UserBody> for NewUser {
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct UserPatch {
-    #[serde(default)]
-    #[schema(max_length = 254)]
+    #[serde(default, deserialize_with = "crate::dto::not_null")]
+    #[schema(nullable = false, max_length = 254)]
     pub email: Option<String>,
-    #[serde(default)]
-    #[schema(min_length = 1, max_length = 200)]
+    #[serde(default, deserialize_with = "crate::dto::not_null")]
+    #[schema(nullable = false, min_length = 1, max_length = 200)]
     pub name: Option<String>,
-    #[serde(default)]
-    #[schema(min_length = 12, max_length = 128, format = Password)]
+    #[serde(default, deserialize_with = "crate::dto::not_null")]
+    #[schema(nullable = false, min_length = 12, max_length = 128, format = Password)]
     pub password: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::dto::not_null")]
+    #[schema(nullable = false)]
     pub role: Option<Role>,
     #[serde(default, deserialize_with = "double_option")]
     pub team_id: Option<Option<Uuid>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::dto::not_null")]
+    #[schema(nullable = false)]
     pub active: Option<bool>,
 }
 
