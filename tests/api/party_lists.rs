@@ -246,3 +246,23 @@ async fn every_bad_parameter_is_named_in_one_answer() {
     let problem = assert_problem(twice, StatusCode::BAD_REQUEST, "invalid_query").await;
     assert_eq!(problem["errors"][0]["field"], "owner_id", "{problem}");
 }
+
+/// A filter given more than once means any of its values: the prospects and the customers, in
+/// one list.
+#[tokio::test]
+async fn a_repeated_filter_means_any_of_its_values() {
+    let app = spawn_app().await;
+    for (name, role) in [("Pia", "prospect"), ("Carl", "customer"), ("Sue", "supplier")] {
+        app.post_party(&json!({"kind": "person", "name": name, "roles": [role]})).await;
+    }
+    let names = |page: Value| -> Vec<String> {
+        page["items"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap().to_owned()).collect()
+    };
+    let both = app.get_json("/api/v1/parties?role=prospect&role=customer").await;
+    assert_eq!(names(both), ["Carl", "Pia"]);
+    let one = app.get_json("/api/v1/parties?role=supplier").await;
+    assert_eq!(names(one), ["Sue"]);
+    let bad = app.get("/api/v1/parties?role=prospect&role=robot").await;
+    let problem = assert_problem(bad, StatusCode::BAD_REQUEST, "invalid_query").await;
+    assert_eq!(problem["errors"][0]["field"], "role", "{problem}");
+}

@@ -32,8 +32,8 @@ pub struct ActivityFilter {
     /// The party or the contact: the contact history of a party.
     pub involving: Option<Uuid>,
     pub assignee_id: Option<Uuid>,
-    pub kind: Option<ActivityKind>,
-    pub status: Option<ActivityStatus>,
+    pub kind: Vec<ActivityKind>,
+    pub status: Vec<ActivityStatus>,
     pub opportunity_id: Option<Uuid>,
     pub offer_id: Option<Uuid>,
     pub sales_order_id: Option<Uuid>,
@@ -175,8 +175,8 @@ pub async fn list(
         .eq(Column::SalesOrderId, filter.sales_order_id)
         .eq(Column::InvoiceId, filter.invoice_id)
         .when(filter.involving, involving)
-        .when(filter.kind, |kind| Column::Kind.eq(kind.as_str()))
-        .when(filter.status, |status| Column::Status.eq(status.as_str()))
+        .any_of(&filter.kind, |kind| Column::Kind.eq(kind.as_str()))
+        .any_of(&filter.status, |status| Column::Status.eq(status.as_str()))
         .when(filter.from, after)
         .when(filter.to, |to| Column::OccursAt.lt(to))
         .updated_since(Column::UpdatedAt, filter.updated_since)

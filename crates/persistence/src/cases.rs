@@ -34,8 +34,8 @@ pub enum CaseSort {
 
 #[derive(Debug, Clone, Default)]
 pub struct CaseFilter {
-    pub status: Option<CaseStatus>,
-    pub priority: Option<CasePriority>,
+    pub status: Vec<CaseStatus>,
+    pub priority: Vec<CasePriority>,
     pub team_id: Option<Uuid>,
     pub assignee_id: Option<Uuid>,
     pub party_id: Option<Uuid>,
@@ -97,8 +97,8 @@ pub async fn list(
 ) -> Result<Page<Case>, StoreError> {
     let now = filter.now.unwrap_or_else(Utc::now);
     let condition = Filter::new(Cases::scope(visibility))
-        .when(filter.status, |status| Column::Status.eq(status.as_str()))
-        .when(filter.priority, |priority| Column::Priority.eq(priority.as_str()))
+        .any_of(&filter.status, |status| Column::Status.eq(status.as_str()))
+        .any_of(&filter.priority, |priority| Column::Priority.eq(priority.as_str()))
         .eq(Column::TeamId, filter.team_id)
         .eq(Column::AssigneeId, filter.assignee_id)
         .eq(Column::PartyId, filter.party_id)

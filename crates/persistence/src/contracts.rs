@@ -31,7 +31,7 @@ pub enum ContractSort {
 
 #[derive(Debug, Clone, Default)]
 pub struct ContractFilter {
-    pub status: Option<ContractStatus>,
+    pub status: Vec<ContractStatus>,
     pub party_id: Option<Uuid>,
     pub price_list_id: Option<Uuid>,
     pub external_id: Option<String>,
@@ -81,7 +81,7 @@ pub async fn list(
     request: &PageRequest<ContractSort>,
 ) -> Result<Page<Contract>, StoreError> {
     let condition = Filter::new(Contracts::scope(visibility))
-        .when(filter.status, |status| Column::Status.eq(status.as_str()))
+        .any_of(&filter.status, |status| Column::Status.eq(status.as_str()))
         .eq(Column::PartyId, filter.party_id)
         .eq(Column::PriceListId, filter.price_list_id)
         .equals(Column::ExternalId, filter.external_id.as_deref())

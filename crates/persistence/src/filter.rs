@@ -35,6 +35,17 @@ impl Filter {
         }
     }
 
+    /// Any of `values` (a filter given more than once: `status=draft&status=sent`), when given.
+    pub fn any_of<T: Copy, C: IntoCondition>(self, values: &[T], condition: impl Fn(T) -> C) -> Self {
+        if values.is_empty() {
+            return self;
+        }
+        let any = values
+            .iter()
+            .fold(Condition::any(), |any, value| any.add(condition(*value)));
+        Self(self.0.add(any))
+    }
+
     /// `column` equals `value`, when given.
     pub fn eq<V: Into<Value>>(self, column: impl ColumnTrait, value: Option<V>) -> Self {
         self.when(value, |value| column.eq(value))

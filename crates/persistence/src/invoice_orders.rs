@@ -33,7 +33,7 @@ pub enum InvoiceOrderSort {
 #[derive(Debug, Clone, Default)]
 pub struct InvoiceOrderFilter {
     pub party_id: Option<Uuid>,
-    pub status: Option<InvoiceOrderStatus>,
+    pub status: Vec<InvoiceOrderStatus>,
     /// Invoice orders with a line of this sales order.
     pub sales_order_id: Option<Uuid>,
     /// Text search: invoice orders have no number of their own; the numbers of the sales orders
@@ -149,7 +149,7 @@ pub async fn list(
     };
     let condition = Filter::new(InvoiceOrders::scope(visibility))
         .eq(Column::PartyId, filter.party_id)
-        .when(filter.status, |status| Column::Status.eq(status.as_str()))
+        .any_of(&filter.status, |status| Column::Status.eq(status.as_str()))
         .when(filter.sales_order_id, |id| Column::Id.in_subquery(with_lines_of(&[id])))
         .when(filter.q.as_deref(), q)
         .updated_since(Column::UpdatedAt, filter.updated_since)

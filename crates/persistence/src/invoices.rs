@@ -41,8 +41,8 @@ pub enum InvoiceSort {
 #[derive(Debug, Clone, Default)]
 pub struct InvoiceFilter {
     pub party_id: Option<Uuid>,
-    pub kind: Option<InvoiceKind>,
-    pub status: Option<InvoiceStatus>,
+    pub kind: Vec<InvoiceKind>,
+    pub status: Vec<InvoiceStatus>,
     pub number: Option<String>,
     pub invoice_date_from: Option<NaiveDate>,
     pub invoice_date_to: Option<NaiveDate>,
@@ -300,8 +300,8 @@ pub async fn list(
     };
     let condition = Filter::new(Invoices::scope(visibility))
         .eq(Column::PartyId, filter.party_id)
-        .when(filter.kind, |kind| Column::Kind.eq(kind.as_str()))
-        .when(filter.status, |status| Column::Status.eq(status.as_str()))
+        .any_of(&filter.kind, |kind| Column::Kind.eq(kind.as_str()))
+        .any_of(&filter.status, |status| Column::Status.eq(status.as_str()))
         .equals(Column::Number, filter.number.as_deref())
         .from(Column::InvoiceDate, filter.invoice_date_from)
         .to(Column::InvoiceDate, filter.invoice_date_to)

@@ -32,7 +32,7 @@ pub struct OfferFilter {
     pub owner_id: Option<Uuid>,
     pub opportunity_id: Option<Uuid>,
     /// As of `today`: `expired` and `sent` split the stored `sent` by `valid_until`.
-    pub status: Option<OfferStatus>,
+    pub status: Vec<OfferStatus>,
     pub today: NaiveDate,
     pub number: Option<String>,
     pub external_id: Option<String>,
@@ -152,7 +152,7 @@ pub async fn list(
         .eq(Column::PartyId, filter.party_id)
         .eq(Column::OwnerId, filter.owner_id)
         .eq(Column::OpportunityId, filter.opportunity_id)
-        .when(filter.status, |status| status_on(status, filter.today))
+        .any_of(&filter.status, |status| status_on(status, filter.today))
         .equals(Column::Number, filter.number.as_deref())
         .equals(Column::ExternalId, filter.external_id.as_deref())
         .document_text(Column::Number, Column::PartyId, filter.q.as_deref())

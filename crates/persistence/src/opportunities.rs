@@ -30,7 +30,7 @@ pub struct OpportunityFilter {
     pub owner_id: Option<Uuid>,
     pub party_id: Option<Uuid>,
     pub stage_id: Option<Uuid>,
-    pub status: Option<OpportunityStatus>,
+    pub status: Vec<OpportunityStatus>,
     /// Expected to close on or after this day.
     pub close_from: Option<NaiveDate>,
     /// Expected to close on or before this day.
@@ -126,7 +126,7 @@ pub async fn list(
         .eq(Column::OwnerId, filter.owner_id)
         .eq(Column::PartyId, filter.party_id)
         .eq(Column::StageId, filter.stage_id)
-        .when(filter.status, |status| Column::Status.eq(status.as_str()))
+        .any_of(&filter.status, |status| Column::Status.eq(status.as_str()))
         .from(Column::ExpectedCloseDate, filter.close_from)
         .to(Column::ExpectedCloseDate, filter.close_to)
         .on_days(Column::ClosedAt, filter.closed_from, filter.closed_to)

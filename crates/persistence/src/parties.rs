@@ -28,8 +28,8 @@ pub enum PartySort {
 
 #[derive(Debug, Clone, Default)]
 pub struct PartyFilter {
-    pub kind: Option<PartyKind>,
-    pub role: Option<PartyRole>,
+    pub kind: Vec<PartyKind>,
+    pub role: Vec<PartyRole>,
     pub owner_id: Option<Uuid>,
     pub organization_id: Option<Uuid>,
     pub customer_group: Option<String>,
@@ -103,8 +103,8 @@ pub async fn list(
         |tag: &str| Expr::col(Column::Tags).like(LikeExpr::new(format!("%\"{}\"%", escape_like(tag))).escape('\\'));
     let condition = Filter::new(Parties::scope(visibility))
         .unless(filter.include_archived, Column::ArchivedAt.is_null())
-        .when(filter.kind, |kind| Column::Kind.eq(kind.as_str()))
-        .when(filter.role, |role| {
+        .any_of(&filter.kind, |kind| Column::Kind.eq(kind.as_str()))
+        .any_of(&filter.role, |role| {
             Column::Roles.like(format!("%\"{}\"%", role.as_str()))
         })
         .eq(Column::OwnerId, filter.owner_id)

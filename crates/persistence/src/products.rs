@@ -26,7 +26,7 @@ pub enum ProductSort {
 
 #[derive(Debug, Clone, Default)]
 pub struct ProductFilter {
-    pub kind: Option<ProductKind>,
+    pub kind: Vec<ProductKind>,
     pub product_group: Option<String>,
     pub active: Option<bool>,
     pub sku: Option<String>,
@@ -90,7 +90,7 @@ pub async fn list(
 ) -> Result<Page<Product>, StoreError> {
     let condition = Filter::all()
         .unless(filter.include_archived, Column::ArchivedAt.is_null())
-        .when(filter.kind, |kind| Column::Kind.eq(kind.as_str()))
+        .any_of(&filter.kind, |kind| Column::Kind.eq(kind.as_str()))
         .equals(Column::ProductGroup, filter.product_group.as_deref())
         .eq(Column::Active, filter.active)
         .equals(Column::Sku, filter.sku.as_deref())

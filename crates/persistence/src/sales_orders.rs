@@ -43,7 +43,7 @@ pub struct SalesOrderFilter {
     pub party_id: Option<Uuid>,
     pub owner_id: Option<Uuid>,
     pub offer_id: Option<Uuid>,
-    pub status: Option<SalesOrderStatus>,
+    pub status: Vec<SalesOrderStatus>,
     pub number: Option<String>,
     pub external_id: Option<String>,
     /// Ordered on or after this day…
@@ -367,7 +367,7 @@ pub async fn list(
         .eq(Column::PartyId, filter.party_id)
         .eq(Column::OwnerId, filter.owner_id)
         .eq(Column::OfferId, filter.offer_id)
-        .when(filter.status, |status| Column::Status.eq(status.as_str()))
+        .any_of(&filter.status, |status| Column::Status.eq(status.as_str()))
         .equals(Column::Number, filter.number.as_deref())
         .equals(Column::ExternalId, filter.external_id.as_deref())
         .document_text(Column::Number, Column::PartyId, filter.q.as_deref())

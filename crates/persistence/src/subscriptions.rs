@@ -30,7 +30,7 @@ pub enum SubscriptionSort {
 
 #[derive(Debug, Clone, Default)]
 pub struct SubscriptionFilter {
-    pub status: Option<SubscriptionStatus>,
+    pub status: Vec<SubscriptionStatus>,
     pub party_id: Option<Uuid>,
     pub contract_id: Option<Uuid>,
     pub external_id: Option<String>,
@@ -98,7 +98,7 @@ pub async fn list(
     request: &PageRequest<SubscriptionSort>,
 ) -> Result<Page<Subscription>, StoreError> {
     let condition = Filter::new(Subscriptions::scope(visibility))
-        .when(filter.status, |status| Column::Status.eq(status.as_str()))
+        .any_of(&filter.status, |status| Column::Status.eq(status.as_str()))
         .eq(Column::PartyId, filter.party_id)
         .eq(Column::ContractId, filter.contract_id)
         .equals(Column::ExternalId, filter.external_id.as_deref())

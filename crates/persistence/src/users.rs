@@ -19,7 +19,7 @@ const TABLE: &str = "users";
 
 #[derive(Debug, Clone, Default)]
 pub struct UserFilter {
-    pub role: Option<Role>,
+    pub role: Vec<Role>,
     pub team_id: Option<Uuid>,
     pub active: Option<bool>,
     pub updated_since: Option<DateTime<Utc>>,
@@ -93,7 +93,7 @@ pub async fn list(
     request: &PageRequest<SyncOrder>,
 ) -> Result<Page<User>, StoreError> {
     let condition = Filter::all()
-        .when(filter.role, |role| Column::Role.eq(role.as_str()))
+        .any_of(&filter.role, |role| Column::Role.eq(role.as_str()))
         .eq(Column::TeamId, filter.team_id)
         .eq(Column::Active, filter.active)
         .updated_since(Column::UpdatedAt, filter.updated_since)

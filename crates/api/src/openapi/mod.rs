@@ -159,6 +159,7 @@ pub fn complete(mut openapi: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenA
     for (path, item) in &mut openapi.paths.paths {
         for operation in operation_slots(item).into_iter().flatten() {
             name_the_roles(operation);
+            spell_out_list_filters(operation);
         }
         if path.starts_with("/api/v1/") {
             let operations = operation_slots(item);
@@ -250,6 +251,26 @@ fn name_the_roles(operation: &mut utoipa::openapi::path::Operation) {
         }
         crate::routes::Access::Public => operation.security = Some(Vec::new()),
         crate::routes::Access::Undeclared => {}
+    }
+}
+
+/// A filter that takes a list is written as the parameter repeated (`status=draft&status=sent`)
+/// and means any of them: said explicitly, as generators and linters want it.
+fn spell_out_list_filters(operation: &mut utoipa::openapi::path::Operation) {
+    use utoipa::openapi::path::{ParameterIn, ParameterStyle};
+    use utoipa::openapi::{RefOr, Schema};
+    for parameter in operation.parameters.iter_mut().flatten() {
+        let RefOr::T(parameter) = parameter else { continue };
+        if parameter.parameter_in == ParameterIn::Query && matches!(parameter.schema, Some(RefOr::T(Schema::Array(_))))
+        {
+            parameter.style = Some(ParameterStyle::Form);
+            parameter.explode = Some(true);
+            let said = parameter.description.take().unwrap_or_default();
+            parameter.description = Some(format!(
+                "{said}{}Any of: repeat the parameter for each value.",
+                if said.is_empty() { "" } else { " " }
+            ));
+        }
     }
 }
 

@@ -303,8 +303,10 @@ pub struct ActivityListQuery {
     pub party_id: Option<Uuid>,
     pub contact_id: Option<Uuid>,
     pub assignee_id: Option<Uuid>,
-    pub kind: Option<ActivityKind>,
-    pub status: Option<ActivityStatus>,
+    #[serde(default)]
+    pub kind: Vec<ActivityKind>,
+    #[serde(default)]
+    pub status: Vec<ActivityStatus>,
     /// Activities related to this opportunity.
     pub opportunity_id: Option<Uuid>,
     /// Activities related to this offer.
@@ -342,8 +344,10 @@ pub struct ContactHistoryQuery {
     /// the latest contact first).
     #[param(pattern = "^-?(occurs_at|created_at|updated_at)$")]
     pub sort: Option<String>,
-    pub kind: Option<ActivityKind>,
-    pub status: Option<ActivityStatus>,
+    #[serde(default)]
+    pub kind: Vec<ActivityKind>,
+    #[serde(default)]
+    pub status: Vec<ActivityStatus>,
     pub from: Option<DateTime<Utc>>,
     pub to: Option<DateTime<Utc>>,
 }

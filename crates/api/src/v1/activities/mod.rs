@@ -67,8 +67,8 @@ kit::list_endpoint!(
         contact_id: query.contact_id,
         involving: None,
         assignee_id: query.assignee_id,
-        kind: query.kind.map(Into::into),
-        status: query.status.map(Into::into),
+        kind: query.kind.into_iter().map(Into::into).collect(),
+        status: query.status.into_iter().map(Into::into).collect(),
         opportunity_id: query.opportunity_id,
         offer_id: query.offer_id,
         sales_order_id: query.sales_order_id,
@@ -112,8 +112,8 @@ pub async fn list_party_activities(
         query.cursor.as_deref(),
     )?;
     let filter = ActivityFilter {
-        kind: query.kind.map(Into::into),
-        status: query.status.map(Into::into),
+        kind: query.kind.into_iter().map(Into::into).collect(),
+        status: query.status.into_iter().map(Into::into).collect(),
         from: query::instant("from", query.from)?,
         to: query::instant("to", query.to)?,
         ..ActivityFilter::default()

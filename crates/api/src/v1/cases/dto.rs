@@ -301,8 +301,10 @@ pub struct CaseListQuery {
     /// `updated_at` when `updated_since` is given).
     #[param(pattern = "^-?(created_at|updated_at|number)$")]
     pub sort: Option<String>,
-    pub status: Option<CaseStatus>,
-    pub priority: Option<CasePriority>,
+    #[serde(default)]
+    pub status: Vec<CaseStatus>,
+    #[serde(default)]
+    pub priority: Vec<CasePriority>,
     pub team_id: Option<Uuid>,
     pub assignee_id: Option<Uuid>,
     pub party_id: Option<Uuid>,

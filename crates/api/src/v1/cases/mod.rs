@@ -76,8 +76,8 @@ kit::upsert_endpoint!(
 
 fn filter(query: &CaseListQuery) -> Result<CaseFilter, ApiError> {
     Ok(CaseFilter {
-        status: query.status.map(Into::into),
-        priority: query.priority.map(Into::into),
+        status: query.status.iter().copied().map(Into::into).collect(),
+        priority: query.priority.iter().copied().map(Into::into).collect(),
         team_id: query.team_id,
         assignee_id: query.assignee_id,
         party_id: query.party_id,

@@ -277,7 +277,8 @@ pub struct ContractListQuery {
     /// `updated_at` when `updated_since` is given).
     #[param(pattern = "^-?(created_at|updated_at|number)$")]
     pub sort: Option<String>,
-    pub status: Option<ContractStatus>,
+    #[serde(default)]
+    pub status: Vec<ContractStatus>,
     pub party_id: Option<Uuid>,
     pub price_list_id: Option<Uuid>,
     /// The contract with this id in the integrator's system.

@@ -59,7 +59,7 @@ kit::upsert_endpoint!(
 
 fn filter(query: &ContractListQuery) -> Result<ContractFilter, ApiError> {
     Ok(ContractFilter {
-        status: query.status.map(Into::into),
+        status: query.status.iter().copied().map(Into::into).collect(),
         party_id: query.party_id,
         price_list_id: query.price_list_id,
         external_id: query.external_id.clone(),

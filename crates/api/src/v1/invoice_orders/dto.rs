@@ -180,7 +180,8 @@ pub struct InvoiceOrderListQuery {
     /// when `updated_since` is given).
     #[param(pattern = "^-?(created_at|updated_at)$")]
     pub sort: Option<String>,
-    pub status: Option<InvoiceOrderStatus>,
+    #[serde(default)]
+    pub status: Vec<InvoiceOrderStatus>,
     pub party_id: Option<Uuid>,
     /// Invoice orders with a line of this sales order.
     pub sales_order_id: Option<Uuid>,

@@ -56,7 +56,7 @@ kit::list_endpoint!(
     list_invoice_orders: InvoiceOrder => InvoiceOrderPage, tag = "invoice-orders", query = InvoiceOrderListQuery, sorts = SORTS, default = "created_at",
     filter(query) = InvoiceOrderFilter {
         party_id: query.party_id,
-        status: query.status.map(Into::into),
+        status: query.status.into_iter().map(Into::into).collect(),
         sales_order_id: query.sales_order_id,
         q: query::search(query.q)?,
         updated_since: query::instant("updated_since", query.updated_since)?,

@@ -421,8 +421,10 @@ pub struct InvoiceListQuery {
     /// when `updated_since` is given).
     #[param(pattern = "^-?(created_at|updated_at)$")]
     pub sort: Option<String>,
-    pub kind: Option<InvoiceKind>,
-    pub status: Option<InvoiceStatus>,
+    #[serde(default)]
+    pub kind: Vec<InvoiceKind>,
+    #[serde(default)]
+    pub status: Vec<InvoiceStatus>,
     pub party_id: Option<Uuid>,
     #[param(example = "INV-2026-000001")]
     pub number: Option<String>,

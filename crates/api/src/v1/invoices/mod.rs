@@ -225,8 +225,8 @@ pub async fn list_invoices(
     let day = today();
     let filter = InvoiceFilter {
         party_id: query.party_id,
-        kind: query.kind.map(Into::into),
-        status: query.status.map(Into::into),
+        kind: query.kind.into_iter().map(Into::into).collect(),
+        status: query.status.into_iter().map(Into::into).collect(),
         number: query.number,
         invoice_date_from: query::date("invoice_date_from", query.invoice_date_from)?,
         invoice_date_to: query::date("invoice_date_to", query.invoice_date_to)?,

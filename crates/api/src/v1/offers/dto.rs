@@ -354,7 +354,8 @@ pub struct OfferListQuery {
     #[param(pattern = "^-?(created_at|updated_at|number)$")]
     pub sort: Option<String>,
     /// As of today: `expired` are sent offers past `valid_until`, `sent` the others.
-    pub status: Option<OfferStatus>,
+    #[serde(default)]
+    pub status: Vec<OfferStatus>,
     pub party_id: Option<Uuid>,
     pub owner_id: Option<Uuid>,
     pub opportunity_id: Option<Uuid>,
@@ -383,7 +384,8 @@ pub struct PartyOfferQuery {
     /// `created_at`, `updated_at` or `number`, `-` for descending (default `-created_at`).
     #[param(pattern = "^-?(created_at|updated_at|number)$")]
     pub sort: Option<String>,
-    pub status: Option<OfferStatus>,
+    #[serde(default)]
+    pub status: Vec<OfferStatus>,
 }
 
 crate::pagination::page_of!(

@@ -231,7 +231,8 @@ pub struct OpportunityListQuery {
     pub owner_id: Option<Uuid>,
     pub party_id: Option<Uuid>,
     pub stage_id: Option<Uuid>,
-    pub status: Option<OpportunityStatus>,
+    #[serde(default)]
+    pub status: Vec<OpportunityStatus>,
     /// Only opportunities expected to close on or after this day.
     pub close_from: Option<NaiveDate>,
     /// Only opportunities expected to close on or before this day.
@@ -268,7 +269,8 @@ pub struct PartyOpportunityQuery {
     #[param(pattern = "^-?(created_at|updated_at|title)$")]
     pub sort: Option<String>,
     pub stage_id: Option<Uuid>,
-    pub status: Option<OpportunityStatus>,
+    #[serde(default)]
+    pub status: Vec<OpportunityStatus>,
 }
 
 crate::pagination::page_of!(

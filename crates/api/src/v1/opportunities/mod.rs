@@ -56,7 +56,7 @@ kit::list_endpoint!(
         owner_id: query.owner_id,
         party_id: query.party_id,
         stage_id: query.stage_id,
-        status: query.status.map(Into::into),
+        status: query.status.into_iter().map(Into::into).collect(),
         close_from: query::date("close_from", query.close_from)?,
         close_to: query::date("close_to", query.close_to)?,
         closed_from: query::date("closed_from", query.closed_from)?,
@@ -99,7 +99,7 @@ pub async fn list_party_opportunities(
     )?;
     let filter = OpportunityFilter {
         stage_id: query.stage_id,
-        status: query.status.map(Into::into),
+        status: query.status.into_iter().map(Into::into).collect(),
         ..OpportunityFilter::default()
     };
     let page = service::list_of_party(&state.db, &caller, id.into_inner(), filter, &request).await?;

@@ -259,8 +259,10 @@ pub struct PartyListQuery {
     /// `updated_at` when `updated_since` is given).
     #[param(pattern = "^-?(name|created_at|updated_at)$")]
     pub sort: Option<String>,
-    pub kind: Option<PartyKind>,
-    pub role: Option<PartyRole>,
+    #[serde(default)]
+    pub kind: Vec<PartyKind>,
+    #[serde(default)]
+    pub role: Vec<PartyRole>,
     pub owner_id: Option<Uuid>,
     pub organization_id: Option<Uuid>,
     pub customer_group: Option<String>,

@@ -53,8 +53,8 @@ kit::list_endpoint!(
     /// List parties, filtered, sorted and paginated by cursor.
     list_parties: PartyView => PartyPage, tag = "parties", query = PartyListQuery, sorts = SORTS, default = "name",
     filter(query) = PartyFilter {
-        kind: query.kind.map(Into::into),
-        role: query.role.map(Into::into),
+        kind: query.kind.into_iter().map(Into::into).collect(),
+        role: query.role.into_iter().map(Into::into).collect(),
         owner_id: query.owner_id,
         organization_id: query.organization_id,
         customer_group: query.customer_group,

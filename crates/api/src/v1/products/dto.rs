@@ -216,7 +216,8 @@ pub struct ProductListQuery {
     /// `updated_at` when `updated_since` is given).
     #[param(pattern = "^-?(name|sku|created_at|updated_at)$")]
     pub sort: Option<String>,
-    pub kind: Option<ProductKind>,
+    #[serde(default)]
+    pub kind: Vec<ProductKind>,
     pub product_group: Option<String>,
     pub active: Option<bool>,
     pub sku: Option<String>,

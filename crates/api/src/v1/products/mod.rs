@@ -48,7 +48,7 @@ kit::list_endpoint!(
     /// List the catalog, filtered, sorted and paginated by cursor.
     list_products: Product => ProductPage, tag = "products", query = ProductListQuery, sorts = SORTS, default = "name",
     filter(query) = ProductFilter {
-        kind: query.kind.map(Into::into),
+        kind: query.kind.into_iter().map(Into::into).collect(),
         product_group: query.product_group,
         active: query.active,
         sku: query.sku,

@@ -305,7 +305,8 @@ pub struct SalesOrderListQuery {
     /// `updated_at` when `updated_since` is given).
     #[param(pattern = "^-?(created_at|updated_at|number)$")]
     pub sort: Option<String>,
-    pub status: Option<SalesOrderStatus>,
+    #[serde(default)]
+    pub status: Vec<SalesOrderStatus>,
     pub party_id: Option<Uuid>,
     pub owner_id: Option<Uuid>,
     pub offer_id: Option<Uuid>,

@@ -135,7 +135,7 @@ kit::list_endpoint!(
         party_id: query.party_id,
         owner_id: query.owner_id,
         offer_id: query.offer_id,
-        status: query.status.map(Into::into),
+        status: query.status.into_iter().map(Into::into).collect(),
         number: query.number,
         external_id: query.external_id,
         order_date_from: query::date("order_date_from", query.order_date_from)?,

@@ -310,7 +310,8 @@ pub struct SubscriptionListQuery {
     /// `updated_at` when `updated_since` is given).
     #[param(pattern = "^-?(created_at|updated_at|number)$")]
     pub sort: Option<String>,
-    pub status: Option<SubscriptionStatus>,
+    #[serde(default)]
+    pub status: Vec<SubscriptionStatus>,
     pub party_id: Option<Uuid>,
     pub contract_id: Option<Uuid>,
     /// The subscription with this id in the integrator's system.

@@ -76,7 +76,7 @@ kit::upsert_endpoint!(
 
 fn filter(query: &SubscriptionListQuery) -> Result<SubscriptionFilter, ApiError> {
     Ok(SubscriptionFilter {
-        status: query.status.map(Into::into),
+        status: query.status.iter().copied().map(Into::into).collect(),
         party_id: query.party_id,
         contract_id: query.contract_id,
         external_id: query.external_id.clone(),

@@ -130,7 +130,7 @@ pub async fn lookup_users(
         query.cursor.as_deref(),
     )?;
     let filter = UserFilter {
-        role: None,
+        role: Vec::new(),
         team_id: query.team_id,
         active: query.active,
         updated_since: None,

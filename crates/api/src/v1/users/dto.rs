@@ -176,7 +176,8 @@ pub struct UserListQuery {
     pub limit: Option<u64>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
-    pub role: Option<Role>,
+    #[serde(default)]
+    pub role: Vec<Role>,
     pub team_id: Option<Uuid>,
     pub active: Option<bool>,
     /// Only users changed at or after this instant, oldest change first (the incremental sync).

@@ -69,7 +69,7 @@ pub async fn list_users(
         query.cursor.as_deref(),
     )?;
     let filter = UserFilter {
-        role: query.role.map(Into::into),
+        role: query.role.into_iter().map(Into::into).collect(),
         team_id: query.team_id,
         active: query.active,
         updated_since,
