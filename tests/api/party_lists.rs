@@ -253,10 +253,16 @@ async fn every_bad_parameter_is_named_in_one_answer() {
 async fn a_repeated_filter_means_any_of_its_values() {
     let app = spawn_app().await;
     for (name, role) in [("Pia", "prospect"), ("Carl", "customer"), ("Sue", "supplier")] {
-        app.post_party(&json!({"kind": "person", "name": name, "roles": [role]})).await;
+        app.post_party(&json!({"kind": "person", "name": name, "roles": [role]}))
+            .await;
     }
     let names = |page: Value| -> Vec<String> {
-        page["items"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap().to_owned()).collect()
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["name"].as_str().unwrap().to_owned())
+            .collect()
     };
     let both = app.get_json("/api/v1/parties?role=prospect&role=customer").await;
     assert_eq!(names(both), ["Carl", "Pia"]);
@@ -265,4 +271,30 @@ async fn a_repeated_filter_means_any_of_its_values() {
     let bad = app.get("/api/v1/parties?role=prospect&role=robot").await;
     let problem = assert_problem(bad, StatusCode::BAD_REQUEST, "invalid_query").await;
     assert_eq!(problem["errors"][0]["field"], "role", "{problem}");
+}
+
+/// An empty text filter is left out, as HTML forms send it (`q=`); an empty number, flag, date or
+/// sort is no value of its type and is refused naming it; an empty cursor is the first page.
+#[tokio::test]
+async fn empty_parameters_are_absent_text_or_refused() {
+    let app = spawn_app().await;
+    app.post_party(&json!({"kind": "person", "name": "Pia"})).await;
+    let page = app.get_json("/api/v1/parties?q=&tag=&cursor=").await;
+    assert_eq!(page["items"].as_array().unwrap().len(), 1);
+    let refused = app
+        .get("/api/v1/parties?limit=&include_archived=&updated_since=&sort=&role=")
+        .await;
+    let problem = assert_problem(refused, StatusCode::BAD_REQUEST, "invalid_query").await;
+    let mut fields: Vec<&str> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    fields.sort_unstable();
+    assert_eq!(
+        fields,
+        ["include_archived", "limit", "role", "sort", "updated_since"],
+        "{problem}"
+    );
 }

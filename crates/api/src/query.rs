@@ -17,7 +17,8 @@ use crate::error::{ApiError, ErrorCode};
 const MAX_ERRORS: usize = 20;
 
 /// The query string deserialised as HTML forms send it: a parameter given twice is a list
-/// (`role=prospect&role=customer`, "any of" where the filter is a list), an empty one is absent.
+/// (`role=prospect&role=customer`, "any of" where the filter is a list), an empty text is absent.
+/// An empty value of another type (`limit=`, `to=`) is refused, as any value it cannot be.
 pub struct Query<T>(pub T);
 
 impl<T> Query<T> {
@@ -43,11 +44,37 @@ impl<T: DeserializeOwned> FromRequest for Query<T> {
     }
 }
 
+/// A list's `sort`, such as `-name`. Never empty: the document names its values, and an empty
+/// one is refused like any value not among them.
+#[derive(Debug)]
+pub struct Sort(String);
+
+impl std::ops::Deref for Sort {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Sort {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        if text.is_empty() {
+            return Err(serde::de::Error::custom(
+                "an empty sort: leave it out for the default order",
+            ));
+        }
+        Ok(Sort(text))
+    }
+}
+
 /// `text` as a `T`, or every parameter that stands in the way: each one found is left out and
 /// the rest read again, so one answer names them all (up to [`MAX_ERRORS`]).
 pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
     let mut pairs: Vec<(String, String)> = form_urlencoded::parse(text.as_bytes()).into_owned().collect();
-    let mut errors: Vec<FieldError> = Vec::new();
+    let mut errors = empty_but_not_text::<T>(&pairs);
+    pairs.retain(|(name, _)| !errors.iter().any(|e| e.field == *name));
     loop {
         let encoded = form_urlencoded::Serializer::new(String::new())
             .extend_pairs(&pairs)
@@ -70,6 +97,36 @@ pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
         }
     }
     Err(ApiError::InvalidQuery(errors))
+}
+
+/// The parameters given empty whose type is not text: `serde_html_form` reads any of them as
+/// absent, so each is read alone as the plain URL-encoded deserializer does, which takes an empty
+/// text but no empty number, date or flag. The opaque cursors are exempt: empty is the start.
+fn empty_but_not_text<T: DeserializeOwned>(pairs: &[(String, String)]) -> Vec<FieldError> {
+    const START: &[&str] = &["cursor", "after"];
+    let mut errors: Vec<FieldError> = Vec::new();
+    for (name, _) in pairs
+        .iter()
+        .filter(|(name, value)| value.is_empty() && !START.contains(&name.as_str()))
+    {
+        let alone = form_urlencoded::Serializer::new(String::new())
+            .append_pair(name, "")
+            .finish();
+        if let Err(error) = serde_urlencoded::from_str::<T>(&alone) {
+            let message = error.to_string();
+            let elsewhere = ["missing field", "unknown field"]
+                .iter()
+                .any(|start| message.starts_with(start));
+            if !elsewhere && !errors.iter().any(|e| e.field == *name) {
+                errors.push(FieldError {
+                    field: name.clone(),
+                    code: "invalid_value",
+                    message: format!("may not be empty: {message}"),
+                });
+            }
+        }
+    }
+    errors
 }
 
 /// The parameter an error of serde is about, and what is wrong with it.

@@ -8,6 +8,7 @@ use crate::error::{ErrorCode, FieldProblem, Problem};
 
 mod feed;
 mod headers;
+mod links;
 mod reads;
 
 #[derive(OpenApi)]
@@ -159,7 +160,7 @@ pub fn complete(mut openapi: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenA
     for (path, item) in &mut openapi.paths.paths {
         for operation in operation_slots(item).into_iter().flatten() {
             name_the_roles(operation);
-            spell_out_list_filters(operation);
+            spell_out_query_parameters(operation);
         }
         if path.starts_with("/api/v1/") {
             let operations = operation_slots(item);
@@ -223,6 +224,7 @@ pub fn finished(openapi: &utoipa::openapi::OpenApi) -> serde_json::Value {
     reads::require_what_is_always_sent(&mut document);
     feed::type_the_feed(&mut document);
     headers::declare_response_headers(&mut document);
+    links::link_creates_to_their_records(&mut document);
     document
 }
 
@@ -254,13 +256,28 @@ fn name_the_roles(operation: &mut utoipa::openapi::path::Operation) {
     }
 }
 
-/// A filter that takes a list is written as the parameter repeated (`status=draft&status=sent`)
-/// and means any of them: said explicitly, as generators and linters want it.
-fn spell_out_list_filters(operation: &mut utoipa::openapi::path::Operation) {
+/// Query parameters as generators and linters want them: a sort as the enum of its values, and a
+/// filter that takes a list written as the parameter repeated (`status=draft&status=sent`),
+/// meaning any of them.
+fn spell_out_query_parameters(operation: &mut utoipa::openapi::path::Operation) {
     use utoipa::openapi::path::{ParameterIn, ParameterStyle};
     use utoipa::openapi::{RefOr, Schema};
     for parameter in operation.parameters.iter_mut().flatten() {
         let RefOr::T(parameter) = parameter else { continue };
+        if parameter.parameter_in == ParameterIn::Query
+            && let Some(RefOr::T(Schema::Object(schema))) = parameter.schema.as_mut()
+            && let Some(keys) = schema.pattern.as_deref().and_then(sort_keys)
+        {
+            // `sort` is declared by its keys (`^-?(name|created_at)$`): each, ascending and
+            // descending, is a value a generated client can offer; nothing else type-checks.
+            schema.enum_values = Some(
+                keys.iter()
+                    .flat_map(|key| [key.to_string(), format!("-{key}")])
+                    .map(serde_json::Value::from)
+                    .collect(),
+            );
+            schema.pattern = None;
+        }
         if parameter.parameter_in == ParameterIn::Query && matches!(parameter.schema, Some(RefOr::T(Schema::Array(_))))
         {
             parameter.style = Some(ParameterStyle::Form);
@@ -272,6 +289,12 @@ fn spell_out_list_filters(operation: &mut utoipa::openapi::path::Operation) {
             ));
         }
     }
+}
+
+/// The keys of a sort's pattern, `^-?(name|created_at)$`.
+fn sort_keys(pattern: &str) -> Option<Vec<&str>> {
+    let keys = pattern.strip_prefix("^-?(")?.strip_suffix(")$")?;
+    Some(keys.split('|').collect())
 }
 
 /// The status each shared problem response documents, by its name.

@@ -298,8 +298,8 @@ pub struct ActivityListQuery {
     pub cursor: Option<String>,
     /// `occurs_at`, `created_at` or `updated_at`, `-` for descending (default `occurs_at`;
     /// `updated_at` when `updated_since` is given).
-    #[param(pattern = "^-?(occurs_at|created_at|updated_at)$")]
-    pub sort: Option<String>,
+    #[param(value_type = Option<String>, pattern = "^-?(occurs_at|created_at|updated_at)$")]
+    pub sort: Option<crate::query::Sort>,
     pub party_id: Option<Uuid>,
     pub contact_id: Option<Uuid>,
     pub assignee_id: Option<Uuid>,
@@ -342,8 +342,8 @@ pub struct ContactHistoryQuery {
     pub cursor: Option<String>,
     /// `occurs_at`, `created_at` or `updated_at`, `-` for descending (default `-occurs_at`:
     /// the latest contact first).
-    #[param(pattern = "^-?(occurs_at|created_at|updated_at)$")]
-    pub sort: Option<String>,
+    #[param(value_type = Option<String>, pattern = "^-?(occurs_at|created_at|updated_at)$")]
+    pub sort: Option<crate::query::Sort>,
     #[serde(default)]
     pub kind: Vec<ActivityKind>,
     #[serde(default)]

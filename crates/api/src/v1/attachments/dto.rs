@@ -90,8 +90,8 @@ pub struct AttachmentListQuery {
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
     /// `created_at`, `-` for descending (default `-created_at`: the latest first).
-    #[param(pattern = "^-?(created_at)$")]
-    pub sort: Option<String>,
+    #[param(value_type = Option<String>, pattern = "^-?(created_at)$")]
+    pub sort: Option<crate::query::Sort>,
 }
 
 crate::pagination::page_of!(

@@ -419,8 +419,8 @@ pub struct InvoiceListQuery {
     pub cursor: Option<String>,
     /// `created_at` or `updated_at`, `-` for descending (default `created_at`; `updated_at`
     /// when `updated_since` is given).
-    #[param(pattern = "^-?(created_at|updated_at)$")]
-    pub sort: Option<String>,
+    #[param(value_type = Option<String>, pattern = "^-?(created_at|updated_at)$")]
+    pub sort: Option<crate::query::Sort>,
     #[serde(default)]
     pub kind: Vec<InvoiceKind>,
     #[serde(default)]

@@ -351,8 +351,8 @@ pub struct OfferListQuery {
     pub cursor: Option<String>,
     /// `created_at`, `updated_at` or `number`, `-` for descending (default `created_at`;
     /// `updated_at` when `updated_since` is given).
-    #[param(pattern = "^-?(created_at|updated_at|number)$")]
-    pub sort: Option<String>,
+    #[param(value_type = Option<String>, pattern = "^-?(created_at|updated_at|number)$")]
+    pub sort: Option<crate::query::Sort>,
     /// As of today: `expired` are sent offers past `valid_until`, `sent` the others.
     #[serde(default)]
     pub status: Vec<OfferStatus>,
@@ -382,8 +382,8 @@ pub struct PartyOfferQuery {
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
     /// `created_at`, `updated_at` or `number`, `-` for descending (default `-created_at`).
-    #[param(pattern = "^-?(created_at|updated_at|number)$")]
-    pub sort: Option<String>,
+    #[param(value_type = Option<String>, pattern = "^-?(created_at|updated_at|number)$")]
+    pub sort: Option<crate::query::Sort>,
     #[serde(default)]
     pub status: Vec<OfferStatus>,
 }

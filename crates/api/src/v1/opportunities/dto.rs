@@ -226,8 +226,8 @@ pub struct OpportunityListQuery {
     pub cursor: Option<String>,
     /// `created_at`, `updated_at` or `title`, `-` for descending (default `created_at`;
     /// `updated_at` when `updated_since` is given).
-    #[param(pattern = "^-?(created_at|updated_at|title)$")]
-    pub sort: Option<String>,
+    #[param(value_type = Option<String>, pattern = "^-?(created_at|updated_at|title)$")]
+    pub sort: Option<crate::query::Sort>,
     pub owner_id: Option<Uuid>,
     pub party_id: Option<Uuid>,
     pub stage_id: Option<Uuid>,
@@ -266,8 +266,8 @@ pub struct PartyOpportunityQuery {
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
     /// `created_at`, `updated_at` or `title`, `-` for descending (default `-created_at`).
-    #[param(pattern = "^-?(created_at|updated_at|title)$")]
-    pub sort: Option<String>,
+    #[param(value_type = Option<String>, pattern = "^-?(created_at|updated_at|title)$")]
+    pub sort: Option<crate::query::Sort>,
     pub stage_id: Option<Uuid>,
     #[serde(default)]
     pub status: Vec<OpportunityStatus>,

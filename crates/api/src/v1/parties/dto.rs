@@ -257,8 +257,8 @@ pub struct PartyListQuery {
     pub cursor: Option<String>,
     /// `name`, `created_at` or `updated_at`, `-` for descending (default `name`;
     /// `updated_at` when `updated_since` is given).
-    #[param(pattern = "^-?(name|created_at|updated_at)$")]
-    pub sort: Option<String>,
+    #[param(value_type = Option<String>, pattern = "^-?(name|created_at|updated_at)$")]
+    pub sort: Option<crate::query::Sort>,
     #[serde(default)]
     pub kind: Vec<PartyKind>,
     #[serde(default)]

@@ -214,8 +214,8 @@ pub struct ProductListQuery {
     pub cursor: Option<String>,
     /// `name`, `sku`, `created_at` or `updated_at`, `-` for descending (default `name`;
     /// `updated_at` when `updated_since` is given).
-    #[param(pattern = "^-?(name|sku|created_at|updated_at)$")]
-    pub sort: Option<String>,
+    #[param(value_type = Option<String>, pattern = "^-?(name|sku|created_at|updated_at)$")]
+    pub sort: Option<crate::query::Sort>,
     #[serde(default)]
     pub kind: Vec<ProductKind>,
     pub product_group: Option<String>,

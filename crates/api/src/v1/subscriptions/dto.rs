@@ -308,8 +308,8 @@ pub struct SubscriptionListQuery {
     pub cursor: Option<String>,
     /// `created_at`, `updated_at` or `number`, `-` for descending (default `-created_at`;
     /// `updated_at` when `updated_since` is given).
-    #[param(pattern = "^-?(created_at|updated_at|number)$")]
-    pub sort: Option<String>,
+    #[param(value_type = Option<String>, pattern = "^-?(created_at|updated_at|number)$")]
+    pub sort: Option<crate::query::Sort>,
     #[serde(default)]
     pub status: Vec<SubscriptionStatus>,
     pub party_id: Option<Uuid>,
