@@ -18,6 +18,21 @@ pub async fn get<T: Table>(db: &DatabaseConnection, caller: &Caller, id: Uuid) -
         .ok_or(AppError::not_found(<T::Record as Record>::TYPE))
 }
 
+/// The id of the record with this external id, if the caller sees it; else a 404, whether or not
+/// a record they cannot see has it (an id no record can have, too long or with a NUL, is one).
+pub async fn id_by_external_id<T: Table>(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    external_id: &str,
+) -> Result<Uuid, AppError> {
+    let not_found = || AppError::not_found(<T::Record as Record>::TYPE);
+    let external_id =
+        domain::text::required(external_id, domain::document::EXTERNAL_ID_MAX).map_err(|_| not_found())?;
+    table::id_by_external_id::<T>(db, &external_id, caller.visibility())
+        .await?
+        .ok_or_else(not_found)
+}
+
 /// The record with this id, of a resource every reader sees whole (the catalog, the settings).
 pub async fn any<T: Table>(db: &DatabaseConnection, id: Uuid) -> Result<T::Record, AppError> {
     table::find::<T>(db, id, Visibility::All)

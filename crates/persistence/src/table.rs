@@ -161,6 +161,25 @@ pub async fn find_by_external_id<T: Table>(
     one::<T>(conn, select).await
 }
 
+/// The id of the record with this external id, if the caller sees it (a read: nothing locked).
+pub async fn id_by_external_id<T: Table>(
+    conn: &impl ConnectionTrait,
+    external_id: &str,
+    visibility: Visibility,
+) -> Result<Option<Uuid>, StoreError> {
+    let Some(column) = T::EXTERNAL_ID else {
+        return Ok(None);
+    };
+    Ok(T::Entity::find()
+        .select_only()
+        .column(T::ID)
+        .filter(column.eq(external_id))
+        .filter(T::scope(visibility))
+        .into_tuple::<Uuid>()
+        .one(conn)
+        .await?)
+}
+
 /// Inserts new records' rows (see [`insert_rows`]).
 pub async fn insert<T: Table, A>(
     conn: &impl ConnectionTrait,

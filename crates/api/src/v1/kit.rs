@@ -88,6 +88,38 @@ macro_rules! get_endpoint {
             Ok(crate::v1::kit::current(&$caller, record))
         }
     };
+    // With `external = name in Table`: also `GET /by-external-id/{external_id}`, the same read
+    // found by the key an integrator keeps (a record the caller cannot see is a 404 too).
+    ($(#[doc = $doc:literal])* $name:ident: $record:ty => $response:ident, tag = $tag:literal, id = $id:literal,
+     external = $external:ident in $table:ty, |$db:ident, $caller:ident, $key:ident| $load:expr) => {
+        crate::v1::kit::get_endpoint!($(#[doc = $doc])* $name: $record => $response, tag = $tag, id = $id,
+            |$db, $caller, $key| $load);
+
+        #[doc = concat!("The same read by the record's external id (see `", stringify!($name), "`).")]
+        #[utoipa::path(
+            tag = $tag,
+            params(("external_id" = String, Path, description = "The record's id in the integrator's system")),
+            responses(
+                (status = 200, description = "The record", body = $response,
+                    headers(("ETag" = String, description = "The version, quoted"))),
+                crate::openapi::ReadErrors,
+            ),
+            security(("bearer" = [])),
+            extensions(("x-permission" = json!(<$record as domain::record::Record>::TYPE.read_permission())))
+        )]
+        #[get("/by-external-id/{external_id}")]
+        pub async fn $external(
+            state: actix_web::web::Data<crate::state::AppState>,
+            caller: crate::auth::Authorized,
+            external_id: actix_web::web::Path<String>,
+        ) -> Result<actix_web::HttpResponse, crate::error::ApiError> {
+            let $caller: crate::auth::Caller = *caller;
+            let $db = &state.db;
+            let $key = app::lookup::id_by_external_id::<$table>($db, &$caller, &external_id).await?;
+            let record: $record = $load.await?;
+            Ok(crate::v1::kit::current(&$caller, record))
+        }
+    };
 }
 
 /// `GET` on the collection: a page of the records the caller may see, by `sort` (one of `sorts`;

@@ -29,6 +29,7 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(create_case)
             .service(list_cases)
             .service(upsert_case_by_external_id)
+            .service(get_case_by_external_id)
             .service(get_case)
             .service(update_case)
             .service(get_case_sla)
@@ -112,6 +113,7 @@ kit::nested_list_endpoint!(
 kit::get_endpoint!(
     /// Read a case, with its SLA due times and status now.
     get_case: Case => CaseResponse, tag = "cases", id = "Case id",
+    external = get_case_by_external_id in persistence::cases::Cases,
     |db, caller, id| service::get(db, &caller, id)
 );
 

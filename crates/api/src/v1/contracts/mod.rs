@@ -21,6 +21,7 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(create_contract)
             .service(list_contracts)
             .service(upsert_contract_by_external_id)
+            .service(get_contract_by_external_id)
             .service(get_contract)
             .service(update_contract)
             .service(delete_contract)
@@ -86,6 +87,7 @@ kit::nested_list_endpoint!(
 kit::get_endpoint!(
     /// Read a contract.
     get_contract: Contract => ContractResponse, tag = "contracts", id = "Contract id",
+    external = get_contract_by_external_id in persistence::contracts::Contracts,
     |db, caller, id| service::get(db, &caller, id)
 );
 

@@ -35,6 +35,7 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(create_invoice)
             .service(list_invoices)
             .service(upsert_invoice_by_external_id)
+            .service(get_invoice_by_external_id)
             .service(get_invoice)
             .service(update_invoice)
             .service(delete_invoice)
@@ -268,6 +269,31 @@ pub async fn get_invoice(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let (invoice, payments) = service::get(&state.db, &caller, id.into_inner()).await?;
+    Ok(with_payments(StatusCode::OK, &caller, invoice, payments))
+}
+
+/// Read an invoice or credit note by its external id, as `get_invoice` does.
+#[utoipa::path(
+    tag = "invoices",
+    operation_id = "get_invoice_by_external_id",
+    params(("external_id" = String, Path, description = "The record's id in the integrator's system")),
+    responses(
+        (status = 200, description = "The invoice", body = InvoiceResponse,
+            headers(("ETag" = String, description = "The version, quoted"))),
+        crate::openapi::ReadErrors,
+    ),
+    security(("bearer" = [])),
+    extensions(("x-permission" = json!(Permission::ReadInvoices)))
+)]
+#[get("/by-external-id/{external_id}")]
+pub async fn get_invoice_by_external_id(
+    state: web::Data<AppState>,
+    caller: Authorized,
+    external_id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id =
+        app::lookup::id_by_external_id::<persistence::invoices::Invoices>(&state.db, &caller, &external_id).await?;
+    let (invoice, payments) = service::get(&state.db, &caller, id).await?;
     Ok(with_payments(StatusCode::OK, &caller, invoice, payments))
 }
 

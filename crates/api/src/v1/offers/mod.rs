@@ -27,6 +27,7 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(create_offer)
             .service(list_offers)
             .service(upsert_offer_by_external_id)
+            .service(get_offer_by_external_id)
             .service(get_offer)
             .service(update_offer)
             .service(delete_offer)
@@ -139,6 +140,7 @@ pub async fn list_party_offers(
 kit::get_endpoint!(
     /// Read an offer with its lines, totals and the actions allowed now.
     get_offer: Offer => OfferResponse, tag = "offers", id = "Offer id",
+    external = get_offer_by_external_id in persistence::offers::Offers,
     |db, caller, id| service::get(db, &caller, id)
 );
 

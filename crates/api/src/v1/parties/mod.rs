@@ -21,6 +21,7 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(list_parties)
             .service(batch_upsert_parties)
             .service(upsert_party_by_external_id)
+            .service(get_party_by_external_id)
             .service(get_party)
             .service(list_party_history)
             .service(crate::v1::attachments::list_party_attachments)
@@ -70,6 +71,7 @@ kit::list_endpoint!(
 kit::get_endpoint!(
     /// Read a party (archived ones too).
     get_party: PartyView => PartyResponse, tag = "parties", id = "Party id",
+    external = get_party_by_external_id in persistence::parties::Parties,
     |db, caller, id| async { viewed_one(db, service::get(db, &caller, id).await?).await }
 );
 

@@ -24,6 +24,7 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(list_products)
             .service(batch_upsert_products)
             .service(upsert_product_by_external_id)
+            .service(get_product_by_external_id)
             .service(get_product)
             .service(list_product_history)
             .service(update_product)
@@ -63,6 +64,7 @@ kit::list_endpoint!(
 kit::get_endpoint!(
     /// Read a product (archived ones too).
     get_product: Product => ProductResponse, tag = "products", id = "Product id",
+    external = get_product_by_external_id in persistence::products::Products,
     |db, caller, id| service::get(db, id)
 );
 

@@ -27,6 +27,7 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(create_sales_order)
             .service(list_sales_orders)
             .service(upsert_sales_order_by_external_id)
+            .service(get_sales_order_by_external_id)
             .service(get_sales_order)
             .service(update_sales_order)
             .service(delete_sales_order)
@@ -149,6 +150,7 @@ kit::list_endpoint!(
 kit::get_endpoint!(
     /// Read a sales order with its lines, totals, invoicing state and the actions allowed now.
     get_sales_order: SalesOrder => SalesOrderResponse, tag = "sales-orders", id = "Sales order id",
+    external = get_sales_order_by_external_id in persistence::sales_orders::SalesOrders,
     |db, caller, id| service::get(db, &caller, id)
 );
 

@@ -28,6 +28,7 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(create_subscription)
             .service(list_subscriptions)
             .service(upsert_subscription_by_external_id)
+            .service(get_subscription_by_external_id)
             .service(get_subscription)
             .service(update_subscription)
             .service(delete_subscription)
@@ -104,6 +105,7 @@ kit::nested_list_endpoint!(
 kit::get_endpoint!(
     /// Read a subscription, with the day its next period falls due.
     get_subscription: Subscription => SubscriptionResponse, tag = "subscriptions", id = "Subscription id",
+    external = get_subscription_by_external_id in persistence::subscriptions::Subscriptions,
     |db, caller, id| service::get(db, &caller, id)
 );
 
