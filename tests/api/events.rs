@@ -625,3 +625,53 @@ async fn every_event_carries_its_record_as_the_document_describes_it() {
         assert!(types.contains(expected), "no {expected} event: {types:?}");
     }
 }
+
+/// A consumer that wants some events only asks for them: `type` and `resource_type` (each
+/// repeatable) narrow the feed, pages of a filtered feed may be short or empty while their cursor
+/// moves on, and following the cursors yields exactly the wanted events of the whole feed.
+#[tokio::test]
+async fn the_feed_filtered_by_type_yields_exactly_the_wanted_events() {
+    let app = spawn_app().await;
+    let start = past_start_up(&app).await;
+    let mut parties = Vec::new();
+    for n in 0..7 {
+        let party = app
+            .post_party(&json!({"kind": "person", "name": format!("P{n}")}))
+            .await;
+        app.patch(&format!("/api/v1/parties/{}", id(&party)), &json!({"phone": "+49 1"}))
+            .await;
+        parties.push(party);
+    }
+    app.create_team("North").await;
+    let (all, _) = at_least(&app, start.clone(), 15).await;
+    for (query, wanted) in [
+        ("type=party.updated", vec!["party.updated"]),
+        (
+            "type=party.created&type=team.created",
+            vec!["party.created", "team.created"],
+        ),
+        ("resource_type=team", vec!["team.created"]),
+    ] {
+        let expected: Vec<&Value> = all
+            .iter()
+            .filter(|e| wanted.contains(&e["type"].as_str().unwrap()))
+            .collect();
+        let (mut got, mut cursor) = (Vec::new(), start.clone());
+        loop {
+            let page = app.get_json(&format!("{EVENTS}?{query}&limit=2&after={cursor}")).await;
+            let items = page["items"].as_array().unwrap();
+            assert!(items.len() <= 2);
+            got.extend(items.iter().cloned());
+            let next = page["next_cursor"].as_str().unwrap().to_owned();
+            if items.is_empty() && next == cursor {
+                break;
+            }
+            cursor = next;
+        }
+        let ids = |events: &[&Value]| events.iter().map(|e| e["id"].clone()).collect::<Vec<_>>();
+        assert_eq!(ids(&got.iter().collect::<Vec<_>>()), ids(&expected), "{query}");
+    }
+    let unknown = app.get(&format!("{EVENTS}?resource_type=robot")).await;
+    let problem = assert_problem(unknown, StatusCode::BAD_REQUEST, "invalid_query").await;
+    assert_eq!(problem["errors"][0]["field"], "resource_type[0]");
+}

@@ -330,20 +330,36 @@ async fn a_record_is_read_by_its_external_id() {
     let party = app.customer().await;
     let body = json!({"party_id": id(&party), "notes": "first", "lines": example_lines()});
     for resource in RESOURCES {
-        let created = put_expect(&app, &format!("{resource}/by-external-id/ERP-7"), &body, StatusCode::CREATED).await;
+        let created = put_expect(
+            &app,
+            &format!("{resource}/by-external-id/ERP-7"),
+            &body,
+            StatusCode::CREATED,
+        )
+        .await;
         let response = app.get(&format!("{resource}/by-external-id/ERP-7")).await;
         assert_eq!(response.status(), StatusCode::OK, "{resource}");
         assert_eq!(response.headers()["etag"], "\"1\"");
         let read: Value = response.json().await.unwrap();
-        assert_eq!(read, app.get_json(&format!("{resource}/{}", id(&created))).await, "{resource}");
+        assert_eq!(
+            read,
+            app.get_json(&format!("{resource}/{}", id(&created))).await,
+            "{resource}"
+        );
         let unknown = app.get(&format!("{resource}/by-external-id/ERP-8")).await;
         assert_problem(unknown, StatusCode::NOT_FOUND, "not_found").await;
     }
     let synced = app
-        .put("/api/v1/parties/by-external-id/CRM-1", &json!({"kind": "organization", "name": "Synced"}))
+        .put(
+            "/api/v1/parties/by-external-id/CRM-1",
+            &json!({"kind": "organization", "name": "Synced"}),
+        )
         .await;
     assert_eq!(synced.status(), StatusCode::CREATED);
-    assert_eq!(app.get_json("/api/v1/parties/by-external-id/CRM-1").await["name"], "Synced");
+    assert_eq!(
+        app.get_json("/api/v1/parties/by-external-id/CRM-1").await["name"],
+        "Synced"
+    );
     // A sales user sees only their own parties: another's key is as unknown as a missing one.
     let sales = app.login_as(Role::Sales).await;
     let hidden = app

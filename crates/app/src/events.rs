@@ -31,18 +31,23 @@ pub fn wire_form(event: &Event) -> Value {
     })
 }
 
-/// The page of committed events after `after`.
-pub async fn page(db: &DatabaseConnection, after: Option<&str>, limit: u64) -> Result<EventPage, AppError> {
+/// The page of committed events after `after` that `kinds` takes. Filtered, a page may hold
+/// fewer than `limit`, none even, while its cursor still moves on (`events::SCAN`).
+pub async fn page(
+    db: &DatabaseConnection,
+    after: Option<&str>,
+    limit: u64,
+    kinds: &events::Kinds,
+) -> Result<EventPage, AppError> {
     let start = after
         .filter(|text| !text.is_empty())
         .map(decode)
         .transpose()?
         .unwrap_or_default();
-    let found = events::after(db, start, limit).await?;
-    let last = found.last().map_or(start, |event| event.position);
+    let (found, resume) = events::after_of_kinds(db, start, limit, kinds).await?;
     Ok(EventPage {
         items: found,
-        next_cursor: encode(last),
+        next_cursor: encode(resume),
     })
 }
 

@@ -111,7 +111,18 @@ pub(crate) fn insert(backend: DbBackend, events: &[NewEvent<'_>], offset: usize)
 
 /// Up to `limit` committed events after `position`, in feed order.
 pub async fn after(conn: &impl ConnectionTrait, position: Position, limit: u64) -> Result<Vec<Event>, StoreError> {
-    let mut select = Entity::find()
+    committed_after(conn, position)
+        .limit(limit)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(to_event)
+        .collect()
+}
+
+/// The events a reader may pass after `position`, in the feed's order.
+fn committed_after(conn: &impl ConnectionTrait, position: Position) -> sea_orm::Select<Entity> {
+    let select = Entity::find()
         .filter(
             Condition::any().add(Column::Tx.gt(position.tx)).add(
                 Condition::all()
@@ -120,14 +131,80 @@ pub async fn after(conn: &impl ConnectionTrait, position: Position, limit: u64) 
             ),
         )
         .order_by_asc(Column::Tx)
-        .order_by_asc(Column::Seq)
-        .limit(limit);
+        .order_by_asc(Column::Seq);
     if conn.get_database_backend() == DbBackend::Postgres {
-        select = select.filter(Expr::cust(
+        return select.filter(Expr::cust(
             r#""events"."tx" < pg_snapshot_xmin(pg_current_snapshot())::text::bigint"#,
         ));
     }
-    select.all(conn).await?.into_iter().map(to_event).collect()
+    select
+}
+
+/// At most this many events are looked at by one filtered read: a rare type costs a look at this
+/// many, never at the whole feed, and the reader's cursor moves past them all the same.
+pub const SCAN: u64 = 2_000;
+
+/// Which events a reader takes: of any of these types (`offer.accepted`), and of any of these
+/// resource types (`invoice`); an empty list takes all.
+#[derive(Debug, Default)]
+pub struct Kinds {
+    pub types: Vec<String>,
+    pub resource_types: Vec<String>,
+}
+
+impl Kinds {
+    fn takes(&self, kind: &str, resource_type: &str) -> bool {
+        let any = |list: &[String], value: &str| list.is_empty() || list.iter().any(|wanted| wanted == value);
+        any(&self.types, kind) && any(&self.resource_types, resource_type)
+    }
+}
+
+/// The events after `position` that `kinds` takes, at most `limit`, and the position to resume
+/// from: after the last one returned, or, when fewer matched, after the last one looked at.
+pub async fn after_of_kinds(
+    conn: &impl ConnectionTrait,
+    position: Position,
+    limit: u64,
+    kinds: &Kinds,
+) -> Result<(Vec<Event>, Position), StoreError> {
+    if kinds.types.is_empty() && kinds.resource_types.is_empty() {
+        let found = after(conn, position, limit).await?;
+        let resume = found.last().map_or(position, |event| event.position);
+        return Ok((found, resume));
+    }
+    let looked_at: Vec<(i64, i64, String, String)> = committed_after(conn, position)
+        .select_only()
+        .columns([Column::Tx, Column::Seq, Column::Kind, Column::ResourceType])
+        .limit(SCAN)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let (mut taken, mut resume) = (Vec::new(), position);
+    for (tx, seq, kind, resource_type) in looked_at {
+        if taken.len() as u64 == limit {
+            break;
+        }
+        resume = Position { tx, seq };
+        if kinds.takes(&kind, &resource_type) {
+            taken.push(resume);
+        }
+    }
+    if taken.is_empty() {
+        return Ok((Vec::new(), resume));
+    }
+    let at = taken.iter().fold(Condition::any(), |any, p| {
+        any.add(Condition::all().add(Column::Tx.eq(p.tx)).add(Column::Seq.eq(p.seq)))
+    });
+    let found = Entity::find()
+        .filter(at)
+        .order_by_asc(Column::Tx)
+        .order_by_asc(Column::Seq)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(to_event)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((found, resume))
 }
 
 /// Where the feed ends now: the position of its last committed event that a reader may pass.

@@ -17,6 +17,16 @@ pub struct EventQuery {
     /// 1–200, default 50.
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u64>,
+    /// Only events of these types (`offer.accepted`). A filtered page may hold fewer events than
+    /// `limit`, or none, while `next_cursor` moves on: keep paging until a page comes back empty
+    /// with the cursor you sent.
+    #[serde(default, rename = "type")]
+    #[param(rename = "type", max_items = 50)]
+    pub types: Vec<String>,
+    /// Only events of these resource types (`invoice`, `sales_order`).
+    #[serde(default)]
+    #[param(max_items = 50)]
+    pub resource_type: Vec<String>,
 }
 
 /// One committed change.

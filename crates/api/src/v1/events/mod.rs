@@ -7,6 +7,7 @@ pub mod dto;
 
 use actix_web::{HttpResponse, get, web};
 use domain::access::Permission;
+use domain::resource::ResourceType;
 
 use self::dto::{EventPage, EventQuery};
 use crate::auth::Authorized;
@@ -15,6 +16,9 @@ use crate::pagination;
 use crate::state::AppState;
 use app::events as service;
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
+
+/// The most values of one filter of the feed (as documented on `EventQuery`).
+const MAX_KINDS: usize = 50;
 
 pub fn configure(config: &mut ServiceConfig) {
     config.service(scope("/events").service(list_events));
@@ -42,6 +46,32 @@ pub async fn list_events(
     query: crate::query::Query<EventQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let limit = pagination::limit(query.limit)?;
-    let page = service::page(&state.db, query.after.as_deref(), limit).await?;
+    let query = query.into_inner();
+    for (name, given) in [
+        ("type", query.types.len()),
+        ("resource_type", query.resource_type.len()),
+    ] {
+        if given > MAX_KINDS {
+            return Err(ApiError::InvalidQuery(vec![domain::validation::FieldError {
+                field: name.to_owned(),
+                code: "too_many",
+                message: format!("at most {MAX_KINDS} values"),
+            }]));
+        }
+    }
+    for (i, resource_type) in query.resource_type.iter().enumerate() {
+        if ResourceType::parse(resource_type).is_none_or(|known| known == ResourceType::Webhook) {
+            return Err(ApiError::InvalidQuery(vec![domain::validation::FieldError {
+                field: format!("resource_type[{i}]"),
+                code: "invalid_value",
+                message: format!("`{resource_type}` is no resource type of the feed"),
+            }]));
+        }
+    }
+    let kinds = persistence::events::Kinds {
+        types: query.types,
+        resource_types: query.resource_type,
+    };
+    let page = service::page(&state.db, query.after.as_deref(), limit, &kinds).await?;
     Ok(HttpResponse::Ok().json(EventPage::from(page)))
 }
