@@ -216,12 +216,23 @@ pub fn pool_stats(db: &DatabaseConnection) -> PoolStats {
 /// the planner's statistics (without them it plans on none) and, on PostgreSQL, vacuums, which
 /// marks the pages all-visible so index-only scans need not visit the table (visibility's
 /// `parties(owner_id, id)` read would otherwise scan all the parties).
+///
+/// On PostgreSQL the vacuum reads every page the load wrote (millions of events): it runs on a
+/// connection of its own without the statement timeout the pool sets for requests, which it
+/// outlasted on a busy machine.
 pub async fn settle(db: &DatabaseConnection) -> Result<(), DbErr> {
-    let settle = match db.get_database_backend() {
-        DbBackend::Postgres => "VACUUM ANALYZE",
-        _ => "ANALYZE",
-    };
-    db.execute_unprepared(settle).await?;
+    if db.get_database_backend() != DbBackend::Postgres {
+        db.execute_unprepared("ANALYZE").await?;
+        return Ok(());
+    }
+    let failed = |error: sea_orm::sqlx::Error| DbErr::Custom(format!("settling the tables: {error}"));
+    let mut conn = db.get_postgres_connection_pool().acquire().await.map_err(failed)?;
+    for statement in ["SET statement_timeout = 0", "VACUUM ANALYZE", "RESET statement_timeout"] {
+        sea_orm::sqlx::raw_sql(statement)
+            .execute(&mut *conn)
+            .await
+            .map_err(failed)?;
+    }
     Ok(())
 }
 
