@@ -95,7 +95,7 @@ macro_rules! get_endpoint {
         crate::v1::kit::get_endpoint!($(#[doc = $doc])* $name: $record => $response, tag = $tag, id = $id,
             |$db, $caller, $key| $load);
 
-        #[doc = concat!("The same read by the record's external id (see `", stringify!($name), "`).")]
+        /// Read the record by its external id: the same answer as the read by id.
         #[utoipa::path(
             tag = $tag,
             params(("external_id" = String, Path, description = "The record's id in the integrator's system")),
