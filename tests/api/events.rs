@@ -671,6 +671,8 @@ async fn the_feed_filtered_by_type_yields_exactly_the_wanted_events() {
         let ids = |events: &[&Value]| events.iter().map(|e| e["id"].clone()).collect::<Vec<_>>();
         assert_eq!(ids(&got.iter().collect::<Vec<_>>()), ids(&expected), "{query}");
     }
+    // An empty type is a text like any other (no event has it); an empty resource type is none.
+    assert_eq!(app.get(&format!("{EVENTS}?type=")).await.status(), StatusCode::OK);
     let unknown = app.get(&format!("{EVENTS}?resource_type=robot")).await;
     let problem = assert_problem(unknown, StatusCode::BAD_REQUEST, "invalid_query").await;
     assert_eq!(problem["errors"][0]["field"], "resource_type[0]");

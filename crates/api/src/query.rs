@@ -112,8 +112,18 @@ fn empty_but_not_text<T: DeserializeOwned>(pairs: &[(String, String)]) -> Vec<Fi
         let alone = form_urlencoded::Serializer::new(String::new())
             .append_pair(name, "")
             .finish();
-        if let Err(error) = serde_urlencoded::from_str::<T>(&alone) {
-            let message = error.to_string();
+        // A list takes no value from the plain deserializer: its items are read as forms send
+        // them, where an empty text item is fine and an empty enum item is not.
+        let read = serde_urlencoded::from_str::<T>(&alone)
+            .map(drop)
+            .map_err(|e| e.to_string());
+        let read = match read {
+            Err(message) if message.contains("expected a sequence") => serde_html_form::from_str::<T>(&alone)
+                .map(drop)
+                .map_err(|e| e.to_string()),
+            other => other,
+        };
+        if let Err(message) = read {
             let elsewhere = ["missing field", "unknown field"]
                 .iter()
                 .any(|start| message.starts_with(start));
