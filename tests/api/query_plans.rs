@@ -110,19 +110,31 @@ fn lists(document: &Value) -> Vec<(String, Vec<Value>)> {
 }
 
 /// The queries to try on one list: none, each parameter alone (each value of an enum, each
-/// documented sort both ways) and the second page.
+/// documented sort key), two values of a list filter at once, and the second page.
 async fn queries(app: &TestApp, document: &Value, path: &str, parameters: &[Value], samples: &Samples) -> Vec<String> {
     let mut queries = vec!["limit=50".to_owned()];
     for parameter in parameters {
         let name = parameter["name"].as_str().unwrap();
         let schema = &resolve(document, &parameter["schema"]);
-        let values: Vec<String> = if name == "sort" {
-            sorts(schema["pattern"].as_str().unwrap_or_default())
-        } else if let Some(values) = schema["enum"].as_array().or(schema["items"]["enum"].as_array()) {
+        // A list filter (`kind=a&kind=b`) is tried with each of its values, and with two at once.
+        let items = (schema["type"] == "array").then(|| resolve(document, &schema["items"]));
+        let schema = items.as_ref().unwrap_or(schema);
+        let values: Vec<String> = if let Some(values) = schema["enum"].as_array() {
             values.iter().map(|v| v.as_str().unwrap().to_owned()).collect()
         } else {
             samples.value(path, name, schema).into_iter().collect()
         };
+        assert!(
+            name != "sort" || !values.is_empty(),
+            "GET {path}: no documented sort keys in {schema}"
+        );
+        if items.is_some() && values.len() >= 2 {
+            queries.push(format!(
+                "{name}={}&{name}={}",
+                urlencode(&values[0]),
+                urlencode(&values[1])
+            ));
+        }
         queries.extend(values.into_iter().map(|value| format!("{name}={}", urlencode(&value))));
     }
     let first = get(app, &app.admin_token, &format!("{path}?limit=50")).await;
@@ -146,16 +158,6 @@ fn resolve(document: &Value, schema: &Value) -> Value {
         }
         None => schema.clone(),
     }
-}
-
-/// `^-?(name|created_at)$` → `name`, `-name`, `created_at`, `-created_at`.
-fn sorts(pattern: &str) -> Vec<String> {
-    let inner = pattern.trim_start_matches("^-?(").trim_end_matches(")$");
-    inner
-        .split('|')
-        .filter(|field| !field.is_empty())
-        .flat_map(|field| [field.to_owned(), format!("-{field}")])
-        .collect()
 }
 
 /// Ids and values of the seeded data to fill paths and filters with.
