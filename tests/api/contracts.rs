@@ -28,7 +28,7 @@ async fn act(app: &TestApp, contract: &Value, action: &str, body: Option<&Value>
 async fn activated(app: &TestApp, body: Value) -> Value {
     let draft = app.post_expect(CONTRACTS, &body, StatusCode::CREATED).await;
     assert_eq!(draft["status"], "draft");
-    assert_eq!(draft["allowed_actions"], json!(["activate"]));
+    assert_eq!(draft["allowed_actions"], json!(["activate", "update", "delete"]));
     let response = act(app, &draft, "activate", None).await;
     assert_eq!(response.status(), StatusCode::OK);
     response.json().await.unwrap()
@@ -92,7 +92,7 @@ async fn a_running_contract_prices_the_partys_new_documents_until_its_terminatio
     assert_eq!(contract["number"], "CT-2026-000001");
     assert_eq!(contract["status"], "active");
     assert_eq!(contract["activated_on"], "2026-03-02");
-    assert_eq!(contract["allowed_actions"], json!(["terminate"]));
+    assert_eq!(contract["allowed_actions"], json!(["terminate", "update"]));
 
     // Its price list before the party's, its discount beating the rule's, its payment terms.
     assert_eq!(

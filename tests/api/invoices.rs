@@ -98,7 +98,7 @@ async fn from_accepted_offer_to_a_paid_invoice_and_its_credit_note() {
         (draft["status"].as_str(), draft["number"].as_str()),
         (Some("draft"), None)
     );
-    assert_eq!(draft["allowed_actions"], json!(["issue"]));
+    assert_eq!(draft["allowed_actions"], json!(["issue", "update", "delete"]));
     // 2 × 19.99 = 39.98 + 22.50 at 20 %; 8.79 at 7 %.
     assert_eq!(
         (&draft["net_total"], &draft["tax_total"], &draft["total"]),

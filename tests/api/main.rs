@@ -5,6 +5,7 @@
 #![allow(clippy::disallowed_methods)]
 
 mod activities;
+mod allowed_actions;
 mod attachments;
 mod auth;
 mod batch;

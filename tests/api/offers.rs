@@ -69,7 +69,10 @@ async fn the_worked_example_comes_out_to_the_cent() {
         json!([{"rate": "7", "net": "8.79", "tax": "0.62"}, {"rate": "20", "net": "82.47", "tax": "16.49"}])
     );
     assert_eq!(created["optional_total"], "0.00");
-    assert_eq!(created["allowed_actions"], json!(["send", "cancel"]));
+    assert_eq!(
+        created["allowed_actions"],
+        json!(["send", "cancel", "update", "delete"])
+    );
     assert_eq!(created["lines"][2]["unit_price"], "1.255");
     assert_eq!(
         app.get_json(&location).await,
@@ -400,7 +403,7 @@ async fn a_customer_accepts_some_optional_lines_and_the_opportunity_is_won() {
         (&json!("191.26"), &json!("37.11"), &json!("228.37"))
     );
     assert_eq!(accepted["optional_total"], "100.00");
-    assert_eq!(accepted["allowed_actions"], json!([]));
+    assert_eq!(accepted["allowed_actions"], json!(["convert"]));
 
     let won = app.get_json(&format!("/api/v1/opportunities/{}", id(&deal))).await;
     assert_eq!(

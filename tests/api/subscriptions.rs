@@ -28,7 +28,7 @@ async fn subscribed(app: &TestApp, party: &Value, product: &Value, start: &str) 
     let draft = app.post_expect(SUBSCRIPTIONS, &body, StatusCode::CREATED).await;
     assert_eq!(
         (&draft["status"], &draft["allowed_actions"]),
-        (&json!("draft"), &json!(["activate"]))
+        (&json!("draft"), &json!(["activate", "update", "delete"]))
     );
     let path = format!("{SUBSCRIPTIONS}/{}/activate", id(&draft));
     let response = app.post_as(&app.admin_token, &path, None).await;

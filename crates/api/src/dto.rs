@@ -24,6 +24,35 @@ macro_rules! mirror_enum {
 }
 pub(crate) use mirror_enum;
 
+/// The `…Action` enum of a document, from the transitions of its domain enum plus what is done
+/// with it by other means (`update`, `delete`, deriving the next document): only domain → API.
+macro_rules! actions_enum {
+    ($dto:ident <- $domain:path { $($variant:ident),+ $(,)? }) => {
+        impl From<$domain> for $dto {
+            fn from(value: $domain) -> Self {
+                match value { $(<$domain>::$variant => $dto::$variant),+ }
+            }
+        }
+    };
+}
+pub(crate) use actions_enum;
+
+/// A document's `allowed_actions`: its `transitions` when the caller `may_act`, then each action
+/// of `also` whose condition (state and permission, worked out by the caller) holds.
+pub fn allowed_actions<T, A: From<T>>(
+    may_act: bool,
+    transitions: Vec<T>,
+    also: impl IntoIterator<Item = (A, bool)>,
+) -> Vec<A> {
+    let transitions = transitions.into_iter().filter(|_| may_act).map(A::from);
+    transitions
+        .chain(
+            also.into_iter()
+                .filter_map(|(action, allowed)| allowed.then_some(action)),
+        )
+        .collect()
+}
+
 /// For PATCH bodies: tells an absent field (`None`) from an explicit `null` (`Some(None)`).
 pub fn double_option<'de, T, D>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
 where

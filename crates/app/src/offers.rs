@@ -87,6 +87,7 @@ async fn insert_new(
         sent_at: None,
         closed_at: None,
         external_id,
+        sales_order_id: None,
         version: 1,
         created_at: at,
         updated_at: at,

@@ -1,5 +1,6 @@
-//! The offers and their lines. An offer is read with its lines (lists too: two queries per page),
-//! and its lines are written in one statement.
+//! The offers and their lines. An offer is read with its lines (lists too: two queries per page,
+//! a third when the page has accepted offers, for the orders they became), and its lines are
+//! written in one statement.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::currency::Currency;
@@ -78,9 +79,22 @@ impl Table for Offers {
     const SCOPE: Scope<Column> = Scope::Owner(Column::OwnerId);
     const EXTERNAL_ID: Option<Column> = Some(Column::ExternalId);
 
-    /// The offers of `rows`, in their order, each with its lines (one query for all of them).
+    /// The offers of `rows`, in their order, each with its lines (one query for all of them) and,
+    /// when accepted, the order it became (one more).
     async fn load(conn: &impl ConnectionTrait, rows: Vec<Model>) -> Result<Vec<Offer>, StoreError> {
-        lines::attach_loaded::<line::Entity, _, _, _>(conn, rows, |m| m.id, to_line, to_offer).await
+        let mut offers = lines::attach_loaded::<line::Entity, _, _, _>(conn, rows, |m| m.id, to_line, to_offer).await?;
+        let accepted: Vec<Uuid> = offers
+            .iter()
+            .filter(|o| o.status == OfferStatus::Accepted)
+            .map(|o| o.id)
+            .collect();
+        if !accepted.is_empty() {
+            let orders = crate::sales_orders::ids_of_offers(conn, &accepted).await?;
+            for offer in &mut offers {
+                offer.sales_order_id = orders.get(&offer.id).copied();
+            }
+        }
+        Ok(offers)
     }
 }
 
@@ -257,6 +271,7 @@ fn to_offer(m: Model, lines: Vec<OfferLine>) -> Result<Offer, StoreError> {
         sent_at: m.sent_at,
         closed_at: m.closed_at,
         external_id: m.external_id,
+        sales_order_id: None,
         version: m.version,
         created_at: m.created_at,
         updated_at: m.updated_at,

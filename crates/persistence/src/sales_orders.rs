@@ -158,6 +158,22 @@ pub async fn id_of_offer(conn: &impl ConnectionTrait, offer_id: Uuid) -> Result<
         .map(|m| m.id))
 }
 
+/// The orders these offers became, by offer id (an offer converts once).
+pub async fn ids_of_offers(conn: &impl ConnectionTrait, offer_ids: &[Uuid]) -> Result<HashMap<Uuid, Uuid>, StoreError> {
+    let rows: Vec<(Option<Uuid>, Uuid)> = Entity::find()
+        .select_only()
+        .column(Column::OfferId)
+        .column(Column::Id)
+        .filter(Column::OfferId.is_in(offer_ids.iter().copied()))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(offer, order)| Some((offer?, order)))
+        .collect())
+}
+
 /// The orders with these ids that the caller sees, by number, with their lines.
 pub async fn find_many(
     conn: &impl ConnectionTrait,

@@ -168,7 +168,7 @@ pub async fn update(
 /// Deletes a draft; a contract once activated is a record of what was agreed (409).
 pub async fn delete(db: &DatabaseConnection, caller: &Caller, id: Uuid, if_match: Option<i32>) -> Result<(), AppError> {
     versioned::delete::<Contracts>(db, caller, id, if_match, async |txn, current| {
-        if current.state.status != ContractStatus::Draft {
+        if !current.is_deletable() {
             return Err(immutable(current, "only drafts can be deleted"));
         }
         Ok(contracts::delete(txn, current.id).await?)

@@ -118,6 +118,7 @@ fn offer(
         sent_at: None,
         closed_at: None,
         external_id: None,
+        sales_order_id: None,
         version: 1,
         created_at: at,
         updated_at: at,

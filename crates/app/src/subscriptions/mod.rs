@@ -13,7 +13,7 @@ use domain::resource::ResourceType;
 use domain::sales_order::SalesOrderFields;
 use domain::subscription::period::Period;
 use domain::subscription::{CancelAt, Outcome, Subscription, SubscriptionFields, SubscriptionInput};
-use domain::subscription::{SubscriptionAction, SubscriptionState, SubscriptionStatus};
+use domain::subscription::{SubscriptionAction, SubscriptionState};
 use domain::transition::TransitionError;
 use domain::validation::ValidationErrors;
 use persistence::contracts::Contracts;
@@ -204,7 +204,7 @@ async fn revised(
 /// Deletes a draft; one activated stays, with what it billed (409).
 pub async fn delete(db: &DatabaseConnection, caller: &Caller, id: Uuid, if_match: Option<i32>) -> Result<(), AppError> {
     versioned::delete::<Subscriptions>(db, caller, id, if_match, async |txn, current| {
-        if current.state.status != SubscriptionStatus::Draft {
+        if !current.is_deletable() {
             return Err(immutable(current));
         }
         Ok(subscriptions::delete(txn, current.id).await?)

@@ -146,6 +146,11 @@ impl Contract {
         matches!(self.state.status, ContractStatus::Draft | ContractStatus::Active)
     }
 
+    /// Whether it may be deleted: only a draft; once activated it is a record of what was agreed.
+    pub fn is_deletable(&self) -> bool {
+        self.state.status == ContractStatus::Draft
+    }
+
     /// Whether its conditions apply to a document dated `date`: it was activated, and `date` lies
     /// in its term, counting the renewals it will get and a termination given.
     pub fn applies_on(&self, date: NaiveDate) -> bool {

@@ -54,6 +54,7 @@ pub(crate) fn offer(lines: Vec<OfferLineInput>, status: OfferStatus) -> Offer {
         sent_at: None,
         closed_at: None,
         external_id: None,
+        sales_order_id: None,
         version: 1,
         created_at: at,
         updated_at: at,

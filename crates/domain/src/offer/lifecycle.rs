@@ -33,6 +33,11 @@ impl Offer {
         }
     }
 
+    /// Whether it may become a sales order now: accepted, and not converted yet.
+    pub fn is_convertible(&self) -> bool {
+        self.status == S::Accepted && self.sales_order_id.is_none()
+    }
+
     /// The offer in `status` after `action` at `at`: sending stamps `sent_at`, every other
     /// action closes the offer.
     #[must_use]
@@ -142,6 +147,7 @@ impl Offer {
             closed_at: None,
             // External ids are unique: the service moves it over (see `revise`).
             external_id: None,
+            sales_order_id: None,
             version: 1,
             created_at: at,
             updated_at: at,

@@ -133,6 +133,9 @@ pub struct Offer {
     pub closed_at: Option<DateTime<Utc>>,
     /// The integrator's id of it; unique.
     pub external_id: Option<String>,
+    /// The sales order it was converted to, if any. Not a column of the offer: the order refers to
+    /// the offer, and the store looks it up when it loads an accepted offer.
+    pub sales_order_id: Option<Uuid>,
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,

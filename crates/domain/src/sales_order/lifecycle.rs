@@ -2,6 +2,7 @@
 //! accepted offer becomes.
 
 use chrono::NaiveDate;
+use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use super::{
@@ -64,6 +65,12 @@ impl SalesOrder {
             return Err(ActionError::InvoicingStarted);
         }
         Ok(to)
+    }
+
+    /// Whether an invoice order may take some of it now: confirmed, with a quantity not yet
+    /// invoiced or reserved.
+    pub fn is_invoiceable(&self) -> bool {
+        self.status == S::Confirmed && self.fields.lines.iter().any(|l| l.remaining() > Decimal::ZERO)
     }
 
     /// Only drafts are editable; otherwise the status it has instead.

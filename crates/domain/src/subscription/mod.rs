@@ -169,6 +169,11 @@ impl Subscription {
         )
     }
 
+    /// Whether it may be deleted: only a draft; once activated it stays, with what it billed.
+    pub fn is_deletable(&self) -> bool {
+        self.state.status == SubscriptionStatus::Draft
+    }
+
     /// The fields of a change that may not change any more: the party, currency and the schedule's
     /// start, interval and billing once activated (the periods billed were counted on them).
     pub fn unchangeable(&self, next: &SubscriptionFields) -> Vec<&'static str> {

@@ -8,7 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
 
-use crate::dto::{double_option, mirror_enum};
+use crate::dto::{actions_enum, allowed_actions, double_option, mirror_enum};
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -19,16 +19,19 @@ pub enum ContractStatus {
     Expired,
 }
 
-/// A transition: `POST /contracts/{id}/{action}`.
+/// What may be done with a contract now: a transition (`POST /contracts/{id}/{action}`), `update`
+/// a draft or running one (`PATCH /contracts/{id}`, an amendment), `delete` a draft.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ContractAction {
     Activate,
     Terminate,
+    Update,
+    Delete,
 }
 
 mirror_enum!(ContractStatus <-> model::ContractStatus { Draft, Active, Terminated, Expired });
-mirror_enum!(ContractAction <-> model::ContractAction { Activate, Terminate });
+actions_enum!(ContractAction <- model::ContractAction { Activate, Terminate });
 
 /// A new contract, created as a `draft`; its conditions apply once it is activated.
 #[derive(Debug, Deserialize, ToSchema, Validate)]
@@ -155,7 +158,7 @@ pub struct ContractResponse {
     pub termination_reason: Option<String>,
     /// Once `terminated` or `expired`: the first day it no longer applied.
     pub ended_on: Option<NaiveDate>,
-    /// The transitions the caller may perform now.
+    /// What the caller may do with it now.
     pub allowed_actions: Vec<ContractAction>,
     pub version: i32,
     pub created_at: DateTime<Utc>,
@@ -164,11 +167,14 @@ pub struct ContractResponse {
 
 impl ContractResponse {
     pub fn new(contract: Contract, may_act: bool) -> Self {
-        let allowed_actions = if may_act {
-            contract.allowed_actions().into_iter().map(Into::into).collect()
-        } else {
-            Vec::new()
-        };
+        let allowed_actions = allowed_actions(
+            may_act,
+            contract.allowed_actions(),
+            [
+                (ContractAction::Update, may_act && contract.is_editable()),
+                (ContractAction::Delete, may_act && contract.is_deletable()),
+            ],
+        );
         let notice_date = contract.notice_date();
         let f = contract.fields;
         let termination = contract.state.termination;

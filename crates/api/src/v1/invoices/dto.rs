@@ -12,7 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
 
-use crate::dto::{LineBody, TaxShareResponse, double_option, mirror_enum, whole_i32};
+use crate::dto::{LineBody, TaxShareResponse, actions_enum, allowed_actions, double_option, mirror_enum, whole_i32};
 use crate::v1::parties::dto::Address;
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
@@ -31,13 +31,16 @@ pub enum InvoiceStatus {
     Paid,
 }
 
-/// What a caller may do now: `issue` a draft, record a payment (`pay`), make a credit note (`credit`).
+/// What a caller may do now: `issue` a draft, record a payment (`pay`), make a credit note
+/// (`credit`), `update` or `delete` a draft (`PATCH`, `DELETE /invoices/{id}`).
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum InvoiceAction {
     Issue,
     Pay,
     Credit,
+    Update,
+    Delete,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
@@ -51,7 +54,7 @@ pub enum PaymentMethod {
 
 mirror_enum!(InvoiceKind <-> model::InvoiceKind { Invoice, CreditNote });
 mirror_enum!(InvoiceStatus <-> model::InvoiceStatus { Draft, Issued, PartiallyPaid, Paid });
-mirror_enum!(InvoiceAction <-> model::InvoiceAction { Issue, Pay, Credit });
+actions_enum!(InvoiceAction <- model::InvoiceAction { Issue, Pay, Credit });
 mirror_enum!(PaymentMethod <-> model::PaymentMethod { BankTransfer, Card, Cash, Other });
 
 /// A line of a new invoice. Direct invoices describe it like an order line; credit notes name
@@ -307,11 +310,12 @@ impl InvoiceResponse {
         } = invoice.totals();
         let balance_due = invoice.balance_due();
         let overdue = invoice.is_overdue(today);
-        let allowed_actions = if may_act {
-            invoice.allowed_actions().into_iter().map(Into::into).collect()
-        } else {
-            Vec::new()
-        };
+        let draft = may_act && invoice.is_draft();
+        let allowed_actions = allowed_actions(
+            may_act,
+            invoice.allowed_actions(),
+            [(InvoiceAction::Update, draft), (InvoiceAction::Delete, draft)],
+        );
         let f = invoice.fields;
         let currency = f.currency;
         let minor = |mut amount: Decimal| {

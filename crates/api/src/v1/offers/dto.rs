@@ -10,7 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
 
-use crate::dto::{TaxShareResponse, double_option, mirror_enum};
+use crate::dto::{TaxShareResponse, actions_enum, allowed_actions, double_option, mirror_enum};
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -24,7 +24,9 @@ pub enum OfferStatus {
     Superseded,
 }
 
-/// A transition: `POST /offers/{id}/{action}`.
+/// What may be done with an offer now: a transition (`POST /offers/{id}/{action}`), `update` or
+/// `delete` a draft (`PATCH`, `DELETE /offers/{id}`), or `convert` an accepted offer not yet
+/// converted (`POST /sales-orders {"offer_id"}`).
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum OfferAction {
@@ -33,10 +35,13 @@ pub enum OfferAction {
     Reject,
     Cancel,
     Revise,
+    Update,
+    Delete,
+    Convert,
 }
 
 mirror_enum!(OfferStatus <-> model::OfferStatus { Draft, Sent, Accepted, Rejected, Expired, Cancelled, Superseded });
-mirror_enum!(OfferAction <-> model::OfferAction { Send, Accept, Reject, Cancel, Revise });
+actions_enum!(OfferAction <- model::OfferAction { Send, Accept, Reject, Cancel, Revise });
 
 /// A line as sent. With a product, what it leaves out comes from the catalog, and a line without
 /// `unit_price` is priced for the party (price list tier, best discount rule); an explicit price
@@ -208,7 +213,7 @@ pub struct OfferResponse {
     /// The net sum of the optional lines not (yet) chosen.
     #[schema(value_type = String, example = "100.00")]
     pub optional_total: Decimal,
-    /// The transitions the caller may perform now.
+    /// What the caller may do with it now.
     pub allowed_actions: Vec<OfferAction>,
     pub sent_at: Option<DateTime<Utc>>,
     /// When it was accepted, rejected, cancelled or superseded.
@@ -220,8 +225,9 @@ pub struct OfferResponse {
 }
 
 impl OfferResponse {
-    /// The offer as of `today`, for a caller who may (`may_act`) or may not act on it.
-    pub fn new(offer: Offer, today: NaiveDate, may_act: bool) -> Self {
+    /// The offer as of `today`, for a caller who may (`may_act`) or may not act on it, and who
+    /// may or may not make orders (`may_convert`).
+    pub fn new(offer: Offer, today: NaiveDate, may_act: bool, may_convert: bool) -> Self {
         let Totals {
             net_total,
             tax_total,
@@ -230,11 +236,16 @@ impl OfferResponse {
         } = offer.totals();
         let optional_total = offer.optional_total();
         let status = offer.status_on(today);
-        let allowed_actions = if may_act {
-            offer.allowed_actions(today).into_iter().map(Into::into).collect()
-        } else {
-            Vec::new()
-        };
+        let draft = may_act && offer.check_editable(today).is_ok();
+        let allowed_actions = allowed_actions(
+            may_act,
+            offer.allowed_actions(today),
+            [
+                (OfferAction::Update, draft),
+                (OfferAction::Delete, draft),
+                (OfferAction::Convert, may_convert && offer.is_convertible()),
+            ],
+        );
         let f = offer.fields;
         let currency = f.currency;
         Self {

@@ -51,8 +51,13 @@ const SORTS: &[(&str, OfferSort)] = &[
 impl Shown for Offer {
     type Response = OfferResponse;
     fn shown(self, caller: &Caller) -> OfferResponse {
-        OfferResponse::new(self, service::today(), service::may_act(caller))
+        OfferResponse::new(self, service::today(), service::may_act(caller), may_convert(caller))
     }
+}
+
+/// Whether the caller may make orders: converting an accepted offer is one.
+fn may_convert(caller: &Caller) -> bool {
+    app::sales_orders::may_act(caller)
 }
 
 kit::create_endpoint!(
@@ -133,8 +138,10 @@ pub async fn list_party_offers(
         updated_since: None,
     };
     let page = service::list_of_party(&state.db, &caller, id.into_inner(), filter, &request).await?;
-    let may_act = service::may_act(&caller);
-    Ok(HttpResponse::Ok().json(OfferPage::new(page, &sort, |o| OfferResponse::new(o, today, may_act))))
+    let (may_act, may_convert) = (service::may_act(&caller), may_convert(&caller));
+    Ok(HttpResponse::Ok().json(OfferPage::new(page, &sort, |o| {
+        OfferResponse::new(o, today, may_act, may_convert)
+    })))
 }
 
 kit::get_endpoint!(

@@ -11,7 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
 
-use crate::dto::{LineBody, TaxShareResponse, double_option, mirror_enum, whole_i32};
+use crate::dto::{LineBody, TaxShareResponse, actions_enum, allowed_actions, double_option, mirror_enum, whole_i32};
 use crate::v1::parties::dto::Address;
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
@@ -23,13 +23,18 @@ pub enum SalesOrderStatus {
     Cancelled,
 }
 
-/// A transition: `POST /sales-orders/{id}/{action}`.
+/// What may be done with a sales order now: a transition (`POST /sales-orders/{id}/{action}`),
+/// `update` or `delete` a draft (`PATCH`, `DELETE /sales-orders/{id}`), or `invoice` what remains
+/// of a confirmed order (`POST /invoice-orders {"sales_order_id"}`).
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SalesOrderAction {
     Confirm,
     Complete,
     Cancel,
+    Update,
+    Delete,
+    Invoice,
 }
 
 /// How much of a line or an order is invoiced.
@@ -42,7 +47,7 @@ pub enum InvoicingStatus {
 }
 
 mirror_enum!(SalesOrderStatus <-> model::SalesOrderStatus { Draft, Confirmed, Completed, Cancelled });
-mirror_enum!(SalesOrderAction <-> model::SalesOrderAction { Confirm, Complete, Cancel });
+actions_enum!(SalesOrderAction <- model::SalesOrderAction { Confirm, Complete, Cancel });
 mirror_enum!(InvoicingStatus <-> model::InvoicingStatus { NotInvoiced, PartiallyInvoiced, FullyInvoiced });
 
 /// A new order: either `{"offer_id"}` alone, converting an accepted offer (its counted lines,
@@ -209,7 +214,7 @@ pub struct SalesOrderResponse {
     #[schema(value_type = String, example = "108.37")]
     pub total: Decimal,
     pub tax_breakdown: Vec<TaxShareResponse>,
-    /// The transitions the caller may perform now.
+    /// What the caller may do with it now.
     pub allowed_actions: Vec<SalesOrderAction>,
     pub external_id: Option<String>,
     pub version: i32,
@@ -218,7 +223,9 @@ pub struct SalesOrderResponse {
 }
 
 impl SalesOrderResponse {
-    pub fn new(order: SalesOrder, may_act: bool) -> Self {
+    /// The order for a caller who may (`may_act`) or may not act on it, and who may or may not
+    /// make invoice orders (`may_invoice`).
+    pub fn new(order: SalesOrder, may_act: bool, may_invoice: bool) -> Self {
         let Totals {
             net_total,
             tax_total,
@@ -226,11 +233,16 @@ impl SalesOrderResponse {
             tax_breakdown,
         } = order.totals();
         let invoicing_status = order.invoicing_status().into();
-        let allowed_actions = if may_act {
-            order.allowed_actions().into_iter().map(Into::into).collect()
-        } else {
-            Vec::new()
-        };
+        let draft = may_act && order.check_editable().is_ok();
+        let allowed_actions = allowed_actions(
+            may_act,
+            order.allowed_actions(),
+            [
+                (SalesOrderAction::Update, draft),
+                (SalesOrderAction::Delete, draft),
+                (SalesOrderAction::Invoice, may_invoice && order.is_invoiceable()),
+            ],
+        );
         let f = order.fields;
         let currency = f.currency;
         Self {

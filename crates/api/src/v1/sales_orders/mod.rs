@@ -49,7 +49,7 @@ const SORTS: &[(&str, SalesOrderSort)] = &[
 impl Shown for SalesOrder {
     type Response = SalesOrderResponse;
     fn shown(self, caller: &Caller) -> SalesOrderResponse {
-        SalesOrderResponse::new(self, service::may_act(caller))
+        SalesOrderResponse::new(self, service::may_act(caller), app::invoice_orders::may_act(caller))
     }
 }
 

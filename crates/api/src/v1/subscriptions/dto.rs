@@ -11,7 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
 
-use crate::dto::{LineBody, TaxShareResponse, double_option, mirror_enum};
+use crate::dto::{LineBody, TaxShareResponse, actions_enum, allowed_actions, double_option, mirror_enum};
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -23,7 +23,8 @@ pub enum SubscriptionStatus {
     Ended,
 }
 
-/// A transition: `POST /subscriptions/{id}/{action}`.
+/// What may be done with a subscription now: a transition (`POST /subscriptions/{id}/{action}`),
+/// `update` one not cancelled or ended (`PATCH /subscriptions/{id}`), `delete` a draft.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SubscriptionAction {
@@ -31,6 +32,8 @@ pub enum SubscriptionAction {
     Pause,
     Resume,
     Cancel,
+    Update,
+    Delete,
 }
 
 /// The length of a period, times `interval_count`.
@@ -68,7 +71,7 @@ pub enum PeriodOutcome {
 }
 
 mirror_enum!(SubscriptionStatus <-> model::SubscriptionStatus { Draft, Active, Paused, Cancelled, Ended });
-mirror_enum!(SubscriptionAction <-> model::SubscriptionAction { Activate, Pause, Resume, Cancel });
+actions_enum!(SubscriptionAction <- model::SubscriptionAction { Activate, Pause, Resume, Cancel });
 mirror_enum!(Interval <-> schedule_model::Interval { Month, Quarter, HalfYear, Year });
 mirror_enum!(Billing <-> schedule_model::Billing { InAdvance, InArrears });
 mirror_enum!(CancelAt <-> model::CancelAt { PeriodEnd, Now });
@@ -200,7 +203,7 @@ pub struct SubscriptionResponse {
     pub cancelled_on: Option<NaiveDate>,
     /// The day the next period not billed yet falls due (a run as of that day bills it).
     pub next_billing_on: Option<NaiveDate>,
-    /// The transitions the caller may perform now.
+    /// What the caller may do with it now.
     pub allowed_actions: Vec<SubscriptionAction>,
     pub version: i32,
     pub created_at: DateTime<Utc>,
@@ -209,11 +212,14 @@ pub struct SubscriptionResponse {
 
 impl SubscriptionResponse {
     pub fn new(subscription: Subscription, may_act: bool) -> Self {
-        let allowed_actions = if may_act {
-            subscription.allowed_actions().into_iter().map(Into::into).collect()
-        } else {
-            Vec::new()
-        };
+        let allowed_actions = allowed_actions(
+            may_act,
+            subscription.allowed_actions(),
+            [
+                (SubscriptionAction::Update, may_act && subscription.is_editable()),
+                (SubscriptionAction::Delete, may_act && subscription.is_deletable()),
+            ],
+        );
         let next_billing_on = subscription.next_due_on(Biller::Run);
         let f = subscription.fields;
         let schedule = f.schedule;
