@@ -148,7 +148,10 @@ pub async fn spawn_app_on(
 
 fn settings(database_url: &str, files_dir: &std::path::Path) -> Settings {
     Settings {
-        database_url: database_url.to_owned(),
+        common: api::Common {
+            database_url: database_url.to_owned(),
+            log_format: "text".to_owned(),
+        },
         listen: "127.0.0.1:0".to_owned(),
         tokens: api::TokenSettings {
             jwt_secret: "test secret that is long enough for HS256".to_owned(),
@@ -162,14 +165,15 @@ fn settings(database_url: &str, files_dir: &std::path::Path) -> Settings {
         admin_email: Some(ADMIN_EMAIL.to_owned()),
         admin_password: Some(ADMIN_PASSWORD.to_owned()),
         cors_origins: Vec::new(),
-        log_format: "text".to_owned(),
         event_retention_days: 30,
         webhook_allow_private: true,
         // Tests send hundreds of requests per token, some at once: a limit no test reaches.
         rate_limit_per_minute: 1_000_000,
-        password_memory_kib: 19_456,
-        password_iterations: 2,
-        password_concurrency: 0,
+        passwords: api::PasswordCost {
+            password_memory_kib: 19_456,
+            password_iterations: 2,
+            password_concurrency: 0,
+        },
         case_reopen_days: 14,
         files_dir: files_dir.to_owned(),
         max_upload_bytes: 25 * 1024 * 1024,

@@ -10,6 +10,7 @@ mod attachments;
 mod auth;
 mod batch;
 mod cases;
+mod cli;
 mod contracts;
 mod design_pages;
 mod events;

@@ -57,8 +57,8 @@ impl Application {
     /// Connects, migrates, creates the first admin if asked to, and binds the listener.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let jwt = settings.tokens.keys()?;
-        app::password::configure(settings.password_cost())?;
-        let mut db = persistence::db::connect(&settings.database_url)
+        app::password::configure(settings.passwords.cost())?;
+        let mut db = persistence::db::connect(&settings.common.database_url)
             .await
             .context("connecting to the database")?;
         if let Some(log) = &settings.statement_log {

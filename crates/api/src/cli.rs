@@ -7,33 +7,25 @@ use domain::user::UserInput;
 use rand::RngCore;
 
 use crate::app::Application;
-use crate::config::{Cli, Command, Settings};
+use crate::config::{Cli, Command, Common, Settings};
 use crate::openapi::to_json;
 use app::users::{self as service, NewUser};
 
 pub async fn run() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    let mut settings = cli.settings;
-    crate::telemetry::init(&settings.log_format);
-    match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => {
-            if settings.tokens.jwt_secret.is_empty() {
-                tracing::warn!("CRM_JWT_SECRET is not set: using a random secret; tokens end with this process");
-                settings.tokens.jwt_secret = random_secret();
-            }
-            let app = Application::build(settings).await?;
-            tracing::info!(port = app.port(), "serving");
-            app.run_until_stopped().await?;
-        }
-        Command::Migrate => {
-            let db = connect(&settings).await?;
+    match cli.command.unwrap_or(Command::Serve(cli.settings)) {
+        Command::Serve(settings) => serve(*settings).await?,
+        Command::Migrate(common) => {
+            crate::telemetry::init(&common.log_format);
+            let db = connect(&common).await?;
             persistence::db::migrate(&db).await.context("running migrations")?;
             tracing::info!("migrations applied");
         }
         Command::Openapi => print_document()?,
         Command::CreateUser(args) => {
-            app::password::configure(settings.password_cost())?;
-            let db = connect(&settings).await?;
+            crate::telemetry::init(&args.common.log_format);
+            app::password::configure(args.passwords.cost())?;
+            let db = connect(&args.common).await?;
             persistence::db::migrate(&db).await.context("running migrations")?;
             let new = NewUser {
                 input: UserInput {
@@ -51,8 +43,9 @@ pub async fn run() -> anyhow::Result<()> {
             println!("{}", user.id);
         }
         Command::Seed(args) => {
-            app::password::configure(settings.password_cost())?;
-            let db = connect(&settings).await?;
+            crate::telemetry::init(&args.common.log_format);
+            app::password::configure(args.passwords.cost())?;
+            let db = connect(&args.common).await?;
             persistence::db::migrate(&db).await.context("running migrations")?;
             let profile = app::seed::Profile::named(&args.profile).context("an unknown profile")?;
             let summary = app::seed::run(&db, &profile).await?;
@@ -69,6 +62,18 @@ pub async fn run() -> anyhow::Result<()> {
     Ok(())
 }
 
+async fn serve(mut settings: Settings) -> anyhow::Result<()> {
+    crate::telemetry::init(&settings.common.log_format);
+    if settings.tokens.jwt_secret.is_empty() {
+        tracing::warn!("CRM_JWT_SECRET is not set: using a random secret; tokens end with this process");
+        settings.tokens.jwt_secret = random_secret();
+    }
+    let app = Application::build(settings).await?;
+    tracing::info!(port = app.port(), "serving");
+    app.run_until_stopped().await?;
+    Ok(())
+}
+
 /// Prints the document; a reader that stops early (`crm-server openapi | head`) is no error.
 fn print_document() -> anyhow::Result<()> {
     use std::io::Write;
@@ -82,8 +87,8 @@ fn print_document() -> anyhow::Result<()> {
     }
 }
 
-async fn connect(settings: &Settings) -> anyhow::Result<persistence::DatabaseConnection> {
-    persistence::db::connect(&settings.database_url)
+async fn connect(common: &Common) -> anyhow::Result<persistence::DatabaseConnection> {
+    persistence::db::connect(&common.database_url)
         .await
         .context("connecting to the database")
 }

@@ -25,4 +25,4 @@ pub mod v1;
 
 pub use ::app::clock::Clock;
 pub use app::Application;
-pub use config::{Settings, TokenSettings};
+pub use config::{Common, PasswordCost, Settings, TokenSettings};
