@@ -40,8 +40,8 @@ async fn quantities_are_reserved_within_what_remains_and_freed_by_a_cancel() {
     );
     assert_eq!(
         read["allowed_actions"],
-        json!(["complete"]),
-        "no cancel once something is reserved"
+        json!(["complete", "invoice"]),
+        "no cancel once something is reserved; 4 remain to invoice"
     );
 
     let too_much = app

@@ -45,6 +45,7 @@ mod statements;
 mod subscriptions;
 mod teams;
 mod tokens;
+mod totals;
 mod updated_since;
 mod users;
 mod visibility;

@@ -51,7 +51,9 @@ async fn no_documented_list_scans_a_big_table() {
                     continue; // a list sales users may not read (the feed, users' history, …)
                 }
                 assert_eq!(response.status(), StatusCode::OK, "GET {path}?{query}");
-                for statement in log.take().into_iter().filter(is_select) {
+                // A total (`include=total`) counts every row the filters select: a scan by nature,
+                // asked for on purpose; the page itself must still not scan.
+                for statement in log.take().into_iter().filter(is_select).filter(|s| !is_count(s)) {
                     explained += 1;
                     let plan = explain(&db, &statement).await;
                     for table in scanned(&plan[0]["Plan"]).into_iter().filter(|t| big.contains_key(t)) {
@@ -294,6 +296,14 @@ async fn get(app: &TestApp, token: &str, path: &str) -> Value {
 
 fn is_select(statement: &Statement) -> bool {
     statement.sql.trim_start().to_ascii_uppercase().starts_with("SELECT")
+}
+
+fn is_count(statement: &Statement) -> bool {
+    statement
+        .sql
+        .trim_start()
+        .to_ascii_uppercase()
+        .starts_with("SELECT COUNT(*)")
 }
 
 async fn explain(db: &DatabaseConnection, statement: &Statement) -> Value {

@@ -15,6 +15,19 @@ use crate::error::{ApiError, ErrorCode};
 pub const DEFAULT_LIMIT: u64 = 50;
 pub const MAX_LIMIT: u64 = 200;
 
+/// What a list adds to its page on request (`include=total`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Include {
+    /// `total`: how many items the filters select, on all pages.
+    Total,
+}
+
+/// Whether `include` asks for the total.
+fn counts(include: &[Include]) -> bool {
+    include.contains(&Include::Total)
+}
+
 /// The items of a page and the cursor of the next one (none on the last page).
 pub fn parts<D, T>(page: Page<D>, sort: &str, map: impl FnMut(D) -> T) -> (Vec<T>, Option<String>) {
     let next_cursor = page.next.as_ref().map(|cursor| encode(sort, cursor));
@@ -31,12 +44,17 @@ macro_rules! page_of {
             pub items: Vec<$item>,
             /// Pass as `cursor` to get the next page; null on the last page.
             pub next_cursor: Option<String>,
+            /// How many items the filters select, on all pages: only with `include=total`.
+            #[serde(skip_serializing_if = "Option::is_none")]
+            #[schema(nullable = false)]
+            pub total: Option<u64>,
         }
 
         impl $name {
             pub fn new<D>(page: persistence::page::Page<D>, sort: &str, map: impl FnMut(D) -> $item) -> Self {
+                let total = page.total;
                 let (items, next_cursor) = $crate::pagination::parts(page, sort, map);
-                Self { items, next_cursor }
+                Self { items, next_cursor, total }
             }
         }
     };
@@ -122,8 +140,12 @@ pub fn decode(sort: &str, kind: KeyKind, text: &str) -> Result<Cursor, ApiError>
 pub const CREATED_AT: &str = "created_at";
 
 /// A page request for a list that is always oldest first (users, teams).
-pub fn oldest_first(limit: Option<u64>, cursor: Option<&str>) -> Result<PageRequest<()>, ApiError> {
-    oldest_first_by(CREATED_AT, KeyKind::Time, limit, cursor)
+pub fn oldest_first(
+    limit: Option<u64>,
+    cursor: Option<&str>,
+    include: &[Include],
+) -> Result<PageRequest<()>, ApiError> {
+    oldest_first_by(CREATED_AT, KeyKind::Time, limit, cursor, include)
 }
 
 /// A page request for a list that is always in ascending order of `sort` (history: `occurred_at`).
@@ -132,12 +154,14 @@ pub fn oldest_first_by(
     kind: KeyKind,
     limit: Option<u64>,
     cursor: Option<&str>,
+    include: &[Include],
 ) -> Result<PageRequest<()>, ApiError> {
     Ok(PageRequest {
         sort: (),
         direction: Direction::Asc,
         limit: self::limit(limit)?,
         after: after(sort, kind, cursor)?,
+        count: counts(include),
     })
 }
 
@@ -153,6 +177,7 @@ pub fn natural_or_updated(
     updated_since: Option<DateTime<Utc>>,
     limit: Option<u64>,
     cursor: Option<&str>,
+    include: &[Include],
 ) -> Result<(PageRequest<SyncOrder>, &'static str), ApiError> {
     let (order, sort, kind) = match updated_since {
         Some(_) => (SyncOrder::Updated, UPDATED_AT, KeyKind::Time),
@@ -163,6 +188,7 @@ pub fn natural_or_updated(
         direction: Direction::Asc,
         limit: self::limit(limit)?,
         after: after(sort, kind, cursor)?,
+        count: counts(include),
     };
     Ok((request, sort))
 }
@@ -188,6 +214,7 @@ pub fn sorted<S: Keyed>(
     fields: &[(&str, S)],
     limit: Option<u64>,
     cursor: Option<&str>,
+    include: &[Include],
 ) -> Result<(PageRequest<S>, String), ApiError> {
     let text = sort.unwrap_or(default).to_owned();
     let (field, direction) = self::direction(&text);
@@ -203,6 +230,7 @@ pub fn sorted<S: Keyed>(
         direction,
         limit: self::limit(limit)?,
         after: after(&text, key.key_kind(), cursor)?,
+        count: counts(include),
     };
     Ok((request, text))
 }

@@ -156,6 +156,7 @@ async fn next_position(conn: &impl ConnectionTrait) -> Result<i32, AppError> {
         direction: persistence::page::Direction::Desc,
         limit: 1,
         after: None,
+        count: false,
     };
     let last = pipeline_stages::list(conn, true, None, &request).await?;
     Ok(last

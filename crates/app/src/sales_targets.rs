@@ -63,14 +63,14 @@ pub async fn list(
     request: &PageRequest<SyncOrder>,
 ) -> Result<Page<MeasuredTarget>, AppError> {
     let txn = persistence::db::snapshot(db).await?;
-    let page = sales_targets::list(&txn, filter, caller.visibility(), request).await?;
+    let mut page = sales_targets::list(&txn, filter, caller.visibility(), request).await?;
     let mut items = Vec::with_capacity(page.items.len());
-    for target in page.items {
+    for target in std::mem::take(&mut page.items) {
         let achievement = achievement(&txn, &target).await?;
         items.push(MeasuredTarget { target, achievement });
     }
     txn.commit().await?;
-    Ok(Page { items, next: page.next })
+    Ok(page.with_items(items))
 }
 
 /// Applies `change` to the target (its subject stays) and writes it if the version is still the

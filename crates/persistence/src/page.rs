@@ -55,6 +55,9 @@ pub struct PageRequest<S> {
     pub direction: Direction,
     pub limit: u64,
     pub after: Option<Cursor>,
+    /// Whether the page also counts every row the filters select (`include=total`): one more
+    /// query, as costly as the filters are selective.
+    pub count: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -62,6 +65,28 @@ pub struct Page<T> {
     pub items: Vec<T>,
     /// Present when more rows may follow.
     pub next: Option<Cursor>,
+    /// Every row the filters select, on all pages, when the request asked for it.
+    pub total: Option<u64>,
+}
+
+impl<T> Page<T> {
+    /// A page without rows: the filters select none.
+    pub fn empty<S>(request: &PageRequest<S>) -> Self {
+        Page {
+            items: Vec::new(),
+            next: None,
+            total: request.count.then_some(0),
+        }
+    }
+
+    /// The same page with each item turned into another (the cursor and total stay).
+    pub fn with_items<U>(self, items: Vec<U>) -> Page<U> {
+        Page {
+            items,
+            next: self.next,
+            total: self.total,
+        }
+    }
 }
 
 /// One order of a list: the column it sorts by, and where an item stands in it (the cursor a page
@@ -107,6 +132,11 @@ where
     E: EntityTrait,
     C: ColumnTrait,
 {
+    let total = if request.count {
+        Some(count(conn, select.clone()).await?)
+    } else {
+        None
+    };
     let rows = keyset(
         select,
         key,
@@ -118,7 +148,21 @@ where
     .all(conn)
     .await?;
     let items = rows.into_iter().map(map).collect::<Result<Vec<_>, _>>()?;
-    Ok(finish(items, request.limit, key_of))
+    Ok(Page {
+        total,
+        ..finish(items, request.limit, key_of)
+    })
+}
+
+/// How many rows `select` selects.
+async fn count<E: EntityTrait>(conn: &impl ConnectionTrait, select: Select<E>) -> Result<u64, StoreError> {
+    let count: Option<i64> = select
+        .select_only()
+        .column_as(Expr::cust("COUNT(*)"), "total")
+        .into_tuple()
+        .one(conn)
+        .await?;
+    Ok(count.map_or(0, |n| u64::try_from(n).unwrap_or(0)))
 }
 
 /// Orders `select` by (key, id) in `direction`, starts after `after`, and fetches one row more than
@@ -160,5 +204,9 @@ fn finish<T>(mut rows: Vec<T>, limit: u64, key_of: impl Fn(&T) -> (SortKey, Uuid
     } else {
         None
     };
-    Page { items: rows, next }
+    Page {
+        items: rows,
+        next,
+        total: None,
+    }
 }

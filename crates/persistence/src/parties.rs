@@ -93,10 +93,7 @@ pub async fn list(
         && !domain::party::is_valid_tag(tag)
     {
         // No party can carry it, and a `"` in it would break the substring match below.
-        return Ok(Page {
-            items: Vec::new(),
-            next: None,
-        });
+        return Ok(Page::empty(request));
     }
     // Tags hold no `"` or `\` (a domain rule), so the quoted tag is a substring of the JSON array.
     let tagged =

@@ -141,9 +141,11 @@ pub async fn page<T: Table, S>(
 ) -> Result<Page<T::Record>, StoreError> {
     let select = T::Entity::find().filter(condition);
     let rows = page::fetch_sorted(conn, select, sort, T::ID, request, Ok).await?;
+    let items = T::load(conn, rows.items).await?;
     Ok(Page {
-        items: T::load(conn, rows.items).await?,
+        items,
         next: rows.next,
+        total: rows.total,
     })
 }
 

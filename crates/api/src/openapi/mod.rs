@@ -282,11 +282,13 @@ fn spell_out_query_parameters(operation: &mut utoipa::openapi::path::Operation) 
         {
             parameter.style = Some(ParameterStyle::Form);
             parameter.explode = Some(true);
+            // A filter's values are alternatives; `include`'s are additions.
+            let how = match parameter.name.as_str() {
+                "include" => "Repeat the parameter for each value.",
+                _ => "Any of: repeat the parameter for each value.",
+            };
             let said = parameter.description.take().unwrap_or_default();
-            parameter.description = Some(format!(
-                "{said}{}Any of: repeat the parameter for each value.",
-                if said.is_empty() { "" } else { " " }
-            ));
+            parameter.description = Some(format!("{said}{}{how}", if said.is_empty() { "" } else { " " }));
         }
     }
 }

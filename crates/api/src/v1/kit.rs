@@ -151,7 +151,7 @@ macro_rules! list_endpoint {
             let default_sort = crate::pagination::default_sort($query.updated_since.is_some(), $default);
             let sort = $query.sort.as_deref();
             let limit = $query.limit;
-            let ($request, sort) = crate::pagination::sorted(sort, default_sort, $sorts, limit, $query.cursor.as_deref())?;
+            let ($request, sort) = crate::pagination::sorted(sort, default_sort, $sorts, limit, $query.cursor.as_deref(), &$query.include)?;
             let $filter_name = $filter;
             let $db = &state.db;
             let page: persistence::page::Page<$record> = $list.await?;
@@ -192,7 +192,7 @@ macro_rules! nested_list_endpoint {
             let default_sort = crate::pagination::default_sort($query.updated_since.is_some(), $default);
             let sort = $query.sort.as_deref();
             let limit = $query.limit;
-            let ($request, sort) = crate::pagination::sorted(sort, default_sort, $sorts, limit, $query.cursor.as_deref())?;
+            let ($request, sort) = crate::pagination::sorted(sort, default_sort, $sorts, limit, $query.cursor.as_deref(), &$query.include)?;
             let $filter_name = $filter;
             let ($db, $parent) = (&state.db, id.into_inner());
             let page: persistence::page::Page<$record> = $list.await?;

@@ -63,11 +63,9 @@ pub async fn viewed_one(conn: &impl ConnectionTrait, party: Party) -> Result<Par
     Ok(viewed(conn, vec![party]).await?.remove(0))
 }
 
-pub async fn viewed_page(conn: &impl ConnectionTrait, page: Page<Party>) -> Result<Page<PartyView>, AppError> {
-    Ok(Page {
-        items: viewed(conn, page.items).await?,
-        next: page.next,
-    })
+pub async fn viewed_page(conn: &impl ConnectionTrait, mut page: Page<Party>) -> Result<Page<PartyView>, AppError> {
+    let items = viewed(conn, std::mem::take(&mut page.items)).await?;
+    Ok(page.with_items(items))
 }
 
 pub async fn viewed_upsert(

@@ -296,6 +296,10 @@ pub struct ActivityListQuery {
     pub limit: Option<u64>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
+    /// `total` adds the count of every item the filters select to the page (one more query).
+    #[serde(default)]
+    #[param(inline)]
+    pub include: Vec<crate::pagination::Include>,
     /// `occurs_at`, `created_at` or `updated_at`, `-` for descending (default `occurs_at`;
     /// `updated_at` when `updated_since` is given).
     #[param(value_type = Option<String>, pattern = "^-?(occurs_at|created_at|updated_at)$")]
@@ -340,6 +344,10 @@ pub struct ContactHistoryQuery {
     pub limit: Option<u64>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
+    /// `total` adds the count of every item the filters select to the page (one more query).
+    #[serde(default)]
+    #[param(inline)]
+    pub include: Vec<crate::pagination::Include>,
     /// `occurs_at`, `created_at` or `updated_at`, `-` for descending (default `-occurs_at`:
     /// the latest contact first).
     #[param(value_type = Option<String>, pattern = "^-?(occurs_at|created_at|updated_at)$")]

@@ -110,6 +110,7 @@ pub async fn list_party_activities(
         SORTS,
         query.limit,
         query.cursor.as_deref(),
+        &query.include,
     )?;
     let filter = ActivityFilter {
         kind: query.kind.into_iter().map(Into::into).collect(),

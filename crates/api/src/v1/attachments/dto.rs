@@ -89,6 +89,10 @@ pub struct AttachmentListQuery {
     pub limit: Option<u64>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
+    /// `total` adds the count of every item the filters select to the page (one more query).
+    #[serde(default)]
+    #[param(inline)]
+    pub include: Vec<crate::pagination::Include>,
     /// `created_at`, `-` for descending (default `-created_at`: the latest first).
     #[param(value_type = Option<String>, pattern = "^-?(created_at)$")]
     pub sort: Option<crate::query::Sort>,

@@ -109,6 +109,7 @@ async fn list_of(
         SORTS,
         query.limit,
         query.cursor.as_deref(),
+        &query.include,
     )?;
     let page = service::list_of(&state.db, caller, resource, id, &request).await?;
     Ok(HttpResponse::Ok().json(AttachmentPage::new(page, &sort, AttachmentResponse::from)))

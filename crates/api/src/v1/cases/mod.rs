@@ -231,7 +231,7 @@ pub async fn list_case_messages(
     id: web::Path<Uuid>,
     query: crate::query::Query<crate::v1::history::HistoryQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let request = pagination::oldest_first(query.limit, query.cursor.as_deref())?;
+    let request = pagination::oldest_first(query.limit, query.cursor.as_deref(), &query.include)?;
     let page = service::messages(&state.db, &caller, id.into_inner(), &request).await?;
     Ok(HttpResponse::Ok().json(MessagePage::new(page, pagination::CREATED_AT, MessageResponse::from)))
 }

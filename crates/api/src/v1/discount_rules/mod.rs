@@ -59,8 +59,14 @@ pub async fn list_discount_rules(
     query: crate::query::Query<DiscountRuleQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let updated_since = query::instant("updated_since", query.updated_since)?;
-    let (request, sort) =
-        pagination::natural_or_updated(SORT, KeyKind::Text, updated_since, query.limit, query.cursor.as_deref())?;
+    let (request, sort) = pagination::natural_or_updated(
+        SORT,
+        KeyKind::Text,
+        updated_since,
+        query.limit,
+        query.cursor.as_deref(),
+        &query.include,
+    )?;
     let page = service::list(&state.db, updated_since, &request).await?;
     Ok(HttpResponse::Ok().json(DiscountRulePage::new(page, sort, DiscountRuleResponse::from)))
 }

@@ -72,4 +72,8 @@ pub struct HistoryQuery {
     pub limit: Option<u64>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
+    /// `total` adds the count of every item the filters select to the page (one more query).
+    #[serde(default)]
+    #[param(inline)]
+    pub include: Vec<crate::pagination::Include>,
 }

@@ -25,7 +25,13 @@ pub async fn respond(
     id: Uuid,
     query: &HistoryQuery,
 ) -> Result<HttpResponse, ApiError> {
-    let request = pagination::oldest_first_by(HISTORY_SORT, KeyKind::Time, query.limit, query.cursor.as_deref())?;
+    let request = pagination::oldest_first_by(
+        HISTORY_SORT,
+        KeyKind::Time,
+        query.limit,
+        query.cursor.as_deref(),
+        &query.include,
+    )?;
     let page = app::history::of(&state.db, caller, resource, id, &request).await?;
     Ok(HttpResponse::Ok().json(HistoryPage::new(page, HISTORY_SORT, HistoryEntryResponse::from)))
 }

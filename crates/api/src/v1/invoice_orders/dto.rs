@@ -176,6 +176,10 @@ pub struct InvoiceOrderListQuery {
     pub limit: Option<u64>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
+    /// `total` adds the count of every item the filters select to the page (one more query).
+    #[serde(default)]
+    #[param(inline)]
+    pub include: Vec<crate::pagination::Include>,
     /// `created_at` or `updated_at`, `-` for descending (default `created_at`; `updated_at`
     /// when `updated_since` is given).
     #[param(value_type = Option<String>, pattern = "^-?(created_at|updated_at)$")]

@@ -222,6 +222,7 @@ pub async fn list_invoices(
         ],
         query.limit,
         query.cursor.as_deref(),
+        &query.include,
     )?;
     let day = today();
     let filter = InvoiceFilter {
@@ -242,10 +243,12 @@ pub async fn list_invoices(
         updated_since: query::instant("updated_since", query.updated_since)?,
     };
     let (page, payments) = service::list(&state.db, &caller, &filter, &request).await?;
+    let total = page.total;
     let (invoices, next_cursor) = pagination::parts(page, &sort, |invoice| invoice);
     Ok(HttpResponse::Ok().json(InvoicePage {
         items: InvoiceResponse::page(invoices, payments, day, service::may_act(&caller)),
         next_cursor,
+        total,
     }))
 }
 

@@ -360,6 +360,10 @@ pub struct OfferListQuery {
     pub limit: Option<u64>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
+    /// `total` adds the count of every item the filters select to the page (one more query).
+    #[serde(default)]
+    #[param(inline)]
+    pub include: Vec<crate::pagination::Include>,
     /// `created_at`, `updated_at` or `number`, `-` for descending (default `created_at`;
     /// `updated_at` when `updated_since` is given).
     #[param(value_type = Option<String>, pattern = "^-?(created_at|updated_at|number)$")]
@@ -392,6 +396,10 @@ pub struct PartyOfferQuery {
     pub limit: Option<u64>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
+    /// `total` adds the count of every item the filters select to the page (one more query).
+    #[serde(default)]
+    #[param(inline)]
+    pub include: Vec<crate::pagination::Include>,
     /// `created_at`, `updated_at` or `number`, `-` for descending (default `-created_at`).
     #[param(value_type = Option<String>, pattern = "^-?(created_at|updated_at|number)$")]
     pub sort: Option<crate::query::Sort>,

@@ -124,6 +124,7 @@ pub async fn list_party_offers(
         SORTS,
         query.limit,
         query.cursor.as_deref(),
+        &query.include,
     )?;
     let today = service::today();
     let filter = OfferFilter {

@@ -96,6 +96,7 @@ pub async fn list_party_opportunities(
         SORTS,
         query.limit,
         query.cursor.as_deref(),
+        &query.include,
     )?;
     let filter = OpportunityFilter {
         stage_id: query.stage_id,

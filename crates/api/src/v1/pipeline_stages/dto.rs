@@ -141,6 +141,10 @@ pub struct StageListQuery {
     pub limit: Option<u64>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
+    /// `total` adds the count of every item the filters select to the page (one more query).
+    #[serde(default)]
+    #[param(inline)]
+    pub include: Vec<crate::pagination::Include>,
     /// Include retired stages (default false).
     pub include_retired: Option<bool>,
     /// Only stages changed at or after this instant, oldest change first (the incremental sync).

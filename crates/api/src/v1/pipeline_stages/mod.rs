@@ -85,8 +85,14 @@ pub async fn list_pipeline_stages(
     query: crate::query::Query<StageListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let updated_since = query::instant("updated_since", query.updated_since)?;
-    let (request, sort) =
-        pagination::natural_or_updated(SORT, KeyKind::Int, updated_since, query.limit, query.cursor.as_deref())?;
+    let (request, sort) = pagination::natural_or_updated(
+        SORT,
+        KeyKind::Int,
+        updated_since,
+        query.limit,
+        query.cursor.as_deref(),
+        &query.include,
+    )?;
     let include_retired = query.include_retired.unwrap_or(false);
     let page = service::list(&state.db, include_retired, updated_since, &request).await?;
     Ok(HttpResponse::Ok().json(StagePage::new(page, sort, StageResponse::from)))

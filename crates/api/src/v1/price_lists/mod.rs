@@ -62,8 +62,14 @@ pub async fn list_price_lists(
     query: crate::query::Query<PriceListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let updated_since = query::instant("updated_since", query.updated_since)?;
-    let (request, sort) =
-        pagination::natural_or_updated(SORT, KeyKind::Text, updated_since, query.limit, query.cursor.as_deref())?;
+    let (request, sort) = pagination::natural_or_updated(
+        SORT,
+        KeyKind::Text,
+        updated_since,
+        query.limit,
+        query.cursor.as_deref(),
+        &query.include,
+    )?;
     let page = service::list(&state.db, updated_since, &request).await?;
     Ok(HttpResponse::Ok().json(PriceListPage::new(page, sort, PriceListSummaryResponse::from)))
 }

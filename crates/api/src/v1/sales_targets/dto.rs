@@ -231,6 +231,10 @@ pub struct SalesTargetListQuery {
     pub limit: Option<u64>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
+    /// `total` adds the count of every item the filters select to the page (one more query).
+    #[serde(default)]
+    #[param(inline)]
+    pub include: Vec<crate::pagination::Include>,
     pub user_id: Option<Uuid>,
     pub team_id: Option<Uuid>,
     pub metric: Option<TargetMetric>,

@@ -74,6 +74,7 @@ pub async fn list_sales_targets(
         filter.updated_since,
         query.limit,
         query.cursor.as_deref(),
+        &query.include,
     )?;
     let page = service::list(&state.db, &caller, &filter, &request).await?;
     Ok(HttpResponse::Ok().json(SalesTargetPage::new(page, sort, SalesTargetResponse::from)))

@@ -173,6 +173,10 @@ pub struct SlaPolicyListQuery {
     pub limit: Option<u64>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
+    /// `total` adds the count of every item the filters select to the page (one more query).
+    #[serde(default)]
+    #[param(inline)]
+    pub include: Vec<crate::pagination::Include>,
     /// Only policies changed at or after this instant, oldest change first.
     pub updated_since: Option<DateTime<Utc>>,
 }

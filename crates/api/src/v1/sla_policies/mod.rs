@@ -64,6 +64,7 @@ pub async fn list_sla_policies(
         updated_since,
         query.limit,
         query.cursor.as_deref(),
+        &query.include,
     )?;
     let page = service::list(&state.db, updated_since, &request).await?;
     Ok(HttpResponse::Ok().json(SlaPolicyPage::new(page, sort, SlaPolicyResponse::from)))

@@ -50,6 +50,10 @@ pub struct TeamListQuery {
     pub limit: Option<u64>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
+    /// `total` adds the count of every item the filters select to the page (one more query).
+    #[serde(default)]
+    #[param(inline)]
+    pub include: Vec<crate::pagination::Include>,
     /// Only teams changed at or after this instant, oldest change first (the incremental sync).
     pub updated_since: Option<DateTime<Utc>>,
 }

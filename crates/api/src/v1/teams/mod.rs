@@ -62,6 +62,7 @@ pub async fn list_teams(
         updated_since,
         query.limit,
         query.cursor.as_deref(),
+        &query.include,
     )?;
     let page = service::list(&state.db, updated_since, &request).await?;
     Ok(HttpResponse::Ok().json(TeamPage::new(page, sort, TeamResponse::from)))

@@ -98,6 +98,10 @@ pub struct UserLookupQuery {
     pub limit: Option<u64>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
+    /// `total` adds the count of every item the filters select to the page (one more query).
+    #[serde(default)]
+    #[param(inline)]
+    pub include: Vec<crate::pagination::Include>,
     pub team_id: Option<Uuid>,
     /// `true` for the users who can still be assigned.
     pub active: Option<bool>,
@@ -128,6 +132,7 @@ pub async fn lookup_users(
         None,
         query.limit,
         query.cursor.as_deref(),
+        &query.include,
     )?;
     let filter = UserFilter {
         role: Vec::new(),

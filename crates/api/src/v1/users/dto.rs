@@ -176,6 +176,10 @@ pub struct UserListQuery {
     pub limit: Option<u64>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
+    /// `total` adds the count of every item the filters select to the page (one more query).
+    #[serde(default)]
+    #[param(inline)]
+    pub include: Vec<crate::pagination::Include>,
     #[serde(default)]
     pub role: Vec<Role>,
     pub team_id: Option<Uuid>,

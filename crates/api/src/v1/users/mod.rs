@@ -67,6 +67,7 @@ pub async fn list_users(
         updated_since,
         query.limit,
         query.cursor.as_deref(),
+        &query.include,
     )?;
     let filter = UserFilter {
         role: query.role.into_iter().map(Into::into).collect(),

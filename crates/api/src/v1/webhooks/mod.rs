@@ -114,7 +114,7 @@ pub async fn list_webhooks(
     caller: Authorized,
     query: crate::query::Query<WebhookListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let request = pagination::oldest_first(query.limit, query.cursor.as_deref())?;
+    let request = pagination::oldest_first(query.limit, query.cursor.as_deref(), &query.include)?;
     let page = service::list(&state.db, &caller, &request).await?;
     Ok(
         HttpResponse::Ok().json(WebhookPage::new(page, pagination::CREATED_AT, |hook| {
@@ -199,6 +199,7 @@ pub async fn list_webhook_deliveries(
         direction,
         limit: pagination::limit(query.limit)?,
         after: pagination::after(DELIVERY_SORT, KeyKind::Time, query.cursor.as_deref())?,
+        count: query.include.contains(&pagination::Include::Total),
     };
     let page = service::deliveries(
         &state.db,
