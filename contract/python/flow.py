@@ -71,9 +71,9 @@ from crm_api_client.models import (
     Channel,
     FlowResponse,
     Interval,
-    InvoiceBody,
-    InvoiceOrderBody,
+    InvoiceFromInvoiceOrderBody,
     InvoiceOrderLineBody,
+    InvoiceOrderOfLinesBody,
     InvoiceOrderResponse,
     InvoiceResponse,
     InvoiceStatus,
@@ -99,7 +99,7 @@ from crm_api_client.models import (
     ProductResponse,
     RunBody,
     RunResponse,
-    SalesOrderBody,
+    SalesOrderFromOfferBody,
     SalesOrderResponse,
     SalesOrderStatus,
     SubscriptionBody,
@@ -307,7 +307,7 @@ def main(base_url: str) -> None:
 
     step("sales order from the offer, confirmed")
     order = expect(
-        create_sales_order.sync_detailed(client=api, body=SalesOrderBody(offer_id=offer.id)),
+        create_sales_order.sync_detailed(client=api, body=SalesOrderFromOfferBody(offer_id=offer.id)),
         HTTPStatus.CREATED,
         SalesOrderResponse,
         "POST /sales-orders",
@@ -334,7 +334,7 @@ def main(base_url: str) -> None:
     invoice_order = expect(
         create_invoice_order.sync_detailed(
             client=api,
-            body=InvoiceOrderBody(
+            body=InvoiceOrderOfLinesBody(
                 lines=[InvoiceOrderLineBody(sales_order_line_id=order_line.id, quantity="40")]
             ),
         ),
@@ -349,7 +349,7 @@ def main(base_url: str) -> None:
     equal(invoice_order.total, money(invoice_total), "invoice order total")
     draft = expect(
         create_invoice.sync_detailed(
-            client=api, body=InvoiceBody(invoice_order_id=invoice_order.id)
+            client=api, body=InvoiceFromInvoiceOrderBody(invoice_order_id=invoice_order.id)
         ),
         HTTPStatus.CREATED,
         InvoiceResponse,

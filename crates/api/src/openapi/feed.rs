@@ -112,7 +112,22 @@ pub fn type_the_feed(document: &mut Value) {
         }),
     );
     schemas.insert(TEST_EVENT.to_owned(), test_event(&event));
+    let resource_types: Vec<Value> = mapping.keys().map(|name| json!(name)).collect();
+    name_the_resource_types(document, resource_types);
     document["webhooks"] = json!({ "event": delivery() });
+}
+
+/// `/events?resource_type=` takes the feed's resource types, and nothing else (400).
+fn name_the_resource_types(document: &mut Value, resource_types: Vec<Value>) {
+    let parameters = document
+        .pointer_mut("/paths/~1api~1v1~1events/get/parameters")
+        .and_then(Value::as_array_mut)
+        .expect("the feed's parameters");
+    let filter = parameters
+        .iter_mut()
+        .find(|p| p["name"] == "resource_type")
+        .expect("the feed filters by resource_type");
+    filter["schema"]["items"] = json!({"type": "string", "enum": resource_types});
 }
 
 /// The event's own fields with `resource_type` fixed and `data` the record.

@@ -6,6 +6,7 @@ use utoipa::{Modify, OpenApi, ToResponse};
 
 use crate::error::{ErrorCode, FieldProblem, Problem};
 
+mod either;
 mod feed;
 mod headers;
 mod links;
@@ -222,6 +223,7 @@ pub fn complete(mut openapi: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenA
 pub fn finished(openapi: &utoipa::openapi::OpenApi) -> serde_json::Value {
     let mut document = serde_json::to_value(openapi).expect("the document serializes");
     reads::require_what_is_always_sent(&mut document);
+    either::split_either_or_bodies(&mut document);
     feed::type_the_feed(&mut document);
     headers::declare_response_headers(&mut document);
     links::link_creates_to_their_records(&mut document);
