@@ -266,6 +266,7 @@ impl Samples {
             "product_group" => Some("Group 1".to_owned()),
             "sku" => Some("SKU-000001".to_owned()),
             "currency" => Some("EUR".to_owned()),
+            "type" => Some("offer.accepted".to_owned()),
             _ => match (schema["type"].as_str(), schema["format"].as_str()) {
                 (_, Some("date-time")) => Some("2026-06-01T00:00:00Z".to_owned()),
                 (_, Some("date")) => Some("2026-06-01".to_owned()),
