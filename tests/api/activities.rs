@@ -59,7 +59,10 @@ async fn a_frontend_logs_a_call_plans_a_meeting_and_shows_the_contact_history() 
     assert_eq!(call["priority"], "normal");
     assert_eq!(call["duration_minutes"], 20, "derived from start and end");
     assert_eq!(call["occurs_at"], "2026-11-02T09:00:00Z");
-    assert_eq!(call["allowed_actions"], json!(["start", "complete", "cancel"]));
+    assert_eq!(
+        call["allowed_actions"],
+        json!(["start", "complete", "cancel", "update"])
+    );
     assert_eq!(
         app.get_json(&location).await,
         call,
@@ -70,7 +73,7 @@ async fn a_frontend_logs_a_call_plans_a_meeting_and_shows_the_contact_history() 
     assert_eq!(logged["status"], "completed");
     assert_eq!(logged["outcome"], Value::Null);
     assert!(logged["completed_at"].is_string());
-    assert_eq!(logged["allowed_actions"], json!(["reopen"]));
+    assert_eq!(logged["allowed_actions"], json!(["reopen", "update"]));
 
     let meeting = activity(
         &app,

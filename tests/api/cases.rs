@@ -59,7 +59,7 @@ async fn a_case_lives_through_its_states_with_its_sla_clock() {
     assert_eq!(case["first_response_due_at"], "2026-11-30T09:00:00Z");
     assert_eq!(case["resolution_due_at"], "2026-11-30T16:00:00Z");
     assert_eq!(case["sla_status"], "on_track");
-    assert_eq!(case["allowed_actions"], json!(["start", "cancel"]));
+    assert_eq!(case["allowed_actions"], json!(["start", "cancel", "update"]));
 
     // 09:30: the first public outbound message opens the case and meets the first response.
     clock.advance(chrono::TimeDelta::minutes(30));
@@ -86,7 +86,7 @@ async fn a_case_lives_through_its_states_with_its_sla_clock() {
     clock.advance(chrono::TimeDelta::hours(1));
     let resolved = act(&app, &case, "resolve").await;
     assert_eq!(resolved["sla_status"], "met");
-    assert_eq!(resolved["allowed_actions"], json!(["close", "reopen"]));
+    assert_eq!(resolved["allowed_actions"], json!(["close", "reopen", "update"]));
     let closed = act(&app, &case, "close").await;
     assert_eq!(closed["status"], "closed");
 

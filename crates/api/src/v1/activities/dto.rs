@@ -7,7 +7,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
 
-use crate::dto::{double_option, mirror_enum, whole_i32, whole_i32_patch};
+use crate::dto::{actions_enum, allowed_actions, double_option, mirror_enum, whole_i32, whole_i32_patch};
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -38,7 +38,8 @@ pub enum ActivityStatus {
     Cancelled,
 }
 
-/// A transition: `POST /activities/{id}/{action}`.
+/// What may be done with an activity now: a transition (`POST /activities/{id}/{action}`), or
+/// `update` it (`PATCH /activities/{id}`, in any status).
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ActivityAction {
@@ -46,6 +47,7 @@ pub enum ActivityAction {
     Complete,
     Cancel,
     Reopen,
+    Update,
 }
 
 /// How a completed task ended: the commitment was met, or the client refused.
@@ -59,7 +61,7 @@ pub enum Outcome {
 mirror_enum!(ActivityKind <-> model::ActivityKind { Call, Meeting, Email, Task, Appointment, Visit, Note });
 mirror_enum!(Priority <-> model::Priority { Low, Normal, High });
 mirror_enum!(ActivityStatus <-> model::ActivityStatus { Planned, InProgress, Completed, Cancelled });
-mirror_enum!(ActivityAction <-> model::ActivityAction { Start, Complete, Cancel, Reopen });
+actions_enum!(ActivityAction <- model::ActivityAction { Start, Complete, Cancel, Reopen });
 mirror_enum!(Outcome <-> model::Outcome { Confirmed, Rejected });
 
 /// A new activity. It starts `planned`; its status changes by transitions only.
@@ -199,11 +201,7 @@ pub struct ActivityResponse {
 impl ActivityResponse {
     /// The activity as `may_act` sees it: without write access there is nothing to do.
     pub fn new(activity: Activity, may_act: bool) -> Self {
-        let allowed_actions = if may_act {
-            activity.allowed_actions().into_iter().map(Into::into).collect()
-        } else {
-            Vec::new()
-        };
+        let allowed_actions = allowed_actions(may_act, activity.allowed_actions(), [(ActivityAction::Update, may_act)]);
         let (occurs_at, duration_minutes) = (activity.occurs_at(), activity.duration_minutes());
         let f = activity.fields;
         Self {

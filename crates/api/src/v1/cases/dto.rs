@@ -9,7 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
 
-use crate::dto::{double_option, mirror_enum};
+use crate::dto::{actions_enum, allowed_actions, double_option, mirror_enum};
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -41,7 +41,8 @@ pub enum CaseStatus {
     Cancelled,
 }
 
-/// A transition: `POST /cases/{id}/{action}`.
+/// What may be done with a case now: a transition (`POST /cases/{id}/{action}`), or `update` it
+/// (`PATCH /cases/{id}`, in any status).
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CaseAction {
@@ -52,6 +53,7 @@ pub enum CaseAction {
     Close,
     Reopen,
     Cancel,
+    Update,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
@@ -82,7 +84,7 @@ pub enum MessageDirection {
 mirror_enum!(CasePriority <-> model::CasePriority { Low, Normal, High, Urgent });
 mirror_enum!(Channel <-> model::Channel { Email, Phone, Web, Portal, Other });
 mirror_enum!(CaseStatus <-> model::CaseStatus { New, Open, Pending, Resolved, Closed, Cancelled });
-mirror_enum!(CaseAction <-> model::CaseAction { Start, Wait, Resume, Resolve, Close, Reopen, Cancel });
+actions_enum!(CaseAction <- model::CaseAction { Start, Wait, Resume, Resolve, Close, Reopen, Cancel });
 mirror_enum!(SlaStatus <-> sla_model::SlaStatus { OnTrack, AtRisk, Breached, Met, Paused });
 mirror_enum!(MessageVisibility <-> message_model::Visibility { Public, Internal });
 mirror_enum!(MessageDirection <-> message_model::Direction { Inbound, Outbound });
@@ -203,11 +205,7 @@ pub struct CaseResponse {
 impl CaseResponse {
     /// The case at `now` as a caller who may (or may not) act sees it.
     pub fn new(case: Case, may_act: bool, now: DateTime<Utc>) -> Self {
-        let allowed_actions = if may_act {
-            case.allowed_actions(now).into_iter().map(Into::into).collect()
-        } else {
-            Vec::new()
-        };
+        let allowed_actions = allowed_actions(may_act, case.allowed_actions(now), [(CaseAction::Update, may_act)]);
         let sla = case.sla.as_ref();
         let (first_response_due_at, resolution_due_at) = sla.map(CaseSla::due_times).unwrap_or_default();
         let sla_status = sla.and_then(|s| s.status(now)).map(Into::into);
