@@ -24,7 +24,7 @@ pub enum Include {
 }
 
 /// Whether `include` asks for the total.
-fn counts(include: &[Include]) -> bool {
+pub fn counts(include: &[Include]) -> bool {
     include.contains(&Include::Total)
 }
 

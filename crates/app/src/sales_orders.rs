@@ -76,7 +76,8 @@ async fn convert_once(
     let offer = table::find_for_update::<Offers>(&txn, offer_id, caller.visibility())
         .await?
         .ok_or_else(|| AppError::invalid("offer_id", "not_found", "no offer with this id"))?;
-    if let Some(existing) = sales_orders::id_of_offer(&txn, offer_id).await? {
+    // Loaded with the offer, under its lock: the order it already became, if any.
+    if let Some(existing) = offer.sales_order_id {
         return Err(converted(existing));
     }
     let party = party_of(&txn, caller, offer.fields.party_id).await?;

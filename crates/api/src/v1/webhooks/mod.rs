@@ -199,7 +199,7 @@ pub async fn list_webhook_deliveries(
         direction,
         limit: pagination::limit(query.limit)?,
         after: pagination::after(DELIVERY_SORT, KeyKind::Time, query.cursor.as_deref())?,
-        count: query.include.contains(&pagination::Include::Total),
+        count: pagination::counts(&query.include),
     };
     let page = service::deliveries(
         &state.db,
