@@ -60,7 +60,7 @@ pub async fn list_events(
         }
     }
     for (i, resource_type) in query.resource_type.iter().enumerate() {
-        if ResourceType::parse(resource_type).is_none_or(|known| known == ResourceType::Webhook) {
+        if ResourceType::parse(resource_type).is_none_or(|known| !known.has_events()) {
             return Err(ApiError::InvalidQuery(vec![domain::validation::FieldError {
                 field: format!("resource_type[{i}]"),
                 code: "invalid_value",
